@@ -1,0 +1,16 @@
+# tobacco_add_test(NAME <name> SOURCES <files...> DEPS <targets...> LABELS <labels...>)
+# One executable per _test.cc, registered with ctest under the given labels.
+find_package(GTest REQUIRED)
+
+function(tobacco_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest
+                        GTest::gtest_main)
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}"
+                       TIMEOUT ${T_TIMEOUT})
+endfunction()
