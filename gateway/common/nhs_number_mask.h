@@ -1,0 +1,21 @@
+#ifndef GATEWAY_COMMON_NHS_NUMBER_MASK_H_
+#define GATEWAY_COMMON_NHS_NUMBER_MASK_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace nhs::tobacco {
+
+// Masks an NHS number for display and logs: "9990001118" -> "999 *** **18".
+// Keeping the first 3 and last 2 digits lets a user tell records apart in a
+// table without the number identifying the patient. Spaces in the input are
+// ignored ("999 000 1118" masks the same). Anything that is not 10 digits
+// once spaces are removed is masked completely ("*** *** ****"): a malformed
+// value may still be most of a real number. Empty stays empty so a missing
+// number is visible as missing.
+std::string MaskNhsNumber(absl::string_view nhs_number);
+
+}  // namespace nhs::tobacco
+
+#endif  // GATEWAY_COMMON_NHS_NUMBER_MASK_H_

@@ -1,0 +1,34 @@
+#include "gateway/common/nhs_number_mask.h"
+
+#include "gtest/gtest.h"
+
+namespace nhs::tobacco {
+namespace {
+
+TEST(MaskNhsNumberTest, KeepsFirstThreeAndLastTwoDigits) {
+  EXPECT_EQ(MaskNhsNumber("9990001118"), "999 *** **18");
+}
+
+TEST(MaskNhsNumberTest, SpacedInputMasksLikeUnspacedInput) {
+  EXPECT_EQ(MaskNhsNumber("999 000 1118"), "999 *** **18");
+}
+
+TEST(MaskNhsNumberTest, MiddleDigitsNeverAppear) {
+  std::string masked = MaskNhsNumber("4857773456");
+  EXPECT_EQ(masked, "485 *** **56");
+  EXPECT_EQ(masked.find("7773"), std::string::npos);
+}
+
+TEST(MaskNhsNumberTest, WrongLengthIsMaskedCompletely) {
+  EXPECT_EQ(MaskNhsNumber("999000111"), "*** *** ****");
+  EXPECT_EQ(MaskNhsNumber("99900011189"), "*** *** ****");
+}
+
+TEST(MaskNhsNumberTest, NonDigitsAreMaskedCompletely) {
+  EXPECT_EQ(MaskNhsNumber("99900O1118"), "*** *** ****");
+}
+
+TEST(MaskNhsNumberTest, EmptyStaysEmpty) { EXPECT_EQ(MaskNhsNumber(""), ""); }
+
+}  // namespace
+}  // namespace nhs::tobacco
