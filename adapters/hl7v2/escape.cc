@@ -1,0 +1,116 @@
+#include "adapters/hl7v2/escape.h"
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "adapters/hl7v2/encoding.h"
+
+namespace nhs::tobacco::hl7v2 {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Decodes the body of \X..\ into `out`; false (and `out` untouched) when it
+// is not a non-empty, even-length run of hex digits.
+bool DecodeHex(absl::string_view hex, std::string& out) {
+  if (hex.empty() || hex.size() % 2 != 0) return false;
+  std::string bytes;
+  bytes.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = HexValue(hex[i]);
+    const int lo = HexValue(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    bytes.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  out += bytes;
+  return true;
+}
+
+}  // namespace
+
+std::string Escape(absl::string_view text, const Encoding& enc) {
+  const char e = enc.escape;
+  const bool dot_is_delimiter = enc.IsDelimiter('.');
+  std::string out;
+  out.reserve(text.size());
+  auto put = [&](absl::string_view code) {
+    out.push_back(e);
+    out.append(code.data(), code.size());
+    out.push_back(e);
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\r' || c == '\n') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      put(dot_is_delimiter ? "X0A" : ".br");
+    } else if (c == enc.field) {
+      put("F");
+    } else if (c == enc.component) {
+      put("S");
+    } else if (c == enc.subcomponent) {
+      put("T");
+    } else if (c == enc.repetition) {
+      put("R");
+    } else if (c == e) {
+      put("E");
+    } else if (enc.truncation != '\0' && c == enc.truncation) {
+      // 2.5.1 has no named escape for the v2.7 truncation character.
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const unsigned char u = static_cast<unsigned char>(c);
+      put(std::string{'X', kHex[u >> 4], kHex[u & 0xF]});
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string Unescape(absl::string_view raw, const Encoding& enc) {
+  const char e = enc.escape;
+  std::string out;
+  out.reserve(raw.size());
+  size_t i = 0;
+  while (i < raw.size()) {
+    const char c = raw[i];
+    if (c != e) {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    const size_t close = raw.find(e, i + 1);
+    if (close == absl::string_view::npos) {
+      // Unterminated: keep the rest as sent.
+      out.append(raw.data() + i, raw.size() - i);
+      break;
+    }
+    const absl::string_view code = raw.substr(i + 1, close - i - 1);
+    bool known = true;
+    if (code == "F") {
+      out.push_back(enc.field);
+    } else if (code == "S") {
+      out.push_back(enc.component);
+    } else if (code == "T") {
+      out.push_back(enc.subcomponent);
+    } else if (code == "R") {
+      out.push_back(enc.repetition);
+    } else if (code == "E") {
+      out.push_back(e);
+    } else if (code == ".br") {
+      out.push_back('\n');
+    } else if (!code.empty() && code[0] == 'X') {
+      known = DecodeHex(code.substr(1), out);
+    } else {
+      known = false;
+    }
+    if (!known) out.append(raw.data() + i, close - i + 1);
+    i = close + 1;
+  }
+  return out;
+}
+
+}  // namespace nhs::tobacco::hl7v2
