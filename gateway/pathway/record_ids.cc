@@ -1,0 +1,36 @@
+#include "gateway/pathway/record_ids.h"
+
+#include <openssl/sha.h>
+
+#include "absl/random/random.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace nhs::tobacco::pathway {
+
+std::string NewRecordId(absl::string_view prefix) {
+  thread_local absl::BitGen gen;
+  const uint64_t high = absl::Uniform<uint64_t>(gen);
+  const uint32_t low = absl::Uniform<uint32_t>(gen);
+  return absl::StrFormat("%s-%016x%08x", prefix, high, low);
+}
+
+std::string RequestFingerprint(const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         digest);
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+}  // namespace nhs::tobacco::pathway

@@ -1,0 +1,38 @@
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/store/sqlite/sqlite_store.h"
+#include "gateway/store/store.h"
+
+namespace nhs::tobacco::store {
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(
+    const v1::StoreConfig& config) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(config.data_dir(), ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot create data directory ", config.data_dir(), ": ",
+        ec.message()));
+  }
+  SqliteStoreOptions options;
+  fs::path path = config.sqlite().path().empty()
+                      ? fs::path("gateway.db")
+                      : fs::path(config.sqlite().path());
+  if (path.is_relative()) path = fs::path(config.data_dir()) / path;
+  options.path = path.string();
+  if (config.sqlite().reader_connections() > 0) {
+    options.reader_connections = config.sqlite().reader_connections();
+  }
+  if (config.max_batch_size() > 0) {
+    options.max_batch_size = config.max_batch_size();
+  }
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(options);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Store>(std::move(*store));
+}
+
+}  // namespace nhs::tobacco::store

@@ -1,0 +1,136 @@
+#include "gateway/store/sqlite/sqlite_migrations.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gateway/common/status_macros.h"
+
+namespace nhs::tobacco::store {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: never edit a migration that has shipped. Columns beside
+// `body` (the full record as a serialized proto) are copies kept for
+// filtering and ordering; every search the API offers has an index.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE referrals (
+  referral_id  TEXT PRIMARY KEY,
+  nhs_number   TEXT NOT NULL,
+  referrer_ods TEXT NOT NULL,
+  service_ods  TEXT NOT NULL,
+  gp_ods       TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  created_us   BIGINT NOT NULL,
+  body         BLOB NOT NULL
+);
+CREATE INDEX referrals_by_created ON referrals (created_us, referral_id);
+CREATE INDEX referrals_by_referrer ON referrals (referrer_ods, created_us);
+CREATE INDEX referrals_by_service ON referrals (service_ods, created_us);
+CREATE INDEX referrals_by_gp ON referrals (gp_ods, created_us);
+
+CREATE TABLE prescriptions (
+  prescription_id TEXT PRIMARY KEY,
+  referral_id     TEXT NOT NULL REFERENCES referrals (referral_id),
+  nhs_number      TEXT NOT NULL,
+  target_ods      TEXT NOT NULL,
+  service_ods     TEXT NOT NULL,
+  status          INTEGER NOT NULL,
+  overdue         INTEGER NOT NULL,
+  final           INTEGER NOT NULL,
+  due_us          BIGINT,
+  created_us      BIGINT NOT NULL,
+  version         BIGINT NOT NULL,
+  body            BLOB NOT NULL
+);
+CREATE INDEX prescriptions_by_created ON prescriptions (created_us, prescription_id);
+CREATE INDEX prescriptions_by_target ON prescriptions (target_ods, created_us);
+CREATE INDEX prescriptions_by_service ON prescriptions (service_ods, created_us);
+CREATE INDEX prescriptions_by_referral ON prescriptions (referral_id, created_us);
+CREATE INDEX prescriptions_by_status ON prescriptions (status, created_us);
+CREATE INDEX prescriptions_overdue ON prescriptions (overdue, created_us);
+CREATE INDEX prescriptions_due ON prescriptions (final, due_us);
+CREATE INDEX prescriptions_open_by_age ON prescriptions (final, created_us);
+
+CREATE TABLE events (
+  sequence        INTEGER PRIMARY KEY AUTOINCREMENT,
+  prescription_id TEXT NOT NULL,
+  referral_id     TEXT NOT NULL,
+  occurred_us     BIGINT NOT NULL,
+  body            BLOB NOT NULL
+);
+CREATE INDEX events_by_prescription ON events (prescription_id, sequence);
+CREATE INDEX events_by_referral ON events (referral_id, sequence);
+
+CREATE TABLE outcomes (
+  outcome_id  TEXT PRIMARY KEY,
+  referral_id TEXT NOT NULL REFERENCES referrals (referral_id),
+  created_us  BIGINT NOT NULL,
+  body        BLOB NOT NULL
+);
+CREATE INDEX outcomes_by_referral ON outcomes (referral_id, created_us);
+
+CREATE TABLE idempotency_keys (
+  scope        TEXT NOT NULL,
+  request_id   TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response     BLOB NOT NULL,
+  created_us   BIGINT NOT NULL,
+  PRIMARY KEY (scope, request_id)
+);
+CREATE INDEX idempotency_by_age ON idempotency_keys (created_us);
+)sql"},
+};
+
+}  // namespace
+
+int LatestSchemaVersion() {
+  return kMigrations[std::size(kMigrations) - 1].version;
+}
+
+absl::Status MigrateSqlite(SqliteConnection& conn) {
+  RETURN_IF_ERROR(conn.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY, applied_us BIGINT NOT NULL)"));
+  int64_t current = 0;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement stmt,
+                     conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM "
+                                  "schema_migrations"));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (row) current = stmt.ColumnInt(0);
+  }
+  if (current > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database schema version ", current, " is newer than this gateway (",
+        LatestSchemaVersion(), "); run a newer build"));
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= current) continue;
+    RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+    absl::Status status = conn.Exec(m.sql);
+    if (status.ok()) {
+      absl::StatusOr<SqliteStatement> stmt = conn.Prepare(
+          "INSERT INTO schema_migrations (version, applied_us) VALUES (?, ?)");
+      status = stmt.status();
+      if (status.ok()) {
+        status = stmt->Bind(1, int64_t{m.version})
+                     .Bind(2, absl::ToUnixMicros(absl::Now()))
+                     .Run();
+      }
+    }
+    if (!status.ok()) {
+      conn.Exec("ROLLBACK").IgnoreError();
+      return absl::Status(status.code(),
+                          absl::StrCat("schema migration ", m.version,
+                                       " failed: ", status.message()));
+    }
+    RETURN_IF_ERROR(conn.Exec("COMMIT"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace nhs::tobacco::store

@@ -1,0 +1,76 @@
+#ifndef GATEWAY_STORE_SQLITE_SQLITE_STORE_H_
+#define GATEWAY_STORE_SQLITE_SQLITE_STORE_H_
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/store/sqlite/sqlite_connection.h"
+#include "gateway/store/store.h"
+
+namespace nhs::tobacco::store {
+
+struct SqliteStoreOptions {
+  std::string path;
+  int reader_connections = 4;
+  // Most writes committed in one transaction.
+  int max_batch_size = 256;
+  // Writes waiting beyond this are refused with RESOURCE_EXHAUSTED at once
+  // instead of queuing without bound.
+  int max_queued_writes = 10000;
+};
+
+// The default store: one SQLite file in WAL mode with synchronous=FULL.
+//
+// All writes go through one writer thread, which takes every write waiting
+// in its queue, runs each inside its own SAVEPOINT of a single transaction
+// and commits once: concurrent requests share one fsync (group commit), and
+// a failing write rolls back alone. Reads use a pool of separate connections
+// and never wait for the writer. Thread-safe.
+class SqliteStore final : public Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
+      const SqliteStoreOptions& options);
+  // Finishes every queued write, then closes.
+  ~SqliteStore() override;
+
+  void Write(WriteWork work, WriteDone done) override;
+  absl::Status Read(const ReadWork& work) override;
+  void SetCommitListener(std::function<void(int64_t)> listener) override;
+
+ private:
+  struct Job {
+    WriteWork work;
+    WriteDone done;
+  };
+
+  explicit SqliteStore(const SqliteStoreOptions& options);
+  void WriterLoop();
+  void CommitBatch(std::vector<Job>& batch);
+
+  const SqliteStoreOptions options_;
+  std::unique_ptr<SqliteConnection> writer_;
+
+  absl::Mutex queue_mu_;
+  std::deque<Job> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+
+  absl::Mutex readers_mu_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_readers_
+      ABSL_GUARDED_BY(readers_mu_);
+
+  absl::Mutex listener_mu_;
+  std::function<void(int64_t)> listener_ ABSL_GUARDED_BY(listener_mu_);
+
+  std::thread writer_thread_;
+};
+
+}  // namespace nhs::tobacco::store
+
+#endif  // GATEWAY_STORE_SQLITE_SQLITE_STORE_H_

@@ -1,0 +1,428 @@
+#include "gateway/store/sqlite/sqlite_transaction.h"
+
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gateway/common/status_macros.h"
+#include "gateway/domain/prescription_state_machine.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace nhs::tobacco::store {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+int64_t Micros(const google::protobuf::Timestamp& ts) {
+  return TimeUtil::TimestampToMicroseconds(ts);
+}
+
+// Keyset cursor "created_us:id", base64 so callers treat it as opaque.
+std::string EncodeCursor(int64_t created_us, absl::string_view id) {
+  return absl::WebSafeBase64Escape(absl::StrCat(created_us, ":", id));
+}
+
+absl::Status DecodeCursor(absl::string_view cursor, int64_t* created_us,
+                          std::string* id) {
+  std::string plain;
+  if (!absl::WebSafeBase64Unescape(cursor, &plain)) {
+    return absl::InvalidArgumentError("page_token is not a valid token");
+  }
+  std::pair<std::string, std::string> parts =
+      absl::StrSplit(plain, absl::MaxSplits(':', 1));
+  if (!absl::SimpleAtoi(parts.first, created_us) || parts.second.empty()) {
+    return absl::InvalidArgumentError("page_token is not a valid token");
+  }
+  *id = parts.second;
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::StatusOr<T> ParseBody(const std::string& bytes) {
+  T message;
+  if (!message.ParseFromString(bytes)) {
+    return absl::DataLossError("stored record does not parse");
+  }
+  return message;
+}
+
+// Binds a list of text/int parameters in order.
+struct Param {
+  bool is_int;
+  int64_t i;
+  std::string s;
+};
+
+void BindAll(SqliteStatement& stmt, const std::vector<Param>& params) {
+  for (size_t k = 0; k < params.size(); ++k) {
+    if (params[k].is_int) {
+      stmt.Bind(static_cast<int>(k + 1), params[k].i);
+    } else {
+      stmt.Bind(static_cast<int>(k + 1), params[k].s);
+    }
+  }
+}
+
+Param Text(std::string s) { return Param{false, 0, std::move(s)}; }
+Param Int(int64_t i) { return Param{true, i, ""}; }
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::Referral>> SqliteTransaction::GetReferral(
+    absl::string_view referral_id) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("SELECT body FROM referrals WHERE referral_id = ?"));
+  stmt.Bind(1, referral_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<v1::Referral>();
+  ASSIGN_OR_RETURN(v1::Referral referral,
+                   ParseBody<v1::Referral>(stmt.ColumnBlob(0)));
+  return std::optional<v1::Referral>(std::move(referral));
+}
+
+absl::StatusOr<Page<v1::Referral>> SqliteTransaction::ListReferrals(
+    const ReferralQuery& query) {
+  std::vector<std::string> where;
+  std::vector<Param> params;
+  if (!query.ods_code.empty()) {
+    where.push_back("(referrer_ods = ? OR service_ods = ? OR gp_ods = ?)");
+    for (int i = 0; i < 3; ++i) params.push_back(Text(query.ods_code));
+  }
+  if (query.status != v1::REFERRAL_STATUS_UNSPECIFIED) {
+    where.push_back("status = ?");
+    params.push_back(Int(query.status));
+  }
+  if (!query.cursor.empty()) {
+    int64_t created_us;
+    std::string id;
+    RETURN_IF_ERROR(DecodeCursor(query.cursor, &created_us, &id));
+    where.push_back(
+        "(created_us < ? OR (created_us = ? AND referral_id < ?))");
+    params.push_back(Int(created_us));
+    params.push_back(Int(created_us));
+    params.push_back(Text(id));
+  }
+  params.push_back(Int(query.limit + 1));
+  const std::string sql = absl::StrCat(
+      "SELECT body, created_us, referral_id FROM referrals",
+      where.empty() ? "" : " WHERE ", absl::StrJoin(where, " AND "),
+      " ORDER BY created_us DESC, referral_id DESC LIMIT ?");
+  ASSIGN_OR_RETURN(SqliteStatement stmt, conn_.Prepare(sql));
+  BindAll(stmt, params);
+  Page<v1::Referral> page;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (static_cast<int>(page.items.size()) == query.limit) {
+      const v1::Referral& last = page.items.back();
+      page.next_cursor =
+          EncodeCursor(Micros(last.created_at()), last.referral_id());
+      break;
+    }
+    ASSIGN_OR_RETURN(v1::Referral r,
+                     ParseBody<v1::Referral>(stmt.ColumnBlob(0)));
+    page.items.push_back(std::move(r));
+  }
+  return page;
+}
+
+absl::StatusOr<std::optional<v1::PrescriptionRequest>>
+SqliteTransaction::GetPrescription(absl::string_view prescription_id) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare("SELECT body FROM prescriptions WHERE "
+                                 "prescription_id = ?"));
+  stmt.Bind(1, prescription_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<v1::PrescriptionRequest>();
+  ASSIGN_OR_RETURN(v1::PrescriptionRequest p,
+                   ParseBody<v1::PrescriptionRequest>(stmt.ColumnBlob(0)));
+  return std::optional<v1::PrescriptionRequest>(std::move(p));
+}
+
+absl::StatusOr<Page<v1::PrescriptionRequest>>
+SqliteTransaction::ListPrescriptions(const PrescriptionQuery& query) {
+  std::vector<std::string> where;
+  std::vector<Param> params;
+  if (!query.ods_code.empty()) {
+    where.push_back("(target_ods = ? OR service_ods = ?)");
+    params.push_back(Text(query.ods_code));
+    params.push_back(Text(query.ods_code));
+  }
+  if (query.status != v1::PRESCRIPTION_STATUS_UNSPECIFIED) {
+    where.push_back("status = ?");
+    params.push_back(Int(query.status));
+  }
+  if (query.overdue_only) where.push_back("overdue = 1");
+  if (!query.referral_id.empty()) {
+    where.push_back("referral_id = ?");
+    params.push_back(Text(query.referral_id));
+  }
+  if (!query.cursor.empty()) {
+    int64_t created_us;
+    std::string id;
+    RETURN_IF_ERROR(DecodeCursor(query.cursor, &created_us, &id));
+    where.push_back(
+        "(created_us < ? OR (created_us = ? AND prescription_id < ?))");
+    params.push_back(Int(created_us));
+    params.push_back(Int(created_us));
+    params.push_back(Text(id));
+  }
+  params.push_back(Int(query.limit + 1));
+  const std::string sql = absl::StrCat(
+      "SELECT body FROM prescriptions", where.empty() ? "" : " WHERE ",
+      absl::StrJoin(where, " AND "),
+      " ORDER BY created_us DESC, prescription_id DESC LIMIT ?");
+  ASSIGN_OR_RETURN(SqliteStatement stmt, conn_.Prepare(sql));
+  BindAll(stmt, params);
+  Page<v1::PrescriptionRequest> page;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (static_cast<int>(page.items.size()) == query.limit) {
+      const v1::PrescriptionRequest& last = page.items.back();
+      page.next_cursor =
+          EncodeCursor(Micros(last.created_at()), last.prescription_id());
+      break;
+    }
+    ASSIGN_OR_RETURN(v1::PrescriptionRequest p,
+                     ParseBody<v1::PrescriptionRequest>(stmt.ColumnBlob(0)));
+    page.items.push_back(std::move(p));
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<v1::TimelineEvent>> SqliteTransaction::ListEvents(
+    const EventQuery& query) {
+  std::vector<Param> params = {Int(query.after_sequence)};
+  std::string sql = "SELECT sequence, body FROM events WHERE sequence > ?";
+  if (!query.prescription_id.empty()) {
+    absl::StrAppend(&sql, " AND prescription_id = ?");
+    params.push_back(Text(query.prescription_id));
+  }
+  if (!query.referral_id.empty()) {
+    absl::StrAppend(&sql, " AND referral_id = ?");
+    params.push_back(Text(query.referral_id));
+  }
+  absl::StrAppend(&sql, " ORDER BY sequence LIMIT ?");
+  params.push_back(Int(query.limit));
+  ASSIGN_OR_RETURN(SqliteStatement stmt, conn_.Prepare(sql));
+  BindAll(stmt, params);
+  std::vector<v1::TimelineEvent> events;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(v1::TimelineEvent e,
+                     ParseBody<v1::TimelineEvent>(stmt.ColumnBlob(1)));
+    e.set_sequence(stmt.ColumnInt(0));
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+absl::StatusOr<std::vector<v1::Outcome>> SqliteTransaction::ListOutcomes(
+    absl::string_view referral_id) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare("SELECT body FROM outcomes WHERE "
+                                 "referral_id = ? ORDER BY created_us, "
+                                 "outcome_id"));
+  stmt.Bind(1, referral_id);
+  std::vector<v1::Outcome> outcomes;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(v1::Outcome o, ParseBody<v1::Outcome>(stmt.ColumnBlob(0)));
+    outcomes.push_back(std::move(o));
+  }
+  return outcomes;
+}
+
+absl::StatusOr<std::optional<IdempotencyRecord>>
+SqliteTransaction::GetIdempotencyRecord(absl::string_view scope,
+                                        absl::string_view request_id) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare("SELECT request_hash, response FROM "
+                                 "idempotency_keys WHERE scope = ? AND "
+                                 "request_id = ?"));
+  stmt.Bind(1, scope).Bind(2, request_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<IdempotencyRecord>();
+  return std::optional<IdempotencyRecord>(
+      IdempotencyRecord{stmt.ColumnText(0), stmt.ColumnBlob(1)});
+}
+
+absl::StatusOr<std::vector<v1::PrescriptionRequest>>
+SqliteTransaction::ListDeadlineCandidates(absl::Time now,
+                                          absl::Time created_before,
+                                          int limit) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("SELECT body FROM prescriptions WHERE final = 0 AND "
+                    "((overdue = 0 AND due_us IS NOT NULL AND due_us <= ?) "
+                    "OR created_us <= ?) ORDER BY due_us LIMIT ?"));
+  stmt.Bind(1, absl::ToUnixMicros(now))
+      .Bind(2, absl::ToUnixMicros(created_before))
+      .Bind(3, int64_t{limit});
+  std::vector<v1::PrescriptionRequest> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(v1::PrescriptionRequest p,
+                     ParseBody<v1::PrescriptionRequest>(stmt.ColumnBlob(0)));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> SqliteTransaction::LatestEventSequence() {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare("SELECT COALESCE(MAX(sequence), 0) FROM "
+                                 "events"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
+absl::Status SqliteTransaction::InsertReferral(const v1::Referral& r) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("INSERT INTO referrals (referral_id, nhs_number, "
+                    "referrer_ods, service_ods, gp_ods, status, created_us, "
+                    "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.Bind(1, r.referral_id())
+      .Bind(2, r.patient().nhs_number())
+      .Bind(3, r.referrer().ods_code())
+      .Bind(4, r.service().ods_code())
+      .Bind(5, r.gp_practice().ods_code())
+      .Bind(6, int64_t{r.status()})
+      .Bind(7, Micros(r.created_at()))
+      .BindBlob(8, r.SerializeAsString());
+  return stmt.Run();
+}
+
+absl::Status SqliteTransaction::UpdateReferral(const v1::Referral& r) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare("UPDATE referrals SET status = ?, body = ? "
+                                 "WHERE referral_id = ?"));
+  stmt.Bind(1, int64_t{r.status()})
+      .BindBlob(2, r.SerializeAsString())
+      .Bind(3, r.referral_id());
+  RETURN_IF_ERROR(stmt.Run());
+  if (sqlite3_changes(conn_.handle()) == 0) {
+    return absl::NotFoundError("referral not found");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteTransaction::InsertPrescription(
+    const v1::PrescriptionRequest& p) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("INSERT INTO prescriptions (prescription_id, "
+                    "referral_id, nhs_number, target_ods, service_ods, "
+                    "status, overdue, final, due_us, created_us, version, "
+                    "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.Bind(1, p.prescription_id())
+      .Bind(2, p.referral_id())
+      .Bind(3, p.patient().nhs_number())
+      .Bind(4, p.target().ods_code())
+      .Bind(5, p.service().ods_code())
+      .Bind(6, int64_t{p.status()})
+      .Bind(7, int64_t{p.overdue() ? 1 : 0})
+      .Bind(8, int64_t{domain::IsFinal(p.status()) ? 1 : 0});
+  if (p.has_due_at()) {
+    stmt.Bind(9, Micros(p.due_at()));
+  } else {
+    stmt.BindNull(9);
+  }
+  stmt.Bind(10, Micros(p.created_at()))
+      .Bind(11, p.version())
+      .BindBlob(12, p.SerializeAsString());
+  return stmt.Run();
+}
+
+absl::Status SqliteTransaction::UpdatePrescription(
+    const v1::PrescriptionRequest& p, int64_t expected_version) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("UPDATE prescriptions SET target_ods = ?, status = ?, "
+                    "overdue = ?, final = ?, due_us = ?, version = ?, "
+                    "body = ? WHERE prescription_id = ? AND version = ?"));
+  stmt.Bind(1, p.target().ods_code())
+      .Bind(2, int64_t{p.status()})
+      .Bind(3, int64_t{p.overdue() ? 1 : 0})
+      .Bind(4, int64_t{domain::IsFinal(p.status()) ? 1 : 0});
+  if (p.has_due_at()) {
+    stmt.Bind(5, Micros(p.due_at()));
+  } else {
+    stmt.BindNull(5);
+  }
+  stmt.Bind(6, p.version())
+      .BindBlob(7, p.SerializeAsString())
+      .Bind(8, p.prescription_id())
+      .Bind(9, expected_version);
+  RETURN_IF_ERROR(stmt.Run());
+  if (sqlite3_changes(conn_.handle()) == 0) {
+    ASSIGN_OR_RETURN(auto existing, GetPrescription(p.prescription_id()));
+    if (!existing.has_value()) {
+      return absl::NotFoundError("prescription request not found");
+    }
+    return absl::AbortedError(
+        "prescription request was changed concurrently; retry");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteTransaction::AppendEvent(
+    const v1::TimelineEvent& event) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("INSERT INTO events (prescription_id, referral_id, "
+                    "occurred_us, body) VALUES (?, ?, ?, ?)"));
+  v1::TimelineEvent stored = event;
+  stored.clear_sequence();
+  stmt.Bind(1, event.prescription_id())
+      .Bind(2, event.referral_id())
+      .Bind(3, Micros(event.occurred_at()))
+      .BindBlob(4, stored.SerializeAsString());
+  RETURN_IF_ERROR(stmt.Run());
+  appended_events_ = true;
+  return sqlite3_last_insert_rowid(conn_.handle());
+}
+
+absl::Status SqliteTransaction::InsertOutcome(const v1::Outcome& o) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare("INSERT INTO outcomes (outcome_id, "
+                                 "referral_id, created_us, body) VALUES (?, "
+                                 "?, ?, ?)"));
+  stmt.Bind(1, o.outcome_id())
+      .Bind(2, o.referral_id())
+      .Bind(3, Micros(o.created_at()))
+      .BindBlob(4, o.SerializeAsString());
+  return stmt.Run();
+}
+
+absl::Status SqliteTransaction::PutIdempotencyRecord(
+    absl::string_view scope, absl::string_view request_id,
+    const IdempotencyRecord& record) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare("INSERT INTO idempotency_keys (scope, "
+                                 "request_id, request_hash, response, "
+                                 "created_us) VALUES (?, ?, ?, ?, ?)"));
+  stmt.Bind(1, scope)
+      .Bind(2, request_id)
+      .Bind(3, record.request_hash)
+      .BindBlob(4, record.response)
+      .Bind(5, absl::ToUnixMicros(absl::Now()));
+  return stmt.Run();
+}
+
+bool SqliteTransaction::TakeAppendedEvents() {
+  bool appended = appended_events_;
+  appended_events_ = false;
+  return appended;
+}
+
+}  // namespace nhs::tobacco::store

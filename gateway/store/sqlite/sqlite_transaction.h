@@ -1,0 +1,57 @@
+#ifndef GATEWAY_STORE_SQLITE_SQLITE_TRANSACTION_H_
+#define GATEWAY_STORE_SQLITE_SQLITE_TRANSACTION_H_
+
+#include "gateway/store/sqlite/sqlite_connection.h"
+#include "gateway/store/store.h"
+
+namespace nhs::tobacco::store {
+
+// The store's record operations as SQL on one connection. Transaction
+// boundaries (BEGIN, SAVEPOINT, COMMIT) belong to SqliteStore, which owns
+// the connection; on a read-only connection only the reads work.
+class SqliteTransaction final : public WriteTransaction {
+ public:
+  explicit SqliteTransaction(SqliteConnection& conn) : conn_(conn) {}
+
+  absl::StatusOr<std::optional<v1::Referral>> GetReferral(
+      absl::string_view referral_id) override;
+  absl::StatusOr<Page<v1::Referral>> ListReferrals(
+      const ReferralQuery& query) override;
+  absl::StatusOr<std::optional<v1::PrescriptionRequest>> GetPrescription(
+      absl::string_view prescription_id) override;
+  absl::StatusOr<Page<v1::PrescriptionRequest>> ListPrescriptions(
+      const PrescriptionQuery& query) override;
+  absl::StatusOr<std::vector<v1::TimelineEvent>> ListEvents(
+      const EventQuery& query) override;
+  absl::StatusOr<std::vector<v1::Outcome>> ListOutcomes(
+      absl::string_view referral_id) override;
+  absl::StatusOr<std::optional<IdempotencyRecord>> GetIdempotencyRecord(
+      absl::string_view scope, absl::string_view request_id) override;
+  absl::StatusOr<std::vector<v1::PrescriptionRequest>> ListDeadlineCandidates(
+      absl::Time now, absl::Time created_before, int limit) override;
+  absl::StatusOr<int64_t> LatestEventSequence() override;
+
+  absl::Status InsertReferral(const v1::Referral& referral) override;
+  absl::Status UpdateReferral(const v1::Referral& referral) override;
+  absl::Status InsertPrescription(
+      const v1::PrescriptionRequest& prescription) override;
+  absl::Status UpdatePrescription(const v1::PrescriptionRequest& prescription,
+                                  int64_t expected_version) override;
+  absl::StatusOr<int64_t> AppendEvent(const v1::TimelineEvent& event) override;
+  absl::Status InsertOutcome(const v1::Outcome& outcome) override;
+  absl::Status PutIdempotencyRecord(absl::string_view scope,
+                                    absl::string_view request_id,
+                                    const IdempotencyRecord& record) override;
+
+  // True when an event was appended since the last call (the store then
+  // tells watchers after commit).
+  bool TakeAppendedEvents();
+
+ private:
+  SqliteConnection& conn_;
+  bool appended_events_ = false;
+};
+
+}  // namespace nhs::tobacco::store
+
+#endif  // GATEWAY_STORE_SQLITE_SQLITE_TRANSACTION_H_

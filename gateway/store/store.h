@@ -1,0 +1,157 @@
+#ifndef GATEWAY_STORE_STORE_H_
+#define GATEWAY_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "nhs/tobacco/v1/config.pb.h"
+#include "nhs/tobacco/v1/event.pb.h"
+#include "nhs/tobacco/v1/outcome.pb.h"
+#include "nhs/tobacco/v1/prescription.pb.h"
+#include "nhs/tobacco/v1/referral.pb.h"
+
+namespace nhs::tobacco::store {
+
+// One page of a listing; `next_cursor` is empty on the last page. Cursors are
+// opaque to callers and stable across writes (keyset paging, newest first).
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_cursor;
+};
+
+struct ReferralQuery {
+  // Referrals sent by, sent to, or registered with this ODS code; empty = all.
+  std::string ods_code;
+  v1::ReferralStatus status = v1::REFERRAL_STATUS_UNSPECIFIED;
+  int limit = 100;
+  std::string cursor;
+};
+
+struct PrescriptionQuery {
+  // Requests targeted at, or recommended by, this ODS code; empty = all.
+  std::string ods_code;
+  v1::PrescriptionStatus status = v1::PRESCRIPTION_STATUS_UNSPECIFIED;
+  bool overdue_only = false;
+  std::string referral_id;
+  int limit = 100;
+  std::string cursor;
+};
+
+struct EventQuery {
+  int64_t after_sequence = 0;
+  std::string prescription_id;
+  std::string referral_id;
+  int limit = 500;
+};
+
+// The first answer to a request_id, replayed to retries.
+struct IdempotencyRecord {
+  // Fingerprint of the request that created the record: a retry with the
+  // same id but a different body is refused, not silently answered.
+  std::string request_hash;
+  // The serialized response message.
+  std::string response;
+};
+
+// Reads inside one consistent snapshot. Not thread-safe: one per task.
+class ReadTransaction {
+ public:
+  virtual ~ReadTransaction() = default;
+
+  virtual absl::StatusOr<std::optional<v1::Referral>> GetReferral(
+      absl::string_view referral_id) = 0;
+  virtual absl::StatusOr<Page<v1::Referral>> ListReferrals(
+      const ReferralQuery& query) = 0;
+  virtual absl::StatusOr<std::optional<v1::PrescriptionRequest>>
+  GetPrescription(absl::string_view prescription_id) = 0;
+  virtual absl::StatusOr<Page<v1::PrescriptionRequest>> ListPrescriptions(
+      const PrescriptionQuery& query) = 0;
+  // Events with sequence > after_sequence, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::TimelineEvent>> ListEvents(
+      const EventQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<v1::Outcome>> ListOutcomes(
+      absl::string_view referral_id) = 0;
+  virtual absl::StatusOr<std::optional<IdempotencyRecord>>
+  GetIdempotencyRecord(absl::string_view scope,
+                       absl::string_view request_id) = 0;
+  // Non-final requests whose deadline has passed but are not yet flagged
+  // overdue, or that were created before `created_before` (expiry
+  // candidates), oldest deadline first.
+  virtual absl::StatusOr<std::vector<v1::PrescriptionRequest>>
+  ListDeadlineCandidates(absl::Time now, absl::Time created_before,
+                         int limit) = 0;
+  // Highest committed event sequence (0 when there are none).
+  virtual absl::StatusOr<int64_t> LatestEventSequence() = 0;
+};
+
+// Reads and writes inside one transaction.
+class WriteTransaction : public ReadTransaction {
+ public:
+  // ALREADY_EXISTS when the id is taken.
+  virtual absl::Status InsertReferral(const v1::Referral& referral) = 0;
+  // NOT_FOUND when absent.
+  virtual absl::Status UpdateReferral(const v1::Referral& referral) = 0;
+  virtual absl::Status InsertPrescription(
+      const v1::PrescriptionRequest& prescription) = 0;
+  // ABORTED when the stored version is not `expected_version` (a concurrent
+  // change won); NOT_FOUND when absent. The caller bumps the version.
+  virtual absl::Status UpdatePrescription(
+      const v1::PrescriptionRequest& prescription,
+      int64_t expected_version) = 0;
+  // Appends to the timeline and returns the event's sequence.
+  virtual absl::StatusOr<int64_t> AppendEvent(
+      const v1::TimelineEvent& event) = 0;
+  virtual absl::Status InsertOutcome(const v1::Outcome& outcome) = 0;
+  virtual absl::Status PutIdempotencyRecord(
+      absl::string_view scope, absl::string_view request_id,
+      const IdempotencyRecord& record) = 0;
+};
+
+using WriteWork = std::function<absl::Status(WriteTransaction&)>;
+using WriteDone = std::function<void(absl::Status)>;
+using ReadWork = std::function<absl::Status(ReadTransaction&)>;
+
+// The durable store: the port every back end implements.
+//
+// Writes are asynchronous so that transports never block a thread per
+// request: implementations commit many concurrent writes together (group
+// commit, one fsync) and call each `done` only once its changes are durable.
+// Thread-safe.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `work` in a transaction. If `work` fails its changes alone are
+  // rolled back and `done` gets its status; otherwise `done` gets OK after
+  // the commit is durable, or UNAVAILABLE if the commit failed. `done` runs
+  // on a store thread and must not block.
+  virtual void Write(WriteWork work, WriteDone done) = 0;
+
+  // Runs `work` against a consistent snapshot, on the calling thread.
+  virtual absl::Status Read(const ReadWork& work) = 0;
+
+  // `listener` is called after each commit that appended events, with the
+  // highest committed sequence; it must not block. One listener; setting
+  // another replaces it.
+  virtual void SetCommitListener(std::function<void(int64_t)> listener) = 0;
+
+  // Blocking convenience over Write(), for tools and tests.
+  absl::Status WriteAndWait(WriteWork work);
+};
+
+// Opens (creating and migrating as needed) the store the config names.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(
+    const v1::StoreConfig& config);
+
+}  // namespace nhs::tobacco::store
+
+#endif  // GATEWAY_STORE_STORE_H_
