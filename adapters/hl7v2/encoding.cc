@@ -53,6 +53,10 @@ absl::Status Encoding::Validate() const {
                                {"truncation character", truncation}}};
   const size_t count = truncation == '\0' ? 5 : 6;
   for (size_t i = 0; i < count; ++i) {
+    if (all[i].c == '"') {
+      return absl::InvalidArgumentError(absl::StrCat(
+          all[i].name, " '\"' would clash with the HL7 null \"\""));
+    }
     if (!IsUsableDelimiter(all[i].c)) {
       return absl::InvalidArgumentError(
           absl::StrCat(all[i].name, " ", Describe(all[i].c),

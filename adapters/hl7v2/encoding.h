@@ -36,7 +36,8 @@ struct Encoding {
   // OK when the delimiters are printable ASCII punctuation and pairwise
   // distinct. Letters and digits are refused because escape sequences
   // (\F\, \X41\, \.br\) are made of them; control characters because they
-  // would clash with segment terminators and MLLP framing.
+  // would clash with segment terminators and MLLP framing; '"' because the
+  // HL7 null `""` must stay one unsplittable value.
   absl::Status Validate() const;
 
   friend bool operator==(const Encoding&, const Encoding&) = default;

@@ -35,6 +35,11 @@ bool DecodeHex(absl::string_view hex, std::string& out) {
 
 std::string Escape(absl::string_view text, const Encoding& enc) {
   const char e = enc.escape;
+  if (text == "\"\"") {
+    // On the wire `""` alone is the HL7 null; text that happens to be two
+    // quotes must not turn into one.
+    return std::string{e, 'X', '2', '2', e, '"'};
+  }
   const bool dot_is_delimiter = enc.IsDelimiter('.');
   std::string out;
   out.reserve(text.size());

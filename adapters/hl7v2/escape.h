@@ -16,7 +16,9 @@ namespace nhs::tobacco::hl7v2 {
 // Escape() turns plain text into text safe to place in one subcomponent.
 // Every line break ("\r\n", "\n" or a lone "\r") becomes \.br\ because a raw
 // CR would end the segment; when '.' is itself a delimiter \X0A\ is used
-// instead so that the sequence cannot be split apart.
+// instead so that the sequence cannot be split apart. Text that is exactly
+// two double quotes is written \X22\" so that it is not read as the HL7
+// null `""`.
 std::string Escape(absl::string_view text, const Encoding& encoding);
 
 // Unescape() reverses Escape(): \.br\ becomes "\n". Sequences it does not
