@@ -13,19 +13,18 @@ class Clock {
   virtual absl::Time Now() const = 0;
 
   // The process-wide wall clock.
-  static const Clock& Real() {
-    static const RealClock clock;
-    return clock;
-  }
-
- private:
-  class RealClock;
+  static const Clock& Real();
 };
 
-class Clock::RealClock final : public Clock {
+class RealClock final : public Clock {
  public:
   absl::Time Now() const override { return absl::Now(); }
 };
+
+inline const Clock& Clock::Real() {
+  static const RealClock clock;
+  return clock;
+}
 
 }  // namespace nhs::tobacco
 

@@ -1,0 +1,29 @@
+#ifndef GATEWAY_API_OUTCOME_GRPC_SERVICE_H_
+#define GATEWAY_API_OUTCOME_GRPC_SERVICE_H_
+
+#include "gateway/pathway/pathway.h"
+#include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
+
+namespace nhs::tobacco::api {
+
+// OutcomeService over the callback API.
+class OutcomeGrpcService final : public v1::OutcomeService::CallbackService {
+ public:
+  explicit OutcomeGrpcService(pathway::Pathway& pathway) : pathway_(pathway) {}
+
+  grpc::ServerUnaryReactor* RecordOutcome(
+      grpc::CallbackServerContext* context,
+      const v1::RecordOutcomeRequest* request,
+      v1::Outcome* response) override;
+  grpc::ServerUnaryReactor* ListOutcomes(
+      grpc::CallbackServerContext* context,
+      const v1::ListOutcomesRequest* request,
+      v1::ListOutcomesResponse* response) override;
+
+ private:
+  pathway::Pathway& pathway_;
+};
+
+}  // namespace nhs::tobacco::api
+
+#endif  // GATEWAY_API_OUTCOME_GRPC_SERVICE_H_

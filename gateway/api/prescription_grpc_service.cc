@@ -1,0 +1,145 @@
+#include "gateway/api/prescription_grpc_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "gateway/api/unary_reply.h"
+#include "gateway/api/watch_events_reactor.h"
+
+namespace nhs::tobacco::api {
+
+using domain::PrescriptionAction;
+
+template <typename Request>
+grpc::ServerUnaryReactor* PrescriptionGrpcService::Transition(
+    grpc::CallbackServerContext* context, PrescriptionAction action,
+    const Request* request, v1::PrescriptionRequest* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pathway_.Transition(action, *request, FinishWith(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::RecommendPrescription(
+    grpc::CallbackServerContext* context,
+    const v1::RecommendPrescriptionRequest* request,
+    v1::PrescriptionRequest* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pathway_.RecommendPrescription(*request, FinishWith(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::GetPrescription(
+    grpc::CallbackServerContext* context,
+    const v1::GetPrescriptionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return FinishNow(context, response,
+                   pathway_.GetPrescription(request->prescription_id()));
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::ListPrescriptions(
+    grpc::CallbackServerContext* context,
+    const v1::ListPrescriptionsRequest* request,
+    v1::ListPrescriptionsResponse* response) {
+  return FinishNow(context, response, pathway_.ListPrescriptions(*request));
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::MarkSent(
+    grpc::CallbackServerContext* context, const v1::TransitionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return Transition(context, PrescriptionAction::kMarkSent, request, response);
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::Acknowledge(
+    grpc::CallbackServerContext* context, const v1::TransitionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return Transition(context, PrescriptionAction::kAcknowledge, request,
+                    response);
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::Prescribe(
+    grpc::CallbackServerContext* context, const v1::PrescribeRequest* request,
+    v1::PrescriptionRequest* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pathway_.Prescribe(*request, FinishWith(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::Decline(
+    grpc::CallbackServerContext* context,
+    const v1::ReasonedTransitionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return Transition(context, PrescriptionAction::kDecline, request, response);
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::RequireAppointment(
+    grpc::CallbackServerContext* context, const v1::TransitionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return Transition(context, PrescriptionAction::kRequireAppointment, request,
+                    response);
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::Dispense(
+    grpc::CallbackServerContext* context, const v1::TransitionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return Transition(context, PrescriptionAction::kDispense, request, response);
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::Supply(
+    grpc::CallbackServerContext* context, const v1::TransitionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return Transition(context, PrescriptionAction::kSupply, request, response);
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::RecordNotSupplied(
+    grpc::CallbackServerContext* context,
+    const v1::ReasonedTransitionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return Transition(context, PrescriptionAction::kRecordNotSupplied, request,
+                    response);
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::Cancel(
+    grpc::CallbackServerContext* context,
+    const v1::ReasonedTransitionRequest* request,
+    v1::PrescriptionRequest* response) {
+  return Transition(context, PrescriptionAction::kCancel, request, response);
+}
+
+grpc::ServerUnaryReactor* PrescriptionGrpcService::GetTimeline(
+    grpc::CallbackServerContext* context,
+    const v1::GetTimelineRequest* request,
+    v1::GetTimelineResponse* response) {
+  return FinishNow(context, response,
+                   pathway_.GetTimeline(request->prescription_id()));
+}
+
+namespace {
+
+// A stream refused before it starts (over the limit).
+class RefusedStream final
+    : public grpc::ServerWriteReactor<v1::TimelineEvent> {
+ public:
+  explicit RefusedStream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::TimelineEvent>*
+PrescriptionGrpcService::WatchEvents(grpc::CallbackServerContext* context,
+                                     const v1::WatchEventsRequest* request) {
+  if (request->after_sequence() < 0) {
+    return new RefusedStream(
+        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                     "after_sequence must not be negative"));
+  }
+  if (active_watch_streams_.fetch_add(1) >= max_watch_streams_) {
+    active_watch_streams_.fetch_sub(1);
+    return new RefusedStream(grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("too many WatchEvents streams are open (limit ",
+                     max_watch_streams_, "); retry later")));
+  }
+  return new WatchEventsReactor(pathway_, hub_, *request,
+                                active_watch_streams_);
+}
+
+}  // namespace nhs::tobacco::api

@@ -1,0 +1,88 @@
+#ifndef GATEWAY_API_PRESCRIPTION_GRPC_SERVICE_H_
+#define GATEWAY_API_PRESCRIPTION_GRPC_SERVICE_H_
+
+#include <atomic>
+
+#include "gateway/pathway/event_hub.h"
+#include "gateway/pathway/pathway.h"
+#include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
+
+namespace nhs::tobacco::api {
+
+// PrescriptionService over the callback API: recommendations, every protocol
+// transition, the timeline and the WatchEvents stream.
+class PrescriptionGrpcService final
+    : public v1::PrescriptionService::CallbackService {
+ public:
+  PrescriptionGrpcService(pathway::Pathway& pathway, pathway::EventHub& hub,
+                          int max_watch_streams)
+      : pathway_(pathway), hub_(hub), max_watch_streams_(max_watch_streams) {}
+
+  grpc::ServerUnaryReactor* RecommendPrescription(
+      grpc::CallbackServerContext* context,
+      const v1::RecommendPrescriptionRequest* request,
+      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* GetPrescription(
+      grpc::CallbackServerContext* context,
+      const v1::GetPrescriptionRequest* request,
+      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* ListPrescriptions(
+      grpc::CallbackServerContext* context,
+      const v1::ListPrescriptionsRequest* request,
+      v1::ListPrescriptionsResponse* response) override;
+  grpc::ServerUnaryReactor* MarkSent(grpc::CallbackServerContext* context,
+                                     const v1::TransitionRequest* request,
+                                     v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Acknowledge(
+      grpc::CallbackServerContext* context,
+      const v1::TransitionRequest* request,
+      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Prescribe(grpc::CallbackServerContext* context,
+                                      const v1::PrescribeRequest* request,
+                                      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Decline(
+      grpc::CallbackServerContext* context,
+      const v1::ReasonedTransitionRequest* request,
+      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* RequireAppointment(
+      grpc::CallbackServerContext* context,
+      const v1::TransitionRequest* request,
+      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Dispense(grpc::CallbackServerContext* context,
+                                     const v1::TransitionRequest* request,
+                                     v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Supply(grpc::CallbackServerContext* context,
+                                   const v1::TransitionRequest* request,
+                                   v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* RecordNotSupplied(
+      grpc::CallbackServerContext* context,
+      const v1::ReasonedTransitionRequest* request,
+      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Cancel(
+      grpc::CallbackServerContext* context,
+      const v1::ReasonedTransitionRequest* request,
+      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* GetTimeline(
+      grpc::CallbackServerContext* context,
+      const v1::GetTimelineRequest* request,
+      v1::GetTimelineResponse* response) override;
+  grpc::ServerWriteReactor<v1::TimelineEvent>* WatchEvents(
+      grpc::CallbackServerContext* context,
+      const v1::WatchEventsRequest* request) override;
+
+ private:
+  template <typename Request>
+  grpc::ServerUnaryReactor* Transition(grpc::CallbackServerContext* context,
+                                       domain::PrescriptionAction action,
+                                       const Request* request,
+                                       v1::PrescriptionRequest* response);
+
+  pathway::Pathway& pathway_;
+  pathway::EventHub& hub_;
+  const int max_watch_streams_;
+  std::atomic<int> active_watch_streams_{0};
+};
+
+}  // namespace nhs::tobacco::api
+
+#endif  // GATEWAY_API_PRESCRIPTION_GRPC_SERVICE_H_

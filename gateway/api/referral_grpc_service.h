@@ -1,0 +1,38 @@
+#ifndef GATEWAY_API_REFERRAL_GRPC_SERVICE_H_
+#define GATEWAY_API_REFERRAL_GRPC_SERVICE_H_
+
+#include "gateway/pathway/pathway.h"
+#include "nhs/tobacco/v1/referral_service.grpc.pb.h"
+
+namespace nhs::tobacco::api {
+
+// ReferralService over the callback API: each method hands the request to
+// the pathway and finishes when it replies; writes finish only once durable.
+class ReferralGrpcService final : public v1::ReferralService::CallbackService {
+ public:
+  explicit ReferralGrpcService(pathway::Pathway& pathway)
+      : pathway_(pathway) {}
+
+  grpc::ServerUnaryReactor* CreateReferral(
+      grpc::CallbackServerContext* context,
+      const v1::CreateReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* GetReferral(grpc::CallbackServerContext* context,
+                                        const v1::GetReferralRequest* request,
+                                        v1::Referral* response) override;
+  grpc::ServerUnaryReactor* ListReferrals(
+      grpc::CallbackServerContext* context,
+      const v1::ListReferralsRequest* request,
+      v1::ListReferralsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateReferralStatus(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateReferralStatusRequest* request,
+      v1::Referral* response) override;
+
+ private:
+  pathway::Pathway& pathway_;
+};
+
+}  // namespace nhs::tobacco::api
+
+#endif  // GATEWAY_API_REFERRAL_GRPC_SERVICE_H_

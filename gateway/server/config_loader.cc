@@ -1,0 +1,157 @@
+#include "gateway/server/config_loader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gateway/common/status_macros.h"
+#include "gateway/domain/cyp1a2_medicines.h"
+#include "gateway/domain/deadline_policy.h"
+#include "gateway/domain/field_violations.h"
+#include "gateway/domain/formulary.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace nhs::tobacco::server {
+namespace {
+
+// Collects text-format parse errors with their line and column.
+class ErrorCollector final : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (!errors_.empty()) errors_ += "; ";
+    absl::StrAppend(&errors_, "line ", line + 1, " column ", column + 1, ": ",
+                    message);
+  }
+  const std::string& errors() const { return errors_; }
+
+ private:
+  std::string errors_;
+};
+
+void ApplyDefaults(v1::GatewayConfig& c) {
+  auto* grpc = c.mutable_grpc();
+  if (grpc->address().empty()) grpc->set_address("127.0.0.1:50051");
+  if (grpc->max_receive_message_bytes() == 0) {
+    grpc->set_max_receive_message_bytes(1 << 20);
+  }
+  if (grpc->max_watch_streams() == 0) grpc->set_max_watch_streams(256);
+  auto* store = c.mutable_store();
+  if (store->sqlite().path().empty()) {
+    store->mutable_sqlite()->set_path("gateway.db");
+  }
+  if (store->sqlite().reader_connections() == 0) {
+    store->mutable_sqlite()->set_reader_connections(4);
+  }
+  if (store->max_batch_size() == 0) store->set_max_batch_size(256);
+  if (c.deadlines().scan_interval_seconds() == 0) {
+    c.mutable_deadlines()->set_scan_interval_seconds(60);
+  }
+  if (c.cyp1a2_medicines().empty()) {
+    for (const std::string& m : domain::DefaultCyp1a2Medicines()) {
+      c.add_cyp1a2_medicines(m);
+    }
+  }
+  if (c.limits().max_page_size() == 0) {
+    c.mutable_limits()->set_max_page_size(500);
+  }
+  if (c.limits().max_text_length() == 0) {
+    c.mutable_limits()->set_max_text_length(2000);
+  }
+}
+
+absl::Status Validate(const v1::GatewayConfig& c) {
+  domain::Violations v;
+  if (!absl::StrContains(c.grpc().address(), ":")) {
+    v.Add("grpc.address", "must be host:port");
+  }
+  if (c.grpc().max_receive_message_bytes() < 1024) {
+    v.Add("grpc.max_receive_message_bytes", "must be at least 1024");
+  }
+  if (c.grpc().max_watch_streams() < 1) {
+    v.Add("grpc.max_watch_streams", "must be at least 1");
+  }
+  if (c.store().data_dir().empty()) {
+    v.Add("store.data_dir", "is required (where the database lives)");
+  }
+  if (c.store().sqlite().reader_connections() < 1 ||
+      c.store().sqlite().reader_connections() > 64) {
+    v.Add("store.sqlite.reader_connections", "must be between 1 and 64");
+  }
+  if (c.store().max_batch_size() < 1 || c.store().max_batch_size() > 10000) {
+    v.Add("store.max_batch_size", "must be between 1 and 10000");
+  }
+  if (c.deadlines().scan_interval_seconds() < 1) {
+    v.Add("deadlines.scan_interval_seconds", "must be at least 1");
+  }
+  if (c.limits().max_page_size() < 1 || c.limits().max_text_length() < 1) {
+    v.Add("limits", "max_page_size and max_text_length must be positive");
+  }
+  if (c.formulary().empty()) {
+    v.Add("formulary", "needs at least one product");
+  }
+  for (const auto& violation : domain::GetFieldViolations(
+           domain::DeadlinePolicy::FromConfig(c.deadlines()).status())) {
+    v.Add(violation.field, violation.description);
+  }
+  for (const auto& violation : domain::GetFieldViolations(
+           domain::Formulary::FromConfig(c.formulary()).status())) {
+    v.Add(violation.field, violation.description);
+  }
+  return v.ToStatus("invalid gateway configuration");
+}
+
+}  // namespace
+
+absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text,
+                                              bool json,
+                                              const std::string& base_dir) {
+  v1::GatewayConfig config;
+  if (json) {
+    google::protobuf::util::JsonParseOptions options;
+    auto status = google::protobuf::util::JsonStringToMessage(
+        std::string(text), &config, options);
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config is not valid JSON for GatewayConfig: ",
+                       status.message().as_string()));
+    }
+  } else {
+    google::protobuf::TextFormat::Parser parser;
+    ErrorCollector errors;
+    parser.RecordErrorsTo(&errors);
+    if (!parser.ParseFromString(std::string(text), &config)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config is not valid GatewayConfig textproto: ",
+                       errors.errors()));
+    }
+  }
+  ApplyDefaults(config);
+  if (!config.store().data_dir().empty() &&
+      std::filesystem::path(config.store().data_dir()).is_relative()) {
+    config.mutable_store()->set_data_dir(
+        (std::filesystem::path(base_dir) / config.store().data_dir())
+            .lexically_normal()
+            .string());
+  }
+  RETURN_IF_ERROR(Validate(config));
+  return config;
+}
+
+absl::StatusOr<v1::GatewayConfig> LoadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read config file ", path));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string base_dir =
+      std::filesystem::absolute(path).parent_path().string();
+  return ParseConfig(buffer.str(), absl::EndsWith(path, ".json"), base_dir);
+}
+
+}  // namespace nhs::tobacco::server

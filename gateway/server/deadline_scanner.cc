@@ -1,0 +1,30 @@
+#include "gateway/server/deadline_scanner.h"
+
+#include "absl/strings/str_cat.h"
+#include "gateway/common/log.h"
+
+namespace nhs::tobacco::server {
+
+DeadlineScanner::DeadlineScanner(pathway::Pathway& pathway,
+                                 absl::Duration interval)
+    : pathway_(pathway), interval_(interval), thread_([this] { Run(); }) {}
+
+DeadlineScanner::~DeadlineScanner() {
+  stop_.Notify();
+  thread_.join();
+}
+
+void DeadlineScanner::Run() {
+  while (!stop_.WaitForNotificationWithTimeout(interval_)) {
+    absl::StatusOr<int> changed = pathway_.ScanDeadlines();
+    if (!changed.ok()) {
+      LogWarning(absl::StrCat("deadline scan failed, will retry: ",
+                              changed.status().ToString()));
+    } else if (*changed > 0) {
+      LogInfo(absl::StrCat("deadline scan: ", *changed,
+                           " prescription requests overdue or expired"));
+    }
+  }
+}
+
+}  // namespace nhs::tobacco::server

@@ -1,0 +1,111 @@
+#include "gateway/server/gateway_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/api/outcome_grpc_service.h"
+#include "gateway/api/prescription_grpc_service.h"
+#include "gateway/api/referral_grpc_service.h"
+#include "gateway/common/log.h"
+#include "gateway/common/status_macros.h"
+#include "gateway/server/deadline_scanner.h"
+
+namespace nhs::tobacco::server {
+
+absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
+    const v1::GatewayConfig& config, GatewayServerOptions options) {
+  auto server = std::unique_ptr<GatewayServer>(new GatewayServer());
+  ASSIGN_OR_RETURN(server->store_, store::OpenStore(config.store()));
+  ASSIGN_OR_RETURN(domain::Formulary formulary,
+                   domain::Formulary::FromConfig(config.formulary()));
+  ASSIGN_OR_RETURN(domain::DeadlinePolicy deadlines,
+                   domain::DeadlinePolicy::FromConfig(config.deadlines()));
+  server->hub_ = std::make_unique<pathway::EventHub>();
+  {
+    // Watchers resume from what is already committed.
+    int64_t latest = 0;
+    RETURN_IF_ERROR(server->store_->Read(
+        [&](store::ReadTransaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(latest, tx.LatestEventSequence());
+          return absl::OkStatus();
+        }));
+    server->hub_->Publish(latest);
+  }
+  pathway::EventHub* hub = server->hub_.get();
+  server->store_->SetCommitListener(
+      [hub](int64_t sequence) { hub->Publish(sequence); });
+
+  pathway::PathwayOptions pathway_options;
+  pathway_options.max_page_size = config.limits().max_page_size();
+  pathway_options.max_text_length = config.limits().max_text_length();
+  pathway_options.cyp1a2_medicines.assign(config.cyp1a2_medicines().begin(),
+                                          config.cyp1a2_medicines().end());
+  server->pathway_ = std::make_unique<pathway::Pathway>(
+      *server->store_, std::move(formulary), std::move(deadlines),
+      std::move(pathway_options), *options.clock);
+
+  server->services_.push_back(
+      std::make_unique<api::ReferralGrpcService>(*server->pathway_));
+  server->services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
+      *server->pathway_, *server->hub_, config.grpc().max_watch_streams()));
+  server->services_.push_back(
+      std::make_unique<api::OutcomeGrpcService>(*server->pathway_));
+
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (config.grpc().allow_insecure()) {
+    LogWarning(
+        "!!! gRPC is listening WITHOUT TLS (grpc.allow_insecure is true). "
+        "Development only: never carry patient data over this listener. !!!");
+    credentials = grpc::InsecureServerCredentials();
+  } else {
+    return absl::FailedPreconditionError(
+        "grpc: no TLS settings are configured and grpc.allow_insecure is "
+        "false; set grpc.allow_insecure: true for a development gateway");
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.grpc().address(), credentials,
+                           &server->port_);
+  builder.SetMaxReceiveMessageSize(config.grpc().max_receive_message_bytes());
+  for (auto& service : server->services_) builder.RegisterService(service.get());
+  for (grpc::Service* extra : options.extra_services) {
+    builder.RegisterService(extra);
+  }
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen for gRPC on ", config.grpc().address(),
+        " (address in use or not local?)"));
+  }
+  server->scanner_ = std::make_unique<DeadlineScanner>(
+      *server->pathway_,
+      absl::Seconds(config.deadlines().scan_interval_seconds()));
+  LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(),
+                       " (port ", server->port_, ")"));
+  return server;
+}
+
+void GatewayServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  scanner_.reset();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+  // The store's destructor commits every write still queued.
+  server_.reset();
+  services_.clear();
+  pathway_.reset();
+  store_.reset();
+  hub_.reset();
+}
+
+GatewayServer::~GatewayServer() {
+  if (server_ != nullptr) Shutdown();
+}
+
+}  // namespace nhs::tobacco::server

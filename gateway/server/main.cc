@@ -1,0 +1,34 @@
+// tobacco-gateway: the interoperability gateway's server binary.
+#include <iostream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "gateway/server/config_loader.h"
+#include "gateway/server/run_gateway.h"
+
+ABSL_FLAG(std::string, config, "", "Path of the gateway config (textproto or .json)");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Runs the tobacco dependency interoperability gateway.\n"
+      "  tobacco-gateway --config deploy/config/gateway.textproto");
+  absl::ParseCommandLine(argc, argv);
+  const std::string path = absl::GetFlag(FLAGS_config);
+  if (path.empty()) {
+    std::cerr << "tobacco-gateway: --config FILE is required\n";
+    return 2;
+  }
+  auto config = nhs::tobacco::server::LoadConfig(path);
+  if (!config.ok()) {
+    std::cerr << "tobacco-gateway: " << config.status().message() << "\n";
+    return 2;
+  }
+  absl::Status done = nhs::tobacco::server::RunGateway(*config);
+  if (!done.ok()) {
+    std::cerr << "tobacco-gateway: " << done.message() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,16 @@
+#ifndef GATEWAY_SERVER_RUN_GATEWAY_H_
+#define GATEWAY_SERVER_RUN_GATEWAY_H_
+
+#include "absl/status/status.h"
+#include "nhs/tobacco/v1/config.pb.h"
+
+namespace nhs::tobacco::server {
+
+// Starts the gateway and serves until SIGTERM or SIGINT, then drains
+// in-flight calls and queued writes before returning. Call from main()
+// before any other thread starts (it blocks those signals process-wide).
+absl::Status RunGateway(const v1::GatewayConfig& config);
+
+}  // namespace nhs::tobacco::server
+
+#endif  // GATEWAY_SERVER_RUN_GATEWAY_H_
