@@ -1,0 +1,369 @@
+#include "gateway/cli/render.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "gateway/cli/enum_names.h"
+#include "gateway/cli/table.h"
+#include "gateway/common/nhs_number_mask.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace nhs::tobacco::cli {
+namespace {
+
+std::string OrDash(const std::string& text) {
+  return text.empty() ? "-" : text;
+}
+
+// Enum value without prefix; "-" for UNSPECIFIED (not set).
+template <typename E>
+std::string Name(E value) {
+  return static_cast<int>(value) == 0 ? "-" : EnumName(value);
+}
+
+std::string PractitionerText(const v1::Practitioner& p) {
+  if (p.identifier().empty() && p.display_name().empty()) return "";
+  std::vector<std::string> parts;
+  if (!p.display_name().empty()) parts.push_back(p.display_name());
+  if (!p.identifier().empty()) {
+    parts.push_back(p.register_() == 0 ? p.identifier()
+                                       : absl::StrCat(EnumName(p.register_()),
+                                                      " ", p.identifier()));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string OrgText(const v1::Organisation& org) {
+  if (org.name().empty()) return OrDash(org.ods_code());
+  return absl::StrCat(OrDash(org.ods_code()), " (", org.name(), ")");
+}
+
+std::string ActorText(const v1::Actor& actor) {
+  std::string text = OrDash(actor.organisation().ods_code());
+  std::string practitioner = PractitionerText(actor.practitioner());
+  if (!practitioner.empty()) absl::StrAppend(&text, " / ", practitioner);
+  return text;
+}
+
+std::string YesNo(bool value) { return value ? "yes" : "no"; }
+
+std::string Transition(const v1::TimelineEvent& event) {
+  if (event.from_status() != 0 || event.to_status() != 0) {
+    return absl::StrCat(
+        event.from_status() == 0 ? "" : Name(event.from_status()), "->",
+        Name(event.to_status()));
+  }
+  if (event.referral_status() != 0) {
+    return absl::StrCat("->", Name(event.referral_status()));
+  }
+  return "-";
+}
+
+std::string ReasonAndNote(const v1::TimelineEvent& event) {
+  std::vector<std::string> parts;
+  if (!event.reason_code().empty()) parts.push_back(event.reason_code());
+  if (!event.note().empty()) parts.push_back(event.note());
+  if (event.has_due_at()) {
+    parts.push_back(absl::StrCat("due ", FormatTimestamp(event.due_at())));
+  }
+  for (const v1::ExternalId& id : event.external_ids()) {
+    parts.push_back(absl::StrCat(id.system(), "=", id.value()));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
+}
+
+std::string NextPage(const std::string& token) {
+  if (token.empty()) return "";
+  return absl::StrCat("next page: --page-token ", token, "\n");
+}
+
+}  // namespace
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "-";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                          absl::FromUnixSeconds(time.seconds()),
+                          absl::UTCTimeZone());
+}
+
+std::string ToJson(const google::protobuf::Message& message, bool multiline) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = multiline;
+  std::string json;
+  google::protobuf::util::Status status =
+      google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    // Only a message with an unresolvable Any fails; say so, don't crash.
+    return absl::StrCat("{\"error\": \"cannot print as JSON: ",
+                        status.message().ToString(), "\"}\n");
+  }
+  if (json.empty() || json.back() != '\n') json.push_back('\n');
+  return json;
+}
+
+std::string RenderReferral(const v1::Referral& r) {
+  Table table({});
+  table.AddRow({"Referral", OrDash(r.referral_id())});
+  table.AddRow({"Status", Name(r.status())});
+  if (!r.status_reason().empty()) table.AddRow({"Reason", r.status_reason()});
+  table.AddRow({"NHS number", OrDash(MaskNhsNumber(r.patient().nhs_number()))});
+  table.AddRow({"Source", Name(r.source())});
+  std::string referrer = OrgText(r.referrer());
+  std::string practitioner = PractitionerText(r.referring_practitioner());
+  if (!practitioner.empty()) absl::StrAppend(&referrer, " / ", practitioner);
+  table.AddRow({"Referrer", referrer});
+  table.AddRow({"Service", OrgText(r.service())});
+  table.AddRow({"GP practice", OrgText(r.gp_practice())});
+  std::string smoking = absl::StrCat(r.smoking().cigarettes_per_day(), "/day");
+  if (r.smoking().years_smoked() > 0) {
+    absl::StrAppend(&smoking, ", ", r.smoking().years_smoked(), " years");
+  }
+  if (r.smoking().has_co_reading_ppm()) {
+    absl::StrAppend(&smoking, ", CO ", r.smoking().co_reading_ppm(), " ppm");
+  }
+  table.AddRow({"Smoking", smoking});
+  table.AddRow({"Diagnosis", Name(r.mental_health().diagnosis_category())});
+  table.AddRow({"SMI", YesNo(r.mental_health().smi())});
+  std::vector<std::string> medicines;
+  for (const v1::PsychiatricMedicine& m : r.mental_health().medicines()) {
+    medicines.push_back(
+        m.cyp1a2_sensitive() ? absl::StrCat(m.name(), " (CYP1A2)") : m.name());
+  }
+  table.AddRow(
+      {"Medicines", medicines.empty() ? "-" : absl::StrJoin(medicines, ", ")});
+  table.AddRow({"Goal", Name(r.goal())});
+  std::vector<std::string> contact;
+  if (r.contact().text_reminders()) contact.push_back("text reminders");
+  if (r.contact().home_visits()) contact.push_back("home visits");
+  table.AddRow(
+      {"Contact", contact.empty() ? "-" : absl::StrJoin(contact, ", ")});
+  std::vector<std::string> consent;
+  if (r.consent().share_with_gp()) consent.push_back("GP");
+  if (r.consent().share_with_pharmacy()) consent.push_back("pharmacy");
+  if (r.consent().share_with_mental_health_team()) {
+    consent.push_back("mental health team");
+  }
+  table.AddRow({"Shares with",
+                consent.empty() ? "nobody" : absl::StrJoin(consent, ", ")});
+  if (!r.external_referral_id().empty()) {
+    table.AddRow({"External id", r.external_referral_id()});
+  }
+  table.AddRow({"Created", FormatTimestamp(r.created_at())});
+  table.AddRow({"Updated", FormatTimestamp(r.updated_at())});
+  return table.Render();
+}
+
+std::string RenderReferralList(const v1::ListReferralsResponse& response) {
+  if (response.referrals().empty()) {
+    return absl::StrCat("no referrals\n", NextPage(response.next_page_token()));
+  }
+  Table table({"ID", "STATUS", "NHS NUMBER", "SOURCE", "REFERRER", "SERVICE",
+               "GOAL", "SMI", "UPDATED"});
+  for (const v1::Referral& r : response.referrals()) {
+    table.AddRow({r.referral_id(), Name(r.status()),
+                  OrDash(MaskNhsNumber(r.patient().nhs_number())),
+                  Name(r.source()), OrDash(r.referrer().ods_code()),
+                  OrDash(r.service().ods_code()), Name(r.goal()),
+                  YesNo(r.mental_health().smi()),
+                  FormatTimestamp(r.updated_at())});
+  }
+  return absl::StrCat(table.Render(), NextPage(response.next_page_token()));
+}
+
+std::string RenderPrescription(const v1::PrescriptionRequest& p) {
+  Table table({});
+  table.AddRow({"Prescription", OrDash(p.prescription_id())});
+  table.AddRow({"Referral", OrDash(p.referral_id())});
+  table.AddRow({"Status", Name(p.status())});
+  if (!p.status_reason().empty())
+    table.AddRow({"Reason code", p.status_reason()});
+  table.AddRow({"NHS number", OrDash(MaskNhsNumber(p.patient().nhs_number()))});
+  std::string product =
+      OrDash(p.product().display().empty() ? p.product().product_id()
+                                           : p.product().display());
+  if (!p.product().dmd_code().empty()) {
+    absl::StrAppend(&product, " [dm+d ", p.product().dmd_code(),
+                    p.product().dmd_verified() ? "" : ", unverified", "]");
+  } else if (!p.product().local_code().empty()) {
+    absl::StrAppend(&product, " [local ", p.product().local_code(), "]");
+  }
+  table.AddRow({"Product", product});
+  table.AddRow({"Kind", Name(p.product().kind())});
+  table.AddRow({"Dose", OrDash(p.dose_text())});
+  table.AddRow({"Quantity", p.has_quantity()
+                                ? absl::StrCat(p.quantity().value(), " ",
+                                               p.quantity().unit())
+                                : "-"});
+  table.AddRow({"Duration", absl::StrCat(p.duration_days(), " days")});
+  table.AddRow({"Route", Name(p.route())});
+  table.AddRow({"Target", OrgText(p.target())});
+  table.AddRow({"Service", OrgText(p.service())});
+  table.AddRow(
+      {"Recommended by", OrDash(PractitionerText(p.recommended_by()))});
+  if (!p.reason().empty()) table.AddRow({"Clinical reason", p.reason()});
+  if (!p.eps_prescription_id().empty()) {
+    table.AddRow({"EPS id", p.eps_prescription_id()});
+  }
+  table.AddRow({"Due", FormatTimestamp(p.due_at())});
+  table.AddRow({"Overdue", YesNo(p.overdue())});
+  if (p.cyp1a2_safety_alert()) {
+    table.AddRow({"Safety alert",
+                  "CYP1A2-sensitive medicine: prescribers to review levels"});
+  }
+  table.AddRow({"Created", FormatTimestamp(p.created_at())});
+  table.AddRow({"Updated", FormatTimestamp(p.updated_at())});
+  table.AddRow({"Version", absl::StrCat(p.version())});
+  return table.Render();
+}
+
+std::string RenderPrescriptionList(
+    const v1::ListPrescriptionsResponse& response) {
+  if (response.prescriptions().empty()) {
+    return absl::StrCat("no prescriptions\n",
+                        NextPage(response.next_page_token()));
+  }
+  Table table({"ID", "STATUS", "NHS NUMBER", "PRODUCT", "ROUTE", "TARGET",
+               "OVERDUE", "DUE", "UPDATED"});
+  for (const v1::PrescriptionRequest& p : response.prescriptions()) {
+    table.AddRow(
+        {p.prescription_id(), Name(p.status()),
+         OrDash(MaskNhsNumber(p.patient().nhs_number())),
+         OrDash(p.product().display().empty() ? p.product().product_id()
+                                              : p.product().display()),
+         Name(p.route()), OrDash(p.target().ods_code()),
+         p.overdue() ? "OVERDUE" : "-", FormatTimestamp(p.due_at()),
+         FormatTimestamp(p.updated_at())});
+  }
+  return absl::StrCat(table.Render(), NextPage(response.next_page_token()));
+}
+
+std::string RenderTimeline(const v1::GetTimelineResponse& response) {
+  if (response.events().empty()) return "no events\n";
+  Table table({"SEQ", "TIME", "EVENT", "FROM->TO", "ACTOR", "REASON/NOTE"});
+  for (const v1::TimelineEvent& e : response.events()) {
+    table.AddRow({absl::StrCat(e.sequence()), FormatTimestamp(e.occurred_at()),
+                  Name(e.type()), Transition(e), ActorText(e.actor()),
+                  ReasonAndNote(e)});
+  }
+  return table.Render();
+}
+
+namespace {
+constexpr absl::string_view kEventLineFormat =
+    "%-8s  %-20s  %-28s  %-14s  %-14s  %-30s  %-8s  %s";
+}  // namespace
+
+std::string RenderEventHeader() {
+  return absl::StrCat(
+      absl::StrFormat(kEventLineFormat, "SEQ", "TIME", "EVENT", "REFERRAL",
+                      "PRESCRIPTION", "FROM->TO", "ACTOR", "REASON/NOTE"),
+      "\n");
+}
+
+std::string RenderEventLine(const v1::TimelineEvent& e) {
+  std::string line = absl::StrFormat(
+      kEventLineFormat, absl::StrCat(e.sequence()),
+      FormatTimestamp(e.occurred_at()), Name(e.type()), OrDash(e.referral_id()),
+      OrDash(e.prescription_id()), Transition(e),
+      OrDash(e.actor().organisation().ods_code()), ReasonAndNote(e));
+  line.erase(line.find_last_not_of(' ') + 1);
+  return absl::StrCat(line, "\n");
+}
+
+std::string RenderOutcome(const v1::Outcome& o) {
+  Table table({});
+  table.AddRow({"Outcome", OrDash(o.outcome_id())});
+  table.AddRow({"Referral", OrDash(o.referral_id())});
+  table.AddRow({"Follow-up", Name(o.follow_up())});
+  table.AddRow({"Status", Name(o.status())});
+  table.AddRow({"CO", o.has_co_reading_ppm()
+                          ? absl::StrCat(o.co_reading_ppm(), " ppm")
+                          : "-"});
+  table.AddRow({"Quit date", OrDash(o.quit_date())});
+  table.AddRow({"Recorded on", OrDash(o.recorded_on())});
+  table.AddRow({"Recorded by", ActorText(o.recorded_by())});
+  if (!o.note().empty()) table.AddRow({"Note", o.note()});
+  table.AddRow({"Created", FormatTimestamp(o.created_at())});
+  return table.Render();
+}
+
+std::string RenderOutcomeList(const v1::ListOutcomesResponse& response) {
+  if (response.outcomes().empty()) return "no outcomes\n";
+  Table table({"ID", "FOLLOW-UP", "STATUS", "CO PPM", "QUIT DATE",
+               "RECORDED ON", "RECORDED BY"});
+  for (const v1::Outcome& o : response.outcomes()) {
+    table.AddRow(
+        {o.outcome_id(), Name(o.follow_up()), Name(o.status()),
+         o.has_co_reading_ppm() ? absl::StrCat(o.co_reading_ppm()) : "-",
+         OrDash(o.quit_date()), OrDash(o.recorded_on()),
+         ActorText(o.recorded_by())});
+  }
+  return table.Render();
+}
+
+std::string StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return absl::StrCat("CODE_", static_cast<int>(code));
+  }
+}
+
+std::string RenderRpcError(const grpc::Status& status) {
+  std::string out = absl::StrCat("error: ", StatusCodeName(status.error_code()),
+                                 ": ", status.error_message(), "\n");
+  google::rpc::Status details;
+  if (status.error_details().empty() ||
+      !details.ParseFromString(status.error_details())) {
+    return out;
+  }
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (!any.UnpackTo(&bad_request)) continue;
+    for (const auto& violation : bad_request.field_violations()) {
+      absl::StrAppend(&out, "  ", violation.field(), ": ",
+                      violation.description(), "\n");
+    }
+  }
+  return out;
+}
+
+}  // namespace nhs::tobacco::cli
