@@ -1,0 +1,88 @@
+#ifndef GATEWAY_CLI_COMMANDS_H_
+#define GATEWAY_CLI_COMMANDS_H_
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "gateway/cli/args.h"
+#include "gateway/cli/channel.h"
+#include "gateway/cli/request_id.h"
+#include "gateway/cli/requests.h"
+#include "grpcpp/channel.h"
+
+namespace nhs::tobacco::cli {
+
+// Exit codes: scripts tell "fix the command line" from "the server said no".
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRpcError = 1;
+inline constexpr int kExitUsage = 2;
+
+// Flags every command accepts.
+struct GlobalOptions {
+  ConnectionOptions connection;
+  bool json = false;
+  // Deadline of each unary call. `events watch` has none: it runs until
+  // stopped.
+  absl::Duration timeout = absl::Seconds(30);
+  // Idempotency key for a mutating call; generated when empty.
+  std::string request_id;
+  bool verbose = false;
+  bool help = false;
+};
+
+// A parsed command line: the command words, its arguments, global options.
+struct Invocation {
+  std::vector<std::string> command;
+  ParsedArgs args;
+  GlobalOptions options;
+};
+
+// Parses argv without the program name. Errors are InvalidArgument whose
+// message names the flag or argument at fault. "help ..." parses as the
+// command {"help", ...}.
+absl::StatusOr<Invocation> ParseInvocation(absl::Span<const std::string> args);
+
+// What commands need from the process; the defaults are the real thing
+// (random UUIDs, files, sleeping) and tests replace them.
+struct Environment {
+  std::function<std::string()> new_request_id = NewRequestId;
+  FileReader read_file = ReadWholeFile;
+  // Waits between watch reconnects.
+  std::function<void(absl::Duration)> sleep = [](absl::Duration d) {
+    absl::SleepFor(d);
+  };
+  absl::Duration initial_backoff = absl::Milliseconds(500);
+  absl::Duration max_backoff = absl::Seconds(30);
+};
+
+// Runs a parsed command against `channel`, writing results to `out` and
+// errors (and --verbose notes) to `err`. Returns the exit code. Works with
+// any channel (in-process, insecure, TLS), which is what end-to-end tests
+// use.
+int RunCommand(const Invocation& invocation,
+               std::shared_ptr<grpc::Channel> channel, std::ostream& out,
+               std::ostream& err, const Environment& env = Environment());
+
+using ChannelFactory =
+    std::function<absl::StatusOr<std::shared_ptr<grpc::Channel>>(
+        const ConnectionOptions&)>;
+
+// The whole program short of process set-up: parse, answer help, make the
+// channel from the global flags, run. main() is this plus argv.
+int RunTobaccoctl(absl::Span<const std::string> args, std::ostream& out,
+                  std::ostream& err, const ChannelFactory& make_channel,
+                  const Environment& env = Environment());
+
+// The list of commands (for "help" and a bare "tobaccoctl").
+std::string UsageText();
+
+}  // namespace nhs::tobacco::cli
+
+#endif  // GATEWAY_CLI_COMMANDS_H_

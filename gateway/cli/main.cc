@@ -1,0 +1,20 @@
+// tobaccoctl: the command-line client of the tobacco dependency gateway.
+// Everything but argv and the real streams lives in tobaccoctl_lib.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "gateway/cli/channel.h"
+#include "gateway/cli/commands.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  nhs::tobacco::cli::Environment env;
+  return nhs::tobacco::cli::RunTobaccoctl(
+      args, std::cout, std::cerr,
+      [&env](const nhs::tobacco::cli::ConnectionOptions& options) {
+        return nhs::tobacco::cli::MakeChannel(options, env.read_file);
+      },
+      env);
+}
