@@ -1,0 +1,173 @@
+// kill -9 the real tobacco-gateway binary while clients write, restart it,
+// and prove nothing acknowledged was lost and retries create nothing twice.
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "tests/testing/test_gateway.h"
+
+namespace nhs::tobacco {
+namespace {
+
+using ::nhs::tobacco::testing::Clients;
+using ::nhs::tobacco::testing::Ctx;
+using ::nhs::tobacco::testing::FreshDataDir;
+using ::nhs::tobacco::testing::SampleConfig;
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+pid_t Spawn(const std::string& config_path, const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    FILE* log = fopen(log_path.c_str(), "a");
+    if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
+    execl(TOBACCO_GATEWAY_BIN, TOBACCO_GATEWAY_BIN, "--config",
+          config_path.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+v1::CreateReferralRequest Referral(const std::string& request_id) {
+  v1::CreateReferralRequest r;
+  r.set_request_id(request_id);
+  auto* ref = r.mutable_referral();
+  ref->mutable_patient()->set_nhs_number("9990000026");
+  ref->mutable_patient()->set_date_of_birth("1975-06-30");
+  ref->mutable_referrer()->set_ods_code("RX9");
+  ref->mutable_service()->set_ods_code("TDS01");
+  ref->mutable_gp_practice()->set_ods_code("Y90001");
+  ref->set_source(v1::REFERRAL_SOURCE_INPATIENT_MENTAL_HEALTH);
+  return r;
+}
+
+TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
+  const auto dir = FreshDataDir();
+  const int port = FreePort();
+  v1::GatewayConfig config = SampleConfig(dir / "data");
+  config.mutable_grpc()->set_address(absl::StrCat("127.0.0.1:", port));
+  const std::string config_path = (dir / "gateway.textproto").string();
+  {
+    std::string text;
+    ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(config, &text));
+    std::ofstream(config_path) << text;
+  }
+  const std::string log_path = (dir / "gateway.log").string();
+
+  // request_id -> referral_id for every acknowledged create.
+  absl::Mutex mu;
+  std::map<std::string, std::string> acknowledged;
+  std::vector<std::string> attempted;
+  std::mt19937 rng(20261128);
+  constexpr int kRounds = 5;
+  constexpr int kWriters = 8;
+
+  for (int round = 0; round < kRounds; ++round) {
+    pid_t pid = Spawn(config_path, log_path);
+    ASSERT_GT(pid, 0);
+    Clients clients(port);
+    ASSERT_TRUE(clients.channel->WaitForConnected(
+        absl::ToChronoTime(absl::Now() + absl::Seconds(20))))
+        << "gateway did not start; see " << log_path;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < kWriters; ++w) {
+      writers.emplace_back([&, w] {
+        for (int i = 0; !stop.load() && i < 100000; ++i) {
+          const std::string id = absl::StrCat("r", round, "-w", w, "-", i);
+          {
+            absl::MutexLock lock(&mu);
+            attempted.push_back(id);
+          }
+          v1::Referral out;
+          grpc::Status s = clients.referrals->CreateReferral(
+              Ctx(absl::Seconds(5)).get(), Referral(id), &out);
+          if (!s.ok()) break;  // the gateway is gone
+          absl::MutexLock lock(&mu);
+          acknowledged[id] = out.referral_id();
+        }
+      });
+    }
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(150 + rng() % 350));
+    ASSERT_EQ(kill(pid, SIGKILL), 0);
+    int wstatus = 0;
+    waitpid(pid, &wstatus, 0);
+    stop = true;
+    for (auto& t : writers) t.join();
+  }
+  ASSERT_GT(acknowledged.size(), 50u) << "the load never got going";
+
+  // Restart and check every acknowledged write, then retry everything.
+  pid_t pid = Spawn(config_path, log_path);
+  Clients clients(port);
+  ASSERT_TRUE(clients.channel->WaitForConnected(
+      absl::ToChronoTime(absl::Now() + absl::Seconds(20))));
+  for (const auto& [request_id, referral_id] : acknowledged) {
+    v1::GetReferralRequest get;
+    get.set_referral_id(referral_id);
+    v1::Referral got;
+    ASSERT_TRUE(clients.referrals->GetReferral(Ctx().get(), get, &got).ok())
+        << "acknowledged referral lost: " << request_id;
+    v1::Referral retried;
+    ASSERT_TRUE(clients.referrals
+                    ->CreateReferral(Ctx().get(), Referral(request_id),
+                                     &retried)
+                    .ok());
+    EXPECT_EQ(retried.referral_id(), referral_id)
+        << "a retry created a second referral for " << request_id;
+  }
+  // Requests in flight at the kill are either stored or not; retrying them
+  // all now must leave exactly one referral per request id.
+  for (const std::string& request_id : attempted) {
+    v1::Referral out;
+    ASSERT_TRUE(clients.referrals
+                    ->CreateReferral(Ctx().get(), Referral(request_id), &out)
+                    .ok());
+  }
+  size_t total = 0;
+  std::string token;
+  do {
+    v1::ListReferralsRequest list;
+    list.set_page_size(500);
+    list.set_page_token(token);
+    v1::ListReferralsResponse page;
+    ASSERT_TRUE(clients.referrals->ListReferrals(Ctx().get(), list, &page).ok());
+    total += page.referrals_size();
+    token = page.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(total, attempted.size());
+  kill(pid, SIGTERM);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+      << "graceful shutdown after recovery";
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace nhs::tobacco

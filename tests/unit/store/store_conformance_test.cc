@@ -1,0 +1,355 @@
+// One conformance suite for every Store back end: each case states a
+// behaviour callers rely on. The PostgreSQL store will join the
+// INSTANTIATE_TEST_SUITE_P list below.
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "gateway/store/store.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace nhs::tobacco::store {
+namespace {
+
+using ::google::protobuf::util::TimeUtil;
+using ::nhs::tobacco::testing::IsOk;
+using ::nhs::tobacco::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::Optional;
+using ::testing::Property;
+
+google::protobuf::Timestamp Ts(int64_t micros) {
+  return TimeUtil::MicrosecondsToTimestamp(micros);
+}
+
+v1::Referral MakeReferral(const std::string& id, int64_t created_us,
+                          const std::string& referrer = "RX9") {
+  v1::Referral r;
+  r.set_referral_id(id);
+  r.mutable_patient()->set_nhs_number("9990000018");
+  r.mutable_referrer()->set_ods_code(referrer);
+  r.mutable_service()->set_ods_code("TDS01");
+  r.mutable_gp_practice()->set_ods_code("Y90001");
+  r.set_status(v1::REFERRAL_STATUS_RECEIVED);
+  *r.mutable_created_at() = Ts(created_us);
+  return r;
+}
+
+v1::PrescriptionRequest MakePrescription(const std::string& id,
+                                         const std::string& referral_id,
+                                         int64_t created_us,
+                                         const std::string& target) {
+  v1::PrescriptionRequest p;
+  p.set_prescription_id(id);
+  p.set_referral_id(referral_id);
+  p.mutable_patient()->set_nhs_number("9990000018");
+  p.mutable_target()->set_ods_code(target);
+  p.mutable_service()->set_ods_code("TDS01");
+  p.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);
+  *p.mutable_created_at() = Ts(created_us);
+  p.set_version(1);
+  return p;
+}
+
+v1::TimelineEvent MakeEvent(const std::string& prescription_id,
+                            const std::string& referral_id) {
+  v1::TimelineEvent e;
+  e.set_type(v1::EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED);
+  e.set_prescription_id(prescription_id);
+  e.set_referral_id(referral_id);
+  *e.mutable_occurred_at() = Ts(1);
+  return e;
+}
+
+struct Backend {
+  std::string name;
+};
+
+class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("store_conformance_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    v1::StoreConfig config;
+    config.set_data_dir(dir_.string());
+    config.set_max_batch_size(64);
+    auto store = OpenStore(config);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+  absl::Status Write(WriteWork work) { return store_->WriteAndWait(work); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformanceTest, InsertedReferralReadsBackWholeAfterReopen) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) {
+                return tx.InsertReferral(MakeReferral("ref-1", 100));
+              }),
+              IsOk());
+  Reopen();
+  std::optional<v1::Referral> got;
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto r = tx.GetReferral("ref-1");
+    if (!r.ok()) return r.status();
+    got = *r;
+    return absl::OkStatus();
+  }),
+              IsOk());
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->SerializeAsString(),
+            MakeReferral("ref-1", 100).SerializeAsString());
+}
+
+TEST_P(StoreConformanceTest, DuplicateReferralIdIsAlreadyExists) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) {
+                return tx.InsertReferral(MakeReferral("ref-1", 100));
+              }),
+              IsOk());
+  EXPECT_THAT(Write([](WriteTransaction& tx) {
+                return tx.InsertReferral(MakeReferral("ref-1", 200));
+              }),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
+TEST_P(StoreConformanceTest, AFailedWriteRollsBackAloneAndTheBatchCommits) {
+  // Many concurrent writes share transactions; the failing ones (duplicate
+  // ids) must leave no trace while every other one is durable.
+  ASSERT_THAT(Write([](WriteTransaction& tx) {
+                return tx.InsertReferral(MakeReferral("ref-dup", 1));
+              }),
+              IsOk());
+  constexpr int kWrites = 200;
+  std::atomic<int> ok{0}, failed{0}, pending{kWrites};
+  absl::Notification all_done;
+  for (int i = 0; i < kWrites; ++i) {
+    store_->Write(
+        [i](WriteTransaction& tx) -> absl::Status {
+          // Insert an event first so a failure must undo it too.
+          auto seq = tx.AppendEvent(MakeEvent("", "ref-" + std::to_string(i)));
+          if (!seq.ok()) return seq.status();
+          return tx.InsertReferral(MakeReferral(
+              i % 10 == 0 ? "ref-dup" : "ref-" + std::to_string(i), 10 + i));
+        },
+        [&](absl::Status s) {
+          (s.ok() ? ok : failed).fetch_add(1);
+          if (pending.fetch_sub(1) == 1) all_done.Notify();
+        });
+  }
+  all_done.WaitForNotification();
+  EXPECT_EQ(ok.load(), 180);
+  EXPECT_EQ(failed.load(), 20);
+  Reopen();
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto page = tx.ListReferrals({.limit = 1000});
+    if (!page.ok()) return page.status();
+    EXPECT_EQ(page->items.size(), 181u);
+    EventQuery q;
+    q.limit = 1000;
+    auto events = tx.ListEvents(q);
+    if (!events.ok()) return events.status();
+    EXPECT_EQ(events->size(), 180u);
+    return absl::OkStatus();
+  }),
+              IsOk());
+}
+
+TEST_P(StoreConformanceTest, PrescriptionUpdateWithStaleVersionIsAborted) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
+                if (!s.ok()) return s;
+                return tx.InsertPrescription(
+                    MakePrescription("rx-1", "ref-1", 2, "Y90001"));
+              }),
+              IsOk());
+  v1::PrescriptionRequest next = MakePrescription("rx-1", "ref-1", 2, "Y90001");
+  next.set_status(v1::PRESCRIPTION_STATUS_SENT);
+  next.set_version(2);
+  EXPECT_THAT(Write([&](WriteTransaction& tx) {
+                return tx.UpdatePrescription(next, 1);
+              }),
+              IsOk());
+  EXPECT_THAT(Write([&](WriteTransaction& tx) {
+                return tx.UpdatePrescription(next, 1);
+              }),
+              StatusIs(absl::StatusCode::kAborted));
+  next.set_prescription_id("rx-missing");
+  EXPECT_THAT(Write([&](WriteTransaction& tx) {
+                return tx.UpdatePrescription(next, 1);
+              }),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(StoreConformanceTest, ListsFilterAndPageNewestFirstWithoutGaps) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
+                for (int i = 0; s.ok() && i < 25; ++i) {
+                  // Same timestamp for pairs, to exercise the id tie-break.
+                  s = tx.InsertPrescription(MakePrescription(
+                      absl::StrCat("rx-", 100 + i), "ref-1", 1000 + i / 2,
+                      i % 2 == 0 ? "Y90001" : "FZZ99"));
+                }
+                return s;
+              }),
+              IsOk());
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+      PrescriptionQuery q;
+      q.ods_code = "Y90001";
+      q.limit = 4;
+      q.cursor = cursor;
+      auto page = tx.ListPrescriptions(q);
+      if (!page.ok()) return page.status();
+      for (const auto& p : page->items) {
+        EXPECT_EQ(p.target().ods_code(), "Y90001");
+        seen.push_back(p.prescription_id());
+      }
+      cursor = page->next_cursor;
+      return absl::OkStatus();
+    }),
+                IsOk());
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  ASSERT_EQ(seen.size(), 13u);
+  EXPECT_EQ(seen.front(), "rx-124");
+  EXPECT_EQ(seen.back(), "rx-100");
+  EXPECT_EQ(pages, 4);
+  EXPECT_TRUE(std::is_sorted(seen.rbegin(), seen.rend()));
+}
+
+TEST_P(StoreConformanceTest, GarbledPageTokenIsInvalidArgument) {
+  EXPECT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    PrescriptionQuery q;
+    q.cursor = "%%%not-a-token";
+    return tx.ListPrescriptions(q).status();
+  }),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_P(StoreConformanceTest, EventsGetIncreasingSequencesAndFilterByRecord) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                for (int i = 0; i < 6; ++i) {
+                  auto s = tx.AppendEvent(
+                      MakeEvent(i % 2 ? "rx-a" : "rx-b", "ref-1"));
+                  if (!s.ok()) return s.status();
+                }
+                return absl::OkStatus();
+              }),
+              IsOk());
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    EventQuery q;
+    q.prescription_id = "rx-a";
+    auto events = tx.ListEvents(q);
+    if (!events.ok()) return events.status();
+    std::vector<int64_t> seqs;
+    for (const auto& e : *events) seqs.push_back(e.sequence());
+    EXPECT_THAT(seqs, ElementsAre(2, 4, 6));
+    q.after_sequence = 2;
+    q.limit = 1;
+    events = tx.ListEvents(q);
+    if (!events.ok()) return events.status();
+    EXPECT_THAT(*events, ElementsAre(Property(&v1::TimelineEvent::sequence, 4)));
+    auto latest = tx.LatestEventSequence();
+    EXPECT_THAT(latest, nhs::tobacco::testing::IsOkAndHolds(6));
+    return absl::OkStatus();
+  }),
+              IsOk());
+}
+
+TEST_P(StoreConformanceTest, CommitListenerHearsTheLatestSequenceAfterCommit) {
+  std::atomic<int64_t> heard{0};
+  store_->SetCommitListener([&](int64_t s) { heard = s; });
+  ASSERT_THAT(Write([](WriteTransaction& tx) {
+                return tx.AppendEvent(MakeEvent("rx", "ref")).status();
+              }),
+              IsOk());
+  EXPECT_EQ(heard.load(), 1);
+  ASSERT_THAT(Write([](WriteTransaction& tx) {
+                return tx.InsertReferral(MakeReferral("ref-x", 5));
+              }),
+              IsOk());
+  EXPECT_EQ(heard.load(), 1) << "no events, no notification";
+}
+
+TEST_P(StoreConformanceTest, IdempotencyRecordsAreKeptPerScope) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) {
+                return tx.PutIdempotencyRecord("CreateReferral", "req-1",
+                                               {"hash", "answer"});
+              }),
+              IsOk());
+  EXPECT_THAT(Write([](WriteTransaction& tx) {
+                return tx.PutIdempotencyRecord("CreateReferral", "req-1",
+                                               {"hash2", "answer2"});
+              }),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto got = tx.GetIdempotencyRecord("CreateReferral", "req-1");
+    EXPECT_TRUE(got.ok());
+    EXPECT_THAT(*got, Optional(::testing::Field(&IdempotencyRecord::response,
+                                              "answer")));
+    auto other = tx.GetIdempotencyRecord("Prescribe", "req-1");
+    EXPECT_TRUE(other.ok());
+    EXPECT_FALSE(other->has_value());
+    return absl::OkStatus();
+  }),
+              IsOk());
+}
+
+TEST_P(StoreConformanceTest, DeadlineCandidatesAreOpenDueAndUnflagged) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
+                auto due = MakePrescription("rx-due", "ref-1", 5000, "Y90001");
+                *due.mutable_due_at() = Ts(2000);
+                auto later = MakePrescription("rx-later", "ref-1", 5000, "Y90001");
+                *later.mutable_due_at() = Ts(9000);
+                auto flagged = MakePrescription("rx-flagged", "ref-1", 5000, "Y90001");
+                *flagged.mutable_due_at() = Ts(2000);
+                flagged.set_overdue(true);
+                auto done = MakePrescription("rx-done", "ref-1", 5000, "Y90001");
+                done.set_status(v1::PRESCRIPTION_STATUS_DISPENSED);
+                *done.mutable_due_at() = Ts(2000);
+                auto old = MakePrescription("rx-old", "ref-1", 10, "Y90001");
+                for (auto* p : {&due, &later, &flagged, &done, &old}) {
+                  if (s.ok()) s = tx.InsertPrescription(*p);
+                }
+                return s;
+              }),
+              IsOk());
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto c = tx.ListDeadlineCandidates(absl::FromUnixMicros(3000),
+                                       absl::FromUnixMicros(100), 100);
+    if (!c.ok()) return c.status();
+    std::vector<std::string> ids;
+    for (const auto& p : *c) ids.push_back(p.prescription_id());
+    EXPECT_THAT(ids, ::testing::UnorderedElementsAre("rx-due", "rx-old"));
+    return absl::OkStatus();
+  }),
+              IsOk());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
+                         ::testing::Values(Backend{"sqlite"}),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace nhs::tobacco::store
