@@ -287,7 +287,8 @@ int EventsWatch(const Context& c) {
     }
     // Jitter over the upper half of the backoff keeps many clients from
     // reconnecting in lockstep after a gateway restart.
-    absl::Duration wait = backoff * absl::Uniform(jitter, 0.5, 1.0);
+    absl::Duration wait = absl::Trunc(backoff * absl::Uniform(jitter, 0.5, 1.0),
+                                      absl::Milliseconds(1));
     c.err << "watch: stream ended (" << StatusCodeName(status.error_code())
           << (status.error_message().empty() ? ""
                                              : ": " + status.error_message())

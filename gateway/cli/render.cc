@@ -254,8 +254,10 @@ std::string RenderTimeline(const v1::GetTimelineResponse& response) {
 }
 
 namespace {
+// Wide enough for the gateway's ids ("ref-" and 24 hex digits) and the
+// longest transition; longer values push the line rather than being cut.
 constexpr absl::string_view kEventLineFormat =
-    "%-8s  %-20s  %-28s  %-14s  %-14s  %-30s  %-8s  %s";
+    "%-8s  %-20s  %-28s  %-28s  %-28s  %-34s  %-8s  %s";
 }  // namespace
 
 std::string RenderEventHeader() {
