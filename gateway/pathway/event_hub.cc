@@ -1,10 +1,16 @@
 #include "gateway/pathway/event_hub.h"
 
+#include <pthread.h>
+
 #include <vector>
 
 namespace nhs::tobacco::pathway {
 
-EventHub::EventHub() : thread_([this] { Run(); }) {}
+EventHub::EventHub()
+    : thread_([this] {
+        pthread_setname_np(pthread_self(), "event-hub");
+        Run();
+      }) {}
 
 EventHub::~EventHub() {
   {

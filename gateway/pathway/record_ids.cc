@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
@@ -13,9 +14,11 @@ namespace nhs::tobacco::pathway {
 
 std::string NewRecordId(absl::string_view prefix) {
   thread_local absl::BitGen gen;
-  const uint64_t high = absl::Uniform<uint64_t>(gen);
-  const uint32_t low = absl::Uniform<uint32_t>(gen);
-  return absl::StrFormat("%s-%016x%08x", prefix, high, low);
+  const int64_t millis = absl::ToUnixMillis(absl::Now());
+  const uint64_t random = absl::Uniform<uint64_t>(gen);
+  return absl::StrFormat("%s-%012x%016x", prefix,
+                         static_cast<uint64_t>(millis) & 0xffffffffffffULL,
+                         random);
 }
 
 std::string RequestFingerprint(const google::protobuf::Message& request) {

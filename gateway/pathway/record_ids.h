@@ -8,9 +8,12 @@
 
 namespace nhs::tobacco::pathway {
 
-// A new record id: `prefix` + "-" + 24 random hex digits (96 bits), e.g.
-// "rx-3f9c...". Random rather than sequential so ids reveal nothing about
-// volumes and never collide across gateway instances.
+// A new record id: `prefix` + "-" + 12 hex digits of the creation time in
+// milliseconds + 16 random hex digits (64 bits), e.g. "rx-019acb...". The
+// time prefix keeps inserts at the right-hand edge of the primary-key
+// index (one page touched per commit, not one per row); the random part
+// means ids reveal nothing about volumes and never collide across gateway
+// instances.
 std::string NewRecordId(absl::string_view prefix);
 
 // SHA-256 (hex) of the message's deterministic serialization: the

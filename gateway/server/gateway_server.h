@@ -38,6 +38,7 @@ class GatewayServer {
   // The port actually bound (useful with "host:0").
   int port() const { return port_; }
   pathway::Pathway& pathway() { return *pathway_; }
+  store::Store& store() { return *store_; }
   void Shutdown(absl::Duration grace = absl::Seconds(10));
 
  private:

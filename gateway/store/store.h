@@ -116,6 +116,13 @@ class WriteTransaction : public ReadTransaction {
       const IdempotencyRecord& record) = 0;
 };
 
+// Counters for operators and benchmarks.
+struct StoreStats {
+  int64_t commits = 0;
+  int64_t writes = 0;
+  int64_t queued_writes = 0;
+};
+
 using WriteWork = std::function<absl::Status(WriteTransaction&)>;
 using WriteDone = std::function<void(absl::Status)>;
 using ReadWork = std::function<absl::Status(ReadTransaction&)>;
@@ -143,6 +150,8 @@ class Store {
   // highest committed sequence; it must not block. One listener; setting
   // another replaces it.
   virtual void SetCommitListener(std::function<void(int64_t)> listener) = 0;
+
+  virtual StoreStats stats() = 0;
 
   // Blocking convenience over Write(), for tools and tests.
   absl::Status WriteAndWait(WriteWork work);

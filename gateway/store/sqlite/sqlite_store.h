@@ -1,6 +1,7 @@
 #ifndef GATEWAY_STORE_SQLITE_SQLITE_STORE_H_
 #define GATEWAY_STORE_SQLITE_SQLITE_STORE_H_
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -30,9 +31,11 @@ struct SqliteStoreOptions {
 //
 // All writes go through one writer thread, which takes every write waiting
 // in its queue, runs each inside its own SAVEPOINT of a single transaction
-// and commits once: concurrent requests share one fsync (group commit), and
-// a failing write rolls back alone. Reads use a pool of separate connections
-// and never wait for the writer. Thread-safe.
+// and commits once; a failing write rolls back alone. A reply thread then
+// fdatasyncs the write-ahead log and answers the batch, so concurrent
+// requests share one fsync (group commit) and the fsync overlaps the next
+// batch's SQL. Reads use a pool of separate connections and never wait for
+// the writer. Thread-safe.
 class SqliteStore final : public Store {
  public:
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
@@ -43,6 +46,7 @@ class SqliteStore final : public Store {
   void Write(WriteWork work, WriteDone done) override;
   absl::Status Read(const ReadWork& work) override;
   void SetCommitListener(std::function<void(int64_t)> listener) override;
+  StoreStats stats() override;
 
  private:
   struct Job {
@@ -50,8 +54,16 @@ class SqliteStore final : public Store {
     WriteDone done;
   };
 
+  // One committed batch's replies, delivered in commit order.
+  struct Completion {
+    std::vector<WriteDone> dones;
+    std::vector<absl::Status> results;
+    int64_t latest_sequence = 0;
+  };
+
   explicit SqliteStore(const SqliteStoreOptions& options);
   void WriterLoop();
+  void CompletionLoop();
   void CommitBatch(std::vector<Job>& batch);
 
   const SqliteStoreOptions options_;
@@ -68,7 +80,16 @@ class SqliteStore final : public Store {
   absl::Mutex listener_mu_;
   std::function<void(int64_t)> listener_ ABSL_GUARDED_BY(listener_mu_);
 
+  absl::Mutex completions_mu_;
+  std::deque<Completion> completions_ ABSL_GUARDED_BY(completions_mu_);
+  bool completions_stopping_ ABSL_GUARDED_BY(completions_mu_) = false;
+
+  int wal_fd_ = -1;
+  std::atomic<int64_t> commits_{0};
+  std::atomic<int64_t> writes_{0};
+
   std::thread writer_thread_;
+  std::thread completion_thread_;
 };
 
 }  // namespace nhs::tobacco::store

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Plays a sample pathway against a running gateway with tobaccoctl, so a
+# newcomer can watch it: a community mental health team refers a patient on
+# clozapine; the service recommends varenicline to the GP, who prescribes;
+# a pharmacy dispenses; the service records a 4-week CO-verified quit. A
+# second request supplies a vape kit through a pharmacy. All data is
+# fictional (NHS number from the 999 test range).
+set -euo pipefail
+ctl=${TOBACCOCTL:-build/default/gateway/cli/tobaccoctl}
+target=${TARGET:-127.0.0.1:50051}
+t() { "$ctl" --target "$target" "$@"; }
+say() { printf '\n== %s\n' "$*"; }
+
+say "Community mental health team RX9 refers a patient on clozapine"
+referral=$(t --json referrals create \
+  --nhs-number "999 000 0018" --dob 1980-04-01 \
+  --referrer-ods RX9 --source community_mental_health \
+  --practitioner C1234567 --practitioner-register gmc \
+  --service-ods TDS01 --gp-ods Y90001 \
+  --cigarettes-per-day 25 --co-ppm 28 --diagnosis schizophrenia --smi \
+  --medicines "Clozapine 200mg tablets" --goal quit_now --text-reminders \
+  --share-with-gp --share-with-pharmacy --share-with-mh-team | jq -r .referral_id)
+t referrals show "$referral"
+t referrals set-status "$referral" accepted --actor-ods TDS01 >/dev/null
+
+say "The service recommends varenicline; the GP practice Y90001 is asked to prescribe"
+rx=$(t --json prescriptions recommend --referral "$referral" \
+  --product varenicline-1mg --dose "0.5mg once daily for 3 days, then twice daily; 1mg twice daily from day 8" \
+  --quantity 56 --unit tablet --duration-days 28 --route gp_prescription \
+  --reason "Smoker with schizophrenia on clozapine; wants to quit now" \
+  --practitioner 12A3456B --practitioner-register nmc | jq -r .prescription_id)
+t prescriptions sent "$rx" --actor-ods TDS01 --note "sent to the GP practice" >/dev/null
+t prescriptions acknowledge "$rx" --actor-ods Y90001 >/dev/null
+t prescriptions prescribe "$rx" --actor-ods Y90001 --eps-id 24F5DA-A83008-7EFE6Z >/dev/null
+t prescriptions dispense "$rx" --actor-ods FZZ99 --external-id "https://example.org/dispense-id=D-0001" >/dev/null
+t prescriptions timeline "$rx"
+
+say "A vape starter kit is supplied directly by pharmacy FZZ99"
+vape=$(t --json prescriptions recommend --referral "$referral" \
+  --product vape-starter-kit --dose "Use as needed instead of smoking" \
+  --quantity 1 --unit kit --duration-days 28 --route pharmacy_supply \
+  --target-ods FZZ99 --practitioner 12A3456B --practitioner-register nmc | jq -r .prescription_id)
+t prescriptions sent "$vape" --actor-ods TDS01 >/dev/null
+t prescriptions acknowledge "$vape" --actor-ods FZZ99 >/dev/null
+t prescriptions supply "$vape" --actor-ods FZZ99 >/dev/null
+t prescriptions list --referral "$referral"
+
+say "Four weeks on: a CO-verified quit"
+t outcomes record --referral "$referral" --follow-up 4 --status quit_co_verified \
+  --co-ppm 4 --quit-date "$(date -u -d '-30 days' +%F)" --recorded-on "$(date -u +%F)" \
+  --actor-ods TDS01 >/dev/null
+t outcomes list "$referral"
+
+say "An illegal step is refused with the reason"
+t prescriptions dispense "$vape" --actor-ods FZZ99 || true
