@@ -13,8 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (clang + libFuzzer runtime)
   clang libclang-rt-14-dev
-  # interop peers and the sample pathway script
-  nodejs npm jq sqlite3 openssl
+  # the sample pathway script, database inspection, certificates
+  jq sqlite3 openssl
 )
 
 missing=()
@@ -23,6 +23,12 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Interop peers run on Node.js. A machine may already have Node.js from
+# another source (which bundles npm and conflicts with Debian's npm), so
+# these are checked by command, not by package.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]})); then
   echo "install_deps: installing ${missing[*]}"
