@@ -13,8 +13,7 @@ class OutcomeGrpcService final : public v1::OutcomeService::CallbackService {
 
   grpc::ServerUnaryReactor* RecordOutcome(
       grpc::CallbackServerContext* context,
-      const v1::RecordOutcomeRequest* request,
-      v1::Outcome* response) override;
+      const v1::RecordOutcomeRequest* request, v1::Outcome* response) override;
   grpc::ServerUnaryReactor* ListOutcomes(
       grpc::CallbackServerContext* context,
       const v1::ListOutcomesRequest* request,

@@ -104,8 +104,7 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::Cancel(
 }
 
 grpc::ServerUnaryReactor* PrescriptionGrpcService::GetTimeline(
-    grpc::CallbackServerContext* context,
-    const v1::GetTimelineRequest* request,
+    grpc::CallbackServerContext* context, const v1::GetTimelineRequest* request,
     v1::GetTimelineResponse* response) {
   return FinishNow(context, response,
                    pathway_.GetTimeline(request->prescription_id()));
@@ -114,8 +113,7 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::GetTimeline(
 namespace {
 
 // A stream refused before it starts (over the limit).
-class RefusedStream final
-    : public grpc::ServerWriteReactor<v1::TimelineEvent> {
+class RefusedStream final : public grpc::ServerWriteReactor<v1::TimelineEvent> {
  public:
   explicit RefusedStream(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }

@@ -30,16 +30,17 @@ class PrescriptionGrpcService final
       grpc::CallbackServerContext* context,
       const v1::ListPrescriptionsRequest* request,
       v1::ListPrescriptionsResponse* response) override;
-  grpc::ServerUnaryReactor* MarkSent(grpc::CallbackServerContext* context,
-                                     const v1::TransitionRequest* request,
-                                     v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* MarkSent(
+      grpc::CallbackServerContext* context,
+      const v1::TransitionRequest* request,
+      v1::PrescriptionRequest* response) override;
   grpc::ServerUnaryReactor* Acknowledge(
       grpc::CallbackServerContext* context,
       const v1::TransitionRequest* request,
       v1::PrescriptionRequest* response) override;
-  grpc::ServerUnaryReactor* Prescribe(grpc::CallbackServerContext* context,
-                                      const v1::PrescribeRequest* request,
-                                      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Prescribe(
+      grpc::CallbackServerContext* context, const v1::PrescribeRequest* request,
+      v1::PrescriptionRequest* response) override;
   grpc::ServerUnaryReactor* Decline(
       grpc::CallbackServerContext* context,
       const v1::ReasonedTransitionRequest* request,
@@ -48,9 +49,10 @@ class PrescriptionGrpcService final
       grpc::CallbackServerContext* context,
       const v1::TransitionRequest* request,
       v1::PrescriptionRequest* response) override;
-  grpc::ServerUnaryReactor* Dispense(grpc::CallbackServerContext* context,
-                                     const v1::TransitionRequest* request,
-                                     v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Dispense(
+      grpc::CallbackServerContext* context,
+      const v1::TransitionRequest* request,
+      v1::PrescriptionRequest* response) override;
   grpc::ServerUnaryReactor* Supply(grpc::CallbackServerContext* context,
                                    const v1::TransitionRequest* request,
                                    v1::PrescriptionRequest* response) override;
@@ -58,10 +60,9 @@ class PrescriptionGrpcService final
       grpc::CallbackServerContext* context,
       const v1::ReasonedTransitionRequest* request,
       v1::PrescriptionRequest* response) override;
-  grpc::ServerUnaryReactor* Cancel(
-      grpc::CallbackServerContext* context,
-      const v1::ReasonedTransitionRequest* request,
-      v1::PrescriptionRequest* response) override;
+  grpc::ServerUnaryReactor* Cancel(grpc::CallbackServerContext* context,
+                                   const v1::ReasonedTransitionRequest* request,
+                                   v1::PrescriptionRequest* response) override;
   grpc::ServerUnaryReactor* GetTimeline(
       grpc::CallbackServerContext* context,
       const v1::GetTimelineRequest* request,

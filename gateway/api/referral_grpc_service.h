@@ -10,8 +10,7 @@ namespace nhs::tobacco::api {
 // the pathway and finishes when it replies; writes finish only once durable.
 class ReferralGrpcService final : public v1::ReferralService::CallbackService {
  public:
-  explicit ReferralGrpcService(pathway::Pathway& pathway)
-      : pathway_(pathway) {}
+  explicit ReferralGrpcService(pathway::Pathway& pathway) : pathway_(pathway) {}
 
   grpc::ServerUnaryReactor* CreateReferral(
       grpc::CallbackServerContext* context,

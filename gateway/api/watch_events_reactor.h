@@ -1,10 +1,10 @@
 #ifndef GATEWAY_API_WATCH_EVENTS_REACTOR_H_
 #define GATEWAY_API_WATCH_EVENTS_REACTOR_H_
 
+#include <grpcpp/support/server_callback.h>
+
 #include <atomic>
 #include <deque>
-
-#include <grpcpp/support/server_callback.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"

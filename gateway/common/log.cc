@@ -13,10 +13,10 @@ void Log(LogLevel level, absl::string_view message) {
   const char* name = level == LogLevel::kInfo      ? "INFO"
                      : level == LogLevel::kWarning ? "WARNING"
                                                    : "ERROR";
-  const std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                       absl::UTCTimeZone()),
-      " ", name, " ", message, "\n");
+  const std::string line =
+      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                    absl::UTCTimeZone()),
+                   " ", name, " ", message, "\n");
   // One write per line so concurrent lines do not interleave.
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

@@ -10,14 +10,14 @@
 #define TOBACCO_STATUS_CONCAT_INNER_(a, b) a##b
 #define TOBACCO_STATUS_CONCAT_(a, b) TOBACCO_STATUS_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                    \
-  do {                                           \
-    const ::absl::Status _status_tmp = (expr);   \
-    if (!_status_tmp.ok()) return _status_tmp;   \
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    const ::absl::Status _status_tmp = (expr); \
+    if (!_status_tmp.ok()) return _status_tmp; \
   } while (0)
 
-#define ASSIGN_OR_RETURN(lhs, expr)                                       \
-  TOBACCO_ASSIGN_OR_RETURN_IMPL_(                                         \
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  TOBACCO_ASSIGN_OR_RETURN_IMPL_(   \
       TOBACCO_STATUS_CONCAT_(_statusor_tmp_, __LINE__), lhs, expr)
 
 #define TOBACCO_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \

@@ -103,13 +103,13 @@ std::optional<absl::Time> DeadlinePolicy::DueAt(v1::PrescriptionStatus status,
   return entered + absl::Hours(it->second.hours);
 }
 
-DeadlineVerdict DeadlinePolicy::Evaluate(
-    const v1::PrescriptionRequest& request, absl::Time now) const {
+DeadlineVerdict DeadlinePolicy::Evaluate(const v1::PrescriptionRequest& request,
+                                         absl::Time now) const {
   if (IsFinal(request.status())) return DeadlineVerdict::kNone;
   if (expire_after_days_ > 0 && IsUndecided(request.status()) &&
       request.has_created_at() &&
-      now >= ToTime(request.created_at()) + absl::Hours(24) *
-                                                expire_after_days_) {
+      now >=
+          ToTime(request.created_at()) + absl::Hours(24) * expire_after_days_) {
     return DeadlineVerdict::kExpire;
   }
   if (!request.overdue() && request.has_due_at() &&

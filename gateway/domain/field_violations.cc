@@ -1,6 +1,5 @@
 #include "gateway/domain/field_violations.h"
 
-
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"

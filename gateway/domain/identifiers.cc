@@ -21,14 +21,13 @@ absl::Status ValidateNhsNumber(absl::string_view nhs_number) {
     return absl::InvalidArgumentError("NHS number is required");
   }
   if (nhs_number.size() != 10) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "NHS number must be 10 digits, got ", nhs_number.size(),
-        " characters"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("NHS number must be 10 digits, got ", nhs_number.size(),
+                     " characters"));
   }
   for (char c : nhs_number) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError(
-          "NHS number must contain digits only");
+      return absl::InvalidArgumentError("NHS number must contain digits only");
     }
   }
   if (nhs_number == "0000000000") {
@@ -52,7 +51,8 @@ absl::Status ValidateNhsNumber(absl::string_view nhs_number) {
 }
 
 absl::Status ValidateOdsCode(absl::string_view ods_code) {
-  if (ods_code.empty()) return absl::InvalidArgumentError("ODS code is required");
+  if (ods_code.empty())
+    return absl::InvalidArgumentError("ODS code is required");
   if (ods_code.size() < 3 || ods_code.size() > 6) {
     return absl::InvalidArgumentError(absl::StrCat(
         "ODS code must be 3 to 6 characters, got ", ods_code.size()));

@@ -14,8 +14,7 @@ namespace {
 using v1::PrescriptionStatus;
 using v1::Route;
 
-constexpr PrescriptionStatus kRecommended =
-    v1::PRESCRIPTION_STATUS_RECOMMENDED;
+constexpr PrescriptionStatus kRecommended = v1::PRESCRIPTION_STATUS_RECOMMENDED;
 constexpr PrescriptionStatus kSent = v1::PRESCRIPTION_STATUS_SENT;
 constexpr PrescriptionStatus kAcknowledged =
     v1::PRESCRIPTION_STATUS_ACKNOWLEDGED;
@@ -81,8 +80,8 @@ std::string JoinNames(std::initializer_list<T> values, F name) {
 }  // namespace
 
 std::string StatusName(PrescriptionStatus status) {
-  return std::string(absl::StripPrefix(
-      v1::PrescriptionStatus_Name(status), "PRESCRIPTION_STATUS_"));
+  return std::string(absl::StripPrefix(v1::PrescriptionStatus_Name(status),
+                                       "PRESCRIPTION_STATUS_"));
 }
 
 std::string RouteName(Route route) {
@@ -133,8 +132,7 @@ absl::StatusOr<PrescriptionStatus> NextStatus(PrescriptionStatus from,
                                               Route route,
                                               PrescriptionAction action) {
   if (from == v1::PRESCRIPTION_STATUS_UNSPECIFIED) {
-    return absl::FailedPreconditionError(
-        "prescription request has no status");
+    return absl::FailedPreconditionError("prescription request has no status");
   }
   if (action == PrescriptionAction::kCancel ||
       action == PrescriptionAction::kExpire) {
@@ -153,11 +151,11 @@ absl::StatusOr<PrescriptionStatus> NextStatus(PrescriptionStatus from,
     if (rule.routes.size() > 0 &&
         std::find(rule.routes.begin(), rule.routes.end(), route) ==
             rule.routes.end()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cannot ", ActionName(action), ": ", StatusName(rule.to),
-          " applies to route ", JoinNames(rule.routes, RouteName),
-          ", but this prescription request is on route ", RouteName(route),
-          " (it is ", StatusName(from), ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot ", ActionName(action), ": ", StatusName(rule.to),
+                       " applies to route ", JoinNames(rule.routes, RouteName),
+                       ", but this prescription request is on route ",
+                       RouteName(route), " (it is ", StatusName(from), ")"));
     }
     if (std::find(rule.from.begin(), rule.from.end(), from) ==
         rule.from.end()) {

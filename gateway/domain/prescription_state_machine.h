@@ -14,7 +14,8 @@ namespace nhs::tobacco::domain {
 //   RECOMMENDED -> SENT -> ACKNOWLEDGED -+-> (GP route) PRESCRIBED -> DISPENSED
 //                                        |              DECLINED
 //                                        |              APPOINTMENT_REQUIRED
-//                                        |                -> PRESCRIBED | DECLINED
+//                                        |                -> PRESCRIBED |
+//                                        DECLINED
 //                                        +-> (pharmacy / service route)
 //                                                       SUPPLIED | NOT_SUPPLIED
 //   any non-final state -> CANCELLED | EXPIRED

@@ -43,8 +43,7 @@ absl::Status CheckReferralTransition(ReferralStatus from, ReferralStatus to) {
   if (IsFinalReferral(from)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot move referral from ", ReferralStatusName(from), " to ",
-        ReferralStatusName(to), ": ", ReferralStatusName(from),
-        " is final"));
+        ReferralStatusName(to), ": ", ReferralStatusName(from), " is final"));
   }
   return absl::FailedPreconditionError(
       absl::StrCat("cannot move referral from ", ReferralStatusName(from),

@@ -20,8 +20,8 @@ void CheckRequestId(absl::string_view id, Violations& v) {
   if (id.empty()) {
     v.Add("request_id", "is required (a client-chosen idempotency key)");
   } else if (id.size() > kMaxIdLength) {
-    v.Add("request_id", absl::StrCat("must be at most ", kMaxIdLength,
-                                     " characters"));
+    v.Add("request_id",
+          absl::StrCat("must be at most ", kMaxIdLength, " characters"));
   }
 }
 
@@ -125,8 +125,7 @@ absl::Status ValidateCreateReferral(const v1::CreateReferralRequest& request,
   }
   CheckDate("referral.patient.date_of_birth", r.patient().date_of_birth(),
             /*required=*/true, limits, v);
-  CheckText("referral.patient.given_name", r.patient().given_name(), limits,
-            v);
+  CheckText("referral.patient.given_name", r.patient().given_name(), limits, v);
   CheckText("referral.patient.family_name", r.patient().family_name(), limits,
             v);
   CheckOds("referral.referrer.ods_code", r.referrer().ods_code(), true, v);
@@ -307,8 +306,7 @@ absl::Status ValidateRecordOutcome(const v1::RecordOutcomeRequest& request,
   }
   if (o.status() == v1::OUTCOME_STATUS_QUIT_CO_VERIFIED) {
     if (!o.has_co_reading_ppm()) {
-      v.Add("outcome.co_reading_ppm",
-            "is required for a CO-verified quit");
+      v.Add("outcome.co_reading_ppm", "is required for a CO-verified quit");
     } else if (o.co_reading_ppm() >= kCoVerifiedBelowPpm) {
       v.Add("outcome.co_reading_ppm",
             "must be under 10 ppm for a CO-verified quit; record "

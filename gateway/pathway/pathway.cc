@@ -88,8 +88,8 @@ Pathway::Pathway(store::Store& store, domain::Formulary formulary,
       clock_(clock) {}
 
 int Pathway::PageSize(int requested) const {
-  if (requested <= 0) return std::min(options_.default_page_size,
-                                      options_.max_page_size);
+  if (requested <= 0)
+    return std::min(options_.default_page_size, options_.max_page_size);
   return std::min(requested, options_.max_page_size);
 }
 
@@ -173,8 +173,7 @@ void Pathway::CreateReferral(const v1::CreateReferralRequest& request,
 }
 
 void Pathway::UpdateReferralStatus(
-    const v1::UpdateReferralStatusRequest& request,
-    Reply<v1::Referral> reply) {
+    const v1::UpdateReferralStatusRequest& request, Reply<v1::Referral> reply) {
   const absl::Time now = clock_.Now();
   if (absl::Status s = domain::ValidateUpdateReferralStatus(
           request, {options_.max_text_length,
@@ -185,8 +184,8 @@ void Pathway::UpdateReferralStatus(
   }
   IdempotentWrite<v1::Referral>(
       "UpdateReferralStatus", request.request_id(), request,
-      [request, now](
-          store::WriteTransaction& tx) -> absl::StatusOr<v1::Referral> {
+      [request,
+       now](store::WriteTransaction& tx) -> absl::StatusOr<v1::Referral> {
         ASSIGN_OR_RETURN(std::optional<v1::Referral> current,
                          tx.GetReferral(request.referral_id()));
         if (!current.has_value()) {
@@ -276,10 +275,10 @@ void Pathway::RecommendPrescription(
     }
     reply(domain::InvalidArgumentWithViolations(
         "invalid prescription recommendation",
-        {{"route", absl::StrCat("product ", request.product_id(),
-                                " may not take route ",
-                                domain::RouteName(request.route()),
-                                "; allowed: ", absl::StrJoin(allowed, ", "))}}));
+        {{"route",
+          absl::StrCat("product ", request.product_id(), " may not take route ",
+                       domain::RouteName(request.route()),
+                       "; allowed: ", absl::StrJoin(allowed, ", "))}}));
     return;
   }
   IdempotentWrite<v1::PrescriptionRequest>(
@@ -296,9 +295,9 @@ void Pathway::RecommendPrescription(
         if (rs == v1::REFERRAL_STATUS_DECLINED ||
             rs == v1::REFERRAL_STATUS_COMPLETED ||
             rs == v1::REFERRAL_STATUS_WITHDRAWN) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "cannot recommend: referral is ",
-              domain::ReferralStatusName(rs)));
+          return absl::FailedPreconditionError(
+              absl::StrCat("cannot recommend: referral is ",
+                           domain::ReferralStatusName(rs)));
         }
         v1::Organisation target = request.target();
         if (request.route() == v1::ROUTE_GP_PRESCRIPTION) {
@@ -394,9 +393,9 @@ void Pathway::ApplyTransition(PrescriptionAction action,
         if (!current.has_value()) {
           return NotFound("prescription request", command.prescription_id);
         }
-        ASSIGN_OR_RETURN(v1::PrescriptionStatus next,
-                         domain::NextStatus(current->status(),
-                                            current->route(), action));
+        ASSIGN_OR_RETURN(
+            v1::PrescriptionStatus next,
+            domain::NextStatus(current->status(), current->route(), action));
         v1::PrescriptionRequest updated = *current;
         updated.set_status(next);
         updated.set_version(current->version() + 1);
@@ -461,14 +460,14 @@ void Pathway::Transition(PrescriptionAction action,
     reply(absl::InternalError("this action needs a different request shape"));
     return;
   }
-  if (absl::Status s = domain::ValidateTransition(
-          request, {options_.max_text_length, {}});
+  if (absl::Status s =
+          domain::ValidateTransition(request, {options_.max_text_length, {}});
       !s.ok()) {
     reply(s);
     return;
   }
-  ApplyTransition(action, OperationName(action), request,
-                  CommandFrom(request), std::move(reply));
+  ApplyTransition(action, OperationName(action), request, CommandFrom(request),
+                  std::move(reply));
 }
 
 void Pathway::Transition(PrescriptionAction action,
@@ -669,10 +668,9 @@ absl::StatusOr<int> Pathway::ScanDeadlines() {
                                         domain::StatusName(p.status()),
                                         " before the deadline"));
           } else {
-            ASSIGN_OR_RETURN(
-                v1::PrescriptionStatus next,
-                domain::NextStatus(p.status(), p.route(),
-                                   PrescriptionAction::kExpire));
+            ASSIGN_OR_RETURN(v1::PrescriptionStatus next,
+                             domain::NextStatus(p.status(), p.route(),
+                                                PrescriptionAction::kExpire));
             updated.set_status(next);
             updated.set_status_reason("EXPIRED_NOT_ACTED_ON");
             updated.clear_due_at();

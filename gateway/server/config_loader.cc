@@ -106,14 +106,13 @@ absl::Status Validate(const v1::GatewayConfig& c) {
 
 }  // namespace
 
-absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text,
-                                              bool json,
+absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
                                               const std::string& base_dir) {
   v1::GatewayConfig config;
   if (json) {
     google::protobuf::util::JsonParseOptions options;
-    auto status = google::protobuf::util::JsonStringToMessage(
-        std::string(text), &config, options);
+    auto status = google::protobuf::util::JsonStringToMessage(std::string(text),
+                                                              &config, options);
     if (!status.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("config is not valid JSON for GatewayConfig: ",
@@ -124,9 +123,8 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text,
     ErrorCollector errors;
     parser.RecordErrorsTo(&errors);
     if (!parser.ParseFromString(std::string(text), &config)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("config is not valid GatewayConfig textproto: ",
-                       errors.errors()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config is not valid GatewayConfig textproto: ", errors.errors()));
     }
   }
   ApplyDefaults(config);
@@ -144,8 +142,7 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text,
 absl::StatusOr<v1::GatewayConfig> LoadConfig(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read config file ", path));
+    return absl::NotFoundError(absl::StrCat("cannot read config file ", path));
   }
   std::stringstream buffer;
   buffer << in.rdbuf();

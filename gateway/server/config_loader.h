@@ -17,8 +17,7 @@ absl::StatusOr<v1::GatewayConfig> LoadConfig(const std::string& path);
 
 // The same, for config text already in memory (`base_dir` resolves relative
 // paths).
-absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text,
-                                              bool json,
+absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
                                               const std::string& base_dir);
 
 }  // namespace nhs::tobacco::server

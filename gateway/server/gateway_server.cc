@@ -32,8 +32,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   {
     // Watchers resume from what is already committed.
     int64_t latest = 0;
-    RETURN_IF_ERROR(server->store_->Read(
-        [&](store::ReadTransaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(
+        server->store_->Read([&](store::ReadTransaction& tx) -> absl::Status {
           ASSIGN_OR_RETURN(latest, tx.LatestEventSequence());
           return absl::OkStatus();
         }));
@@ -77,21 +77,22 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.AddListeningPort(config.grpc().address(), credentials,
                            &server->port_);
   builder.SetMaxReceiveMessageSize(config.grpc().max_receive_message_bytes());
-  for (auto& service : server->services_) builder.RegisterService(service.get());
+  for (auto& service : server->services_)
+    builder.RegisterService(service.get());
   for (grpc::Service* extra : options.extra_services) {
     builder.RegisterService(extra);
   }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen for gRPC on ", config.grpc().address(),
-        " (address in use or not local?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for gRPC on ", config.grpc().address(),
+                     " (address in use or not local?)"));
   }
   server->scanner_ = std::make_unique<DeadlineScanner>(
       *server->pathway_,
       absl::Seconds(config.deadlines().scan_interval_seconds()));
-  LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(),
-                       " (port ", server->port_, ")"));
+  LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(), " (port ",
+                       server->port_, ")"));
   return server;
 }
 

@@ -1,11 +1,11 @@
 #ifndef GATEWAY_SERVER_GATEWAY_SERVER_H_
 #define GATEWAY_SERVER_GATEWAY_SERVER_H_
 
+#include <grpcpp/server.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/server.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

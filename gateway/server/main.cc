@@ -8,7 +8,8 @@
 #include "gateway/server/config_loader.h"
 #include "gateway/server/run_gateway.h"
 
-ABSL_FLAG(std::string, config, "", "Path of the gateway config (textproto or .json)");
+ABSL_FLAG(std::string, config, "",
+          "Path of the gateway config (textproto or .json)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(

@@ -13,9 +13,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
   std::error_code ec;
   fs::create_directories(config.data_dir(), ec);
   if (ec) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot create data directory ", config.data_dir(), ": ",
-        ec.message()));
+    return absl::UnavailableError(absl::StrCat("cannot create data directory ",
+                                               config.data_dir(), ": ",
+                                               ec.message()));
   }
   SqliteStoreOptions options;
   fs::path path = config.sqlite().path().empty()

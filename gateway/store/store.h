@@ -80,9 +80,8 @@ class ReadTransaction {
       const EventQuery& query) = 0;
   virtual absl::StatusOr<std::vector<v1::Outcome>> ListOutcomes(
       absl::string_view referral_id) = 0;
-  virtual absl::StatusOr<std::optional<IdempotencyRecord>>
-  GetIdempotencyRecord(absl::string_view scope,
-                       absl::string_view request_id) = 0;
+  virtual absl::StatusOr<std::optional<IdempotencyRecord>> GetIdempotencyRecord(
+      absl::string_view scope, absl::string_view request_id) = 0;
   // Non-final requests whose deadline has passed but are not yet flagged
   // overdue, or that were created before `created_before` (expiry
   // candidates), oldest deadline first.
@@ -158,8 +157,7 @@ class Store {
 };
 
 // Opens (creating and migrating as needed) the store the config names.
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(
-    const v1::StoreConfig& config);
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const v1::StoreConfig& config);
 
 }  // namespace nhs::tobacco::store
 

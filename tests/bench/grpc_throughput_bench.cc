@@ -26,6 +26,7 @@
 #include "nhs/tobacco/bench/noop.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
+#include "tests/testing/sample_requests.h"
 
 ABSL_FLAG(double, seconds, 3.0, "Measured seconds per scenario");
 ABSL_FLAG(std::string, callers, "1,64", "Comma list of concurrent callers");
@@ -96,26 +97,10 @@ Result RunLoad(int callers, absl::Duration duration, const IssueFn& issue) {
   r.calls_per_second = latencies.size() / elapsed;
   if (!latencies.empty()) {
     r.p50_us = latencies[latencies.size() / 2];
-    r.p99_us = latencies[std::min(latencies.size() - 1,
-                                  latencies.size() * 99 / 100)];
+    r.p99_us =
+        latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
   }
   r.errors = errors.load();
-  return r;
-}
-
-v1::CreateReferralRequest Referral(const std::string& request_id) {
-  v1::CreateReferralRequest r;
-  r.set_request_id(request_id);
-  auto* ref = r.mutable_referral();
-  ref->mutable_patient()->set_nhs_number("9990000018");
-  ref->mutable_patient()->set_date_of_birth("1980-04-01");
-  ref->mutable_referrer()->set_ods_code("RX9");
-  ref->mutable_service()->set_ods_code("TDS01");
-  ref->mutable_gp_practice()->set_ods_code("Y90001");
-  ref->set_source(v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
-  ref->mutable_smoking()->set_cigarettes_per_day(20);
-  ref->mutable_mental_health()->add_medicines()->set_name("Clozapine");
-  ref->mutable_consent()->set_share_with_gp(true);
   return r;
 }
 
@@ -162,15 +147,14 @@ int Main() {
   {
     grpc::ClientContext ctx;
     grpc::Status s = referral_stubs[0]->CreateReferral(
-        &ctx, Referral("bench-seed"), &referral);
+        &ctx, testing::SampleReferralRequest("bench-seed"), &referral);
     if (!s.ok()) {
       std::fprintf(stderr, "seed referral: %s\n", s.error_message().c_str());
       return 1;
     }
   }
 
-  const absl::Duration duration =
-      absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  const absl::Duration duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
   std::vector<int> caller_counts;
   for (absl::string_view c :
        absl::StrSplit(absl::GetFlag(FLAGS_callers), ',')) {
@@ -190,7 +174,8 @@ int Main() {
   auto referral_call = [&](int64_t seq, std::function<void(bool)> done) {
     auto ctx = std::make_shared<grpc::ClientContext>();
     auto req = std::make_shared<v1::CreateReferralRequest>(
-        Referral(absl::StrCat("bench-ref-", run, "-", seq)));
+        testing::SampleReferralRequest(
+            absl::StrCat("bench-ref-", run, "-", seq)));
     auto resp = std::make_shared<v1::Referral>();
     referral_stubs[seq % referral_stubs.size()]->async()->CreateReferral(
         ctx.get(), req.get(), resp.get(),
@@ -221,25 +206,24 @@ int Main() {
     RunLoad(callers, absl::Milliseconds(300), noop_call);  // warm up
     Result base = RunLoad(callers, duration, noop_call);
     std::printf("%-24s %8d %12.0f %10.0f %10.0f %8s %7lld\n", "no-op Ping",
-                callers, base.calls_per_second, base.p50_us, base.p99_us, "1.00",
-                static_cast<long long>(base.errors));
-    for (auto& [name, fn] :
-         std::vector<std::pair<std::string, IssueFn>>{
+                callers, base.calls_per_second, base.p50_us, base.p99_us,
+                "1.00", static_cast<long long>(base.errors));
+    for (auto& [name, fn] : std::vector<std::pair<std::string, IssueFn>>{
              {"CreateReferral", referral_call},
              {"RecommendPrescription", recommend_call}}) {
       ++run;
       const store::StoreStats before = (*server)->store().stats();
       Result r = RunLoad(callers, duration, fn);
       const store::StoreStats after = (*server)->store().stats();
-      const double per_commit =
-          after.commits > before.commits
-              ? double(after.writes - before.writes) /
-                    double(after.commits - before.commits)
-              : 0;
-      std::printf("%-24s %8d %12.0f %10.0f %10.0f %8.2f %7lld  (%.1f writes/commit)\n",
-                  name.c_str(), callers, r.calls_per_second, r.p50_us,
-                  r.p99_us, r.calls_per_second / base.calls_per_second,
-                  static_cast<long long>(r.errors), per_commit);
+      const double per_commit = after.commits > before.commits
+                                    ? double(after.writes - before.writes) /
+                                          double(after.commits - before.commits)
+                                    : 0;
+      std::printf(
+          "%-24s %8d %12.0f %10.0f %10.0f %8.2f %7lld  (%.1f writes/commit)\n",
+          name.c_str(), callers, r.calls_per_second, r.p50_us, r.p99_us,
+          r.calls_per_second / base.calls_per_second,
+          static_cast<long long>(r.errors), per_commit);
     }
   }
   std::fflush(stdout);

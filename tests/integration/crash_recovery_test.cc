@@ -1,9 +1,9 @@
 // kill -9 the real tobacco-gateway binary while clients write, restart it,
 // and prove nothing acknowledged was lost and retries create nothing twice.
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
 
 namespace nhs::tobacco {
@@ -26,6 +27,7 @@ using ::nhs::tobacco::testing::Clients;
 using ::nhs::tobacco::testing::Ctx;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
+using ::nhs::tobacco::testing::SampleReferralRequest;
 
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -50,19 +52,6 @@ pid_t Spawn(const std::string& config_path, const std::string& log_path) {
     _exit(127);
   }
   return pid;
-}
-
-v1::CreateReferralRequest Referral(const std::string& request_id) {
-  v1::CreateReferralRequest r;
-  r.set_request_id(request_id);
-  auto* ref = r.mutable_referral();
-  ref->mutable_patient()->set_nhs_number("9990000026");
-  ref->mutable_patient()->set_date_of_birth("1975-06-30");
-  ref->mutable_referrer()->set_ods_code("RX9");
-  ref->mutable_service()->set_ods_code("TDS01");
-  ref->mutable_gp_practice()->set_ods_code("Y90001");
-  ref->set_source(v1::REFERRAL_SOURCE_INPATIENT_MENTAL_HEALTH);
-  return r;
 }
 
 TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
@@ -105,15 +94,14 @@ TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
           }
           v1::Referral out;
           grpc::Status s = clients.referrals->CreateReferral(
-              Ctx(absl::Seconds(5)).get(), Referral(id), &out);
+              Ctx(absl::Seconds(5)).get(), SampleReferralRequest(id), &out);
           if (!s.ok()) break;  // the gateway is gone
           absl::MutexLock lock(&mu);
           acknowledged[id] = out.referral_id();
         }
       });
     }
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(150 + rng() % 350));
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 350));
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     int wstatus = 0;
     waitpid(pid, &wstatus, 0);
@@ -135,7 +123,8 @@ TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
         << "acknowledged referral lost: " << request_id;
     v1::Referral retried;
     ASSERT_TRUE(clients.referrals
-                    ->CreateReferral(Ctx().get(), Referral(request_id),
+                    ->CreateReferral(Ctx().get(),
+                                     SampleReferralRequest(request_id),
                                      &retried)
                     .ok());
     EXPECT_EQ(retried.referral_id(), referral_id)
@@ -146,7 +135,8 @@ TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
   for (const std::string& request_id : attempted) {
     v1::Referral out;
     ASSERT_TRUE(clients.referrals
-                    ->CreateReferral(Ctx().get(), Referral(request_id), &out)
+                    ->CreateReferral(Ctx().get(),
+                                     SampleReferralRequest(request_id), &out)
                     .ok());
   }
   size_t total = 0;
@@ -156,7 +146,8 @@ TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
     list.set_page_size(500);
     list.set_page_token(token);
     v1::ListReferralsResponse page;
-    ASSERT_TRUE(clients.referrals->ListReferrals(Ctx().get(), list, &page).ok());
+    ASSERT_TRUE(
+        clients.referrals->ListReferrals(Ctx().get(), list, &page).ok());
     total += page.referrals_size();
     token = page.next_page_token();
   } while (!token.empty());

@@ -11,6 +11,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
 
 namespace nhs::tobacco {
@@ -21,56 +22,12 @@ using ::nhs::tobacco::testing::Ctx;
 using ::nhs::tobacco::testing::FakeClock;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
+using ::nhs::tobacco::testing::SampleRecommendation;
+using ::nhs::tobacco::testing::SampleReferralRequest;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-
-v1::CreateReferralRequest ReferralRequest(const std::string& request_id) {
-  v1::CreateReferralRequest r;
-  r.set_request_id(request_id);
-  v1::Referral* ref = r.mutable_referral();
-  ref->mutable_patient()->set_nhs_number("9990000018");
-  ref->mutable_patient()->set_date_of_birth("1980-04-01");
-  ref->mutable_referrer()->set_ods_code("RX9");
-  ref->mutable_referring_practitioner()->set_identifier("C1234567");
-  ref->mutable_referring_practitioner()->set_register_(
-      v1::PROFESSIONAL_REGISTER_GMC);
-  ref->set_source(v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
-  ref->mutable_service()->set_ods_code("TDS01");
-  ref->mutable_gp_practice()->set_ods_code("Y90001");
-  ref->mutable_smoking()->set_cigarettes_per_day(25);
-  ref->mutable_smoking()->set_co_reading_ppm(28);
-  ref->mutable_mental_health()->set_diagnosis_category(
-      v1::DIAGNOSIS_CATEGORY_SCHIZOPHRENIA);
-  ref->mutable_mental_health()->set_smi(true);
-  ref->mutable_mental_health()->add_medicines()->set_name(
-      "Clozapine 200mg tablets");
-  ref->set_goal(v1::QUIT_GOAL_QUIT_NOW);
-  ref->mutable_consent()->set_share_with_gp(true);
-  ref->mutable_consent()->set_share_with_pharmacy(true);
-  return r;
-}
-
-v1::RecommendPrescriptionRequest Recommend(const std::string& request_id,
-                                           const std::string& referral_id,
-                                           const std::string& product,
-                                           v1::Route route,
-                                           const std::string& target = "") {
-  v1::RecommendPrescriptionRequest r;
-  r.set_request_id(request_id);
-  r.set_referral_id(referral_id);
-  r.set_product_id(product);
-  r.set_dose_text("As directed");
-  r.mutable_quantity()->set_value(28);
-  r.mutable_quantity()->set_unit("unit");
-  r.set_duration_days(28);
-  r.set_route(route);
-  if (!target.empty()) r.mutable_target()->set_ods_code(target);
-  r.mutable_recommended_by()->set_identifier("12A3456B");
-  r.mutable_recommended_by()->set_register_(v1::PROFESSIONAL_REGISTER_NMC);
-  return r;
-}
 
 template <typename Request = v1::TransitionRequest>
 Request Step(const std::string& request_id, const std::string& prescription_id,
@@ -126,12 +83,13 @@ class GrpcPathwayTest : public ::testing::Test {
   v1::Referral CreateReferral(const std::string& request_id) {
     v1::Referral referral;
     grpc::Status s = clients_->referrals->CreateReferral(
-        Ctx().get(), ReferralRequest(request_id), &referral);
+        Ctx().get(), SampleReferralRequest(request_id), &referral);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return referral;
   }
 
-  v1::PrescriptionRequest RecommendOk(const v1::RecommendPrescriptionRequest& r) {
+  v1::PrescriptionRequest RecommendOk(
+      const v1::RecommendPrescriptionRequest& r) {
     v1::PrescriptionRequest p;
     grpc::Status s =
         clients_->prescriptions->RecommendPrescription(Ctx().get(), r, &p);
@@ -151,9 +109,9 @@ TEST_F(GrpcPathwayTest, GpRouteRunsFromReferralToOutcome) {
   EXPECT_EQ(referral.status(), v1::REFERRAL_STATUS_RECEIVED);
   EXPECT_TRUE(referral.mental_health().medicines(0).cyp1a2_sensitive());
 
-  v1::PrescriptionRequest p = RecommendOk(Recommend(
-      "rec-1", referral.referral_id(), "varenicline-1mg",
-      v1::ROUTE_GP_PRESCRIPTION));
+  v1::PrescriptionRequest p = RecommendOk(
+      SampleRecommendation("rec-1", referral.referral_id(), "varenicline-1mg",
+                           v1::ROUTE_GP_PRESCRIPTION));
   EXPECT_EQ(p.status(), v1::PRESCRIPTION_STATUS_RECOMMENDED);
   EXPECT_EQ(p.target().ods_code(), "Y90001") << "defaults to the GP practice";
   EXPECT_EQ(p.product().display(), "Varenicline 1mg tablets");
@@ -184,21 +142,19 @@ TEST_F(GrpcPathwayTest, GpRouteRunsFromReferralToOutcome) {
     steps.push_back(absl::StrCat(v1::EventType_Name(e.type()), ":",
                                  v1::PrescriptionStatus_Name(e.to_status())));
   }
-  EXPECT_THAT(steps,
-              ElementsAre("EVENT_TYPE_PRESCRIPTION_RECOMMENDED:"
-                          "PRESCRIPTION_STATUS_RECOMMENDED",
-                          "EVENT_TYPE_SAFETY_ALERT:"
-                          "PRESCRIPTION_STATUS_UNSPECIFIED",
-                          "EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED:"
-                          "PRESCRIPTION_STATUS_SENT",
-                          "EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED:"
-                          "PRESCRIPTION_STATUS_ACKNOWLEDGED",
-                          "EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED:"
-                          "PRESCRIPTION_STATUS_PRESCRIBED",
-                          "EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED:"
-                          "PRESCRIPTION_STATUS_DISPENSED"));
-  EXPECT_EQ(timeline.events(4).external_ids(0).value(),
-            "24F5DA-A83008-7EFE6Z");
+  EXPECT_THAT(steps, ElementsAre("EVENT_TYPE_PRESCRIPTION_RECOMMENDED:"
+                                 "PRESCRIPTION_STATUS_RECOMMENDED",
+                                 "EVENT_TYPE_SAFETY_ALERT:"
+                                 "PRESCRIPTION_STATUS_UNSPECIFIED",
+                                 "EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED:"
+                                 "PRESCRIPTION_STATUS_SENT",
+                                 "EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED:"
+                                 "PRESCRIPTION_STATUS_ACKNOWLEDGED",
+                                 "EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED:"
+                                 "PRESCRIPTION_STATUS_PRESCRIBED",
+                                 "EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED:"
+                                 "PRESCRIPTION_STATUS_DISPENSED"));
+  EXPECT_EQ(timeline.events(4).external_ids(0).value(), "24F5DA-A83008-7EFE6Z");
 
   v1::RecordOutcomeRequest outcome_request;
   outcome_request.set_request_id("out-1");
@@ -211,15 +167,15 @@ TEST_F(GrpcPathwayTest, GpRouteRunsFromReferralToOutcome) {
   o->set_recorded_on("2026-11-17");
   o->mutable_recorded_by()->mutable_organisation()->set_ods_code("TDS01");
   v1::Outcome recorded;
-  ASSERT_TRUE(clients_->outcomes
-                  ->RecordOutcome(Ctx().get(), outcome_request, &recorded)
-                  .ok());
+  ASSERT_TRUE(
+      clients_->outcomes->RecordOutcome(Ctx().get(), outcome_request, &recorded)
+          .ok());
   v1::ListOutcomesRequest list_outcomes;
   list_outcomes.set_referral_id(referral.referral_id());
   v1::ListOutcomesResponse outcomes;
-  ASSERT_TRUE(clients_->outcomes
-                  ->ListOutcomes(Ctx().get(), list_outcomes, &outcomes)
-                  .ok());
+  ASSERT_TRUE(
+      clients_->outcomes->ListOutcomes(Ctx().get(), list_outcomes, &outcomes)
+          .ok());
   ASSERT_EQ(outcomes.outcomes_size(), 1);
   EXPECT_EQ(outcomes.outcomes(0).outcome_id(), recorded.outcome_id());
 }
@@ -227,8 +183,8 @@ TEST_F(GrpcPathwayTest, GpRouteRunsFromReferralToOutcome) {
 TEST_F(GrpcPathwayTest, PharmacyRouteEndsSuppliedAndListsByPharmacy) {
   v1::Referral referral = CreateReferral("ref-req-1");
   v1::PrescriptionRequest p = RecommendOk(
-      Recommend("rec-1", referral.referral_id(), "vape-starter-kit",
-                v1::ROUTE_PHARMACY_SUPPLY, "FZZ99"));
+      SampleRecommendation("rec-1", referral.referral_id(), "vape-starter-kit",
+                           v1::ROUTE_PHARMACY_SUPPLY, "FZZ99"));
   EXPECT_EQ(p.product().local_code(), "VAPE-STARTER");
   EXPECT_TRUE(p.product().dmd_code().empty());
   auto& rx = *clients_->prescriptions;
@@ -250,13 +206,12 @@ TEST_F(GrpcPathwayTest, PharmacyRouteEndsSuppliedAndListsByPharmacy) {
 }
 
 TEST_F(GrpcPathwayTest, BadReferralIsRefusedNamingEveryField) {
-  v1::CreateReferralRequest r = ReferralRequest("bad-1");
+  v1::CreateReferralRequest r = SampleReferralRequest("bad-1");
   r.mutable_referral()->mutable_patient()->set_nhs_number("9990000019");
   r.mutable_referral()->mutable_patient()->clear_date_of_birth();
   r.mutable_referral()->mutable_service()->set_ods_code("tds");
   v1::Referral out;
-  grpc::Status s =
-      clients_->referrals->CreateReferral(Ctx().get(), r, &out);
+  grpc::Status s = clients_->referrals->CreateReferral(Ctx().get(), r, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), Not(HasSubstr("9990000019")));
   EXPECT_THAT(ViolatedFields(s),
@@ -264,18 +219,18 @@ TEST_F(GrpcPathwayTest, BadReferralIsRefusedNamingEveryField) {
                                    "referral.patient.date_of_birth",
                                    "referral.service.ods_code"));
   v1::ListReferralsResponse listed;
-  ASSERT_TRUE(clients_->referrals
-                  ->ListReferrals(Ctx().get(), v1::ListReferralsRequest(),
-                                  &listed)
-                  .ok());
+  ASSERT_TRUE(
+      clients_->referrals
+          ->ListReferrals(Ctx().get(), v1::ListReferralsRequest(), &listed)
+          .ok());
   EXPECT_EQ(listed.referrals_size(), 0) << "nothing stored";
 }
 
 TEST_F(GrpcPathwayTest, IllegalTransitionIsRefusedAndChangesNothing) {
   v1::Referral referral = CreateReferral("ref-req-1");
-  v1::PrescriptionRequest p = RecommendOk(Recommend(
-      "rec-1", referral.referral_id(), "nrt-patch-21mg-24h",
-      v1::ROUTE_GP_PRESCRIPTION));
+  v1::PrescriptionRequest p = RecommendOk(
+      SampleRecommendation("rec-1", referral.referral_id(),
+                           "nrt-patch-21mg-24h", v1::ROUTE_GP_PRESCRIPTION));
   v1::PrescriptionRequest out;
   grpc::Status s = clients_->prescriptions->Dispense(
       Ctx().get(), Step("d1", p.prescription_id(), "FZZ99"), &out);
@@ -305,8 +260,8 @@ TEST_F(GrpcPathwayTest, UnknownRecordsAreNotFound) {
   EXPECT_EQ(clients_->prescriptions
                 ->RecommendPrescription(
                     Ctx().get(),
-                    Recommend("r", "ref-nope", "varenicline-1mg",
-                              v1::ROUTE_GP_PRESCRIPTION),
+                    SampleRecommendation("r", "ref-nope", "varenicline-1mg",
+                                         v1::ROUTE_GP_PRESCRIPTION),
                     &p)
                 .error_code(),
             grpc::StatusCode::NOT_FOUND);
@@ -317,32 +272,33 @@ TEST_F(GrpcPathwayTest, ProductAndRouteMustMatchTheFormulary) {
   v1::PrescriptionRequest p;
   grpc::Status s = clients_->prescriptions->RecommendPrescription(
       Ctx().get(),
-      Recommend("r1", referral.referral_id(), "vape-starter-kit",
-                v1::ROUTE_GP_PRESCRIPTION),
+      SampleRecommendation("r1", referral.referral_id(), "vape-starter-kit",
+                           v1::ROUTE_GP_PRESCRIPTION),
       &p);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(s), ElementsAre("route"));
   s = clients_->prescriptions->RecommendPrescription(
       Ctx().get(),
-      Recommend("r2", referral.referral_id(), "made-up-product",
-                v1::ROUTE_GP_PRESCRIPTION),
+      SampleRecommendation("r2", referral.referral_id(), "made-up-product",
+                           v1::ROUTE_GP_PRESCRIPTION),
       &p);
   EXPECT_THAT(ViolatedFields(s), ElementsAre("product_id"));
 }
 
-TEST_F(GrpcPathwayTest, RetriedRequestIdReturnsTheFirstAnswerAndCreatesNothing) {
+TEST_F(GrpcPathwayTest,
+       RetriedRequestIdReturnsTheFirstAnswerAndCreatesNothing) {
   v1::Referral first = CreateReferral("same-id");
   v1::Referral second = CreateReferral("same-id");
   EXPECT_EQ(first.referral_id(), second.referral_id());
   v1::ListReferralsResponse listed;
-  ASSERT_TRUE(clients_->referrals
-                  ->ListReferrals(Ctx().get(), v1::ListReferralsRequest(),
-                                  &listed)
-                  .ok());
+  ASSERT_TRUE(
+      clients_->referrals
+          ->ListReferrals(Ctx().get(), v1::ListReferralsRequest(), &listed)
+          .ok());
   EXPECT_EQ(listed.referrals_size(), 1);
 
   // The same id with a different body is a client bug, not a retry.
-  v1::CreateReferralRequest different = ReferralRequest("same-id");
+  v1::CreateReferralRequest different = SampleReferralRequest("same-id");
   different.mutable_referral()->mutable_smoking()->set_cigarettes_per_day(3);
   v1::Referral out;
   grpc::Status s =
@@ -351,15 +307,17 @@ TEST_F(GrpcPathwayTest, RetriedRequestIdReturnsTheFirstAnswerAndCreatesNothing) 
 
   // A retried transition returns the first answer even though the state has
   // moved on since.
-  v1::PrescriptionRequest p = RecommendOk(Recommend(
+  v1::PrescriptionRequest p = RecommendOk(SampleRecommendation(
       "rec", first.referral_id(), "nrt-gum-2mg", v1::ROUTE_GP_PRESCRIPTION));
   v1::PrescriptionRequest a, b;
-  ASSERT_TRUE(clients_->prescriptions
-                  ->MarkSent(Ctx().get(), Step("t1", p.prescription_id(), "TDS01"), &a)
-                  .ok());
-  ASSERT_TRUE(clients_->prescriptions
-                  ->MarkSent(Ctx().get(), Step("t1", p.prescription_id(), "TDS01"), &b)
-                  .ok());
+  ASSERT_TRUE(
+      clients_->prescriptions
+          ->MarkSent(Ctx().get(), Step("t1", p.prescription_id(), "TDS01"), &a)
+          .ok());
+  ASSERT_TRUE(
+      clients_->prescriptions
+          ->MarkSent(Ctx().get(), Step("t1", p.prescription_id(), "TDS01"), &b)
+          .ok());
   EXPECT_EQ(a.version(), b.version());
   v1::GetTimelineRequest tr;
   tr.set_prescription_id(p.prescription_id());
@@ -376,7 +334,7 @@ TEST_F(GrpcPathwayTest, ConcurrentRetriesOfOneRequestCreateOneRecord) {
     threads.emplace_back([&, i] {
       v1::Referral r;
       grpc::Status s = clients_->referrals->CreateReferral(
-          Ctx().get(), ReferralRequest("racing"), &r);
+          Ctx().get(), SampleReferralRequest("racing"), &r);
       if (s.ok()) ids[i] = r.referral_id();
     });
   }
@@ -387,12 +345,13 @@ TEST_F(GrpcPathwayTest, ConcurrentRetriesOfOneRequestCreateOneRecord) {
 
 TEST_F(GrpcPathwayTest, RestartKeepsEverythingAcknowledged) {
   v1::Referral referral = CreateReferral("ref-req-1");
-  v1::PrescriptionRequest p = RecommendOk(Recommend(
-      "rec-1", referral.referral_id(), "nrt-patch-21mg-24h",
-      v1::ROUTE_GP_PRESCRIPTION));
-  ASSERT_TRUE(clients_->prescriptions
-                  ->MarkSent(Ctx().get(), Step("s", p.prescription_id(), "TDS01"), &p)
-                  .ok());
+  v1::PrescriptionRequest p = RecommendOk(
+      SampleRecommendation("rec-1", referral.referral_id(),
+                           "nrt-patch-21mg-24h", v1::ROUTE_GP_PRESCRIPTION));
+  ASSERT_TRUE(
+      clients_->prescriptions
+          ->MarkSent(Ctx().get(), Step("s", p.prescription_id(), "TDS01"), &p)
+          .ok());
   Restart();
   v1::GetPrescriptionRequest get;
   get.set_prescription_id(p.prescription_id());
@@ -407,9 +366,9 @@ TEST_F(GrpcPathwayTest, RestartKeepsEverythingAcknowledged) {
 
 TEST_F(GrpcPathwayTest, WatchReconnectsFromItsCursorAndMissesNothing) {
   v1::Referral referral = CreateReferral("ref-req-1");
-  v1::PrescriptionRequest p = RecommendOk(Recommend(
-      "rec-1", referral.referral_id(), "nrt-patch-21mg-24h",
-      v1::ROUTE_GP_PRESCRIPTION));
+  v1::PrescriptionRequest p = RecommendOk(
+      SampleRecommendation("rec-1", referral.referral_id(),
+                           "nrt-patch-21mg-24h", v1::ROUTE_GP_PRESCRIPTION));
   // Events so far: referral created, recommended, safety alert.
   std::vector<int64_t> seen;
   {
@@ -423,9 +382,10 @@ TEST_F(GrpcPathwayTest, WatchReconnectsFromItsCursorAndMissesNothing) {
   }
   ASSERT_THAT(seen, ElementsAre(1, 2, 3));
   // While disconnected, more happens.
-  ASSERT_TRUE(clients_->prescriptions
-                  ->MarkSent(Ctx().get(), Step("s1", p.prescription_id(), "TDS01"), &p)
-                  .ok());
+  ASSERT_TRUE(
+      clients_->prescriptions
+          ->MarkSent(Ctx().get(), Step("s1", p.prescription_id(), "TDS01"), &p)
+          .ok());
   auto ctx = Ctx();
   v1::WatchEventsRequest w;
   w.set_after_sequence(seen.back());
@@ -452,9 +412,9 @@ TEST_F(GrpcPathwayTest, WatchReconnectsFromItsCursorAndMissesNothing) {
 
 TEST_F(GrpcPathwayTest, MissedDeadlineRaisesOneOverdueEventAndFiltersList) {
   v1::Referral referral = CreateReferral("ref-req-1");
-  v1::PrescriptionRequest p = RecommendOk(Recommend(
-      "rec-1", referral.referral_id(), "nrt-patch-21mg-24h",
-      v1::ROUTE_GP_PRESCRIPTION));
+  v1::PrescriptionRequest p = RecommendOk(
+      SampleRecommendation("rec-1", referral.referral_id(),
+                           "nrt-patch-21mg-24h", v1::ROUTE_GP_PRESCRIPTION));
   // The sample config gives RECOMMENDED four hours.
   clock_.Advance(absl::Hours(3));
   EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0);
@@ -462,14 +422,15 @@ TEST_F(GrpcPathwayTest, MissedDeadlineRaisesOneOverdueEventAndFiltersList) {
   EXPECT_EQ(*server_->pathway().ScanDeadlines(), 1);
   EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0) << "raised once only";
   Restart();
-  EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0) << "not again after restart";
+  EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0)
+      << "not again after restart";
 
   v1::ListPrescriptionsRequest list;
   list.set_overdue_only(true);
   v1::ListPrescriptionsResponse listed;
-  ASSERT_TRUE(clients_->prescriptions
-                  ->ListPrescriptions(Ctx().get(), list, &listed)
-                  .ok());
+  ASSERT_TRUE(
+      clients_->prescriptions->ListPrescriptions(Ctx().get(), list, &listed)
+          .ok());
   ASSERT_EQ(listed.prescriptions_size(), 1);
   EXPECT_TRUE(listed.prescriptions(0).overdue());
 
@@ -485,9 +446,10 @@ TEST_F(GrpcPathwayTest, MissedDeadlineRaisesOneOverdueEventAndFiltersList) {
   EXPECT_EQ(overdue, 1);
 
   // Moving on clears the flag and sets the next state's deadline.
-  ASSERT_TRUE(clients_->prescriptions
-                  ->MarkSent(Ctx().get(), Step("s1", p.prescription_id(), "TDS01"), &p)
-                  .ok());
+  ASSERT_TRUE(
+      clients_->prescriptions
+          ->MarkSent(Ctx().get(), Step("s1", p.prescription_id(), "TDS01"), &p)
+          .ok());
   EXPECT_FALSE(p.overdue());
 }
 

@@ -68,10 +68,10 @@ class TobaccoctlTest : public ::testing::Test {
 
   std::string CreateReferral() {
     return RunJson<v1::Referral>(
-               {"referrals", "create", "--nhs-number", "999 000 0018",
-                "--dob", "1980-04-01", "--referrer-ods", "RX9", "--source",
-                "community_mental_health", "--service-ods", "TDS01",
-                "--gp-ods", "Y90001", "--medicines", "Clozapine 200mg tablets",
+               {"referrals", "create", "--nhs-number", "999 000 0018", "--dob",
+                "1980-04-01", "--referrer-ods", "RX9", "--source",
+                "community_mental_health", "--service-ods", "TDS01", "--gp-ods",
+                "Y90001", "--medicines", "Clozapine 200mg tablets",
                 "--share-with-gp", "--share-with-pharmacy"})
         .referral_id();
   }
@@ -84,17 +84,30 @@ TEST_F(TobaccoctlTest, GpPathwayRunsAndTheTimelineTableTellsTheStory) {
   const std::string referral = CreateReferral();
   ASSERT_FALSE(referral.empty());
   const std::string rx =
-      RunJson<v1::PrescriptionRequest>(
-          {"prescriptions", "recommend", "--referral", referral, "--product",
-           "varenicline-1mg", "--dose", "1mg twice daily", "--quantity", "56",
-           "--unit", "tablet", "--duration-days", "28", "--route",
-           "gp_prescription", "--practitioner", "12A3456B",
-           "--practitioner-register", "nmc"})
+      RunJson<v1::PrescriptionRequest>({"prescriptions",
+                                        "recommend",
+                                        "--referral",
+                                        referral,
+                                        "--product",
+                                        "varenicline-1mg",
+                                        "--dose",
+                                        "1mg twice daily",
+                                        "--quantity",
+                                        "56",
+                                        "--unit",
+                                        "tablet",
+                                        "--duration-days",
+                                        "28",
+                                        "--route",
+                                        "gp_prescription",
+                                        "--practitioner",
+                                        "12A3456B",
+                                        "--practitioner-register",
+                                        "nmc"})
           .prescription_id();
   ASSERT_FALSE(rx.empty());
-  EXPECT_EQ(Run({"prescriptions", "sent", rx, "--actor-ods", "TDS01"})
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      Run({"prescriptions", "sent", rx, "--actor-ods", "TDS01"}).exit_code, 0);
   EXPECT_EQ(Run({"prescriptions", "acknowledge", rx, "--actor-ods", "Y90001"})
                 .exit_code,
             0);
@@ -131,23 +144,27 @@ TEST_F(TobaccoctlTest, TablesMaskTheNhsNumberAndJsonCarriesIt) {
 TEST_F(TobaccoctlTest, IllegalStepExitsOneNamingBothStates) {
   const std::string referral = CreateReferral();
   const std::string rx =
-      RunJson<v1::PrescriptionRequest>(
-          {"prescriptions", "recommend", "--referral", referral, "--product",
-           "vape-starter-kit", "--dose", "as needed", "--quantity", "1",
-           "--unit", "kit", "--duration-days", "28", "--route",
-           "pharmacy_supply", "--target-ods", "FZZ99", "--practitioner",
-           "12A3456B"})
+      RunJson<v1::PrescriptionRequest>({"prescriptions",   "recommend",
+                                        "--referral",      referral,
+                                        "--product",       "vape-starter-kit",
+                                        "--dose",          "as needed",
+                                        "--quantity",      "1",
+                                        "--unit",          "kit",
+                                        "--duration-days", "28",
+                                        "--route",         "pharmacy_supply",
+                                        "--target-ods",    "FZZ99",
+                                        "--practitioner",  "12A3456B"})
           .prescription_id();
   Outcome o = Run({"prescriptions", "dispense", rx, "--actor-ods", "FZZ99"});
   EXPECT_EQ(o.exit_code, 1);
-  EXPECT_THAT(o.err, AllOf(HasSubstr("FAILED_PRECONDITION"),
-                           HasSubstr("RECOMMENDED")));
+  EXPECT_THAT(
+      o.err, AllOf(HasSubstr("FAILED_PRECONDITION"), HasSubstr("RECOMMENDED")));
 }
 
 TEST_F(TobaccoctlTest, BadReferralPrintsEveryViolatedField) {
   Outcome o = Run({"referrals", "create", "--nhs-number", "9990000019",
-                   "--referrer-ods", "RX9", "--source", "gp",
-                   "--service-ods", "TDS01"});
+                   "--referrer-ods", "RX9", "--source", "gp", "--service-ods",
+                   "TDS01"});
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_THAT(o.err, AllOf(HasSubstr("INVALID_ARGUMENT"),
                            HasSubstr("referral.patient.nhs_number"),

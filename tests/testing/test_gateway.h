@@ -1,11 +1,11 @@
 #ifndef TESTS_TESTING_TEST_GATEWAY_H_
 #define TESTS_TESTING_TEST_GATEWAY_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"

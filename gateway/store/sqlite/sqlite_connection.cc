@@ -38,8 +38,7 @@ SqliteStatement& SqliteStatement::Bind(int index, absl::string_view text) {
   return *this;
 }
 
-SqliteStatement& SqliteStatement::BindBlob(int index,
-                                           absl::string_view bytes) {
+SqliteStatement& SqliteStatement::BindBlob(int index, absl::string_view bytes) {
   int rc = sqlite3_bind_blob(stmt_, index, bytes.data(),
                              static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_status_.ok()) {
@@ -100,10 +99,9 @@ bool SqliteStatement::ColumnIsNull(int column) const {
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, bool read_only) {
   sqlite3* db = nullptr;
-  const int flags =
-      (read_only ? SQLITE_OPEN_READONLY
-                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-      SQLITE_OPEN_NOMUTEX;
+  const int flags = (read_only ? SQLITE_OPEN_READONLY
+                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status = SqliteError(db, rc, "opening the database");

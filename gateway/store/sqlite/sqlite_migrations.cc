@@ -92,9 +92,9 @@ int LatestSchemaVersion() {
 }
 
 absl::Status MigrateSqlite(SqliteConnection& conn) {
-  RETURN_IF_ERROR(conn.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INTEGER PRIMARY KEY, applied_us BIGINT NOT NULL)"));
+  RETURN_IF_ERROR(
+      conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, applied_us BIGINT NOT NULL)"));
   int64_t current = 0;
   {
     ASSIGN_OR_RETURN(SqliteStatement stmt,

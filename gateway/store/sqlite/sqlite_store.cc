@@ -54,18 +54,19 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   {
     absl::MutexLock lock(&store->readers_mu_);
     for (int i = 0; i < std::max(1, options.reader_connections); ++i) {
-      ASSIGN_OR_RETURN(auto reader,
-                       SqliteConnection::Open(options.path, /*read_only=*/true));
+      ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(options.path,
+                                                           /*read_only=*/true));
       RETURN_IF_ERROR(reader->Exec("PRAGMA mmap_size=268435456"));
       store->idle_readers_.push_back(std::move(reader));
     }
   }
   // Our own descriptor of the WAL file (the same inode SQLite writes), for
   // fdatasync from the reply thread.
-  store->wal_fd_ = ::open((options.path + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
+  store->wal_fd_ =
+      ::open((options.path + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
   if (store->wal_fd_ < 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot open the write-ahead log ", options.path, "-wal"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot open the write-ahead log ", options.path, "-wal"));
   }
   store->completion_thread_ = std::thread([s = store.get()] {
     pthread_setname_np(pthread_self(), "store-replies");
@@ -157,9 +158,9 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   if (!commit.ok()) {
     w.Exec("ROLLBACK").IgnoreError();
     tx.TakeAppendedEvents();
-    const absl::Status failed = absl::UnavailableError(absl::StrCat(
-        "the database could not commit; nothing was stored (",
-        commit.message(), ")"));
+    const absl::Status failed = absl::UnavailableError(
+        absl::StrCat("the database could not commit; nothing was stored (",
+                     commit.message(), ")"));
     for (Job& job : batch) job.done(failed);
     return;
   }
@@ -186,9 +187,10 @@ void SqliteStore::CompletionLoop() {
     {
       absl::MutexLock lock(&completions_mu_);
       completions_mu_.Await(absl::Condition(
-          +[](SqliteStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->completions_mu_) {
-            return s->completions_stopping_ || !s->completions_.empty();
-          },
+          +[](SqliteStore* s)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->completions_mu_) {
+                 return s->completions_stopping_ || !s->completions_.empty();
+               },
           this));
       if (completions_.empty()) return;  // stopping and drained
       ready.swap(completions_);
@@ -204,7 +206,8 @@ void SqliteStore::CompletionLoop() {
       LogError(synced.message());
     }
     int64_t latest = 0;
-    for (const Completion& c : ready) latest = std::max(latest, c.latest_sequence);
+    for (const Completion& c : ready)
+      latest = std::max(latest, c.latest_sequence);
     if (latest > 0 && synced.ok()) {
       absl::MutexLock lock(&listener_mu_);
       if (listener_) listener_(latest);

@@ -100,8 +100,7 @@ absl::StatusOr<Page<v1::Referral>> SqliteTransaction::ListReferrals(
     int64_t created_us;
     std::string id;
     RETURN_IF_ERROR(DecodeCursor(query.cursor, &created_us, &id));
-    where.push_back(
-        "(created_us < ? OR (created_us = ? AND referral_id < ?))");
+    where.push_back("(created_us < ? OR (created_us = ? AND referral_id < ?))");
     params.push_back(Int(created_us));
     params.push_back(Int(created_us));
     params.push_back(Text(id));

@@ -52,9 +52,9 @@ TEST(DeadlinePolicyTest, TwoWorkingDaysFromThursdaySkipTheWeekend) {
 TEST(DeadlinePolicyTest, BankHolidaysDoNotCount) {
   // Thursday 24 Dec: 25th (holiday), 26-27 weekend, 28th (holiday) ->
   // Tuesday 29th, Wednesday 30th.
-  EXPECT_EQ(Policy().DueAt(v1::PRESCRIPTION_STATUS_ACKNOWLEDGED,
-                           At(2026, 12, 24, 9)),
-            At(2026, 12, 30, 9));
+  EXPECT_EQ(
+      Policy().DueAt(v1::PRESCRIPTION_STATUS_ACKNOWLEDGED, At(2026, 12, 24, 9)),
+      At(2026, 12, 30, 9));
 }
 
 TEST(DeadlinePolicyTest, WeekendArrivalStartsTheClockOnMonday) {
@@ -65,15 +65,15 @@ TEST(DeadlinePolicyTest, WeekendArrivalStartsTheClockOnMonday) {
 }
 
 TEST(DeadlinePolicyTest, HourDeadlinesAreWallClockHours) {
-  EXPECT_EQ(Policy().DueAt(v1::PRESCRIPTION_STATUS_RECOMMENDED,
-                           At(2026, 11, 28, 22)),
-            At(2026, 11, 29, 2));
+  EXPECT_EQ(
+      Policy().DueAt(v1::PRESCRIPTION_STATUS_RECOMMENDED, At(2026, 11, 28, 22)),
+      At(2026, 11, 29, 2));
 }
 
 TEST(DeadlinePolicyTest, StatesWithoutADeadlineHaveNone) {
-  EXPECT_EQ(Policy().DueAt(v1::PRESCRIPTION_STATUS_PRESCRIBED,
-                           At(2026, 11, 26, 10)),
-            std::nullopt);
+  EXPECT_EQ(
+      Policy().DueAt(v1::PRESCRIPTION_STATUS_PRESCRIBED, At(2026, 11, 26, 10)),
+      std::nullopt);
 }
 
 TEST(DeadlinePolicyTest, OverdueIsRaisedOnceThenNotAgain) {
@@ -115,12 +115,12 @@ TEST(DeadlinePolicyTest, BadConfigNamesEachField) {
   d->set_status(v1::PRESCRIPTION_STATUS_DISPENSED);
   config.add_bank_holidays("25/12/2026");
   config.set_expire_after_days(-1);
-  EXPECT_THAT(DeadlinePolicy::FromConfig(config).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       ::testing::AllOf(
-                           HasSubstr("deadlines.deadlines[0].status"),
-                           HasSubstr("deadlines.bank_holidays[0]"),
-                           HasSubstr("deadlines.expire_after_days"))));
+  EXPECT_THAT(
+      DeadlinePolicy::FromConfig(config).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               ::testing::AllOf(HasSubstr("deadlines.deadlines[0].status"),
+                                HasSubstr("deadlines.bank_holidays[0]"),
+                                HasSubstr("deadlines.expire_after_days"))));
 }
 
 }  // namespace

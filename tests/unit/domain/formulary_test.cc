@@ -40,20 +40,20 @@ TEST(FormularyTest, FindsProductsAndTheirRoutes) {
 
 TEST(FormularyTest, AVapeKitIsNotAMedicine) {
   google::protobuf::RepeatedPtrField<v1::FormularyEntry> entries;
-  auto vape = Entry("vape", v1::PRODUCT_KIND_VAPE,
-                    {v1::ROUTE_GP_PRESCRIPTION});
+  auto vape = Entry("vape", v1::PRODUCT_KIND_VAPE, {v1::ROUTE_GP_PRESCRIPTION});
   vape.mutable_product()->set_dmd_code("12345");
   *entries.Add() = vape;
-  EXPECT_THAT(Formulary::FromConfig(entries).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("no dm+d code"),
-                             HasSubstr("needs a local code"),
-                             HasSubstr("cannot be prescribed by a GP"))));
+  EXPECT_THAT(
+      Formulary::FromConfig(entries).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("no dm+d code"), HasSubstr("needs a local code"),
+                     HasSubstr("cannot be prescribed by a GP"))));
 }
 
 TEST(FormularyTest, DuplicateIdsBadCodesAndUnverifiedClaimsAreRefused) {
   google::protobuf::RepeatedPtrField<v1::FormularyEntry> entries;
-  *entries.Add() = Entry("nrt", v1::PRODUCT_KIND_NRT, {v1::ROUTE_GP_PRESCRIPTION});
+  *entries.Add() =
+      Entry("nrt", v1::PRODUCT_KIND_NRT, {v1::ROUTE_GP_PRESCRIPTION});
   auto dup = Entry("nrt", v1::PRODUCT_KIND_NRT, {v1::ROUTE_GP_PRESCRIPTION});
   dup.mutable_product()->set_dmd_code("TODO-VERIFY-DMD-1");
   *entries.Add() = dup;

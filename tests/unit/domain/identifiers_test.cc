@@ -41,18 +41,18 @@ TEST(NhsNumberTest, StemGivingCheckTenIsRefusedWhateverTheLastDigit) {
 }
 
 TEST(NhsNumberTest, LengthDigitsAndZerosAreChecked) {
-  EXPECT_THAT(ValidateNhsNumber("999000001"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("10 digits")));
-  EXPECT_THAT(ValidateNhsNumber("99900000A8"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("digits only")));
-  EXPECT_THAT(ValidateNhsNumber("0000000000"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("not an issued")));
-  EXPECT_THAT(ValidateNhsNumber(""),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("required")));
+  EXPECT_THAT(
+      ValidateNhsNumber("999000001"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("10 digits")));
+  EXPECT_THAT(
+      ValidateNhsNumber("99900000A8"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("digits only")));
+  EXPECT_THAT(
+      ValidateNhsNumber("0000000000"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not an issued")));
+  EXPECT_THAT(
+      ValidateNhsNumber(""),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("required")));
 }
 
 TEST(NhsNumberTest, ErrorsNeverEchoTheNumber) {
@@ -68,33 +68,35 @@ TEST(NhsNumberTest, SpacesAndHyphensAreStrippedBeforeValidation) {
 }
 
 TEST(OdsCodeTest, ShapesOfRealOrganisationCodesAreAccepted) {
-  for (const char* code : {"RX9", "Y90001", "FZZ99", "TDS01", "A83008", "X26"}) {
+  for (const char* code :
+       {"RX9", "Y90001", "FZZ99", "TDS01", "A83008", "X26"}) {
     EXPECT_THAT(ValidateOdsCode(code), IsOk()) << code;
   }
 }
 
 TEST(OdsCodeTest, LowerCaseWrongLengthAndPunctuationAreRefused) {
-  EXPECT_THAT(ValidateOdsCode("rx9"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("upper-case")));
-  EXPECT_THAT(ValidateOdsCode("R9"), StatusIs(absl::StatusCode::kInvalidArgument,
-                                             HasSubstr("3 to 6")));
+  EXPECT_THAT(
+      ValidateOdsCode("rx9"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("upper-case")));
+  EXPECT_THAT(
+      ValidateOdsCode("R9"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("3 to 6")));
   EXPECT_THAT(ValidateOdsCode("Y900012"), Not(IsOk()));
   EXPECT_THAT(ValidateOdsCode("Y9-01"), Not(IsOk()));
 }
 
 TEST(EpsPrescriptionIdTest, PublishedIdsPassTheMod37Check) {
-  for (const char* id : {"24F5DA-A83008-7EFE6Z", "335C70-A83008-84058A",
-                         "DA923E-Z8827F-11EBAK", "83C40E-A23856-00123W",
-                         "4D7E1A-Y90001-0003FX"}) {
+  for (const char* id :
+       {"24F5DA-A83008-7EFE6Z", "335C70-A83008-84058A", "DA923E-Z8827F-11EBAK",
+        "83C40E-A23856-00123W", "4D7E1A-Y90001-0003FX"}) {
     EXPECT_THAT(ValidateEpsPrescriptionId(id), IsOk()) << id;
   }
 }
 
 TEST(EpsPrescriptionIdTest, WrongCheckCharacterAndShapeAreRefused) {
-  EXPECT_THAT(ValidateEpsPrescriptionId("24F5DA-A83008-7EFE6Y"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("MOD 37-2")));
+  EXPECT_THAT(
+      ValidateEpsPrescriptionId("24F5DA-A83008-7EFE6Y"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("MOD 37-2")));
   EXPECT_THAT(ValidateEpsPrescriptionId("24F5DAA83008-7EFE6Z"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("XXXXXX-YYYYYY-ZZZZZC")));

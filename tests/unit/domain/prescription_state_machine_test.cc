@@ -33,11 +33,10 @@ constexpr S kExpired = v1::PRESCRIPTION_STATUS_EXPIRED;
 const S kAllStatuses[] = {kRecommended, kSent,      kAck,       kPrescribed,
                           kDeclined,    kAppt,      kDispensed, kSupplied,
                           kNotSupplied, kCancelled, kExpired};
-const A kAllActions[] = {A::kMarkSent,          A::kAcknowledge,
-                         A::kPrescribe,         A::kDecline,
-                         A::kRequireAppointment, A::kDispense,
-                         A::kSupply,            A::kRecordNotSupplied,
-                         A::kCancel,            A::kExpire};
+const A kAllActions[] = {A::kMarkSent, A::kAcknowledge,        A::kPrescribe,
+                         A::kDecline,  A::kRequireAppointment, A::kDispense,
+                         A::kSupply,   A::kRecordNotSupplied,  A::kCancel,
+                         A::kExpire};
 const v1::Route kAllRoutes[] = {v1::ROUTE_GP_PRESCRIPTION,
                                 v1::ROUTE_PHARMACY_SUPPLY,
                                 v1::ROUTE_SERVICE_SUPPLY};
@@ -98,12 +97,12 @@ TEST(PrescriptionStateMachineTest,
   EXPECT_EQ(refused, 11 * 10 * 3 - static_cast<int>(legal.size()));
 }
 
-TEST(PrescriptionStateMachineTest, DispenseBeforePrescribeIsRefusedNamingBothStates) {
-  EXPECT_THAT(
-      NextStatus(kAck, v1::ROUTE_GP_PRESCRIPTION, A::kDispense),
-      StatusIs(absl::StatusCode::kFailedPrecondition,
-               AllOf(HasSubstr("ACKNOWLEDGED"), HasSubstr("DISPENSED"),
-                     HasSubstr("only from PRESCRIBED"))));
+TEST(PrescriptionStateMachineTest,
+     DispenseBeforePrescribeIsRefusedNamingBothStates) {
+  EXPECT_THAT(NextStatus(kAck, v1::ROUTE_GP_PRESCRIPTION, A::kDispense),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("ACKNOWLEDGED"), HasSubstr("DISPENSED"),
+                             HasSubstr("only from PRESCRIBED"))));
 }
 
 TEST(PrescriptionStateMachineTest, SupplyOnTheGpRouteIsRefusedNamingTheRoute) {

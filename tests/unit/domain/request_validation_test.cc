@@ -55,20 +55,20 @@ TEST(ValidateCreateReferralTest, EveryBadFieldIsReportedAtOnce) {
   absl::Status status = ValidateCreateReferral(r, kLimits);
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
                                HasSubstr("referral.patient.nhs_number")));
-  EXPECT_THAT(FieldsOf(status),
-              UnorderedElementsAre("request_id", "referral.patient.nhs_number",
-                                   "referral.patient.date_of_birth",
-                                   "referral.referrer.ods_code",
-                                   "referral.source",
-                                   "referral.smoking.cigarettes_per_day"));
+  EXPECT_THAT(
+      FieldsOf(status),
+      UnorderedElementsAre("request_id", "referral.patient.nhs_number",
+                           "referral.patient.date_of_birth",
+                           "referral.referrer.ods_code", "referral.source",
+                           "referral.smoking.cigarettes_per_day"));
 }
 
 TEST(ValidateCreateReferralTest, FutureDateOfBirthIsRefused) {
   v1::CreateReferralRequest r = GoodReferral();
   r.mutable_referral()->mutable_patient()->set_date_of_birth("2027-01-01");
-  EXPECT_THAT(GetFieldViolations(ValidateCreateReferral(r, kLimits)),
-              Contains(Field(&FieldViolation::description,
-                             HasSubstr("future"))));
+  EXPECT_THAT(
+      GetFieldViolations(ValidateCreateReferral(r, kLimits)),
+      Contains(Field(&FieldViolation::description, HasSubstr("future"))));
 }
 
 TEST(ValidateCreateReferralTest, UnknownEnumNumbersAreRefused) {
@@ -76,9 +76,10 @@ TEST(ValidateCreateReferralTest, UnknownEnumNumbersAreRefused) {
   r.mutable_referral()->set_goal(static_cast<v1::QuitGoal>(99));
   r.mutable_referral()->mutable_mental_health()->set_diagnosis_category(
       static_cast<v1::DiagnosisCategory>(42));
-  EXPECT_THAT(FieldsOf(ValidateCreateReferral(r, kLimits)),
-              UnorderedElementsAre("referral.goal",
-                                   "referral.mental_health.diagnosis_category"));
+  EXPECT_THAT(
+      FieldsOf(ValidateCreateReferral(r, kLimits)),
+      UnorderedElementsAre("referral.goal",
+                           "referral.mental_health.diagnosis_category"));
 }
 
 TEST(ValidateCreateReferralTest, MissingReferralIsNamed) {
@@ -126,11 +127,10 @@ TEST(ValidateRecommendPrescriptionTest, PharmacyRouteNeedsATarget) {
 TEST(ValidateRecommendPrescriptionTest, EachMissingFieldIsNamed) {
   v1::RecommendPrescriptionRequest r;
   EXPECT_THAT(FieldsOf(ValidateRecommendPrescription(r, kLimits)),
-              UnorderedElementsAre("request_id", "referral_id", "product_id",
-                                   "dose_text", "quantity.value",
-                                   "quantity.unit", "duration_days", "route",
-                                   "target.ods_code",
-                                   "recommended_by.identifier"));
+              UnorderedElementsAre(
+                  "request_id", "referral_id", "product_id", "dose_text",
+                  "quantity.value", "quantity.unit", "duration_days", "route",
+                  "target.ods_code", "recommended_by.identifier"));
 }
 
 TEST(ValidateTransitionTest, ActorOrganisationIsRequired) {
@@ -147,9 +147,9 @@ TEST(ValidateTransitionTest, ExternalIdsNeedSystemAndValue) {
   r.set_prescription_id("rx-1");
   r.mutable_actor()->mutable_organisation()->set_ods_code("Y90001");
   r.add_external_ids();
-  EXPECT_THAT(FieldsOf(ValidateTransition(r, kLimits)),
-              UnorderedElementsAre("external_ids[0].system",
-                                   "external_ids[0].value"));
+  EXPECT_THAT(
+      FieldsOf(ValidateTransition(r, kLimits)),
+      UnorderedElementsAre("external_ids[0].system", "external_ids[0].value"));
 }
 
 TEST(ValidatePrescribeTest, EpsIdMustPassItsCheckCharacter) {
@@ -198,9 +198,9 @@ TEST(ValidateRecordOutcomeTest, CoVerifiedQuitNeedsAReadingUnderTenPpm) {
   EXPECT_THAT(ValidateRecordOutcome(GoodOutcome(), kLimits), IsOk());
   v1::RecordOutcomeRequest r = GoodOutcome();
   r.mutable_outcome()->set_co_reading_ppm(10);
-  EXPECT_THAT(ValidateRecordOutcome(r, kLimits),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("under 10 ppm")));
+  EXPECT_THAT(
+      ValidateRecordOutcome(r, kLimits),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("under 10 ppm")));
   r.mutable_outcome()->clear_co_reading_ppm();
   EXPECT_THAT(FieldsOf(ValidateRecordOutcome(r, kLimits)),
               UnorderedElementsAre("outcome.co_reading_ppm"));

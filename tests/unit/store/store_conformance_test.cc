@@ -247,15 +247,15 @@ TEST_P(StoreConformanceTest, GarbledPageTokenIsInvalidArgument) {
 }
 
 TEST_P(StoreConformanceTest, EventsGetIncreasingSequencesAndFilterByRecord) {
-  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
-                for (int i = 0; i < 6; ++i) {
-                  auto s = tx.AppendEvent(
-                      MakeEvent(i % 2 ? "rx-a" : "rx-b", "ref-1"));
-                  if (!s.ok()) return s.status();
-                }
-                return absl::OkStatus();
-              }),
-              IsOk());
+  ASSERT_THAT(
+      Write([](WriteTransaction& tx) -> absl::Status {
+        for (int i = 0; i < 6; ++i) {
+          auto s = tx.AppendEvent(MakeEvent(i % 2 ? "rx-a" : "rx-b", "ref-1"));
+          if (!s.ok()) return s.status();
+        }
+        return absl::OkStatus();
+      }),
+      IsOk());
   ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
     EventQuery q;
     q.prescription_id = "rx-a";
@@ -268,7 +268,8 @@ TEST_P(StoreConformanceTest, EventsGetIncreasingSequencesAndFilterByRecord) {
     q.limit = 1;
     events = tx.ListEvents(q);
     if (!events.ok()) return events.status();
-    EXPECT_THAT(*events, ElementsAre(Property(&v1::TimelineEvent::sequence, 4)));
+    EXPECT_THAT(*events,
+                ElementsAre(Property(&v1::TimelineEvent::sequence, 4)));
     auto latest = tx.LatestEventSequence();
     EXPECT_THAT(latest, nhs::tobacco::testing::IsOkAndHolds(6));
     return absl::OkStatus();
@@ -306,7 +307,7 @@ TEST_P(StoreConformanceTest, IdempotencyRecordsAreKeptPerScope) {
     auto got = tx.GetIdempotencyRecord("CreateReferral", "req-1");
     EXPECT_TRUE(got.ok());
     EXPECT_THAT(*got, Optional(::testing::Field(&IdempotencyRecord::response,
-                                              "answer")));
+                                                "answer")));
     auto other = tx.GetIdempotencyRecord("Prescribe", "req-1");
     EXPECT_TRUE(other.ok());
     EXPECT_FALSE(other->has_value());
@@ -316,25 +317,26 @@ TEST_P(StoreConformanceTest, IdempotencyRecordsAreKeptPerScope) {
 }
 
 TEST_P(StoreConformanceTest, DeadlineCandidatesAreOpenDueAndUnflagged) {
-  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
-                absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
-                auto due = MakePrescription("rx-due", "ref-1", 5000, "Y90001");
-                *due.mutable_due_at() = Ts(2000);
-                auto later = MakePrescription("rx-later", "ref-1", 5000, "Y90001");
-                *later.mutable_due_at() = Ts(9000);
-                auto flagged = MakePrescription("rx-flagged", "ref-1", 5000, "Y90001");
-                *flagged.mutable_due_at() = Ts(2000);
-                flagged.set_overdue(true);
-                auto done = MakePrescription("rx-done", "ref-1", 5000, "Y90001");
-                done.set_status(v1::PRESCRIPTION_STATUS_DISPENSED);
-                *done.mutable_due_at() = Ts(2000);
-                auto old = MakePrescription("rx-old", "ref-1", 10, "Y90001");
-                for (auto* p : {&due, &later, &flagged, &done, &old}) {
-                  if (s.ok()) s = tx.InsertPrescription(*p);
-                }
-                return s;
-              }),
-              IsOk());
+  ASSERT_THAT(
+      Write([](WriteTransaction& tx) -> absl::Status {
+        absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
+        auto due = MakePrescription("rx-due", "ref-1", 5000, "Y90001");
+        *due.mutable_due_at() = Ts(2000);
+        auto later = MakePrescription("rx-later", "ref-1", 5000, "Y90001");
+        *later.mutable_due_at() = Ts(9000);
+        auto flagged = MakePrescription("rx-flagged", "ref-1", 5000, "Y90001");
+        *flagged.mutable_due_at() = Ts(2000);
+        flagged.set_overdue(true);
+        auto done = MakePrescription("rx-done", "ref-1", 5000, "Y90001");
+        done.set_status(v1::PRESCRIPTION_STATUS_DISPENSED);
+        *done.mutable_due_at() = Ts(2000);
+        auto old = MakePrescription("rx-old", "ref-1", 10, "Y90001");
+        for (auto* p : {&due, &later, &flagged, &done, &old}) {
+          if (s.ok()) s = tx.InsertPrescription(*p);
+        }
+        return s;
+      }),
+      IsOk());
   ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
     auto c = tx.ListDeadlineCandidates(absl::FromUnixMicros(3000),
                                        absl::FromUnixMicros(100), 100);
