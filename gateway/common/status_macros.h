@@ -12,7 +12,7 @@
 
 #define RETURN_IF_ERROR(expr)                  \
   do {                                         \
-    const ::absl::Status _status_tmp = (expr); \
+    ::absl::Status _status_tmp = (expr);       \
     if (!_status_tmp.ok()) return _status_tmp; \
   } while (0)
 

@@ -88,9 +88,10 @@ Pathway::Pathway(store::Store& store, domain::Formulary formulary,
       clock_(clock) {}
 
 int Pathway::PageSize(int requested) const {
-  if (requested <= 0)
+  if (requested <= 0) {
     return std::min(options_.default_page_size, options_.max_page_size);
-  return std::min(requested, options_.max_page_size);
+    return std::min(requested, options_.max_page_size);
+  }
 }
 
 template <typename Response>

@@ -206,8 +206,9 @@ void SqliteStore::CompletionLoop() {
       LogError(synced.message());
     }
     int64_t latest = 0;
-    for (const Completion& c : ready)
+    for (const Completion& c : ready) {
       latest = std::max(latest, c.latest_sequence);
+    }
     if (latest > 0 && synced.ok()) {
       absl::MutexLock lock(&listener_mu_);
       if (listener_) listener_(latest);
