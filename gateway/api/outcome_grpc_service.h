@@ -9,7 +9,8 @@ namespace nhs::tobacco::api {
 // OutcomeService over the callback API.
 class OutcomeGrpcService final : public v1::OutcomeService::CallbackService {
  public:
-  explicit OutcomeGrpcService(pathway::Pathway& pathway) : pathway_(pathway) {}
+  // `insecure`: plaintext development mode, every caller unrestricted.
+  OutcomeGrpcService(pathway::Pathway& pathway, bool insecure) : pathway_(pathway), insecure_(insecure) {}
 
   grpc::ServerUnaryReactor* RecordOutcome(
       grpc::CallbackServerContext* context,
@@ -21,6 +22,7 @@ class OutcomeGrpcService final : public v1::OutcomeService::CallbackService {
 
  private:
   pathway::Pathway& pathway_;
+  const bool insecure_;
 };
 
 }  // namespace nhs::tobacco::api

@@ -1,19 +1,95 @@
 #include "gateway/api/prescription_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "gateway/api/authorization.h"
+#include "gateway/api/caller.h"
 #include "gateway/api/unary_reply.h"
+#include "gateway/api/grpc_status.h"
 #include "gateway/api/watch_events_reactor.h"
 
 namespace nhs::tobacco::api {
 
 using domain::PrescriptionAction;
+using security::Operation;
+
+namespace {
+
+constexpr absl::string_view kEpsOrderNumberSystem =
+    "https://fhir.nhs.uk/Id/prescription-order-number";
+
+Operation OperationFor(PrescriptionAction action) {
+  switch (action) {
+    case PrescriptionAction::kMarkSent:
+      return Operation::kMarkSent;
+    case PrescriptionAction::kAcknowledge:
+      return Operation::kAcknowledge;
+    case PrescriptionAction::kPrescribe:
+      return Operation::kPrescribe;
+    case PrescriptionAction::kDecline:
+      return Operation::kDecline;
+    case PrescriptionAction::kRequireAppointment:
+      return Operation::kRequireAppointment;
+    case PrescriptionAction::kDispense:
+      return Operation::kDispense;
+    case PrescriptionAction::kSupply:
+      return Operation::kSupply;
+    case PrescriptionAction::kRecordNotSupplied:
+      return Operation::kRecordNotSupplied;
+    case PrescriptionAction::kCancel:
+    case PrescriptionAction::kExpire:
+      return Operation::kCancel;
+  }
+  return Operation::kCancel;
+}
+
+// The caller quoted the request's EPS prescription id: what a dispensing
+// pharmacy holds.
+template <typename Request>
+bool QuotesEpsId(const Request& request,
+                 const absl::StatusOr<v1::PrescriptionRequest>& p) {
+  if (!p.ok() || p->eps_prescription_id().empty()) return false;
+  for (const v1::ExternalId& id : request.external_ids()) {
+    if (id.system() == kEpsOrderNumberSystem &&
+        id.value() == p->eps_prescription_id()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+template <typename Request>
+absl::Status PrescriptionGrpcService::AuthorizeTransition(
+    const security::Principal& caller, PrescriptionAction action,
+    const Request& request) {
+  if (caller.role == security::Role::kDevelopment) return absl::OkStatus();
+  absl::StatusOr<v1::PrescriptionRequest> current =
+      pathway_.GetPrescription(request.prescription_id());
+  const bool holds_eps = QuotesEpsId(request, current);
+  absl::Status allowed = AuthorizeRecord(caller, OperationFor(action),
+                                         std::move(current), holds_eps)
+                             .status();
+  if (!allowed.ok()) {
+    pathway_.Audit(caller, security::OperationName(OperationFor(action)),
+                   request.prescription_id(), allowed);
+  }
+  return allowed;
+}
 
 template <typename Request>
 grpc::ServerUnaryReactor* PrescriptionGrpcService::Transition(
     grpc::CallbackServerContext* context, PrescriptionAction action,
     const Request* request, v1::PrescriptionRequest* response) {
+  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  if (absl::Status allowed = AuthorizeTransition(*caller, action, *request);
+      !allowed.ok()) {
+    return FinishNow(context, response, {allowed});
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.Transition(action, *request, FinishWith(reactor, response));
+  pathway_.Transition(action, *request, FinishWith(reactor, response),
+                      *caller);
   return reactor;
 }
 
@@ -21,8 +97,22 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::RecommendPrescription(
     grpc::CallbackServerContext* context,
     const v1::RecommendPrescriptionRequest* request,
     v1::PrescriptionRequest* response) {
+  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  if (caller->role != security::Role::kDevelopment) {
+    absl::Status allowed =
+        AuthorizeRecord(*caller, Operation::kRecommend,
+                        pathway_.GetReferral(request->referral_id()))
+            .status();
+    if (!allowed.ok()) {
+      pathway_.Audit(*caller, "RecommendPrescription", request->referral_id(),
+                     allowed);
+      return FinishNow(context, response, {allowed});
+    }
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.RecommendPrescription(*request, FinishWith(reactor, response));
+  pathway_.RecommendPrescription(*request, FinishWith(reactor, response),
+                                 *caller);
   return reactor;
 }
 
@@ -30,15 +120,52 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::GetPrescription(
     grpc::CallbackServerContext* context,
     const v1::GetPrescriptionRequest* request,
     v1::PrescriptionRequest* response) {
-  return FinishNow(context, response,
-                   pathway_.GetPrescription(request->prescription_id()));
+  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  absl::StatusOr<v1::PrescriptionRequest> p =
+      AuthorizeRecord(*caller, Operation::kReadPrescription,
+                      pathway_.GetPrescription(request->prescription_id()));
+  pathway_.Audit(*caller, "GetPrescription", request->prescription_id(),
+                 p.status());
+  return FinishNow(context, response, std::move(p));
 }
 
 grpc::ServerUnaryReactor* PrescriptionGrpcService::ListPrescriptions(
     grpc::CallbackServerContext* context,
     const v1::ListPrescriptionsRequest* request,
     v1::ListPrescriptionsResponse* response) {
-  return FinishNow(context, response, pathway_.ListPrescriptions(*request));
+  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  v1::ListPrescriptionsRequest scoped = *request;
+  const bool restricted = caller->role != security::Role::kDevelopment;
+  if (restricted) {
+    // A principal lists what concerns its own organisation only.
+    if (scoped.ods_code().empty()) scoped.set_ods_code(caller->ods_code);
+    if (scoped.ods_code() != caller->ods_code) {
+      absl::Status denied = absl::PermissionDeniedError(
+          "ListPrescriptions: an organisation may list only its own "
+          "prescription requests");
+      pathway_.Audit(*caller, "ListPrescriptions", scoped.ods_code(), denied);
+      return FinishNow(context, response, {denied});
+    }
+  }
+  absl::StatusOr<v1::ListPrescriptionsResponse> listed =
+      pathway_.ListPrescriptions(scoped);
+  if (listed.ok() && restricted) {
+    v1::ListPrescriptionsResponse visible;
+    for (const v1::PrescriptionRequest& p : listed->prescriptions()) {
+      if (security::Authorize(*caller, Operation::kReadPrescription,
+                              security::ViewOf(p))
+              .ok()) {
+        *visible.add_prescriptions() = p;
+      }
+    }
+    visible.set_next_page_token(listed->next_page_token());
+    listed = std::move(visible);
+  }
+  pathway_.Audit(*caller, "ListPrescriptions", scoped.ods_code(),
+                 listed.status());
+  return FinishNow(context, response, std::move(listed));
 }
 
 grpc::ServerUnaryReactor* PrescriptionGrpcService::MarkSent(
@@ -57,8 +184,15 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::Acknowledge(
 grpc::ServerUnaryReactor* PrescriptionGrpcService::Prescribe(
     grpc::CallbackServerContext* context, const v1::PrescribeRequest* request,
     v1::PrescriptionRequest* response) {
+  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  if (absl::Status allowed = AuthorizeTransition(
+          *caller, PrescriptionAction::kPrescribe, *request);
+      !allowed.ok()) {
+    return FinishNow(context, response, {allowed});
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.Prescribe(*request, FinishWith(reactor, response));
+  pathway_.Prescribe(*request, FinishWith(reactor, response), *caller);
   return reactor;
 }
 
@@ -106,8 +240,18 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::Cancel(
 grpc::ServerUnaryReactor* PrescriptionGrpcService::GetTimeline(
     grpc::CallbackServerContext* context, const v1::GetTimelineRequest* request,
     v1::GetTimelineResponse* response) {
-  return FinishNow(context, response,
-                   pathway_.GetTimeline(request->prescription_id()));
+  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  absl::Status allowed =
+      AuthorizeRecord(*caller, Operation::kReadPrescription,
+                      pathway_.GetPrescription(request->prescription_id()))
+          .status();
+  absl::StatusOr<v1::GetTimelineResponse> timeline =
+      allowed.ok() ? pathway_.GetTimeline(request->prescription_id())
+                   : absl::StatusOr<v1::GetTimelineResponse>(allowed);
+  pathway_.Audit(*caller, "GetTimeline", request->prescription_id(),
+                 timeline.status());
+  return FinishNow(context, response, std::move(timeline));
 }
 
 namespace {
@@ -124,6 +268,10 @@ class RefusedStream final : public grpc::ServerWriteReactor<v1::TimelineEvent> {
 grpc::ServerWriteReactor<v1::TimelineEvent>*
 PrescriptionGrpcService::WatchEvents(grpc::CallbackServerContext* context,
                                      const v1::WatchEventsRequest* request) {
+  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  if (!caller.ok()) {
+    return new RefusedStream(ToGrpcStatus(caller.status()));
+  }
   if (request->after_sequence() < 0) {
     return new RefusedStream(
         grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -136,7 +284,9 @@ PrescriptionGrpcService::WatchEvents(grpc::CallbackServerContext* context,
         absl::StrCat("too many WatchEvents streams are open (limit ",
                      max_watch_streams_, "); retry later")));
   }
-  return new WatchEventsReactor(pathway_, hub_, *request,
+  pathway_.Audit(*caller, "WatchEvents", request->prescription_id(),
+                 absl::OkStatus());
+  return new WatchEventsReactor(pathway_, hub_, *request, *caller,
                                 active_watch_streams_);
 }
 

@@ -14,9 +14,13 @@ namespace nhs::tobacco::api {
 class PrescriptionGrpcService final
     : public v1::PrescriptionService::CallbackService {
  public:
+  // `insecure`: plaintext development mode, every caller unrestricted.
   PrescriptionGrpcService(pathway::Pathway& pathway, pathway::EventHub& hub,
-                          int max_watch_streams)
-      : pathway_(pathway), hub_(hub), max_watch_streams_(max_watch_streams) {}
+                          int max_watch_streams, bool insecure)
+      : pathway_(pathway),
+        hub_(hub),
+        max_watch_streams_(max_watch_streams),
+        insecure_(insecure) {}
 
   grpc::ServerUnaryReactor* RecommendPrescription(
       grpc::CallbackServerContext* context,
@@ -77,10 +81,16 @@ class PrescriptionGrpcService final
                                        domain::PrescriptionAction action,
                                        const Request* request,
                                        v1::PrescriptionRequest* response);
+  // OK when the caller may apply `action` to the prescription request.
+  template <typename Request>
+  absl::Status AuthorizeTransition(const security::Principal& caller,
+                                   domain::PrescriptionAction action,
+                                   const Request& request);
 
   pathway::Pathway& pathway_;
   pathway::EventHub& hub_;
   const int max_watch_streams_;
+  const bool insecure_;
   std::atomic<int> active_watch_streams_{0};
 };
 

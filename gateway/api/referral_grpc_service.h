@@ -10,7 +10,8 @@ namespace nhs::tobacco::api {
 // the pathway and finishes when it replies; writes finish only once durable.
 class ReferralGrpcService final : public v1::ReferralService::CallbackService {
  public:
-  explicit ReferralGrpcService(pathway::Pathway& pathway) : pathway_(pathway) {}
+  // `insecure`: plaintext development mode, every caller unrestricted.
+  ReferralGrpcService(pathway::Pathway& pathway, bool insecure) : pathway_(pathway), insecure_(insecure) {}
 
   grpc::ServerUnaryReactor* CreateReferral(
       grpc::CallbackServerContext* context,
@@ -30,6 +31,7 @@ class ReferralGrpcService final : public v1::ReferralService::CallbackService {
 
  private:
   pathway::Pathway& pathway_;
+  const bool insecure_;
 };
 
 }  // namespace nhs::tobacco::api

@@ -7,6 +7,8 @@
 #include <deque>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "gateway/security/principal.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/pathway/event_hub.h"
 #include "gateway/pathway/pathway.h"
@@ -24,8 +26,10 @@ class WatchEventsReactor final
  public:
   // `active_streams` counts open streams for the configured limit; the
   // reactor decrements it when done.
+  // Only events about records `caller` may read are sent.
   WatchEventsReactor(pathway::Pathway& pathway, pathway::EventHub& hub,
                      const v1::WatchEventsRequest& request,
+                     security::Principal caller,
                      std::atomic<int>& active_streams);
 
   void OnWriteDone(bool ok) override;
@@ -38,10 +42,14 @@ class WatchEventsReactor final
   void Pump();
   void FinishLocked(const grpc::Status& status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether the caller may see this event (answers cached per record).
+  bool Visible(const v1::TimelineEvent& event)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   pathway::Pathway& pathway_;
   pathway::EventHub& hub_;
   const v1::WatchEventsRequest request_;
+  const security::Principal caller_;
   std::atomic<int>& active_streams_;
   int64_t hub_token_ = 0;
 
@@ -51,6 +59,7 @@ class WatchEventsReactor final
   v1::TimelineEvent in_flight_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  absl::flat_hash_map<std::string, bool> visible_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nhs::tobacco::api

@@ -14,6 +14,7 @@
 #include "gateway/domain/referral_state_machine.h"
 #include "gateway/domain/request_validation.h"
 #include "gateway/pathway/record_ids.h"
+#include "gateway/security/audit_chain.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::pathway {
@@ -76,7 +77,102 @@ void SetDueAt(v1::PrescriptionRequest& p,
   }
 }
 
+std::string RecordIdOf(const v1::Referral& r) { return r.referral_id(); }
+std::string RecordIdOf(const v1::PrescriptionRequest& p) {
+  return p.prescription_id();
+}
+std::string RecordIdOf(const v1::Outcome& o) { return o.outcome_id(); }
+
+std::string ResultName(const absl::Status& status) {
+  return status.ok() ? "OK" : absl::StatusCodeToString(status.code());
+}
+
+// Chains one audit row to the newest in the same transaction.
+absl::Status AppendAudit(store::WriteTransaction& tx,
+                         const security::Principal& who,
+                         absl::string_view operation,
+                         absl::string_view record_id,
+                         absl::string_view result, absl::Time at) {
+  ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last,
+                   tx.LastAuditRecord());
+  v1::AuditRecord row;
+  row.set_sequence(last.has_value() ? last->sequence() + 1 : 1);
+  *row.mutable_at() = ToProto(at);
+  row.set_ods_code(who.ods_code);
+  row.set_role(std::string(security::RoleName(who.role)));
+  row.set_operation(std::string(operation));
+  row.set_record_id(std::string(record_id));
+  row.set_result(std::string(result));
+  row.set_hash(security::AuditRowHash(
+      last.has_value() ? last->hash()
+                       : std::string(security::kAuditGenesisHash),
+      row));
+  return tx.InsertAuditRecord(row);
+}
+
 }  // namespace
+
+const security::Principal& GatewayPrincipal() {
+  static const security::Principal* gateway = new security::Principal{
+      "GATEWAY", security::Role::kDevelopment, "the gateway itself"};
+  return *gateway;
+}
+
+void Pathway::Audit(const security::Principal& caller,
+                    absl::string_view operation, absl::string_view record_id,
+                    const absl::Status& result) {
+  const absl::Time now = clock_.Now();
+  store_.Write(
+      [who = caller, operation = std::string(operation),
+       record_id = std::string(record_id), result = ResultName(result),
+       now](store::WriteTransaction& tx) {
+        return AppendAudit(tx, who, operation, record_id, result, now);
+      },
+      [](absl::Status) {});
+}
+
+absl::StatusOr<v1::VerifyAuditChainResponse> Pathway::VerifyAuditChain() {
+  security::AuditChainVerifier verifier;
+  int64_t after = 0;
+  v1::VerifyAuditChainResponse response;
+  while (true) {
+    std::vector<v1::AuditRecord> rows;
+    RETURN_IF_ERROR(
+        store_.Read([&](store::ReadTransaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(rows, tx.ListAuditRecords(after, 1000));
+          return absl::OkStatus();
+        }));
+    if (rows.empty()) break;
+    for (const v1::AuditRecord& row : rows) {
+      absl::Status s = verifier.Next(row);
+      if (!s.ok()) {
+        response.set_intact(false);
+        response.set_rows_checked(verifier.rows_checked());
+        response.set_first_broken_sequence(verifier.first_broken_sequence());
+        response.set_problem(std::string(s.message()));
+        return response;
+      }
+      after = row.sequence();
+    }
+  }
+  response.set_intact(true);
+  response.set_rows_checked(verifier.rows_checked());
+  return response;
+}
+
+absl::StatusOr<v1::ListAuditRecordsResponse> Pathway::ListAuditRecords(
+    const v1::ListAuditRecordsRequest& request) {
+  const int limit =
+      request.limit() <= 0 ? 100 : std::min(request.limit(), 1000);
+  v1::ListAuditRecordsResponse response;
+  RETURN_IF_ERROR(store_.Read([&](store::ReadTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::vector<v1::AuditRecord> rows,
+                     tx.ListAuditRecords(request.after_sequence(), limit));
+    for (auto& r : rows) *response.add_records() = std::move(r);
+    return absl::OkStatus();
+  }));
+  return response;
+}
 
 Pathway::Pathway(store::Store& store, domain::Formulary formulary,
                  domain::DeadlinePolicy deadlines, PathwayOptions options,
@@ -99,12 +195,14 @@ void Pathway::IdempotentWrite(
     absl::string_view operation, const std::string& request_id,
     const google::protobuf::Message& request,
     std::function<absl::StatusOr<Response>(store::WriteTransaction&)> body,
-    Reply<Response> reply) {
+    Reply<Response> reply, const security::Principal& caller,
+    absl::string_view request_record_id) {
   auto result = std::make_shared<Response>();
+  const absl::Time now = clock_.Now();
   store_.Write(
       [result, body = std::move(body), scope = std::string(operation),
-       request_id, hash = RequestFingerprint(request)](
-          store::WriteTransaction& tx) -> absl::Status {
+       request_id, hash = RequestFingerprint(request), who = caller,
+       now](store::WriteTransaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(std::optional<store::IdempotencyRecord> existing,
                          tx.GetIdempotencyRecord(scope, request_id));
         if (existing.has_value()) {
@@ -117,15 +215,22 @@ void Pathway::IdempotentWrite(
           if (!result->ParseFromString(existing->response)) {
             return absl::DataLossError("stored answer does not parse");
           }
-          return absl::OkStatus();
+          return AppendAudit(tx, who, scope, RecordIdOf(*result),
+                             "OK_REPLAYED", now);
         }
         ASSIGN_OR_RETURN(*result, body(tx));
+        RETURN_IF_ERROR(
+            AppendAudit(tx, who, scope, RecordIdOf(*result), "OK", now));
         return tx.PutIdempotencyRecord(
             scope, request_id,
             store::IdempotencyRecord{hash, result->SerializeAsString()});
       },
-      [result, reply = std::move(reply)](absl::Status status) {
+      [this, result, reply = std::move(reply), who = caller,
+       scope = std::string(operation),
+       record = std::string(request_record_id)](absl::Status status) {
         if (!status.ok()) {
+          // The change rolled back with its audit row; record the refusal.
+          Audit(who, scope, record, status);
           reply(std::move(status));
         } else {
           reply(std::move(*result));
@@ -134,7 +239,8 @@ void Pathway::IdempotentWrite(
 }
 
 void Pathway::CreateReferral(const v1::CreateReferralRequest& request,
-                             Reply<v1::Referral> reply) {
+                             Reply<v1::Referral> reply,
+                             const security::Principal& caller) {
   const absl::Time now = clock_.Now();
   const domain::ValidationLimits limits{
       options_.max_text_length,
@@ -170,11 +276,12 @@ void Pathway::CreateReferral(const v1::CreateReferralRequest& request,
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         return referral;
       },
-      std::move(reply));
+      std::move(reply), caller, "");
 }
 
 void Pathway::UpdateReferralStatus(
-    const v1::UpdateReferralStatusRequest& request, Reply<v1::Referral> reply) {
+    const v1::UpdateReferralStatusRequest& request, Reply<v1::Referral> reply,
+    const security::Principal& caller) {
   const absl::Time now = clock_.Now();
   if (absl::Status s = domain::ValidateUpdateReferralStatus(
           request, {options_.max_text_length,
@@ -209,7 +316,7 @@ void Pathway::UpdateReferralStatus(
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         return updated;
       },
-      std::move(reply));
+      std::move(reply), caller, request.referral_id());
 }
 
 absl::StatusOr<v1::Referral> Pathway::GetReferral(
@@ -253,7 +360,7 @@ absl::StatusOr<v1::ListReferralsResponse> Pathway::ListReferrals(
 
 void Pathway::RecommendPrescription(
     const v1::RecommendPrescriptionRequest& request,
-    Reply<v1::PrescriptionRequest> reply) {
+    Reply<v1::PrescriptionRequest> reply, const security::Principal& caller) {
   const absl::Time now = clock_.Now();
   if (absl::Status s = domain::ValidateRecommendPrescription(
           request, {options_.max_text_length,
@@ -334,6 +441,7 @@ void Pathway::RecommendPrescription(
         p.set_route(request.route());
         *p.mutable_target() = target;
         *p.mutable_service() = referral->service();
+        *p.mutable_gp_practice() = referral->gp_practice();
         *p.mutable_recommended_by() = request.recommended_by();
         p.set_reason(request.reason());
         p.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);
@@ -374,16 +482,18 @@ void Pathway::RecommendPrescription(
         }
         return p;
       },
-      std::move(reply));
+      std::move(reply), caller, request.referral_id());
 }
 
 void Pathway::ApplyTransition(PrescriptionAction action,
                               absl::string_view operation,
                               const google::protobuf::Message& request,
                               TransitionCommand command,
-                              Reply<v1::PrescriptionRequest> reply) {
+                              Reply<v1::PrescriptionRequest> reply,
+                              const security::Principal& caller) {
   const absl::Time now = clock_.Now();
   const std::string request_id = command.request_id;
+  const std::string prescription_id = command.prescription_id;
   IdempotentWrite<v1::PrescriptionRequest>(
       operation, request_id, request,
       [this, action, command = std::move(command),
@@ -433,7 +543,7 @@ void Pathway::ApplyTransition(PrescriptionAction action,
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         return updated;
       },
-      std::move(reply));
+      std::move(reply), caller, prescription_id);
 }
 
 namespace {
@@ -455,7 +565,8 @@ TransitionCommand CommandFrom(const Request& request) {
 
 void Pathway::Transition(PrescriptionAction action,
                          const v1::TransitionRequest& request,
-                         Reply<v1::PrescriptionRequest> reply) {
+                         Reply<v1::PrescriptionRequest> reply,
+                         const security::Principal& caller) {
   if (NeedsReason(action) || action == PrescriptionAction::kPrescribe ||
       action == PrescriptionAction::kExpire) {
     reply(absl::InternalError("this action needs a different request shape"));
@@ -468,12 +579,13 @@ void Pathway::Transition(PrescriptionAction action,
     return;
   }
   ApplyTransition(action, OperationName(action), request, CommandFrom(request),
-                  std::move(reply));
+                  std::move(reply), caller);
 }
 
 void Pathway::Transition(PrescriptionAction action,
                          const v1::ReasonedTransitionRequest& request,
-                         Reply<v1::PrescriptionRequest> reply) {
+                         Reply<v1::PrescriptionRequest> reply,
+                         const security::Principal& caller) {
   if (!NeedsReason(action)) {
     reply(absl::InternalError("this action takes no reason"));
     return;
@@ -487,11 +599,12 @@ void Pathway::Transition(PrescriptionAction action,
   TransitionCommand command = CommandFrom(request);
   command.reason_code = request.reason_code();
   ApplyTransition(action, OperationName(action), request, std::move(command),
-                  std::move(reply));
+                  std::move(reply), caller);
 }
 
 void Pathway::Prescribe(const v1::PrescribeRequest& request,
-                        Reply<v1::PrescriptionRequest> reply) {
+                        Reply<v1::PrescriptionRequest> reply,
+                        const security::Principal& caller) {
   if (absl::Status s =
           domain::ValidatePrescribe(request, {options_.max_text_length, {}});
       !s.ok()) {
@@ -501,7 +614,7 @@ void Pathway::Prescribe(const v1::PrescribeRequest& request,
   TransitionCommand command = CommandFrom(request);
   command.eps_prescription_id = request.eps_prescription_id();
   ApplyTransition(PrescriptionAction::kPrescribe, "Prescribe", request,
-                  std::move(command), std::move(reply));
+                  std::move(command), std::move(reply), caller);
 }
 
 absl::StatusOr<v1::PrescriptionRequest> Pathway::GetPrescription(
@@ -579,7 +692,8 @@ absl::StatusOr<std::vector<v1::TimelineEvent>> Pathway::ReadEvents(
 }
 
 void Pathway::RecordOutcome(const v1::RecordOutcomeRequest& request,
-                            Reply<v1::Outcome> reply) {
+                            Reply<v1::Outcome> reply,
+                            const security::Principal& caller) {
   const absl::Time now = clock_.Now();
   if (absl::Status s = domain::ValidateRecordOutcome(
           request, {options_.max_text_length,
@@ -614,7 +728,7 @@ void Pathway::RecordOutcome(const v1::RecordOutcomeRequest& request,
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         return outcome;
       },
-      std::move(reply));
+      std::move(reply), caller, outcome.referral_id());
 }
 
 absl::StatusOr<v1::ListOutcomesResponse> Pathway::ListOutcomes(

@@ -10,7 +10,9 @@
 #include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/formulary.h"
 #include "gateway/domain/prescription_state_machine.h"
+#include "gateway/security/principal.h"
 #include "gateway/store/store.h"
+#include "nhs/tobacco/v1/admin_service.pb.h"
 #include "nhs/tobacco/v1/outcome_service.pb.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
@@ -26,6 +28,10 @@ struct PathwayOptions {
 
 template <typename T>
 using Reply = std::function<void(absl::StatusOr<T>)>;
+
+// The gateway acting on its own behalf (deadline scans, adapters before
+// they know the sending organisation), as the audit log records it.
+const security::Principal& GatewayPrincipal();
 
 // A step of the prescription protocol, whatever transport asked for it.
 struct TransitionCommand {
@@ -52,25 +58,35 @@ class Pathway {
           domain::DeadlinePolicy deadlines, PathwayOptions options,
           const Clock& clock);
 
+  // Writes record the caller in the audit log, in the same transaction as
+  // the change (failures in a transaction of their own).
   void CreateReferral(const v1::CreateReferralRequest& request,
-                      Reply<v1::Referral> reply);
-  void UpdateReferralStatus(const v1::UpdateReferralStatusRequest& request,
-                            Reply<v1::Referral> reply);
+                      Reply<v1::Referral> reply,
+                      const security::Principal& caller = GatewayPrincipal());
+  void UpdateReferralStatus(
+      const v1::UpdateReferralStatusRequest& request,
+      Reply<v1::Referral> reply,
+      const security::Principal& caller = GatewayPrincipal());
   absl::StatusOr<v1::Referral> GetReferral(absl::string_view referral_id);
   absl::StatusOr<v1::ListReferralsResponse> ListReferrals(
       const v1::ListReferralsRequest& request);
 
-  void RecommendPrescription(const v1::RecommendPrescriptionRequest& request,
-                             Reply<v1::PrescriptionRequest> reply);
+  void RecommendPrescription(
+      const v1::RecommendPrescriptionRequest& request,
+      Reply<v1::PrescriptionRequest> reply,
+      const security::Principal& caller = GatewayPrincipal());
   // Validates the request shape for `action`, then applies it.
   void Transition(domain::PrescriptionAction action,
                   const v1::TransitionRequest& request,
-                  Reply<v1::PrescriptionRequest> reply);
+                  Reply<v1::PrescriptionRequest> reply,
+                  const security::Principal& caller = GatewayPrincipal());
   void Transition(domain::PrescriptionAction action,
                   const v1::ReasonedTransitionRequest& request,
-                  Reply<v1::PrescriptionRequest> reply);
+                  Reply<v1::PrescriptionRequest> reply,
+                  const security::Principal& caller = GatewayPrincipal());
   void Prescribe(const v1::PrescribeRequest& request,
-                 Reply<v1::PrescriptionRequest> reply);
+                 Reply<v1::PrescriptionRequest> reply,
+                 const security::Principal& caller = GatewayPrincipal());
   absl::StatusOr<v1::PrescriptionRequest> GetPrescription(
       absl::string_view prescription_id);
   absl::StatusOr<v1::ListPrescriptionsResponse> ListPrescriptions(
@@ -82,9 +98,20 @@ class Pathway {
       const store::EventQuery& query);
 
   void RecordOutcome(const v1::RecordOutcomeRequest& request,
-                     Reply<v1::Outcome> reply);
+                     Reply<v1::Outcome> reply,
+                     const security::Principal& caller = GatewayPrincipal());
   absl::StatusOr<v1::ListOutcomesResponse> ListOutcomes(
       const v1::ListOutcomesRequest& request);
+
+  // Records a read, or a refusal, in the audit log (asynchronously: the
+  // caller's answer does not wait for it).
+  void Audit(const security::Principal& caller, absl::string_view operation,
+             absl::string_view record_id, const absl::Status& result);
+
+  // Walks the whole audit chain and reports the first broken row.
+  absl::StatusOr<v1::VerifyAuditChainResponse> VerifyAuditChain();
+  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
+      const v1::ListAuditRecordsRequest& request);
 
   // One pass of the deadline scan: raises OVERDUE once per missed deadline
   // and expires requests never acted on. Blocks until durable; returns how
@@ -97,13 +124,15 @@ class Pathway {
       absl::string_view operation, const std::string& request_id,
       const google::protobuf::Message& request,
       std::function<absl::StatusOr<Response>(store::WriteTransaction&)> body,
-      Reply<Response> reply);
+      Reply<Response> reply, const security::Principal& caller,
+      absl::string_view request_record_id);
 
   void ApplyTransition(domain::PrescriptionAction action,
                        absl::string_view operation,
                        const google::protobuf::Message& request,
                        TransitionCommand command,
-                       Reply<v1::PrescriptionRequest> reply);
+                       Reply<v1::PrescriptionRequest> reply,
+                       const security::Principal& caller);
 
   int PageSize(int requested) const;
 

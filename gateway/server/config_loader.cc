@@ -74,6 +74,15 @@ absl::Status Validate(const v1::GatewayConfig& c) {
   if (c.grpc().max_watch_streams() < 1) {
     v.Add("grpc.max_watch_streams", "must be at least 1");
   }
+  if (c.grpc().has_tls()) {
+    for (const auto& [path, value] :
+         {std::pair<const char*, std::string>{"grpc.tls.cert_file",
+                                              c.grpc().tls().cert_file()},
+          {"grpc.tls.key_file", c.grpc().tls().key_file()},
+          {"grpc.tls.client_ca_file", c.grpc().tls().client_ca_file()}}) {
+      if (value.empty()) v.Add(path, "is required for mutual TLS");
+    }
+  }
   if (c.store().data_dir().empty()) {
     v.Add("store.data_dir", "is required (where the database lives)");
   }
@@ -128,6 +137,19 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
     }
   }
   ApplyDefaults(config);
+  if (config.grpc().has_tls()) {
+    // TLS files, like the data folder, are relative to the config file.
+    v1::TlsConfig* tls = config.mutable_grpc()->mutable_tls();
+    for (std::string* path :
+         {tls->mutable_cert_file(), tls->mutable_key_file(),
+          tls->mutable_client_ca_file(), tls->mutable_crl_directory()}) {
+      if (!path->empty() && std::filesystem::path(*path).is_relative()) {
+        *path = (std::filesystem::path(base_dir) / *path)
+                    .lexically_normal()
+                    .string();
+      }
+    }
+  }
   if (!config.store().data_dir().empty() &&
       std::filesystem::path(config.store().data_dir()).is_relative()) {
     config.mutable_store()->set_data_dir(

@@ -7,12 +7,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "gateway/api/admin_grpc_service.h"
 #include "gateway/api/outcome_grpc_service.h"
 #include "gateway/api/prescription_grpc_service.h"
 #include "gateway/api/referral_grpc_service.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/server/deadline_scanner.h"
+#include "gateway/server/tls_credentials.h"
 
 namespace nhs::tobacco::server {
 
@@ -52,24 +54,30 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       *server->store_, std::move(formulary), std::move(deadlines),
       std::move(pathway_options), *options.clock);
 
-  server->services_.push_back(
-      std::make_unique<api::ReferralGrpcService>(*server->pathway_));
-  server->services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
-      *server->pathway_, *server->hub_, config.grpc().max_watch_streams()));
-  server->services_.push_back(
-      std::make_unique<api::OutcomeGrpcService>(*server->pathway_));
-
+  const bool insecure = !config.grpc().has_tls();
   std::shared_ptr<grpc::ServerCredentials> credentials;
-  if (config.grpc().allow_insecure()) {
+  if (!insecure) {
+    ASSIGN_OR_RETURN(credentials, MutualTlsCredentials(config.grpc().tls()));
+  } else if (config.grpc().allow_insecure()) {
     LogWarning(
-        "!!! gRPC is listening WITHOUT TLS (grpc.allow_insecure is true). "
+        "!!! gRPC is listening WITHOUT TLS and WITHOUT client certificates "
+        "(grpc.allow_insecure is true): every caller is unrestricted. "
         "Development only: never carry patient data over this listener. !!!");
     credentials = grpc::InsecureServerCredentials();
   } else {
     return absl::FailedPreconditionError(
-        "grpc: no TLS settings are configured and grpc.allow_insecure is "
-        "false; set grpc.allow_insecure: true for a development gateway");
+        "grpc: set grpc.tls (mutual TLS) or, for development only, "
+        "grpc.allow_insecure: true");
   }
+  server->services_.push_back(std::make_unique<api::ReferralGrpcService>(
+      *server->pathway_, insecure));
+  server->services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
+      *server->pathway_, *server->hub_, config.grpc().max_watch_streams(),
+      insecure));
+  server->services_.push_back(std::make_unique<api::OutcomeGrpcService>(
+      *server->pathway_, insecure));
+  server->services_.push_back(
+      std::make_unique<api::AdminGrpcService>(*server->pathway_, insecure));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "nhs/tobacco/v1/admin_service.pb.h"
 #include "nhs/tobacco/v1/config.pb.h"
 #include "nhs/tobacco/v1/event.pb.h"
 #include "nhs/tobacco/v1/outcome.pb.h"
@@ -90,6 +91,11 @@ class ReadTransaction {
                          int limit) = 0;
   // Highest committed event sequence (0 when there are none).
   virtual absl::StatusOr<int64_t> LatestEventSequence() = 0;
+  // The newest audit row (to chain the next one to), if any.
+  virtual absl::StatusOr<std::optional<v1::AuditRecord>> LastAuditRecord() = 0;
+  // Audit rows with sequence > after_sequence, oldest first.
+  virtual absl::StatusOr<std::vector<v1::AuditRecord>> ListAuditRecords(
+      int64_t after_sequence, int limit) = 0;
 };
 
 // Reads and writes inside one transaction.
@@ -113,6 +119,9 @@ class WriteTransaction : public ReadTransaction {
   virtual absl::Status PutIdempotencyRecord(
       absl::string_view scope, absl::string_view request_id,
       const IdempotencyRecord& record) = 0;
+  // Appends a row whose sequence and hash the caller computed from
+  // LastAuditRecord() in the same transaction. The table is append-only.
+  virtual absl::Status InsertAuditRecord(const v1::AuditRecord& record) = 0;
 };
 
 // Counters for operators and benchmarks.

@@ -83,6 +83,23 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_by_age ON idempotency_keys (created_us);
 )sql"},
+    {2, R"sql(
+CREATE TABLE audit_log (
+  sequence  BIGINT PRIMARY KEY,
+  at_us     BIGINT NOT NULL,
+  ods_code  TEXT NOT NULL,
+  role      TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  result    TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE INDEX audit_by_record ON audit_log (record_id, sequence);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
 };
 
 }  // namespace

@@ -418,6 +418,70 @@ absl::Status SqliteTransaction::PutIdempotencyRecord(
   return stmt.Run();
 }
 
+namespace {
+
+constexpr absl::string_view kAuditColumns =
+    "sequence, at_us, ods_code, role, operation, record_id, result, hash";
+
+v1::AuditRecord AuditFromRow(const SqliteStatement& stmt) {
+  v1::AuditRecord r;
+  r.set_sequence(stmt.ColumnInt(0));
+  *r.mutable_at() = TimeUtil::MicrosecondsToTimestamp(stmt.ColumnInt(1));
+  r.set_ods_code(stmt.ColumnText(2));
+  r.set_role(stmt.ColumnText(3));
+  r.set_operation(stmt.ColumnText(4));
+  r.set_record_id(stmt.ColumnText(5));
+  r.set_result(stmt.ColumnText(6));
+  r.set_hash(stmt.ColumnText(7));
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::AuditRecord>>
+SqliteTransaction::LastAuditRecord() {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare(absl::StrCat(
+                       "SELECT ", kAuditColumns,
+                       " FROM audit_log ORDER BY sequence DESC LIMIT 1")));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<v1::AuditRecord>();
+  return std::optional<v1::AuditRecord>(AuditFromRow(stmt));
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>>
+SqliteTransaction::ListAuditRecords(int64_t after_sequence, int limit) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare(absl::StrCat(
+                       "SELECT ", kAuditColumns,
+                       " FROM audit_log WHERE sequence > ? ORDER BY "
+                       "sequence LIMIT ?")));
+  stmt.Bind(1, after_sequence).Bind(2, int64_t{limit});
+  std::vector<v1::AuditRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(AuditFromRow(stmt));
+  }
+  return out;
+}
+
+absl::Status SqliteTransaction::InsertAuditRecord(const v1::AuditRecord& r) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare(absl::StrCat(
+                       "INSERT INTO audit_log (", kAuditColumns,
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")));
+  stmt.Bind(1, r.sequence())
+      .Bind(2, Micros(r.at()))
+      .Bind(3, r.ods_code())
+      .Bind(4, r.role())
+      .Bind(5, r.operation())
+      .Bind(6, r.record_id())
+      .Bind(7, r.result())
+      .Bind(8, r.hash());
+  return stmt.Run();
+}
+
 bool SqliteTransaction::TakeAppendedEvents() {
   bool appended = appended_events_;
   appended_events_ = false;

@@ -30,6 +30,9 @@ class SqliteTransaction final : public WriteTransaction {
   absl::StatusOr<std::vector<v1::PrescriptionRequest>> ListDeadlineCandidates(
       absl::Time now, absl::Time created_before, int limit) override;
   absl::StatusOr<int64_t> LatestEventSequence() override;
+  absl::StatusOr<std::optional<v1::AuditRecord>> LastAuditRecord() override;
+  absl::StatusOr<std::vector<v1::AuditRecord>> ListAuditRecords(
+      int64_t after_sequence, int limit) override;
 
   absl::Status InsertReferral(const v1::Referral& referral) override;
   absl::Status UpdateReferral(const v1::Referral& referral) override;
@@ -42,6 +45,7 @@ class SqliteTransaction final : public WriteTransaction {
   absl::Status PutIdempotencyRecord(absl::string_view scope,
                                     absl::string_view request_id,
                                     const IdempotencyRecord& record) override;
+  absl::Status InsertAuditRecord(const v1::AuditRecord& record) override;
 
   // True when an event was appended since the last call (the store then
   // tells watchers after commit).

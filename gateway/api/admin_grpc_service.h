@@ -1,0 +1,35 @@
+#ifndef GATEWAY_API_ADMIN_GRPC_SERVICE_H_
+#define GATEWAY_API_ADMIN_GRPC_SERVICE_H_
+
+#include "gateway/pathway/pathway.h"
+#include "nhs/tobacco/v1/admin_service.grpc.pb.h"
+
+namespace nhs::tobacco::api {
+
+// Operator functions; every method requires the admin role.
+class AdminGrpcService final : public v1::AdminService::CallbackService {
+ public:
+  AdminGrpcService(pathway::Pathway& pathway, bool insecure)
+      : pathway_(pathway), insecure_(insecure) {}
+
+  grpc::ServerUnaryReactor* VerifyAuditChain(
+      grpc::CallbackServerContext* context,
+      const v1::VerifyAuditChainRequest* request,
+      v1::VerifyAuditChainResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditRecords(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditRecordsRequest* request,
+      v1::ListAuditRecordsResponse* response) override;
+
+ private:
+  // OK for admins (and the development principal); audited either way.
+  absl::Status Allowed(grpc::CallbackServerContext& context,
+                       absl::string_view operation);
+
+  pathway::Pathway& pathway_;
+  const bool insecure_;
+};
+
+}  // namespace nhs::tobacco::api
+
+#endif  // GATEWAY_API_ADMIN_GRPC_SERVICE_H_

@@ -1,0 +1,177 @@
+#include "gateway/security/access_policy.h"
+
+#include <initializer_list>
+
+#include "absl/strings/str_cat.h"
+
+namespace nhs::tobacco::security {
+namespace {
+
+// The ways an organisation can be related to a record.
+enum Relation : unsigned {
+  kReferrer = 1u << 0,  // sent the referral
+  kService = 1u << 1,   // the tobacco dependency service treating
+  kGp = 1u << 2,        // the patient's registered practice
+  kTarget = 1u << 3,    // asked to act on this prescription request
+  kEpsHolder = 1u << 4, // quoted the request's EPS prescription id
+};
+
+enum RouteMask : unsigned {
+  kAnyRoute = 0,
+  kGpRoute = 1u << v1::ROUTE_GP_PRESCRIPTION,
+  kPharmacyRoute = 1u << v1::ROUTE_PHARMACY_SUPPLY,
+  kServiceRoute = 1u << v1::ROUTE_SERVICE_SUPPLY,
+};
+
+struct Rule {
+  Role role;
+  Operation op;
+  unsigned relations;  // any one of these grants
+  unsigned routes;     // kAnyRoute or a mask of routes
+};
+
+using O = Operation;
+using R = Role;
+
+// Least privilege, one line per permission. A creating operation's
+// relation is checked against the record as it will be (e.g. a trust may
+// only create referrals that name itself as referrer).
+constexpr Rule kRules[] = {
+    // Mental health trusts refer and see what they referred and its
+    // outcomes; they do not see prescriptions.
+    {R::kMentalHealthTrust, O::kCreateReferral, kReferrer, kAnyRoute},
+    {R::kMentalHealthTrust, O::kReadReferral, kReferrer, kAnyRoute},
+    {R::kMentalHealthTrust, O::kReadOutcomes, kReferrer, kAnyRoute},
+    // GP practices refer, see their patients' referrals, requests and
+    // outcomes, and decide on requests sent to them on the GP route.
+    {R::kGp, O::kCreateReferral, kReferrer, kAnyRoute},
+    {R::kGp, O::kReadReferral, kReferrer | kGp, kAnyRoute},
+    {R::kGp, O::kReadPrescription, kTarget | kGp, kAnyRoute},
+    {R::kGp, O::kAcknowledge, kTarget, kGpRoute},
+    {R::kGp, O::kPrescribe, kTarget, kGpRoute},
+    {R::kGp, O::kDecline, kTarget, kGpRoute},
+    {R::kGp, O::kRequireAppointment, kTarget, kGpRoute},
+    {R::kGp, O::kReadOutcomes, kReferrer | kGp, kAnyRoute},
+    // Pharmacies see and confirm only what is routed to them; on the GP
+    // route the dispensing pharmacy proves itself with the EPS id.
+    {R::kPharmacy, O::kReadPrescription, kTarget | kEpsHolder, kAnyRoute},
+    {R::kPharmacy, O::kAcknowledge, kTarget, kPharmacyRoute},
+    {R::kPharmacy, O::kSupply, kTarget, kPharmacyRoute},
+    {R::kPharmacy, O::kRecordNotSupplied, kTarget, kPharmacyRoute},
+    {R::kPharmacy, O::kDispense, kEpsHolder, kGpRoute},
+    // The tobacco dependency service owns its referrals and
+    // recommendations, and supplies itself on the service route.
+    {R::kTobaccoService, O::kCreateReferral, kService, kAnyRoute},
+    {R::kTobaccoService, O::kReadReferral, kService, kAnyRoute},
+    {R::kTobaccoService, O::kUpdateReferralStatus, kService, kAnyRoute},
+    {R::kTobaccoService, O::kRecommend, kService, kAnyRoute},
+    {R::kTobaccoService, O::kReadPrescription, kService, kAnyRoute},
+    {R::kTobaccoService, O::kMarkSent, kService, kAnyRoute},
+    {R::kTobaccoService, O::kCancel, kService, kAnyRoute},
+    {R::kTobaccoService, O::kAcknowledge, kTarget, kServiceRoute},
+    {R::kTobaccoService, O::kSupply, kTarget, kServiceRoute},
+    {R::kTobaccoService, O::kRecordNotSupplied, kTarget, kServiceRoute},
+    {R::kTobaccoService, O::kRecordOutcome, kService, kAnyRoute},
+    {R::kTobaccoService, O::kReadOutcomes, kService, kAnyRoute},
+    // EHR integrators act for their own organisation: they refer, read what
+    // concerns it, and record hand-over and receipt.
+    {R::kIntegrator, O::kCreateReferral, kReferrer, kAnyRoute},
+    {R::kIntegrator, O::kReadReferral, kReferrer | kService, kAnyRoute},
+    {R::kIntegrator, O::kReadPrescription, kTarget | kService, kAnyRoute},
+    {R::kIntegrator, O::kMarkSent, kService, kAnyRoute},
+    {R::kIntegrator, O::kAcknowledge, kTarget, kAnyRoute},
+    // Operators run the gateway; they do not read patient records.
+    {R::kAdmin, O::kAdminister, 0, kAnyRoute},
+};
+
+unsigned RelationsOf(const Principal& p, const RecordView& r) {
+  unsigned rel = 0;
+  if (!p.ods_code.empty()) {
+    if (p.ods_code == r.referrer_ods) rel |= kReferrer;
+    if (p.ods_code == r.service_ods) rel |= kService;
+    if (p.ods_code == r.gp_ods) rel |= kGp;
+    if (p.ods_code == r.target_ods) rel |= kTarget;
+  }
+  if (r.holds_eps_id) rel |= kEpsHolder;
+  return rel;
+}
+
+}  // namespace
+
+absl::string_view OperationName(Operation op) {
+  switch (op) {
+    case O::kCreateReferral:
+      return "CreateReferral";
+    case O::kReadReferral:
+      return "ReadReferral";
+    case O::kUpdateReferralStatus:
+      return "UpdateReferralStatus";
+    case O::kRecommend:
+      return "RecommendPrescription";
+    case O::kReadPrescription:
+      return "ReadPrescription";
+    case O::kMarkSent:
+      return "MarkSent";
+    case O::kAcknowledge:
+      return "Acknowledge";
+    case O::kPrescribe:
+      return "Prescribe";
+    case O::kDecline:
+      return "Decline";
+    case O::kRequireAppointment:
+      return "RequireAppointment";
+    case O::kDispense:
+      return "Dispense";
+    case O::kSupply:
+      return "Supply";
+    case O::kRecordNotSupplied:
+      return "RecordNotSupplied";
+    case O::kCancel:
+      return "Cancel";
+    case O::kRecordOutcome:
+      return "RecordOutcome";
+    case O::kReadOutcomes:
+      return "ReadOutcomes";
+    case O::kAdminister:
+      return "Administer";
+  }
+  return "Unknown";
+}
+
+RecordView ViewOf(const v1::Referral& referral) {
+  RecordView v;
+  v.referrer_ods = referral.referrer().ods_code();
+  v.service_ods = referral.service().ods_code();
+  v.gp_ods = referral.gp_practice().ods_code();
+  return v;
+}
+
+RecordView ViewOf(const v1::PrescriptionRequest& p) {
+  RecordView v;
+  v.service_ods = p.service().ods_code();
+  v.gp_ods = p.gp_practice().ods_code();
+  v.target_ods = p.target().ods_code();
+  v.route = p.route();
+  return v;
+}
+
+absl::Status Authorize(const Principal& principal, Operation op,
+                       const RecordView& record) {
+  if (principal.role == Role::kDevelopment) return absl::OkStatus();
+  const unsigned relations = RelationsOf(principal, record);
+  for (const Rule& rule : kRules) {
+    if (rule.role != principal.role || rule.op != op) continue;
+    if (rule.routes != kAnyRoute &&
+        (rule.routes & (1u << record.route)) == 0) {
+      continue;
+    }
+    if (rule.relations == 0 || (rule.relations & relations) != 0) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      OperationName(op), " refused for ", principal.ods_code, " (",
+      RoleName(principal.role), "): ", kNotEntitled));
+}
+
+}  // namespace nhs::tobacco::security

@@ -1,0 +1,65 @@
+#ifndef GATEWAY_SECURITY_ACCESS_POLICY_H_
+#define GATEWAY_SECURITY_ACCESS_POLICY_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "gateway/security/principal.h"
+#include "nhs/tobacco/v1/prescription.pb.h"
+#include "nhs/tobacco/v1/referral.pb.h"
+
+namespace nhs::tobacco::security {
+
+// Everything a principal can ask the gateway to do with patient data.
+enum class Operation {
+  kCreateReferral,
+  kReadReferral,
+  kUpdateReferralStatus,
+  kRecommend,
+  kReadPrescription,
+  kMarkSent,
+  kAcknowledge,
+  kPrescribe,
+  kDecline,
+  kRequireAppointment,
+  kDispense,
+  kSupply,
+  kRecordNotSupplied,
+  kCancel,
+  kRecordOutcome,
+  kReadOutcomes,
+  kAdminister,
+};
+
+absl::string_view OperationName(Operation op);
+
+// How organisations relate to one record: who referred, which service treats,
+// the patient's GP practice, and (for a prescription request) who is asked to
+// act on which route. `holds_eps_id` is set when the caller quoted the
+// prescription's EPS id: the proof a dispensing pharmacy has, since on the
+// GP route the pharmacy is chosen by the patient through EPS.
+struct RecordView {
+  std::string referrer_ods;
+  std::string service_ods;
+  std::string gp_ods;
+  std::string target_ods;
+  v1::Route route = v1::ROUTE_UNSPECIFIED;
+  bool holds_eps_id = false;
+};
+
+RecordView ViewOf(const v1::Referral& referral);
+RecordView ViewOf(const v1::PrescriptionRequest& prescription);
+
+// OK when `principal` may perform `op` on the record; otherwise
+// PERMISSION_DENIED with a message that reveals nothing about the record
+// (not even whether it exists). Table-driven: see kRules in the .cc.
+absl::Status Authorize(const Principal& principal, Operation op,
+                       const RecordView& record);
+
+// The message every denial carries.
+inline constexpr absl::string_view kNotEntitled =
+    "not found, or not entitled to it";
+
+}  // namespace nhs::tobacco::security
+
+#endif  // GATEWAY_SECURITY_ACCESS_POLICY_H_

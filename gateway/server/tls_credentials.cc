@@ -1,0 +1,50 @@
+#include "gateway/server/tls_credentials.h"
+
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/common/status_macros.h"
+
+namespace nhs::tobacco::server {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    absl::string_view what) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("grpc.tls.", what, ": cannot read ", path));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
+    const v1::TlsConfig& tls) {
+  ASSIGN_OR_RETURN(std::string cert, ReadPem(tls.cert_file(), "cert_file"));
+  ASSIGN_OR_RETURN(std::string key, ReadPem(tls.key_file(), "key_file"));
+  ASSIGN_OR_RETURN(std::string ca,
+                   ReadPem(tls.client_ca_file(), "client_ca_file"));
+  auto provider =
+      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+          ca, std::vector<grpc::experimental::IdentityKeyCertPair>{
+                  {key, cert}});
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_cert_request_type(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!tls.crl_directory().empty()) {
+    options.set_crl_directory(tls.crl_directory());
+  }
+  return grpc::experimental::TlsServerCredentials(options);
+}
+
+}  // namespace nhs::tobacco::server
