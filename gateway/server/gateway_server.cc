@@ -13,6 +13,7 @@
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/server/deadline_scanner.h"
+#include "gateway/server/hl7_inbound.h"
 
 namespace nhs::tobacco::server {
 
@@ -32,8 +33,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   {
     // Watchers resume from what is already committed.
     int64_t latest = 0;
-    RETURN_IF_ERROR(server->store_->Read(
-        [&](store::ReadTransaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(
+        server->store_->Read([&](store::ReadTransaction& tx) -> absl::Status {
           ASSIGN_OR_RETURN(latest, tx.LatestEventSequence());
           return absl::OkStatus();
         }));
@@ -77,27 +78,34 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.AddListeningPort(config.grpc().address(), credentials,
                            &server->port_);
   builder.SetMaxReceiveMessageSize(config.grpc().max_receive_message_bytes());
-  for (auto& service : server->services_) builder.RegisterService(service.get());
+  for (auto& service : server->services_)
+    builder.RegisterService(service.get());
   for (grpc::Service* extra : options.extra_services) {
     builder.RegisterService(extra);
   }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen for gRPC on ", config.grpc().address(),
-        " (address in use or not local?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for gRPC on ", config.grpc().address(),
+                     " (address in use or not local?)"));
   }
   server->scanner_ = std::make_unique<DeadlineScanner>(
       *server->pathway_,
       absl::Seconds(config.deadlines().scan_interval_seconds()));
-  LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(),
-                       " (port ", server->port_, ")"));
+  LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(), " (port ",
+                       server->port_, ")"));
+  if (config.has_mllp()) {
+    ASSIGN_OR_RETURN(
+        server->hl7_,
+        Hl7Inbound::Start(config.mllp(), *server->pathway_, *options.clock));
+  }
   return server;
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  if (hl7_ != nullptr) hl7_->StopListening();
   scanner_.reset();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
@@ -107,6 +115,11 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   pathway_.reset();
   store_.reset();
   hub_.reset();
+  hl7_.reset();
+}
+
+int GatewayServer::mllp_port() const {
+  return hl7_ == nullptr ? 0 : hl7_->port();
 }
 
 GatewayServer::~GatewayServer() {

@@ -1,11 +1,11 @@
 #ifndef TESTS_TESTING_TEST_GATEWAY_H_
 #define TESTS_TESTING_TEST_GATEWAY_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -45,6 +45,8 @@ inline v1::GatewayConfig SampleConfig(const std::filesystem::path& data_dir) {
                                    "/deploy/config/gateway.textproto");
   EXPECT_TRUE(config.ok()) << config.status();
   config->mutable_grpc()->set_address("127.0.0.1:0");
+  // Tests run in parallel: never the well-known MLLP port.
+  if (config->has_mllp()) config->mutable_mllp()->set_address("127.0.0.1:0");
   config->mutable_store()->set_data_dir(data_dir.string());
   return *config;
 }
