@@ -14,7 +14,7 @@ packages=(
   # fuzzing (clang + libFuzzer runtime)
   clang libclang-rt-14-dev
   # interop peers and the sample pathway script
-  nodejs npm jq sqlite3 openssl
+  nodejs npm jq sqlite3 openssl python3-hl7
 )
 
 missing=()
