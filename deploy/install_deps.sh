@@ -13,8 +13,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (clang + libFuzzer runtime)
   clang libclang-rt-14-dev
-  # the sample pathway script, database inspection, certificates
-  jq sqlite3 openssl
+  # the sample pathway script, database inspection, certificates, and the
+  # independent HL7 v2 peer (python3-hl7) of the interop tests
+  jq sqlite3 openssl python3-hl7
 )
 
 missing=()

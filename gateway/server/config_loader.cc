@@ -11,6 +11,7 @@
 #include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/formulary.h"
+#include "gateway/domain/identifiers.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -61,6 +62,13 @@ void ApplyDefaults(v1::GatewayConfig& c) {
   if (c.limits().max_text_length() == 0) {
     c.mutable_limits()->set_max_text_length(2000);
   }
+  if (c.has_mllp()) {
+    auto* mllp = c.mutable_mllp();
+    if (mllp->address().empty()) mllp->set_address("127.0.0.1:2575");
+    if (mllp->max_frame_bytes() == 0) mllp->set_max_frame_bytes(1 << 20);
+    if (mllp->idle_timeout_seconds() == 0) mllp->set_idle_timeout_seconds(300);
+    if (mllp->max_connections() == 0) mllp->set_max_connections(64);
+  }
 }
 
 absl::Status Validate(const v1::GatewayConfig& c) {
@@ -98,6 +106,31 @@ absl::Status Validate(const v1::GatewayConfig& c) {
   }
   if (c.limits().max_page_size() < 1 || c.limits().max_text_length() < 1) {
     v.Add("limits", "max_page_size and max_text_length must be positive");
+  }
+  if (c.has_mllp()) {
+    const v1::MllpListenerConfig& m = c.mllp();
+    if (!absl::StrContains(m.address(), ":")) {
+      v.Add("mllp.address", "must be host:port");
+    }
+    if (m.max_frame_bytes() < 1024 || m.max_frame_bytes() > (64 << 20)) {
+      v.Add("mllp.max_frame_bytes", "must be between 1024 and 67108864");
+    }
+    if (m.idle_timeout_seconds() < 1) {
+      v.Add("mllp.idle_timeout_seconds", "must be at least 1");
+    }
+    if (m.max_connections() < 1 || m.max_connections() > 4096) {
+      v.Add("mllp.max_connections", "must be between 1 and 4096");
+    }
+    for (int i = 0; i < m.trusts_size(); ++i) {
+      const std::string path = absl::StrCat("mllp.trusts[", i, "]");
+      if (!domain::ValidateOdsCode(m.trusts(i).sending_facility()).ok()) {
+        v.Add(path + ".sending_facility", "must be an ODS code");
+      }
+      if (!m.trusts(i).service_ods_code().empty() &&
+          !domain::ValidateOdsCode(m.trusts(i).service_ods_code()).ok()) {
+        v.Add(path + ".service_ods_code", "must be an ODS code");
+      }
+    }
   }
   if (c.formulary().empty()) {
     v.Add("formulary", "needs at least one product");

@@ -14,6 +14,7 @@
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/server/deadline_scanner.h"
+#include "gateway/server/hl7_inbound.h"
 #include "gateway/server/tls_credentials.h"
 
 namespace nhs::tobacco::server {
@@ -101,12 +102,18 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       absl::Seconds(config.deadlines().scan_interval_seconds()));
   LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(), " (port ",
                        server->port_, ")"));
+  if (config.has_mllp()) {
+    ASSIGN_OR_RETURN(
+        server->hl7_,
+        Hl7Inbound::Start(config.mllp(), *server->pathway_, *options.clock));
+  }
   return server;
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  if (hl7_ != nullptr) hl7_->StopListening();
   scanner_.reset();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
@@ -116,6 +123,11 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   pathway_.reset();
   store_.reset();
   hub_.reset();
+  hl7_.reset();
+}
+
+int GatewayServer::mllp_port() const {
+  return hl7_ == nullptr ? 0 : hl7_->port();
 }
 
 GatewayServer::~GatewayServer() {

@@ -37,6 +37,8 @@ class GatewayServer {
 
   // The port actually bound (useful with "host:0").
   int port() const { return port_; }
+  // The MLLP port bound, or 0 when config.mllp is absent.
+  int mllp_port() const;
   pathway::Pathway& pathway() { return *pathway_; }
   store::Store& store() { return *store_; }
   void Shutdown(absl::Duration grace = absl::Seconds(10));
@@ -52,6 +54,9 @@ class GatewayServer {
   std::unique_ptr<class DeadlineScanner> scanner_;
   int port_ = 0;
   bool shut_down_ = false;
+  // HL7 v2 over MLLP (config.mllp): the edge outlives the store because
+  // replies for queued writes arrive while the store closes.
+  std::unique_ptr<class Hl7Inbound> hl7_;
 };
 
 }  // namespace nhs::tobacco::server

@@ -1,0 +1,45 @@
+#ifndef GATEWAY_API_HL7_REFERRAL_EDGE_H_
+#define GATEWAY_API_HL7_REFERRAL_EDGE_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "gateway/common/clock.h"
+#include "gateway/pathway/pathway.h"
+#include "nhs/tobacco/v1/config.pb.h"
+
+namespace nhs::tobacco::api {
+
+// Where HL7 v2 meets the pathway: one inbound message (the payload of an
+// MLLP frame) in, one ACK out. parse -> check sender and type -> translate
+// (REF^I12, ADT^A03) -> Pathway::CreateReferral -> ACK.
+//
+// The ACK is produced only in the pathway's reply, i.e. after the referral
+// is durable (ARCHITECTURE section 5: acknowledge only after commit). A
+// resend of a message (same MSH-4 and MSH-10) is answered from the
+// pathway's idempotency record: the same referral, nothing new stored, and
+// a byte-identical ACK (its MSH-7 is the referral's creation time and its
+// MSH-10 is derived from the request's). Errors map to AE/AR through
+// mental_health::AckOutcomeForStatus; nothing is stored on any error.
+//
+// Thread-safe; Handle() never blocks on I/O. `reply` runs on the caller's
+// thread for refusals and on a store thread otherwise. Must outlive every
+// pending pathway reply (destroy it after the store).
+class Hl7ReferralEdge {
+ public:
+  Hl7ReferralEdge(pathway::Pathway& pathway,
+                  const v1::MllpListenerConfig& config, const Clock& clock);
+
+  void Handle(const std::string& payload,
+              std::function<void(std::string)> reply);
+
+ private:
+  pathway::Pathway& pathway_;
+  const Clock& clock_;
+  absl::flat_hash_map<std::string, v1::MllpTrustConfig> trusts_;
+};
+
+}  // namespace nhs::tobacco::api
+
+#endif  // GATEWAY_API_HL7_REFERRAL_EDGE_H_

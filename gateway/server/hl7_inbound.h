@@ -1,0 +1,36 @@
+#ifndef GATEWAY_SERVER_HL7_INBOUND_H_
+#define GATEWAY_SERVER_HL7_INBOUND_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "adapters/hl7v2/mllp_listener.h"
+#include "gateway/api/hl7_referral_edge.h"
+#include "gateway/common/clock.h"
+#include "gateway/pathway/pathway.h"
+#include "nhs/tobacco/v1/config.pb.h"
+
+namespace nhs::tobacco::server {
+
+// The HL7 v2 inbound path as GatewayServer owns it: the MLLP listener
+// feeding the HL7 edge. Kept apart so the server's own wiring stays small.
+// Shutdown order matters: StopListening() before the store closes (no new
+// messages), destruction after it (late replies still reach the edge).
+class Hl7Inbound {
+ public:
+  static absl::StatusOr<std::unique_ptr<Hl7Inbound>> Start(
+      const v1::MllpListenerConfig& config, pathway::Pathway& pathway,
+      const Clock& clock);
+
+  int port() const { return listener_ == nullptr ? 0 : listener_->port(); }
+  void StopListening() { listener_.reset(); }
+
+ private:
+  Hl7Inbound() = default;
+  std::unique_ptr<api::Hl7ReferralEdge> edge_;
+  std::unique_ptr<hl7v2::MllpListener> listener_;
+};
+
+}  // namespace nhs::tobacco::server
+
+#endif  // GATEWAY_SERVER_HL7_INBOUND_H_
