@@ -9,6 +9,8 @@ packages=(
   # libraries (README "Dependencies" says why each is here)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev libssl-dev tzdata
+  # FHIR: JSON building, fast JSON parsing, HTTPS server/client (with OpenSSL)
+  nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (clang + libFuzzer runtime)

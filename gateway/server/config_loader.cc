@@ -69,6 +69,46 @@ void ApplyDefaults(v1::GatewayConfig& c) {
     if (mllp->idle_timeout_seconds() == 0) mllp->set_idle_timeout_seconds(300);
     if (mllp->max_connections() == 0) mllp->set_max_connections(64);
   }
+  if (c.has_fhir()) {
+    auto* fhir = c.mutable_fhir();
+    if (fhir->address().empty()) fhir->set_address("127.0.0.1:8443");
+    if (fhir->max_body_bytes() == 0) fhir->set_max_body_bytes(1 << 20);
+    if (fhir->public_endpoint().empty()) {
+      fhir->set_public_endpoint(absl::StrCat("https://", fhir->address(),
+                                             "/fhir/$process-message"));
+    }
+    if (fhir->connect_timeout_ms() == 0) fhir->set_connect_timeout_ms(5000);
+    if (fhir->request_timeout_ms() == 0) fhir->set_request_timeout_ms(30000);
+  }
+}
+
+// FHIR listener settings, when the listener is configured.
+void ValidateFhir(const v1::FhirListenerConfig& f, domain::Violations& v) {
+  if (!absl::StrContains(f.address(), ":")) {
+    v.Add("fhir.address", "must be host:port");
+  }
+  if (f.tls_cert_path().empty() || f.tls_key_path().empty()) {
+    v.Add("fhir.tls_cert_path",
+          "tls_cert_path and tls_key_path are required (FHIR is served over "
+          "TLS only; deploy/dev_fhir_tls.sh makes a development pair)");
+  }
+  if (f.max_body_bytes() < 1024) {
+    v.Add("fhir.max_body_bytes", "must be at least 1024");
+  }
+  if (f.connect_timeout_ms() < 1 || f.request_timeout_ms() < 1) {
+    v.Add("fhir.request_timeout_ms", "timeouts must be positive");
+  }
+  for (int i = 0; i < f.endpoints_size(); ++i) {
+    const auto& e = f.endpoints(i);
+    if (!domain::ValidateOdsCode(e.ods_code()).ok()) {
+      v.Add(absl::StrCat("fhir.endpoints[", i, "].ods_code"),
+            "must be an ODS code");
+    }
+    if (!absl::StartsWith(e.url(), "https://")) {
+      v.Add(absl::StrCat("fhir.endpoints[", i, "].url"),
+            "must be an https:// URL");
+    }
+  }
 }
 
 absl::Status Validate(const v1::GatewayConfig& c) {
@@ -132,6 +172,7 @@ absl::Status Validate(const v1::GatewayConfig& c) {
       }
     }
   }
+  if (c.has_fhir()) ValidateFhir(c.fhir(), v);
   if (c.formulary().empty()) {
     v.Add("formulary", "needs at least one product");
   }
@@ -189,6 +230,19 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
         (std::filesystem::path(base_dir) / config.store().data_dir())
             .lexically_normal()
             .string());
+  }
+  if (config.has_fhir()) {
+    // TLS files, like data_dir, are relative to the config file.
+    auto* fhir = config.mutable_fhir();
+    for (std::string* path :
+         {fhir->mutable_tls_cert_path(), fhir->mutable_tls_key_path(),
+          fhir->mutable_ca_cert_path()}) {
+      if (!path->empty() && std::filesystem::path(*path).is_relative()) {
+        *path = (std::filesystem::path(base_dir) / *path)
+                    .lexically_normal()
+                    .string();
+      }
+    }
   }
   RETURN_IF_ERROR(Validate(config));
   return config;

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/api/admin_grpc_service.h"
+#include "adapters/fhir/https_listener.h"
+#include "gateway/api/fhir_process_message_edge.h"
 #include "gateway/api/outcome_grpc_service.h"
 #include "gateway/api/prescription_grpc_service.h"
 #include "gateway/api/referral_grpc_service.h"
@@ -97,6 +99,26 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
         absl::StrCat("cannot listen for gRPC on ", config.grpc().address(),
                      " (address in use or not local?)"));
   }
+  if (config.has_fhir()) {
+    server->fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
+        *server->pathway_, config.fhir().public_endpoint());
+    fhir::HttpsListenerOptions fhir_options;
+    fhir_options.address = config.fhir().address();
+    fhir_options.tls_cert_path = config.fhir().tls_cert_path();
+    fhir_options.tls_key_path = config.fhir().tls_key_path();
+    fhir_options.max_body_bytes = config.fhir().max_body_bytes();
+    api::FhirProcessMessageEdge* edge = server->fhir_edge_.get();
+    ASSIGN_OR_RETURN(
+        server->fhir_listener_,
+        fhir::HttpsListener::Start(
+            fhir_options, [edge](std::string_view body, fhir::Respond respond) {
+              edge->Handle(body, std::move(respond));
+            }));
+    server->fhir_port_ = server->fhir_listener_->port();
+    LogInfo(absl::StrCat("FHIR $process-message listening on https://",
+                         config.fhir().address(), " (port ", server->fhir_port_,
+                         ")"));
+  }
   server->scanner_ = std::make_unique<DeadlineScanner>(
       *server->pathway_,
       absl::Seconds(config.deadlines().scan_interval_seconds()));
@@ -115,6 +137,10 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   if (hl7_ != nullptr) hl7_->StopListening();
   scanner_.reset();
+  // In-flight FHIR requests finish (their replies need the store) before the
+  // store closes.
+  fhir_listener_.reset();
+  fhir_edge_.reset();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   // The store's destructor commits every write still queued.

@@ -15,6 +15,13 @@
 #include "gateway/store/store.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
+namespace nhs::tobacco::fhir {
+class HttpsListener;
+}
+namespace nhs::tobacco::api {
+class FhirProcessMessageEdge;
+}
+
 namespace nhs::tobacco::server {
 
 struct GatewayServerOptions {
@@ -39,6 +46,8 @@ class GatewayServer {
   int port() const { return port_; }
   // The MLLP port bound, or 0 when config.mllp is absent.
   int mllp_port() const;
+  // The FHIR HTTPS port actually bound; 0 when config.fhir is absent.
+  int fhir_port() const { return fhir_port_; }
   pathway::Pathway& pathway() { return *pathway_; }
   store::Store& store() { return *store_; }
   void Shutdown(absl::Duration grace = absl::Seconds(10));
@@ -52,7 +61,11 @@ class GatewayServer {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<class DeadlineScanner> scanner_;
+  // FHIR $process-message over HTTPS (config.fhir present).
+  std::unique_ptr<api::FhirProcessMessageEdge> fhir_edge_;
+  std::unique_ptr<fhir::HttpsListener> fhir_listener_;
   int port_ = 0;
+  int fhir_port_ = 0;
   bool shut_down_ = false;
   // HL7 v2 over MLLP (config.mllp): the edge outlives the store because
   // replies for queued writes arrive while the store closes.

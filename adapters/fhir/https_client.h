@@ -1,0 +1,35 @@
+#ifndef ADAPTERS_FHIR_HTTPS_CLIENT_H_
+#define ADAPTERS_FHIR_HTTPS_CLIENT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "adapters/fhir/https_listener.h"
+
+namespace nhs::tobacco::fhir {
+
+struct HttpsClientOptions {
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // Per read/write on the socket: a receiver that stops answering is
+  // abandoned after this long.
+  absl::Duration io_timeout = absl::Seconds(30);
+  // PEM bundle to trust for the receiver's certificate; empty = the system
+  // store.
+  std::string ca_cert_path;
+};
+
+// Posts a FHIR message Bundle to an organisation's $process-message endpoint
+// (https://host[:port]/path) and returns the HTTP answer, whatever its
+// status: deciding what a 4xx means is the caller's (the outbox, issue 5).
+// UNAVAILABLE when the endpoint cannot be reached, DEADLINE_EXCEEDED on a
+// timeout, INVALID_ARGUMENT for a URL that is not https. One call per
+// connection; thread-safe.
+absl::StatusOr<HttpResponse> PostMessage(absl::string_view url,
+                                         absl::string_view bundle_json,
+                                         const HttpsClientOptions& options);
+
+}  // namespace nhs::tobacco::fhir
+
+#endif  // ADAPTERS_FHIR_HTTPS_CLIENT_H_

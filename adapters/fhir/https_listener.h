@@ -1,0 +1,69 @@
+#ifndef ADAPTERS_FHIR_HTTPS_LISTENER_H_
+#define ADAPTERS_FHIR_HTTPS_LISTENER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace httplib {
+class SSLServer;
+}
+
+namespace nhs::tobacco::fhir {
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/fhir+json";
+};
+
+// Called once with the answer; may be called on any thread.
+using Respond = std::function<void(HttpResponse)>;
+// Handles one POSTed message. Must call `respond` exactly once, possibly
+// later and on another thread (e.g. after the store made the change
+// durable); must not block.
+using MessageHandler = std::function<void(std::string_view body, Respond)>;
+
+struct HttpsListenerOptions {
+  // host:port; port 0 picks a free one.
+  std::string address = "127.0.0.1:8443";
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  // Larger bodies get 413 with an OperationOutcome, unread.
+  size_t max_body_bytes = 1 << 20;
+  // A handler that has not answered by then gets 503 (and the sender
+  // retries; the pathway deduplicates the retry).
+  absl::Duration reply_timeout = absl::Seconds(30);
+};
+
+// The inbound FHIR transport: `POST /fhir/$process-message` over TLS, body
+// handed to the handler, its answer written back. The HTTP worker waits for
+// the handler's asynchronous answer, so the 2xx leaves only after the
+// handler says the change is durable. Other paths get 404 and other methods
+// 405, as OperationOutcomes. Thread-safe; Stop() (or the destructor) closes
+// the socket and waits for the serving thread.
+class HttpsListener {
+ public:
+  static absl::StatusOr<std::unique_ptr<HttpsListener>> Start(
+      const HttpsListenerOptions& options, MessageHandler handler);
+  ~HttpsListener();
+
+  int port() const { return port_; }
+  void Stop();
+
+ private:
+  HttpsListener() = default;
+
+  std::unique_ptr<httplib::SSLServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace nhs::tobacco::fhir
+
+#endif  // ADAPTERS_FHIR_HTTPS_LISTENER_H_

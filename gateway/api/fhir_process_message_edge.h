@@ -1,0 +1,44 @@
+#ifndef GATEWAY_API_FHIR_PROCESS_MESSAGE_EDGE_H_
+#define GATEWAY_API_FHIR_PROCESS_MESSAGE_EDGE_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "adapters/fhir/https_listener.h"
+#include "gateway/pathway/pathway.h"
+
+namespace nhs::tobacco::api {
+
+// FHIR $process-message: where the GP and pharmacy adapters meet the
+// pathway. Parses the Bundle (simdjson), translates it by event
+// (prescription-decision -> Prescribe / Decline / RequireAppointment;
+// dispense-notification -> Dispense / Supply / RecordNotSupplied by the
+// request's route), checks the patient matches the request, applies it and
+// answers once the pathway says the change is durable: a response message
+// Bundle (200) or an OperationOutcome with the HTTP status HttpStatusFor()
+// gives (malformed JSON 400). The Bundle id is the idempotency key, so a
+// resent Bundle gets the first answer again. Thread-safe.
+class FhirProcessMessageEdge {
+ public:
+  // `public_endpoint` is this gateway's URL for MessageHeader.source.
+  FhirProcessMessageEdge(pathway::Pathway& pathway,
+                         std::string public_endpoint);
+
+  // A fhir::MessageHandler: calls `respond` exactly once.
+  void Handle(std::string_view body, fhir::Respond respond);
+
+ private:
+  pathway::Pathway& pathway_;
+  const std::string public_endpoint_;
+};
+
+// The HTTP status for a failed Status: INVALID_ARGUMENT 422 (400 when the
+// body is not JSON), NOT_FOUND 404, FAILED_PRECONDITION and ALREADY_EXISTS
+// 409, PERMISSION_DENIED 403, RESOURCE_EXHAUSTED 429, UNAVAILABLE 503,
+// DEADLINE_EXCEEDED 504, anything else 500.
+int HttpStatusFor(const absl::Status& status);
+
+}  // namespace nhs::tobacco::api
+
+#endif  // GATEWAY_API_FHIR_PROCESS_MESSAGE_EDGE_H_

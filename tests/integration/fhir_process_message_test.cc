@@ -1,0 +1,294 @@
+// FHIR $process-message over real HTTPS (TLS with a throwaway certificate
+// made by the openssl CLI) against the whole gateway: the GP route
+// (recommend -> GP prescribes -> pharmacy dispenses), the pharmacy route,
+// and every refusal with its HTTP status and OperationOutcome. The gateway's
+// own outbound client (fhir::PostMessage) is the sender, so it is tested too.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "adapters/fhir/https_client.h"
+#include "adapters/fhir/systems.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/test_gateway.h"
+
+namespace nhs::tobacco {
+namespace {
+
+using ::nhs::tobacco::testing::FreshDataDir;
+using ::nhs::tobacco::testing::SampleConfig;
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+template <typename T, typename Call>
+absl::StatusOr<T> Await(Call call) {
+  absl::Notification done;
+  absl::StatusOr<T> out = absl::UnknownError("no reply");
+  call([&](absl::StatusOr<T> r) {
+    out = std::move(r);
+    done.Notify();
+  });
+  done.WaitForNotificationWithTimeout(absl::Seconds(10));
+  return out;
+}
+
+Json Example(const std::string& name) {
+  std::ifstream in(std::string(TOBACCO_FHIR_TESTDATA_DIR) + "/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return Json::parse(s.str());
+}
+
+class FhirProcessMessageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = FreshDataDir();
+    cert_ = (dir_ / "fhir.crt").string();
+    const std::string key = (dir_ / "fhir.key").string();
+    const std::string cmd = absl::StrCat(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+        "-nodes -days 1 -subj /CN=localhost "
+        "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout ",
+        key, " -out ", cert_, " 2>/dev/null");
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl CLI needed";
+    v1::GatewayConfig config = SampleConfig(dir_);
+    auto* fhir = config.mutable_fhir();
+    fhir->set_address("127.0.0.1:0");
+    fhir->set_tls_cert_path(cert_);
+    fhir->set_tls_key_path(key);
+    fhir->set_max_body_bytes(64 * 1024);
+    fhir->set_public_endpoint("https://127.0.0.1/fhir/$process-message");
+    auto server = server::GatewayServer::Start(config);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    ASSERT_GT(server_->fhir_port(), 0);
+  }
+
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  fhir::HttpResponse Post(const std::string& body) {
+    fhir::HttpsClientOptions options;
+    options.ca_cert_path = cert_;
+    options.io_timeout = absl::Seconds(10);
+    auto r = fhir::PostMessage(
+        absl::StrCat("https://127.0.0.1:", server_->fhir_port(),
+                     "/fhir/$process-message"),
+        body, options);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : fhir::HttpResponse{0, "", ""};
+  }
+
+  // A referral and a recommendation moved to ACKNOWLEDGED (what delivery and
+  // the receiver's acknowledgement do once the outbox lands).
+  std::string Acknowledged(v1::Route route, const std::string& target,
+                           const std::string& tag) {
+    pathway::Pathway& p = server_->pathway();
+    v1::CreateReferralRequest cr;
+    cr.set_request_id(absl::StrCat("ref-", tag));
+    v1::Referral* ref = cr.mutable_referral();
+    ref->mutable_patient()->set_nhs_number("9990000018");
+    ref->mutable_patient()->set_date_of_birth("1984-05-12");
+    ref->mutable_referrer()->set_ods_code("RX9");
+    ref->set_source(v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
+    ref->mutable_service()->set_ods_code("RX9");
+    ref->mutable_gp_practice()->set_ods_code("Y90001");
+    ref->set_goal(v1::QUIT_GOAL_QUIT_NOW);
+    ref->mutable_consent()->set_share_with_gp(true);
+    ref->mutable_consent()->set_share_with_pharmacy(true);
+    auto referral = Await<v1::Referral>(
+        [&](auto reply) { p.CreateReferral(cr, std::move(reply)); });
+    EXPECT_TRUE(referral.ok()) << referral.status();
+    v1::RecommendPrescriptionRequest rr;
+    rr.set_request_id(absl::StrCat("rec-", tag));
+    rr.set_referral_id(referral->referral_id());
+    rr.set_product_id("nrt-patch-21mg-24h");
+    rr.set_dose_text("Apply ONE patch each morning");
+    rr.mutable_quantity()->set_value(28);
+    rr.mutable_quantity()->set_unit("patch");
+    rr.set_duration_days(28);
+    rr.set_route(route);
+    if (!target.empty()) rr.mutable_target()->set_ods_code(target);
+    rr.mutable_recommended_by()->set_identifier("99Z9999Z");
+    rr.mutable_recommended_by()->set_register_(v1::PROFESSIONAL_REGISTER_NMC);
+    auto rx = Await<v1::PrescriptionRequest>(
+        [&](auto reply) { p.RecommendPrescription(rr, std::move(reply)); });
+    EXPECT_TRUE(rx.ok()) << rx.status();
+    for (auto action : {domain::PrescriptionAction::kMarkSent,
+                        domain::PrescriptionAction::kAcknowledge}) {
+      v1::TransitionRequest t;
+      t.set_request_id(
+          absl::StrCat("step-", tag, "-", domain::ActionName(action)));
+      t.set_prescription_id(rx->prescription_id());
+      t.mutable_actor()->mutable_organisation()->set_ods_code("RX9");
+      auto moved = Await<v1::PrescriptionRequest>(
+          [&](auto reply) { p.Transition(action, t, std::move(reply)); });
+      EXPECT_TRUE(moved.ok()) << moved.status();
+    }
+    return rx->prescription_id();
+  }
+
+  v1::PrescriptionStatus StatusOf(const std::string& id) {
+    auto rx = server_->pathway().GetPrescription(id);
+    EXPECT_TRUE(rx.ok()) << rx.status();
+    return rx.ok() ? rx->status() : v1::PRESCRIPTION_STATUS_UNSPECIFIED;
+  }
+
+  static Json Decision(const std::string& prescription_id,
+                       const std::string& bundle_id) {
+    Json j = Example("gp_decision_prescribed_bundle.json");
+    j["id"] = bundle_id;
+    j["entry"][1]["resource"]["basedOn"][0]["identifier"]["value"] =
+        prescription_id;
+    return j;
+  }
+
+  static Json Dispense(const std::string& prescription_id,
+                       const std::string& bundle_id) {
+    Json j = Example("pharmacy_dispense_bundle.json");
+    j["id"] = bundle_id;
+    Json ours;
+    ours["identifier"]["system"] = fhir::kPrescriptionRequestSystem;
+    ours["identifier"]["value"] = prescription_id;
+    j["entry"][1]["resource"]["authorizingPrescription"].push_back(ours);
+    return j;
+  }
+
+  static Json Outcome(const fhir::HttpResponse& r) {
+    return Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  }
+
+  std::filesystem::path dir_;
+  std::string cert_;
+  std::unique_ptr<server::GatewayServer> server_;
+};
+
+TEST_F(FhirProcessMessageTest, GpRouteMovesFromPrescribedToDispensed) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "gp");
+  fhir::HttpResponse prescribed = Post(Decision(id, "gp-decision-1").dump());
+  ASSERT_EQ(prescribed.status, 200) << prescribed.body;
+  Json answer = Outcome(prescribed);
+  EXPECT_EQ(answer["type"], "message");
+  EXPECT_EQ(answer["entry"][0]["resource"]["response"]["code"], "ok");
+  EXPECT_EQ(answer["entry"][0]["resource"]["response"]["identifier"],
+            "7c1f4a2e-0011-4d1a-9a11-000000000011");
+  auto rx = server_->pathway().GetPrescription(id);
+  ASSERT_TRUE(rx.ok());
+  EXPECT_EQ(rx->status(), v1::PRESCRIPTION_STATUS_PRESCRIBED);
+  EXPECT_EQ(rx->eps_prescription_id(), "4D7E1A-Y90001-0003FX");
+
+  fhir::HttpResponse dispensed = Post(Dispense(id, "dispense-1").dump());
+  ASSERT_EQ(dispensed.status, 200) << dispensed.body;
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_DISPENSED);
+  auto timeline = server_->pathway().GetTimeline(id);
+  ASSERT_TRUE(timeline.ok());
+  EXPECT_EQ(timeline->events().rbegin()->actor().adapter(), "fhir");
+}
+
+TEST_F(FhirProcessMessageTest, PharmacyRouteEndsSupplied) {
+  const std::string id =
+      Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ99", "pharmacy");
+  fhir::HttpResponse r = Post(Dispense(id, "supply-1").dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_SUPPLIED);
+}
+
+TEST_F(FhirProcessMessageTest, PharmacyDeclineWithReasonIsNotSupplied) {
+  const std::string id =
+      Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ99", "declined");
+  Json j = Dispense(id, "declined-1");
+  j["entry"][1]["resource"]["status"] = "declined";
+  j["entry"][1]["resource"]["statusReasonCodeableConcept"]["coding"] =
+      Json::array({{{"code", "OUT_OF_STOCK"}}});
+  fhir::HttpResponse r = Post(j.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto rx = server_->pathway().GetPrescription(id);
+  EXPECT_EQ(rx->status(), v1::PRESCRIPTION_STATUS_NOT_SUPPLIED);
+  EXPECT_EQ(rx->status_reason(), "OUT_OF_STOCK");
+}
+
+TEST_F(FhirProcessMessageTest, DuplicateBundleGetsTheFirstAnswerAndNothingNew) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "dup");
+  const std::string body = Decision(id, "gp-decision-dup").dump();
+  fhir::HttpResponse first = Post(body);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto events = server_->pathway().GetTimeline(id)->events_size();
+  fhir::HttpResponse again = Post(body);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(server_->pathway().GetTimeline(id)->events_size(), events);
+}
+
+TEST_F(FhirProcessMessageTest, SameBundleIdWithAnotherBodyIsAConflict) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "reuse");
+  ASSERT_EQ(Post(Decision(id, "gp-decision-reuse").dump()).status, 200);
+  Json changed = Decision(id, "gp-decision-reuse");
+  changed["entry"][1]["resource"]["note"][0]["text"] = "something else";
+  fhir::HttpResponse r = Post(changed.dump());
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(Outcome(r)["issue"][0]["code"], "duplicate");
+}
+
+TEST_F(FhirProcessMessageTest, MalformedJsonIsABadRequest) {
+  fhir::HttpResponse r = Post("{\"resourceType\": \"Bundle\",");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Outcome(r)["resourceType"], "OperationOutcome");
+  EXPECT_EQ(Outcome(r)["issue"][0]["code"], "structure");
+}
+
+TEST_F(FhirProcessMessageTest, WrongResourceTypeIsUnprocessable) {
+  fhir::HttpResponse r = Post(R"({"resourceType": "Patient", "id": "p"})");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(Outcome(r)["issue"][0]["expression"][0], "resourceType");
+}
+
+TEST_F(FhirProcessMessageTest, MissingNhsNumberIsUnprocessableAtItsElement) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "nonhs");
+  Json j = Decision(id, "gp-decision-nonhs");
+  j["entry"][2]["resource"].erase("identifier");
+  fhir::HttpResponse r = Post(j.dump());
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(Outcome(r)["issue"][0]["expression"][0],
+            "Bundle.entry[2].resource.identifier");
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+}
+
+TEST_F(FhirProcessMessageTest, UnknownPrescriptionIsNotFound) {
+  fhir::HttpResponse r = Post(Decision("no-such-id", "gp-unknown").dump());
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(Outcome(r)["issue"][0]["code"], "not-found");
+}
+
+TEST_F(FhirProcessMessageTest, WrongStateIsAConflictAndChangesNothing) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "early");
+  fhir::HttpResponse r = Post(Dispense(id, "dispense-too-early").dump());
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_THAT(Outcome(r)["issue"][0]["diagnostics"].get<std::string>(),
+              HasSubstr("ACKNOWLEDGED"));
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+}
+
+TEST_F(FhirProcessMessageTest, AnotherPatientsMessageIsUnprocessable) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "other");
+  Json j = Decision(id, "gp-decision-other");
+  j["entry"][2]["resource"]["identifier"][0]["value"] = "9990000026";
+  fhir::HttpResponse r = Post(j.dump());
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+}
+
+TEST_F(FhirProcessMessageTest, OversizedBodyIsRefusedUnread) {
+  fhir::HttpResponse r = Post(std::string(100 * 1024, ' '));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(Outcome(r)["resourceType"], "OperationOutcome");
+}
+
+}  // namespace
+}  // namespace nhs::tobacco
