@@ -8,7 +8,7 @@ namespace nhs::tobacco::api {
 
 absl::Status AdminGrpcService::Allowed(grpc::CallbackServerContext& context,
                                        absl::string_view operation) {
-  absl::StatusOr<security::Principal> caller = CallerOf(context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(context);
   if (!caller.ok()) return caller.status();
   absl::Status allowed = security::Authorize(
       *caller, security::Operation::kAdminister, security::RecordView());

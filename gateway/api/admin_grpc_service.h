@@ -1,6 +1,7 @@
 #ifndef GATEWAY_API_ADMIN_GRPC_SERVICE_H_
 #define GATEWAY_API_ADMIN_GRPC_SERVICE_H_
 
+#include "gateway/api/caller.h"
 #include "gateway/pathway/pathway.h"
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 
@@ -9,8 +10,8 @@ namespace nhs::tobacco::api {
 // Operator functions; every method requires the admin role.
 class AdminGrpcService final : public v1::AdminService::CallbackService {
  public:
-  AdminGrpcService(pathway::Pathway& pathway, bool insecure)
-      : pathway_(pathway), insecure_(insecure) {}
+  AdminGrpcService(pathway::Pathway& pathway, CallerGuard& guard)
+      : pathway_(pathway), guard_(guard) {}
 
   grpc::ServerUnaryReactor* VerifyAuditChain(
       grpc::CallbackServerContext* context,
@@ -27,7 +28,7 @@ class AdminGrpcService final : public v1::AdminService::CallbackService {
                        absl::string_view operation);
 
   pathway::Pathway& pathway_;
-  const bool insecure_;
+  CallerGuard& guard_;
 };
 
 }  // namespace nhs::tobacco::api

@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
 namespace nhs::tobacco::api {
 
 absl::StatusOr<security::Principal> CallerOf(
@@ -19,6 +22,17 @@ absl::StatusOr<security::Principal> CallerOf(
   }
   return security::PrincipalFromCertificatePem(
       absl::string_view(pems.front().data(), pems.front().size()));
+}
+
+absl::StatusOr<security::Principal> CallerGuard::Authenticate(
+    const grpc::CallbackServerContext& context) {
+  absl::StatusOr<security::Principal> caller = CallerOf(context, insecure_);
+  if (!caller.ok()) return caller;
+  if (!limiter_.Allow(caller->ods_code, absl::Now())) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "rate limit for ", caller->ods_code, " exceeded; retry shortly"));
+  }
+  return caller;
 }
 
 }  // namespace nhs::tobacco::api

@@ -11,7 +11,7 @@ using security::Operation;
 grpc::ServerUnaryReactor* OutcomeGrpcService::RecordOutcome(
     grpc::CallbackServerContext* context,
     const v1::RecordOutcomeRequest* request, v1::Outcome* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   if (caller->role != security::Role::kDevelopment) {
     absl::Status allowed =
@@ -33,7 +33,7 @@ grpc::ServerUnaryReactor* OutcomeGrpcService::ListOutcomes(
     grpc::CallbackServerContext* context,
     const v1::ListOutcomesRequest* request,
     v1::ListOutcomesResponse* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   absl::Status allowed =
       AuthorizeRecord(*caller, Operation::kReadOutcomes,

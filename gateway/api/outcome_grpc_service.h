@@ -1,6 +1,7 @@
 #ifndef GATEWAY_API_OUTCOME_GRPC_SERVICE_H_
 #define GATEWAY_API_OUTCOME_GRPC_SERVICE_H_
 
+#include "gateway/api/caller.h"
 #include "gateway/pathway/pathway.h"
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 
@@ -9,8 +10,8 @@ namespace nhs::tobacco::api {
 // OutcomeService over the callback API.
 class OutcomeGrpcService final : public v1::OutcomeService::CallbackService {
  public:
-  // `insecure`: plaintext development mode, every caller unrestricted.
-  OutcomeGrpcService(pathway::Pathway& pathway, bool insecure) : pathway_(pathway), insecure_(insecure) {}
+  // `guard` authenticates callers and applies the rate limit.
+  OutcomeGrpcService(pathway::Pathway& pathway, CallerGuard& guard) : pathway_(pathway), guard_(guard) {}
 
   grpc::ServerUnaryReactor* RecordOutcome(
       grpc::CallbackServerContext* context,
@@ -22,7 +23,7 @@ class OutcomeGrpcService final : public v1::OutcomeService::CallbackService {
 
  private:
   pathway::Pathway& pathway_;
-  const bool insecure_;
+  CallerGuard& guard_;
 };
 
 }  // namespace nhs::tobacco::api

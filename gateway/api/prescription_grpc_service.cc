@@ -81,7 +81,7 @@ template <typename Request>
 grpc::ServerUnaryReactor* PrescriptionGrpcService::Transition(
     grpc::CallbackServerContext* context, PrescriptionAction action,
     const Request* request, v1::PrescriptionRequest* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   if (absl::Status allowed = AuthorizeTransition(*caller, action, *request);
       !allowed.ok()) {
@@ -97,7 +97,7 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::RecommendPrescription(
     grpc::CallbackServerContext* context,
     const v1::RecommendPrescriptionRequest* request,
     v1::PrescriptionRequest* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   if (caller->role != security::Role::kDevelopment) {
     absl::Status allowed =
@@ -120,7 +120,7 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::GetPrescription(
     grpc::CallbackServerContext* context,
     const v1::GetPrescriptionRequest* request,
     v1::PrescriptionRequest* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   absl::StatusOr<v1::PrescriptionRequest> p =
       AuthorizeRecord(*caller, Operation::kReadPrescription,
@@ -134,7 +134,7 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::ListPrescriptions(
     grpc::CallbackServerContext* context,
     const v1::ListPrescriptionsRequest* request,
     v1::ListPrescriptionsResponse* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   v1::ListPrescriptionsRequest scoped = *request;
   const bool restricted = caller->role != security::Role::kDevelopment;
@@ -184,7 +184,7 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::Acknowledge(
 grpc::ServerUnaryReactor* PrescriptionGrpcService::Prescribe(
     grpc::CallbackServerContext* context, const v1::PrescribeRequest* request,
     v1::PrescriptionRequest* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   if (absl::Status allowed = AuthorizeTransition(
           *caller, PrescriptionAction::kPrescribe, *request);
@@ -240,7 +240,7 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::Cancel(
 grpc::ServerUnaryReactor* PrescriptionGrpcService::GetTimeline(
     grpc::CallbackServerContext* context, const v1::GetTimelineRequest* request,
     v1::GetTimelineResponse* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   absl::Status allowed =
       AuthorizeRecord(*caller, Operation::kReadPrescription,
@@ -268,7 +268,7 @@ class RefusedStream final : public grpc::ServerWriteReactor<v1::TimelineEvent> {
 grpc::ServerWriteReactor<v1::TimelineEvent>*
 PrescriptionGrpcService::WatchEvents(grpc::CallbackServerContext* context,
                                      const v1::WatchEventsRequest* request) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) {
     return new RefusedStream(ToGrpcStatus(caller.status()));
   }

@@ -3,6 +3,7 @@
 
 #include <atomic>
 
+#include "gateway/api/caller.h"
 #include "gateway/pathway/event_hub.h"
 #include "gateway/pathway/pathway.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
@@ -14,13 +15,13 @@ namespace nhs::tobacco::api {
 class PrescriptionGrpcService final
     : public v1::PrescriptionService::CallbackService {
  public:
-  // `insecure`: plaintext development mode, every caller unrestricted.
+  // `guard` authenticates callers and applies the rate limit.
   PrescriptionGrpcService(pathway::Pathway& pathway, pathway::EventHub& hub,
-                          int max_watch_streams, bool insecure)
+                          int max_watch_streams, CallerGuard& guard)
       : pathway_(pathway),
         hub_(hub),
         max_watch_streams_(max_watch_streams),
-        insecure_(insecure) {}
+        guard_(guard) {}
 
   grpc::ServerUnaryReactor* RecommendPrescription(
       grpc::CallbackServerContext* context,
@@ -90,7 +91,7 @@ class PrescriptionGrpcService final
   pathway::Pathway& pathway_;
   pathway::EventHub& hub_;
   const int max_watch_streams_;
-  const bool insecure_;
+  CallerGuard& guard_;
   std::atomic<int> active_watch_streams_{0};
 };
 

@@ -11,7 +11,7 @@ using security::Operation;
 grpc::ServerUnaryReactor* ReferralGrpcService::CreateReferral(
     grpc::CallbackServerContext* context,
     const v1::CreateReferralRequest* request, v1::Referral* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   absl::Status allowed = security::Authorize(
       *caller, Operation::kCreateReferral, security::ViewOf(request->referral()));
@@ -27,7 +27,7 @@ grpc::ServerUnaryReactor* ReferralGrpcService::CreateReferral(
 grpc::ServerUnaryReactor* ReferralGrpcService::GetReferral(
     grpc::CallbackServerContext* context, const v1::GetReferralRequest* request,
     v1::Referral* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   absl::StatusOr<v1::Referral> referral =
       AuthorizeRecord(*caller, Operation::kReadReferral,
@@ -41,7 +41,7 @@ grpc::ServerUnaryReactor* ReferralGrpcService::ListReferrals(
     grpc::CallbackServerContext* context,
     const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   v1::ListReferralsRequest scoped = *request;
   if (caller->role != security::Role::kDevelopment) {
@@ -75,7 +75,7 @@ grpc::ServerUnaryReactor* ReferralGrpcService::ListReferrals(
 grpc::ServerUnaryReactor* ReferralGrpcService::UpdateReferralStatus(
     grpc::CallbackServerContext* context,
     const v1::UpdateReferralStatusRequest* request, v1::Referral* response) {
-  absl::StatusOr<security::Principal> caller = CallerOf(*context, insecure_);
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
   if (caller->role != security::Role::kDevelopment) {
     absl::Status allowed =

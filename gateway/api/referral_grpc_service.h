@@ -1,6 +1,7 @@
 #ifndef GATEWAY_API_REFERRAL_GRPC_SERVICE_H_
 #define GATEWAY_API_REFERRAL_GRPC_SERVICE_H_
 
+#include "gateway/api/caller.h"
 #include "gateway/pathway/pathway.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
 
@@ -10,8 +11,8 @@ namespace nhs::tobacco::api {
 // the pathway and finishes when it replies; writes finish only once durable.
 class ReferralGrpcService final : public v1::ReferralService::CallbackService {
  public:
-  // `insecure`: plaintext development mode, every caller unrestricted.
-  ReferralGrpcService(pathway::Pathway& pathway, bool insecure) : pathway_(pathway), insecure_(insecure) {}
+  // `guard` authenticates callers and applies the rate limit.
+  ReferralGrpcService(pathway::Pathway& pathway, CallerGuard& guard) : pathway_(pathway), guard_(guard) {}
 
   grpc::ServerUnaryReactor* CreateReferral(
       grpc::CallbackServerContext* context,
@@ -31,7 +32,7 @@ class ReferralGrpcService final : public v1::ReferralService::CallbackService {
 
  private:
   pathway::Pathway& pathway_;
-  const bool insecure_;
+  CallerGuard& guard_;
 };
 
 }  // namespace nhs::tobacco::api

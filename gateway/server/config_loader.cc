@@ -40,6 +40,13 @@ void ApplyDefaults(v1::GatewayConfig& c) {
     grpc->set_max_receive_message_bytes(1 << 20);
   }
   if (grpc->max_watch_streams() == 0) grpc->set_max_watch_streams(256);
+  if (grpc->handshake_timeout_ms() == 0) grpc->set_handshake_timeout_ms(5000);
+  if (grpc->max_connection_idle_ms() == 0) {
+    grpc->set_max_connection_idle_ms(300000);
+  }
+  if (grpc->max_concurrent_streams_per_connection() == 0) {
+    grpc->set_max_concurrent_streams_per_connection(100);
+  }
   auto* store = c.mutable_store();
   if (store->sqlite().path().empty()) {
     store->mutable_sqlite()->set_path("gateway.db");
@@ -118,6 +125,15 @@ absl::Status Validate(const v1::GatewayConfig& c) {
   }
   if (c.grpc().max_receive_message_bytes() < 1024) {
     v.Add("grpc.max_receive_message_bytes", "must be at least 1024");
+  }
+  if (c.grpc().per_principal_rate_limit() < 0) {
+    v.Add("grpc.per_principal_rate_limit", "must not be negative");
+  }
+  if (c.grpc().handshake_timeout_ms() < 100 ||
+      c.grpc().max_connection_idle_ms() < 1000 ||
+      c.grpc().max_concurrent_streams_per_connection() < 1) {
+    v.Add("grpc", "handshake_timeout_ms >= 100, max_connection_idle_ms >= "
+                  "1000 and max_concurrent_streams_per_connection >= 1");
   }
   if (c.grpc().max_watch_streams() < 1) {
     v.Add("grpc.max_watch_streams", "must be at least 1");

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/api/admin_grpc_service.h"
+#include "gateway/api/caller.h"
 #include "adapters/fhir/https_listener.h"
 #include "gateway/api/fhir_process_message_edge.h"
 #include "gateway/api/outcome_grpc_service.h"
@@ -72,15 +73,18 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
         "grpc: set grpc.tls (mutual TLS) or, for development only, "
         "grpc.allow_insecure: true");
   }
-  server->services_.push_back(std::make_unique<api::ReferralGrpcService>(
-      *server->pathway_, insecure));
+  server->guard_ = std::make_unique<api::CallerGuard>(
+      insecure, config.grpc().per_principal_rate_limit());
+  api::CallerGuard& guard = *server->guard_;
+  server->services_.push_back(
+      std::make_unique<api::ReferralGrpcService>(*server->pathway_, guard));
   server->services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
       *server->pathway_, *server->hub_, config.grpc().max_watch_streams(),
-      insecure));
-  server->services_.push_back(std::make_unique<api::OutcomeGrpcService>(
-      *server->pathway_, insecure));
+      guard));
   server->services_.push_back(
-      std::make_unique<api::AdminGrpcService>(*server->pathway_, insecure));
+      std::make_unique<api::OutcomeGrpcService>(*server->pathway_, guard));
+  server->services_.push_back(
+      std::make_unique<api::AdminGrpcService>(*server->pathway_, guard));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -88,6 +92,15 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.AddListeningPort(config.grpc().address(), credentials,
                            &server->port_);
   builder.SetMaxReceiveMessageSize(config.grpc().max_receive_message_bytes());
+  // Slow or idle clients cannot hold resources: the TLS handshake must
+  // finish in time, idle connections are closed, and each connection may
+  // carry a bounded number of concurrent calls.
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             config.grpc().handshake_timeout_ms());
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             config.grpc().max_connection_idle_ms());
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             config.grpc().max_concurrent_streams_per_connection());
   for (auto& service : server->services_)
     builder.RegisterService(service.get());
   for (grpc::Service* extra : options.extra_services) {

@@ -22,6 +22,10 @@ namespace nhs::tobacco::api {
 class FhirProcessMessageEdge;
 }
 
+namespace nhs::tobacco::api {
+class CallerGuard;
+}  // namespace nhs::tobacco::api
+
 namespace nhs::tobacco::server {
 
 struct GatewayServerOptions {
@@ -58,6 +62,7 @@ class GatewayServer {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<pathway::EventHub> hub_;
   std::unique_ptr<pathway::Pathway> pathway_;
+  std::unique_ptr<api::CallerGuard> guard_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<class DeadlineScanner> scanner_;
