@@ -230,7 +230,7 @@ void Hl7ReferralEdge::Handle(
                              referral.status().code())));
         reply(Render(*request, std::move(outcome)));
       },
-      caller);
+      caller, pathway::kHl7v2Adapter);
 }
 
 }  // namespace nhs::tobacco::api
