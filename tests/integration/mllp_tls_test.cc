@@ -14,6 +14,7 @@
 #include "adapters/hl7v2/mllp_client.h"
 #include "adapters/hl7v2/mllp_transport.h"
 #include "adapters/hl7v2/parser.h"
+#include "gateway/server/config_loader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -233,6 +234,35 @@ TEST_F(MllpTlsTest, ClientRefusesAGatewayItsCaDidNotSign) {
   EXPECT_THAT(std::string(ack.status().message()),
               HasSubstr("server certificate"));
   EXPECT_EQ(StoredReferrals(), 0);
+}
+
+// The sample config with its mllp block replaced by `mllp`.
+absl::StatusOr<v1::GatewayConfig> ConfigWithMllp(const std::string& mllp) {
+  std::string text = ReadText(std::string(TOBACCO_SOURCE_DIR) +
+                              "/deploy/config/gateway.textproto");
+  const size_t start = text.find("\nmllp {");
+  const size_t end = text.find("\n}\n", start);
+  EXPECT_NE(start, std::string::npos);
+  text.replace(start, end + 3 - start, "\n" + mllp + "\n");
+  return server::ParseConfig(text, /*json=*/false, "/etc/tobacco");
+}
+
+TEST(MllpConfigTest, ListenerWithoutTlsOrExplicitPlaintextIsRefusedNamingTls) {
+  auto config = ConfigWithMllp(R"(mllp { address: "127.0.0.1:2575" })");
+  EXPECT_THAT(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("mllp.tls"));
+}
+
+TEST(MllpConfigTest, TlsWithoutClientCaIsRefusedAndRelativePathsFollowTheFile) {
+  auto missing = ConfigWithMllp(
+      R"(mllp { tls { cert_file: "s.pem" key_file: "s.key" } })");
+  EXPECT_THAT(std::string(missing.status().message()),
+              HasSubstr("mllp.tls.client_ca_file"));
+  auto complete =
+      ConfigWithMllp(R"(mllp { tls { cert_file: "s.pem" key_file: "s.key" )"
+                     R"(client_ca_file: "ca.pem" } })");
+  ASSERT_THAT(complete, IsOk());
+  EXPECT_EQ(complete->mllp().tls().client_ca_file(), "/etc/tobacco/ca.pem");
 }
 
 }  // namespace
