@@ -41,6 +41,7 @@ MllpClient::MllpClient(MllpClientOptions options)
 MllpClient::~MllpClient() { Close(); }
 
 void MllpClient::Close() {
+  transport_.reset();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
@@ -87,26 +88,29 @@ absl::Status MllpClient::Connect(absl::Time deadline) {
           "cannot connect to ", options_.address, ": ", std::strerror(error)));
     }
   }
+  if (options_.tls == nullptr) {
+    transport_ = MllpTransport::Plain(fd);
+  } else {
+    absl::StatusOr<std::unique_ptr<MllpTransport>> tls = MllpTransport::Connect(
+        *options_.tls, fd, host,
+        std::min(deadline, absl::Now() + options_.connect_timeout));
+    if (!tls.ok()) {
+      ::close(fd);
+      return absl::Status(
+          tls.status().code(),
+          absl::StrCat(options_.address, ": ", tls.status().message()));
+    }
+    transport_ = *std::move(tls);
+  }
   fd_ = fd;
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> MllpClient::Exchange(absl::string_view frame,
                                                  absl::Time deadline) {
-  while (!frame.empty()) {
-    const ssize_t n = ::send(fd_, frame.data(), frame.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      frame.remove_prefix(static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (absl::Status s = WaitFor(fd_, POLLOUT, deadline, "send"); !s.ok()) {
-        return s;
-      }
-      continue;
-    }
-    return absl::UnavailableError(
-        absl::StrCat("send to ", options_.address, " failed"));
+  if (absl::Status s = transport_->WriteAll(frame, deadline); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("send to ", options_.address,
+                                               " failed: ", s.message()));
   }
   MllpFramer framer(options_.max_frame_bytes);
   char buffer[16 * 1024];
@@ -114,12 +118,16 @@ absl::StatusOr<std::string> MllpClient::Exchange(absl::string_view frame,
     absl::StatusOr<std::optional<std::string>> reply = framer.Next();
     if (!reply.ok()) return reply.status();
     if (reply->has_value()) return **std::move(reply);
-    if (absl::Status s = WaitFor(fd_, POLLIN, deadline, "waiting for the ACK");
-        !s.ok()) {
-      return s;
+    const ssize_t n = transport_->Read(buffer, sizeof(buffer));
+    if (n == MllpTransport::kWouldBlock) {
+      if (absl::Status s =
+              WaitFor(fd_, transport_->wants_write() ? POLLOUT : POLLIN,
+                      deadline, "waiting for the ACK");
+          !s.ok()) {
+        return s;
+      }
+      continue;
     }
-    const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) {
       return absl::UnavailableError(absl::StrCat(
           options_.address, " closed the connection before acknowledging"));

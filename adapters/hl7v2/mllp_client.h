@@ -1,12 +1,14 @@
 #ifndef ADAPTERS_HL7V2_MLLP_CLIENT_H_
 #define ADAPTERS_HL7V2_MLLP_CLIENT_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "adapters/hl7v2/mllp_framer.h"
+#include "adapters/hl7v2/mllp_transport.h"
 
 namespace nhs::tobacco::hl7v2 {
 
@@ -20,6 +22,11 @@ struct MllpClientOptions {
   // reconnects. Resending is safe because HL7 receivers deduplicate on
   // MSH-10 (and this gateway's own listener does).
   int attempts = 2;
+  // MLLP over TLS when set (MllpTlsContext::ForClient): the receiver's
+  // certificate is verified against its CA and must name the host; this
+  // end presents its own certificate when the context has one. Null means
+  // plaintext.
+  std::shared_ptr<MllpTlsContext> tls;
 };
 
 // Sends HL7 v2 messages over one MLLP connection and waits for each framed
@@ -49,6 +56,7 @@ class MllpClient {
 
   const MllpClientOptions options_;
   int fd_ = -1;
+  std::unique_ptr<MllpTransport> transport_;
 };
 
 }  // namespace nhs::tobacco::hl7v2

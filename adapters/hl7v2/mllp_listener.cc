@@ -26,6 +26,8 @@ struct MllpListener::Connection {
   int fd = -1;
   int event_fd = -1;
   std::string peer;
+  // Set by the connection's thread after the handshake; only it uses it.
+  std::unique_ptr<MllpTransport> transport;
   std::atomic<bool> done{false};
 
   absl::Mutex mu;
@@ -59,16 +61,6 @@ std::string PeerName(const sockaddr_storage& addr) {
   return absl::StrCat(host, ":", port);
 }
 
-bool WriteAll(int fd, absl::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 }  // namespace
 
 absl::Status SplitHostPort(const std::string& address, std::string& host,
@@ -87,11 +79,21 @@ absl::Status SplitHostPort(const std::string& address, std::string& host,
   return absl::OkStatus();
 }
 
-MllpListener::MllpListener(MllpListenerOptions options, MllpHandler handler)
+MllpListener::MllpListener(MllpListenerOptions options, MllpPeerHandler handler)
     : options_(std::move(options)), handler_(std::move(handler)) {}
 
 absl::StatusOr<std::unique_ptr<MllpListener>> MllpListener::Start(
     MllpListenerOptions options, MllpHandler handler) {
+  return Start(std::move(options),
+               [handler = std::move(handler)](
+                   const std::string& payload, const MllpPeer&,
+                   std::function<void(std::string)> reply) {
+                 handler(payload, std::move(reply));
+               });
+}
+
+absl::StatusOr<std::unique_ptr<MllpListener>> MllpListener::Start(
+    MllpListenerOptions options, MllpPeerHandler handler) {
   std::string host;
   int port = 0;
   if (absl::Status s = SplitHostPort(options.address, host, port); !s.ok()) {
@@ -172,8 +174,10 @@ void MllpListener::AcceptLoop() {
     if ((fds[0].revents & POLLIN) == 0) continue;
     sockaddr_storage peer{};
     socklen_t len = sizeof(peer);
+    // Non-blocking: every wait is a poll() with a deadline, so neither a
+    // TLS handshake nor a peer that stops reading can hold a thread forever.
     const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer),
-                             &len, SOCK_CLOEXEC);
+                             &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) continue;
     const std::string name = PeerName(peer);
     if (active_.load() >= options_.max_connections) {
@@ -184,10 +188,6 @@ void MllpListener::AcceptLoop() {
     }
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    // A peer that stops reading must not hold a connection thread forever.
-    timeval send_timeout{30, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout,
-                 sizeof(send_timeout));
     auto connection = std::make_shared<Connection>();
     connection->fd = fd;
     connection->peer = name;
@@ -204,6 +204,37 @@ void MllpListener::AcceptLoop() {
 }
 
 void MllpListener::Serve(std::shared_ptr<Connection> c) {
+  MllpPeer peer{c->peer, ""};
+  if (options_.tls != nullptr) {
+    absl::StatusOr<std::unique_ptr<MllpTransport>> tls = MllpTransport::Accept(
+        *options_.tls, c->fd, absl::Now() + options_.handshake_timeout);
+    if (tls.ok()) {
+      c->transport = *std::move(tls);
+      peer.certificate_pem = c->transport->peer_certificate_pem();
+    } else {
+      // Says why (no certificate, unknown CA, expired, revoked) and never
+      // anything the peer sent.
+      Warn(absl::StrCat("connection from ", c->peer,
+                        " refused: ", tls.status().message()));
+    }
+  } else {
+    c->transport = MllpTransport::Plain(c->fd);
+  }
+  if (c->transport != nullptr) Serve(c, peer);
+  {
+    absl::MutexLock lock(&c->mu);
+    c->closed = true;
+    ::close(c->event_fd);
+  }
+  c->transport.reset();  // TLS close_notify before the socket goes
+  ::close(c->fd);
+  active_.fetch_sub(1);
+  c->done.store(true);
+}
+
+void MllpListener::Serve(const std::shared_ptr<Connection>& c,
+                         const MllpPeer& peer) {
+  MllpTransport& transport = *c->transport;
   MllpFramer framer(options_.max_frame_bytes);
   std::string buffer(64 * 1024, '\0');
   uint64_t next_seq = 0;      // sequence of the next message read
@@ -224,7 +255,10 @@ void MllpListener::Serve(std::shared_ptr<Connection> c) {
       }
     }
     if (!out.empty()) {
-      if (!WriteAll(c->fd, out)) break;  // peer gone: nothing to tell
+      // A peer that stops reading for this long is given up on.
+      if (!transport.WriteAll(out, absl::Now() + absl::Seconds(30)).ok()) {
+        break;  // peer gone: nothing to tell
+      }
       last_activity = absl::Now();
     }
     const uint64_t in_flight = next_seq - next_to_send;
@@ -253,20 +287,25 @@ void MllpListener::Serve(std::shared_ptr<Connection> c) {
     const bool want_read =
         !draining && in_flight < static_cast<uint64_t>(
                                      options_.max_in_flight_per_connection);
-    pollfd fds[2] = {{c->event_fd, POLLIN, 0},
-                     {want_read ? c->fd : -1, POLLIN, 0}};
+    const bool buffered = want_read && transport.HasBufferedInput();
+    pollfd fds[2] = {
+        {c->event_fd, POLLIN, 0},
+        {want_read ? c->fd : -1,
+         static_cast<short>(transport.wants_write() ? POLLOUT : POLLIN), 0}};
     const int timeout_ms =
-        std::max<int64_t>(1, absl::ToInt64Milliseconds(wait));
+        buffered ? 0 : std::max<int64_t>(1, absl::ToInt64Milliseconds(wait));
     if (::poll(fds, 2, timeout_ms) < 0 && errno != EINTR) break;
     if (fds[0].revents & POLLIN) {
       uint64_t count;
       [[maybe_unused]] ssize_t n = ::read(c->event_fd, &count, sizeof(count));
     }
-    if (!want_read || (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+    if (!want_read ||
+        (!buffered &&
+         (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)) == 0)) {
       continue;
     }
-    const ssize_t n = ::recv(c->fd, buffer.data(), buffer.size(), 0);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    const ssize_t n = transport.Read(buffer.data(), buffer.size());
+    if (n == MllpTransport::kWouldBlock) continue;
     if (n <= 0) {
       if (framer.in_frame()) {
         Warn(absl::StrCat("connection from ", c->peer,
@@ -294,7 +333,7 @@ void MllpListener::Serve(std::shared_ptr<Connection> c) {
       if (!frame->has_value()) break;
       const uint64_t seq = next_seq++;
       std::weak_ptr<Connection> weak = c;
-      handler_(**frame, [weak, seq](std::string ack) {
+      handler_(**frame, peer, [weak, seq](std::string ack) {
         std::shared_ptr<Connection> conn = weak.lock();
         if (conn == nullptr) return;
         absl::MutexLock lock(&conn->mu);
@@ -310,14 +349,6 @@ void MllpListener::Serve(std::shared_ptr<Connection> c) {
       ::shutdown(c->fd, SHUT_RD);
     }
   }
-  {
-    absl::MutexLock lock(&c->mu);
-    c->closed = true;
-    ::close(c->event_fd);
-  }
-  ::close(c->fd);
-  active_.fetch_sub(1);
-  c->done.store(true);
 }
 
 void MllpListener::Stop() {

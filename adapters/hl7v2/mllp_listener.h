@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "adapters/hl7v2/mllp_transport.h"
 
 namespace nhs::tobacco::hl7v2 {
 
@@ -32,6 +33,20 @@ struct MllpListenerOptions {
   // codec knows nothing of the gateway's logger; default is stderr. Lines
   // never contain message content, only the peer address and what happened.
   std::function<void(const std::string&)> log_warning;
+  // MLLP over TLS when set: each connection must complete a handshake with
+  // a client certificate the context verifies (mutual TLS) before any byte
+  // of HL7 is read. Null means plaintext.
+  std::shared_ptr<MllpTlsContext> tls;
+  // How long a new connection may take to finish the TLS handshake.
+  absl::Duration handshake_timeout = absl::Seconds(10);
+};
+
+// The far end of one connection, as the handler sees it with each message.
+struct MllpPeer {
+  std::string address;  // "ip:port", for logs
+  // The client certificate the TLS handshake verified (PEM); empty over
+  // plaintext. Stable for the connection's life.
+  std::string certificate_pem;
 };
 
 // Called once per complete MLLP frame with its payload. `reply` may be
@@ -41,6 +56,11 @@ struct MllpListenerOptions {
 // Replies go out in the order the messages arrived on that connection.
 using MllpHandler = std::function<void(const std::string& payload,
                                        std::function<void(std::string)> reply)>;
+// The same, told which peer sent the message (e.g. to authorise it by its
+// certificate).
+using MllpPeerHandler =
+    std::function<void(const std::string& payload, const MllpPeer& peer,
+                       std::function<void(std::string)> reply)>;
 
 // Accepts MLLP connections and hands each framed message to a handler.
 // Several messages per connection, any chunking (MllpFramer), a frame size
@@ -56,6 +76,8 @@ using MllpHandler = std::function<void(const std::string& payload,
 // Thread-safe. The destructor calls Stop().
 class MllpListener {
  public:
+  static absl::StatusOr<std::unique_ptr<MllpListener>> Start(
+      MllpListenerOptions options, MllpPeerHandler handler);
   static absl::StatusOr<std::unique_ptr<MllpListener>> Start(
       MllpListenerOptions options, MllpHandler handler);
   ~MllpListener();
@@ -73,14 +95,17 @@ class MllpListener {
   struct Connection;
 
  private:
-  MllpListener(MllpListenerOptions options, MllpHandler handler);
+  MllpListener(MllpListenerOptions options, MllpPeerHandler handler);
   void AcceptLoop();
+  // Handshake (TLS), then Serve(connection, peer), then close.
   void Serve(std::shared_ptr<Connection> connection);
+  void Serve(const std::shared_ptr<Connection>& connection,
+             const MllpPeer& peer);
   void ReapFinished();
   void Warn(const std::string& line) const;
 
   const MllpListenerOptions options_;
-  const MllpHandler handler_;
+  const MllpPeerHandler handler_;
   int listen_fd_ = -1;
   int wake_fds_[2] = {-1, -1};  // self-pipe: wakes the accept loop on Stop
   int port_ = 0;

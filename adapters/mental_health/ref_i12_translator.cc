@@ -146,6 +146,24 @@ absl::StatusOr<v1::CreateReferralRequest> TranslateRefI12(
       referral.set_source(v1::REFERRAL_SOURCE_INPATIENT_MENTAL_HEALTH);
     }
     referral.set_external_referral_id(rf1->GetField(6).Text());
+    const std::string priority = rf1->GetField(2).Text();
+    if (priority == "R") {
+      referral.set_priority(v1::REFERRAL_PRIORITY_ROUTINE);
+    } else if (priority == "A") {
+      referral.set_priority(v1::REFERRAL_PRIORITY_URGENT);
+    } else if (priority == "S") {
+      referral.set_priority(v1::REFERRAL_PRIORITY_IMMEDIATE);
+    }
+    const std::string reason = rf1->GetField(10).Text();
+    if (reason == "S") {
+      referral.set_reason(v1::REFERRAL_REASON_SECOND_OPINION);
+    } else if (reason == "P") {
+      referral.set_reason(v1::REFERRAL_REASON_PATIENT_PREFERENCE);
+    } else if (reason == "W") {
+      referral.set_reason(v1::REFERRAL_REASON_WORKLOAD);
+    } else if (reason == "O") {
+      referral.set_reason(v1::REFERRAL_REASON_PROVIDER_ORDERED);
+    }
   }
 
   ReadDiagnoses(message, *referral.mutable_mental_health());

@@ -20,12 +20,14 @@ namespace nhs::tobacco::mental_health {
 //   source                RF1-5 I (inpatient) -> inpatient MH, otherwise
 //                         community MH: the sender is a mental health trust
 //   external_referral_id  RF1-6.1 (the originating referral identifier)
+//   priority              RF1-2 (table 0280): R routine, A urgent (ASAP),
+//                         S immediate (STAT); absent -> UNSPECIFIED
+//   reason                RF1-10 (table 0336): S, P, W, O
 //   mental_health         DG1-3 diagnoses, OBX PSYMED / RXE medicines, SMI
 //   smoking, consent, contact, goal: OBX (see clinical_segments.h)
 //
-// RF1-2 (priority, table 0280) and RF1-10 (reason, table 0336) are checked
-// against their tables but not carried: v1::Referral has no field for them
-// yet. A wrong-typed message (MSH-9 not REF^I12) is refused naming MSH-9.
+// A code outside table 0280 or 0336 is refused naming RF1-2 or RF1-10. A
+// wrong-typed message (MSH-9 not REF^I12) is refused naming MSH-9.
 //
 // Errors: INVALID_ARGUMENT with one field violation per problem, located
 // by HL7 path ("PID-3(1).1", "PID-7", "RF1-6", "OBX(2)-5") for the ACK's

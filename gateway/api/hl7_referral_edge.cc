@@ -12,6 +12,7 @@
 #include "adapters/mental_health/status_to_ack.h"
 #include "gateway/common/log.h"
 #include "gateway/domain/field_violations.h"
+#include "gateway/security/access_policy.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::api {
@@ -73,8 +74,10 @@ Hl7ReferralEdge::Hl7ReferralEdge(pathway::Pathway& pathway,
   }
 }
 
-void Hl7ReferralEdge::Handle(const std::string& payload,
-                             std::function<void(std::string)> reply) {
+void Hl7ReferralEdge::Handle(
+    const std::string& payload,
+    const absl::StatusOr<security::Principal>* sender_principal,
+    std::function<void(std::string)> reply) {
   absl::StatusOr<Message> parsed = hl7v2::ParseEr7(payload);
   if (!parsed.ok()) {
     AckOutcome outcome =
@@ -101,6 +104,38 @@ void Hl7ReferralEdge::Handle(const std::string& payload,
   const std::string trigger =
       msh.GetField(9).GetRepetition(1).GetComponent(2).Text();
   const std::string sender = msh.GetField(4).Text();
+  if (sender_principal != nullptr && !sender_principal->ok()) {
+    domain::Violations v;
+    v.Add("MSH-4", absl::StrCat("sender not identified: ",
+                                sender_principal->status().message()));
+    refuse(v.ToStatus("HL7 message"), "sender certificate unusable");
+    return;
+  }
+  const security::Principal caller = sender_principal != nullptr
+                                         ? **sender_principal
+                                         : security::DevelopmentPrincipal();
+  if (sender_principal != nullptr) {
+    // The certificate, not MSH-4, says who is sending: MSH-4 must agree
+    // with it, so one trust can never file referrals as another.
+    domain::Violations v;
+    if (caller.role != security::Role::kMentalHealthTrust) {
+      v.Add("MSH-4",
+            absl::StrCat("the sender's client certificate has role ",
+                         security::RoleName(caller.role),
+                         "; only a mental_health_trust may send HL7 v2"));
+    } else if (sender != caller.ods_code) {
+      v.Add("MSH-4",
+            absl::StrCat("does not match the ODS code ", caller.ods_code,
+                         " of the sender's client certificate"));
+    }
+    if (!v.empty()) {
+      absl::Status denied = v.ToStatus("HL7 message");
+      pathway_.Audit(caller, "CreateReferral", "",
+                     absl::PermissionDeniedError(denied.message()));
+      refuse(denied, "sender not entitled");
+      return;
+    }
+  }
   const v1::MllpTrustConfig* trust = nullptr;
   if (auto it = trusts_.find(sender); it != trusts_.end()) {
     trust = &it->second;
@@ -159,24 +194,43 @@ void Hl7ReferralEdge::Handle(const std::string& payload,
     create.mutable_referral()->mutable_service()->set_ods_code(
         trust->service_ods_code());
   }
+  if (sender_principal != nullptr) {
+    // The access policy the gRPC edge applies: a trust creates only
+    // referrals it sends.
+    if (absl::Status allowed =
+            security::Authorize(caller, security::Operation::kCreateReferral,
+                                security::ViewOf(create.referral()));
+        !allowed.ok()) {
+      pathway_.Audit(caller, "CreateReferral", "", allowed);
+      domain::Violations v;
+      v.Add("PRD-7", absl::StrCat("the referring organisation is not ",
+                                  caller.ods_code, ", the sender"));
+      refuse(v.ToStatus("HL7 message"), "referrer not the sender");
+      return;
+    }
+  }
   const Clock* clock = &clock_;
-  pathway_.CreateReferral(create, [request, reply = std::move(reply), clock](
-                                      absl::StatusOr<v1::Referral> referral) {
-    AckOutcome outcome = mental_health::AckOutcomeForStatus(referral.status());
-    // The referral's creation time: a resend gets an identical ACK.
-    outcome.timestamp =
-        referral.ok()
-            ? absl::FromUnixMillis(
-                  google::protobuf::util::TimeUtil::TimestampToMilliseconds(
-                      referral->created_at()))
-            : clock->Now();
-    LogOutcome(
-        *request, outcome,
-        referral.ok()
-            ? absl::StrCat("referral ", referral->referral_id())
-            : std::string(absl::StatusCodeToString(referral.status().code())));
-    reply(Render(*request, std::move(outcome)));
-  });
+  pathway_.CreateReferral(
+      create,
+      [request, reply = std::move(reply),
+       clock](absl::StatusOr<v1::Referral> referral) {
+        AckOutcome outcome =
+            mental_health::AckOutcomeForStatus(referral.status());
+        // The referral's creation time: a resend gets an identical ACK.
+        outcome.timestamp =
+            referral.ok()
+                ? absl::FromUnixMillis(
+                      google::protobuf::util::TimeUtil::TimestampToMilliseconds(
+                          referral->created_at()))
+                : clock->Now();
+        LogOutcome(*request, outcome,
+                   referral.ok()
+                       ? absl::StrCat("referral ", referral->referral_id())
+                       : std::string(absl::StatusCodeToString(
+                             referral.status().code())));
+        reply(Render(*request, std::move(outcome)));
+      },
+      caller, pathway::kHl7v2Adapter);
 }
 
 }  // namespace nhs::tobacco::api

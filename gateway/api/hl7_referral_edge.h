@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "gateway/common/clock.h"
 #include "gateway/pathway/pathway.h"
+#include "gateway/security/principal.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
 namespace nhs::tobacco::api {
@@ -23,6 +24,11 @@ namespace nhs::tobacco::api {
 // MSH-10 is derived from the request's). Errors map to AE/AR through
 // mental_health::AckOutcomeForStatus; nothing is stored on any error.
 //
+// Over mutual TLS the sender is the principal its client certificate names:
+// it must be a mental_health_trust whose ODS code is the MSH-4 it sends,
+// else AE naming MSH-4 (audited). That principal is the caller the audit
+// log records for the referral.
+//
 // Thread-safe; Handle() never blocks on I/O. `reply` runs on the caller's
 // thread for refusals and on a store thread otherwise. Must outlive every
 // pending pathway reply (destroy it after the store).
@@ -31,8 +37,17 @@ class Hl7ReferralEdge {
   Hl7ReferralEdge(pathway::Pathway& pathway,
                   const v1::MllpListenerConfig& config, const Clock& clock);
 
+  // `sender` is the principal read from the connection's verified client
+  // certificate (an error when the certificate names no ODS code and role),
+  // or null over plaintext (development only: the audit log then names the
+  // development principal).
   void Handle(const std::string& payload,
+              const absl::StatusOr<security::Principal>* sender,
               std::function<void(std::string)> reply);
+  void Handle(const std::string& payload,
+              std::function<void(std::string)> reply) {
+    Handle(payload, nullptr, std::move(reply));
+  }
 
  private:
   pathway::Pathway& pathway_;

@@ -91,10 +91,9 @@ std::string ResultName(const absl::Status& status) {
 absl::Status AppendAudit(store::WriteTransaction& tx,
                          const security::Principal& who,
                          absl::string_view operation,
-                         absl::string_view record_id,
-                         absl::string_view result, absl::Time at) {
-  ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last,
-                   tx.LastAuditRecord());
+                         absl::string_view record_id, absl::string_view result,
+                         absl::Time at) {
+  ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last, tx.LastAuditRecord());
   v1::AuditRecord row;
   row.set_sequence(last.has_value() ? last->sequence() + 1 : 1);
   *row.mutable_at() = ToProto(at);
@@ -215,8 +214,8 @@ void Pathway::IdempotentWrite(
           if (!result->ParseFromString(existing->response)) {
             return absl::DataLossError("stored answer does not parse");
           }
-          return AppendAudit(tx, who, scope, RecordIdOf(*result),
-                             "OK_REPLAYED", now);
+          return AppendAudit(tx, who, scope, RecordIdOf(*result), "OK_REPLAYED",
+                             now);
         }
         ASSIGN_OR_RETURN(*result, body(tx));
         RETURN_IF_ERROR(
@@ -240,7 +239,8 @@ void Pathway::IdempotentWrite(
 
 void Pathway::CreateReferral(const v1::CreateReferralRequest& request,
                              Reply<v1::Referral> reply,
-                             const security::Principal& caller) {
+                             const security::Principal& caller,
+                             absl::string_view adapter) {
   const absl::Time now = clock_.Now();
   const domain::ValidationLimits limits{
       options_.max_text_length,
@@ -262,7 +262,8 @@ void Pathway::CreateReferral(const v1::CreateReferralRequest& request,
   *referral.mutable_updated_at() = ToProto(now);
   IdempotentWrite<v1::Referral>(
       "CreateReferral", request.request_id(), request,
-      [referral](store::WriteTransaction& tx) -> absl::StatusOr<v1::Referral> {
+      [referral, adapter = std::string(adapter)](
+          store::WriteTransaction& tx) -> absl::StatusOr<v1::Referral> {
         RETURN_IF_ERROR(tx.InsertReferral(referral));
         v1::TimelineEvent event;
         event.set_type(v1::EVENT_TYPE_REFERRAL_CREATED);
@@ -272,7 +273,7 @@ void Pathway::CreateReferral(const v1::CreateReferralRequest& request,
         *event.mutable_actor()->mutable_organisation() = referral.referrer();
         *event.mutable_actor()->mutable_practitioner() =
             referral.referring_practitioner();
-        event.mutable_actor()->set_adapter("grpc");
+        event.mutable_actor()->set_adapter(adapter);
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         return referral;
       },
@@ -360,7 +361,8 @@ absl::StatusOr<v1::ListReferralsResponse> Pathway::ListReferrals(
 
 void Pathway::RecommendPrescription(
     const v1::RecommendPrescriptionRequest& request,
-    Reply<v1::PrescriptionRequest> reply, const security::Principal& caller) {
+    Reply<v1::PrescriptionRequest> reply, const security::Principal& caller,
+    absl::string_view adapter) {
   const absl::Time now = clock_.Now();
   if (absl::Status s = domain::ValidateRecommendPrescription(
           request, {options_.max_text_length,
@@ -391,8 +393,8 @@ void Pathway::RecommendPrescription(
   }
   IdempotentWrite<v1::PrescriptionRequest>(
       "RecommendPrescription", request.request_id(), request,
-      [this, request, product = entry->product(),
-       now](store::WriteTransaction& tx)
+      [this, request, product = entry->product(), now,
+       adapter = std::string(adapter)](store::WriteTransaction& tx)
           -> absl::StatusOr<v1::PrescriptionRequest> {
         ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                          tx.GetReferral(request.referral_id()));
@@ -464,7 +466,7 @@ void Pathway::RecommendPrescription(
         *event.mutable_occurred_at() = p.created_at();
         *event.mutable_actor()->mutable_organisation() = p.service();
         *event.mutable_actor()->mutable_practitioner() = p.recommended_by();
-        event.mutable_actor()->set_adapter("grpc");
+        event.mutable_actor()->set_adapter(adapter);
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         if (sensitive) {
           // Starting treatment changes CYP1A2 induction: the prescriber and

@@ -33,6 +33,10 @@ using Reply = std::function<void(absl::StatusOr<T>)>;
 // they know the sending organisation), as the audit log records it.
 const security::Principal& GatewayPrincipal();
 
+// Actor.adapter values: which edge a change came through.
+inline constexpr absl::string_view kGrpcAdapter = "grpc";
+inline constexpr absl::string_view kHl7v2Adapter = "hl7v2";
+
 // A step of the prescription protocol, whatever transport asked for it.
 struct TransitionCommand {
   std::string request_id;
@@ -59,13 +63,16 @@ class Pathway {
           const Clock& clock);
 
   // Writes record the caller in the audit log, in the same transaction as
-  // the change (failures in a transaction of their own).
+  // the change (failures in a transaction of their own). `adapter` names
+  // the edge the request came through ("grpc", "hl7v2", "fhir") for the
+  // timeline event's actor: the edge knows it, the request body does not,
+  // and a client must not be able to claim another.
   void CreateReferral(const v1::CreateReferralRequest& request,
                       Reply<v1::Referral> reply,
-                      const security::Principal& caller = GatewayPrincipal());
+                      const security::Principal& caller = GatewayPrincipal(),
+                      absl::string_view adapter = kGrpcAdapter);
   void UpdateReferralStatus(
-      const v1::UpdateReferralStatusRequest& request,
-      Reply<v1::Referral> reply,
+      const v1::UpdateReferralStatusRequest& request, Reply<v1::Referral> reply,
       const security::Principal& caller = GatewayPrincipal());
   absl::StatusOr<v1::Referral> GetReferral(absl::string_view referral_id);
   absl::StatusOr<v1::ListReferralsResponse> ListReferrals(
@@ -74,7 +81,8 @@ class Pathway {
   void RecommendPrescription(
       const v1::RecommendPrescriptionRequest& request,
       Reply<v1::PrescriptionRequest> reply,
-      const security::Principal& caller = GatewayPrincipal());
+      const security::Principal& caller = GatewayPrincipal(),
+      absl::string_view adapter = kGrpcAdapter);
   // Validates the request shape for `action`, then applies it.
   void Transition(domain::PrescriptionAction action,
                   const v1::TransitionRequest& request,

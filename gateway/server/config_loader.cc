@@ -81,8 +81,8 @@ void ApplyDefaults(v1::GatewayConfig& c) {
     if (fhir->address().empty()) fhir->set_address("127.0.0.1:8443");
     if (fhir->max_body_bytes() == 0) fhir->set_max_body_bytes(1 << 20);
     if (fhir->public_endpoint().empty()) {
-      fhir->set_public_endpoint(absl::StrCat("https://", fhir->address(),
-                                             "/fhir/$process-message"));
+      fhir->set_public_endpoint(
+          absl::StrCat("https://", fhir->address(), "/fhir/$process-message"));
     }
     if (fhir->connect_timeout_ms() == 0) fhir->set_connect_timeout_ms(5000);
     if (fhir->request_timeout_ms() == 0) fhir->set_request_timeout_ms(30000);
@@ -177,6 +177,19 @@ absl::Status Validate(const v1::GatewayConfig& c) {
     if (m.max_connections() < 1 || m.max_connections() > 4096) {
       v.Add("mllp.max_connections", "must be between 1 and 4096");
     }
+    if (m.has_tls()) {
+      for (const auto& [path, value] :
+           {std::pair<const char*, std::string>{"mllp.tls.cert_file",
+                                                m.tls().cert_file()},
+            {"mllp.tls.key_file", m.tls().key_file()},
+            {"mllp.tls.client_ca_file", m.tls().client_ca_file()}}) {
+        if (value.empty()) v.Add(path, "is required for mutual TLS");
+      }
+    } else if (!m.allow_plaintext()) {
+      v.Add("mllp.tls",
+            "is required (mutual TLS); for development only, set "
+            "mllp.allow_plaintext: true");
+    }
     for (int i = 0; i < m.trusts_size(); ++i) {
       const std::string path = absl::StrCat("mllp.trusts[", i, "]");
       if (!domain::ValidateOdsCode(m.trusts(i).sending_facility()).ok()) {
@@ -227,9 +240,13 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
     }
   }
   ApplyDefaults(config);
-  if (config.grpc().has_tls()) {
-    // TLS files, like the data folder, are relative to the config file.
-    v1::TlsConfig* tls = config.mutable_grpc()->mutable_tls();
+  // TLS files, like the data folder, are relative to the config file.
+  for (v1::TlsConfig* tls :
+       {config.grpc().has_tls() ? config.mutable_grpc()->mutable_tls()
+                                : nullptr,
+        config.mllp().has_tls() ? config.mutable_mllp()->mutable_tls()
+                                : nullptr}) {
+    if (tls == nullptr) continue;
     for (std::string* path :
          {tls->mutable_cert_file(), tls->mutable_key_file(),
           tls->mutable_client_ca_file(), tls->mutable_crl_directory()}) {

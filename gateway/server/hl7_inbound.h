@@ -22,6 +22,12 @@ class Hl7Inbound {
       const v1::MllpListenerConfig& config, pathway::Pathway& pathway,
       const Clock& clock);
 
+  // TLS settings for the MLLP client: the gateway presents tls.cert_file
+  // and verifies receivers against tls.client_ca_file (the same development
+  // CA signs both sides); FailedPrecondition naming an unreadable file.
+  static absl::StatusOr<std::shared_ptr<hl7v2::MllpTlsContext>> ClientTls(
+      const v1::TlsConfig& tls);
+
   int port() const { return listener_ == nullptr ? 0 : listener_->port(); }
   void StopListening() { listener_.reset(); }
 

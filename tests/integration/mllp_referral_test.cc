@@ -92,6 +92,32 @@ TEST_F(MllpReferralTest, ReferenceReferralIsStoredAndCommitAccepted) {
   EXPECT_TRUE(r.mental_health().medicines(0).cyp1a2_sensitive());
 }
 
+TEST_F(MllpReferralTest, ReferralCreatedEventNamesTheHl7v2Adapter) {
+  hl7v2::MllpClient client = Client();
+  SendAndParse(client, Example("ref_i12_basic.hl7"));
+  auto list = server_->pathway().ListReferrals(v1::ListReferralsRequest());
+  ASSERT_THAT(list, IsOk());
+  ASSERT_EQ(list->referrals_size(), 1);
+  store::EventQuery query;
+  query.referral_id = list->referrals(0).referral_id();
+  auto events = server_->pathway().ReadEvents(query);
+  ASSERT_THAT(events, IsOk());
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ(events->front().type(), v1::EVENT_TYPE_REFERRAL_CREATED);
+  EXPECT_EQ(events->front().actor().adapter(), "hl7v2");
+}
+
+TEST_F(MllpReferralTest, PriorityAndReasonFromRf1AreStored) {
+  hl7v2::MllpClient client = Client();
+  SendAndParse(client, Example("ref_i12_basic.hl7"));
+  auto list = server_->pathway().ListReferrals(v1::ListReferralsRequest());
+  ASSERT_THAT(list, IsOk());
+  ASSERT_EQ(list->referrals_size(), 1);
+  EXPECT_EQ(list->referrals(0).priority(), v1::REFERRAL_PRIORITY_ROUTINE);
+  EXPECT_EQ(list->referrals(0).reason(),
+            v1::REFERRAL_REASON_PATIENT_PREFERENCE);
+}
+
 TEST_F(MllpReferralTest, OriginalModeGetsAa) {
   hl7v2::MllpClient client = Client();
   hl7v2::Message ack =

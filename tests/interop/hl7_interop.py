@@ -57,6 +57,7 @@ grpc {{ address: "127.0.0.1:{grpc_port}" allow_insecure: true }}
 store {{ data_dir: "{tmp}/data" }}
 mllp {{
   address: "127.0.0.1:{mllp_port}"
+  allow_plaintext: true
   trusts {{ sending_facility: "RX9" service_ods_code: "TDS01" }}
 }}
 """

@@ -135,6 +135,58 @@ TEST(TranslateRefI12Test, UnknownPriorityIsATableError) {
   EXPECT_THAT(ViolationFields(request.status()), ElementsAre("RF1-2"));
 }
 
+TEST(TranslateRefI12Test, RoutinePriorityAndPatientPreferenceReasonAreCarried) {
+  // The reference message: RF1-2 R, RF1-10 P.
+  auto request = TranslateRefI12(Parse(Basic()));
+  ASSERT_THAT(request, IsOk());
+  EXPECT_EQ(request->referral().priority(), v1::REFERRAL_PRIORITY_ROUTINE);
+  EXPECT_EQ(request->referral().reason(),
+            v1::REFERRAL_REASON_PATIENT_PREFERENCE);
+}
+
+TEST(TranslateRefI12Test, EveryPriorityCodeMapsToItsOwnPriority) {
+  for (const auto& [code, priority] :
+       std::vector<std::pair<std::string, v1::ReferralPriority>>{
+           {"R", v1::REFERRAL_PRIORITY_ROUTINE},
+           {"A", v1::REFERRAL_PRIORITY_URGENT},
+           {"S", v1::REFERRAL_PRIORITY_IMMEDIATE}}) {
+    auto request = TranslateRefI12(Parse(absl::StrReplaceAll(
+        Basic(), {{"|R^Routine^HL70280", "|" + code + "^x^HL70280"}})));
+    ASSERT_THAT(request, IsOk()) << code;
+    EXPECT_EQ(request->referral().priority(), priority) << code;
+  }
+}
+
+TEST(TranslateRefI12Test, EveryReasonCodeMapsToItsOwnReason) {
+  for (const auto& [code, reason] :
+       std::vector<std::pair<std::string, v1::ReferralReason>>{
+           {"S", v1::REFERRAL_REASON_SECOND_OPINION},
+           {"P", v1::REFERRAL_REASON_PATIENT_PREFERENCE},
+           {"W", v1::REFERRAL_REASON_WORKLOAD},
+           {"O", v1::REFERRAL_REASON_PROVIDER_ORDERED}}) {
+    auto request = TranslateRefI12(Parse(absl::StrReplaceAll(
+        Basic(),
+        {{"|P^Patient preference^HL70336", "|" + code + "^x^HL70336"}})));
+    ASSERT_THAT(request, IsOk()) << code;
+    EXPECT_EQ(request->referral().reason(), reason) << code;
+  }
+}
+
+TEST(TranslateRefI12Test, EmptyPriorityAndReasonStayUnspecified) {
+  auto request = TranslateRefI12(Parse(absl::StrReplaceAll(
+      Basic(),
+      {{"|R^Routine^HL70280", "|"}, {"|P^Patient preference^HL70336", "|"}})));
+  ASSERT_THAT(request, IsOk());
+  EXPECT_EQ(request->referral().priority(), v1::REFERRAL_PRIORITY_UNSPECIFIED);
+  EXPECT_EQ(request->referral().reason(), v1::REFERRAL_REASON_UNSPECIFIED);
+}
+
+TEST(TranslateRefI12Test, UnknownReasonIsATableError) {
+  auto request = TranslateRefI12(Parse(absl::StrReplaceAll(
+      Basic(), {{"|P^Patient preference^HL70336", "|X^Whim^HL70336"}})));
+  EXPECT_THAT(ViolationFields(request.status()), ElementsAre("RF1-10"));
+}
+
 TEST(TranslateRefI12Test, InpatientCategoryMakesAnInpatientReferral) {
   auto request = TranslateRefI12(Parse(
       absl::StrReplaceAll(Basic(), {{"|O^Outpatient^", "|I^Inpatient^"}})));
