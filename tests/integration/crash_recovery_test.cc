@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/testing/dev_certs.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
 
@@ -157,6 +158,13 @@ TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
   waitpid(pid, &wstatus, 0);
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
       << "graceful shutdown after recovery";
+  // Six gateway lifetimes of logs, thousands of referrals: no patient
+  // identifier may appear in any line.
+  const std::string log = ::nhs::tobacco::testing::ReadFile(log_path);
+  EXPECT_FALSE(log.empty());
+  EXPECT_EQ(log.find("9990000018"), std::string::npos);
+  EXPECT_EQ(log.find("999 000 0018"), std::string::npos);
+  EXPECT_EQ(log.find("1980-04-01"), std::string::npos) << "date of birth";
   std::filesystem::remove_all(dir);
 }
 

@@ -1,6 +1,9 @@
 // Mutual TLS, access policy and the audit chain through real TLS connections
 // with the development PKI: every refusal of issue 6 proven on the wire.
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -54,6 +57,8 @@ v1::TransitionRequest Step(const std::string& id, const std::string& rx,
   return r;
 }
 
+constexpr int kRateLimit = 100;
+
 class MtlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,6 +71,8 @@ class MtlsTest : public ::testing::Test {
     tls->set_client_ca_file((DevCerts() / "ca.pem").string());
     tls->set_crl_directory((DevCerts() / "crl").string());
     config.mutable_grpc()->set_max_receive_message_bytes(64 * 1024);
+    config.mutable_grpc()->set_per_principal_rate_limit(kRateLimit);
+    config.mutable_grpc()->set_handshake_timeout_ms(2000);
     auto server = server::GatewayServer::Start(config);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
@@ -208,6 +215,38 @@ TEST_F(MtlsTest, WrongRoleCannotCreateAReferralOrActForAnotherOrganisation) {
   EXPECT_EQ(
       trust.referrals->CreateReferral(Ctx().get(), as_other, &out).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(MtlsTest, OnePrincipalOverItsRateIsRefusedAndOthersAreNot) {
+  As busy(port(), "pharmacy-fzz99");
+  int refused = 0;
+  for (int i = 0; i < 3 * kRateLimit; ++i) {
+    if (CodeOfGet(busy, "rx-none") == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
+  As other(port(), "pharmacy-fzz98");
+  EXPECT_EQ(CodeOfGet(other, "rx-none"), grpc::StatusCode::PERMISSION_DENIED)
+      << "another organisation's budget is its own";
+}
+
+TEST_F(MtlsTest, AClientThatNeverCompletesTheHandshakeIsDisconnected) {
+  // Connects and sends nothing: the handshake timeout closes it.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port()));
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  timeval wait{20, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+  char byte;
+  const absl::Time start = absl::Now();
+  const ssize_t got = recv(fd, &byte, 1, 0);
+  close(fd);
+  EXPECT_EQ(got, 0) << "the server closed the connection";
+  EXPECT_LT(absl::Now() - start, absl::Seconds(15));
 }
 
 TEST_F(MtlsTest, OversizedMessageIsRefused) {
