@@ -225,16 +225,21 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
       return;
     }
     if (report->transition.prescription_id().empty()) {
-      // EPS ids are recorded on the timeline but not yet indexed for lookup.
-      domain::Violations v;
-      v.Add("MedicationDispense.authorizingPrescription",
-            absl::StrCat("identify the request with identifier system ",
-                         fhir::kPrescriptionRequestSystem,
-                         " (lookup by EPS id alone is not supported yet)"));
-      respond(Failure(v.ToStatus("unknown prescription request")));
-      return;
+      // A pharmacy dispensing a GP prescription knows it by its EPS id only
+      // (the translation guarantees one of the two ids).
+      absl::StatusOr<v1::PrescriptionRequest> by_eps =
+          pathway_.GetPrescriptionByEpsId(report->eps_prescription_id);
+      if (by_eps.ok()) {
+        report->transition.set_prescription_id(by_eps->prescription_id());
+      } else if (by_eps.status().code() != absl::StatusCode::kNotFound) {
+        respond(Failure(by_eps.status()));
+        return;
+      }
     }
-    const std::string& id = report->transition.prescription_id();
+    // An unknown EPS id is audited under the id the pharmacy quoted.
+    const std::string id = report->transition.prescription_id().empty()
+                               ? report->eps_prescription_id
+                               : report->transition.prescription_id();
     absl::StatusOr<v1::PrescriptionRequest> current =
         Lookup(pathway_, id, "MedicationDispense.authorizingPrescription");
     // The step depends on the request's route; an unknown request is

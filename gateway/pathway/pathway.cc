@@ -91,10 +91,9 @@ std::string ResultName(const absl::Status& status) {
 absl::Status AppendAudit(store::WriteTransaction& tx,
                          const security::Principal& who,
                          absl::string_view operation,
-                         absl::string_view record_id,
-                         absl::string_view result, absl::Time at) {
-  ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last,
-                   tx.LastAuditRecord());
+                         absl::string_view record_id, absl::string_view result,
+                         absl::Time at) {
+  ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last, tx.LastAuditRecord());
   v1::AuditRecord row;
   row.set_sequence(last.has_value() ? last->sequence() + 1 : 1);
   *row.mutable_at() = ToProto(at);
@@ -215,8 +214,8 @@ void Pathway::IdempotentWrite(
           if (!result->ParseFromString(existing->response)) {
             return absl::DataLossError("stored answer does not parse");
           }
-          return AppendAudit(tx, who, scope, RecordIdOf(*result),
-                             "OK_REPLAYED", now);
+          return AppendAudit(tx, who, scope, RecordIdOf(*result), "OK_REPLAYED",
+                             now);
         }
         ASSIGN_OR_RETURN(*result, body(tx));
         RETURN_IF_ERROR(
@@ -626,6 +625,19 @@ absl::StatusOr<v1::PrescriptionRequest> Pathway::GetPrescription(
   }));
   if (!found.has_value()) {
     return NotFound("prescription request", prescription_id);
+  }
+  return *std::move(found);
+}
+
+absl::StatusOr<v1::PrescriptionRequest> Pathway::GetPrescriptionByEpsId(
+    absl::string_view eps_prescription_id) {
+  std::optional<v1::PrescriptionRequest> found;
+  RETURN_IF_ERROR(store_.Read([&](store::ReadTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(found, tx.GetPrescriptionByEpsId(eps_prescription_id));
+    return absl::OkStatus();
+  }));
+  if (!found.has_value()) {
+    return NotFound("prescription request with EPS id", eps_prescription_id);
   }
   return *std::move(found);
 }

@@ -269,6 +269,25 @@ TEST_F(FhirProcessMessageTest, GpRouteMovesFromPrescribedToDispensed) {
   EXPECT_EQ(timeline->events().rbegin()->actor().adapter(), "fhir");
 }
 
+TEST_F(FhirProcessMessageTest, DispenseNamingOnlyTheEpsIdFindsTheRequest) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "eps");
+  ASSERT_EQ(Post(Decision(id, "gp-decision-eps").dump(), kGp).status, 200);
+  // The reference example as a pharmacy system sends it: EPS id only.
+  Json j = Example("pharmacy_dispense_bundle.json");
+  fhir::HttpResponse r = Post(j.dump(), kPharmacy);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_DISPENSED);
+}
+
+TEST_F(FhirProcessMessageTest, DispenseOfAnUnknownEpsIdIsForbidden) {
+  Json j = Example("pharmacy_dispense_bundle.json");
+  j["entry"][1]["resource"]["authorizingPrescription"][0]["identifier"]
+   ["value"] = "335C70-A83008-84058A";
+  fhir::HttpResponse r = Post(j.dump(), kPharmacy);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(Outcome(r)["issue"][0]["code"], "forbidden");
+}
+
 TEST_F(FhirProcessMessageTest, PharmacyRouteEndsSupplied) {
   const std::string id =
       Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ99", "pharmacy");
