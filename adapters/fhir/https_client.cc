@@ -61,10 +61,16 @@ absl::StatusOr<HttpResponse> PostMessage(absl::string_view url,
     // httplib reports a refused TLS 1.3 client certificate (an alert read
     // after the handshake) as a read error too: only one that took the
     // whole I/O timeout is a timeout.
+    // Likewise a receiver that accepts the connection but never completes
+    // the TLS handshake shows as an SSL connection error once the connect
+    // timeout has passed.
+    const absl::Duration elapsed = absl::Now() - start;
     const bool timed_out =
         error == httplib::Error::ConnectionTimeout ||
+        (error == httplib::Error::SSLConnection &&
+         elapsed >= options.connect_timeout) ||
         ((error == httplib::Error::Read || error == httplib::Error::Write) &&
-         absl::Now() - start >= options.io_timeout);
+         elapsed >= options.io_timeout);
     if (timed_out) {
       return absl::DeadlineExceededError(
           absl::StrCat("POST ", url, ": ", what));

@@ -491,5 +491,80 @@ TEST_F(FhirProcessMessageTest, OutboundClientRefusesAReceiverItCannotVerify) {
               HasSubstr("SSLServerVerification"));
 }
 
+// The outbound client against receivers that never answer: it must give
+// up on its own timeouts, say DEADLINE_EXCEEDED (so the outbox retries),
+// and not hang.
+class FhirHttpsClientTimeoutTest : public ::testing::Test {
+ protected:
+  static fhir::HttpsClientOptions Impatient() {
+    fhir::HttpsClientOptions options = As(kGp);
+    options.connect_timeout = absl::Milliseconds(300);
+    options.io_timeout = absl::Milliseconds(300);
+    return options;
+  }
+};
+
+TEST_F(FhirHttpsClientTimeoutTest, ReceiverThatNeverAnswersTheMessageTimesOut) {
+  // A real TLS endpoint whose handler holds the answer back until the
+  // client has given up.
+  absl::Mutex mu;
+  fhir::Respond held;
+  absl::Notification received;
+  fhir::HttpsListenerOptions options;
+  options.address = "127.0.0.1:0";
+  options.tls_cert_path = PkiFile("server.pem");
+  options.tls_key_path = PkiFile("server.key");
+  options.reply_timeout = absl::Seconds(20);
+  auto listener = fhir::HttpsListener::Start(
+      options, [&](const fhir::InboundMessage&, fhir::Respond respond) {
+        absl::MutexLock lock(&mu);
+        held = std::move(respond);
+        received.Notify();
+      });
+  ASSERT_TRUE(listener.ok()) << listener.status();
+  const absl::Time start = absl::Now();
+  auto r =
+      fhir::PostMessage(absl::StrCat("https://127.0.0.1:", (*listener)->port(),
+                                     "/fhir/$process-message"),
+                        "{}", Impatient());
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(received.HasBeenNotified());
+  ASSERT_FALSE(r.ok()) << "HTTP " << r->status;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << r.status();
+  EXPECT_GE(took, absl::Milliseconds(300));
+  EXPECT_LT(took, absl::Seconds(5));
+  // Let the server's worker finish so Stop() does not wait for it.
+  absl::MutexLock lock(&mu);
+  if (held) held(fhir::HttpResponse{});
+}
+
+TEST_F(FhirHttpsClientTimeoutTest,
+       ReceiverThatNeverCompletesTheHandshakeTimesOut) {
+  // Listening but never accepting: the kernel completes the TCP handshake,
+  // nobody ever answers the TLS ClientHello.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const absl::Time start = absl::Now();
+  auto r =
+      fhir::PostMessage(absl::StrCat("https://127.0.0.1:", ntohs(addr.sin_port),
+                                     "/fhir/$process-message"),
+                        "{}", Impatient());
+  const absl::Duration took = absl::Now() - start;
+  ::close(fd);
+  ASSERT_FALSE(r.ok()) << "HTTP " << r->status;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << r.status();
+  EXPECT_LT(took, absl::Seconds(5));
+}
+
 }  // namespace
 }  // namespace nhs::tobacco
