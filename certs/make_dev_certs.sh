@@ -3,7 +3,7 @@
 #   ca.pem / ca.key            development certificate authority
 #   server.pem / server.key    the gateway: SAN localhost, 127.0.0.1, ::1
 #   <name>.pem / <name>.key    one client certificate per organisation
-#   crl.pem                    revocation list (revoked-pharmacy is on it)
+#   crl.pem, crl/<hash>.r0     revocation list (revoked-pharmacy is on it)
 #   other-ca.pem, foreign.pem  a second CA and a client it signed (must fail)
 #   expired.pem                a client certificate that has expired
 #
@@ -108,6 +108,9 @@ if ! grep -q "^R" ca-db/index.txt; then
   openssl ca -config ca.cnf -revoke revoked-pharmacy.pem 2>/dev/null
 fi
 openssl ca -config ca.cnf -gencrl -out crl.pem 2>/dev/null
+# The layout gRPC and OpenSSL look up CRLs in: <issuer hash>.r0.
+mkdir -p crl
+cp crl.pem "crl/$(openssl crl -hash -noout -in crl.pem).r0"
 
 # Another CA the gateway does not trust, and a client it signed.
 if [[ ! -f foreign.pem ]]; then

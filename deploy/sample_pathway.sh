@@ -7,49 +7,65 @@
 # fictional (NHS number from the 999 test range).
 set -euo pipefail
 ctl=${TOBACCOCTL:-build/default/gateway/cli/tobaccoctl}
-target=${TARGET:-127.0.0.1:50051}
-t() { "$ctl" --target "$target" "$@"; }
+target=${TARGET:-localhost:50051}
+certs=${CERTS:-certs/out}
+# as ORG ARGS...: run tobaccoctl with that organisation's certificate, so
+# every step is done, and audited, as the party that really does it.
+as() {
+  local org=$1
+  shift
+  "$ctl" --target "$target" --ca "$certs/ca.pem" --cert "$certs/$org.pem" \
+    --key "$certs/$org.key" "$@"
+}
 say() { printf '\n== %s\n' "$*"; }
 
 say "Community mental health team RX9 refers a patient on clozapine"
-referral=$(t --json referrals create \
+referral=$(as trust-rx9 --json referrals create \
   --nhs-number "999 000 0018" --dob 1980-04-01 \
   --referrer-ods RX9 --source community_mental_health \
   --practitioner C1234567 --practitioner-register gmc \
   --service-ods TDS01 --gp-ods Y90001 \
   --cigarettes-per-day 25 --co-ppm 28 --diagnosis schizophrenia --smi \
   --medicines "Clozapine 200mg tablets" --goal quit_now --text-reminders \
-  --share-with-gp --share-with-pharmacy --share-with-mh-team | jq -r .referral_id)
-t referrals show "$referral"
-t referrals set-status "$referral" accepted --actor-ods TDS01 >/dev/null
+  --share-with-gp --share-with-pharmacy --share-with-mh-team | jq -r .referralId)
+as trust-rx9 referrals show "$referral"
+as service-tds01 referrals set-status "$referral" accepted --actor-ods TDS01 >/dev/null
 
 say "The service recommends varenicline; the GP practice Y90001 is asked to prescribe"
-rx=$(t --json prescriptions recommend --referral "$referral" \
+rx=$(as service-tds01 --json prescriptions recommend --referral "$referral" \
   --product varenicline-1mg --dose "0.5mg once daily for 3 days, then twice daily; 1mg twice daily from day 8" \
   --quantity 56 --unit tablet --duration-days 28 --route gp_prescription \
   --reason "Smoker with schizophrenia on clozapine; wants to quit now" \
-  --practitioner 12A3456B --practitioner-register nmc | jq -r .prescription_id)
-t prescriptions sent "$rx" --actor-ods TDS01 --note "sent to the GP practice" >/dev/null
-t prescriptions acknowledge "$rx" --actor-ods Y90001 >/dev/null
-t prescriptions prescribe "$rx" --actor-ods Y90001 --eps-id 24F5DA-A83008-7EFE6Z >/dev/null
-t prescriptions dispense "$rx" --actor-ods FZZ99 --external-id "https://example.org/dispense-id=D-0001" >/dev/null
-t prescriptions timeline "$rx"
+  --practitioner 12A3456B --practitioner-register nmc | jq -r .prescriptionId)
+as service-tds01 prescriptions sent "$rx" --actor-ods TDS01 --note "sent to the GP practice" >/dev/null
+as gp-y90001 prescriptions acknowledge "$rx" --actor-ods Y90001 >/dev/null
+as gp-y90001 prescriptions prescribe "$rx" --actor-ods Y90001 --eps-id 24F5DA-A83008-7EFE6Z >/dev/null
+as pharmacy-fzz99 prescriptions dispense "$rx" --actor-ods FZZ99 \
+  --external-id "https://fhir.nhs.uk/Id/prescription-order-number=24F5DA-A83008-7EFE6Z" >/dev/null
+as service-tds01 prescriptions timeline "$rx"
 
 say "A vape starter kit is supplied directly by pharmacy FZZ99"
-vape=$(t --json prescriptions recommend --referral "$referral" \
+vape=$(as service-tds01 --json prescriptions recommend --referral "$referral" \
   --product vape-starter-kit --dose "Use as needed instead of smoking" \
   --quantity 1 --unit kit --duration-days 28 --route pharmacy_supply \
-  --target-ods FZZ99 --practitioner 12A3456B --practitioner-register nmc | jq -r .prescription_id)
-t prescriptions sent "$vape" --actor-ods TDS01 >/dev/null
-t prescriptions acknowledge "$vape" --actor-ods FZZ99 >/dev/null
-t prescriptions supply "$vape" --actor-ods FZZ99 >/dev/null
-t prescriptions list --referral "$referral"
+  --target-ods FZZ99 --practitioner 12A3456B --practitioner-register nmc | jq -r .prescriptionId)
+as service-tds01 prescriptions sent "$vape" --actor-ods TDS01 >/dev/null
+as pharmacy-fzz99 prescriptions acknowledge "$vape" --actor-ods FZZ99 >/dev/null
+as pharmacy-fzz99 prescriptions supply "$vape" --actor-ods FZZ99 >/dev/null
+as service-tds01 prescriptions list --referral "$referral"
 
 say "Four weeks on: a CO-verified quit"
-t outcomes record --referral "$referral" --follow-up 4 --status quit_co_verified \
+as service-tds01 outcomes record --referral "$referral" --follow-up 4 --status quit_co_verified \
   --co-ppm 4 --quit-date "$(date -u -d '-30 days' +%F)" --recorded-on "$(date -u +%F)" \
   --actor-ods TDS01 >/dev/null
-t outcomes list "$referral"
+as trust-rx9 outcomes list "$referral"
+
+say "A second pharmacy sees nothing of it, and cannot confirm it"
+as pharmacy-fzz98 prescriptions list
+as pharmacy-fzz98 prescriptions supply "$vape" --actor-ods FZZ98 || true
+
+say "The operator verifies the audit chain of every access"
+as admin-ops audit verify
 
 say "An illegal step is refused with the reason"
-t prescriptions dispense "$vape" --actor-ods FZZ99 || true
+as service-tds01 prescriptions cancel "$vape" --actor-ods TDS01 --reason PATIENT_DECLINED || true

@@ -11,6 +11,7 @@
 #include "gateway/cli/render.h"
 #include "gateway/cli/request_id.h"
 #include "grpcpp/client_context.h"
+#include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
@@ -313,6 +314,37 @@ int OutcomesList(const Context& c) {
                    RenderOutcomeList);
 }
 
+// Exit code 3 when the chain is broken, so scripts and monitoring notice.
+int AuditVerify(const Context& c) {
+  v1::AdminService::Stub stub(c.channel);
+  grpc::ClientContext context;
+  SetDeadline(c, &context);
+  v1::VerifyAuditChainResponse response;
+  grpc::Status status = stub.VerifyAuditChain(
+      &context, v1::VerifyAuditChainRequest(), &response);
+  if (!status.ok()) {
+    c.err << RenderRpcError(status);
+    return kExitRpcError;
+  }
+  c.out << (c.inv.options.json ? ToJson(response, true)
+                               : RenderAuditVerification(response));
+  return response.intact() ? kExitOk : 3;
+}
+
+int AuditList(const Context& c) {
+  v1::AdminService::Stub stub(c.channel);
+  v1::ListAuditRecordsRequest request;
+  absl::StatusOr<std::optional<int64_t>> after = c.inv.args.GetInt64("after");
+  if (!after.ok()) return UsageError(c, after.status());
+  absl::StatusOr<std::optional<int>> limit = c.inv.args.GetInt("limit");
+  if (!limit.ok()) return UsageError(c, limit.status());
+  request.set_after_sequence(after->value_or(0));
+  request.set_limit(limit->value_or(100));
+  return CallUnary(c, absl::StatusOr<v1::ListAuditRecordsRequest>(request),
+                   Bind(stub, &v1::AdminService::Stub::ListAuditRecords),
+                   RenderAuditRecords);
+}
+
 const std::vector<CommandSpec>& Commands() {
   static const auto* commands = new std::vector<CommandSpec>{
       {{"referrals", "create"},
@@ -497,6 +529,17 @@ const std::vector<CommandSpec>& Commands() {
        "List a referral's outcomes.",
        {},
        OutcomesList},
+      {{"audit", "verify"},
+       {},
+       "Walk the hash-chained audit log; name the first broken row (admin).",
+       {},
+       AuditVerify},
+      {{"audit", "list"},
+       {},
+       "List audit rows: who did what, when, with what result (admin).",
+       {{"after", true, false, "start after this sequence (default 0)"},
+        {"limit", true, false, "rows to show (default 100)"}},
+       AuditList},
   };
   return *commands;
 }

@@ -1,5 +1,7 @@
 #include "gateway/cli/render.h"
 
+#include "google/protobuf/util/time_util.h"
+
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -366,6 +368,27 @@ std::string RenderRpcError(const grpc::Status& status) {
     }
   }
   return out;
+}
+
+std::string RenderAuditVerification(const v1::VerifyAuditChainResponse& r) {
+  if (r.intact()) {
+    return absl::StrCat("audit chain intact: ", r.rows_checked(),
+                        " rows checked\n");
+  }
+  return absl::StrCat("audit chain BROKEN at row ", r.first_broken_sequence(),
+                      ": ", r.problem(), "\n");
+}
+
+std::string RenderAuditRecords(const v1::ListAuditRecordsResponse& r) {
+  Table table({"SEQ", "AT (UTC)", "ODS", "ROLE", "OPERATION", "RECORD",
+               "RESULT"});
+  for (const v1::AuditRecord& a : r.records()) {
+    table.AddRow({absl::StrCat(a.sequence()),
+                  google::protobuf::util::TimeUtil::ToString(a.at()),
+                  a.ods_code(), a.role(), a.operation(), a.record_id(),
+                  a.result()});
+  }
+  return table.Render();
 }
 
 }  // namespace nhs::tobacco::cli

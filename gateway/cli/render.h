@@ -7,6 +7,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/support/status.h"
 #include "nhs/tobacco/v1/event.pb.h"
+#include "nhs/tobacco/v1/admin_service.pb.h"
 #include "nhs/tobacco/v1/outcome_service.pb.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
@@ -41,6 +42,10 @@ std::string RenderEventLine(const v1::TimelineEvent& event);
 
 std::string RenderOutcome(const v1::Outcome& outcome);
 std::string RenderOutcomeList(const v1::ListOutcomesResponse& response);
+
+// "audit chain intact: N rows checked" or the first broken row and why.
+std::string RenderAuditVerification(const v1::VerifyAuditChainResponse& r);
+std::string RenderAuditRecords(const v1::ListAuditRecordsResponse& r);
 
 // "OK", "INVALID_ARGUMENT", ...
 std::string StatusCodeName(grpc::StatusCode code);

@@ -45,6 +45,10 @@ inline v1::GatewayConfig SampleConfig(const std::filesystem::path& data_dir) {
                                    "/deploy/config/gateway.textproto");
   EXPECT_TRUE(config.ok()) << config.status();
   config->mutable_grpc()->set_address("127.0.0.1:0");
+  // Tests that are not about security run in the explicit development mode;
+  // mtls_test.cc covers the certificates.
+  config->mutable_grpc()->clear_tls();
+  config->mutable_grpc()->set_allow_insecure(true);
   // Tests run in parallel: never the well-known MLLP port.
   if (config->has_mllp()) config->mutable_mllp()->set_address("127.0.0.1:0");
   config->mutable_store()->set_data_dir(data_dir.string());

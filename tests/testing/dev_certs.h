@@ -1,0 +1,45 @@
+#ifndef TESTS_TESTING_DEV_CERTS_H_
+#define TESTS_TESTING_DEV_CERTS_H_
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace nhs::tobacco::testing {
+
+// The development PKI of certs/make_dev_certs.sh, generated once per test
+// process into a temporary folder (keys are never committed).
+inline const std::filesystem::path& DevCerts() {
+  static const std::filesystem::path* dir = [] {
+    auto* path = new std::filesystem::path(
+        std::filesystem::temp_directory_path() /
+        absl::StrCat("tobacco_certs_", ::getpid()));
+    const std::string command =
+        absl::StrCat("bash ", TOBACCO_SOURCE_DIR,
+                     "/certs/make_dev_certs.sh ", path->string(), " >/dev/null");
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    return path;
+  }();
+  return *dir;
+}
+
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// PEM of one development certificate or key, e.g. DevPem("gp-y90001.pem").
+inline std::string DevPem(const std::string& name) {
+  return ReadFile(DevCerts() / name);
+}
+
+}  // namespace nhs::tobacco::testing
+
+#endif  // TESTS_TESTING_DEV_CERTS_H_

@@ -1,0 +1,186 @@
+#include "gateway/security/access_policy.h"
+
+#include <set>
+#include <tuple>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace nhs::tobacco::security {
+namespace {
+
+using ::nhs::tobacco::testing::IsOk;
+using ::nhs::tobacco::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using O = Operation;
+
+const Role kRoles[] = {Role::kGp,         Role::kPharmacy,
+                       Role::kMentalHealthTrust, Role::kTobaccoService,
+                       Role::kIntegrator, Role::kAdmin};
+const Operation kOps[] = {
+    O::kCreateReferral, O::kReadReferral,     O::kUpdateReferralStatus,
+    O::kRecommend,      O::kReadPrescription, O::kMarkSent,
+    O::kAcknowledge,    O::kPrescribe,        O::kDecline,
+    O::kRequireAppointment, O::kDispense,     O::kSupply,
+    O::kRecordNotSupplied,  O::kCancel,       O::kRecordOutcome,
+    O::kReadOutcomes,   O::kAdminister};
+
+// How the caller relates to the record in a scenario.
+enum class Relation { kNone, kReferrer, kService, kGp, kTarget, kEpsHolder };
+const Relation kRelations[] = {Relation::kNone,    Relation::kReferrer,
+                               Relation::kService, Relation::kGp,
+                               Relation::kTarget,  Relation::kEpsHolder};
+const v1::Route kRoutes[] = {v1::ROUTE_GP_PRESCRIPTION,
+                             v1::ROUTE_PHARMACY_SUPPLY,
+                             v1::ROUTE_SERVICE_SUPPLY};
+
+constexpr char kMe[] = "ME001";
+
+RecordView Scenario(Relation relation, v1::Route route) {
+  RecordView v{"RX9", "TDS01", "Y90001", "FZZ99", route, false};
+  switch (relation) {
+    case Relation::kNone: break;
+    case Relation::kReferrer: v.referrer_ods = kMe; break;
+    case Relation::kService: v.service_ods = kMe; break;
+    case Relation::kGp: v.gp_ods = kMe; break;
+    case Relation::kTarget: v.target_ods = kMe; break;
+    case Relation::kEpsHolder: v.holds_eps_id = true; break;
+  }
+  return v;
+}
+
+using Grant = std::tuple<Role, Operation, Relation>;
+constexpr v1::Route kAny = v1::ROUTE_UNSPECIFIED;
+
+// The entitlements of issue 6 / ARCHITECTURE.md section 6, written out
+// independently of the implementation's table: (role, operation, relation)
+// and the route it is limited to (kAny = every route).
+std::map<Grant, std::set<v1::Route>> Expected() {
+  const std::set<v1::Route> all = {v1::ROUTE_GP_PRESCRIPTION,
+                                   v1::ROUTE_PHARMACY_SUPPLY,
+                                   v1::ROUTE_SERVICE_SUPPLY};
+  const std::set<v1::Route> gp = {v1::ROUTE_GP_PRESCRIPTION};
+  const std::set<v1::Route> pharmacy = {v1::ROUTE_PHARMACY_SUPPLY};
+  const std::set<v1::Route> service = {v1::ROUTE_SERVICE_SUPPLY};
+  std::map<Grant, std::set<v1::Route>> g;
+  using R = Role;
+  using L = Relation;
+  // A trust: referrals it sent, and their outcomes.
+  g[{R::kMentalHealthTrust, O::kCreateReferral, L::kReferrer}] = all;
+  g[{R::kMentalHealthTrust, O::kReadReferral, L::kReferrer}] = all;
+  g[{R::kMentalHealthTrust, O::kReadOutcomes, L::kReferrer}] = all;
+  // A GP practice: its patients, and requests sent to it.
+  g[{R::kGp, O::kCreateReferral, L::kReferrer}] = all;
+  for (L l : {L::kReferrer, L::kGp}) {
+    g[{R::kGp, O::kReadReferral, l}] = all;
+    g[{R::kGp, O::kReadOutcomes, l}] = all;
+  }
+  g[{R::kGp, O::kReadPrescription, L::kTarget}] = all;
+  g[{R::kGp, O::kReadPrescription, L::kGp}] = all;
+  for (O op : {O::kAcknowledge, O::kPrescribe, O::kDecline,
+               O::kRequireAppointment}) {
+    g[{R::kGp, op, L::kTarget}] = gp;
+  }
+  // A pharmacy: only what is routed to it (or, on the GP route, the
+  // prescription whose EPS id it holds).
+  g[{R::kPharmacy, O::kReadPrescription, L::kTarget}] = all;
+  g[{R::kPharmacy, O::kReadPrescription, L::kEpsHolder}] = all;
+  for (O op : {O::kAcknowledge, O::kSupply, O::kRecordNotSupplied}) {
+    g[{R::kPharmacy, op, L::kTarget}] = pharmacy;
+  }
+  g[{R::kPharmacy, O::kDispense, L::kEpsHolder}] = gp;
+  // The service: its own referrals and recommendations.
+  for (O op : {O::kCreateReferral, O::kReadReferral, O::kUpdateReferralStatus,
+               O::kRecommend, O::kReadPrescription, O::kMarkSent, O::kCancel,
+               O::kRecordOutcome, O::kReadOutcomes}) {
+    g[{R::kTobaccoService, op, L::kService}] = all;
+  }
+  for (O op : {O::kAcknowledge, O::kSupply, O::kRecordNotSupplied}) {
+    g[{R::kTobaccoService, op, L::kTarget}] = service;
+  }
+  // An integrator acts for its own organisation.
+  g[{R::kIntegrator, O::kCreateReferral, L::kReferrer}] = all;
+  g[{R::kIntegrator, O::kReadReferral, L::kReferrer}] = all;
+  g[{R::kIntegrator, O::kReadReferral, L::kService}] = all;
+  g[{R::kIntegrator, O::kReadPrescription, L::kTarget}] = all;
+  g[{R::kIntegrator, O::kReadPrescription, L::kService}] = all;
+  g[{R::kIntegrator, O::kMarkSent, L::kService}] = all;
+  g[{R::kIntegrator, O::kAcknowledge, L::kTarget}] = all;
+  // Admin operations need admin, whatever the record.
+  for (L l : kRelations) g[{R::kAdmin, O::kAdminister, l}] = all;
+  return g;
+}
+
+TEST(AccessPolicyTest, EveryRoleOperationRelationAndRouteMatchesTheTable) {
+  const auto expected = Expected();
+  int checked = 0;
+  for (Role role : kRoles) {
+    for (Operation op : kOps) {
+      for (Relation relation : kRelations) {
+        for (v1::Route route : kRoutes) {
+          auto it = expected.find({role, op, relation});
+          const bool allowed =
+              it != expected.end() && it->second.contains(route);
+          absl::Status status = Authorize(Principal{kMe, role, ""}, op,
+                                          Scenario(relation, route));
+          EXPECT_EQ(status.ok(), allowed)
+              << RoleName(role) << " " << OperationName(op) << " relation "
+              << static_cast<int>(relation) << " route "
+              << v1::Route_Name(route);
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 6 * 17 * 6 * 3);
+}
+
+TEST(AccessPolicyTest, PharmacyCannotReadOrConfirmAnotherPharmacysItem) {
+  v1::PrescriptionRequest p;
+  p.set_route(v1::ROUTE_PHARMACY_SUPPLY);
+  p.mutable_target()->set_ods_code("FZZ99");
+  p.mutable_service()->set_ods_code("TDS01");
+  const Principal other{"FZZ98", Role::kPharmacy, ""};
+  EXPECT_THAT(Authorize(other, O::kReadPrescription, ViewOf(p)),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Authorize(other, O::kSupply, ViewOf(p)),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Authorize({"FZZ99", Role::kPharmacy, ""}, O::kSupply, ViewOf(p)),
+              IsOk());
+}
+
+TEST(AccessPolicyTest, GpCannotConfirmSupply) {
+  v1::PrescriptionRequest p;
+  p.set_route(v1::ROUTE_PHARMACY_SUPPLY);
+  p.mutable_target()->set_ods_code("FZZ99");
+  p.mutable_gp_practice()->set_ods_code("Y90001");
+  const Principal gp{"Y90001", Role::kGp, ""};
+  EXPECT_THAT(Authorize(gp, O::kReadPrescription, ViewOf(p)), IsOk())
+      << "its own patient";
+  EXPECT_THAT(Authorize(gp, O::kSupply, ViewOf(p)),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+}
+
+TEST(AccessPolicyTest, DenialsNameNoRecordDetail) {
+  v1::Referral r;
+  r.mutable_referrer()->set_ods_code("RX9");
+  r.mutable_patient()->set_nhs_number("9990000018");
+  absl::Status denied =
+      Authorize({"RX8", Role::kMentalHealthTrust, ""}, O::kReadReferral,
+                ViewOf(r));
+  EXPECT_THAT(denied, StatusIs(absl::StatusCode::kPermissionDenied,
+                               HasSubstr(std::string(kNotEntitled))));
+  EXPECT_THAT(denied.message(), Not(HasSubstr("RX9")));
+  EXPECT_THAT(denied.message(), Not(HasSubstr("9990000018")));
+}
+
+TEST(AccessPolicyTest, DevelopmentPrincipalIsUnrestricted) {
+  for (Operation op : kOps) {
+    EXPECT_THAT(Authorize(DevelopmentPrincipal(), op, RecordView()), IsOk());
+  }
+}
+
+}  // namespace
+}  // namespace nhs::tobacco::security
