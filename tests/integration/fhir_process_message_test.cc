@@ -26,6 +26,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/dev_certs.h"
 #include "tests/testing/test_gateway.h"
 
 namespace nhs::tobacco {
@@ -55,28 +56,11 @@ Json Example(const std::string& name) {
   return Json::parse(s.str());
 }
 
-// One development PKI for the whole binary (RSA keys take a while): the
-// dev CA, the gateway's server certificate, one client certificate per
-// organisation, the expired, revoked and foreign samples, and the CRL laid
-// out by issuer hash as the listener reads it.
-const std::filesystem::path& Pki() {
-  static const std::filesystem::path* dir = [] {
-    auto* d = new std::filesystem::path(
-        std::filesystem::temp_directory_path() /
-        absl::StrCat("tobacco_fhir_pki_", ::getpid()));
-    std::filesystem::remove_all(*d);
-    const std::string cmd = absl::StrCat(
-        "bash ", TOBACCO_SOURCE_DIR, "/certs/make_dev_certs.sh ", d->string(),
-        " >/dev/null && mkdir -p ", d->string(), "/crl && cp ", d->string(),
-        "/crl.pem ", d->string(), "/crl/$(openssl crl -hash -noout -in ",
-        d->string(), "/crl.pem).r0");
-    if (std::system(cmd.c_str()) != 0) {
-      ADD_FAILURE() << "certs/make_dev_certs.sh failed (openssl CLI needed)";
-    }
-    return d;
-  }();
-  return *dir;
-}
+// The development PKI (certs/make_dev_certs.sh, once per process): the dev
+// CA, the gateway's server certificate, one client certificate per
+// organisation, the expired, revoked and foreign samples, and the CRL by
+// issuer hash.
+const std::filesystem::path& Pki() { return testing::DevCerts(); }
 
 std::string PkiFile(const std::string& name) { return (Pki() / name).string(); }
 
