@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace nhs::tobacco::fhir {
 
@@ -30,7 +31,17 @@ absl::StatusOr<HttpResponse> PostMessage(absl::string_view url,
           absl::StrCat("endpoint has a bad port: ", url));
     }
   }
-  httplib::SSLClient client(host, port);
+  if (options.client_cert_path.empty() != options.client_key_path.empty()) {
+    return absl::InvalidArgumentError(
+        "client_cert_path and client_key_path go together");
+  }
+  httplib::SSLClient client(host, port, options.client_cert_path,
+                            options.client_key_path);
+  if (!client.is_valid()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot load the client certificate ", options.client_cert_path,
+        " and key ", options.client_key_path));
+  }
   if (!options.ca_cert_path.empty()) {
     client.set_ca_cert_path(options.ca_cert_path.c_str());
   }
@@ -41,13 +52,26 @@ absl::StatusOr<HttpResponse> PostMessage(absl::string_view url,
   client.set_connection_timeout(usec(options.connect_timeout));
   client.set_read_timeout(usec(options.io_timeout));
   client.set_write_timeout(usec(options.io_timeout));
+  const absl::Time start = absl::Now();
   auto result = client.Post(path.c_str(), bundle_json.data(),
                             bundle_json.size(), "application/fhir+json");
   if (!result) {
     const httplib::Error error = result.error();
     const std::string what = httplib::to_string(error);
-    if (error == httplib::Error::Read || error == httplib::Error::Write ||
-        error == httplib::Error::ConnectionTimeout) {
+    // httplib reports a refused TLS 1.3 client certificate (an alert read
+    // after the handshake) as a read error too: only one that took the
+    // whole I/O timeout is a timeout.
+    // Likewise a receiver that accepts the connection but never completes
+    // the TLS handshake shows as an SSL connection error once the connect
+    // timeout has passed.
+    const absl::Duration elapsed = absl::Now() - start;
+    const bool timed_out =
+        error == httplib::Error::ConnectionTimeout ||
+        (error == httplib::Error::SSLConnection &&
+         elapsed >= options.connect_timeout) ||
+        ((error == httplib::Error::Read || error == httplib::Error::Write) &&
+         elapsed >= options.io_timeout);
+    if (timed_out) {
       return absl::DeadlineExceededError(
           absl::StrCat("POST ", url, ": ", what));
     }

@@ -24,16 +24,33 @@ struct HttpResponse {
 
 // Called once with the answer; may be called on any thread.
 using Respond = std::function<void(HttpResponse)>;
+
+// One POSTed message and who sent it.
+struct InboundMessage {
+  std::string_view body;
+  // PEM of the client certificate the TLS handshake verified (chain to
+  // client_ca_path, dates, CRL); empty when the listener does not ask for
+  // one. The handler turns it into a principal: this adapter knows nothing
+  // of access policy.
+  std::string_view peer_certificate_pem;
+};
+
 // Handles one POSTed message. Must call `respond` exactly once, possibly
 // later and on another thread (e.g. after the store made the change
 // durable); must not block.
-using MessageHandler = std::function<void(std::string_view body, Respond)>;
+using MessageHandler = std::function<void(const InboundMessage&, Respond)>;
 
 struct HttpsListenerOptions {
   // host:port; port 0 picks a free one.
   std::string address = "127.0.0.1:8443";
   std::string tls_cert_path;
   std::string tls_key_path;
+  // Mutual TLS: when set, a client must present a certificate that chains
+  // to this PEM CA bundle, or the handshake fails and no HTTP is spoken.
+  std::string client_ca_path;
+  // CRLs by issuer hash (<hash>.r0); when set, a revoked client certificate
+  // fails the handshake too. Only with client_ca_path.
+  std::string crl_directory;
   // Larger bodies get 413 with an OperationOutcome, unread.
   size_t max_body_bytes = 1 << 20;
   // A handler that has not answered by then gets 503 (and the sender

@@ -12,6 +12,7 @@
 #include "adapters/fhir/uuid.h"
 #include "adapters/gp/gp_decision.h"
 #include "adapters/pharmacy/dispense_report.h"
+#include "gateway/api/authorization.h"
 #include "gateway/domain/field_violations.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -60,26 +61,41 @@ pathway::Reply<v1::PrescriptionRequest> Answer(Request request,
   };
 }
 
-// The prescription request a message is about, and a check that it is the
-// same patient: a message naming another patient is unprocessable.
-absl::StatusOr<v1::PrescriptionRequest> FindRequest(
+// The prescription request a message is about, or NOT_FOUND naming the
+// element that referred to it (seen only by the development principal:
+// AuthorizeRecord hides absence from everyone else).
+absl::StatusOr<v1::PrescriptionRequest> Lookup(
     pathway::Pathway& pathway, const std::string& prescription_id,
-    const std::string& nhs_number, const std::string& id_path) {
+    const std::string& id_path) {
   auto found = pathway.GetPrescription(prescription_id);
-  if (!found.ok()) {
-    if (found.status().code() == absl::StatusCode::kNotFound) {
-      return absl::NotFoundError(
-          absl::StrCat(id_path, ": no prescription request ", prescription_id));
-    }
-    return found.status();
-  }
-  if (found->patient().nhs_number() != nhs_number) {
-    domain::Violations v;
-    v.Add("Bundle.entry.resource.subject",
-          "the patient is not the patient of this prescription request");
-    return v.ToStatus("patient mismatch");
+  if (!found.ok() && found.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(
+        absl::StrCat(id_path, ": no prescription request ", prescription_id));
   }
   return found;
+}
+
+// A message naming another patient than the request's is unprocessable.
+// Checked only after authorisation, so it reveals nothing to a stranger.
+absl::Status SamePatient(const v1::PrescriptionRequest& found,
+                         const std::string& nhs_number) {
+  if (found.patient().nhs_number() == nhs_number) return absl::OkStatus();
+  domain::Violations v;
+  v.Add("Bundle.entry.resource.subject",
+        "the patient is not the patient of this prescription request");
+  return v.ToStatus("patient mismatch");
+}
+
+// The sender from a verified client certificate. The handshake refuses a
+// client without one, so an empty PEM means a listener set up without
+// client_ca_file: refused all the same.
+absl::StatusOr<security::Principal> Authenticate(std::string_view pem) {
+  if (pem.empty()) {
+    return absl::UnauthenticatedError(
+        "a client certificate from the gateway's CA is required");
+  }
+  return security::PrincipalFromCertificatePem(
+      absl::string_view(pem.data(), pem.size()));
 }
 
 }  // namespace
@@ -116,11 +132,41 @@ FhirProcessMessageEdge::FhirProcessMessageEdge(pathway::Pathway& pathway,
                                                std::string public_endpoint)
     : pathway_(pathway), public_endpoint_(std::move(public_endpoint)) {}
 
-void FhirProcessMessageEdge::Handle(std::string_view body,
+absl::StatusOr<v1::PrescriptionRequest> FhirProcessMessageEdge::Authorized(
+    const security::Principal& caller, security::Operation op,
+    const std::string& prescription_id, const v1::Actor& sender,
+    absl::StatusOr<v1::PrescriptionRequest> found, bool holds_eps_id) {
+  absl::StatusOr<v1::PrescriptionRequest> allowed =
+      AuthorizeRecord(caller, op, std::move(found), holds_eps_id);
+  // The timeline records the sender the message names; it must be the
+  // organisation that proved itself in the handshake, or one practice could
+  // act in another's name.
+  if (allowed.ok() && caller.role != security::Role::kDevelopment &&
+      sender.organisation().ods_code() != caller.ods_code) {
+    allowed = absl::PermissionDeniedError(absl::StrCat(
+        security::OperationName(op), " refused for ", caller.ods_code,
+        ": the message's sender (MessageHeader.sender / performer) must be "
+        "the organisation of the client certificate"));
+  }
+  if (!allowed.ok() &&
+      allowed.status().code() == absl::StatusCode::kPermissionDenied) {
+    pathway_.Audit(caller, security::OperationName(op), prescription_id,
+                   allowed.status());
+  }
+  return allowed;
+}
+
+void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
                                     fhir::Respond respond) {
+  absl::StatusOr<security::Principal> caller =
+      Authenticate(inbound.peer_certificate_pem);
+  if (!caller.ok()) {
+    respond(Failure(caller.status()));
+    return;
+  }
   // simdjson keeps its buffers between parses: one parser per HTTP worker.
   thread_local fhir::MessageParser parser;
-  auto message = parser.Parse(body);
+  auto message = parser.Parse(inbound.body);
   if (!message.ok()) {
     respond(Failure(message.status()));
     return;
@@ -134,9 +180,23 @@ void FhirProcessMessageEdge::Handle(std::string_view body,
       respond(Failure(decision.status()));
       return;
     }
-    auto found =
-        FindRequest(pathway_, decision->prescription_id(), decision->nhs_number,
-                    "MedicationRequest.basedOn.identifier");
+    const v1::Actor& sender =
+        decision->action == PrescriptionAction::kDecline
+            ? decision->decline.actor()
+        : decision->action == PrescriptionAction::kRequireAppointment
+            ? decision->require_appointment.actor()
+            : decision->prescribe.actor();
+    auto found = Authorized(*caller, OperationFor(decision->action),
+                            decision->prescription_id(), sender,
+                            Lookup(pathway_, decision->prescription_id(),
+                                   "MedicationRequest.basedOn.identifier"),
+                            /*holds_eps_id=*/false);
+    if (found.ok()) {
+      if (absl::Status same = SamePatient(*found, decision->nhs_number);
+          !same.ok()) {
+        found = same;
+      }
+    }
     if (!found.ok()) {
       respond(Failure(found.status()));
       return;
@@ -145,15 +205,16 @@ void FhirProcessMessageEdge::Handle(std::string_view body,
         Answer(std::move(request), public_endpoint_, std::move(respond));
     switch (decision->action) {
       case PrescriptionAction::kPrescribe:
-        pathway_.Prescribe(decision->prescribe, std::move(reply));
+        pathway_.Prescribe(decision->prescribe, std::move(reply), *caller);
         return;
       case PrescriptionAction::kDecline:
         pathway_.Transition(PrescriptionAction::kDecline, decision->decline,
-                            std::move(reply));
+                            std::move(reply), *caller);
         return;
       default:
         pathway_.Transition(PrescriptionAction::kRequireAppointment,
-                            decision->require_appointment, std::move(reply));
+                            decision->require_appointment, std::move(reply),
+                            *caller);
         return;
     }
   }
@@ -164,31 +225,54 @@ void FhirProcessMessageEdge::Handle(std::string_view body,
       return;
     }
     if (report->transition.prescription_id().empty()) {
-      // EPS ids are recorded on the timeline but not yet indexed for lookup.
-      domain::Violations v;
-      v.Add("MedicationDispense.authorizingPrescription",
-            absl::StrCat("identify the request with identifier system ",
-                         fhir::kPrescriptionRequestSystem,
-                         " (lookup by EPS id alone is not supported yet)"));
-      respond(Failure(v.ToStatus("unknown prescription request")));
-      return;
+      // A pharmacy dispensing a GP prescription knows it by its EPS id only
+      // (the translation guarantees one of the two ids).
+      absl::StatusOr<v1::PrescriptionRequest> by_eps =
+          pathway_.GetPrescriptionByEpsId(report->eps_prescription_id);
+      if (by_eps.ok()) {
+        report->transition.set_prescription_id(by_eps->prescription_id());
+      } else if (by_eps.status().code() != absl::StatusCode::kNotFound) {
+        respond(Failure(by_eps.status()));
+        return;
+      }
     }
-    auto found = FindRequest(pathway_, report->transition.prescription_id(),
-                             report->nhs_number,
-                             "MedicationDispense.authorizingPrescription");
+    // An unknown EPS id is audited under the id the pharmacy quoted.
+    const std::string id = report->transition.prescription_id().empty()
+                               ? report->eps_prescription_id
+                               : report->transition.prescription_id();
+    absl::StatusOr<v1::PrescriptionRequest> current =
+        Lookup(pathway_, id, "MedicationDispense.authorizingPrescription");
+    // The step depends on the request's route; an unknown request is
+    // refused whatever the step, so any will do for it.
+    const PrescriptionAction action =
+        current.ok() ? pharmacy::ActionFor(*report, current->route())
+                     : PrescriptionAction::kSupply;
+    // On the GP route the patient chose the pharmacy through EPS: quoting
+    // the request's EPS id is what entitles it to dispense.
+    const bool holds_eps_id =
+        current.ok() && !current->eps_prescription_id().empty() &&
+        report->eps_prescription_id == current->eps_prescription_id();
+    auto found = Authorized(*caller, OperationFor(action), id,
+                            report->transition.actor(), std::move(current),
+                            holds_eps_id);
+    if (found.ok()) {
+      if (absl::Status same = SamePatient(*found, report->nhs_number);
+          !same.ok()) {
+        found = same;
+      }
+    }
     if (!found.ok()) {
       respond(Failure(found.status()));
       return;
     }
-    const PrescriptionAction action =
-        pharmacy::ActionFor(*report, found->route());
     auto reply =
         Answer(std::move(request), public_endpoint_, std::move(respond));
     if (action == PrescriptionAction::kRecordNotSupplied) {
       pathway_.Transition(action, pharmacy::NotSuppliedRequest(*report),
-                          std::move(reply));
+                          std::move(reply), *caller);
     } else {
-      pathway_.Transition(action, report->transition, std::move(reply));
+      pathway_.Transition(action, report->transition, std::move(reply),
+                          *caller);
     }
     return;
   }

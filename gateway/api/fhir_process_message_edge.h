@@ -7,14 +7,24 @@
 #include "absl/status/status.h"
 #include "adapters/fhir/https_listener.h"
 #include "gateway/pathway/pathway.h"
+#include "gateway/security/access_policy.h"
+#include "gateway/security/principal.h"
 
 namespace nhs::tobacco::api {
 
 // FHIR $process-message: where the GP and pharmacy adapters meet the
-// pathway. Parses the Bundle (simdjson), translates it by event
+// pathway. Authenticates the sender by the client certificate the TLS
+// handshake verified (none: 401), parses the Bundle (simdjson), translates
+// it by event
 // (prescription-decision -> Prescribe / Decline / RequireAppointment;
 // dispense-notification -> Dispense / Supply / RecordNotSupplied by the
-// request's route), checks the patient matches the request, applies it and
+// request's route), authorises it with the access policy (a GP decides
+// only on requests sent to its practice; a pharmacy supplies only what is
+// routed to it, and dispenses a GP prescription only when it quotes the
+// request's EPS id; the message's sender must be the certificate's
+// organisation), answering 403 with the same words whether or not the
+// request exists and auditing every refusal, checks the patient matches the
+// request, applies it as the caller and
 // answers once the pathway says the change is durable: a response message
 // Bundle (200) or an OperationOutcome with the HTTP status HttpStatusFor()
 // gives (malformed JSON 400). The Bundle id is the idempotency key, so a
@@ -26,9 +36,16 @@ class FhirProcessMessageEdge {
                          std::string public_endpoint);
 
   // A fhir::MessageHandler: calls `respond` exactly once.
-  void Handle(std::string_view body, fhir::Respond respond);
+  void Handle(const fhir::InboundMessage& message, fhir::Respond respond);
 
  private:
+  // `found` if `caller` may perform `op` on it and the message's sender is
+  // the caller; otherwise PERMISSION_DENIED, audited.
+  absl::StatusOr<v1::PrescriptionRequest> Authorized(
+      const security::Principal& caller, security::Operation op,
+      const std::string& prescription_id, const v1::Actor& sender,
+      absl::StatusOr<v1::PrescriptionRequest> found, bool holds_eps_id);
+
   pathway::Pathway& pathway_;
   const std::string public_endpoint_;
 };

@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/api/authorization.h"
 #include "gateway/api/caller.h"
-#include "gateway/api/unary_reply.h"
 #include "gateway/api/grpc_status.h"
+#include "gateway/api/unary_reply.h"
 #include "gateway/api/watch_events_reactor.h"
 
 namespace nhs::tobacco::api {
@@ -16,31 +16,6 @@ namespace {
 
 constexpr absl::string_view kEpsOrderNumberSystem =
     "https://fhir.nhs.uk/Id/prescription-order-number";
-
-Operation OperationFor(PrescriptionAction action) {
-  switch (action) {
-    case PrescriptionAction::kMarkSent:
-      return Operation::kMarkSent;
-    case PrescriptionAction::kAcknowledge:
-      return Operation::kAcknowledge;
-    case PrescriptionAction::kPrescribe:
-      return Operation::kPrescribe;
-    case PrescriptionAction::kDecline:
-      return Operation::kDecline;
-    case PrescriptionAction::kRequireAppointment:
-      return Operation::kRequireAppointment;
-    case PrescriptionAction::kDispense:
-      return Operation::kDispense;
-    case PrescriptionAction::kSupply:
-      return Operation::kSupply;
-    case PrescriptionAction::kRecordNotSupplied:
-      return Operation::kRecordNotSupplied;
-    case PrescriptionAction::kCancel:
-    case PrescriptionAction::kExpire:
-      return Operation::kCancel;
-  }
-  return Operation::kCancel;
-}
 
 // The caller quoted the request's EPS prescription id: what a dispensing
 // pharmacy holds.
@@ -88,8 +63,7 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::Transition(
     return FinishNow(context, response, {allowed});
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.Transition(action, *request, FinishWith(reactor, response),
-                      *caller);
+  pathway_.Transition(action, *request, FinishWith(reactor, response), *caller);
   return reactor;
 }
 

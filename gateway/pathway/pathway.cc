@@ -632,6 +632,19 @@ absl::StatusOr<v1::PrescriptionRequest> Pathway::GetPrescription(
   return *std::move(found);
 }
 
+absl::StatusOr<v1::PrescriptionRequest> Pathway::GetPrescriptionByEpsId(
+    absl::string_view eps_prescription_id) {
+  std::optional<v1::PrescriptionRequest> found;
+  RETURN_IF_ERROR(store_.Read([&](store::ReadTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(found, tx.GetPrescriptionByEpsId(eps_prescription_id));
+    return absl::OkStatus();
+  }));
+  if (!found.has_value()) {
+    return NotFound("prescription request with EPS id", eps_prescription_id);
+  }
+  return *std::move(found);
+}
+
 absl::StatusOr<v1::ListPrescriptionsResponse> Pathway::ListPrescriptions(
     const v1::ListPrescriptionsRequest& request) {
   domain::Violations v;

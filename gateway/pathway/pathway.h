@@ -97,6 +97,10 @@ class Pathway {
                  const security::Principal& caller = GatewayPrincipal());
   absl::StatusOr<v1::PrescriptionRequest> GetPrescription(
       absl::string_view prescription_id);
+  // The request a GP prescribed under this EPS prescription id; NOT_FOUND
+  // when none did.
+  absl::StatusOr<v1::PrescriptionRequest> GetPrescriptionByEpsId(
+      absl::string_view eps_prescription_id);
   absl::StatusOr<v1::ListPrescriptionsResponse> ListPrescriptions(
       const v1::ListPrescriptionsRequest& request);
   absl::StatusOr<v1::GetTimelineResponse> GetTimeline(

@@ -86,6 +86,10 @@ void ApplyDefaults(v1::GatewayConfig& c) {
     }
     if (fhir->connect_timeout_ms() == 0) fhir->set_connect_timeout_ms(5000);
     if (fhir->request_timeout_ms() == 0) fhir->set_request_timeout_ms(30000);
+    if (fhir->client_cert_path().empty() && fhir->client_key_path().empty()) {
+      fhir->set_client_cert_path(fhir->tls_cert_path());
+      fhir->set_client_key_path(fhir->tls_key_path());
+    }
   }
 }
 
@@ -98,6 +102,15 @@ void ValidateFhir(const v1::FhirListenerConfig& f, domain::Violations& v) {
     v.Add("fhir.tls_cert_path",
           "tls_cert_path and tls_key_path are required (FHIR is served over "
           "TLS only; deploy/dev_fhir_tls.sh makes a development pair)");
+  }
+  if (f.client_ca_file().empty()) {
+    v.Add("fhir.client_ca_file",
+          "required: GP and pharmacy systems authenticate with client "
+          "certificates (certs/make_dev_certs.sh makes a development CA)");
+  }
+  if (f.client_cert_path().empty() != f.client_key_path().empty()) {
+    v.Add("fhir.client_cert_path",
+          "client_cert_path and client_key_path go together");
   }
   if (f.max_body_bytes() < 1024) {
     v.Add("fhir.max_body_bytes", "must be at least 1024");
@@ -269,7 +282,9 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
     auto* fhir = config.mutable_fhir();
     for (std::string* path :
          {fhir->mutable_tls_cert_path(), fhir->mutable_tls_key_path(),
-          fhir->mutable_ca_cert_path()}) {
+          fhir->mutable_ca_cert_path(), fhir->mutable_client_ca_file(),
+          fhir->mutable_crl_directory(), fhir->mutable_client_cert_path(),
+          fhir->mutable_client_key_path()}) {
       if (!path->empty() && std::filesystem::path(*path).is_relative()) {
         *path = (std::filesystem::path(base_dir) / *path)
                     .lexically_normal()

@@ -7,9 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "adapters/fhir/https_listener.h"
 #include "gateway/api/admin_grpc_service.h"
 #include "gateway/api/caller.h"
-#include "adapters/fhir/https_listener.h"
 #include "gateway/api/fhir_process_message_edge.h"
 #include "gateway/api/outcome_grpc_service.h"
 #include "gateway/api/prescription_grpc_service.h"
@@ -99,8 +99,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
                              config.grpc().handshake_timeout_ms());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
                              config.grpc().max_connection_idle_ms());
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
-                             config.grpc().max_concurrent_streams_per_connection());
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONCURRENT_STREAMS,
+      config.grpc().max_concurrent_streams_per_connection());
   for (auto& service : server->services_)
     builder.RegisterService(service.get());
   for (grpc::Service* extra : options.extra_services) {
@@ -119,13 +120,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     fhir_options.address = config.fhir().address();
     fhir_options.tls_cert_path = config.fhir().tls_cert_path();
     fhir_options.tls_key_path = config.fhir().tls_key_path();
+    fhir_options.client_ca_path = config.fhir().client_ca_file();
+    fhir_options.crl_directory = config.fhir().crl_directory();
     fhir_options.max_body_bytes = config.fhir().max_body_bytes();
     api::FhirProcessMessageEdge* edge = server->fhir_edge_.get();
     ASSIGN_OR_RETURN(
         server->fhir_listener_,
         fhir::HttpsListener::Start(
-            fhir_options, [edge](std::string_view body, fhir::Respond respond) {
-              edge->Handle(body, std::move(respond));
+            fhir_options,
+            [edge](const fhir::InboundMessage& message, fhir::Respond respond) {
+              edge->Handle(message, std::move(respond));
             }));
     server->fhir_port_ = server->fhir_listener_->port();
     LogInfo(absl::StrCat("FHIR $process-message listening on https://",

@@ -74,6 +74,12 @@ class ReadTransaction {
       const ReferralQuery& query) = 0;
   virtual absl::StatusOr<std::optional<v1::PrescriptionRequest>>
   GetPrescription(absl::string_view prescription_id) = 0;
+  // The request whose EPS prescription id (set when the GP prescribed) is
+  // `eps_prescription_id`: how a dispensing pharmacy, which knows only the
+  // EPS id, names it. Indexed. FAILED_PRECONDITION if two requests carry
+  // the id: acting on either would be a guess.
+  virtual absl::StatusOr<std::optional<v1::PrescriptionRequest>>
+  GetPrescriptionByEpsId(absl::string_view eps_prescription_id) = 0;
   virtual absl::StatusOr<Page<v1::PrescriptionRequest>> ListPrescriptions(
       const PrescriptionQuery& query) = 0;
   // Events with sequence > after_sequence, oldest first, at most `limit`.

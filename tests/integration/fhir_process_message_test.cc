@@ -1,20 +1,32 @@
-// FHIR $process-message over real HTTPS (TLS with a throwaway certificate
-// made by the openssl CLI) against the whole gateway: the GP route
-// (recommend -> GP prescribes -> pharmacy dispenses), the pharmacy route,
-// and every refusal with its HTTP status and OperationOutcome. The gateway's
-// own outbound client (fhir::PostMessage) is the sender, so it is tested too.
+// FHIR $process-message over real mutual TLS against the whole gateway,
+// with a development PKI made at test time by certs/make_dev_certs.sh: the
+// GP route (recommend -> GP prescribes -> pharmacy dispenses), the pharmacy
+// route, every refusal with its HTTP status and OperationOutcome, and the
+// certificates that must not get in (none, another CA, expired, revoked) or
+// may not change what they ask to (another pharmacy, a GP confirming
+// supply). The gateway's own outbound client (fhir::PostMessage) is the
+// sender, so its client certificate, receiver verification and timeouts
+// are tested too.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "adapters/fhir/https_client.h"
+#include "adapters/fhir/https_listener.h"
 #include "adapters/fhir/systems.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/dev_certs.h"
 #include "tests/testing/test_gateway.h"
 
 namespace nhs::tobacco {
@@ -44,23 +56,43 @@ Json Example(const std::string& name) {
   return Json::parse(s.str());
 }
 
+// The development PKI (certs/make_dev_certs.sh, once per process): the dev
+// CA, the gateway's server certificate, one client certificate per
+// organisation, the expired, revoked and foreign samples, and the CRL by
+// issuer hash.
+const std::filesystem::path& Pki() { return testing::DevCerts(); }
+
+std::string PkiFile(const std::string& name) { return (Pki() / name).string(); }
+
+// Client options presenting `client` (a make_dev_certs.sh name; empty =
+// no certificate) and trusting the dev CA for the gateway.
+fhir::HttpsClientOptions As(const std::string& client) {
+  fhir::HttpsClientOptions options;
+  options.ca_cert_path = PkiFile("ca.pem");
+  options.io_timeout = absl::Seconds(10);
+  if (!client.empty()) {
+    options.client_cert_path = PkiFile(client + ".pem");
+    options.client_key_path = PkiFile(client + ".key");
+  }
+  return options;
+}
+
+constexpr char kGp[] = "gp-y90001";
+constexpr char kPharmacy[] = "pharmacy-fzz99";
+
 class FhirProcessMessageTest : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() { ASSERT_TRUE(std::filesystem::exists(Pki())); }
+
   void SetUp() override {
     dir_ = FreshDataDir();
-    cert_ = (dir_ / "fhir.crt").string();
-    const std::string key = (dir_ / "fhir.key").string();
-    const std::string cmd = absl::StrCat(
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
-        "-nodes -days 1 -subj /CN=localhost "
-        "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout ",
-        key, " -out ", cert_, " 2>/dev/null");
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl CLI needed";
     v1::GatewayConfig config = SampleConfig(dir_);
     auto* fhir = config.mutable_fhir();
     fhir->set_address("127.0.0.1:0");
-    fhir->set_tls_cert_path(cert_);
-    fhir->set_tls_key_path(key);
+    fhir->set_tls_cert_path(PkiFile("server.pem"));
+    fhir->set_tls_key_path(PkiFile("server.key"));
+    fhir->set_client_ca_file(PkiFile("ca.pem"));
+    fhir->set_crl_directory(PkiFile("crl"));
     fhir->set_max_body_bytes(64 * 1024);
     fhir->set_public_endpoint("https://127.0.0.1/fhir/$process-message");
     auto server = server::GatewayServer::Start(config);
@@ -74,16 +106,43 @@ class FhirProcessMessageTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  fhir::HttpResponse Post(const std::string& body) {
-    fhir::HttpsClientOptions options;
-    options.ca_cert_path = cert_;
-    options.io_timeout = absl::Seconds(10);
-    auto r = fhir::PostMessage(
-        absl::StrCat("https://127.0.0.1:", server_->fhir_port(),
-                     "/fhir/$process-message"),
-        body, options);
+  std::string Url() const {
+    return absl::StrCat("https://127.0.0.1:", server_->fhir_port(),
+                        "/fhir/$process-message");
+  }
+
+  absl::StatusOr<fhir::HttpResponse> TryPost(const std::string& body,
+                                             const std::string& client) {
+    return fhir::PostMessage(Url(), body, As(client));
+  }
+
+  // Posts as `client` (a certificate name from make_dev_certs.sh).
+  fhir::HttpResponse Post(const std::string& body, const std::string& client) {
+    auto r = TryPost(body, client);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : fhir::HttpResponse{0, "", ""};
+  }
+
+  // The audit rows recorded for `record_id`, waiting (boundedly) for at
+  // least `at_least`: denials are audited asynchronously.
+  std::vector<v1::AuditRecord> AuditOf(const std::string& record_id,
+                                       int at_least) {
+    std::vector<v1::AuditRecord> rows;
+    const absl::Time give_up = absl::Now() + absl::Seconds(5);
+    do {
+      rows.clear();
+      v1::ListAuditRecordsRequest all;
+      all.set_limit(1000);
+      auto listed = server_->pathway().ListAuditRecords(all);
+      if (listed.ok()) {
+        for (const auto& r : listed->records()) {
+          if (r.record_id() == record_id) rows.push_back(r);
+        }
+      }
+      if (static_cast<int>(rows.size()) >= at_least) break;
+      absl::SleepFor(absl::Milliseconds(20));
+    } while (absl::Now() < give_up);
+    return rows;
   }
 
   // A referral and a recommendation moved to ACKNOWLEDGED (what delivery and
@@ -172,7 +231,8 @@ class FhirProcessMessageTest : public ::testing::Test {
 
 TEST_F(FhirProcessMessageTest, GpRouteMovesFromPrescribedToDispensed) {
   const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "gp");
-  fhir::HttpResponse prescribed = Post(Decision(id, "gp-decision-1").dump());
+  fhir::HttpResponse prescribed =
+      Post(Decision(id, "gp-decision-1").dump(), kGp);
   ASSERT_EQ(prescribed.status, 200) << prescribed.body;
   Json answer = Outcome(prescribed);
   EXPECT_EQ(answer["type"], "message");
@@ -184,7 +244,8 @@ TEST_F(FhirProcessMessageTest, GpRouteMovesFromPrescribedToDispensed) {
   EXPECT_EQ(rx->status(), v1::PRESCRIPTION_STATUS_PRESCRIBED);
   EXPECT_EQ(rx->eps_prescription_id(), "4D7E1A-Y90001-0003FX");
 
-  fhir::HttpResponse dispensed = Post(Dispense(id, "dispense-1").dump());
+  fhir::HttpResponse dispensed =
+      Post(Dispense(id, "dispense-1").dump(), kPharmacy);
   ASSERT_EQ(dispensed.status, 200) << dispensed.body;
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_DISPENSED);
   auto timeline = server_->pathway().GetTimeline(id);
@@ -192,10 +253,29 @@ TEST_F(FhirProcessMessageTest, GpRouteMovesFromPrescribedToDispensed) {
   EXPECT_EQ(timeline->events().rbegin()->actor().adapter(), "fhir");
 }
 
+TEST_F(FhirProcessMessageTest, DispenseNamingOnlyTheEpsIdFindsTheRequest) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "eps");
+  ASSERT_EQ(Post(Decision(id, "gp-decision-eps").dump(), kGp).status, 200);
+  // The reference example as a pharmacy system sends it: EPS id only.
+  Json j = Example("pharmacy_dispense_bundle.json");
+  fhir::HttpResponse r = Post(j.dump(), kPharmacy);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_DISPENSED);
+}
+
+TEST_F(FhirProcessMessageTest, DispenseOfAnUnknownEpsIdIsForbidden) {
+  Json j = Example("pharmacy_dispense_bundle.json");
+  j["entry"][1]["resource"]["authorizingPrescription"][0]["identifier"]
+   ["value"] = "335C70-A83008-84058A";
+  fhir::HttpResponse r = Post(j.dump(), kPharmacy);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(Outcome(r)["issue"][0]["code"], "forbidden");
+}
+
 TEST_F(FhirProcessMessageTest, PharmacyRouteEndsSupplied) {
   const std::string id =
       Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ99", "pharmacy");
-  fhir::HttpResponse r = Post(Dispense(id, "supply-1").dump());
+  fhir::HttpResponse r = Post(Dispense(id, "supply-1").dump(), kPharmacy);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_SUPPLIED);
 }
@@ -207,7 +287,7 @@ TEST_F(FhirProcessMessageTest, PharmacyDeclineWithReasonIsNotSupplied) {
   j["entry"][1]["resource"]["status"] = "declined";
   j["entry"][1]["resource"]["statusReasonCodeableConcept"]["coding"] =
       Json::array({{{"code", "OUT_OF_STOCK"}}});
-  fhir::HttpResponse r = Post(j.dump());
+  fhir::HttpResponse r = Post(j.dump(), kPharmacy);
   ASSERT_EQ(r.status, 200) << r.body;
   auto rx = server_->pathway().GetPrescription(id);
   EXPECT_EQ(rx->status(), v1::PRESCRIPTION_STATUS_NOT_SUPPLIED);
@@ -217,10 +297,10 @@ TEST_F(FhirProcessMessageTest, PharmacyDeclineWithReasonIsNotSupplied) {
 TEST_F(FhirProcessMessageTest, DuplicateBundleGetsTheFirstAnswerAndNothingNew) {
   const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "dup");
   const std::string body = Decision(id, "gp-decision-dup").dump();
-  fhir::HttpResponse first = Post(body);
+  fhir::HttpResponse first = Post(body, kGp);
   ASSERT_EQ(first.status, 200) << first.body;
   const auto events = server_->pathway().GetTimeline(id)->events_size();
-  fhir::HttpResponse again = Post(body);
+  fhir::HttpResponse again = Post(body, kGp);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(server_->pathway().GetTimeline(id)->events_size(), events);
@@ -228,23 +308,23 @@ TEST_F(FhirProcessMessageTest, DuplicateBundleGetsTheFirstAnswerAndNothingNew) {
 
 TEST_F(FhirProcessMessageTest, SameBundleIdWithAnotherBodyIsAConflict) {
   const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "reuse");
-  ASSERT_EQ(Post(Decision(id, "gp-decision-reuse").dump()).status, 200);
+  ASSERT_EQ(Post(Decision(id, "gp-decision-reuse").dump(), kGp).status, 200);
   Json changed = Decision(id, "gp-decision-reuse");
   changed["entry"][1]["resource"]["note"][0]["text"] = "something else";
-  fhir::HttpResponse r = Post(changed.dump());
+  fhir::HttpResponse r = Post(changed.dump(), kGp);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(Outcome(r)["issue"][0]["code"], "duplicate");
 }
 
 TEST_F(FhirProcessMessageTest, MalformedJsonIsABadRequest) {
-  fhir::HttpResponse r = Post("{\"resourceType\": \"Bundle\",");
+  fhir::HttpResponse r = Post("{\"resourceType\": \"Bundle\",", kGp);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Outcome(r)["resourceType"], "OperationOutcome");
   EXPECT_EQ(Outcome(r)["issue"][0]["code"], "structure");
 }
 
 TEST_F(FhirProcessMessageTest, WrongResourceTypeIsUnprocessable) {
-  fhir::HttpResponse r = Post(R"({"resourceType": "Patient", "id": "p"})");
+  fhir::HttpResponse r = Post(R"({"resourceType": "Patient", "id": "p"})", kGp);
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(Outcome(r)["issue"][0]["expression"][0], "resourceType");
 }
@@ -253,41 +333,221 @@ TEST_F(FhirProcessMessageTest, MissingNhsNumberIsUnprocessableAtItsElement) {
   const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "nonhs");
   Json j = Decision(id, "gp-decision-nonhs");
   j["entry"][2]["resource"].erase("identifier");
-  fhir::HttpResponse r = Post(j.dump());
+  fhir::HttpResponse r = Post(j.dump(), kGp);
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(Outcome(r)["issue"][0]["expression"][0],
             "Bundle.entry[2].resource.identifier");
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
 }
 
-TEST_F(FhirProcessMessageTest, UnknownPrescriptionIsNotFound) {
-  fhir::HttpResponse r = Post(Decision("no-such-id", "gp-unknown").dump());
-  EXPECT_EQ(r.status, 404) << r.body;
-  EXPECT_EQ(Outcome(r)["issue"][0]["code"], "not-found");
+TEST_F(FhirProcessMessageTest, UnknownPrescriptionIsRefusedLikeOneNotEntitled) {
+  // A GP may not decide on a pharmacy-route request; its refusal must read
+  // exactly like the one for a request that does not exist.
+  const std::string other =
+      Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ99", "not-gp");
+  fhir::HttpResponse unknown =
+      Post(Decision("no-such-id", "gp-unknown").dump(), kGp);
+  fhir::HttpResponse forbidden =
+      Post(Decision(other, "gp-not-entitled").dump(), kGp);
+  EXPECT_EQ(unknown.status, 403) << unknown.body;
+  EXPECT_EQ(forbidden.status, 403) << forbidden.body;
+  EXPECT_EQ(Outcome(unknown)["issue"][0]["code"], "forbidden");
+  EXPECT_EQ(Outcome(unknown)["issue"][0]["diagnostics"],
+            Outcome(forbidden)["issue"][0]["diagnostics"]);
+  EXPECT_EQ(StatusOf(other), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
 }
 
 TEST_F(FhirProcessMessageTest, WrongStateIsAConflictAndChangesNothing) {
-  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "early");
-  fhir::HttpResponse r = Post(Dispense(id, "dispense-too-early").dump());
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "again");
+  ASSERT_EQ(Post(Decision(id, "gp-decision-first").dump(), kGp).status, 200);
+  const auto events = server_->pathway().GetTimeline(id)->events_size();
+  fhir::HttpResponse r = Post(Decision(id, "gp-decision-second").dump(), kGp);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_THAT(Outcome(r)["issue"][0]["diagnostics"].get<std::string>(),
-              HasSubstr("ACKNOWLEDGED"));
-  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+              HasSubstr("PRESCRIBED"));
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_PRESCRIBED);
+  EXPECT_EQ(server_->pathway().GetTimeline(id)->events_size(), events);
 }
 
 TEST_F(FhirProcessMessageTest, AnotherPatientsMessageIsUnprocessable) {
   const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "other");
   Json j = Decision(id, "gp-decision-other");
   j["entry"][2]["resource"]["identifier"][0]["value"] = "9990000026";
-  fhir::HttpResponse r = Post(j.dump());
+  fhir::HttpResponse r = Post(j.dump(), kGp);
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
 }
 
 TEST_F(FhirProcessMessageTest, OversizedBodyIsRefusedUnread) {
-  fhir::HttpResponse r = Post(std::string(100 * 1024, ' '));
+  fhir::HttpResponse r = Post(std::string(100 * 1024, ' '), kGp);
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(Outcome(r)["resourceType"], "OperationOutcome");
+}
+
+// A certificate the handshake must refuse: no HTTP is spoken, so nothing
+// can change.
+class FhirRefusedCertificateTest
+    : public FhirProcessMessageTest,
+      public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(FhirRefusedCertificateTest, HandshakeFailsAndNothingChanges) {
+  const std::string id =
+      Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ99", "refused");
+  auto r = TryPost(Dispense(id, "refused-1").dump(), GetParam());
+  EXPECT_FALSE(r.ok()) << "HTTP " << r->status << " " << r->body;
+  if (!r.ok()) {
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  }
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+}
+
+// "" = no certificate; foreign = signed by another CA (claiming FZZ99);
+// expired = valid only in 2020; revoked-pharmacy = on the CRL.
+INSTANTIATE_TEST_SUITE_P(Certificates, FhirRefusedCertificateTest,
+                         ::testing::Values("", "foreign", "expired",
+                                           "revoked-pharmacy"));
+
+TEST_F(FhirProcessMessageTest, AnotherPharmacyConfirmingASupplyIsForbidden) {
+  const std::string id =
+      Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ99", "fzz98");
+  Json j = Dispense(id, "supply-by-fzz98");
+  // FZZ98 names itself as performer: honest, but not the target.
+  j["entry"][3]["resource"]["identifier"][0]["value"] = "FZZ98";
+  fhir::HttpResponse r = Post(j.dump(), "pharmacy-fzz98");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(Outcome(r)["resourceType"], "OperationOutcome");
+  EXPECT_EQ(Outcome(r)["issue"][0]["code"], "forbidden");
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+  std::vector<v1::AuditRecord> audit = AuditOf(id, 1);
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back().ods_code(), "FZZ98");
+  EXPECT_EQ(audit.back().operation(), "Supply");
+  EXPECT_EQ(audit.back().result(), "PERMISSION_DENIED");
+}
+
+TEST_F(FhirProcessMessageTest, GpConfirmingASupplyIsForbidden) {
+  const std::string id =
+      Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ99", "gp-supply");
+  fhir::HttpResponse r = Post(Dispense(id, "supply-by-gp").dump(), kGp);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+}
+
+TEST_F(FhirProcessMessageTest, AnotherPracticesDecisionIsForbidden) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "y90002");
+  Json j = Decision(id, "gp-decision-y90002");
+  j["entry"][3]["resource"]["identifier"][0]["value"] = "Y90002";
+  fhir::HttpResponse r = Post(j.dump(), "gp-y90002");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+}
+
+TEST_F(FhirProcessMessageTest,
+       MessageSentInAnotherOrganisationsNameIsForbidden) {
+  // FZZ98 is the target, but the message says FZZ99 supplied it.
+  const std::string id =
+      Acknowledged(v1::ROUTE_PHARMACY_SUPPLY, "FZZ98", "impersonate");
+  fhir::HttpResponse r =
+      Post(Dispense(id, "supply-in-fzz99s-name").dump(), "pharmacy-fzz98");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_THAT(Outcome(r)["issue"][0]["diagnostics"].get<std::string>(),
+              HasSubstr("certificate"));
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+}
+
+TEST_F(FhirProcessMessageTest, PharmacyWithoutTheEpsIdCannotDispense) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "no-eps");
+  ASSERT_EQ(Post(Decision(id, "gp-decision-no-eps").dump(), kGp).status, 200);
+  Json j = Dispense(id, "dispense-wrong-eps");
+  j["entry"][1]["resource"]["authorizingPrescription"][0]["identifier"]
+   ["value"] = "335C70-A83008-84058A";  // valid, but another prescription
+  fhir::HttpResponse r = Post(j.dump(), kPharmacy);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_PRESCRIBED);
+}
+
+TEST_F(FhirProcessMessageTest, OutboundClientRefusesAReceiverItCannotVerify) {
+  fhir::HttpsClientOptions options = As(kGp);
+  options.ca_cert_path = PkiFile("other-ca.pem");
+  auto r = fhir::PostMessage(Url(), "{}", options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("SSLServerVerification"));
+}
+
+// The outbound client against receivers that never answer: it must give
+// up on its own timeouts, say DEADLINE_EXCEEDED (so the outbox retries),
+// and not hang.
+class FhirHttpsClientTimeoutTest : public ::testing::Test {
+ protected:
+  static fhir::HttpsClientOptions Impatient() {
+    fhir::HttpsClientOptions options = As(kGp);
+    options.connect_timeout = absl::Milliseconds(300);
+    options.io_timeout = absl::Milliseconds(300);
+    return options;
+  }
+};
+
+TEST_F(FhirHttpsClientTimeoutTest, ReceiverThatNeverAnswersTheMessageTimesOut) {
+  // A real TLS endpoint whose handler holds the answer back until the
+  // client has given up.
+  absl::Mutex mu;
+  fhir::Respond held;
+  absl::Notification received;
+  fhir::HttpsListenerOptions options;
+  options.address = "127.0.0.1:0";
+  options.tls_cert_path = PkiFile("server.pem");
+  options.tls_key_path = PkiFile("server.key");
+  options.reply_timeout = absl::Seconds(20);
+  auto listener = fhir::HttpsListener::Start(
+      options, [&](const fhir::InboundMessage&, fhir::Respond respond) {
+        absl::MutexLock lock(&mu);
+        held = std::move(respond);
+        received.Notify();
+      });
+  ASSERT_TRUE(listener.ok()) << listener.status();
+  const absl::Time start = absl::Now();
+  auto r =
+      fhir::PostMessage(absl::StrCat("https://127.0.0.1:", (*listener)->port(),
+                                     "/fhir/$process-message"),
+                        "{}", Impatient());
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(received.HasBeenNotified());
+  ASSERT_FALSE(r.ok()) << "HTTP " << r->status;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << r.status();
+  EXPECT_GE(took, absl::Milliseconds(300));
+  EXPECT_LT(took, absl::Seconds(5));
+  // Let the server's worker finish so Stop() does not wait for it.
+  absl::MutexLock lock(&mu);
+  if (held) held(fhir::HttpResponse{});
+}
+
+TEST_F(FhirHttpsClientTimeoutTest,
+       ReceiverThatNeverCompletesTheHandshakeTimesOut) {
+  // Listening but never accepting: the kernel completes the TCP handshake,
+  // nobody ever answers the TLS ClientHello.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const absl::Time start = absl::Now();
+  auto r =
+      fhir::PostMessage(absl::StrCat("https://127.0.0.1:", ntohs(addr.sin_port),
+                                     "/fhir/$process-message"),
+                        "{}", Impatient());
+  const absl::Duration took = absl::Now() - start;
+  ::close(fd);
+  ASSERT_FALSE(r.ok()) << "HTTP " << r->status;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << r.status();
+  EXPECT_LT(took, absl::Seconds(5));
 }
 
 }  // namespace

@@ -1,8 +1,13 @@
 #include "gateway/store/sqlite/sqlite_migrations.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/common/status_macros.h"
+#include "nhs/tobacco/v1/prescription.pb.h"
 
 namespace nhs::tobacco::store {
 namespace {
@@ -10,7 +15,40 @@ namespace {
 struct Migration {
   int version;
   const char* sql;
+  // Runs after `sql`, in the same transaction: for copies SQL cannot take
+  // out of the serialized `body`.
+  absl::Status (*backfill)(SqliteConnection&) = nullptr;
 };
+
+// Version 3 indexes EPS ids; requests prescribed before it carry theirs
+// only inside `body`.
+absl::Status BackfillEpsIds(SqliteConnection& conn) {
+  std::vector<std::pair<std::string, std::string>> found;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement rows,
+                     conn.Prepare("SELECT prescription_id, body FROM "
+                                  "prescriptions WHERE eps_id IS NULL"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      v1::PrescriptionRequest p;
+      const std::string body(rows.ColumnBlob(1));
+      if (!p.ParseFromString(body)) {
+        return absl::DataLossError("a stored prescription request is corrupt");
+      }
+      if (!p.eps_prescription_id().empty()) {
+        found.emplace_back(p.prescription_id(), p.eps_prescription_id());
+      }
+    }
+  }
+  for (const auto& [prescription_id, eps_id] : found) {
+    ASSIGN_OR_RETURN(SqliteStatement update,
+                     conn.Prepare("UPDATE prescriptions SET eps_id = ? WHERE "
+                                  "prescription_id = ?"));
+    RETURN_IF_ERROR(update.Bind(1, eps_id).Bind(2, prescription_id).Run());
+  }
+  return absl::OkStatus();
+}
 
 // Append only: never edit a migration that has shipped. Columns beside
 // `body` (the full record as a serialized proto) are copies kept for
@@ -100,6 +138,15 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+    // A dispensing pharmacy names a GP-route request by its EPS id alone.
+    // Not UNIQUE: a duplicate from a prescribing system must not fail our
+    // commit; the lookup refuses to choose between two instead.
+    {3, R"sql(
+ALTER TABLE prescriptions ADD COLUMN eps_id TEXT;
+CREATE INDEX prescriptions_by_eps ON prescriptions (eps_id)
+  WHERE eps_id IS NOT NULL;
+)sql",
+     BackfillEpsIds},
 };
 
 }  // namespace
@@ -129,6 +176,7 @@ absl::Status MigrateSqlite(SqliteConnection& conn) {
     if (m.version <= current) continue;
     RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
     absl::Status status = conn.Exec(m.sql);
+    if (status.ok() && m.backfill != nullptr) status = m.backfill(conn);
     if (status.ok()) {
       absl::StatusOr<SqliteStatement> stmt = conn.Prepare(
           "INSERT INTO schema_migrations (version, applied_us) VALUES (?, ?)");

@@ -142,6 +142,29 @@ SqliteTransaction::GetPrescription(absl::string_view prescription_id) {
   return std::optional<v1::PrescriptionRequest>(std::move(p));
 }
 
+absl::StatusOr<std::optional<v1::PrescriptionRequest>>
+SqliteTransaction::GetPrescriptionByEpsId(
+    absl::string_view eps_prescription_id) {
+  if (eps_prescription_id.empty()) {
+    return std::optional<v1::PrescriptionRequest>();
+  }
+  // Two rows are enough to tell "ambiguous" from "the one".
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn_.Prepare("SELECT body FROM prescriptions WHERE "
+                                 "eps_id = ? LIMIT 2"));
+  stmt.Bind(1, eps_prescription_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<v1::PrescriptionRequest>();
+  ASSIGN_OR_RETURN(v1::PrescriptionRequest p,
+                   ParseBody<v1::PrescriptionRequest>(stmt.ColumnBlob(0)));
+  ASSIGN_OR_RETURN(bool another, stmt.Step());
+  if (another) {
+    return absl::FailedPreconditionError(
+        "EPS prescription id names more than one prescription request");
+  }
+  return std::optional<v1::PrescriptionRequest>(std::move(p));
+}
+
 absl::StatusOr<Page<v1::PrescriptionRequest>>
 SqliteTransaction::ListPrescriptions(const PrescriptionQuery& query) {
   std::vector<std::string> where;
@@ -322,7 +345,8 @@ absl::Status SqliteTransaction::InsertPrescription(
       conn_.Prepare("INSERT INTO prescriptions (prescription_id, "
                     "referral_id, nhs_number, target_ods, service_ods, "
                     "status, overdue, final, due_us, created_us, version, "
-                    "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "body, eps_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "NULLIF(?, ''))"));
   stmt.Bind(1, p.prescription_id())
       .Bind(2, p.referral_id())
       .Bind(3, p.patient().nhs_number())
@@ -338,7 +362,8 @@ absl::Status SqliteTransaction::InsertPrescription(
   }
   stmt.Bind(10, Micros(p.created_at()))
       .Bind(11, p.version())
-      .BindBlob(12, p.SerializeAsString());
+      .BindBlob(12, p.SerializeAsString())
+      .Bind(13, p.eps_prescription_id());
   return stmt.Run();
 }
 
@@ -348,7 +373,8 @@ absl::Status SqliteTransaction::UpdatePrescription(
       SqliteStatement stmt,
       conn_.Prepare("UPDATE prescriptions SET target_ods = ?, status = ?, "
                     "overdue = ?, final = ?, due_us = ?, version = ?, "
-                    "body = ? WHERE prescription_id = ? AND version = ?"));
+                    "body = ?, eps_id = NULLIF(?, '') WHERE prescription_id = "
+                    "? AND version = ?"));
   stmt.Bind(1, p.target().ods_code())
       .Bind(2, int64_t{p.status()})
       .Bind(3, int64_t{p.overdue() ? 1 : 0})
@@ -360,8 +386,9 @@ absl::Status SqliteTransaction::UpdatePrescription(
   }
   stmt.Bind(6, p.version())
       .BindBlob(7, p.SerializeAsString())
-      .Bind(8, p.prescription_id())
-      .Bind(9, expected_version);
+      .Bind(8, p.eps_prescription_id())
+      .Bind(9, p.prescription_id())
+      .Bind(10, expected_version);
   RETURN_IF_ERROR(stmt.Run());
   if (sqlite3_changes(conn_.handle()) == 0) {
     ASSIGN_OR_RETURN(auto existing, GetPrescription(p.prescription_id()));
@@ -451,11 +478,11 @@ SqliteTransaction::LastAuditRecord() {
 
 absl::StatusOr<std::vector<v1::AuditRecord>>
 SqliteTransaction::ListAuditRecords(int64_t after_sequence, int limit) {
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
-                   conn_.Prepare(absl::StrCat(
-                       "SELECT ", kAuditColumns,
-                       " FROM audit_log WHERE sequence > ? ORDER BY "
-                       "sequence LIMIT ?")));
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kAuditColumns,
+                                 " FROM audit_log WHERE sequence > ? ORDER BY "
+                                 "sequence LIMIT ?")));
   stmt.Bind(1, after_sequence).Bind(2, int64_t{limit});
   std::vector<v1::AuditRecord> out;
   while (true) {
@@ -467,10 +494,10 @@ SqliteTransaction::ListAuditRecords(int64_t after_sequence, int limit) {
 }
 
 absl::Status SqliteTransaction::InsertAuditRecord(const v1::AuditRecord& r) {
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
-                   conn_.Prepare(absl::StrCat(
-                       "INSERT INTO audit_log (", kAuditColumns,
-                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")));
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare(absl::StrCat("INSERT INTO audit_log (", kAuditColumns,
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")));
   stmt.Bind(1, r.sequence())
       .Bind(2, Micros(r.at()))
       .Bind(3, r.ods_code())

@@ -19,6 +19,8 @@ class SqliteTransaction final : public WriteTransaction {
       const ReferralQuery& query) override;
   absl::StatusOr<std::optional<v1::PrescriptionRequest>> GetPrescription(
       absl::string_view prescription_id) override;
+  absl::StatusOr<std::optional<v1::PrescriptionRequest>> GetPrescriptionByEpsId(
+      absl::string_view eps_prescription_id) override;
   absl::StatusOr<Page<v1::PrescriptionRequest>> ListPrescriptions(
       const PrescriptionQuery& query) override;
   absl::StatusOr<std::vector<v1::TimelineEvent>> ListEvents(

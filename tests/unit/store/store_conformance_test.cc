@@ -197,6 +197,55 @@ TEST_P(StoreConformanceTest, PrescriptionUpdateWithStaleVersionIsAborted) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_P(StoreConformanceTest,
+       PrescriptionIsFoundByTheEpsIdItWasPrescribedUnder) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
+                if (!s.ok()) return s;
+                s = tx.InsertPrescription(
+                    MakePrescription("rx-1", "ref-1", 2, "Y90001"));
+                if (!s.ok()) return s;
+                return tx.InsertPrescription(
+                    MakePrescription("rx-2", "ref-1", 3, "Y90001"));
+              }),
+              IsOk());
+  const auto by_eps =
+      [&](const std::string& eps) -> absl::StatusOr<std::string> {
+    std::string id;
+    absl::Status read = store_->Read([&](ReadTransaction& tx) -> absl::Status {
+      auto p = tx.GetPrescriptionByEpsId(eps);
+      if (!p.ok()) return p.status();
+      if (p->has_value()) id = (*p)->prescription_id();
+      return absl::OkStatus();
+    });
+    if (!read.ok()) return read;
+    return id;
+  };
+  // Not yet prescribed: no EPS id, nothing found (not even for "").
+  EXPECT_EQ(by_eps("4D7E1A-Y90001-0003FX").value_or("?"), "");
+  EXPECT_EQ(by_eps("").value_or("?"), "");
+  v1::PrescriptionRequest prescribed =
+      MakePrescription("rx-2", "ref-1", 3, "Y90001");
+  prescribed.set_status(v1::PRESCRIPTION_STATUS_PRESCRIBED);
+  prescribed.set_eps_prescription_id("4D7E1A-Y90001-0003FX");
+  prescribed.set_version(2);
+  ASSERT_THAT(Write([&](WriteTransaction& tx) {
+                return tx.UpdatePrescription(prescribed, 1);
+              }),
+              IsOk());
+  Reopen();
+  EXPECT_EQ(by_eps("4D7E1A-Y90001-0003FX").value_or("?"), "rx-2");
+  EXPECT_EQ(by_eps("335C70-A83008-84058A").value_or("?"), "");
+  // A second request under the same EPS id makes the id ambiguous.
+  v1::PrescriptionRequest twin = MakePrescription("rx-3", "ref-1", 4, "Y90001");
+  twin.set_eps_prescription_id("4D7E1A-Y90001-0003FX");
+  ASSERT_THAT(
+      Write([&](WriteTransaction& tx) { return tx.InsertPrescription(twin); }),
+      IsOk());
+  EXPECT_THAT(by_eps("4D7E1A-Y90001-0003FX").status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
 TEST_P(StoreConformanceTest, ListsFilterAndPageNewestFirstWithoutGaps) {
   ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
                 absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
