@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./deploy/install_deps.sh
 ./deploy/build.sh
+# The Node test peers, once, before tests that share node_modules start.
+if [[ ! -d tests/interop/node_modules ]] ||
+   [[ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]]; then
+  (cd tests/interop && npm ci --no-audit --no-fund)
+fi
 # Labels: unit, integration, interop, fuzz (bounded libFuzzer run), bench
 # (prints numbers; never fails on speed).
 ctest --preset default -j2 "$@"

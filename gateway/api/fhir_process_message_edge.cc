@@ -1,5 +1,7 @@
 #include "gateway/api/fhir_process_message_edge.h"
 
+#include "absl/time/clock.h"
+
 #include <memory>
 #include <utility>
 
@@ -129,8 +131,11 @@ int HttpStatusFor(const absl::Status& status) {
 }
 
 FhirProcessMessageEdge::FhirProcessMessageEdge(pathway::Pathway& pathway,
-                                               std::string public_endpoint)
-    : pathway_(pathway), public_endpoint_(std::move(public_endpoint)) {}
+                                               std::string public_endpoint,
+                                               int per_principal_rate_limit)
+    : pathway_(pathway),
+      public_endpoint_(std::move(public_endpoint)),
+      limiter_(per_principal_rate_limit) {}
 
 absl::StatusOr<v1::PrescriptionRequest> FhirProcessMessageEdge::Authorized(
     const security::Principal& caller, security::Operation op,
@@ -162,6 +167,11 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
       Authenticate(inbound.peer_certificate_pem);
   if (!caller.ok()) {
     respond(Failure(caller.status()));
+    return;
+  }
+  if (!limiter_.Allow(caller->ods_code, absl::Now())) {
+    respond(Failure(absl::ResourceExhaustedError(absl::StrCat(
+        "rate limit for ", caller->ods_code, " exceeded; resend shortly"))));
     return;
   }
   // simdjson keeps its buffers between parses: one parser per HTTP worker.

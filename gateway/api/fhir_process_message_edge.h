@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "adapters/fhir/https_listener.h"
 #include "gateway/pathway/pathway.h"
+#include "gateway/security/rate_limiter.h"
 #include "gateway/security/access_policy.h"
 #include "gateway/security/principal.h"
 
@@ -32,8 +33,11 @@ namespace nhs::tobacco::api {
 class FhirProcessMessageEdge {
  public:
   // `public_endpoint` is this gateway's URL for MessageHeader.source.
+  // `per_principal_rate_limit`: messages per second per sending
+  // organisation (0 = no limit); beyond it 429.
   FhirProcessMessageEdge(pathway::Pathway& pathway,
-                         std::string public_endpoint);
+                         std::string public_endpoint,
+                         int per_principal_rate_limit = 0);
 
   // A fhir::MessageHandler: calls `respond` exactly once.
   void Handle(const fhir::InboundMessage& message, fhir::Respond respond);
@@ -48,6 +52,7 @@ class FhirProcessMessageEdge {
 
   pathway::Pathway& pathway_;
   const std::string public_endpoint_;
+  security::RateLimiter limiter_;
 };
 
 // The HTTP status for a failed Status: INVALID_ARGUMENT 422 (400 when the

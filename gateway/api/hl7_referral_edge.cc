@@ -68,7 +68,9 @@ void LogOutcome(const Message& request, const AckOutcome& outcome,
 Hl7ReferralEdge::Hl7ReferralEdge(pathway::Pathway& pathway,
                                  const v1::MllpListenerConfig& config,
                                  const Clock& clock)
-    : pathway_(pathway), clock_(clock) {
+    : pathway_(pathway),
+      clock_(clock),
+      limiter_(config.per_principal_rate_limit()) {
   for (const v1::MllpTrustConfig& trust : config.trusts()) {
     trusts_[trust.sending_facility()] = trust;
   }
@@ -133,6 +135,12 @@ void Hl7ReferralEdge::Handle(
       pathway_.Audit(caller, "CreateReferral", "",
                      absl::PermissionDeniedError(denied.message()));
       refuse(denied, "sender not entitled");
+      return;
+    }
+    if (!limiter_.Allow(caller.ods_code, clock_.Now())) {
+      refuse(absl::ResourceExhaustedError(absl::StrCat(
+                 "rate limit for ", caller.ods_code, " exceeded")),
+             "sender over its rate");
       return;
     }
   }

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "gateway/common/clock.h"
 #include "gateway/pathway/pathway.h"
+#include "gateway/security/rate_limiter.h"
 #include "gateway/security/principal.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
@@ -53,6 +54,7 @@ class Hl7ReferralEdge {
   pathway::Pathway& pathway_;
   const Clock& clock_;
   absl::flat_hash_map<std::string, v1::MllpTrustConfig> trusts_;
+  security::RateLimiter limiter_;
 };
 
 }  // namespace nhs::tobacco::api

@@ -115,7 +115,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   }
   if (config.has_fhir()) {
     server->fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
-        *server->pathway_, config.fhir().public_endpoint());
+        *server->pathway_, config.fhir().public_endpoint(),
+        config.fhir().per_principal_rate_limit());
     fhir::HttpsListenerOptions fhir_options;
     fhir_options.address = config.fhir().address();
     fhir_options.tls_cert_path = config.fhir().tls_cert_path();

@@ -80,6 +80,10 @@ fhir::HttpsClientOptions As(const std::string& client) {
 constexpr char kGp[] = "gp-y90001";
 constexpr char kPharmacy[] = "pharmacy-fzz99";
 
+// Messages per second per sender in these tests: far above what the
+// pathway tests send, far below a burst.
+constexpr int kRateLimit = 20;
+
 class FhirProcessMessageTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { ASSERT_TRUE(std::filesystem::exists(Pki())); }
@@ -94,6 +98,7 @@ class FhirProcessMessageTest : public ::testing::Test {
     fhir->set_client_ca_file(PkiFile("ca.pem"));
     fhir->set_crl_directory(PkiFile("crl"));
     fhir->set_max_body_bytes(64 * 1024);
+    fhir->set_per_principal_rate_limit(kRateLimit);
     fhir->set_public_endpoint("https://127.0.0.1/fhir/$process-message");
     auto server = server::GatewayServer::Start(config);
     ASSERT_TRUE(server.ok()) << server.status();
@@ -316,6 +321,16 @@ TEST_F(FhirProcessMessageTest, SameBundleIdWithAnotherBodyIsAConflict) {
   EXPECT_EQ(Outcome(r)["issue"][0]["code"], "duplicate");
 }
 
+TEST_F(FhirProcessMessageTest, ASenderOverItsRateGets429AndOthersDoNot) {
+  int throttled = 0;
+  for (int i = 0; i < 4 * kRateLimit; ++i) {
+    if (Post("{", kGp).status == 429) ++throttled;
+  }
+  EXPECT_GT(throttled, 0);
+  EXPECT_EQ(Post("{", kPharmacy).status, 400)
+      << "another organisation's budget is its own";
+}
+
 TEST_F(FhirProcessMessageTest, MalformedJsonIsABadRequest) {
   fhir::HttpResponse r = Post("{\"resourceType\": \"Bundle\",", kGp);
   EXPECT_EQ(r.status, 400);
@@ -418,7 +433,9 @@ TEST_F(FhirProcessMessageTest, AnotherPharmacyConfirmingASupplyIsForbidden) {
   EXPECT_EQ(Outcome(r)["resourceType"], "OperationOutcome");
   EXPECT_EQ(Outcome(r)["issue"][0]["code"], "forbidden");
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
-  std::vector<v1::AuditRecord> audit = AuditOf(id, 1);
+  // Recommended, sent and acknowledged are audited already; the refusal is
+  // written asynchronously after them.
+  std::vector<v1::AuditRecord> audit = AuditOf(id, 4);
   ASSERT_FALSE(audit.empty());
   EXPECT_EQ(audit.back().ods_code(), "FZZ98");
   EXPECT_EQ(audit.back().operation(), "Supply");

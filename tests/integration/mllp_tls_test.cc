@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -45,6 +46,9 @@ std::string Referral(const std::string& control_id) {
                                        {"\n", "\r"}});
 }
 
+// Messages per second per trust: above what the other tests send.
+constexpr int kRateLimit = 20;
+
 class MllpTlsTest : public ::testing::Test {
  protected:
   // One PKI for the suite: generating RSA keys takes seconds.
@@ -75,6 +79,7 @@ class MllpTlsTest : public ::testing::Test {
     v1::GatewayConfig config = testing::SampleConfig(testing::FreshDataDir());
     v1::MllpListenerConfig* mllp = config.mutable_mllp();
     mllp->set_allow_plaintext(false);
+    mllp->set_per_principal_rate_limit(kRateLimit);
     mllp->mutable_tls()->set_cert_file(Pki("server.pem"));
     mllp->mutable_tls()->set_key_file(Pki("server.key"));
     mllp->mutable_tls()->set_client_ca_file(Pki("ca.pem"));
@@ -149,6 +154,23 @@ class MllpTlsTest : public ::testing::Test {
 };
 
 fs::path* MllpTlsTest::pki_ = nullptr;
+
+TEST_F(MllpTlsTest, TrustOverItsRateGetsArWithCode207) {
+  hl7v2::MllpClient client = Client("trust-rx9");
+  int refused = 0;
+  for (int i = 0; i < 4 * kRateLimit; ++i) {
+    absl::StatusOr<std::string> ack =
+        client.Send(Referral(absl::StrCat("RATE", i)));
+    ASSERT_THAT(ack, IsOk());
+    if (absl::StrContains(*ack, "|AR|") || absl::StrContains(*ack, "|CR|")) {
+      EXPECT_THAT(*ack, HasSubstr("207"));
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_EQ(StoredReferrals(), 4 * kRateLimit - refused)
+      << "a throttled message stores nothing";
+}
 
 TEST_F(MllpTlsTest, TrustCertificateReferralIsStoredAndAuditedAsTheTrust) {
   hl7v2::MllpClient client = Client("trust-rx9");
