@@ -5,6 +5,7 @@
 #include "adapters/fhir/systems.h"
 #include "adapters/fhir/xhtml.h"
 #include "gateway/domain/field_violations.h"
+#include "gateway/domain/outcome_codes.h"
 
 namespace nhs::tobacco::gp {
 namespace {
@@ -24,41 +25,13 @@ absl::string_view FollowUpText(v1::FollowUpPoint p) {
   }
 }
 
-struct OutcomeCode {
-  absl::string_view code;
-  absl::string_view display;
-};
-
-OutcomeCode CodeFor(v1::OutcomeStatus s) {
-  switch (s) {
-    case v1::OUTCOME_STATUS_QUIT_SELF_REPORTED:
-      return {"QUIT_SELF_REPORTED", "Quit (self-reported)"};
-    case v1::OUTCOME_STATUS_QUIT_CO_VERIFIED:
-      return {"QUIT_CO_VERIFIED", "Quit (CO-verified, under 10 ppm)"};
-    case v1::OUTCOME_STATUS_REDUCED:
-      return {"REDUCED", "Reduced smoking"};
-    case v1::OUTCOME_STATUS_RELAPSED:
-      return {"RELAPSED", "Relapsed"};
-    case v1::OUTCOME_STATUS_NOT_QUIT:
-      return {"NOT_QUIT", "Not quit"};
-    case v1::OUTCOME_STATUS_LOST_TO_FOLLOW_UP:
-      return {"LOST_TO_FOLLOW_UP", "Lost to follow-up"};
-    case v1::OUTCOME_STATUS_DISENGAGED:
-      return {"DISENGAGED", "Disengaged"};
-    case v1::OUTCOME_STATUS_RE_ENGAGED:
-      return {"RE_ENGAGED", "Re-engaged"};
-    default:
-      return {"", ""};
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<Json> BuildOutcomeMessage(const v1::Outcome& outcome,
                                          const v1::Referral& referral,
                                          const fhir::MessageContext& context) {
   domain::Violations v;
-  const OutcomeCode code = CodeFor(outcome.status());
+  const domain::OutcomeCoding code = domain::OutcomeCodingFor(outcome.status());
   if (code.code.empty()) v.Add("status", "is not a known outcome");
   if (FollowUpText(outcome.follow_up()).empty()) {
     v.Add("follow_up", "must be week 4, 12 or 52");

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "gateway/domain/outcome_codes.h"
 
 namespace nhs::tobacco::mental_health {
 namespace {
@@ -22,29 +23,6 @@ Coded FollowUpCode(v1::FollowUpPoint point) {
       return {"QUIT12WK", "Quit status at 12 weeks"};
     case v1::FOLLOW_UP_POINT_WEEK_52:
       return {"QUIT52WK", "Quit status at 52 weeks"};
-    default:
-      return {};
-  }
-}
-
-Coded OutcomeCode(v1::OutcomeStatus status) {
-  switch (status) {
-    case v1::OUTCOME_STATUS_QUIT_SELF_REPORTED:
-      return {"QUIT_SELF_REPORTED", "Quit, self-reported"};
-    case v1::OUTCOME_STATUS_QUIT_CO_VERIFIED:
-      return {"QUIT_CO_VERIFIED", "Quit, CO verified"};
-    case v1::OUTCOME_STATUS_REDUCED:
-      return {"REDUCED", "Reduced"};
-    case v1::OUTCOME_STATUS_RELAPSED:
-      return {"RELAPSED", "Relapsed"};
-    case v1::OUTCOME_STATUS_NOT_QUIT:
-      return {"NOT_QUIT", "Not quit"};
-    case v1::OUTCOME_STATUS_LOST_TO_FOLLOW_UP:
-      return {"LOST_TO_FOLLOW_UP", "Lost to follow-up"};
-    case v1::OUTCOME_STATUS_DISENGAGED:
-      return {"DISENGAGED", "Disengaged"};
-    case v1::OUTCOME_STATUS_RE_ENGAGED:
-      return {"RE_ENGAGED", "Re-engaged"};
     default:
       return {};
   }
@@ -80,7 +58,8 @@ absl::StatusOr<hl7v2::Message> BuildOruR01(const v1::Outcome& outcome,
                                            const v1::Referral& referral,
                                            const OutboundHeader& header) {
   const Coded follow_up = FollowUpCode(outcome.follow_up());
-  const Coded status = OutcomeCode(outcome.status());
+  const domain::OutcomeCoding status =
+      domain::OutcomeCodingFor(outcome.status());
   if (follow_up.code.empty() || status.code.empty()) {
     return absl::InvalidArgumentError(
         "ORU^R01 needs an outcome with a follow-up point and a status");
@@ -114,7 +93,7 @@ absl::StatusOr<hl7v2::Message> BuildOruR01(const v1::Outcome& outcome,
   {
     hl7v2::Segment& obx = AddObx(message, ++set_id, "CE");
     SetComponents(obx, 3, {follow_up.code, follow_up.text, "L"});
-    SetComponents(obx, 5, {status.code, status.text, "L"});
+    SetComponents(obx, 5, {status.code, status.display, "L"});
     SetComponents(obx, 14, {observed});
   }
   if (outcome.has_co_reading_ppm()) {
