@@ -1,11 +1,10 @@
 #include "gateway/api/fhir_process_message_edge.h"
 
-#include "absl/time/clock.h"
-
 #include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "adapters/fhir/json_read.h"
 #include "adapters/fhir/message_bundle_reader.h"
 #include "adapters/fhir/message_response.h"
@@ -15,6 +14,7 @@
 #include "adapters/gp/gp_decision.h"
 #include "adapters/pharmacy/dispense_report.h"
 #include "gateway/api/authorization.h"
+#include "gateway/common/status_macros.h"
 #include "gateway/domain/field_violations.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -140,6 +140,7 @@ FhirProcessMessageEdge::FhirProcessMessageEdge(pathway::Pathway& pathway,
 absl::StatusOr<v1::PrescriptionRequest> FhirProcessMessageEdge::Authorized(
     const security::Principal& caller, security::Operation op,
     const std::string& prescription_id, const v1::Actor& sender,
+    const std::string& nhs_number,
     absl::StatusOr<v1::PrescriptionRequest> found, bool holds_eps_id) {
   absl::StatusOr<v1::PrescriptionRequest> allowed =
       AuthorizeRecord(caller, op, std::move(found), holds_eps_id);
@@ -157,6 +158,11 @@ absl::StatusOr<v1::PrescriptionRequest> FhirProcessMessageEdge::Authorized(
       allowed.status().code() == absl::StatusCode::kPermissionDenied) {
     pathway_.Audit(caller, security::OperationName(op), prescription_id,
                    allowed.status());
+  }
+  if (allowed.ok()) {
+    // Only then may the message's patient be compared: a refusal above
+    // must not reveal whose request it is.
+    RETURN_IF_ERROR(SamePatient(*allowed, nhs_number));
   }
   return allowed;
 }
@@ -196,17 +202,12 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
         : decision->action == PrescriptionAction::kRequireAppointment
             ? decision->require_appointment.actor()
             : decision->prescribe.actor();
-    auto found = Authorized(*caller, OperationFor(decision->action),
-                            decision->prescription_id(), sender,
-                            Lookup(pathway_, decision->prescription_id(),
-                                   "MedicationRequest.basedOn.identifier"),
-                            /*holds_eps_id=*/false);
-    if (found.ok()) {
-      if (absl::Status same = SamePatient(*found, decision->nhs_number);
-          !same.ok()) {
-        found = same;
-      }
-    }
+    auto found =
+        Authorized(*caller, OperationFor(decision->action),
+                   decision->prescription_id(), sender, decision->nhs_number,
+                   Lookup(pathway_, decision->prescription_id(),
+                          "MedicationRequest.basedOn.identifier"),
+                   /*holds_eps_id=*/false);
     if (!found.ok()) {
       respond(Failure(found.status()));
       return;
@@ -263,14 +264,8 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
         current.ok() && !current->eps_prescription_id().empty() &&
         report->eps_prescription_id == current->eps_prescription_id();
     auto found = Authorized(*caller, OperationFor(action), id,
-                            report->transition.actor(), std::move(current),
-                            holds_eps_id);
-    if (found.ok()) {
-      if (absl::Status same = SamePatient(*found, report->nhs_number);
-          !same.ok()) {
-        found = same;
-      }
-    }
+                            report->transition.actor(), report->nhs_number,
+                            std::move(current), holds_eps_id);
     if (!found.ok()) {
       respond(Failure(found.status()));
       return;

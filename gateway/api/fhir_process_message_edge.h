@@ -7,9 +7,9 @@
 #include "absl/status/status.h"
 #include "adapters/fhir/https_listener.h"
 #include "gateway/pathway/pathway.h"
-#include "gateway/security/rate_limiter.h"
 #include "gateway/security/access_policy.h"
 #include "gateway/security/principal.h"
+#include "gateway/security/rate_limiter.h"
 
 namespace nhs::tobacco::api {
 
@@ -35,19 +35,20 @@ class FhirProcessMessageEdge {
   // `public_endpoint` is this gateway's URL for MessageHeader.source.
   // `per_principal_rate_limit`: messages per second per sending
   // organisation (0 = no limit); beyond it 429.
-  FhirProcessMessageEdge(pathway::Pathway& pathway,
-                         std::string public_endpoint,
+  FhirProcessMessageEdge(pathway::Pathway& pathway, std::string public_endpoint,
                          int per_principal_rate_limit = 0);
 
   // A fhir::MessageHandler: calls `respond` exactly once.
   void Handle(const fhir::InboundMessage& message, fhir::Respond respond);
 
  private:
-  // `found` if `caller` may perform `op` on it and the message's sender is
-  // the caller; otherwise PERMISSION_DENIED, audited.
+  // `found` if `caller` may perform `op` on it, the message's sender is the
+  // caller and its patient is the request's (`nhs_number`); otherwise
+  // PERMISSION_DENIED (audited) or the patient mismatch.
   absl::StatusOr<v1::PrescriptionRequest> Authorized(
       const security::Principal& caller, security::Operation op,
       const std::string& prescription_id, const v1::Actor& sender,
+      const std::string& nhs_number,
       absl::StatusOr<v1::PrescriptionRequest> found, bool holds_eps_id);
 
   pathway::Pathway& pathway_;
