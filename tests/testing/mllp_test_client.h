@@ -62,6 +62,13 @@ class RawMllpConnection {
     return out;
   }
 
+  // True when the server closed the connection within 10 s.
+  bool ClosedByPeer() {
+    bool eof = false;
+    ReadFrames(1000, &eof);
+    return eof;
+  }
+
  private:
   int fd_ = -1;
 };

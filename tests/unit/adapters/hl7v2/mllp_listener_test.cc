@@ -1,11 +1,5 @@
 #include "adapters/hl7v2/mllp_listener.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +10,7 @@
 #include "adapters/hl7v2/mllp_framer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/mllp_test_client.h"
 #include "tests/testing/status_matchers.h"
 
 namespace nhs::tobacco::hl7v2 {
@@ -26,56 +21,7 @@ using ::nhs::tobacco::testing::IsOkAndHolds;
 using ::nhs::tobacco::testing::StatusIs;
 using ::testing::HasSubstr;
 
-// A raw socket, so tests can send bytes no well-behaved client would.
-class RawConnection {
- public:
-  explicit RawConnection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)),
-              0);
-  }
-  ~RawConnection() { ::close(fd_); }
-  void Write(absl::string_view bytes) {
-    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(bytes.size()));
-  }
-  // Reads until `frames` frames arrived, EOF or 5 s passed.
-  std::vector<std::string> ReadFrames(size_t frames, bool* eof = nullptr) {
-    MllpFramer framer;
-    std::vector<std::string> out;
-    const absl::Time deadline = absl::Now() + absl::Seconds(5);
-    while (out.size() < frames && absl::Now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char buf[4096];
-      const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
-      if (n <= 0) {
-        if (eof != nullptr) *eof = true;
-        break;
-      }
-      framer.Append(absl::string_view(buf, static_cast<size_t>(n)));
-      while (true) {
-        auto f = framer.Next();
-        if (!f.ok() || !f->has_value()) break;
-        out.push_back(**f);
-      }
-    }
-    return out;
-  }
-  // True when the server closed the connection within 5 s.
-  bool ClosedByPeer() {
-    bool eof = false;
-    ReadFrames(1000, &eof);
-    return eof;
-  }
-
- private:
-  int fd_ = -1;
-};
+using RawConnection = ::nhs::tobacco::testing::RawMllpConnection;
 
 MllpListenerOptions LocalOptions() {
   MllpListenerOptions options;
