@@ -18,16 +18,20 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+
+import {
+  freeLocalPort, gatewayBinary, removeTopLevelBlock, sleep, startGateway,
+  tryConnect,
+} from './gateway_harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -50,26 +54,7 @@ const EPS_ID = '4D7E1A-Y90001-0003FX';
 // Gateway process, certificates and configuration
 // ---------------------------------------------------------------------------
 
-function gatewayBinary() {
-  const bin = process.env.TOBACCO_GATEWAY_BIN;
-  if (!bin) {
-    throw new Error('set TOBACCO_GATEWAY_BIN to the tobacco-gateway binary');
-  }
-  const resolved = path.resolve(bin);
-  fs.accessSync(resolved, fs.constants.X_OK);
-  return resolved;
-}
 
-async function freeLocalPort() {
-  const server = net.createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // The development PKI (the script also lays the CRL out by issuer hash in
 // crl/, as the gateway's crl_directory expects).
@@ -89,37 +74,13 @@ function makePki(dir) {
   };
 }
 
-// Removes the top-level `name { ... }` block from a textproto, honouring
-// comments and quoted strings so braces inside them do not count.
-function removeTopLevelBlock(text, name) {
-  const start = text.search(new RegExp(`^${name}\\s*\\{`, 'm'));
-  if (start < 0) return text;
-  let depth = 0;
-  let i = text.indexOf('{', start);
-  for (; i < text.length; ++i) {
-    const c = text[i];
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n') ++i;
-    } else if (c === '"' || c === "'") {
-      for (++i; i < text.length && text[i] !== c; ++i) {
-        if (text[i] === '\\') ++i;
-      }
-    } else if (c === '{') {
-      ++depth;
-    } else if (c === '}') {
-      if (--depth === 0) break;
-    }
-  }
-  if (depth !== 0) throw new Error(`unbalanced ${name} block in sample config`);
-  return text.slice(0, start) + text.slice(i + 1);
-}
 
 // The sample config with mutual TLS on gRPC and FHIR, our ports and a
 // throw-away store; formulary and deadlines as shipped.
 function writeConfig(dir, pki, grpcPort, fhirPort) {
   let text = fs.readFileSync(SAMPLE_CONFIG, 'utf8');
   for (const block of ['grpc', 'store', 'mllp', 'fhir']) {
-    text = removeTopLevelBlock(text, block);
+    text = removeTopLevelBlock(text, block, { required: false });
   }
   const p = (name) => JSON.stringify(path.join(pki.dir, name));
   const header = [
@@ -147,35 +108,8 @@ function writeConfig(dir, pki, grpcPort, fhirPort) {
   return file;
 }
 
-function startGateway(bin, configFile) {
-  const child = spawn(bin, ['--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const gw = { child, log: '', exit: null };
-  const append = (chunk) => {
-    gw.log += chunk.toString();
-    if (gw.log.length > 200_000) gw.log = gw.log.slice(-200_000);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  gw.exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      gw.exit = { code, signal };
-      resolve(gw.exit);
-    });
-  });
-  return gw;
-}
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function tryConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
-    socket.once('error', () => { socket.destroy(); resolve(false); });
-  });
-}
 
 async function waitForPorts(gw, ports) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;

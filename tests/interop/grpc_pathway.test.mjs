@@ -14,9 +14,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -24,6 +22,11 @@ import { fileURLToPath } from 'node:url';
 
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+
+import {
+  freeLocalPort, gatewayBinary, removeTopLevelBlock, sleep, startGateway,
+  tryConnect,
+} from './gateway_harness.mjs';
 
 // protobufjs is proto-loader's own dependency: resolve it from there rather
 // than relying on npm hoisting it to the top of node_modules.
@@ -45,52 +48,8 @@ const STEP_TIMEOUT_MS = 60_000;
 // Gateway process and configuration
 // ---------------------------------------------------------------------------
 
-function gatewayBinary() {
-  const bin = process.env.TOBACCO_GATEWAY_BIN;
-  if (!bin) {
-    throw new Error('set TOBACCO_GATEWAY_BIN to the tobacco-gateway binary ' +
-                    '(e.g. build/default/gateway/server/tobacco-gateway)');
-  }
-  const resolved = path.resolve(bin);
-  fs.accessSync(resolved, fs.constants.X_OK);
-  return resolved;
-}
 
-async function freeLocalPort() {
-  const server = net.createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-// Removes the top-level `name { ... }` block from a textproto, honouring
-// comments and quoted strings so braces inside them do not count.
-function removeTopLevelBlock(text, name) {
-  const start = text.search(new RegExp(`^${name}\\s*\\{`, 'm'));
-  if (start < 0) throw new Error(`sample config has no top-level ${name} block`);
-  let depth = 0;
-  let i = text.indexOf('{', start);
-  for (; i < text.length; ++i) {
-    const c = text[i];
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n') ++i;
-    } else if (c === '"' || c === "'") {
-      for (++i; i < text.length && text[i] !== c; ++i) {
-        if (text[i] === '\\') ++i;
-      }
-    } else if (c === '{') {
-      ++depth;
-    } else if (c === '}') {
-      if (--depth === 0) break;
-    }
-  }
-  if (depth !== 0) throw new Error(`unbalanced ${name} block in sample config`);
-  return text.slice(0, start) + text.slice(i + 1);
-}
 
 // The sample deploy config with our own listener and a throw-away store: the
 // formulary, deadlines and CYP1A2 list are the ones the project ships.
@@ -119,29 +78,6 @@ function writeConfig(dir, port) {
   return file;
 }
 
-function startGateway(bin, configFile) {
-  const child = spawn(bin, ['--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const gw = { child, log: '', exit: null };
-  const append = (chunk) => {
-    gw.log += chunk.toString();
-    if (gw.log.length > 200_000) gw.log = gw.log.slice(-200_000);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  gw.exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      gw.exit = { code, signal };
-      resolve(gw.exit);
-    });
-  });
-  return gw;
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function withTimeout(promise, ms, what) {
   let timer;
@@ -151,15 +87,6 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function tryConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
-    socket.once('error', () => { socket.destroy(); resolve(false); });
-  });
-}
 
 async function waitForPort(gw, port) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
