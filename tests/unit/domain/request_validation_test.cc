@@ -4,12 +4,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/violated_fields.h"
 
 namespace nhs::tobacco::domain {
 namespace {
 
 using ::nhs::tobacco::testing::IsOk;
 using ::nhs::tobacco::testing::StatusIs;
+using ::nhs::tobacco::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::Field;
 using ::testing::HasSubstr;
@@ -32,14 +34,6 @@ v1::CreateReferralRequest GoodReferral() {
   return r;
 }
 
-std::vector<std::string> FieldsOf(const absl::Status& status) {
-  std::vector<std::string> fields;
-  for (const FieldViolation& v : GetFieldViolations(status)) {
-    fields.push_back(v.field);
-  }
-  return fields;
-}
-
 TEST(ValidateCreateReferralTest, AGoodReferralPasses) {
   EXPECT_THAT(ValidateCreateReferral(GoodReferral(), kLimits), IsOk());
 }
@@ -56,7 +50,7 @@ TEST(ValidateCreateReferralTest, EveryBadFieldIsReportedAtOnce) {
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
                                HasSubstr("referral.patient.nhs_number")));
   EXPECT_THAT(
-      FieldsOf(status),
+      ViolatedFields(status),
       UnorderedElementsAre("request_id", "referral.patient.nhs_number",
                            "referral.patient.date_of_birth",
                            "referral.referrer.ods_code", "referral.source",
@@ -77,7 +71,7 @@ TEST(ValidateCreateReferralTest, UnknownEnumNumbersAreRefused) {
   r.mutable_referral()->mutable_mental_health()->set_diagnosis_category(
       static_cast<v1::DiagnosisCategory>(42));
   EXPECT_THAT(
-      FieldsOf(ValidateCreateReferral(r, kLimits)),
+      ViolatedFields(ValidateCreateReferral(r, kLimits)),
       UnorderedElementsAre("referral.goal",
                            "referral.mental_health.diagnosis_category"));
 }
@@ -85,7 +79,7 @@ TEST(ValidateCreateReferralTest, UnknownEnumNumbersAreRefused) {
 TEST(ValidateCreateReferralTest, MissingReferralIsNamed) {
   v1::CreateReferralRequest r;
   r.set_request_id("x");
-  EXPECT_THAT(FieldsOf(ValidateCreateReferral(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateCreateReferral(r, kLimits)),
               UnorderedElementsAre("referral"));
 }
 
@@ -93,7 +87,7 @@ TEST(ValidateCreateReferralTest, OverlongTextIsRefused) {
   v1::CreateReferralRequest r = GoodReferral();
   r.mutable_referral()->mutable_patient()->set_family_name(
       std::string(2001, 'x'));
-  EXPECT_THAT(FieldsOf(ValidateCreateReferral(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateCreateReferral(r, kLimits)),
               UnorderedElementsAre("referral.patient.family_name"));
 }
 
@@ -120,13 +114,13 @@ TEST(ValidateRecommendPrescriptionTest, GpRouteNeedsNoTarget) {
 TEST(ValidateRecommendPrescriptionTest, PharmacyRouteNeedsATarget) {
   v1::RecommendPrescriptionRequest r = GoodRecommendation();
   r.set_route(v1::ROUTE_PHARMACY_SUPPLY);
-  EXPECT_THAT(FieldsOf(ValidateRecommendPrescription(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateRecommendPrescription(r, kLimits)),
               UnorderedElementsAre("target.ods_code"));
 }
 
 TEST(ValidateRecommendPrescriptionTest, EachMissingFieldIsNamed) {
   v1::RecommendPrescriptionRequest r;
-  EXPECT_THAT(FieldsOf(ValidateRecommendPrescription(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateRecommendPrescription(r, kLimits)),
               UnorderedElementsAre(
                   "request_id", "referral_id", "product_id", "dose_text",
                   "quantity.value", "quantity.unit", "duration_days", "route",
@@ -137,7 +131,7 @@ TEST(ValidateTransitionTest, ActorOrganisationIsRequired) {
   v1::TransitionRequest r;
   r.set_request_id("r");
   r.set_prescription_id("rx-1");
-  EXPECT_THAT(FieldsOf(ValidateTransition(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateTransition(r, kLimits)),
               UnorderedElementsAre("actor.organisation.ods_code"));
 }
 
@@ -148,7 +142,7 @@ TEST(ValidateTransitionTest, ExternalIdsNeedSystemAndValue) {
   r.mutable_actor()->mutable_organisation()->set_ods_code("Y90001");
   r.add_external_ids();
   EXPECT_THAT(
-      FieldsOf(ValidateTransition(r, kLimits)),
+      ViolatedFields(ValidateTransition(r, kLimits)),
       UnorderedElementsAre("external_ids[0].system", "external_ids[0].value"));
 }
 
@@ -159,7 +153,8 @@ TEST(ValidatePrescribeTest, EpsIdMustPassItsCheckCharacter) {
   r.mutable_actor()->mutable_organisation()->set_ods_code("Y90001");
   r.set_eps_prescription_id("24F5DA-A83008-7EFE6Y");
   absl::Status status = ValidatePrescribe(r, kLimits);
-  EXPECT_THAT(FieldsOf(status), UnorderedElementsAre("eps_prescription_id"));
+  EXPECT_THAT(ViolatedFields(status),
+              UnorderedElementsAre("eps_prescription_id"));
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
                                HasSubstr("MOD 37-2")));
   r.set_eps_prescription_id("24F5DA-A83008-7EFE6Z");
@@ -171,10 +166,10 @@ TEST(ValidateReasonedTransitionTest, ReasonCodeIsRequiredAndCoded) {
   r.set_request_id("r");
   r.set_prescription_id("rx-1");
   r.mutable_actor()->mutable_organisation()->set_ods_code("Y90001");
-  EXPECT_THAT(FieldsOf(ValidateReasonedTransition(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateReasonedTransition(r, kLimits)),
               UnorderedElementsAre("reason_code"));
   r.set_reason_code("patient said no");
-  EXPECT_THAT(FieldsOf(ValidateReasonedTransition(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateReasonedTransition(r, kLimits)),
               UnorderedElementsAre("reason_code"));
   r.set_reason_code("PATIENT_DECLINED");
   EXPECT_THAT(ValidateReasonedTransition(r, kLimits), IsOk());
@@ -202,17 +197,17 @@ TEST(ValidateRecordOutcomeTest, CoVerifiedQuitNeedsAReadingUnderTenPpm) {
       ValidateRecordOutcome(r, kLimits),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("under 10 ppm")));
   r.mutable_outcome()->clear_co_reading_ppm();
-  EXPECT_THAT(FieldsOf(ValidateRecordOutcome(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateRecordOutcome(r, kLimits)),
               UnorderedElementsAre("outcome.co_reading_ppm"));
 }
 
 TEST(ValidateRecordOutcomeTest, QuitDateIsRequiredForAQuitAndNotAfterFollowUp) {
   v1::RecordOutcomeRequest r = GoodOutcome();
   r.mutable_outcome()->clear_quit_date();
-  EXPECT_THAT(FieldsOf(ValidateRecordOutcome(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateRecordOutcome(r, kLimits)),
               UnorderedElementsAre("outcome.quit_date"));
   r.mutable_outcome()->set_quit_date("2026-11-20");
-  EXPECT_THAT(FieldsOf(ValidateRecordOutcome(r, kLimits)),
+  EXPECT_THAT(ViolatedFields(ValidateRecordOutcome(r, kLimits)),
               UnorderedElementsAre("outcome.quit_date"));
   r.mutable_outcome()->set_status(v1::OUTCOME_STATUS_LOST_TO_FOLLOW_UP);
   r.mutable_outcome()->clear_quit_date();

@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/violated_fields.h"
 #include "tests/unit/adapters/fhir/fhir_testdata.h"
 
 namespace nhs::tobacco::gp {
@@ -14,6 +15,7 @@ using domain::PrescriptionAction;
 using ::nhs::tobacco::testing::ExampleJson;
 using ::nhs::tobacco::testing::ReadFhirExample;
 using ::nhs::tobacco::testing::StatusIs;
+using ::nhs::tobacco::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::Field;
 using ::testing::HasSubstr;
@@ -30,12 +32,6 @@ absl::StatusOr<GpDecision> TranslateEdited(
   nlohmann::json j = ExampleJson("gp_decision_prescribed_bundle.json");
   edit(j);
   return Translate(j.dump());
-}
-
-std::vector<std::string> ViolationPaths(const absl::Status& s) {
-  std::vector<std::string> out;
-  for (const auto& v : domain::GetFieldViolations(s)) out.push_back(v.field);
-  return out;
 }
 
 TEST(GpDecisionTest, ReferenceExampleIsAPrescriptionWithItsEpsId) {
@@ -78,7 +74,7 @@ TEST(GpDecisionTest, DeclineWithoutACodedReasonIsRefused) {
   auto d = TranslateEdited([](nlohmann::json& j) {
     j["entry"][1]["resource"]["status"] = "stopped";
   });
-  EXPECT_THAT(ViolationPaths(d.status()),
+  EXPECT_THAT(ViolatedFields(d.status()),
               Contains("Bundle.entry[1].resource.statusReason"));
 }
 
@@ -100,14 +96,14 @@ TEST(GpDecisionTest, InvalidNhsNumberIsReportedAtItsElement) {
     j["entry"][2]["resource"]["identifier"][0]["value"] = "9990000019";
   });
   EXPECT_THAT(d, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ViolationPaths(d.status()),
+  EXPECT_THAT(ViolatedFields(d.status()),
               Contains("Bundle.entry[2].resource.identifier[0].value"));
 }
 
 TEST(GpDecisionTest, MissingNhsNumberIsReported) {
   auto d = TranslateEdited(
       [](nlohmann::json& j) { j["entry"][2]["resource"].erase("identifier"); });
-  EXPECT_THAT(ViolationPaths(d.status()),
+  EXPECT_THAT(ViolatedFields(d.status()),
               Contains("Bundle.entry[2].resource.identifier"));
 }
 
@@ -116,14 +112,14 @@ TEST(GpDecisionTest, OrderWithoutAValidEpsIdIsRefused) {
     j["entry"][1]["resource"]["groupIdentifier"]["value"] =
         "4D7E1A-Y90001-0003FA";
   });
-  EXPECT_THAT(ViolationPaths(d.status()),
+  EXPECT_THAT(ViolatedFields(d.status()),
               Contains("Bundle.entry[1].resource.groupIdentifier.value"));
 }
 
 TEST(GpDecisionTest, MessageWithoutOurPrescriptionIdIsRefused) {
   auto d = TranslateEdited(
       [](nlohmann::json& j) { j["entry"][1]["resource"].erase("basedOn"); });
-  EXPECT_THAT(ViolationPaths(d.status()),
+  EXPECT_THAT(ViolatedFields(d.status()),
               Contains("Bundle.entry[1].resource.basedOn"));
 }
 
@@ -137,7 +133,7 @@ TEST(GpDecisionTest, ProposalIsNotADecision) {
   auto d = TranslateEdited([](nlohmann::json& j) {
     j["entry"][1]["resource"]["intent"] = "proposal";
   });
-  EXPECT_THAT(ViolationPaths(d.status()),
+  EXPECT_THAT(ViolatedFields(d.status()),
               Contains("Bundle.entry[1].resource.status"));
 }
 

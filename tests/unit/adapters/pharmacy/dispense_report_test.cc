@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/violated_fields.h"
 #include "tests/unit/adapters/fhir/fhir_testdata.h"
 
 namespace nhs::tobacco::pharmacy {
@@ -14,6 +15,7 @@ using domain::PrescriptionAction;
 using ::nhs::tobacco::testing::ExampleJson;
 using ::nhs::tobacco::testing::ReadFhirExample;
 using ::nhs::tobacco::testing::StatusIs;
+using ::nhs::tobacco::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
@@ -29,12 +31,6 @@ absl::StatusOr<DispenseReport> TranslateEdited(
   nlohmann::json j = ExampleJson("pharmacy_dispense_bundle.json");
   edit(j);
   return Translate(j.dump());
-}
-
-std::vector<std::string> ViolationPaths(const absl::Status& s) {
-  std::vector<std::string> out;
-  for (const auto& v : domain::GetFieldViolations(s)) out.push_back(v.field);
-  return out;
 }
 
 TEST(DispenseReportTest, ReferenceExampleIsACompletedDispenseByEpsId) {
@@ -94,7 +90,7 @@ TEST(DispenseReportTest, DeclinedWithoutAReasonIsRefused) {
   auto r = TranslateEdited([](nlohmann::json& j) {
     j["entry"][1]["resource"]["status"] = "declined";
   });
-  EXPECT_THAT(ViolationPaths(r.status()),
+  EXPECT_THAT(ViolatedFields(r.status()),
               Contains("Bundle.entry[1].resource.statusReasonCodeableConcept"));
 }
 
@@ -102,7 +98,7 @@ TEST(DispenseReportTest, InProgressIsNotAReport) {
   auto r = TranslateEdited([](nlohmann::json& j) {
     j["entry"][1]["resource"]["status"] = "in-progress";
   });
-  EXPECT_THAT(ViolationPaths(r.status()),
+  EXPECT_THAT(ViolatedFields(r.status()),
               Contains("Bundle.entry[1].resource.status"));
 }
 
@@ -110,7 +106,7 @@ TEST(DispenseReportTest, MissingPrescriptionReferenceIsRefused) {
   auto r = TranslateEdited([](nlohmann::json& j) {
     j["entry"][1]["resource"].erase("authorizingPrescription");
   });
-  EXPECT_THAT(ViolationPaths(r.status()),
+  EXPECT_THAT(ViolatedFields(r.status()),
               Contains("Bundle.entry[1].resource.authorizingPrescription"));
 }
 
