@@ -104,7 +104,15 @@ absl::StatusOr<Encoding> ReadEncoding(absl::string_view message) {
   enc.repetition = chars[1];
   enc.escape = chars[2];
   enc.subcomponent = chars[3];
-  if (chars.size() == 5) enc.truncation = chars[4];
+  if (chars.size() == 5) {
+    // NUL is the "no truncation character" sentinel, so a literal NUL here
+    // would vanish on writing: refuse it like any unprintable delimiter.
+    if (chars[4] == '\0') {
+      return absl::InvalidArgumentError(
+          "MSH-2: truncation character NUL is not printable ASCII punctuation");
+    }
+    enc.truncation = chars[4];
+  }
   if (absl::Status s = enc.Validate(); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("MSH-2: ", s.message()));
   }

@@ -118,5 +118,13 @@ TEST(EncodingTest, IsDelimiterKnowsAllFiveAndNothingElse) {
   EXPECT_FALSE(enc.IsDelimiter('\0'));
 }
 
+TEST(EncodingTest, NulTruncationCharacterIsRefused) {
+  // Found by the fuzzer: a NUL fifth encoding character was taken for "no
+  // truncation character" and lost when the message was written back.
+  EXPECT_THAT(ReadEncoding(std::string("MSH|^~\\&\0|A|", 12)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("truncation character NUL")));
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::hl7v2
