@@ -76,6 +76,8 @@ inline constexpr char kProfileObservation[] =
     "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation";
 inline constexpr char kProfileTask[] =
     "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Task";
+inline constexpr char kProfileCommunication[] =
+    "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Communication";
 inline constexpr char kProfileOperationOutcome[] =
     "https://fhir.hl7.org.uk/StructureDefinition/UKCore-OperationOutcome";
 
@@ -86,6 +88,7 @@ inline constexpr char kEventSupplyRequest[] = "supply-request";
 inline constexpr char kEventPrescriptionNotice[] = "prescription-notice";
 inline constexpr char kEventDispense[] = "dispense-notification";
 inline constexpr char kEventOutcome[] = "outcome-notification";
+inline constexpr char kEventOverdueEscalation[] = "overdue-escalation";
 
 }  // namespace nhs::tobacco::fhir
 

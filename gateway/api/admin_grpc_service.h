@@ -21,11 +21,35 @@ class AdminGrpcService final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListAuditRecordsRequest* request,
       v1::ListAuditRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListDeliveries(
+      grpc::CallbackServerContext* context,
+      const v1::ListDeliveriesRequest* request,
+      v1::ListDeliveriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetDelivery(grpc::CallbackServerContext* context,
+                                        const v1::GetDeliveryRequest* request,
+                                        v1::Delivery* response) override;
+  grpc::ServerUnaryReactor* ReplayDelivery(
+      grpc::CallbackServerContext* context,
+      const v1::ReplayDeliveryRequest* request,
+      v1::Delivery* response) override;
+  grpc::ServerUnaryReactor* DiscardDelivery(
+      grpc::CallbackServerContext* context,
+      const v1::DiscardDeliveryRequest* request,
+      v1::Delivery* response) override;
+  grpc::ServerUnaryReactor* GetDeliveryStats(
+      grpc::CallbackServerContext* context,
+      const v1::GetDeliveryStatsRequest* request,
+      v1::GetDeliveryStatsResponse* response) override;
 
  private:
   // OK for admins (and the development principal); audited either way.
   absl::Status Allowed(grpc::CallbackServerContext& context,
-                       absl::string_view operation);
+                       absl::string_view operation,
+                       absl::string_view record_id = "");
+  // The caller, when an admin; the pathway audits what they change.
+  absl::StatusOr<security::Principal> Admin(
+      grpc::CallbackServerContext& context, absl::string_view operation,
+      absl::string_view record_id);
 
   pathway::Pathway& pathway_;
   CallerGuard& guard_;

@@ -21,4 +21,31 @@ std::string MaskNhsNumber(absl::string_view nhs_number) {
   return absl::StrCat(digits.substr(0, 3), " *** **", digits.substr(8, 2));
 }
 
+std::string MaskNhsNumbersIn(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() &&
+           absl::ascii_isdigit(static_cast<unsigned char>(text[j]))) {
+      ++j;
+    }
+    if (j == i) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    const absl::string_view run = text.substr(i, j - i);
+    if (run.size() < 10) {
+      absl::StrAppend(&out, run);
+    } else if (run.size() == 10) {
+      absl::StrAppend(&out, MaskNhsNumber(run));
+    } else {
+      out.append(run.size(), '*');
+    }
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace nhs::tobacco

@@ -16,6 +16,12 @@ namespace nhs::tobacco {
 // number is visible as missing.
 std::string MaskNhsNumber(absl::string_view nhs_number);
 
+// Masks every run of ten or more digits in free text (a receiver's error
+// message may quote the NHS number we sent): "NHS number 9990001118
+// unknown" -> "NHS number 999 *** **18 unknown". Longer runs are masked
+// whole. Dates and short codes are left alone.
+std::string MaskNhsNumbersIn(absl::string_view text);
+
 }  // namespace nhs::tobacco
 
 #endif  // GATEWAY_COMMON_NHS_NUMBER_MASK_H_

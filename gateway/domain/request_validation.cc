@@ -231,6 +231,15 @@ absl::Status ValidateRecommendPrescription(
   // name who supplies.
   CheckOds("target.ods_code", request.target().ods_code(),
            request.route() != v1::ROUTE_GP_PRESCRIPTION, v);
+  if (request.has_nominated_pharmacy()) {
+    if (request.route() != v1::ROUTE_GP_PRESCRIPTION) {
+      v.Add("nominated_pharmacy",
+            "applies to route GP_PRESCRIPTION only; on the pharmacy route "
+            "target is the pharmacy");
+    }
+    CheckOds("nominated_pharmacy.ods_code",
+             request.nominated_pharmacy().ods_code(), /*required=*/true, v);
+  }
   CheckPractitioner("recommended_by", request.recommended_by(),
                     /*required=*/true, limits, v);
   CheckText("reason", request.reason(), limits, v);

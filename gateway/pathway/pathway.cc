@@ -13,7 +13,9 @@
 #include "gateway/domain/identifiers.h"
 #include "gateway/domain/referral_state_machine.h"
 #include "gateway/domain/request_validation.h"
+#include "gateway/pathway/outbox_queue.h"
 #include "gateway/pathway/record_ids.h"
+#include "gateway/pathway/record_stamps.h"
 #include "gateway/security/audit_chain.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -25,10 +27,6 @@ using google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kEpsOrderNumberSystem =
     "https://fhir.nhs.uk/Id/prescription-order-number";
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
 
 absl::Status NotFound(absl::string_view what, absl::string_view id) {
   return absl::NotFoundError(absl::StrCat(what, " ", id, " not found"));
@@ -67,16 +65,6 @@ bool NeedsReason(PrescriptionAction action) {
          action == PrescriptionAction::kCancel;
 }
 
-void SetDueAt(v1::PrescriptionRequest& p,
-              const domain::DeadlinePolicy& deadlines, absl::Time entered) {
-  std::optional<absl::Time> due = deadlines.DueAt(p.status(), entered);
-  if (due.has_value()) {
-    *p.mutable_due_at() = ToProto(*due);
-  } else {
-    p.clear_due_at();
-  }
-}
-
 std::string RecordIdOf(const v1::Referral& r) { return r.referral_id(); }
 std::string RecordIdOf(const v1::PrescriptionRequest& p) {
   return p.prescription_id();
@@ -85,28 +73,6 @@ std::string RecordIdOf(const v1::Outcome& o) { return o.outcome_id(); }
 
 std::string ResultName(const absl::Status& status) {
   return status.ok() ? "OK" : absl::StatusCodeToString(status.code());
-}
-
-// Chains one audit row to the newest in the same transaction.
-absl::Status AppendAudit(store::WriteTransaction& tx,
-                         const security::Principal& who,
-                         absl::string_view operation,
-                         absl::string_view record_id, absl::string_view result,
-                         absl::Time at) {
-  ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last, tx.LastAuditRecord());
-  v1::AuditRecord row;
-  row.set_sequence(last.has_value() ? last->sequence() + 1 : 1);
-  *row.mutable_at() = ToProto(at);
-  row.set_ods_code(who.ods_code);
-  row.set_role(std::string(security::RoleName(who.role)));
-  row.set_operation(std::string(operation));
-  row.set_record_id(std::string(record_id));
-  row.set_result(std::string(result));
-  row.set_hash(security::AuditRowHash(
-      last.has_value() ? last->hash()
-                       : std::string(security::kAuditGenesisHash),
-      row));
-  return tx.InsertAuditRecord(row);
 }
 
 }  // namespace
@@ -185,8 +151,8 @@ Pathway::Pathway(store::Store& store, domain::Formulary formulary,
 int Pathway::PageSize(int requested) const {
   if (requested <= 0) {
     return std::min(options_.default_page_size, options_.max_page_size);
-    return std::min(requested, options_.max_page_size);
   }
+  return std::min(requested, options_.max_page_size);
 }
 
 template <typename Response>
@@ -293,7 +259,7 @@ void Pathway::UpdateReferralStatus(
   }
   IdempotentWrite<v1::Referral>(
       "UpdateReferralStatus", request.request_id(), request,
-      [request,
+      [this, request,
        now](store::WriteTransaction& tx) -> absl::StatusOr<v1::Referral> {
         ASSIGN_OR_RETURN(std::optional<v1::Referral> current,
                          tx.GetReferral(request.referral_id()));
@@ -315,6 +281,9 @@ void Pathway::UpdateReferralStatus(
         *event.mutable_actor() = request.actor();
         event.set_note(request.reason());
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
+        RETURN_IF_ERROR(QueueMessages(
+            tx, domain::PlanReferralStatusChange(updated, options_.routes),
+            {.referral = &updated}, now));
         return updated;
       },
       std::move(reply), caller, request.referral_id());
@@ -445,6 +414,9 @@ void Pathway::RecommendPrescription(
         *p.mutable_service() = referral->service();
         *p.mutable_gp_practice() = referral->gp_practice();
         *p.mutable_recommended_by() = request.recommended_by();
+        if (request.route() == v1::ROUTE_GP_PRESCRIPTION) {
+          *p.mutable_nominated_pharmacy() = request.nominated_pharmacy();
+        }
         p.set_reason(request.reason());
         p.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);
         *p.mutable_created_at() = ToProto(now);
@@ -482,6 +454,9 @@ void Pathway::RecommendPrescription(
               "mental health team should review levels.");
           RETURN_IF_ERROR(tx.AppendEvent(alert).status());
         }
+        RETURN_IF_ERROR(QueueMessages(
+            tx, domain::PlanRecommendation(p, *referral, options_.routes),
+            {.referral = &*referral, .prescription = &p}, now));
         return p;
       },
       std::move(reply), caller, request.referral_id());
@@ -509,13 +484,8 @@ void Pathway::ApplyTransition(PrescriptionAction action,
         ASSIGN_OR_RETURN(
             v1::PrescriptionStatus next,
             domain::NextStatus(current->status(), current->route(), action));
-        v1::PrescriptionRequest updated = *current;
-        updated.set_status(next);
-        updated.set_version(current->version() + 1);
-        *updated.mutable_updated_at() = ToProto(now);
-        // A new state has a new deadline; overdue belonged to the old one.
-        updated.set_overdue(false);
-        SetDueAt(updated, deadlines_, now);
+        v1::PrescriptionRequest updated =
+            Advanced(*current, next, deadlines_, now);
         if (!command.eps_prescription_id.empty()) {
           updated.set_eps_prescription_id(command.eps_prescription_id);
         }
@@ -543,6 +513,20 @@ void Pathway::ApplyTransition(PrescriptionAction action,
         event.set_reason_code(command.reason_code);
         event.set_note(command.note);
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
+        // Only a prescribed request with a nominated pharmacy owes anyone a
+        // message; skip the referral read otherwise.
+        if (next == v1::PRESCRIPTION_STATUS_PRESCRIBED &&
+            !updated.nominated_pharmacy().ods_code().empty()) {
+          ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                           tx.GetReferral(updated.referral_id()));
+          if (referral.has_value()) {
+            RETURN_IF_ERROR(QueueMessages(
+                tx,
+                domain::PlanPrescriptionChange(*current, updated, *referral,
+                                               options_.routes),
+                {.referral = &*referral, .prescription = &updated}, now));
+          }
+        }
         return updated;
       },
       std::move(reply), caller, prescription_id);
@@ -725,7 +709,8 @@ void Pathway::RecordOutcome(const v1::RecordOutcomeRequest& request,
   }
   IdempotentWrite<v1::Outcome>(
       "RecordOutcome", request.request_id(), request,
-      [outcome](store::WriteTransaction& tx) -> absl::StatusOr<v1::Outcome> {
+      [this, outcome,
+       now](store::WriteTransaction& tx) -> absl::StatusOr<v1::Outcome> {
         ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                          tx.GetReferral(outcome.referral_id()));
         if (!referral.has_value()) {
@@ -741,6 +726,9 @@ void Pathway::RecordOutcome(const v1::RecordOutcomeRequest& request,
         event.set_reason_code(std::string(absl::StripPrefix(
             v1::OutcomeStatus_Name(outcome.status()), "OUTCOME_STATUS_")));
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
+        RETURN_IF_ERROR(
+            QueueMessages(tx, domain::PlanOutcome(*referral, options_.routes),
+                          {.referral = &*referral, .outcome = &outcome}, now));
         return outcome;
       },
       std::move(reply), caller, outcome.referral_id());
@@ -810,6 +798,13 @@ absl::StatusOr<int> Pathway::ScanDeadlines() {
           }
           RETURN_IF_ERROR(tx.UpdatePrescription(updated, p.version()));
           RETURN_IF_ERROR(tx.AppendEvent(event).status());
+          if (verdict == domain::DeadlineVerdict::kOverdue) {
+            // Escalate to the recommending service on its channel too;
+            // watchers already see the OVERDUE event.
+            RETURN_IF_ERROR(QueueMessages(
+                tx, domain::PlanOverdue(updated, options_.routes),
+                {.prescription = &updated, .note = event.note()}, now));
+          }
           ++*changed;
         }
         return absl::OkStatus();

@@ -8,6 +8,8 @@
 #include "absl/status/statusor.h"
 #include "gateway/common/clock.h"
 #include "gateway/domain/deadline_policy.h"
+#include "gateway/domain/delivery_attempt.h"
+#include "gateway/domain/delivery_plan.h"
 #include "gateway/domain/formulary.h"
 #include "gateway/domain/prescription_state_machine.h"
 #include "gateway/security/principal.h"
@@ -24,6 +26,9 @@ struct PathwayOptions {
   int default_page_size = 50;
   int max_text_length = 2000;
   std::vector<std::string> cyp1a2_medicines;
+  // Who takes outbound messages on which channel; empty = nothing queued.
+  domain::DeliveryRoutes routes;
+  domain::RetryPolicy retry;
 };
 
 template <typename T>
@@ -124,6 +129,35 @@ class Pathway {
   absl::StatusOr<v1::VerifyAuditChainResponse> VerifyAuditChain();
   absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
       const v1::ListAuditRecordsRequest& request);
+
+  // --- The outbox (pathway_delivery.cc) ---
+
+  // Claims up to `limit` due messages, skipping `full_queues`: counts the
+  // try and holds each message for `lease` (a message whose sender died
+  // with the gateway is tried again after it). Blocks until durable.
+  absl::StatusOr<std::vector<store::OutboxRow>> ClaimDueMessages(
+      const std::vector<std::string>& full_queues, int limit,
+      absl::Duration lease);
+  // Records how a try of a claimed message went, in one transaction: its
+  // delivery state (backoff, dead letter), the timeline (SENT and
+  // ACKNOWLEDGED as protocol steps for a recommendation or supply request,
+  // MESSAGE_* events for the rest, DELIVERY_FAILED) and the audit row.
+  // `done` runs on a store thread once durable.
+  void RecordDelivery(const store::OutboxRow& claimed,
+                      const domain::SendResult& result,
+                      std::function<void(absl::Status)> done);
+  absl::StatusOr<v1::ListDeliveriesResponse> ListDeliveries(
+      const v1::ListDeliveriesRequest& request);
+  absl::StatusOr<v1::Delivery> GetDelivery(absl::string_view message_id);
+  void ReplayDelivery(const v1::ReplayDeliveryRequest& request,
+                      Reply<v1::Delivery> reply,
+                      const security::Principal& caller);
+  void DiscardDelivery(const v1::DiscardDeliveryRequest& request,
+                       Reply<v1::Delivery> reply,
+                       const security::Principal& caller);
+  absl::StatusOr<v1::GetDeliveryStatsResponse> DeliveryStats();
+  // Deletes delivered messages older than `keep` (retention); how many.
+  absl::StatusOr<int> PruneDeliveredMessages(absl::Duration keep);
 
   // One pass of the deadline scan: raises OVERDUE once per missed deadline
   // and expires requests never acted on. Blocks until durable; returns how

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/cyp1a2_medicines.h"
@@ -34,6 +35,23 @@ class ErrorCollector final : public google::protobuf::io::ErrorCollector {
 };
 
 void ApplyDefaults(v1::GatewayConfig& c) {
+  auto* delivery = c.mutable_delivery();
+  if (delivery->max_attempts() == 0) delivery->set_max_attempts(12);
+  if (delivery->initial_backoff_ms() == 0) {
+    delivery->set_initial_backoff_ms(1000);
+  }
+  if (delivery->max_backoff_ms() == 0) delivery->set_max_backoff_ms(300000);
+  if (delivery->max_in_flight_per_destination() == 0) {
+    delivery->set_max_in_flight_per_destination(4);
+  }
+  if (delivery->workers() == 0) delivery->set_workers(8);
+  if (delivery->poll_interval_ms() == 0) delivery->set_poll_interval_ms(250);
+  if (delivery->mllp_ack_timeout_ms() == 0) {
+    delivery->set_mllp_ack_timeout_ms(30000);
+  }
+  if (delivery->delivered_retention_days() == 0) {
+    delivery->set_delivered_retention_days(30);
+  }
   auto* grpc = c.mutable_grpc();
   if (grpc->address().empty()) grpc->set_address("127.0.0.1:50051");
   if (grpc->max_receive_message_bytes() == 0) {
@@ -145,8 +163,9 @@ absl::Status Validate(const v1::GatewayConfig& c) {
   if (c.grpc().handshake_timeout_ms() < 100 ||
       c.grpc().max_connection_idle_ms() < 1000 ||
       c.grpc().max_concurrent_streams_per_connection() < 1) {
-    v.Add("grpc", "handshake_timeout_ms >= 100, max_connection_idle_ms >= "
-                  "1000 and max_concurrent_streams_per_connection >= 1");
+    v.Add("grpc",
+          "handshake_timeout_ms >= 100, max_connection_idle_ms >= "
+          "1000 and max_concurrent_streams_per_connection >= 1");
   }
   if (c.grpc().max_watch_streams() < 1) {
     v.Add("grpc.max_watch_streams", "must be at least 1");
@@ -212,9 +231,59 @@ absl::Status Validate(const v1::GatewayConfig& c) {
           !domain::ValidateOdsCode(m.trusts(i).service_ods_code()).ok()) {
         v.Add(path + ".service_ods_code", "must be an ODS code");
       }
+      const v1::MllpTrustConfig& t = m.trusts(i);
+      if (!t.outbound_address().empty()) {
+        const size_t colon = t.outbound_address().rfind(':');
+        int port = 0;
+        if (colon == std::string::npos || colon == 0 ||
+            !absl::SimpleAtoi(t.outbound_address().substr(colon + 1), &port) ||
+            port < 1 || port > 65535) {
+          v.Add(path + ".outbound_address", "must be host:port");
+        }
+        if (t.has_outbound_tls()) {
+          if (t.outbound_tls().client_ca_file().empty()) {
+            v.Add(path + ".outbound_tls.client_ca_file",
+                  "is required: the CA that signs the trust's certificate");
+          }
+          if (t.outbound_tls().cert_file().empty() !=
+              t.outbound_tls().key_file().empty()) {
+            v.Add(path + ".outbound_tls.cert_file",
+                  "cert_file and key_file go together");
+          }
+        } else if (!m.allow_plaintext()) {
+          v.Add(path + ".outbound_tls",
+                "is required (TLS to the trust); for development only, set "
+                "mllp.allow_plaintext: true");
+        }
+      }
     }
   }
   if (c.has_fhir()) ValidateFhir(c.fhir(), v);
+  const v1::DeliveryConfig& d = c.delivery();
+  if (d.max_attempts() < 1 || d.max_attempts() > 1000) {
+    v.Add("delivery.max_attempts", "must be between 1 and 1000");
+  }
+  if (d.initial_backoff_ms() < 1) {
+    v.Add("delivery.initial_backoff_ms", "must be positive");
+  }
+  if (d.max_backoff_ms() < d.initial_backoff_ms()) {
+    v.Add("delivery.max_backoff_ms", "must be at least initial_backoff_ms");
+  }
+  if (d.max_in_flight_per_destination() < 1) {
+    v.Add("delivery.max_in_flight_per_destination", "must be positive");
+  }
+  if (d.workers() < 1 || d.workers() > 256) {
+    v.Add("delivery.workers", "must be between 1 and 256");
+  }
+  if (d.poll_interval_ms() < 1) {
+    v.Add("delivery.poll_interval_ms", "must be positive");
+  }
+  if (d.mllp_ack_timeout_ms() < 1) {
+    v.Add("delivery.mllp_ack_timeout_ms", "must be positive");
+  }
+  if (d.delivered_retention_days() < 1) {
+    v.Add("delivery.delivered_retention_days", "must be positive");
+  }
   if (c.formulary().empty()) {
     v.Add("formulary", "needs at least one product");
   }
@@ -227,6 +296,21 @@ absl::Status Validate(const v1::GatewayConfig& c) {
     v.Add(violation.field, violation.description);
   }
   return v.ToStatus("invalid gateway configuration");
+}
+
+// Relative paths in the config are relative to the config file's folder.
+void ResolvePath(std::string& path, const std::string& base_dir) {
+  if (!path.empty() && std::filesystem::path(path).is_relative()) {
+    path = (std::filesystem::path(base_dir) / path).lexically_normal().string();
+  }
+}
+
+void ResolvePaths(v1::TlsConfig& tls, const std::string& base_dir) {
+  for (std::string* path :
+       {tls.mutable_cert_file(), tls.mutable_key_file(),
+        tls.mutable_client_ca_file(), tls.mutable_crl_directory()}) {
+    ResolvePath(*path, base_dir);
+  }
 }
 
 }  // namespace
@@ -260,23 +344,17 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
         config.mllp().has_tls() ? config.mutable_mllp()->mutable_tls()
                                 : nullptr}) {
     if (tls == nullptr) continue;
-    for (std::string* path :
-         {tls->mutable_cert_file(), tls->mutable_key_file(),
-          tls->mutable_client_ca_file(), tls->mutable_crl_directory()}) {
-      if (!path->empty() && std::filesystem::path(*path).is_relative()) {
-        *path = (std::filesystem::path(base_dir) / *path)
-                    .lexically_normal()
-                    .string();
+    ResolvePaths(*tls, base_dir);
+  }
+  if (config.has_mllp()) {
+    for (v1::MllpTrustConfig& trust :
+         *config.mutable_mllp()->mutable_trusts()) {
+      if (trust.has_outbound_tls()) {
+        ResolvePaths(*trust.mutable_outbound_tls(), base_dir);
       }
     }
   }
-  if (!config.store().data_dir().empty() &&
-      std::filesystem::path(config.store().data_dir()).is_relative()) {
-    config.mutable_store()->set_data_dir(
-        (std::filesystem::path(base_dir) / config.store().data_dir())
-            .lexically_normal()
-            .string());
-  }
+  ResolvePath(*config.mutable_store()->mutable_data_dir(), base_dir);
   if (config.has_fhir()) {
     // TLS files, like data_dir, are relative to the config file.
     auto* fhir = config.mutable_fhir();
@@ -285,11 +363,7 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
           fhir->mutable_ca_cert_path(), fhir->mutable_client_ca_file(),
           fhir->mutable_crl_directory(), fhir->mutable_client_cert_path(),
           fhir->mutable_client_key_path()}) {
-      if (!path->empty() && std::filesystem::path(*path).is_relative()) {
-        *path = (std::filesystem::path(base_dir) / *path)
-                    .lexically_normal()
-                    .string();
-      }
+      ResolvePath(*path, base_dir);
     }
   }
   RETURN_IF_ERROR(Validate(config));

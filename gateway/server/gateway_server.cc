@@ -16,6 +16,8 @@
 #include "gateway/api/referral_grpc_service.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/delivery/delivery_dispatcher.h"
+#include "gateway/delivery/outbound_transports.h"
 #include "gateway/server/deadline_scanner.h"
 #include "gateway/server/hl7_inbound.h"
 #include "gateway/server/tls_credentials.h"
@@ -45,18 +47,46 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
         }));
     server->hub_->Publish(latest);
   }
-  pathway::EventHub* hub = server->hub_.get();
-  server->store_->SetCommitListener(
-      [hub](int64_t sequence) { hub->Publish(sequence); });
+  ASSIGN_OR_RETURN(server->transports_,
+                   delivery::OutboundTransports::FromConfig(config));
 
   pathway::PathwayOptions pathway_options;
   pathway_options.max_page_size = config.limits().max_page_size();
   pathway_options.max_text_length = config.limits().max_text_length();
   pathway_options.cyp1a2_medicines.assign(config.cyp1a2_medicines().begin(),
                                           config.cyp1a2_medicines().end());
+  pathway_options.routes = server->transports_->routes();
+  pathway_options.retry.max_attempts = config.delivery().max_attempts();
+  pathway_options.retry.initial_backoff =
+      absl::Milliseconds(config.delivery().initial_backoff_ms());
+  pathway_options.retry.max_backoff =
+      absl::Milliseconds(config.delivery().max_backoff_ms());
   server->pathway_ = std::make_unique<pathway::Pathway>(
       *server->store_, std::move(formulary), std::move(deadlines),
       std::move(pathway_options), *options.clock);
+  delivery::DispatcherOptions dispatch;
+  dispatch.workers = config.delivery().workers();
+  dispatch.max_in_flight_per_destination =
+      config.delivery().max_in_flight_per_destination();
+  dispatch.poll_interval =
+      absl::Milliseconds(config.delivery().poll_interval_ms());
+  dispatch.retention =
+      absl::Hours(24) * config.delivery().delivered_retention_days();
+  server->dispatcher_ = std::make_unique<delivery::DeliveryDispatcher>(
+      *server->pathway_, *server->transports_, dispatch);
+  pathway::EventHub* hub = server->hub_.get();
+  delivery::DeliveryDispatcher* dispatcher = server->dispatcher_.get();
+  // Every commit that queued a message also appended an event.
+  server->store_->SetCommitListener([hub, dispatcher](int64_t sequence) {
+    hub->Publish(sequence);
+    dispatcher->Wake();
+  });
+  if (config.delivery().paused()) {
+    LogWarning(
+        "delivery.paused is true: outbound messages queue but are not sent");
+  } else {
+    server->dispatcher_->Start();
+  }
 
   const bool insecure = !config.grpc().has_tls();
   std::shared_ptr<grpc::ServerCredentials> credentials;
@@ -155,6 +185,9 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   if (hl7_ != nullptr) hl7_->StopListening();
   scanner_.reset();
+  // Sends in flight finish and their results are recorded before the store
+  // closes; what was not claimed waits durably for the next start.
+  if (dispatcher_ != nullptr) dispatcher_->Stop();
   // In-flight FHIR requests finish (their replies need the store) before the
   // store closes.
   fhir_listener_.reset();
@@ -164,6 +197,13 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   // The store's destructor commits every write still queued.
   server_.reset();
   services_.clear();
+  {
+    // The store's last commits must not wake a dispatcher that is gone.
+    pathway::EventHub* hub = hub_.get();
+    store_->SetCommitListener(
+        [hub](int64_t sequence) { hub->Publish(sequence); });
+  }
+  dispatcher_.reset();
   pathway_.reset();
   store_.reset();
   hub_.reset();

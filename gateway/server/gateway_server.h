@@ -25,6 +25,10 @@ class FhirProcessMessageEdge;
 namespace nhs::tobacco::api {
 class CallerGuard;
 }  // namespace nhs::tobacco::api
+namespace nhs::tobacco::delivery {
+class DeliveryDispatcher;
+class OutboundTransports;
+}  // namespace nhs::tobacco::delivery
 
 namespace nhs::tobacco::server {
 
@@ -62,6 +66,9 @@ class GatewayServer {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<pathway::EventHub> hub_;
   std::unique_ptr<pathway::Pathway> pathway_;
+  // The outbox's workers (config.delivery) and the clients they send with.
+  std::unique_ptr<delivery::OutboundTransports> transports_;
+  std::unique_ptr<delivery::DeliveryDispatcher> dispatcher_;
   std::unique_ptr<api::CallerGuard> guard_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;

@@ -34,8 +34,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
                    ReadPem(tls.client_ca_file(), "client_ca_file"));
   auto provider =
       std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-          ca, std::vector<grpc::experimental::IdentityKeyCertPair>{
-                  {key, cert}});
+          ca,
+          std::vector<grpc::experimental::IdentityKeyCertPair>{{key, cert}});
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();

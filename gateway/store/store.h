@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "nhs/tobacco/v1/admin_service.pb.h"
 #include "nhs/tobacco/v1/config.pb.h"
+#include "nhs/tobacco/v1/delivery.pb.h"
 #include "nhs/tobacco/v1/event.pb.h"
 #include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
@@ -63,6 +64,24 @@ struct IdempotencyRecord {
   std::string response;
 };
 
+// One outbound message: what to send and where it stands.
+struct OutboxRow {
+  v1::OutboundMessage message;
+  v1::Delivery delivery;
+};
+
+struct DeliveryQuery {
+  v1::DeliveryState state = v1::DELIVERY_STATE_UNSPECIFIED;  // = any
+  std::string destination_ods;                               // empty = any
+  int limit = 100;
+  std::string cursor;
+};
+
+// Messages to one destination over one channel share a queue: ordering and
+// concurrency limits apply per queue.
+std::string DeliveryQueue(absl::string_view destination_ods,
+                          v1::DeliveryChannel channel);
+
 // Reads inside one consistent snapshot. Not thread-safe: one per task.
 class ReadTransaction {
  public:
@@ -102,6 +121,22 @@ class ReadTransaction {
   // Audit rows with sequence > after_sequence, oldest first.
   virtual absl::StatusOr<std::vector<v1::AuditRecord>> ListAuditRecords(
       int64_t after_sequence, int limit) = 0;
+
+  virtual absl::StatusOr<std::optional<OutboxRow>> GetOutboxRow(
+      absl::string_view message_id) = 0;
+  // Newest first; keyset paging like the other listings.
+  virtual absl::StatusOr<Page<v1::Delivery>> ListDeliveries(
+      const DeliveryQuery& query) = 0;
+  // Pending messages due at `now`, each the oldest pending message about its
+  // record in its queue (so messages about one record leave in the order
+  // they were caused), skipping the queues in `full_queues`; soonest due
+  // first, at most `limit`.
+  virtual absl::StatusOr<std::vector<OutboxRow>> ListDueMessages(
+      absl::Time now, const std::vector<std::string>& full_queues,
+      int limit) = 0;
+  // Per-destination counts for metrics.
+  virtual absl::StatusOr<std::vector<v1::DestinationStats>> DeliveryStats(
+      absl::Time now) = 0;
 };
 
 // Reads and writes inside one transaction.
@@ -128,6 +163,14 @@ class WriteTransaction : public ReadTransaction {
   // Appends a row whose sequence and hash the caller computed from
   // LastAuditRecord() in the same transaction. The table is append-only.
   virtual absl::Status InsertAuditRecord(const v1::AuditRecord& record) = 0;
+  // Queues a message in the transaction of the change that caused it.
+  // ALREADY_EXISTS when the message id is taken.
+  virtual absl::Status InsertOutboxMessage(const OutboxRow& row) = 0;
+  // Stores the delivery's new state; NOT_FOUND when absent.
+  virtual absl::Status UpdateDelivery(const v1::Delivery& delivery) = 0;
+  // Deletes delivered messages last updated before `before` (retention);
+  // returns how many.
+  virtual absl::StatusOr<int> PruneDelivered(absl::Time before, int limit) = 0;
 };
 
 // Counters for operators and benchmarks.

@@ -147,6 +147,31 @@ CREATE INDEX prescriptions_by_eps ON prescriptions (eps_id)
   WHERE eps_id IS NOT NULL;
 )sql",
      BackfillEpsIds},
+    // The transactional outbox. `message` is the OutboundMessage (what to
+    // send), `delivery` the Delivery (where it stands); `queue` is
+    // destination/channel and `order_key` queue + record, the unit of
+    // ordering. seq orders messages as they were caused.
+    {4, R"sql(
+CREATE TABLE outbox (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id      TEXT NOT NULL UNIQUE,
+  destination_ods TEXT NOT NULL,
+  queue           TEXT NOT NULL,
+  order_key       TEXT NOT NULL,
+  state           INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL,
+  next_attempt_us BIGINT NOT NULL,
+  created_us      BIGINT NOT NULL,
+  updated_us      BIGINT NOT NULL,
+  message         BLOB NOT NULL,
+  delivery        BLOB NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_us);
+CREATE INDEX outbox_order ON outbox (order_key, state, seq);
+CREATE INDEX outbox_by_destination ON outbox (destination_ods, state, seq);
+CREATE INDEX outbox_by_state ON outbox (state, seq);
+CREATE INDEX outbox_by_updated ON outbox (state, updated_us);
+)sql"},
 };
 
 }  // namespace

@@ -49,6 +49,20 @@ class SqliteTransaction final : public WriteTransaction {
                                     const IdempotencyRecord& record) override;
   absl::Status InsertAuditRecord(const v1::AuditRecord& record) override;
 
+  // Outbox (sqlite_outbox.cc).
+  absl::StatusOr<std::optional<OutboxRow>> GetOutboxRow(
+      absl::string_view message_id) override;
+  absl::StatusOr<Page<v1::Delivery>> ListDeliveries(
+      const DeliveryQuery& query) override;
+  absl::StatusOr<std::vector<OutboxRow>> ListDueMessages(
+      absl::Time now, const std::vector<std::string>& full_queues,
+      int limit) override;
+  absl::StatusOr<std::vector<v1::DestinationStats>> DeliveryStats(
+      absl::Time now) override;
+  absl::Status InsertOutboxMessage(const OutboxRow& row) override;
+  absl::Status UpdateDelivery(const v1::Delivery& delivery) override;
+  absl::StatusOr<int> PruneDelivered(absl::Time before, int limit) override;
+
   // True when an event was appended since the last call (the store then
   // tells watchers after commit).
   bool TakeAppendedEvents();

@@ -65,9 +65,10 @@ TEST_F(SqliteMigrationsTest, VersionThreeIndexesEpsIdsStoredBeforeIt) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT(
-        (*conn)->Exec("DROP INDEX prescriptions_by_eps;"
+        (*conn)->Exec("DROP TABLE outbox;"
+                      "DROP INDEX prescriptions_by_eps;"
                       "ALTER TABLE prescriptions DROP COLUMN eps_id;"
-                      "DELETE FROM schema_migrations WHERE version = 3"),
+                      "DELETE FROM schema_migrations WHERE version >= 3"),
         IsOk());
   }
   auto store = Open();

@@ -1,0 +1,165 @@
+#include "gateway/delivery/delivery_dispatcher.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/common/log.h"
+#include "gateway/delivery/outbound_renderer.h"
+#include "gateway/domain/delivery_plan.h"
+
+namespace nhs::tobacco::delivery {
+
+DeliveryDispatcher::DeliveryDispatcher(pathway::Pathway& pathway,
+                                       OutboundTransports& transports,
+                                       DispatcherOptions options)
+    : pathway_(pathway), transports_(transports), options_(options) {}
+
+DeliveryDispatcher::~DeliveryDispatcher() { Stop(); }
+
+void DeliveryDispatcher::Start() {
+  for (int i = 0; i < options_.workers; ++i) {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  }
+  dispatcher_ = std::thread([this] { DispatchLoop(); });
+}
+
+void DeliveryDispatcher::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+void DeliveryDispatcher::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_ && !dispatcher_.joinable()) return;
+    stopping_ = true;
+  }
+  if (dispatcher_.joinable()) dispatcher_.join();
+  for (std::thread& w : workers_) {
+    if (w.joinable()) w.join();
+  }
+  workers_.clear();
+  // Results are recorded asynchronously; wait until the last is durable.
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](int* n) { return *n == 0; }, &in_flight_));
+}
+
+void DeliveryDispatcher::DispatchLoop() {
+  while (true) {
+    std::vector<std::string> full;
+    int free_slots = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(
+          absl::Condition(
+              +[](DeliveryDispatcher* d) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                return d->woken_ || d->stopping_;
+              },
+              this),
+          options_.poll_interval);
+      if (stopping_) return;
+      woken_ = false;
+      free_slots = options_.workers - in_flight_;
+      for (const auto& [queue, n] : in_flight_by_queue_) {
+        if (n >= options_.max_in_flight_per_destination) full.push_back(queue);
+      }
+    }
+    PruneIfDue();
+    if (free_slots <= 0) continue;
+    absl::StatusOr<std::vector<store::OutboxRow>> claimed =
+        pathway_.ClaimDueMessages(
+            full, free_slots, transports_.send_timeout() + absl::Seconds(5));
+    if (!claimed.ok()) {
+      LogWarning(absl::StrCat("delivery: cannot claim due messages: ",
+                              claimed.status().message()));
+      continue;
+    }
+    if (claimed->empty()) continue;
+    absl::MutexLock lock(&mu_);
+    for (store::OutboxRow& row : *claimed) {
+      std::string queue = store::DeliveryQueue(row.message.destination_ods(),
+                                               row.message.channel());
+      ++in_flight_;
+      ++in_flight_by_queue_[queue];
+      ready_.push_back(Work{std::move(row), std::move(queue)});
+    }
+    // More may be due than one claim took.
+    woken_ = true;
+  }
+}
+
+void DeliveryDispatcher::WorkerLoop() {
+  while (true) {
+    Work work;
+    {
+      absl::MutexLock lock(&mu_);
+      // On stop, workers finish what was claimed (at most one message each:
+      // claims never exceed the idle workers) and then leave.
+      mu_.Await(absl::Condition(
+          +[](DeliveryDispatcher* d) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return !d->ready_.empty() || d->stopping_;
+          },
+          this));
+      if (ready_.empty()) return;
+      work = std::move(ready_.front());
+      ready_.pop_front();
+    }
+    Deliver(work);
+  }
+}
+
+void DeliveryDispatcher::Deliver(const Work& work) {
+  const v1::OutboundMessage& m = work.row.message;
+  RenderTarget target;
+  target.destination_endpoint = transports_.FhirEndpointOf(m.destination_ods());
+  target.source_endpoint = transports_.fhir_source_endpoint();
+  domain::SendResult result;
+  absl::StatusOr<std::string> payload = RenderMessage(m, target);
+  if (!payload.ok()) {
+    result = domain::SendResult{
+        domain::SendOutcome::kPermanent, false,
+        absl::StrCat("cannot be built: ", payload.status().message())};
+  } else {
+    result = transports_.Send(m, *payload);
+  }
+  if (result.outcome != domain::SendOutcome::kConfirmed) {
+    LogWarning(absl::StrCat("delivery: ", domain::MessageKindName(m.kind()),
+                            " ", m.message_id(), " to ", work.queue, " try ",
+                            work.row.delivery.attempts(), ": ", result.detail));
+  }
+  const std::string queue = work.queue;
+  pathway_.RecordDelivery(work.row, result, [this, queue](absl::Status s) {
+    if (!s.ok()) {
+      // The claim's lease brings it back; nothing is lost.
+      LogWarning(absl::StrCat("delivery: cannot record a result for ", queue,
+                              ": ", s.message()));
+    }
+    Finished(queue);
+  });
+}
+
+void DeliveryDispatcher::Finished(const std::string& queue) {
+  absl::MutexLock lock(&mu_);
+  --in_flight_;
+  if (--in_flight_by_queue_[queue] <= 0) in_flight_by_queue_.erase(queue);
+  // The next message about the same record may now go.
+  woken_ = true;
+}
+
+void DeliveryDispatcher::PruneIfDue() {
+  const absl::Time now = absl::Now();
+  if (now < next_prune_) return;
+  next_prune_ = now + absl::Hours(1);
+  absl::StatusOr<int> pruned =
+      pathway_.PruneDeliveredMessages(options_.retention);
+  if (!pruned.ok()) {
+    LogWarning(absl::StrCat("delivery: retention prune failed: ",
+                            pruned.status().message()));
+  } else if (*pruned > 0) {
+    LogInfo(absl::StrCat("delivery: pruned ", *pruned,
+                         " delivered messages past retention"));
+  }
+}
+
+}  // namespace nhs::tobacco::delivery

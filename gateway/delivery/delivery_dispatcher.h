@@ -1,0 +1,77 @@
+#ifndef GATEWAY_DELIVERY_DELIVERY_DISPATCHER_H_
+#define GATEWAY_DELIVERY_DELIVERY_DISPATCHER_H_
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "gateway/delivery/outbound_transports.h"
+#include "gateway/pathway/pathway.h"
+
+namespace nhs::tobacco::delivery {
+
+struct DispatcherOptions {
+  int workers = 8;
+  int max_in_flight_per_destination = 4;
+  absl::Duration poll_interval = absl::Milliseconds(250);
+  absl::Duration retention = absl::Hours(24 * 30);
+};
+
+// The outbox's delivery workers. One dispatcher thread claims due messages
+// (at most `workers` in flight, at most max_in_flight_per_destination per
+// destination queue) and hands them to worker threads, which render each
+// message from its snapshot, send it and record the result through the
+// pathway (backoff, dead letters, timeline). It wakes on Wake() (a commit
+// may have queued messages) and every poll_interval (retries come due).
+// Messages about one record to one destination leave in order: the store
+// only offers the oldest pending one.
+class DeliveryDispatcher {
+ public:
+  DeliveryDispatcher(pathway::Pathway& pathway, OutboundTransports& transports,
+                     DispatcherOptions options);
+  // Stops: no new claims, waits for the sends in flight and their results.
+  ~DeliveryDispatcher();
+
+  void Start();
+  void Wake();
+  // Returns once nothing is in flight and every result is durable.
+  void Stop();
+
+ private:
+  struct Work {
+    store::OutboxRow row;
+    std::string queue;
+  };
+
+  void DispatchLoop();
+  void WorkerLoop();
+  void Deliver(const Work& work);
+  void Finished(const std::string& queue);
+  void PruneIfDue();
+
+  pathway::Pathway& pathway_;
+  OutboundTransports& transports_;
+  const DispatcherOptions options_;
+
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<std::string, int> in_flight_by_queue_
+      ABSL_GUARDED_BY(mu_);
+  std::deque<Work> ready_ ABSL_GUARDED_BY(mu_);
+  absl::Time next_prune_ = absl::InfinitePast();
+
+  std::thread dispatcher_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace nhs::tobacco::delivery
+
+#endif  // GATEWAY_DELIVERY_DELIVERY_DISPATCHER_H_

@@ -1,0 +1,112 @@
+#include "gateway/delivery/outbound_renderer.h"
+
+#include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
+#include "adapters/fhir/message_bundle_builder.h"
+#include "adapters/gp/outcome_message.h"
+#include "adapters/gp/recommendation_message.h"
+#include "adapters/hl7v2/writer.h"
+#include "adapters/mental_health/oru_r01_builder.h"
+#include "adapters/mental_health/rri_i12_builder.h"
+#include "adapters/mental_health/safety_alert_builder.h"
+#include "adapters/pharmacy/supply_request_message.h"
+#include "adapters/service/overdue_escalation_message.h"
+#include "gateway/common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace nhs::tobacco::delivery {
+namespace {
+
+absl::Time CausedAt(const v1::OutboundMessage& m) {
+  return absl::FromUnixMicros(
+      google::protobuf::util::TimeUtil::TimestampToMicroseconds(m.caused_at()));
+}
+
+mental_health::OutboundHeader Hl7Header(const v1::OutboundMessage& m) {
+  mental_health::OutboundHeader h;
+  h.sending_facility = m.referral().service().ods_code();
+  if (h.sending_facility.empty()) {
+    h.sending_facility = m.prescription().service().ods_code();
+  }
+  h.receiving_facility = m.destination_ods();
+  h.control_id = Hl7ControlId(m.message_id());
+  h.timestamp = CausedAt(m);
+  return h;
+}
+
+absl::StatusOr<std::string> RenderHl7(const v1::OutboundMessage& m) {
+  const mental_health::OutboundHeader header = Hl7Header(m);
+  absl::StatusOr<hl7v2::Message> built;
+  switch (m.kind()) {
+    case v1::MESSAGE_KIND_REFERRAL_RESPONSE:
+      built = mental_health::BuildRriI12(m.referral(), header);
+      break;
+    case v1::MESSAGE_KIND_TRUST_OUTCOME:
+      built = mental_health::BuildOruR01(m.outcome(), m.referral(), header);
+      break;
+    case v1::MESSAGE_KIND_SAFETY_ALERT:
+      // Treatment starts with the recommendation that caused the alert.
+      built = mental_health::BuildSafetyAlert(
+          m.referral(),
+          absl::FormatTime("%Y-%m-%d", header.timestamp, absl::UTCTimeZone()),
+          header);
+      break;
+    default:
+      return absl::InvalidArgumentError("not an HL7 v2 message kind");
+  }
+  RETURN_IF_ERROR(built.status());
+  return hl7v2::WriteEr7(*built);
+}
+
+absl::StatusOr<std::string> RenderFhir(const v1::OutboundMessage& m,
+                                       const RenderTarget& target) {
+  fhir::MessageContext context;
+  context.message_id = m.message_id();
+  context.timestamp = CausedAt(m);
+  context.source_endpoint = target.source_endpoint;
+  context.destination_endpoint = target.destination_endpoint;
+  absl::StatusOr<fhir::Json> built;
+  switch (m.kind()) {
+    case v1::MESSAGE_KIND_GP_RECOMMENDATION:
+      built = gp::BuildRecommendationMessage(m.prescription(), m.referral(),
+                                             context);
+      break;
+    case v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST:
+      built = pharmacy::BuildPharmacyMessage(
+          m.prescription(), m.referral(), m.prescription().target(), context);
+      break;
+    case v1::MESSAGE_KIND_PRESCRIPTION_NOTICE:
+      built = pharmacy::BuildPharmacyMessage(
+          m.prescription(), m.referral(), m.prescription().nominated_pharmacy(),
+          context);
+      break;
+    case v1::MESSAGE_KIND_GP_OUTCOME:
+      built = gp::BuildOutcomeMessage(m.outcome(), m.referral(), context);
+      break;
+    case v1::MESSAGE_KIND_OVERDUE_ESCALATION:
+      built = service::BuildOverdueEscalationMessage(m.prescription(), m.note(),
+                                                     context);
+      break;
+    default:
+      return absl::InvalidArgumentError("not a FHIR message kind");
+  }
+  RETURN_IF_ERROR(built.status());
+  return built->dump();
+}
+
+}  // namespace
+
+std::string Hl7ControlId(absl::string_view message_id) {
+  std::string hex = absl::StrReplaceAll(message_id, {{"-", ""}});
+  return hex.substr(0, 20);
+}
+
+absl::StatusOr<std::string> RenderMessage(const v1::OutboundMessage& message,
+                                          const RenderTarget& target) {
+  if (message.channel() == v1::DELIVERY_CHANNEL_HL7V2_MLLP) {
+    return RenderHl7(message);
+  }
+  return RenderFhir(message, target);
+}
+
+}  // namespace nhs::tobacco::delivery

@@ -1,0 +1,33 @@
+#ifndef GATEWAY_DELIVERY_OUTBOUND_RENDERER_H_
+#define GATEWAY_DELIVERY_OUTBOUND_RENDERER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "nhs/tobacco/v1/delivery.pb.h"
+
+namespace nhs::tobacco::delivery {
+
+// MSH-10 for a message id: its first 20 hex digits (MSH-10 is ST(20) in
+// v2.5.1). Stable across retries, so the trust's engine deduplicates.
+std::string Hl7ControlId(absl::string_view message_id);
+
+struct RenderTarget {
+  // FHIR: the receiver's $process-message URL and this gateway's own (the
+  // MessageHeader's destination and source endpoints).
+  std::string destination_endpoint;
+  std::string source_endpoint;
+};
+
+// The bytes a queued message goes out as: HL7 v2 ER7 (RRI^I12, ORU^R01) or
+// FHIR JSON (a message Bundle), built by the adapters from the message's
+// snapshot. Deterministic: every retry sends the same bytes. Errors are the
+// builders' (INVALID_ARGUMENT naming what the snapshot lacks): retrying
+// cannot fix them.
+absl::StatusOr<std::string> RenderMessage(const v1::OutboundMessage& message,
+                                          const RenderTarget& target);
+
+}  // namespace nhs::tobacco::delivery
+
+#endif  // GATEWAY_DELIVERY_OUTBOUND_RENDERER_H_

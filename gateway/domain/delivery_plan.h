@@ -1,0 +1,80 @@
+#ifndef GATEWAY_DOMAIN_DELIVERY_PLAN_H_
+#define GATEWAY_DOMAIN_DELIVERY_PLAN_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
+#include "nhs/tobacco/v1/delivery.pb.h"
+#include "nhs/tobacco/v1/outcome.pb.h"
+#include "nhs/tobacco/v1/prescription.pb.h"
+#include "nhs/tobacco/v1/referral.pb.h"
+
+namespace nhs::tobacco::domain {
+
+// Which organisations take messages on which channel: a trust with an
+// outbound MLLP address, a GP practice or pharmacy with a FHIR endpoint.
+// An organisation without a route reads the gRPC API instead; nothing is
+// queued for it.
+class DeliveryRoutes {
+ public:
+  void Add(absl::string_view ods_code, v1::DeliveryChannel channel);
+  bool Has(absl::string_view ods_code, v1::DeliveryChannel channel) const;
+  bool empty() const { return routes_.empty(); }
+
+ private:
+  absl::flat_hash_set<std::string> routes_;
+};
+
+struct PlannedMessage {
+  v1::MessageKind kind;
+  std::string destination_ods;
+
+  bool operator==(const PlannedMessage&) const = default;
+};
+
+// Each kind travels on exactly one channel (delivery.proto).
+v1::DeliveryChannel ChannelOf(v1::MessageKind kind);
+
+// What each change owes whom. Pure: the pathway queues the result in the
+// change's own transaction. Every rule checks entitlement (the patient's
+// consent, the organisation's part in the care) before a route.
+
+// Accepted/declined: RRI^I12 back to the referring trust.
+std::vector<PlannedMessage> PlanReferralStatusChange(
+    const v1::Referral& referral, const DeliveryRoutes& routes);
+
+// A new recommendation: the letter to the GP (GP route) or the supply
+// request to the pharmacy (pharmacy route); a CYP1A2 safety alert to the
+// referring trust when the patient takes a sensitive medicine.
+std::vector<PlannedMessage> PlanRecommendation(
+    const v1::PrescriptionRequest& request, const v1::Referral& referral,
+    const DeliveryRoutes& routes);
+
+// A status change: when the GP prescribes, the nominated pharmacy is told a
+// prescription is coming (with the patient's consent to share with a
+// pharmacy).
+std::vector<PlannedMessage> PlanPrescriptionChange(
+    const v1::PrescriptionRequest& before, const v1::PrescriptionRequest& after,
+    const v1::Referral& referral, const DeliveryRoutes& routes);
+
+// An outcome: ORU^R01 to the referring trust; an Observation to the GP
+// record with consent to share with the GP.
+std::vector<PlannedMessage> PlanOutcome(const v1::Referral& referral,
+                                        const DeliveryRoutes& routes);
+
+// A missed deadline: the recommending service is told.
+std::vector<PlannedMessage> PlanOverdue(const v1::PrescriptionRequest& request,
+                                        const DeliveryRoutes& routes);
+
+// The kinds that carry the protocol itself: their delivery moves the request
+// RECOMMENDED -> SENT (handed over) -> ACKNOWLEDGED (receiver confirmed).
+bool AdvancesProtocol(v1::MessageKind kind);
+
+// "GP_RECOMMENDATION" etc., for notes and tables.
+std::string MessageKindName(v1::MessageKind kind);
+
+}  // namespace nhs::tobacco::domain
+
+#endif  // GATEWAY_DOMAIN_DELIVERY_PLAN_H_

@@ -1,0 +1,61 @@
+#include "gateway/pathway/record_stamps.h"
+
+#include <optional>
+#include <string>
+
+#include "gateway/common/status_macros.h"
+#include "gateway/security/audit_chain.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace nhs::tobacco::pathway {
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(t));
+}
+
+void SetDueAt(v1::PrescriptionRequest& p,
+              const domain::DeadlinePolicy& deadlines, absl::Time entered) {
+  std::optional<absl::Time> due = deadlines.DueAt(p.status(), entered);
+  if (due.has_value()) {
+    *p.mutable_due_at() = ToProto(*due);
+  } else {
+    p.clear_due_at();
+  }
+}
+
+v1::PrescriptionRequest Advanced(const v1::PrescriptionRequest& current,
+                                 v1::PrescriptionStatus next,
+                                 const domain::DeadlinePolicy& deadlines,
+                                 absl::Time now) {
+  v1::PrescriptionRequest updated = current;
+  updated.set_status(next);
+  updated.set_version(current.version() + 1);
+  *updated.mutable_updated_at() = ToProto(now);
+  updated.set_overdue(false);
+  SetDueAt(updated, deadlines, now);
+  return updated;
+}
+
+absl::Status AppendAudit(store::WriteTransaction& tx,
+                         const security::Principal& who,
+                         absl::string_view operation,
+                         absl::string_view record_id, absl::string_view result,
+                         absl::Time at) {
+  ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last, tx.LastAuditRecord());
+  v1::AuditRecord row;
+  row.set_sequence(last.has_value() ? last->sequence() + 1 : 1);
+  *row.mutable_at() = ToProto(at);
+  row.set_ods_code(who.ods_code);
+  row.set_role(std::string(security::RoleName(who.role)));
+  row.set_operation(std::string(operation));
+  row.set_record_id(std::string(record_id));
+  row.set_result(std::string(result));
+  row.set_hash(security::AuditRowHash(
+      last.has_value() ? last->hash()
+                       : std::string(security::kAuditGenesisHash),
+      row));
+  return tx.InsertAuditRecord(row);
+}
+
+}  // namespace nhs::tobacco::pathway

@@ -1,0 +1,39 @@
+#ifndef GATEWAY_PATHWAY_RECORD_STAMPS_H_
+#define GATEWAY_PATHWAY_RECORD_STAMPS_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "gateway/domain/deadline_policy.h"
+#include "gateway/security/principal.h"
+#include "gateway/store/store.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace nhs::tobacco::pathway {
+
+// What every change stamps on the records it touches, whichever use case
+// makes it: times, versions, deadlines and the audit row.
+
+google::protobuf::Timestamp ToProto(absl::Time t);
+
+// Sets due_at for the request's current status, entered at `entered`.
+void SetDueAt(v1::PrescriptionRequest& p,
+              const domain::DeadlinePolicy& deadlines, absl::Time entered);
+
+// `current` moved to `next` at `now`: version bumped, a new deadline for
+// the new state (overdue belonged to the old one).
+v1::PrescriptionRequest Advanced(const v1::PrescriptionRequest& current,
+                                 v1::PrescriptionStatus next,
+                                 const domain::DeadlinePolicy& deadlines,
+                                 absl::Time now);
+
+// Chains one audit row to the newest, in the caller's transaction.
+absl::Status AppendAudit(store::WriteTransaction& tx,
+                         const security::Principal& who,
+                         absl::string_view operation,
+                         absl::string_view record_id, absl::string_view result,
+                         absl::Time at);
+
+}  // namespace nhs::tobacco::pathway
+
+#endif  // GATEWAY_PATHWAY_RECORD_STAMPS_H_
