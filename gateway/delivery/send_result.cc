@@ -87,8 +87,13 @@ SendResult FromMllpExchange(const absl::StatusOr<std::string>& ack,
   }
   const std::string code = parsed->Get("MSA-1").value_or("");
   const std::string acked = parsed->Get("MSA-2").value_or("");
-  std::string text = parsed->Get("ERR-8").value_or("");
-  if (text.empty()) text = parsed->Get("MSA-3").value_or("");
+  // The receiver's words: user message, diagnostic, error code text, or
+  // (v2.3) the MSA text, whichever it filled in.
+  std::string text;
+  for (const char* path : {"ERR-8", "ERR-7", "ERR-3.2", "MSA-3"}) {
+    text = parsed->Get(path).value_or("");
+    if (!text.empty()) break;
+  }
   if (code.empty()) {
     return SendResult{SendOutcome::kTransient, true,
                       "the reply has no MSA-1 acknowledgment code"};

@@ -30,5 +30,18 @@ TEST(MaskNhsNumberTest, NonDigitsAreMaskedCompletely) {
 
 TEST(MaskNhsNumberTest, EmptyStaysEmpty) { EXPECT_EQ(MaskNhsNumber(""), ""); }
 
+TEST(MaskNhsNumbersInTest, MasksTenDigitRunsInFreeText) {
+  EXPECT_EQ(MaskNhsNumbersIn("NHS number 9990001118 is unknown"),
+            "NHS number 999 *** **18 is unknown");
+  EXPECT_EQ(MaskNhsNumbersIn("9990001118,9990000018"),
+            "999 *** **18,999 *** **18");
+}
+
+TEST(MaskNhsNumbersInTest, LongerRunsAreMaskedWholeShortOnesKept) {
+  EXPECT_EQ(MaskNhsNumbersIn("id 123456789012 at 2026-11-28 code 207"),
+            "id ************ at 2026-11-28 code 207");
+  EXPECT_EQ(MaskNhsNumbersIn(""), "");
+}
+
 }  // namespace
 }  // namespace nhs::tobacco

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gateway/store/store.h"
 #include "gmock/gmock.h"
@@ -396,6 +397,174 @@ TEST_P(StoreConformanceTest, DeadlineCandidatesAreOpenDueAndUnflagged) {
     return absl::OkStatus();
   }),
               IsOk());
+}
+
+OutboxRow MakeOutbox(const std::string& id, const std::string& ods,
+                     const std::string& record, int64_t due_us) {
+  OutboxRow row;
+  row.message.set_message_id(id);
+  row.message.set_kind(v1::MESSAGE_KIND_GP_RECOMMENDATION);
+  row.message.set_channel(v1::DELIVERY_CHANNEL_FHIR_HTTPS);
+  row.message.set_destination_ods(ods);
+  row.message.set_prescription_id(record);
+  row.delivery.set_message_id(id);
+  row.delivery.set_destination_ods(ods);
+  row.delivery.set_channel(v1::DELIVERY_CHANNEL_FHIR_HTTPS);
+  row.delivery.set_state(v1::DELIVERY_STATE_PENDING);
+  *row.delivery.mutable_created_at() = Ts(due_us);
+  *row.delivery.mutable_updated_at() = Ts(due_us);
+  *row.delivery.mutable_next_attempt_at() = Ts(due_us);
+  return row;
+}
+
+std::vector<std::string> DueIds(Store& store, int64_t now_us,
+                                std::vector<std::string> full = {}) {
+  std::vector<std::string> ids;
+  EXPECT_THAT(store.Read([&](ReadTransaction& tx) -> absl::Status {
+    auto due = tx.ListDueMessages(absl::FromUnixMicros(now_us), full, 100);
+    if (!due.ok()) return due.status();
+    for (const auto& row : *due) ids.push_back(row.message.message_id());
+    return absl::OkStatus();
+  }),
+              IsOk());
+  return ids;
+}
+
+TEST_P(StoreConformanceTest, OutboxOffersOnlyTheOldestPendingMessagePerRecord) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                for (const OutboxRow& row :
+                     {MakeOutbox("m1", "Y90001", "rx-1", 10),
+                      MakeOutbox("m2", "Y90001", "rx-1", 5),
+                      MakeOutbox("m3", "Y90001", "rx-2", 20),
+                      MakeOutbox("m4", "FZZ99", "rx-1", 30),
+                      MakeOutbox("m5", "FZZ99", "rx-3", 999)}) {
+                  if (absl::Status s = tx.InsertOutboxMessage(row); !s.ok()) {
+                    return s;
+                  }
+                }
+                return absl::OkStatus();
+              }),
+              IsOk());
+  // m2 is due before m1 but was caused after it: it waits. m5 is not due.
+  EXPECT_THAT(DueIds(*store_, 100),
+              ::testing::ElementsAre("m1", "m3", "m4"));
+  // A full queue is skipped.
+  EXPECT_THAT(DueIds(*store_, 100, {"Y90001/fhir"}),
+              ::testing::ElementsAre("m4"));
+  // Once m1 is delivered, m2 is next for rx-1.
+  OutboxRow m1 = MakeOutbox("m1", "Y90001", "rx-1", 10);
+  m1.delivery.set_state(v1::DELIVERY_STATE_DELIVERED);
+  m1.delivery.set_attempts(1);
+  ASSERT_THAT(Write([&](WriteTransaction& tx) {
+                return tx.UpdateDelivery(m1.delivery);
+              }),
+              IsOk());
+  EXPECT_THAT(DueIds(*store_, 100),
+              ::testing::ElementsAre("m2", "m3", "m4"));
+  Reopen();
+  std::optional<OutboxRow> got;
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto r = tx.GetOutboxRow("m1");
+    if (!r.ok()) return r.status();
+    got = *r;
+    return absl::OkStatus();
+  }),
+              IsOk());
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->delivery.state(), v1::DELIVERY_STATE_DELIVERED);
+  EXPECT_EQ(got->message.prescription_id(), "rx-1");
+}
+
+TEST_P(StoreConformanceTest, OutboxMessageIdsAreUniqueAndUpdatesNeedARow) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) {
+                return tx.InsertOutboxMessage(MakeOutbox("m1", "A1", "r", 1));
+              }),
+              IsOk());
+  EXPECT_THAT(Write([](WriteTransaction& tx) {
+                return tx.InsertOutboxMessage(MakeOutbox("m1", "A1", "r", 2));
+              }),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(Write([](WriteTransaction& tx) {
+                return tx.UpdateDelivery(
+                    MakeOutbox("nope", "A1", "r", 1).delivery);
+              }),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(StoreConformanceTest, DeliveriesListNewestFirstByStateAndStatsCount) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                for (int i = 0; i < 5; ++i) {
+                  OutboxRow row = MakeOutbox(absl::StrCat("m", i), "Y90001",
+                                             absl::StrCat("rx-", i), 10 + i);
+                  row.delivery.set_attempts(i);
+                  if (i % 2 == 1) {
+                    row.delivery.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
+                  }
+                  if (absl::Status s = tx.InsertOutboxMessage(row); !s.ok()) {
+                    return s;
+                  }
+                }
+                return absl::OkStatus();
+              }),
+              IsOk());
+  std::vector<std::string> ids;
+  std::string cursor;
+  do {
+    DeliveryQuery q;
+    q.state = v1::DELIVERY_STATE_PENDING;
+    q.limit = 2;
+    q.cursor = cursor;
+    ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+      auto page = tx.ListDeliveries(q);
+      if (!page.ok()) return page.status();
+      for (const auto& d : page->items) ids.push_back(d.message_id());
+      cursor = page->next_cursor;
+      return absl::OkStatus();
+    }),
+                IsOk());
+  } while (!cursor.empty());
+  EXPECT_THAT(ids, ::testing::ElementsAre("m4", "m2", "m0"));
+  std::vector<v1::DestinationStats> stats;
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto s = tx.DeliveryStats(absl::FromUnixMicros(1000010));
+    if (!s.ok()) return s.status();
+    stats = *s;
+    return absl::OkStatus();
+  }),
+              IsOk());
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].destination_ods(), "Y90001");
+  EXPECT_EQ(stats[0].pending(), 3);
+  EXPECT_EQ(stats[0].dead_letters(), 2);
+  EXPECT_EQ(stats[0].pending_attempts(), 0 + 2 + 4);
+  EXPECT_DOUBLE_EQ(stats[0].oldest_pending_age_seconds(), 1.0);
+}
+
+TEST_P(StoreConformanceTest, PruneDeletesOnlyOldDeliveredMessages) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                OutboxRow old_done = MakeOutbox("old", "A1", "r1", 10);
+                old_done.delivery.set_state(v1::DELIVERY_STATE_DELIVERED);
+                OutboxRow new_done = MakeOutbox("new", "A1", "r2", 500);
+                new_done.delivery.set_state(v1::DELIVERY_STATE_DELIVERED);
+                OutboxRow old_dead = MakeOutbox("dead", "A1", "r3", 10);
+                old_dead.delivery.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
+                for (const auto& row : {old_done, new_done, old_dead}) {
+                  if (absl::Status s = tx.InsertOutboxMessage(row); !s.ok()) {
+                    return s;
+                  }
+                }
+                return absl::OkStatus();
+              }),
+              IsOk());
+  int pruned = -1;
+  ASSERT_THAT(Write([&](WriteTransaction& tx) -> absl::Status {
+                auto n = tx.PruneDelivered(absl::FromUnixMicros(100), 10);
+                if (!n.ok()) return n.status();
+                pruned = *n;
+                return absl::OkStatus();
+              }),
+              IsOk());
+  EXPECT_EQ(pruned, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
