@@ -320,8 +320,8 @@ int AuditVerify(const Context& c) {
   grpc::ClientContext context;
   SetDeadline(c, &context);
   v1::VerifyAuditChainResponse response;
-  grpc::Status status = stub.VerifyAuditChain(
-      &context, v1::VerifyAuditChainRequest(), &response);
+  grpc::Status status =
+      stub.VerifyAuditChain(&context, v1::VerifyAuditChainRequest(), &response);
   if (!status.ok()) {
     c.err << RenderRpcError(status);
     return kExitRpcError;
@@ -343,6 +343,41 @@ int AuditList(const Context& c) {
   return CallUnary(c, absl::StatusOr<v1::ListAuditRecordsRequest>(request),
                    Bind(stub, &v1::AdminService::Stub::ListAuditRecords),
                    RenderAuditRecords);
+}
+
+using AdminStub = v1::AdminService::Stub;
+
+int DeliveriesList(const Context& c) {
+  AdminStub stub(c.channel);
+  return CallUnary(c, BuildListDeliveriesRequest(c.inv.args),
+                   Bind(stub, &AdminStub::ListDeliveries), RenderDeliveryList);
+}
+
+int DeliveriesShow(const Context& c) {
+  AdminStub stub(c.channel);
+  return CallUnary(c, BuildGetDeliveryRequest(c.inv.args),
+                   Bind(stub, &AdminStub::GetDelivery), RenderDelivery);
+}
+
+int DeliveriesReplay(const Context& c) {
+  AdminStub stub(c.channel);
+  return CallUnary(c, BuildReplayDeliveryRequest(c.inv.args),
+                   Bind(stub, &AdminStub::ReplayDelivery), RenderDelivery);
+}
+
+int DeliveriesDiscard(const Context& c) {
+  AdminStub stub(c.channel);
+  return CallUnary(c, BuildDiscardDeliveryRequest(c.inv.args),
+                   Bind(stub, &AdminStub::DiscardDelivery), RenderDelivery);
+}
+
+int DeliveriesStats(const Context& c) {
+  AdminStub stub(c.channel);
+  return CallUnary(c,
+                   absl::StatusOr<v1::GetDeliveryStatsRequest>(
+                       v1::GetDeliveryStatsRequest()),
+                   Bind(stub, &AdminStub::GetDeliveryStats),
+                   RenderDeliveryStats);
 }
 
 const std::vector<CommandSpec>& Commands() {
@@ -540,6 +575,37 @@ const std::vector<CommandSpec>& Commands() {
        {{"after", true, false, "start after this sequence (default 0)"},
         {"limit", true, false, "rows to show (default 100)"}},
        AuditList},
+      // Replay and discard carry no request id (the RPCs take none); each
+      // refuses a message no longer in the state it needs, so a repeat
+      // changes nothing.
+      {{"deliveries", "list"},
+       {},
+       "List outbound messages, newest first (admin).",
+       {{"state", true, false, "pending, delivered, dead, discarded"},
+        {"destination", true, false, "ODS code of the receiving organisation"},
+        {"page-size", true, false, "messages per page"},
+        {"page-token", true, false, "from the previous page"}},
+       DeliveriesList},
+      {{"deliveries", "show"},
+       {"MESSAGE_ID"},
+       "Show one outbound message's delivery (admin).",
+       {},
+       DeliveriesShow},
+      {{"deliveries", "replay"},
+       {"MESSAGE_ID"},
+       "Send a dead letter or discarded message again, same id (admin).",
+       {},
+       DeliveriesReplay},
+      {{"deliveries", "discard"},
+       {"MESSAGE_ID"},
+       "Give up on a dead letter for good, saying why (admin).",
+       {{"reason", true, false, "why it must not be sent (required)"}},
+       DeliveriesDiscard},
+      {{"deliveries", "stats"},
+       {},
+       "Outbox per destination: queue, oldest, tries, dead letters (admin).",
+       {},
+       DeliveriesStats},
   };
   return *commands;
 }

@@ -1,7 +1,5 @@
 #include "gateway/cli/render.h"
 
-#include "google/protobuf/util/time_util.h"
-
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +10,7 @@
 #include "gateway/cli/table.h"
 #include "gateway/common/nhs_number_mask.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -78,6 +77,18 @@ std::string ReasonAndNote(const v1::TimelineEvent& event) {
   }
   return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
 }
+
+// Whole seconds, "1h2m3s"; "-" when nothing is pending (the age is 0).
+std::string PendingAge(const v1::DestinationStats& stats) {
+  if (stats.pending() == 0) return "-";
+  absl::Duration age = absl::Trunc(
+      absl::Seconds(stats.oldest_pending_age_seconds()), absl::Seconds(1));
+  return age < absl::Seconds(1) ? "<1s" : absl::FormatDuration(age);
+}
+
+// Enough to tell "connection refused" from "AE 207" in a list; the rest is
+// one `deliveries show` away.
+constexpr size_t kListErrorWidth = 48;
 
 std::string NextPage(const std::string& token) {
   if (token.empty()) return "";
@@ -310,6 +321,58 @@ std::string RenderOutcomeList(const v1::ListOutcomesResponse& response) {
   return table.Render();
 }
 
+std::string RenderDelivery(const v1::Delivery& d) {
+  Table table({});
+  table.AddRow({"Message", OrDash(d.message_id())});
+  table.AddRow({"Kind", Name(d.kind())});
+  table.AddRow({"Channel", Name(d.channel())});
+  table.AddRow({"Destination", OrDash(d.destination_ods())});
+  table.AddRow({"State", Name(d.state())});
+  table.AddRow({"Attempts", absl::StrCat(d.attempts())});
+  table.AddRow({"Handed over", YesNo(d.handed_over())});
+  table.AddRow({"Referral", OrDash(d.referral_id())});
+  if (!d.prescription_id().empty()) {
+    table.AddRow({"Prescription", d.prescription_id()});
+  }
+  table.AddRow({"Created", FormatTimestamp(d.created_at())});
+  table.AddRow({"Updated", FormatTimestamp(d.updated_at())});
+  table.AddRow({"Next attempt", FormatTimestamp(d.next_attempt_at())});
+  // Whole (never longer than its bytes), but on one line.
+  table.AddRow(
+      {"Last error", OrDash(FitCell(d.last_error(), d.last_error().size()))});
+  return table.Render();
+}
+
+std::string RenderDeliveryList(const v1::ListDeliveriesResponse& response) {
+  if (response.deliveries().empty()) {
+    return absl::StrCat("no outbound messages\n",
+                        NextPage(response.next_page_token()));
+  }
+  Table table({"MESSAGE ID", "KIND", "DESTINATION", "CHANNEL", "STATE",
+               "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"});
+  for (const v1::Delivery& d : response.deliveries()) {
+    table.AddRow({d.message_id(), Name(d.kind()), OrDash(d.destination_ods()),
+                  Name(d.channel()), Name(d.state()),
+                  absl::StrCat(d.attempts()),
+                  FormatTimestamp(d.next_attempt_at()),
+                  OrDash(FitCell(d.last_error(), kListErrorWidth))});
+  }
+  return absl::StrCat(table.Render(), NextPage(response.next_page_token()));
+}
+
+std::string RenderDeliveryStats(const v1::GetDeliveryStatsResponse& response) {
+  if (response.destinations().empty()) return "no outbound messages\n";
+  Table table({"DESTINATION", "CHANNEL", "PENDING", "OLDEST PENDING",
+               "PENDING ATTEMPTS", "DEAD LETTERS", "DELIVERED"});
+  for (const v1::DestinationStats& s : response.destinations()) {
+    table.AddRow({OrDash(s.destination_ods()), Name(s.channel()),
+                  absl::StrCat(s.pending()), PendingAge(s),
+                  absl::StrCat(s.pending_attempts()),
+                  absl::StrCat(s.dead_letters()), absl::StrCat(s.delivered())});
+  }
+  return table.Render();
+}
+
 std::string StatusCodeName(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK:
@@ -380,8 +443,8 @@ std::string RenderAuditVerification(const v1::VerifyAuditChainResponse& r) {
 }
 
 std::string RenderAuditRecords(const v1::ListAuditRecordsResponse& r) {
-  Table table({"SEQ", "AT (UTC)", "ODS", "ROLE", "OPERATION", "RECORD",
-               "RESULT"});
+  Table table(
+      {"SEQ", "AT (UTC)", "ODS", "ROLE", "OPERATION", "RECORD", "RESULT"});
   for (const v1::AuditRecord& a : r.records()) {
     table.AddRow({absl::StrCat(a.sequence()),
                   google::protobuf::util::TimeUtil::ToString(a.at()),

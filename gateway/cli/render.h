@@ -6,8 +6,8 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/support/status.h"
-#include "nhs/tobacco/v1/event.pb.h"
 #include "nhs/tobacco/v1/admin_service.pb.h"
+#include "nhs/tobacco/v1/event.pb.h"
 #include "nhs/tobacco/v1/outcome_service.pb.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
@@ -46,6 +46,16 @@ std::string RenderOutcomeList(const v1::ListOutcomesResponse& response);
 // "audit chain intact: N rows checked" or the first broken row and why.
 std::string RenderAuditVerification(const v1::VerifyAuditChainResponse& r);
 std::string RenderAuditRecords(const v1::ListAuditRecordsResponse& r);
+
+// Outbound messages (the outbox). A Delivery carries no patient data, so
+// these views mask nothing.
+std::string RenderDelivery(const v1::Delivery& delivery);
+// MESSAGE ID, KIND, DESTINATION, CHANNEL, STATE, ATTEMPTS, NEXT ATTEMPT,
+// LAST ERROR (cut to fit a terminal; `deliveries show` prints it whole).
+std::string RenderDeliveryList(const v1::ListDeliveriesResponse& response);
+// One row per destination: PENDING, OLDEST PENDING (age), PENDING ATTEMPTS,
+// DEAD LETTERS, DELIVERED.
+std::string RenderDeliveryStats(const v1::GetDeliveryStatsResponse& response);
 
 // "OK", "INVALID_ARGUMENT", ...
 std::string StatusCodeName(grpc::StatusCode code);

@@ -3,10 +3,12 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gateway/cli/enum_names.h"
@@ -449,6 +451,55 @@ absl::StatusOr<v1::ListOutcomesRequest> BuildListOutcomesRequest(
   v1::ListOutcomesRequest request;
   ASSIGN_OR_RETURN(*request.mutable_referral_id(),
                    PositionalArg(args, 0, "REFERRAL_ID"));
+  return request;
+}
+
+absl::StatusOr<v1::ListDeliveriesRequest> BuildListDeliveriesRequest(
+    const ParsedArgs& args) {
+  v1::ListDeliveriesRequest request;
+  if (args.Has("state")) {
+    const std::string text = args.GetString("state");
+    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(text), "dead")) {
+      request.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
+    } else {
+      ASSIGN_OR_RETURN(v1::DeliveryState state,
+                       ParseEnum<v1::DeliveryState>("state", text));
+      request.set_state(state);
+    }
+  }
+  request.set_destination_ods(args.GetString("destination"));
+  ASSIGN_OR_RETURN(int page_size, NonNegativeInt(args, "page-size"));
+  request.set_page_size(page_size);
+  request.set_page_token(args.GetString("page-token"));
+  return request;
+}
+
+absl::StatusOr<v1::GetDeliveryRequest> BuildGetDeliveryRequest(
+    const ParsedArgs& args) {
+  v1::GetDeliveryRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_message_id(),
+                   PositionalArg(args, 0, "MESSAGE_ID"));
+  return request;
+}
+
+absl::StatusOr<v1::ReplayDeliveryRequest> BuildReplayDeliveryRequest(
+    const ParsedArgs& args) {
+  v1::ReplayDeliveryRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_message_id(),
+                   PositionalArg(args, 0, "MESSAGE_ID"));
+  return request;
+}
+
+absl::StatusOr<v1::DiscardDeliveryRequest> BuildDiscardDeliveryRequest(
+    const ParsedArgs& args) {
+  v1::DiscardDeliveryRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_message_id(),
+                   PositionalArg(args, 0, "MESSAGE_ID"));
+  ASSIGN_OR_RETURN(std::string reason, args.GetRequired("reason"));
+  if (absl::StripAsciiWhitespace(reason).empty()) {
+    return FlagError("reason", "required");
+  }
+  request.set_reason(std::move(reason));
   return request;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gateway/cli/args.h"
+#include "nhs/tobacco/v1/admin_service.pb.h"
 #include "nhs/tobacco/v1/outcome_service.pb.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
@@ -71,6 +72,20 @@ absl::StatusOr<v1::RecordOutcomeRequest> BuildRecordOutcomeRequest(
     const ParsedArgs& args, absl::string_view request_id);
 // Positional: REFERRAL_ID.
 absl::StatusOr<v1::ListOutcomesRequest> BuildListOutcomesRequest(
+    const ParsedArgs& args);
+
+// deliveries list: --state also accepts "dead", the word operators use for
+// DEAD_LETTER; --destination is an ODS code.
+absl::StatusOr<v1::ListDeliveriesRequest> BuildListDeliveriesRequest(
+    const ParsedArgs& args);
+// Positional: MESSAGE_ID.
+absl::StatusOr<v1::GetDeliveryRequest> BuildGetDeliveryRequest(
+    const ParsedArgs& args);
+absl::StatusOr<v1::ReplayDeliveryRequest> BuildReplayDeliveryRequest(
+    const ParsedArgs& args);
+// Adds the required --reason (free text the gateway keeps): refused here
+// when missing or blank, so no call is made that the server would refuse.
+absl::StatusOr<v1::DiscardDeliveryRequest> BuildDiscardDeliveryRequest(
     const ParsedArgs& args);
 
 // The index-th positional argument, or an error naming it (e.g. "ID").

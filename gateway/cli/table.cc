@@ -6,10 +6,15 @@
 namespace nhs::tobacco::cli {
 namespace {
 
+// True for the first byte of a UTF-8 code point (not a continuation byte).
+bool IsLeadByte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+}
+
 size_t DisplayWidth(const std::string& text) {
   size_t width = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++width;  // Count lead bytes only.
+  for (char c : text) {
+    if (IsLeadByte(c)) ++width;  // Count lead bytes only.
   }
   return width;
 }
@@ -30,6 +35,27 @@ void AppendRow(const std::vector<std::string>& cells,
 }
 
 }  // namespace
+
+std::string FitCell(absl::string_view text, size_t max_width) {
+  std::string cell;
+  cell.reserve(text.size());
+  for (char c : text) {
+    cell.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  }
+  if (DisplayWidth(cell) <= max_width) return cell;
+  if (max_width == 0) return "";
+  // Keep max_width - 1 whole code points, then the "…".
+  size_t end = 0;
+  size_t points = 0;
+  for (; end < cell.size(); ++end) {
+    if (!IsLeadByte(cell[end])) continue;
+    if (points == max_width - 1) break;
+    ++points;
+  }
+  cell.resize(end);
+  cell.append("\u2026");
+  return cell;
+}
 
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
 

@@ -1,8 +1,11 @@
 #ifndef GATEWAY_CLI_TABLE_H_
 #define GATEWAY_CLI_TABLE_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace nhs::tobacco::cli {
 
@@ -22,6 +25,11 @@ class Table {
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// `text` as one cell at most `max_width` code points wide: line breaks and
+// tabs become spaces (they would break the row), and a longer text is cut,
+// ending in "…". For free text from other systems (delivery errors).
+std::string FitCell(absl::string_view text, size_t max_width);
 
 }  // namespace nhs::tobacco::cli
 

@@ -16,6 +16,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
@@ -142,6 +143,71 @@ class FakeOutcomes final : public v1::OutcomeService::Service {
   v1::RecordOutcomeRequest last_record_;
 };
 
+// The outbox RPCs: one dead letter M-1; replay and discard remember what
+// they were sent. `deny_` answers every call as a non-admin would get it.
+class FakeAdmin final : public v1::AdminService::Service {
+ public:
+  grpc::Status ListDeliveries(grpc::ServerContext*,
+                              const v1::ListDeliveriesRequest* request,
+                              v1::ListDeliveriesResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_list_ = *request;
+    if (deny_) return Denied();
+    *response->add_deliveries() = DeadLetter();
+    return grpc::Status::OK;
+  }
+  grpc::Status ReplayDelivery(grpc::ServerContext*,
+                              const v1::ReplayDeliveryRequest* request,
+                              v1::Delivery* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    replayed_.push_back(request->message_id());
+    *response = DeadLetter();
+    response->set_state(v1::DELIVERY_STATE_PENDING);
+    response->set_attempts(0);
+    return grpc::Status::OK;
+  }
+  grpc::Status DiscardDelivery(grpc::ServerContext*,
+                               const v1::DiscardDeliveryRequest* request,
+                               v1::Delivery* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    discards_.push_back(*request);
+    *response = DeadLetter();
+    response->set_state(v1::DELIVERY_STATE_DISCARDED);
+    return grpc::Status::OK;
+  }
+  grpc::Status GetDeliveryStats(
+      grpc::ServerContext*, const v1::GetDeliveryStatsRequest*,
+      v1::GetDeliveryStatsResponse* response) override {
+    v1::DestinationStats* s = response->add_destinations();
+    s->set_destination_ods("RX9");
+    s->set_channel(v1::DELIVERY_CHANNEL_HL7V2_MLLP);
+    s->set_dead_letters(1);
+    return grpc::Status::OK;
+  }
+
+  static v1::Delivery DeadLetter() {
+    v1::Delivery d;
+    d.set_message_id("M-1");
+    d.set_kind(v1::MESSAGE_KIND_REFERRAL_RESPONSE);
+    d.set_channel(v1::DELIVERY_CHANNEL_HL7V2_MLLP);
+    d.set_destination_ods("RX9");
+    d.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
+    d.set_attempts(12);
+    d.set_last_error("connection refused");
+    return d;
+  }
+  static grpc::Status Denied() {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "admin role required");
+  }
+
+  std::mutex mu_;
+  bool deny_ = false;
+  v1::ListDeliveriesRequest last_list_;
+  std::vector<std::string> replayed_;
+  std::vector<v1::DiscardDeliveryRequest> discards_;
+};
+
 class CommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -149,6 +215,7 @@ class CommandsTest : public ::testing::Test {
     builder.RegisterService(&referrals_);
     builder.RegisterService(&prescriptions_);
     builder.RegisterService(&outcomes_);
+    builder.RegisterService(&admin_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     channel_ = server_->InProcessChannel(grpc::ChannelArguments());
@@ -172,6 +239,7 @@ class CommandsTest : public ::testing::Test {
   FakeReferrals referrals_;
   FakePrescriptions prescriptions_;
   FakeOutcomes outcomes_;
+  FakeAdmin admin_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   Environment env_;
@@ -420,6 +488,86 @@ TEST_F(CommandsTest, WatchJsonPrintsOneEventPerLine) {
 TEST_F(CommandsTest, WatchLimitMustBePositive) {
   EXPECT_EQ(Run({"events", "watch", "--limit", "0"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("--limit: must be at least 1"));
+}
+
+TEST_F(CommandsTest, DeliveriesListSendsItsFiltersAndPrintsATable) {
+  EXPECT_EQ(Run({"deliveries", "list", "--state", "dead", "--destination",
+                 "RX9", "--page-size", "5"}),
+            kExitOk)
+      << err_.str();
+  EXPECT_EQ(admin_.last_list_.state(), v1::DELIVERY_STATE_DEAD_LETTER);
+  EXPECT_EQ(admin_.last_list_.destination_ods(), "RX9");
+  EXPECT_EQ(admin_.last_list_.page_size(), 5);
+  EXPECT_THAT(out_.str(), HasSubstr("MESSAGE ID  KIND"));
+  EXPECT_THAT(out_.str(),
+              HasSubstr("M-1         REFERRAL_RESPONSE  RX9          "
+                        "HL7V2_MLLP  DEAD_LETTER  12"));
+  EXPECT_THAT(out_.str(), HasSubstr("connection refused"));
+}
+
+TEST_F(CommandsTest, DeliveriesListWithAnUnknownStateSendsNothing) {
+  EXPECT_EQ(Run({"deliveries", "list", "--state", "stuck"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("error: --state: unknown value \"stuck\""));
+  EXPECT_THAT(err_.str(), HasSubstr("tobaccoctl help deliveries list"));
+  EXPECT_EQ(admin_.last_list_.ByteSizeLong(), 0u);
+}
+
+TEST_F(CommandsTest, DeliveriesReplaySendsTheIdAndPrintsThePendingMessage) {
+  EXPECT_EQ(Run({"deliveries", "replay", "M-1"}), kExitOk) << err_.str();
+  EXPECT_THAT(admin_.replayed_, ElementsAre("M-1"));
+  EXPECT_THAT(out_.str(), HasSubstr("State         PENDING\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Attempts      0\n"));
+}
+
+TEST_F(CommandsTest, DeliveriesDiscardSendsTheReason) {
+  EXPECT_EQ(Run({"deliveries", "discard", "M-1", "--reason", "sent by hand"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_EQ(admin_.discards_.size(), 1u);
+  EXPECT_EQ(admin_.discards_[0].message_id(), "M-1");
+  EXPECT_EQ(admin_.discards_[0].reason(), "sent by hand");
+  EXPECT_THAT(out_.str(), HasSubstr("State         DISCARDED\n"));
+}
+
+TEST_F(CommandsTest,
+       DeliveriesDiscardWithoutAReasonIsAUsageErrorAndSendsNothing) {
+  EXPECT_EQ(Run({"deliveries", "discard", "M-1"}), kExitUsage);
+  EXPECT_EQ(err_.str(),
+            "error: --reason: required\n"
+            "run 'tobaccoctl help deliveries discard' for usage\n");
+  EXPECT_TRUE(admin_.discards_.empty());
+  EXPECT_EQ(Run({"deliveries", "discard", "--reason", "why"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("error: missing MESSAGE_ID"));
+  EXPECT_TRUE(admin_.discards_.empty());
+}
+
+TEST_F(CommandsTest, DeliveriesStatsJsonIsProtoJson) {
+  EXPECT_EQ(Run({"--json", "deliveries", "stats"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"destinationOds\": \"RX9\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"deadLetters\": \"1\""));
+  EXPECT_EQ(Run({"deliveries", "stats"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("DEAD LETTERS"));
+}
+
+TEST_F(CommandsTest, DeliveriesRefusalByTheServerExitsOne) {
+  admin_.deny_ = true;
+  EXPECT_EQ(Run({"deliveries", "list"}), kExitRpcError);
+  EXPECT_EQ(err_.str(), "error: PERMISSION_DENIED: admin role required\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(CommandsTest, HelpListsEveryDeliveriesCommand) {
+  EXPECT_EQ(Run({"help", "deliveries"}), kExitOk);
+  for (const char* command :
+       {"deliveries list", "deliveries show MESSAGE_ID",
+        "deliveries replay MESSAGE_ID", "deliveries discard MESSAGE_ID",
+        "deliveries stats"}) {
+    EXPECT_THAT(out_.str(), HasSubstr(command));
+  }
+  EXPECT_EQ(Run({"help", "deliveries", "discard"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("--reason X"));
+  // No request id: the RPCs take none, so help must not promise one.
+  EXPECT_THAT(out_.str(), Not(HasSubstr("same --request-id")));
 }
 
 }  // namespace

@@ -224,6 +224,128 @@ TEST(RenderOutcomeListTest, RowsShowFollowUpStatusAndCo) {
             "2024-05-29   RX9\n");
 }
 
+TEST(RenderDeliveryListTest, OneRowPerMessageWithTheErrorCutToFit) {
+  auto response = Proto<v1::ListDeliveriesResponse>(R"pb(
+    deliveries {
+      message_id: "M-1"
+      kind: MESSAGE_KIND_REFERRAL_RESPONSE
+      channel: DELIVERY_CHANNEL_HL7V2_MLLP
+      destination_ods: "RX9"
+      state: DELIVERY_STATE_DEAD_LETTER
+      attempts: 12
+      last_error: "connect to 10.0.0.7:2575: Connection refused (after 12 tries, giving up)"
+    }
+    deliveries {
+      message_id: "M-22"
+      kind: MESSAGE_KIND_GP_RECOMMENDATION
+      channel: DELIVERY_CHANNEL_FHIR_HTTPS
+      destination_ods: "Y90001"
+      state: DELIVERY_STATE_PENDING
+      attempts: 1
+      next_attempt_at { seconds: 1714555800 }
+      last_error: "HTTP 503\nretry later"
+    }
+    next_page_token: "abc"
+  )pb");
+  EXPECT_EQ(
+      RenderDeliveryList(response),
+      "MESSAGE ID  KIND               DESTINATION  CHANNEL     STATE      "
+      "  ATTEMPTS  NEXT ATTEMPT          LAST ERROR\n"
+      "M-1         REFERRAL_RESPONSE  RX9          HL7V2_MLLP  "
+      "DEAD_LETTER  12        -                     "
+      "connect to 10.0.0.7:2575: Connection refused (a\u2026\n"
+      "M-22        GP_RECOMMENDATION  Y90001       FHIR_HTTPS  PENDING  "
+      "    1         2024-05-01T09:30:00Z  HTTP 503 retry later\n"
+      "next page: --page-token abc\n");
+}
+
+TEST(RenderDeliveryListTest, EmptyListSaysSo) {
+  EXPECT_EQ(RenderDeliveryList(v1::ListDeliveriesResponse()),
+            "no outbound messages\n");
+}
+
+TEST(RenderDeliveryTest, DetailShowsEveryFieldAndTheWholeError) {
+  const std::string error(120, 'e');
+  auto delivery = Proto<v1::Delivery>(R"pb(
+    message_id: "M-1"
+    kind: MESSAGE_KIND_SAFETY_ALERT
+    channel: DELIVERY_CHANNEL_HL7V2_MLLP
+    destination_ods: "RX9"
+    referral_id: "ref-1"
+    prescription_id: "rx-1"
+    state: DELIVERY_STATE_DISCARDED
+    attempts: 3
+    handed_over: true
+    created_at { seconds: 1714555800 }
+    updated_at { seconds: 1714555800 }
+  )pb");
+  delivery.set_last_error(error);
+  EXPECT_EQ(RenderDelivery(delivery),
+            "Message       M-1\n"
+            "Kind          SAFETY_ALERT\n"
+            "Channel       HL7V2_MLLP\n"
+            "Destination   RX9\n"
+            "State         DISCARDED\n"
+            "Attempts      3\n"
+            "Handed over   yes\n"
+            "Referral      ref-1\n"
+            "Prescription  rx-1\n"
+            "Created       2024-05-01T09:30:00Z\n"
+            "Updated       2024-05-01T09:30:00Z\n"
+            "Next attempt  -\n"
+            "Last error    " +
+                error + "\n");
+}
+
+TEST(RenderDeliveryTest, NoPrescriptionRowForAReferralMessage) {
+  auto delivery = Proto<v1::Delivery>(R"pb(
+    message_id: "M-1"
+    kind: MESSAGE_KIND_REFERRAL_RESPONSE
+    referral_id: "ref-1"
+  )pb");
+  EXPECT_THAT(RenderDelivery(delivery), Not(HasSubstr("Prescription")));
+  EXPECT_THAT(RenderDelivery(delivery), HasSubstr("Last error    -\n"));
+}
+
+TEST(RenderDeliveryStatsTest, RowPerDestinationWithTheOldestAgeAsADuration) {
+  auto response = Proto<v1::GetDeliveryStatsResponse>(R"pb(
+    destinations {
+      destination_ods: "RX9"
+      channel: DELIVERY_CHANNEL_HL7V2_MLLP
+      pending: 2
+      pending_attempts: 5
+      oldest_pending_age_seconds: 3723.9
+      dead_letters: 1
+      delivered: 40
+    }
+    destinations {
+      destination_ods: "Y90001"
+      channel: DELIVERY_CHANNEL_FHIR_HTTPS
+      delivered: 7
+    }
+    destinations {
+      destination_ods: "FZZ99"
+      channel: DELIVERY_CHANNEL_FHIR_HTTPS
+      pending: 1
+      oldest_pending_age_seconds: 0.2
+    }
+  )pb");
+  EXPECT_EQ(RenderDeliveryStats(response),
+            "DESTINATION  CHANNEL     PENDING  OLDEST PENDING  PENDING ATTEMPTS"
+            "  DEAD LETTERS  DELIVERED\n"
+            "RX9          HL7V2_MLLP  2        1h2m3s          5               "
+            "  1             40\n"
+            "Y90001       FHIR_HTTPS  0        -               0               "
+            "  0             7\n"
+            "FZZ99        FHIR_HTTPS  1        <1s             0               "
+            "  0             0\n");
+}
+
+TEST(RenderDeliveryStatsTest, NoDestinationsSaysSo) {
+  EXPECT_EQ(RenderDeliveryStats(v1::GetDeliveryStatsResponse()),
+            "no outbound messages\n");
+}
+
 TEST(ToJsonTest, JsonKeepsTheFullNhsNumber) {
   auto referral = Proto<v1::Referral>(R"pb(
     patient { nhs_number: "9990001118" }

@@ -559,5 +559,102 @@ TEST(BuildListOutcomesRequestTest, ReferralIdComesFromThePositional) {
             "missing REFERRAL_ID");
 }
 
+TEST(BuildListDeliveriesRequestTest, EveryFlagLandsInItsField) {
+  absl::StatusOr<v1::ListDeliveriesRequest> request =
+      BuildListDeliveriesRequest(
+          ArgsFor({"deliveries", "list", "--state", "pending", "--destination",
+                   "RX9", "--page-size", "10", "--page-token", "tok"}));
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_TRUE(ProtoEq(*request, Proto<v1::ListDeliveriesRequest>(R"pb(
+    state: DELIVERY_STATE_PENDING
+    destination_ods: "RX9"
+    page_size: 10
+    page_token: "tok"
+  )pb")));
+}
+
+TEST(BuildListDeliveriesRequestTest, DeadMeansDeadLetterAsDoesTheFullName) {
+  for (const char* text : {"dead", "DEAD", "dead_letter", "dead-letter"}) {
+    absl::StatusOr<v1::ListDeliveriesRequest> request =
+        BuildListDeliveriesRequest(
+            ArgsFor({"deliveries", "list", "--state", text}));
+    ASSERT_TRUE(request.ok()) << text << ": " << request.status();
+    EXPECT_EQ(request->state(), v1::DELIVERY_STATE_DEAD_LETTER) << text;
+  }
+}
+
+TEST(BuildListDeliveriesRequestTest, NoFlagsListEveryStateAndDestination) {
+  absl::StatusOr<v1::ListDeliveriesRequest> request =
+      BuildListDeliveriesRequest(ArgsFor({"deliveries", "list"}));
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_TRUE(ProtoEq(*request, v1::ListDeliveriesRequest()));
+}
+
+TEST(BuildListDeliveriesRequestTest, UnknownStateNamesTheFlagAndTheChoices) {
+  absl::Status status = BuildListDeliveriesRequest(
+                            ArgsFor({"deliveries", "list", "--state", "stuck"}))
+                            .status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "--state: unknown value \"stuck\"; expected one of: pending, "
+            "delivered, dead_letter, discarded");
+}
+
+TEST(BuildListDeliveriesRequestTest, BadPageSizeIsRefused) {
+  EXPECT_EQ(BuildListDeliveriesRequest(
+                ArgsFor({"deliveries", "list", "--page-size", "-5"}))
+                .status()
+                .message(),
+            "--page-size: must not be negative");
+  EXPECT_THAT(BuildListDeliveriesRequest(
+                  ArgsFor({"deliveries", "list", "--page-size", "ten"}))
+                  .status()
+                  .message(),
+              HasSubstr("--page-size"));
+}
+
+TEST(BuildDeliveryRequestsTest, MessageIdComesFromThePositional) {
+  EXPECT_EQ(BuildGetDeliveryRequest(ArgsFor({"deliveries", "show", "M-1"}))
+                ->message_id(),
+            "M-1");
+  EXPECT_EQ(BuildReplayDeliveryRequest(ArgsFor({"deliveries", "replay", "M-2"}))
+                ->message_id(),
+            "M-2");
+}
+
+TEST(BuildDeliveryRequestsTest, MissingMessageIdIsNamed) {
+  EXPECT_EQ(BuildGetDeliveryRequest(ParsedArgs()).status().message(),
+            "missing MESSAGE_ID");
+  EXPECT_EQ(BuildReplayDeliveryRequest(ParsedArgs()).status().message(),
+            "missing MESSAGE_ID");
+  EXPECT_EQ(BuildDiscardDeliveryRequest(ParsedArgs()).status().message(),
+            "missing MESSAGE_ID");
+}
+
+TEST(BuildDiscardDeliveryRequestTest, IdAndReasonLandInTheirFields) {
+  absl::StatusOr<v1::DiscardDeliveryRequest> request =
+      BuildDiscardDeliveryRequest(
+          ArgsFor({"deliveries", "discard", "M-3", "--reason",
+                   "trust sent it by hand"}));
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_TRUE(ProtoEq(*request, Proto<v1::DiscardDeliveryRequest>(R"pb(
+    message_id: "M-3"
+    reason: "trust sent it by hand"
+  )pb")));
+}
+
+TEST(BuildDiscardDeliveryRequestTest, MissingOrBlankReasonIsNamed) {
+  EXPECT_EQ(
+      BuildDiscardDeliveryRequest(ArgsFor({"deliveries", "discard", "M-3"}))
+          .status()
+          .message(),
+      "--reason: required");
+  EXPECT_EQ(BuildDiscardDeliveryRequest(
+                ArgsFor({"deliveries", "discard", "M-3", "--reason", "  "}))
+                .status()
+                .message(),
+            "--reason: required");
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::cli

@@ -60,5 +60,26 @@ TEST(TableTest, EmptyTableWithHeadersRendersHeaderLine) {
   EXPECT_EQ(table.Render(), "ID  STATUS\n");
 }
 
+TEST(FitCellTest, ShortTextIsKept) {
+  EXPECT_EQ(FitCell("connection refused", 48), "connection refused");
+}
+
+TEST(FitCellTest, LineBreaksAndTabsBecomeSpaces) {
+  EXPECT_EQ(FitCell("AE\r\nERR\t207", 48), "AE  ERR 207");
+}
+
+TEST(FitCellTest, LongTextIsCutToTheWidthEndingInAnEllipsis) {
+  EXPECT_EQ(FitCell("abcdefghij", 5), "abcd\u2026");
+}
+
+TEST(FitCellTest, CutCountsCharactersAndNeverSplitsOne) {
+  // Each 'â' is two bytes; a byte cut would leave half of one.
+  EXPECT_EQ(FitCell("âââââ", 3), "ââ\u2026");
+  Table table({"X"});
+  table.AddRow({FitCell("âââââ", 3)});
+  table.AddRow({"abc"});
+  EXPECT_EQ(table.Render(), "X\nââ\u2026\nabc\n");
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::cli
