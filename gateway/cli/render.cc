@@ -86,9 +86,10 @@ std::string PendingAge(const v1::DestinationStats& stats) {
   return age < absl::Seconds(1) ? "<1s" : absl::FormatDuration(age);
 }
 
-// Enough to tell "connection refused" from "AE 207" in a list; the rest is
-// one `deliveries show` away.
-constexpr size_t kListErrorWidth = 48;
+// Enough for "gave up after 12 tries; last: UNAVAILABLE: cannot connect"
+// or "refused by the receiver: HL7 AR: ..." in a list; the rest is one
+// `deliveries show` away.
+constexpr size_t kListErrorWidth = 64;
 
 std::string NextPage(const std::string& token) {
   if (token.empty()) return "";

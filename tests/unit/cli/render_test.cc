@@ -233,7 +233,8 @@ TEST(RenderDeliveryListTest, OneRowPerMessageWithTheErrorCutToFit) {
       destination_ods: "RX9"
       state: DELIVERY_STATE_DEAD_LETTER
       attempts: 12
-      last_error: "connect to 10.0.0.7:2575: Connection refused (after 12 tries, giving up)"
+      last_error: "gave up after 12 tries; last: UNAVAILABLE: "
+                  "cannot connect to 10.0.0.7:2575: Connection refused"
     }
     deliveries {
       message_id: "M-22"
@@ -253,7 +254,8 @@ TEST(RenderDeliveryListTest, OneRowPerMessageWithTheErrorCutToFit) {
       "  ATTEMPTS  NEXT ATTEMPT          LAST ERROR\n"
       "M-1         REFERRAL_RESPONSE  RX9          HL7V2_MLLP  "
       "DEAD_LETTER  12        -                     "
-      "connect to 10.0.0.7:2575: Connection refused (a\u2026\n"
+      "gave up after 12 tries; last: UNAVAILABLE: cannot connect to "
+      "10\u2026\n"
       "M-22        GP_RECOMMENDATION  Y90001       FHIR_HTTPS  PENDING  "
       "    1         2024-05-01T09:30:00Z  HTTP 503 retry later\n"
       "next page: --page-token abc\n");
