@@ -147,6 +147,18 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     if (status.ok()) status = batch[i].work(tx);
     if (status.ok()) {
       status = RunCached(w, "RELEASE request");
+    } else if (sqlite3_get_autocommit(w.handle()) != 0) {
+      // SQLite rolled back the whole transaction, not just this request
+      // (SQLITE_FULL, IOERR, NOMEM do that): every earlier request of the
+      // batch is undone too, and a later one would run, and commit, on its
+      // own outside any transaction while we answered "nothing stored".
+      // Fail the whole batch; each client retries with its request_id.
+      tx.TakeAppendedEvents();
+      const absl::Status undone = absl::UnavailableError(
+          absl::StrCat(status.message(),
+                       "; nothing was stored, retry with the same request_id"));
+      for (Job& job : batch) job.done(undone);
+      return;
     } else {
       // Undo this request's changes only; the rest of the batch commits.
       RunCached(w, "ROLLBACK TO request").IgnoreError();
