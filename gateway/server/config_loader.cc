@@ -73,6 +73,7 @@ void ApplyDefaults(v1::GatewayConfig& c) {
     store->mutable_sqlite()->set_reader_connections(4);
   }
   if (store->max_batch_size() == 0) store->set_max_batch_size(256);
+  if (store->busy_timeout_ms() == 0) store->set_busy_timeout_ms(5000);
   if (c.deadlines().scan_interval_seconds() == 0) {
     c.mutable_deadlines()->set_scan_interval_seconds(60);
   }
@@ -188,6 +189,12 @@ absl::Status Validate(const v1::GatewayConfig& c) {
   }
   if (c.store().max_batch_size() < 1 || c.store().max_batch_size() > 10000) {
     v.Add("store.max_batch_size", "must be between 1 and 10000");
+  }
+  if (c.store().busy_timeout_ms() < 1) {
+    v.Add("store.busy_timeout_ms", "must be positive");
+  }
+  if (c.store().max_database_mb() < 0) {
+    v.Add("store.max_database_mb", "must not be negative (0 = no cap)");
   }
   if (c.deadlines().scan_interval_seconds() < 1) {
     v.Add("deadlines.scan_interval_seconds", "must be at least 1");

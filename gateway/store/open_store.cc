@@ -29,6 +29,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
   if (config.max_batch_size() > 0) {
     options.max_batch_size = config.max_batch_size();
   }
+  if (config.busy_timeout_ms() > 0) {
+    options.busy_timeout = absl::Milliseconds(config.busy_timeout_ms());
+  }
+  options.max_database_bytes = int64_t{config.max_database_mb()} << 20;
   absl::StatusOr<std::unique_ptr<SqliteStore>> store =
       SqliteStore::Open(options);
   if (!store.ok()) return store.status();

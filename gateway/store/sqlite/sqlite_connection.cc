@@ -11,7 +11,15 @@ absl::Status SqliteError(sqlite3* db, int code, absl::string_view what) {
   switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+      return absl::UnavailableError(absl::StrCat(
+          "the database is locked: another connection held it longer than "
+          "store.busy_timeout_ms (",
+          message, ")"));
     case SQLITE_FULL:
+      return absl::UnavailableError(absl::StrCat(
+          "the database is full: store.max_database_mb reached or the disk "
+          "is full (",
+          message, ")"));
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
@@ -97,7 +105,7 @@ bool SqliteStatement::ColumnIsNull(int column) const {
 }
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
-    const std::string& path, bool read_only) {
+    const std::string& path, bool read_only, absl::Duration busy_timeout) {
   sqlite3* db = nullptr;
   const int flags = (read_only ? SQLITE_OPEN_READONLY
                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -109,8 +117,10 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     return status;
   }
   auto conn = std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
-  // Waiting briefly for a lock beats failing: only checkpoints contend.
-  sqlite3_busy_timeout(db, 5000);
+  // Waiting briefly for a lock beats failing: only checkpoints contend,
+  // unless another process (a backup, an operator) holds the lock.
+  sqlite3_busy_timeout(
+      db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
   return conn;
 }
 

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace nhs::tobacco::store {
 
@@ -53,8 +54,11 @@ class SqliteStatement {
 // thread at a time.
 class SqliteConnection {
  public:
+  // `busy_timeout`: how long a statement waits for a lock another
+  // connection holds before it fails SQLITE_BUSY.
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(
-      const std::string& path, bool read_only);
+      const std::string& path, bool read_only,
+      absl::Duration busy_timeout = absl::Seconds(5));
   ~SqliteConnection();
 
   absl::Status Exec(absl::string_view sql);
@@ -72,7 +76,9 @@ class SqliteConnection {
 
 // Maps an SQLite result code to a Status: BUSY/LOCKED/FULL/IOERR are
 // UNAVAILABLE (the caller may retry), CONSTRAINT is ALREADY_EXISTS, the
-// rest INTERNAL. The message never contains bound values.
+// rest INTERNAL. The message never contains bound values; for a lock or a
+// full database it says so in words an operator can act on, since it
+// reaches the client as the gRPC status message.
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view what);
 
 }  // namespace nhs::tobacco::store

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -24,6 +25,33 @@ absl::Status RunCached(SqliteConnection& conn, absl::string_view sql) {
   return stmt->Run();
 }
 
+absl::StatusOr<int64_t> PragmaInt(SqliteConnection& conn,
+                                  absl::string_view pragma) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn.Prepare(absl::StrCat("PRAGMA ", pragma)));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::InternalError(absl::StrCat("PRAGMA ", pragma));
+  return stmt.ColumnInt(0);
+}
+
+// The operator's cap as SQLite's max_page_count. SQLite never sets it below
+// the pages already used, so a database over the cap stays as it is and
+// refuses writes until the cap is raised: say so at start-up.
+absl::Status LimitSize(SqliteConnection& w, const SqliteStoreOptions& options) {
+  ASSIGN_OR_RETURN(int64_t page_size, PragmaInt(w, "page_size"));
+  const int64_t pages = std::max<int64_t>(
+      1, options.max_database_bytes / std::max<int64_t>(page_size, 1));
+  ASSIGN_OR_RETURN(int64_t set,
+                   PragmaInt(w, absl::StrCat("max_page_count=", pages)));
+  if (set > pages) {
+    LogWarning(absl::StrCat(
+        "store: the database already uses ", set * page_size / (1 << 20),
+        " MiB, more than store.max_database_mb allows: writes will fail "
+        "until the cap is raised"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(const SqliteStoreOptions& options)
@@ -33,7 +61,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const SqliteStoreOptions& options) {
   auto store = std::unique_ptr<SqliteStore>(new SqliteStore(options));
   ASSIGN_OR_RETURN(store->writer_,
-                   SqliteConnection::Open(options.path, /*read_only=*/false));
+                   SqliteConnection::Open(options.path, /*read_only=*/false,
+                                          options.busy_timeout));
   SqliteConnection& w = *store->writer_;
   // WAL lets readers run beside the writer. Durability before replying is
   // ours, not COMMIT's: with synchronous=NORMAL a commit writes its WAL
@@ -51,11 +80,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   RETURN_IF_ERROR(w.Exec("PRAGMA mmap_size=268435456"));
   RETURN_IF_ERROR(w.Exec("PRAGMA cache_size=-65536"));
   RETURN_IF_ERROR(MigrateSqlite(w));
+  // After the migrations: a gateway whose database already reached the cap
+  // still starts and serves reads while the operator raises it.
+  if (options.max_database_bytes > 0) RETURN_IF_ERROR(LimitSize(w, options));
   {
     absl::MutexLock lock(&store->readers_mu_);
     for (int i = 0; i < std::max(1, options.reader_connections); ++i) {
-      ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(options.path,
-                                                           /*read_only=*/true));
+      ASSIGN_OR_RETURN(auto reader,
+                       SqliteConnection::Open(options.path, /*read_only=*/true,
+                                              options.busy_timeout));
       RETURN_IF_ERROR(reader->Exec("PRAGMA mmap_size=268435456"));
       store->idle_readers_.push_back(std::move(reader));
     }
@@ -138,7 +171,11 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   std::vector<absl::Status> results(batch.size());
   absl::Status begin = w.Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
-    for (Job& job : batch) job.done(begin);
+    const absl::Status failed(
+        begin.code(),
+        absl::StrCat(begin.message(),
+                     "; nothing was stored, retry with the same request_id"));
+    for (Job& job : batch) job.done(failed);
     return;
   }
   SqliteTransaction tx(w);

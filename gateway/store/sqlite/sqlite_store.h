@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "gateway/store/sqlite/sqlite_connection.h"
 #include "gateway/store/store.h"
 
@@ -25,6 +26,10 @@ struct SqliteStoreOptions {
   // Writes waiting beyond this are refused with RESOURCE_EXHAUSTED at once
   // instead of queuing without bound.
   int max_queued_writes = 10000;
+  // How long a write waits for a lock another process holds.
+  absl::Duration busy_timeout = absl::Seconds(5);
+  // Largest the database may grow (max_page_count); 0 = no cap.
+  int64_t max_database_bytes = 0;
 };
 
 // The default store: one SQLite file in WAL mode with synchronous=FULL.
