@@ -47,7 +47,7 @@ void DeliveryDispatcher::Stop() {
 
 void DeliveryDispatcher::DispatchLoop() {
   while (true) {
-    std::vector<std::string> full;
+    absl::flat_hash_map<std::string, int> in_flight;
     int free_slots = 0;
     {
       absl::MutexLock lock(&mu_);
@@ -61,15 +61,14 @@ void DeliveryDispatcher::DispatchLoop() {
       if (stopping_) return;
       woken_ = false;
       free_slots = options_.workers - in_flight_;
-      for (const auto& [queue, n] : in_flight_by_queue_) {
-        if (n >= options_.max_in_flight_per_destination) full.push_back(queue);
-      }
+      in_flight = in_flight_by_queue_;
     }
     PruneIfDue();
     if (free_slots <= 0) continue;
     absl::StatusOr<std::vector<store::OutboxRow>> claimed =
         pathway_.ClaimDueMessages(
-            full, free_slots, transports_.send_timeout() + absl::Seconds(5));
+            in_flight, options_.max_in_flight_per_destination, free_slots,
+            transports_.send_timeout() + absl::Seconds(5));
     if (!claimed.ok()) {
       LogWarning(absl::StrCat("delivery: cannot claim due messages: ",
                               claimed.status().message()));

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "adapters/hl7v2/parser.h"
+#include "gateway/common/nhs_number_mask.h"
 #include "nlohmann/json.hpp"
 
 namespace nhs::tobacco::delivery {
@@ -14,9 +15,11 @@ using domain::SendResult;
 
 constexpr size_t kMaxDetail = 300;
 
+// Receivers' texts may quote the NHS number we sent: masked before they
+// reach a log line or a dead letter.
 std::string Clip(absl::string_view text) {
-  if (text.size() <= kMaxDetail) return std::string(text);
-  return absl::StrCat(text.substr(0, kMaxDetail), "...");
+  if (text.size() <= kMaxDetail) return MaskNhsNumbersIn(text);
+  return MaskNhsNumbersIn(absl::StrCat(text.substr(0, kMaxDetail), "..."));
 }
 
 SendResult Unreached(const absl::Status& status) {

@@ -59,7 +59,7 @@ std::vector<PlannedMessage> PlanReferralStatusChange(
 
 std::vector<PlannedMessage> PlanRecommendation(
     const v1::PrescriptionRequest& request, const v1::Referral& referral,
-    const DeliveryRoutes& routes) {
+    bool first_for_referral, const DeliveryRoutes& routes) {
   std::vector<PlannedMessage> plan;
   // Consent for the route was checked before the request was accepted.
   if (request.route() == v1::ROUTE_GP_PRESCRIPTION) {
@@ -69,7 +69,7 @@ std::vector<PlannedMessage> PlanRecommendation(
     AddIfRouted(plan, v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST,
                 request.target().ods_code(), routes);
   }
-  if (request.cyp1a2_safety_alert()) {
+  if (request.cyp1a2_safety_alert() && first_for_referral) {
     AddIfRouted(plan, v1::MESSAGE_KIND_SAFETY_ALERT,
                 referral.referrer().ods_code(), routes);
   }

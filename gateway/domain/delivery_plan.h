@@ -46,11 +46,12 @@ std::vector<PlannedMessage> PlanReferralStatusChange(
     const v1::Referral& referral, const DeliveryRoutes& routes);
 
 // A new recommendation: the letter to the GP (GP route) or the supply
-// request to the pharmacy (pharmacy route); a CYP1A2 safety alert to the
-// referring trust when the patient takes a sensitive medicine.
+// request to the pharmacy (pharmacy route); when it is the referral's first
+// (treatment starts) and the patient takes a CYP1A2-sensitive medicine, a
+// safety alert to the referring trust: once, not per product.
 std::vector<PlannedMessage> PlanRecommendation(
     const v1::PrescriptionRequest& request, const v1::Referral& referral,
-    const DeliveryRoutes& routes);
+    bool first_for_referral, const DeliveryRoutes& routes);
 
 // A status change: when the GP prescribes, the nominated pharmacy is told a
 // prescription is coming (with the patient's consent to share with a

@@ -401,6 +401,13 @@ void Pathway::RecommendPrescription(
               "not consented to sharing with a pharmacy "
               "(referral.consent.share_with_pharmacy)");
         }
+        // The referral's first recommendation is when treatment starts.
+        store::PrescriptionQuery earlier;
+        earlier.referral_id = referral->referral_id();
+        earlier.limit = 1;
+        ASSIGN_OR_RETURN(store::Page<v1::PrescriptionRequest> existing,
+                         tx.ListPrescriptions(earlier));
+        const bool first_for_referral = existing.items.empty();
         v1::PrescriptionRequest p;
         p.set_prescription_id(NewRecordId("rx"));
         p.set_referral_id(referral->referral_id());
@@ -455,7 +462,9 @@ void Pathway::RecommendPrescription(
           RETURN_IF_ERROR(tx.AppendEvent(alert).status());
         }
         RETURN_IF_ERROR(QueueMessages(
-            tx, domain::PlanRecommendation(p, *referral, options_.routes),
+            tx,
+            domain::PlanRecommendation(p, *referral, first_for_referral,
+                                       options_.routes),
             {.referral = &*referral, .prescription = &p}, now));
         return p;
       },

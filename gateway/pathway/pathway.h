@@ -3,8 +3,10 @@
 
 #include <functional>
 #include <string>
+#include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "gateway/common/clock.h"
 #include "gateway/domain/deadline_policy.h"
@@ -132,12 +134,14 @@ class Pathway {
 
   // --- The outbox (pathway_delivery.cc) ---
 
-  // Claims up to `limit` due messages, skipping `full_queues`: counts the
-  // try and holds each message for `lease` (a message whose sender died
-  // with the gateway is tried again after it). Blocks until durable.
+  // Claims up to `limit` due messages, never taking a queue (destination
+  // and channel) past `max_per_queue` counting `in_flight` (messages
+  // already claimed, by queue): counts the try and holds each message for
+  // `lease` (a message whose sender died with the gateway is tried again
+  // after it). Blocks until durable.
   absl::StatusOr<std::vector<store::OutboxRow>> ClaimDueMessages(
-      const std::vector<std::string>& full_queues, int limit,
-      absl::Duration lease);
+      const absl::flat_hash_map<std::string, int>& in_flight,
+      int max_per_queue, int limit, absl::Duration lease);
   // Records how a try of a claimed message went, in one transaction: its
   // delivery state (backoff, dead letter), the timeline (SENT and
   // ACKNOWLEDGED as protocol steps for a recommendation or supply request,

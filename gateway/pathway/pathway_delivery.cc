@@ -87,21 +87,32 @@ absl::Status ValidateMessageId(absl::string_view message_id) {
 }  // namespace
 
 absl::StatusOr<std::vector<store::OutboxRow>> Pathway::ClaimDueMessages(
-    const std::vector<std::string>& full_queues, int limit,
-    absl::Duration lease) {
+    const absl::flat_hash_map<std::string, int>& in_flight, int max_per_queue,
+    int limit, absl::Duration lease) {
   const absl::Time now = clock_.Now();
+  std::vector<std::string> full;
+  for (const auto& [queue, n] : in_flight) {
+    if (n >= max_per_queue) full.push_back(queue);
+  }
   auto claimed = std::make_shared<std::vector<store::OutboxRow>>();
   RETURN_IF_ERROR(store_.WriteAndWait(
       [&, claimed](store::WriteTransaction& tx) -> absl::Status {
+        // Over-read: rows for queues that fill up on the way are skipped.
         ASSIGN_OR_RETURN(std::vector<store::OutboxRow> due,
-                         tx.ListDueMessages(now, full_queues, limit));
+                         tx.ListDueMessages(now, full, limit * 4));
+        absl::flat_hash_map<std::string, int> taken = in_flight;
         for (store::OutboxRow& row : due) {
+          if (static_cast<int>(claimed->size()) >= limit) break;
+          int& n = taken[store::DeliveryQueue(row.message.destination_ods(),
+                                              row.message.channel())];
+          if (n >= max_per_queue) continue;
+          ++n;
           row.delivery.set_attempts(row.delivery.attempts() + 1);
           *row.delivery.mutable_next_attempt_at() = ToProto(now + lease);
           *row.delivery.mutable_updated_at() = ToProto(now);
           RETURN_IF_ERROR(tx.UpdateDelivery(row.delivery));
+          claimed->push_back(std::move(row));
         }
-        *claimed = std::move(due);
         return absl::OkStatus();
       }));
   return std::move(*claimed);

@@ -47,9 +47,9 @@ v1::PrescriptionRequest Request(v1::Route route, const char* target) {
 TEST(DeliveryPlanTest, AcceptedOrDeclinedReferralAnswersTheTrust) {
   v1::Referral r = Referral();
   r.set_status(v1::REFERRAL_STATUS_ACCEPTED);
-  EXPECT_THAT(PlanReferralStatusChange(r, AllRoutes()),
-              ElementsAre(PlannedMessage{v1::MESSAGE_KIND_REFERRAL_RESPONSE,
-                                         kTrust}));
+  EXPECT_THAT(
+      PlanReferralStatusChange(r, AllRoutes()),
+      ElementsAre(PlannedMessage{v1::MESSAGE_KIND_REFERRAL_RESPONSE, kTrust}));
   r.set_status(v1::REFERRAL_STATUS_DECLINED);
   EXPECT_EQ(PlanReferralStatusChange(r, AllRoutes()).size(), 1u);
   r.set_status(v1::REFERRAL_STATUS_IN_TREATMENT);
@@ -69,15 +69,14 @@ TEST(DeliveryPlanTest, NoRouteMeansNothingQueued) {
 TEST(DeliveryPlanTest, RecommendationGoesToTheTargetOfItsRoute) {
   EXPECT_THAT(
       PlanRecommendation(Request(v1::ROUTE_GP_PRESCRIPTION, kGp), Referral(),
-                         AllRoutes()),
+                         /*first_for_referral=*/true, AllRoutes()),
       ElementsAre(PlannedMessage{v1::MESSAGE_KIND_GP_RECOMMENDATION, kGp}));
-  EXPECT_THAT(
-      PlanRecommendation(Request(v1::ROUTE_PHARMACY_SUPPLY, kPharmacy),
-                         Referral(), AllRoutes()),
-      ElementsAre(PlannedMessage{v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST,
-                                 kPharmacy}));
+  EXPECT_THAT(PlanRecommendation(Request(v1::ROUTE_PHARMACY_SUPPLY, kPharmacy),
+                                 Referral(), true, AllRoutes()),
+              ElementsAre(PlannedMessage{
+                  v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST, kPharmacy}));
   EXPECT_THAT(PlanRecommendation(Request(v1::ROUTE_SERVICE_SUPPLY, kService),
-                                 Referral(), AllRoutes()),
+                                 Referral(), true, AllRoutes()),
               IsEmpty());
 }
 
@@ -85,9 +84,13 @@ TEST(DeliveryPlanTest, SensitiveMedicineAlsoAlertsTheTrust) {
   v1::PrescriptionRequest p = Request(v1::ROUTE_GP_PRESCRIPTION, kGp);
   p.set_cyp1a2_safety_alert(true);
   EXPECT_THAT(
-      PlanRecommendation(p, Referral(), AllRoutes()),
+      PlanRecommendation(p, Referral(), true, AllRoutes()),
       ElementsAre(PlannedMessage{v1::MESSAGE_KIND_GP_RECOMMENDATION, kGp},
                   PlannedMessage{v1::MESSAGE_KIND_SAFETY_ALERT, kTrust}));
+  // A second product for the same referral: treatment already started.
+  EXPECT_THAT(
+      PlanRecommendation(p, Referral(), false, AllRoutes()),
+      ElementsAre(PlannedMessage{v1::MESSAGE_KIND_GP_RECOMMENDATION, kGp}));
 }
 
 TEST(DeliveryPlanTest, NominatedPharmacyHearsOnceTheGpPrescribesWithConsent) {
@@ -100,9 +103,9 @@ TEST(DeliveryPlanTest, NominatedPharmacyHearsOnceTheGpPrescribesWithConsent) {
               ElementsAre(PlannedMessage{v1::MESSAGE_KIND_PRESCRIPTION_NOTICE,
                                          kPharmacy}));
   // Without consent to share with a pharmacy, nothing leaves.
-  EXPECT_THAT(PlanPrescriptionChange(before, after, Referral(true, false),
-                                     AllRoutes()),
-              IsEmpty());
+  EXPECT_THAT(
+      PlanPrescriptionChange(before, after, Referral(true, false), AllRoutes()),
+      IsEmpty());
   // A decline tells the pharmacy nothing.
   after.set_status(v1::PRESCRIPTION_STATUS_DECLINED);
   EXPECT_THAT(PlanPrescriptionChange(before, after, Referral(), AllRoutes()),
@@ -120,10 +123,9 @@ TEST(DeliveryPlanTest, OutcomeGoesToTheTrustAndToTheGpOnlyWithConsent) {
 }
 
 TEST(DeliveryPlanTest, OverdueEscalatesToTheRecommendingService) {
-  EXPECT_THAT(
-      PlanOverdue(Request(v1::ROUTE_GP_PRESCRIPTION, kGp), AllRoutes()),
-      ElementsAre(
-          PlannedMessage{v1::MESSAGE_KIND_OVERDUE_ESCALATION, kService}));
+  EXPECT_THAT(PlanOverdue(Request(v1::ROUTE_GP_PRESCRIPTION, kGp), AllRoutes()),
+              ElementsAre(PlannedMessage{v1::MESSAGE_KIND_OVERDUE_ESCALATION,
+                                         kService}));
 }
 
 TEST(DeliveryPlanTest, EveryKindHasOneChannelAndOnlyProtocolKindsAdvance) {
