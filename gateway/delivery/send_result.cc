@@ -113,6 +113,13 @@ SendResult FromMllpExchange(const absl::StatusOr<std::string>& ack,
     return SendResult{SendOutcome::kConfirmed, true, detail};
   }
   if (code == "AR" || code == "CR") {
+    // Table 0357: 206 (record locked) and 207 (internal error) are the
+    // receiver's own trouble, which passes; engines (this gateway's own
+    // listener among them) answer a rate limit that way. Resend later.
+    const std::string err = parsed->Get("ERR-3.1").value_or("");
+    if (err == "206" || err == "207") {
+      return SendResult{SendOutcome::kTransient, true, detail};
+    }
     return SendResult{SendOutcome::kPermanent, true, detail};
   }
   return SendResult{SendOutcome::kTransient, true, detail};

@@ -13,7 +13,8 @@ namespace nhs::tobacco::delivery {
 // What an MLLP exchange means for the outbox. `ack` is the reply frame's
 // payload, or the client's error. AA/CA confirm; AE/CE are transient (the
 // trust's engine had a problem it may not have next time: retried, then a
-// dead letter); AR/CR are permanent refusals. An ACK for another control
+// dead letter); AR/CR are permanent refusals, unless ERR-3 is 206/207 (the
+// receiver's transient trouble, e.g. a rate limit). An ACK for another control
 // id, or a reply that is not an ACK, is transient. No reply: transient and
 // not handed over. Pure.
 domain::SendResult FromMllpExchange(const absl::StatusOr<std::string>& ack,

@@ -49,6 +49,7 @@ using ::testing::Not;
 constexpr char kTrust[] = "RX9";
 constexpr char kGp[] = "Y90001";
 constexpr char kPharmacy[] = "FZZ99";
+constexpr char kService[] = "TDS01";
 
 std::string Pki(const std::string& name) {
   return (testing::DevCerts() / name).string();
@@ -135,6 +136,9 @@ class TrustReceiver {
     if (answer != Answer::kAccept) {
       hl7v2::AckError e;
       e.user_message = "NHS number 9990000018 not on our index";
+      // A rejection for good (207 "internal error" would be retried).
+      if (answer == Answer::kReject)
+        e.code = hl7v2::ErrorCode::kUnsupportedMessageType;
       outcome.errors.push_back(e);
     }
     absl::StatusOr<hl7v2::Message> ack = hl7v2::BuildAck(*m, outcome);
@@ -240,9 +244,11 @@ class DeliveryTest : public ::testing::Test {
     trust_ = std::make_unique<TrustReceiver>(trust_port_);
     gp_ = std::make_unique<FhirReceiver>();
     pharmacy_ = std::make_unique<FhirReceiver>();
+    service_ = std::make_unique<FhirReceiver>();
   }
 
-  void StartGateway(int max_in_flight = 4, int max_attempts = 4) {
+  void StartGateway(int max_in_flight = 4, int max_attempts = 4,
+                    const Clock* clock = &Clock::Real()) {
     v1::GatewayConfig config = SampleConfig(dir_);
     auto* mllp = config.mutable_mllp();
     mllp->set_address("127.0.0.1:0");
@@ -271,6 +277,9 @@ class DeliveryTest : public ::testing::Test {
     auto* pharmacy = fhir->add_endpoints();
     pharmacy->set_ods_code(kPharmacy);
     pharmacy->set_url(pharmacy_->url());
+    auto* service = fhir->add_endpoints();
+    service->set_ods_code(kService);
+    service->set_url(service_->url());
     auto* d = config.mutable_delivery();
     d->set_max_attempts(max_attempts);
     d->set_initial_backoff_ms(20);
@@ -278,7 +287,9 @@ class DeliveryTest : public ::testing::Test {
     d->set_poll_interval_ms(10);
     d->set_mllp_ack_timeout_ms(2000);
     d->set_max_in_flight_per_destination(max_in_flight);
-    auto server = server::GatewayServer::Start(config);
+    server::GatewayServerOptions options;
+    options.clock = clock;
+    auto server = server::GatewayServer::Start(config, options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     clients_ = std::make_unique<Clients>(server_->port());
@@ -291,6 +302,7 @@ class DeliveryTest : public ::testing::Test {
     trust_.reset();
     gp_.reset();
     pharmacy_.reset();
+    service_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -370,6 +382,7 @@ class DeliveryTest : public ::testing::Test {
   std::unique_ptr<TrustReceiver> trust_;
   std::unique_ptr<FhirReceiver> gp_;
   std::unique_ptr<FhirReceiver> pharmacy_;
+  std::unique_ptr<FhirReceiver> service_;
   std::unique_ptr<server::GatewayServer> server_;
   std::unique_ptr<Clients> clients_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
@@ -712,6 +725,46 @@ TEST_F(DeliveryTest, QueuedMessagesSurviveARestartAndLeaveAfterIt) {
   EXPECT_EQ(trust_->received().size(), 1u);
   EXPECT_THAT(Deliveries(v1::DELIVERY_STATE_DELIVERED),
               Not(::testing::IsEmpty()));
+}
+
+TEST_F(DeliveryTest, AMissedDeadlineEscalatesToTheServiceExactlyOnce) {
+  testing::FakeClock clock(absl::Now());
+  trust_->Up();
+  StartGateway(4, 4, &clock);
+  const v1::Referral referral = AcceptedReferral("late");
+  const v1::PrescriptionRequest rx =
+      Recommend("late-gp", referral, v1::ROUTE_GP_PRESCRIPTION);
+  ASSERT_TRUE(Eventually([&] {
+    return Get(rx.prescription_id()).status() ==
+           v1::PRESCRIPTION_STATUS_ACKNOWLEDGED;
+  }));
+  // The GP has two working days to decide; a week passes in silence.
+  clock.Advance(absl::Hours(24 * 7));
+  ASSERT_EQ(*server_->pathway().ScanDeadlines(), 1);
+  ASSERT_TRUE(Eventually([&] { return Drained(); }));
+  // Scans after that find nothing new: once per missed deadline.
+  EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0);
+  const auto got = service_->received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].event, "overdue-escalation");
+  EXPECT_TRUE(Get(rx.prescription_id()).overdue());
+  v1::GetTimelineRequest request;
+  request.set_prescription_id(rx.prescription_id());
+  v1::GetTimelineResponse timeline;
+  ASSERT_TRUE(
+      clients_->prescriptions->GetTimeline(Ctx().get(), request, &timeline)
+          .ok());
+  std::vector<std::string> late;
+  for (const auto& e : timeline.events()) {
+    if (e.type() == v1::EVENT_TYPE_OVERDUE ||
+        e.reason_code() == "OVERDUE_ESCALATION") {
+      late.push_back(absl::StrCat(v1::EventType_Name(e.type()), " ",
+                                  e.actor().organisation().ods_code()));
+    }
+  }
+  EXPECT_THAT(late, ElementsAre("EVENT_TYPE_OVERDUE Y90001",
+                                "EVENT_TYPE_MESSAGE_SENT TDS01",
+                                "EVENT_TYPE_MESSAGE_ACKNOWLEDGED TDS01"));
 }
 
 }  // namespace

@@ -37,6 +37,20 @@ TEST(FromMllpExchangeTest, AeIsRetriedArIsRefusedBothHandedOver) {
   EXPECT_TRUE(ar.handed_over);
 }
 
+TEST(FromMllpExchangeTest, ArForTheReceiversOwnTroubleIsRetried) {
+  std::string busy = Ack("AR", "C1");
+  absl::StrAppend(&busy, "ERR||MSH^1|207^Application internal error^HL70357|E"
+                         "||||Rate limit: resend later\r");
+  const domain::SendResult r = FromMllpExchange(busy, "C1");
+  EXPECT_EQ(r.outcome, SendOutcome::kTransient);
+  EXPECT_EQ(r.detail, "HL7 AR: Rate limit: resend later");
+  std::string unsupported = Ack("AR", "C1");
+  absl::StrAppend(&unsupported,
+                  "ERR||MSH^1^9|200^Unsupported message type^HL70357|E\r");
+  EXPECT_EQ(FromMllpExchange(unsupported, "C1").outcome,
+            SendOutcome::kPermanent);
+}
+
 TEST(FromMllpExchangeTest, AnAckForAnotherMessageConfirmsNothing) {
   const domain::SendResult r = FromMllpExchange(Ack("AA", "OTHER"), "C1");
   EXPECT_EQ(r.outcome, SendOutcome::kTransient);
