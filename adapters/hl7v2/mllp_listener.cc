@@ -180,6 +180,12 @@ void MllpListener::AcceptLoop() {
                              &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) continue;
     const std::string name = PeerName(peer);
+    if (!options_.allowed_peers.Allows(peer)) {
+      Warn(absl::StrCat("connection from ", name,
+                        " refused: not in mllp.allowed_networks"));
+      ::close(fd);
+      continue;
+    }
     if (active_.load() >= options_.max_connections) {
       Warn(absl::StrCat("connection from ", name, " refused: limit of ",
                         options_.max_connections, " connections reached"));

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/hl7v2/ip_allow_list.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/cyp1a2_medicines.h"
 #include "gateway/domain/deadline_policy.h"
@@ -228,6 +229,14 @@ absl::Status Validate(const v1::GatewayConfig& c) {
       v.Add("mllp.tls",
             "is required (mutual TLS); for development only, set "
             "mllp.allow_plaintext: true");
+    }
+    for (int i = 0; i < m.allowed_networks_size(); ++i) {
+      absl::StatusOr<hl7v2::IpAllowList> one =
+          hl7v2::IpAllowList::Parse({m.allowed_networks(i)});
+      if (!one.ok()) {
+        v.Add(absl::StrCat("mllp.allowed_networks[", i, "]"),
+              one.status().message());
+      }
     }
     for (int i = 0; i < m.trusts_size(); ++i) {
       const std::string path = absl::StrCat("mllp.trusts[", i, "]");

@@ -108,6 +108,32 @@ TEST(MllpListenerTest, IdleConnectionIsClosedAfterTheTimeout) {
   EXPECT_TRUE(c.ClosedByPeer());
 }
 
+TEST(MllpListenerTest, PeersOutsideTheAllowedNetworksAreClosedOnAccept) {
+  auto lines = std::make_shared<std::vector<std::string>>();
+  auto mu = std::make_shared<absl::Mutex>();
+  MllpListenerOptions options = LocalOptions();
+  options.log_warning = [lines, mu](const std::string& line) {
+    absl::MutexLock lock(mu.get());
+    lines->push_back(line);
+  };
+  options.allowed_peers = *IpAllowList::Parse({"10.0.0.0/8"});
+  auto listener = StartEcho(options);
+  RawConnection outsider(listener->port());
+  outsider.Write(MllpFrame("a"));
+  EXPECT_TRUE(outsider.ClosedByPeer());
+  {
+    absl::MutexLock lock(mu.get());
+    ASSERT_EQ(lines->size(), 1u);
+    EXPECT_THAT((*lines)[0], HasSubstr("127.0.0.1"));
+    EXPECT_THAT((*lines)[0], HasSubstr("not in mllp.allowed_networks"));
+  }
+  options.allowed_peers = *IpAllowList::Parse({"10.0.0.0/8", "127.0.0.0/8"});
+  auto allowing = StartEcho(options);
+  RawConnection insider(allowing->port());
+  insider.Write(MllpFrame("b"));
+  EXPECT_THAT(insider.ReadFrames(1), ::testing::ElementsAre("ACK:b"));
+}
+
 TEST(MllpListenerTest, ConnectionsBeyondTheCapAreClosed) {
   MllpListenerOptions options = LocalOptions();
   options.max_connections = 1;
