@@ -17,6 +17,15 @@ DeliveryDispatcher::DeliveryDispatcher(pathway::Pathway& pathway,
 DeliveryDispatcher::~DeliveryDispatcher() { Stop(); }
 
 void DeliveryDispatcher::Start() {
+  // Nothing is in flight yet: what the last run held is free to go now.
+  absl::StatusOr<int> released = pathway_.ReleaseClaims();
+  if (!released.ok()) {
+    LogWarning(absl::StrCat("delivery: cannot release earlier claims: ",
+                            released.status().message()));
+  } else if (*released > 0) {
+    LogInfo(absl::StrCat("delivery: ", *released,
+                         " pending messages are due again after the restart"));
+  }
   for (int i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this] { WorkerLoop(); });
   }

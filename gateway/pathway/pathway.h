@@ -142,6 +142,11 @@ class Pathway {
   absl::StatusOr<std::vector<store::OutboxRow>> ClaimDueMessages(
       const absl::flat_hash_map<std::string, int>& in_flight,
       int max_per_queue, int limit, absl::Duration lease);
+  // Makes every pending message due now: at start-up, the claims of a
+  // gateway that died mid-send need not wait out their lease (and a
+  // message backing off gets one early try). Only one gateway may run per
+  // database. Returns how many.
+  absl::StatusOr<int> ReleaseClaims();
   // Records how a try of a claimed message went, in one transaction: its
   // delivery state (backoff, dead letter), the timeline (SENT and
   // ACKNOWLEDGED as protocol steps for a recommendation or supply request,

@@ -118,6 +118,27 @@ absl::StatusOr<std::vector<store::OutboxRow>> Pathway::ClaimDueMessages(
   return std::move(*claimed);
 }
 
+absl::StatusOr<int> Pathway::ReleaseClaims() {
+  const absl::Time now = clock_.Now();
+  int released = 0;
+  while (true) {
+    auto batch = std::make_shared<int>(0);
+    RETURN_IF_ERROR(store_.WriteAndWait(
+        [now, batch](store::WriteTransaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(std::vector<v1::Delivery> waiting,
+                           tx.ListPendingNotDue(now, 1000));
+          for (v1::Delivery& d : waiting) {
+            *d.mutable_next_attempt_at() = ToProto(now);
+            RETURN_IF_ERROR(tx.UpdateDelivery(d));
+          }
+          *batch = static_cast<int>(waiting.size());
+          return absl::OkStatus();
+        }));
+    released += *batch;
+    if (*batch == 0) return released;
+  }
+}
+
 void Pathway::RecordDelivery(const store::OutboxRow& claimed,
                              const domain::SendResult& sent,
                              std::function<void(absl::Status)> done) {

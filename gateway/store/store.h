@@ -134,6 +134,10 @@ class ReadTransaction {
   virtual absl::StatusOr<std::vector<OutboxRow>> ListDueMessages(
       absl::Time now, const std::vector<std::string>& full_queues,
       int limit) = 0;
+  // Pending messages not yet due at `now` (backing off, or claimed by a
+  // sender), soonest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::Delivery>> ListPendingNotDue(
+      absl::Time now, int limit) = 0;
   // Per-destination counts for metrics.
   virtual absl::StatusOr<std::vector<v1::DestinationStats>> DeliveryStats(
       absl::Time now) = 0;

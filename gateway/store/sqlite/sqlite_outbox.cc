@@ -147,6 +147,28 @@ absl::StatusOr<std::vector<OutboxRow>> SqliteTransaction::ListDueMessages(
   return due;
 }
 
+absl::StatusOr<std::vector<v1::Delivery>> SqliteTransaction::ListPendingNotDue(
+    absl::Time now, int limit) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("SELECT delivery FROM outbox WHERE state = ? AND "
+                    "next_attempt_us > ? ORDER BY next_attempt_us LIMIT ?"));
+  stmt.Bind(1, int64_t{v1::DELIVERY_STATE_PENDING})
+      .Bind(2, absl::ToUnixMicros(now))
+      .Bind(3, int64_t{limit});
+  std::vector<v1::Delivery> found;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    v1::Delivery d;
+    if (!d.ParseFromString(stmt.ColumnBlob(0))) {
+      return absl::DataLossError("a stored delivery does not parse");
+    }
+    found.push_back(std::move(d));
+  }
+  return found;
+}
+
 absl::StatusOr<std::vector<v1::DestinationStats>>
 SqliteTransaction::DeliveryStats(absl::Time now) {
   ASSIGN_OR_RETURN(

@@ -57,6 +57,8 @@ class SqliteTransaction final : public WriteTransaction {
   absl::StatusOr<std::vector<OutboxRow>> ListDueMessages(
       absl::Time now, const std::vector<std::string>& full_queues,
       int limit) override;
+  absl::StatusOr<std::vector<v1::Delivery>> ListPendingNotDue(
+      absl::Time now, int limit) override;
   absl::StatusOr<std::vector<v1::DestinationStats>> DeliveryStats(
       absl::Time now) override;
   absl::Status InsertOutboxMessage(const OutboxRow& row) override;

@@ -431,23 +431,22 @@ std::vector<std::string> DueIds(Store& store, int64_t now_us,
 }
 
 TEST_P(StoreConformanceTest, OutboxOffersOnlyTheOldestPendingMessagePerRecord) {
-  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
-                for (const OutboxRow& row :
-                     {MakeOutbox("m1", "Y90001", "rx-1", 10),
-                      MakeOutbox("m2", "Y90001", "rx-1", 5),
-                      MakeOutbox("m3", "Y90001", "rx-2", 20),
-                      MakeOutbox("m4", "FZZ99", "rx-1", 30),
-                      MakeOutbox("m5", "FZZ99", "rx-3", 999)}) {
-                  if (absl::Status s = tx.InsertOutboxMessage(row); !s.ok()) {
-                    return s;
-                  }
-                }
-                return absl::OkStatus();
-              }),
-              IsOk());
+  ASSERT_THAT(
+      Write([](WriteTransaction& tx) -> absl::Status {
+        for (const OutboxRow& row : {MakeOutbox("m1", "Y90001", "rx-1", 10),
+                                     MakeOutbox("m2", "Y90001", "rx-1", 5),
+                                     MakeOutbox("m3", "Y90001", "rx-2", 20),
+                                     MakeOutbox("m4", "FZZ99", "rx-1", 30),
+                                     MakeOutbox("m5", "FZZ99", "rx-3", 999)}) {
+          if (absl::Status s = tx.InsertOutboxMessage(row); !s.ok()) {
+            return s;
+          }
+        }
+        return absl::OkStatus();
+      }),
+      IsOk());
   // m2 is due before m1 but was caused after it: it waits. m5 is not due.
-  EXPECT_THAT(DueIds(*store_, 100),
-              ::testing::ElementsAre("m1", "m3", "m4"));
+  EXPECT_THAT(DueIds(*store_, 100), ::testing::ElementsAre("m1", "m3", "m4"));
   // A full queue is skipped.
   EXPECT_THAT(DueIds(*store_, 100, {"Y90001/fhir"}),
               ::testing::ElementsAre("m4"));
@@ -459,8 +458,7 @@ TEST_P(StoreConformanceTest, OutboxOffersOnlyTheOldestPendingMessagePerRecord) {
                 return tx.UpdateDelivery(m1.delivery);
               }),
               IsOk());
-  EXPECT_THAT(DueIds(*store_, 100),
-              ::testing::ElementsAre("m2", "m3", "m4"));
+  EXPECT_THAT(DueIds(*store_, 100), ::testing::ElementsAre("m2", "m3", "m4"));
   Reopen();
   std::optional<OutboxRow> got;
   ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
@@ -475,6 +473,31 @@ TEST_P(StoreConformanceTest, OutboxOffersOnlyTheOldestPendingMessagePerRecord) {
   EXPECT_EQ(got->message.prescription_id(), "rx-1");
 }
 
+TEST_P(StoreConformanceTest, PendingNotDueListsOnlyFuturePendingMessages) {
+  ASSERT_THAT(
+      Write([](WriteTransaction& tx) -> absl::Status {
+        OutboxRow dead = MakeOutbox("dead", "A1", "r3", 500);
+        dead.delivery.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
+        for (const auto& row : {MakeOutbox("due", "A1", "r1", 10),
+                                MakeOutbox("later", "A1", "r2", 500), dead}) {
+          if (absl::Status s = tx.InsertOutboxMessage(row); !s.ok()) {
+            return s;
+          }
+        }
+        return absl::OkStatus();
+      }),
+      IsOk());
+  std::vector<std::string> ids;
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto waiting = tx.ListPendingNotDue(absl::FromUnixMicros(100), 10);
+    if (!waiting.ok()) return waiting.status();
+    for (const auto& d : *waiting) ids.push_back(d.message_id());
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_THAT(ids, ::testing::ElementsAre("later"));
+}
+
 TEST_P(StoreConformanceTest, OutboxMessageIdsAreUniqueAndUpdatesNeedARow) {
   ASSERT_THAT(Write([](WriteTransaction& tx) {
                 return tx.InsertOutboxMessage(MakeOutbox("m1", "A1", "r", 1));
@@ -484,11 +507,11 @@ TEST_P(StoreConformanceTest, OutboxMessageIdsAreUniqueAndUpdatesNeedARow) {
                 return tx.InsertOutboxMessage(MakeOutbox("m1", "A1", "r", 2));
               }),
               StatusIs(absl::StatusCode::kAlreadyExists));
-  EXPECT_THAT(Write([](WriteTransaction& tx) {
-                return tx.UpdateDelivery(
-                    MakeOutbox("nope", "A1", "r", 1).delivery);
-              }),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(
+      Write([](WriteTransaction& tx) {
+        return tx.UpdateDelivery(MakeOutbox("nope", "A1", "r", 1).delivery);
+      }),
+      StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(StoreConformanceTest, DeliveriesListNewestFirstByStateAndStatsCount) {
