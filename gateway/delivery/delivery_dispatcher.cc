@@ -137,7 +137,7 @@ void DeliveryDispatcher::Deliver(const Work& work) {
                             work.row.delivery.attempts(), ": ", result.detail));
   }
   const std::string queue = work.queue;
-  pathway_.RecordDelivery(work.row, result, [this, queue](absl::Status s) {
+  pathway_.RecordDelivery(work.row, result, [this, queue](const absl::Status& s) {
     if (!s.ok()) {
       // The claim's lease brings it back; nothing is lost.
       LogWarning(absl::StrCat("delivery: cannot record a result for ", queue,

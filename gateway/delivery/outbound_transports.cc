@@ -97,7 +97,7 @@ domain::SendResult OutboundTransports::SendMllp(
       client = std::make_unique<hl7v2::MllpClient>(it->second.options);
     }
   }
-  const domain::SendResult result = FromMllpExchange(
+  domain::SendResult result = FromMllpExchange(
       client->Send(payload), Hl7ControlId(message.message_id()));
   if (client->connected()) {
     absl::MutexLock lock(&mu_);

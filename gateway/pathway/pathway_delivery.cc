@@ -248,8 +248,8 @@ using DeliveryChange =
     std::function<absl::Status(v1::Delivery&, absl::Time now)>;
 
 void ChangeDelivery(store::Store& store, const Clock& clock,
-                    std::string message_id, std::string operation,
-                    DeliveryChange change, Reply<v1::Delivery> reply,
+                    const std::string& message_id, const std::string& operation,
+                    const DeliveryChange& change, Reply<v1::Delivery> reply,
                     const security::Principal& caller) {
   const absl::Time now = clock.Now();
   auto result = std::make_shared<v1::Delivery>();
