@@ -1,8 +1,9 @@
 // Writes every kind of FHIR resource the gateway emits into a folder, one
 // JSON file each, so an independent validator (tests/interop, Node
 // @medplum/core) can judge them: the GP recommendation and outcome messages,
-// the pharmacy supply request and prescription notice, a $process-message
-// response and OperationOutcomes.
+// the pharmacy supply request and prescription notice, the overdue
+// escalation to the service, a $process-message response and
+// OperationOutcomes.
 //   fhir_emit_samples OUT_DIR
 #include <fstream>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "adapters/gp/outcome_message.h"
 #include "adapters/gp/recommendation_message.h"
 #include "adapters/pharmacy/supply_request_message.h"
+#include "adapters/service/overdue_escalation_message.h"
 #include "gateway/domain/field_violations.h"
 
 namespace nhs::tobacco {
@@ -101,6 +103,19 @@ int main(int argc, char** argv) {
                    pharmacy::BuildPharmacyMessage(
                        Request(v1::ROUTE_GP_PRESCRIPTION), referral, pharmacy,
                        Context("0d9e7c56-1b1e-4c55-8f4a-5a4a2b9d0004")));
+  // Sent two days before the escalation, due a day before it and still
+  // SENT: what the deadline scan finds.
+  v1::PrescriptionRequest overdue = Request(v1::ROUTE_GP_PRESCRIPTION);
+  overdue.set_status(v1::PRESCRIPTION_STATUS_SENT);
+  overdue.mutable_target()->set_name("Example Medical Practice");
+  overdue.mutable_gp_practice()->set_ods_code("Y90001");
+  overdue.mutable_created_at()->set_seconds(1795861800 - 2 * 86400);
+  overdue.mutable_due_at()->set_seconds(1795861800 - 86400);
+  out.emplace_back(
+      "service_overdue_escalation",
+      service::BuildOverdueEscalationMessage(
+          overdue, "Escalated after 1 working day without an answer.",
+          Context("0d9e7c56-1b1e-4c55-8f4a-5a4a2b9d0005")));
   out.emplace_back("response_ok",
                    fhir::BuildOkResponse(
                        {"bc1f4a2e-0011", "7c1f4a2e-0011-4d1a-9a11-000000000011",

@@ -26,7 +26,7 @@ execFileSync(bin, [dir]);
 const samples = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 test('the gateway wrote every kind of message', () => {
-  assert.equal(samples.length, 7, samples.join(', '));
+  assert.equal(samples.length, 8, samples.join(', '));
 });
 
 for (const name of samples) {
@@ -43,9 +43,47 @@ for (const name of samples) {
         assert.ok(entry.resource.meta.profile[0].startsWith(
           'https://fhir.hl7.org.uk/StructureDefinition/UKCore-'));
       }
+      // The validator judges resources one by one; a receiver also needs
+      // every urn:uuid reference to resolve inside the message, and the
+      // message id in both places the gateway promises it.
+      const header = resource.entry[0].resource;
+      assert.equal(header.id, resource.identifier.value);
+      const fullUrls = new Set(resource.entry.map((e) => e.fullUrl));
+      for (const reference of referencesIn(resource)) {
+        assert.ok(fullUrls.has(reference), `${name}: ${reference} resolves to no entry`);
+      }
     }
   });
 }
+
+function referencesIn(value, out = []) {
+  if (Array.isArray(value)) {
+    for (const v of value) referencesIn(v, out);
+  } else if (value && typeof value === 'object') {
+    if (typeof value.reference === 'string') out.push(value.reference);
+    for (const v of Object.values(value)) referencesIn(v, out);
+  }
+  return out;
+}
+
+test('the overdue escalation tells the service in a Communication', () => {
+  const bundle = JSON.parse(fs.readFileSync(
+    path.join(dir, 'service_overdue_escalation.json'), 'utf8'));
+  const header = bundle.entry[0].resource;
+  assert.equal(header.eventCoding.code, 'overdue-escalation');
+  const byUrl = new Map(bundle.entry.map((e) => [e.fullUrl, e.resource]));
+  const communication = byUrl.get(header.focus[0].reference);
+  assert.equal(communication.resourceType, 'Communication');
+  assert.equal(communication.status, 'completed');
+  assert.equal(communication.priority, 'urgent');
+  assert.equal(communication.about[0].identifier.value, '0193a1b2c3d4e5f6');
+  // Addressed to the recommending service, which is the message's receiver.
+  const service = byUrl.get(communication.recipient[0].reference);
+  assert.equal(service.resourceType, 'Organization');
+  assert.equal(header.destination[0].receiver.reference,
+               communication.recipient[0].reference);
+  assert.match(communication.payload[0].contentString, /still SENT, due 2026-11-27T10:30:00Z/);
+});
 
 test('the validator is not a rubber stamp', () => {
   assert.throws(() => validateResource({
