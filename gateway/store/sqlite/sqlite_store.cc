@@ -60,6 +60,7 @@ SqliteStore::SqliteStore(const SqliteStoreOptions& options)
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const SqliteStoreOptions& options) {
   auto store = std::unique_ptr<SqliteStore>(new SqliteStore(options));
+  ASSIGN_OR_RETURN(store->instance_lock_, InstanceLock::Acquire(options.path));
   ASSIGN_OR_RETURN(store->writer_,
                    SqliteConnection::Open(options.path, /*read_only=*/false,
                                           options.busy_timeout));

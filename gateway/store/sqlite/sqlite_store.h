@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "gateway/store/sqlite/instance_lock.h"
 #include "gateway/store/sqlite/sqlite_connection.h"
 #include "gateway/store/store.h"
 
@@ -72,6 +73,8 @@ class SqliteStore final : public Store {
   void CommitBatch(std::vector<Job>& batch);
 
   const SqliteStoreOptions options_;
+  // First member, so it is released last, after every connection closed.
+  std::unique_ptr<InstanceLock> instance_lock_;
   std::unique_ptr<SqliteConnection> writer_;
 
   absl::Mutex queue_mu_;

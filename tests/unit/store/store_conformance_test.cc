@@ -119,6 +119,16 @@ TEST_P(StoreConformanceTest, InsertedReferralReadsBackWholeAfterReopen) {
             MakeReferral("ref-1", 100).SerializeAsString());
 }
 
+TEST_P(StoreConformanceTest, ASecondGatewayOnTheSameDatabaseIsRefused) {
+  v1::StoreConfig config;
+  config.set_data_dir(dir_.string());
+  EXPECT_THAT(OpenStore(config),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       ::testing::HasSubstr("run one gateway per database")));
+  store_.reset();
+  EXPECT_THAT(OpenStore(config), IsOk());
+}
+
 TEST_P(StoreConformanceTest, DuplicateReferralIdIsAlreadyExists) {
   ASSERT_THAT(Write([](WriteTransaction& tx) {
                 return tx.InsertReferral(MakeReferral("ref-1", 100));
