@@ -11,11 +11,12 @@ namespace nhs::tobacco::service {
 
 // Tells the recommending tobacco dependence service that a request missed
 // its deadline (event overdue-escalation): a Communication (status
-// completed, category alert, priority urgent) from the gateway to the
-// recommending practitioner, about the request (by its identifier), saying
-// who has not answered, in which state, since when it was due, and
-// `reason`. The Patient and both Organizations travel with it. Pure.
-// INVALID_ARGUMENT when the request names no service.
+// completed, category alert, priority urgent) addressed to the service
+// (the organisation: whoever is on duty there picks it up, not only the
+// practitioner who recommended, who may be away), about the request (by its
+// identifier), saying who has not answered, in which state, since when it
+// was due, and `reason`. The Patient and both Organizations travel with it.
+// Pure. INVALID_ARGUMENT when the request names no service.
 absl::StatusOr<fhir::Json> BuildOverdueEscalationMessage(
     const v1::PrescriptionRequest& request, absl::string_view reason,
     const fhir::MessageContext& context);
