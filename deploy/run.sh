@@ -1,20 +1,50 @@
 #!/usr/bin/env bash
-# Builds and runs the gateway on SQLite with the development config, plays a
+# Builds and runs the gateway on SQLite with the development config, with
+# tobacco-demo-receivers standing in for the systems it delivers to, plays a
 # sample pathway, then keeps serving in the foreground on 127.0.0.1:50051
-# until Ctrl-C. Safe to run again: data persists in var/data.
+# until Ctrl-C, which stops both. Safe to run again: data persists in
+# var/data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./deploy/install_deps.sh
-./deploy/build.sh --target tobacco-gateway tobaccoctl
+./deploy/build.sh --target tobacco-gateway tobaccoctl tobacco-demo-receivers
 
 # Development certificates (CA, server, one per sample organisation).
 certs/make_dev_certs.sh certs/out >/dev/null
 
 config=${CONFIG:-deploy/config/gateway.textproto}
 mkdir -p var/data var/log
+gateway=
+receivers=
+# Gateway first, so it is not left retrying receivers that are gone.
+stop() {
+  for p in $gateway $receivers; do
+    kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
+  done
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+# Trust RX9's MLLP engine (127.0.0.1:2576) and the FHIR endpoint of Y90001,
+# FZZ99 and TDS01 (127.0.0.1:9443), where the config routes them; started
+# first so the gateway's first tries succeed. One line per message received.
+receivers_log=var/log/demo-receivers.log
+./build/default/deploy/demo_receivers/tobacco-demo-receivers >"$receivers_log" 2>&1 &
+receivers=$!
+for _ in $(seq 1 50); do
+  grep -q "mutual TLS" "$receivers_log" && break
+  if ! kill -0 $receivers 2>/dev/null; then
+    cat "$receivers_log" >&2
+    echo "run.sh: the demo receivers did not start (another one still running?" \
+      "see above); messages wait in the outbox until a receiver answers" >&2
+    receivers=
+    break
+  fi
+  sleep 0.1
+done
+
 ./build/default/gateway/server/tobacco-gateway --config "$config" &
 gateway=$!
-trap 'kill -TERM $gateway 2>/dev/null; wait $gateway' INT TERM
 
 ctl=build/default/gateway/cli/tobaccoctl
 as_service=(--target localhost:50051 --ca certs/out/ca.pem
@@ -30,6 +60,9 @@ done
 
 ./deploy/sample_pathway.sh || echo "run.sh: the sample pathway failed (see above)" >&2
 
+printf '\n== What the demo receivers got (%s)\n' "$receivers_log"
+tail -n 20 "$receivers_log"
+
 cat <<MSG
 
 The gateway is serving mutual TLS on localhost:50051 (Ctrl-C stops it
@@ -42,7 +75,11 @@ dependency service TDS01, in another terminal:
   $ctl \$tds --json referrals list
 As pharmacy FZZ99 you see only what is routed to it:
   $ctl --target localhost:50051 --ca certs/out/ca.pem --cert certs/out/pharmacy-fzz99.pem --key certs/out/pharmacy-fzz99.key prescriptions list
-As the operator, verify the audit chain:
-  $ctl --target localhost:50051 --ca certs/out/ca.pem --cert certs/out/admin-ops.pem --key certs/out/admin-ops.key audit verify
+As the operator, verify the audit chain and see what was sent where:
+  admin="--target localhost:50051 --ca certs/out/ca.pem --cert certs/out/admin-ops.pem --key certs/out/admin-ops.key"
+  $ctl \$admin audit verify
+  $ctl \$admin deliveries list
+  $ctl \$admin deliveries stats
+What the receiving systems get, live: tail -f $receivers_log
 MSG
 wait $gateway

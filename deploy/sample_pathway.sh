@@ -3,8 +3,10 @@
 # newcomer can watch it: a community mental health team refers a patient on
 # clozapine; the service recommends varenicline to the GP, who prescribes;
 # a pharmacy dispenses; the service records a 4-week CO-verified quit. A
-# second request supplies a vape kit through a pharmacy. All data is
-# fictional (NHS number from the 999 test range).
+# second request supplies a vape kit through a pharmacy. The gateway's outbox
+# delivers what each step owes the other organisations' systems (played by
+# tobacco-demo-receivers under deploy/run.sh); the operator's view of it ends
+# the script. All data is fictional (NHS number from the 999 test range).
 set -euo pipefail
 ctl=${TOBACCOCTL:-build/default/gateway/cli/tobaccoctl}
 target=${TARGET:-localhost:50051}
@@ -18,6 +20,31 @@ as() {
     --key "$certs/$org.key" "$@"
 }
 say() { printf '\n== %s\n' "$*"; }
+# delivered RX ORG ODS: the outbox sends the request to the organisation's
+# system, and its confirmation moves the request to SENT, then ACKNOWLEDGED,
+# within moments (recording them by hand as well would be refused as an
+# illegal step). Without a route to it (fhir.endpoints) or with its system
+# down, nothing is confirmed: the service and the organisation then record
+# those steps themselves, as they would after a phone call.
+delivered() {
+  local rx=$1 org=$2 ods=$3 status=
+  for _ in $(seq 1 25); do
+    status=$(as service-tds01 --json prescriptions show "$rx" | jq -r .status)
+    [[ $status == PRESCRIPTION_STATUS_ACKNOWLEDGED ]] && return 0
+    sleep 0.2
+  done
+  echo "(not confirmed by $ods's system: recording SENT and ACKNOWLEDGED by hand)"
+  if [[ $status == PRESCRIPTION_STATUS_RECOMMENDED ]]; then
+    as service-tds01 prescriptions sent "$rx" --actor-ods TDS01 >/dev/null
+  fi
+  as "$org" prescriptions acknowledge "$rx" --actor-ods "$ods" >/dev/null
+}
+# this_run STATE: how many of this referral's outbound messages are in STATE
+# (empty = any).
+this_run() {
+  as admin-ops --json deliveries list ${1:+--state "$1"} --page-size 500 |
+    jq --arg r "$referral" '[.deliveries[]? | select(.referralId == $r)] | length'
+}
 
 say "Community mental health team RX9 refers a patient on clozapine"
 referral=$(as trust-rx9 --json referrals create \
@@ -31,14 +58,13 @@ referral=$(as trust-rx9 --json referrals create \
 as trust-rx9 referrals show "$referral"
 as service-tds01 referrals set-status "$referral" accepted --actor-ods TDS01 >/dev/null
 
-say "The service recommends varenicline; the GP practice Y90001 is asked to prescribe"
+say "The service recommends varenicline; the gateway sends it to GP practice Y90001"
 rx=$(as service-tds01 --json prescriptions recommend --referral "$referral" \
   --product varenicline-1mg --dose "0.5mg once daily for 3 days, then twice daily; 1mg twice daily from day 8" \
   --quantity 56 --unit tablet --duration-days 28 --route gp_prescription \
   --reason "Smoker with schizophrenia on clozapine; wants to quit now" \
   --practitioner 12A3456B --practitioner-register nmc | jq -r .prescriptionId)
-as service-tds01 prescriptions sent "$rx" --actor-ods TDS01 --note "sent to the GP practice" >/dev/null
-as gp-y90001 prescriptions acknowledge "$rx" --actor-ods Y90001 >/dev/null
+delivered "$rx" gp-y90001 Y90001
 as gp-y90001 prescriptions prescribe "$rx" --actor-ods Y90001 --eps-id 24F5DA-A83008-7EFE6Z >/dev/null
 as pharmacy-fzz99 prescriptions dispense "$rx" --actor-ods FZZ99 \
   --external-id "https://fhir.nhs.uk/Id/prescription-order-number=24F5DA-A83008-7EFE6Z" >/dev/null
@@ -49,8 +75,7 @@ vape=$(as service-tds01 --json prescriptions recommend --referral "$referral" \
   --product vape-starter-kit --dose "Use as needed instead of smoking" \
   --quantity 1 --unit kit --duration-days 28 --route pharmacy_supply \
   --target-ods FZZ99 --practitioner 12A3456B --practitioner-register nmc | jq -r .prescriptionId)
-as service-tds01 prescriptions sent "$vape" --actor-ods TDS01 >/dev/null
-as pharmacy-fzz99 prescriptions acknowledge "$vape" --actor-ods FZZ99 >/dev/null
+delivered "$vape" pharmacy-fzz99 FZZ99
 as pharmacy-fzz99 prescriptions supply "$vape" --actor-ods FZZ99 >/dev/null
 as service-tds01 prescriptions list --referral "$referral"
 
@@ -69,3 +94,17 @@ as admin-ops audit verify
 
 say "An illegal step is refused with the reason"
 as service-tds01 prescriptions cancel "$vape" --actor-ods TDS01 --reason PATIENT_DECLINED || true
+
+say "What the gateway sent in this run, and to whom (the outbox, as the operator sees it)"
+# Delivery runs beside the pathway: give the last messages a moment.
+for _ in $(seq 1 50); do
+  [[ $(this_run pending) == 0 ]] && break
+  sleep 0.2
+done
+sent=$(this_run "")
+if [[ $sent == 0 ]]; then
+  echo "nothing: the gateway's config has no delivery routes (mllp.trusts[].outbound_address, fhir.endpoints)"
+else
+  # Newest first, so this run's messages are the first $sent.
+  as admin-ops deliveries list --page-size "$sent"
+fi

@@ -98,6 +98,11 @@ void MllpEndToEnd(const std::string& message, int connections,
   config->mutable_store()->set_data_dir(dir);
   config->mutable_mllp()->set_address("127.0.0.1:0");
   config->mutable_mllp()->set_max_connections(connections + 8);
+  // Inbound only: no FHIR listener on its fixed port, nothing sent out.
+  config->clear_fhir();
+  for (auto& trust : *config->mutable_mllp()->mutable_trusts()) {
+    trust.clear_outbound_address();
+  }
   auto server = server::GatewayServer::Start(*config);
   if (!server.ok()) {
     std::cerr << server.status() << "\n";

@@ -1,35 +1,73 @@
 #!/usr/bin/env bash
 # The newcomer's sample pathway (deploy/sample_pathway.sh), run by every
 # organisation with its own certificate against the real gateway binary on
-# mutual TLS, then the gateway's whole log is searched for patient
-# identifiers: there must be none.
-#   sample_pathway_test.sh GATEWAY_BIN TOBACCOCTL_BIN SOURCE_DIR
+# mutual TLS, with tobacco-demo-receivers standing in for the receiving
+# systems as under deploy/run.sh. Then: every message the pathway caused was
+# delivered and arrived at the receiver it names, and neither the gateway's
+# log nor the receivers' output holds a patient identifier.
+#   sample_pathway_test.sh GATEWAY_BIN TOBACCOCTL_BIN DEMO_RECEIVERS_BIN SOURCE_DIR
 set -euo pipefail
 gateway_bin=$1
 ctl=$2
-src=$3
+receivers_bin=$3
+src=$4
 work=$(mktemp -d)
 pid=
+receivers=
 cleanup() {
   if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
+  if [[ -n "$receivers" ]]; then kill "$receivers" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; echo "--- gateway log" >&2; cat "$work/gateway.log" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- gateway log" >&2; cat "$work/gateway.log" >&2
+  echo "--- demo receivers" >&2; cat "$work/receivers.out" "$work/receivers.err" >&2
+  exit 1
+}
 
 bash "$src/certs/make_dev_certs.sh" "$work/certs" >/dev/null
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+touch "$work/gateway.log" "$work/receivers.out" "$work/receivers.err"
+# Four distinct free ports (all bound at once): gRPC, the gateway's FHIR
+# listener, and the demo receivers' MLLP and FHIR listeners.
+read -r port fhir_port rx_mllp_port rx_fhir_port < <(/usr/bin/python3 -c '
+import socket
+socks = [socket.socket() for _ in range(4)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))')
 sed -e "s#127.0.0.1:50051#127.0.0.1:$port#" \
     -e "s#../../certs/out#$work/certs#g" \
     -e "s#../../var/data#$work/data#" \
     -e "s#127.0.0.1:2575#127.0.0.1:0#" \
+    -e "s#127.0.0.1:8443#127.0.0.1:$fhir_port#" \
+    -e "s#127.0.0.1:2576#127.0.0.1:$rx_mllp_port#" \
+    -e "s#127.0.0.1:9443#127.0.0.1:$rx_fhir_port#g" \
     "$src/deploy/config/gateway.textproto" > "$work/gateway.textproto"
+grep -q "outbound_address: \"127.0.0.1:$rx_mllp_port\"" "$work/gateway.textproto" ||
+  fail "the sample config no longer routes RX9 to 127.0.0.1:2576"
+[[ $(grep -c "127.0.0.1:$rx_fhir_port/fhir" "$work/gateway.textproto") == 3 ]] ||
+  fail "the sample config no longer routes Y90001, FZZ99 and TDS01 to 127.0.0.1:9443"
+
+# The receivers first, as run.sh starts them: the first tries succeed.
+"$receivers_bin" --mllp_address "127.0.0.1:$rx_mllp_port" \
+  --fhir_address "127.0.0.1:$rx_fhir_port" \
+  --tls_cert "$work/certs/server.pem" --tls_key "$work/certs/server.key" \
+  --client_ca "$work/certs/ca.pem" > "$work/receivers.out" 2> "$work/receivers.err" &
+receivers=$!
+for _ in $(seq 1 100); do
+  grep -q "mutual TLS" "$work/receivers.err" && break
+  kill -0 "$receivers" 2>/dev/null || fail "the demo receivers exited at start-up"
+  sleep 0.1
+done
 
 "$gateway_bin" --config "$work/gateway.textproto" 2> "$work/gateway.log" &
 pid=$!
 as_service=(--target "localhost:$port" --ca "$work/certs/ca.pem"
   --cert "$work/certs/service-tds01.pem" --key "$work/certs/service-tds01.key")
+as_admin=(--target "localhost:$port" --ca "$work/certs/ca.pem"
+  --cert "$work/certs/admin-ops.pem" --key "$work/certs/admin-ops.key")
 for _ in $(seq 1 100); do
   "$ctl" "${as_service[@]}" --timeout 1 prescriptions list >/dev/null 2>&1 && break
   kill -0 "$pid" 2>/dev/null || fail "the gateway exited at start-up"
@@ -42,19 +80,61 @@ TOBACCOCTL=$ctl TARGET="localhost:$port" CERTS="$work/certs" \
 
 for expected in "DISPENSED" "SUPPLIED" "QUIT_CO_VERIFIED" "SAFETY_ALERT" \
     "no prescriptions" "PERMISSION_DENIED" "audit chain intact" \
-    "FAILED_PRECONDITION"; do
+    "FAILED_PRECONDITION" "REFERRAL_RESPONSE" "GP_RECOMMENDATION" \
+    "DELIVERED"; do
   grep -q "$expected" "$work/out.txt" ||
     { cat "$work/out.txt" >&2; fail "output lacks $expected"; }
 done
+# The outbox confirmed both requests: nobody recorded SENT or ACKNOWLEDGED
+# by hand.
+if grep -q "by hand" "$work/out.txt"; then
+  cat "$work/out.txt" >&2; fail "a request was not confirmed by its receiver"
+fi
 # Tables mask the NHS number; JSON is only used inside the script.
 grep -q "999 \*\*\* \*\*18" "$work/out.txt" || fail "no masked NHS number shown"
+
+# Every message the pathway caused was delivered (none pending or dead), and
+# arrived where the outbox says: HL7 by MSH-10 (the message id's first 20 hex
+# digits) at RX9, FHIR by MessageHeader.id at the organisation it names.
+"$ctl" "${as_admin[@]}" --json deliveries list --page-size 500 > "$work/deliveries.json" ||
+  fail "deliveries list failed"
+jq -e '[.deliveries[] | select(.state != "DELIVERY_STATE_DELIVERED")] | length == 0' \
+  "$work/deliveries.json" >/dev/null ||
+  { cat "$work/deliveries.json" >&2; fail "a message was not delivered"; }
+for kind in REFERRAL_RESPONSE SAFETY_ALERT GP_RECOMMENDATION \
+    PHARMACY_SUPPLY_REQUEST TRUST_OUTCOME GP_OUTCOME; do
+  jq -e --arg k "MESSAGE_KIND_$kind" 'any(.deliveries[]; .kind == $k)' \
+    "$work/deliveries.json" >/dev/null ||
+    { cat "$work/deliveries.json" >&2; fail "no $kind delivered"; }
+done
+while read -r id channel destination; do
+  if [[ $channel == DELIVERY_CHANNEL_HL7V2_MLLP ]]; then
+    seen=$(tr -d - <<<"$id" | cut -c1-20)
+    line="HL7V2_MLLP .* $seen +$destination\$"
+  else
+    seen=$id
+    line="FHIR_HTTPS .* $seen +$destination\$"
+  fi
+  grep -Eq "$line" "$work/receivers.out" ||
+    fail "the demo receivers did not report $channel $seen for $destination"
+done < <(jq -r '.deliveries[] | "\(.messageId) \(.channel) \(.destinationOds)"' \
+  "$work/deliveries.json")
+grep -q "RRI^I12" "$work/receivers.out" || fail "no RRI^I12 reported"
+grep -q "prescription-recommendation" "$work/receivers.out" ||
+  fail "no prescription-recommendation reported"
 
 kill -TERM "$pid"
 wait "$pid" || fail "the gateway did not stop cleanly"
 pid=
-for identifier in 9990000018 "999 000 0018" 1980-04-01 TESTPATIENT; do
+kill -TERM "$receivers"
+wait "$receivers" || fail "the demo receivers did not stop cleanly"
+receivers=
+for identifier in 9990000018 "999 000 0018" 1980-04-01 19800401 TESTPATIENT; do
   if grep -q -- "$identifier" "$work/gateway.log"; then
     fail "the gateway log contains a patient identifier ($identifier)"
   fi
+  if grep -q -- "$identifier" "$work/receivers.out" "$work/receivers.err"; then
+    fail "the demo receivers printed a patient identifier ($identifier)"
+  fi
 done
-echo "sample pathway over mutual TLS, no patient identifier in the logs: 1 passed, 0 failed"
+echo "sample pathway over mutual TLS, every message delivered to the demo receivers, no patient identifier in the logs: 1 passed, 0 failed"

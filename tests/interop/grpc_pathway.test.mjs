@@ -59,6 +59,8 @@ function writeConfig(dir, port) {
   text = removeTopLevelBlock(text, 'store');
   // No MLLP listener here: its well-known port may be in use by another test.
   if (/^mllp\s*\{/m.test(text)) text = removeTopLevelBlock(text, 'mllp');
+  // Nor FHIR: its fixed port and certs/out paths are for deploy/run.sh.
+  text = removeTopLevelBlock(text, 'fhir', { required: false });
   assert.doesNotMatch(text, /^\s*(grpc|store)\s*\{/m);
   assert.match(text, /product_id: "varenicline-1mg"/);
   const header = [

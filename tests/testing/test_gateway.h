@@ -49,8 +49,20 @@ inline v1::GatewayConfig SampleConfig(const std::filesystem::path& data_dir) {
   // mtls_test.cc covers the certificates.
   config->mutable_grpc()->clear_tls();
   config->mutable_grpc()->set_allow_insecure(true);
-  // Tests run in parallel: never the well-known MLLP port.
-  if (config->has_mllp()) config->mutable_mllp()->set_address("127.0.0.1:0");
+  // The sample delivers to the demo receivers (deploy/run.sh) on fixed ports
+  // and reads certs/out, which a test machine may lack: tests start with no
+  // FHIR block and no outbound routes, and those about them
+  // (fhir_process_message, delivery, delivery_crash) configure their own.
+  config->clear_fhir();
+  if (config->has_mllp()) {
+    // Tests run in parallel: never the well-known MLLP port.
+    config->mutable_mllp()->set_address("127.0.0.1:0");
+    for (v1::MllpTrustConfig& trust :
+         *config->mutable_mllp()->mutable_trusts()) {
+      trust.clear_outbound_address();
+      trust.clear_outbound_tls();
+    }
+  }
   config->mutable_store()->set_data_dir(data_dir.string());
   return *config;
 }
