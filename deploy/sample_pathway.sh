@@ -62,7 +62,7 @@ say "The service recommends varenicline; the gateway sends it to GP practice Y90
 rx=$(as service-tds01 --json prescriptions recommend --referral "$referral" \
   --product varenicline-1mg --dose "0.5mg once daily for 3 days, then twice daily; 1mg twice daily from day 8" \
   --quantity 56 --unit tablet --duration-days 28 --route gp_prescription \
-  --reason "Smoker with schizophrenia on clozapine; wants to quit now" \
+  --nominated-pharmacy FZZ99 --reason "Smoker with schizophrenia on clozapine; wants to quit now" \
   --practitioner 12A3456B --practitioner-register nmc | jq -r .prescriptionId)
 delivered "$rx" gp-y90001 Y90001
 as gp-y90001 prescriptions prescribe "$rx" --actor-ods Y90001 --eps-id 24F5DA-A83008-7EFE6Z >/dev/null

@@ -453,6 +453,8 @@ const std::vector<CommandSpec>& Commands() {
                {"route", true, false,
                 "gp_prescription, pharmacy_supply, service_supply"},
                {"target-ods", true, false, "GP practice or pharmacy"},
+               {"nominated-pharmacy", true, false,
+                "GP route: pharmacy told when the GP prescribes"},
                {"reason", true, false, "clinical reason shown to the GP"},
            },
            PractitionerFlags()),

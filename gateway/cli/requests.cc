@@ -339,6 +339,10 @@ BuildRecommendPrescriptionRequest(const ParsedArgs& args,
   if (args.Has("target-ods")) {
     request.mutable_target()->set_ods_code(args.GetString("target-ods"));
   }
+  if (args.Has("nominated-pharmacy")) {
+    request.mutable_nominated_pharmacy()->set_ods_code(
+        args.GetString("nominated-pharmacy"));
+  }
   if (args.Has("practitioner") || args.Has("practitioner-register") ||
       args.Has("practitioner-name")) {
     RETURN_IF_ERROR(ApplyPractitioner(args, request.mutable_recommended_by()));

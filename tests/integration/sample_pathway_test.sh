@@ -102,7 +102,7 @@ jq -e '[.deliveries[] | select(.state != "DELIVERY_STATE_DELIVERED")] | length =
   "$work/deliveries.json" >/dev/null ||
   { cat "$work/deliveries.json" >&2; fail "a message was not delivered"; }
 for kind in REFERRAL_RESPONSE SAFETY_ALERT GP_RECOMMENDATION \
-    PHARMACY_SUPPLY_REQUEST TRUST_OUTCOME GP_OUTCOME; do
+    PHARMACY_SUPPLY_REQUEST PRESCRIPTION_NOTICE TRUST_OUTCOME GP_OUTCOME; do
   jq -e --arg k "MESSAGE_KIND_$kind" 'any(.deliveries[]; .kind == $k)' \
     "$work/deliveries.json" >/dev/null ||
     { cat "$work/deliveries.json" >&2; fail "no $kind delivered"; }

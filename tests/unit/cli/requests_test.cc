@@ -299,6 +299,8 @@ TEST(BuildRecommendPrescriptionRequestTest, EveryFlagLandsInItsField) {
                    "gp_prescription",
                    "--target-ods",
                    "Y12345",
+                   "--nominated-pharmacy",
+                   "FA123",
                    "--practitioner",
                    "N123",
                    "--practitioner-register",
@@ -318,6 +320,7 @@ TEST(BuildRecommendPrescriptionRequestTest, EveryFlagLandsInItsField) {
     duration_days: 28
     route: ROUTE_GP_PRESCRIPTION
     target { ods_code: "Y12345" }
+    nominated_pharmacy { ods_code: "FA123" }
     recommended_by {
       identifier: "N123"
       register: PROFESSIONAL_REGISTER_NMC
