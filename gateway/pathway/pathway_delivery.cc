@@ -76,6 +76,33 @@ absl::Status AppendDeliveryEvent(store::WriteTransaction& tx,
   return tx.AppendEvent(event).status();
 }
 
+// A recommendation or supply request not yet sent whose request was
+// cancelled or expired meanwhile must not reach the GP or pharmacy as if
+// it stood: it is discarded with the reason (the timeline already shows
+// the cancellation). True when it was.
+absl::StatusOr<bool> Withdrawn(store::WriteTransaction& tx,
+                               store::OutboxRow& row, absl::Time now) {
+  if (!domain::AdvancesProtocol(row.message.kind()) ||
+      row.message.prescription_id().empty() || row.delivery.handed_over()) {
+    return false;
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::PrescriptionRequest> current,
+                   tx.GetPrescription(row.message.prescription_id()));
+  if (!current.has_value() ||
+      (current->status() != v1::PRESCRIPTION_STATUS_CANCELLED &&
+       current->status() != v1::PRESCRIPTION_STATUS_EXPIRED)) {
+    return false;
+  }
+  row.delivery.set_state(v1::DELIVERY_STATE_DISCARDED);
+  row.delivery.set_last_error(absl::StrCat(
+      "not sent: the request became ", domain::StatusName(current->status()),
+      " before it could be delivered"));
+  row.delivery.clear_next_attempt_at();
+  *row.delivery.mutable_updated_at() = ToProto(now);
+  RETURN_IF_ERROR(tx.UpdateDelivery(row.delivery));
+  return true;
+}
+
 absl::Status ValidateMessageId(absl::string_view message_id) {
   if (message_id.empty()) {
     return domain::InvalidArgumentWithViolations(
@@ -106,6 +133,8 @@ absl::StatusOr<std::vector<store::OutboxRow>> Pathway::ClaimDueMessages(
           int& n = taken[store::DeliveryQueue(row.message.destination_ods(),
                                               row.message.channel())];
           if (n >= max_per_queue) continue;
+          ASSIGN_OR_RETURN(bool withdrawn, Withdrawn(tx, row, now));
+          if (withdrawn) continue;
           ++n;
           row.delivery.set_attempts(row.delivery.attempts() + 1);
           *row.delivery.mutable_next_attempt_at() = ToProto(now + lease);

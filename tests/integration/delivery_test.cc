@@ -273,7 +273,7 @@ class DeliveryTest : public ::testing::Test {
     fhir->set_public_endpoint("https://127.0.0.1/fhir/$process-message");
     auto* gp = fhir->add_endpoints();
     gp->set_ods_code(kGp);
-    gp->set_url(gp_->url());
+    gp->set_url(gp_url_.empty() ? gp_->url() : gp_url_);
     auto* pharmacy = fhir->add_endpoints();
     pharmacy->set_ods_code(kPharmacy);
     pharmacy->set_url(pharmacy_->url());
@@ -383,6 +383,8 @@ class DeliveryTest : public ::testing::Test {
   std::unique_ptr<FhirReceiver> gp_;
   std::unique_ptr<FhirReceiver> pharmacy_;
   std::unique_ptr<FhirReceiver> service_;
+  // When set, where the GP's messages go instead of gp_.
+  std::string gp_url_;
   std::unique_ptr<server::GatewayServer> server_;
   std::unique_ptr<Clients> clients_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
@@ -765,6 +767,45 @@ TEST_F(DeliveryTest, AMissedDeadlineEscalatesToTheServiceExactlyOnce) {
   EXPECT_THAT(late, ElementsAre("EVENT_TYPE_OVERDUE Y90001",
                                 "EVENT_TYPE_MESSAGE_SENT TDS01",
                                 "EVENT_TYPE_MESSAGE_ACKNOWLEDGED TDS01"));
+}
+
+TEST_F(DeliveryTest, ARecommendationCancelledBeforeDeliveryIsNeverSent) {
+  // The practice's system is unreachable (nothing listens there).
+  gp_url_ =
+      absl::StrCat("https://127.0.0.1:", FreePort(), "/fhir/$process-message");
+  trust_->Up();
+  StartGateway(4, /*max_attempts=*/100);
+  const v1::Referral referral = AcceptedReferral("withdrawn");
+  const v1::PrescriptionRequest rx =
+      Recommend("withdrawn-gp", referral, v1::ROUTE_GP_PRESCRIPTION);
+  auto gp_delivery = [&]() -> std::optional<v1::Delivery> {
+    v1::ListDeliveriesRequest r;
+    r.set_destination_ods(kGp);
+    v1::ListDeliveriesResponse response;
+    EXPECT_TRUE(admin_->ListDeliveries(Ctx().get(), r, &response).ok());
+    if (response.deliveries().empty()) return std::nullopt;
+    return response.deliveries(0);
+  };
+  ASSERT_TRUE(Eventually([&] {
+    auto d = gp_delivery();
+    return d.has_value() && d->attempts() >= 2;
+  }));
+  v1::ReasonedTransitionRequest cancel;
+  cancel.set_request_id("withdrawn-cancel");
+  cancel.set_prescription_id(rx.prescription_id());
+  cancel.set_reason_code("PATIENT_DECLINED");
+  cancel.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+  v1::PrescriptionRequest cancelled;
+  ASSERT_TRUE(
+      clients_->prescriptions->Cancel(Ctx().get(), cancel, &cancelled).ok());
+  ASSERT_TRUE(Eventually([&] {
+    auto d = gp_delivery();
+    return d.has_value() && d->state() == v1::DELIVERY_STATE_DISCARDED;
+  }));
+  EXPECT_EQ(gp_delivery()->last_error(),
+            "not sent: the request became CANCELLED before it could be "
+            "delivered");
+  EXPECT_TRUE(gp_->received().empty());
 }
 
 }  // namespace
