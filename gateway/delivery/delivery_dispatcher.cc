@@ -79,8 +79,17 @@ void DeliveryDispatcher::DispatchLoop() {
             in_flight, options_.max_in_flight_per_destination, free_slots,
             transports_.send_timeout() + absl::Seconds(5));
     if (!claimed.ok()) {
-      LogWarning(absl::StrCat("delivery: cannot claim due messages: ",
-                              claimed.status().message()));
+      // The store is locked or full: say so every 30 s, not every poll.
+      ++failed_claims_;
+      if (absl::Now() >= next_claim_warning_) {
+        LogWarning(absl::StrCat("delivery: cannot claim due messages (",
+                                failed_claims_,
+                                " times since the last "
+                                "warning): ",
+                                claimed.status().message()));
+        failed_claims_ = 0;
+        next_claim_warning_ = absl::Now() + absl::Seconds(30);
+      }
       continue;
     }
     if (claimed->empty()) continue;
@@ -137,14 +146,15 @@ void DeliveryDispatcher::Deliver(const Work& work) {
                             work.row.delivery.attempts(), ": ", result.detail));
   }
   const std::string queue = work.queue;
-  pathway_.RecordDelivery(work.row, result, [this, queue](const absl::Status& s) {
-    if (!s.ok()) {
-      // The claim's lease brings it back; nothing is lost.
-      LogWarning(absl::StrCat("delivery: cannot record a result for ", queue,
-                              ": ", s.message()));
-    }
-    Finished(queue);
-  });
+  pathway_.RecordDelivery(
+      work.row, result, [this, queue](const absl::Status& s) {
+        if (!s.ok()) {
+          // The claim's lease brings it back; nothing is lost.
+          LogWarning(absl::StrCat("delivery: cannot record a result for ",
+                                  queue, ": ", s.message()));
+        }
+        Finished(queue);
+      });
 }
 
 void DeliveryDispatcher::Finished(const std::string& queue) {

@@ -66,7 +66,10 @@ class DeliveryDispatcher {
   absl::flat_hash_map<std::string, int> in_flight_by_queue_
       ABSL_GUARDED_BY(mu_);
   std::deque<Work> ready_ ABSL_GUARDED_BY(mu_);
+  // Dispatcher thread only.
   absl::Time next_prune_ = absl::InfinitePast();
+  absl::Time next_claim_warning_ = absl::InfinitePast();
+  int failed_claims_ = 0;
 
   std::thread dispatcher_;
   std::vector<std::thread> workers_;
