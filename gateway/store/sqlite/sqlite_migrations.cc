@@ -172,6 +172,14 @@ CREATE INDEX outbox_by_destination ON outbox (destination_ods, state, seq);
 CREATE INDEX outbox_by_state ON outbox (state, seq);
 CREATE INDEX outbox_by_updated ON outbox (state, updated_us);
 )sql"},
+    // Outbox metrics group by queue and state: a covering index keeps that
+    // an index-only scan in group order, however large the table. Listing
+    // one destination's messages in any state pages by seq without a sort.
+    {5, R"sql(
+CREATE INDEX outbox_stats ON outbox
+  (queue, destination_ods, state, created_us, attempts);
+CREATE INDEX outbox_by_destination_seq ON outbox (destination_ods, seq);
+)sql"},
 };
 
 }  // namespace

@@ -175,7 +175,8 @@ SqliteTransaction::DeliveryStats(absl::Time now) {
       SqliteStatement stmt,
       conn_.Prepare("SELECT queue, destination_ods, state, COUNT(*), "
                     "MIN(created_us), SUM(attempts) FROM outbox GROUP BY "
-                    "queue, destination_ods, state ORDER BY queue"));
+                    "queue, destination_ods, state ORDER BY queue, "
+                    "destination_ods, state"));
   std::vector<v1::DestinationStats> stats;
   std::string current;
   while (true) {
