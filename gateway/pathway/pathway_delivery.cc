@@ -380,13 +380,20 @@ absl::StatusOr<v1::GetDeliveryStatsResponse> Pathway::DeliveryStats() {
 
 absl::StatusOr<int> Pathway::PruneDeliveredMessages(absl::Duration keep) {
   const absl::Time before = clock_.Now() - keep;
-  auto pruned = std::make_shared<int>(0);
-  RETURN_IF_ERROR(store_.WriteAndWait(
-      [before, pruned](store::WriteTransaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(*pruned, tx.PruneDelivered(before, 10000));
-        return absl::OkStatus();
-      }));
-  return *pruned;
+  // In batches, each its own short transaction, so requests queue behind
+  // one batch at most.
+  constexpr int kBatch = 5000;
+  int total = 0;
+  while (true) {
+    auto pruned = std::make_shared<int>(0);
+    RETURN_IF_ERROR(store_.WriteAndWait(
+        [before, pruned](store::WriteTransaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(*pruned, tx.PruneDelivered(before, kBatch));
+          return absl::OkStatus();
+        }));
+    total += *pruned;
+    if (*pruned < kBatch) return total;
+  }
 }
 
 }  // namespace nhs::tobacco::pathway

@@ -172,7 +172,8 @@ class WriteTransaction : public ReadTransaction {
   virtual absl::Status InsertOutboxMessage(const OutboxRow& row) = 0;
   // Stores the delivery's new state; NOT_FOUND when absent.
   virtual absl::Status UpdateDelivery(const v1::Delivery& delivery) = 0;
-  // Deletes delivered messages last updated before `before` (retention);
+  // Deletes delivered and discarded messages last updated before `before`
+  // (retention; the audit log keeps who discarded what);
   // returns how many.
   virtual absl::StatusOr<int> PruneDelivered(absl::Time before, int limit) = 0;
 };

@@ -266,10 +266,11 @@ absl::StatusOr<int> SqliteTransaction::PruneDelivered(absl::Time before,
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       conn_.Prepare("DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox "
-                    "WHERE state = ? AND updated_us < ? LIMIT ?)"));
+                    "WHERE state IN (?, ?) AND updated_us < ? LIMIT ?)"));
   stmt.Bind(1, int64_t{v1::DELIVERY_STATE_DELIVERED})
-      .Bind(2, absl::ToUnixMicros(before))
-      .Bind(3, int64_t{limit});
+      .Bind(2, int64_t{v1::DELIVERY_STATE_DISCARDED})
+      .Bind(3, absl::ToUnixMicros(before))
+      .Bind(4, int64_t{limit});
   RETURN_IF_ERROR(stmt.Run());
   return sqlite3_changes(conn_.handle());
 }

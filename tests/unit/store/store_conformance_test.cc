@@ -573,22 +573,25 @@ TEST_P(StoreConformanceTest, DeliveriesListNewestFirstByStateAndStatsCount) {
   EXPECT_DOUBLE_EQ(stats[0].oldest_pending_age_seconds(), 1.0);
 }
 
-TEST_P(StoreConformanceTest, PruneDeletesOnlyOldDeliveredMessages) {
-  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
-                OutboxRow old_done = MakeOutbox("old", "A1", "r1", 10);
-                old_done.delivery.set_state(v1::DELIVERY_STATE_DELIVERED);
-                OutboxRow new_done = MakeOutbox("new", "A1", "r2", 500);
-                new_done.delivery.set_state(v1::DELIVERY_STATE_DELIVERED);
-                OutboxRow old_dead = MakeOutbox("dead", "A1", "r3", 10);
-                old_dead.delivery.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
-                for (const auto& row : {old_done, new_done, old_dead}) {
-                  if (absl::Status s = tx.InsertOutboxMessage(row); !s.ok()) {
-                    return s;
-                  }
-                }
-                return absl::OkStatus();
-              }),
-              IsOk());
+TEST_P(StoreConformanceTest, PruneDeletesOnlyOldDeliveredOrDiscardedMessages) {
+  ASSERT_THAT(
+      Write([](WriteTransaction& tx) -> absl::Status {
+        OutboxRow old_done = MakeOutbox("old", "A1", "r1", 10);
+        old_done.delivery.set_state(v1::DELIVERY_STATE_DELIVERED);
+        OutboxRow new_done = MakeOutbox("new", "A1", "r2", 500);
+        new_done.delivery.set_state(v1::DELIVERY_STATE_DELIVERED);
+        OutboxRow old_dead = MakeOutbox("dead", "A1", "r3", 10);
+        old_dead.delivery.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
+        OutboxRow old_discarded = MakeOutbox("gone", "A1", "r4", 10);
+        old_discarded.delivery.set_state(v1::DELIVERY_STATE_DISCARDED);
+        for (const auto& row : {old_done, new_done, old_dead, old_discarded}) {
+          if (absl::Status s = tx.InsertOutboxMessage(row); !s.ok()) {
+            return s;
+          }
+        }
+        return absl::OkStatus();
+      }),
+      IsOk());
   int pruned = -1;
   ASSERT_THAT(Write([&](WriteTransaction& tx) -> absl::Status {
                 auto n = tx.PruneDelivered(absl::FromUnixMicros(100), 10);
@@ -597,7 +600,8 @@ TEST_P(StoreConformanceTest, PruneDeletesOnlyOldDeliveredMessages) {
                 return absl::OkStatus();
               }),
               IsOk());
-  EXPECT_EQ(pruned, 1);
+  // The old delivered and the old discarded; never a dead letter.
+  EXPECT_EQ(pruned, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
