@@ -95,6 +95,9 @@ void DeliveryDispatcher::DispatchLoop() {
     if (claimed->empty()) continue;
     absl::MutexLock lock(&mu_);
     for (store::OutboxRow& row : *claimed) {
+      // A send that outlived its lease is still ours: never two at once
+      // (the new lease covers it; its result is recorded as usual).
+      if (!in_flight_ids_.insert(row.message.message_id()).second) continue;
       std::string queue = store::DeliveryQueue(row.message.destination_ods(),
                                                row.message.channel());
       ++in_flight_;
@@ -146,19 +149,22 @@ void DeliveryDispatcher::Deliver(const Work& work) {
                             work.row.delivery.attempts(), ": ", result.detail));
   }
   const std::string queue = work.queue;
+  const std::string id = m.message_id();
   pathway_.RecordDelivery(
-      work.row, result, [this, queue](const absl::Status& s) {
+      work.row, result, [this, queue, id](const absl::Status& s) {
         if (!s.ok()) {
           // The claim's lease brings it back; nothing is lost.
           LogWarning(absl::StrCat("delivery: cannot record a result for ",
                                   queue, ": ", s.message()));
         }
-        Finished(queue);
+        Finished(queue, id);
       });
 }
 
-void DeliveryDispatcher::Finished(const std::string& queue) {
+void DeliveryDispatcher::Finished(const std::string& queue,
+                                  const std::string& message_id) {
   absl::MutexLock lock(&mu_);
+  in_flight_ids_.erase(message_id);
   --in_flight_;
   if (--in_flight_by_queue_[queue] <= 0) in_flight_by_queue_.erase(queue);
   // The next message about the same record may now go.

@@ -9,6 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/delivery/outbound_transports.h"
@@ -52,7 +53,7 @@ class DeliveryDispatcher {
   void DispatchLoop();
   void WorkerLoop();
   void Deliver(const Work& work);
-  void Finished(const std::string& queue);
+  void Finished(const std::string& queue, const std::string& message_id);
   void PruneIfDue();
 
   pathway::Pathway& pathway_;
@@ -65,6 +66,7 @@ class DeliveryDispatcher {
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, int> in_flight_by_queue_
       ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> in_flight_ids_ ABSL_GUARDED_BY(mu_);
   std::deque<Work> ready_ ABSL_GUARDED_BY(mu_);
   // Dispatcher thread only.
   absl::Time next_prune_ = absl::InfinitePast();

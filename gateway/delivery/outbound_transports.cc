@@ -64,9 +64,11 @@ std::string OutboundTransports::FhirEndpointOf(
 }
 
 absl::Duration OutboundTransports::send_timeout() const {
-  // connect + the exchange, whichever channel is slower.
-  return std::max(https_options_.connect_timeout + https_options_.io_timeout,
-                  absl::Seconds(5) + mllp_timeout_);
+  // connect + the exchange, whichever channel is slower; the MLLP client
+  // may try twice (a pooled connection gone stale).
+  return std::max(
+      https_options_.connect_timeout + https_options_.io_timeout,
+      2 * (std::min(absl::Seconds(5), mllp_timeout_) + mllp_timeout_));
 }
 
 domain::SendResult OutboundTransports::Send(const v1::OutboundMessage& message,
