@@ -44,6 +44,12 @@ void DeliveryDispatcher::Stop() {
     stopping_ = true;
   }
   if (dispatcher_.joinable()) dispatcher_.join();
+  {
+    // Only now: the dispatcher's last claim may have queued work after
+    // stopping_ was set, and a worker must take it before leaving.
+    absl::MutexLock lock(&mu_);
+    workers_stopping_ = true;
+  }
   for (std::thread& w : workers_) {
     if (w.joinable()) w.join();
   }
@@ -118,7 +124,7 @@ void DeliveryDispatcher::WorkerLoop() {
       // claims never exceed the idle workers) and then leave.
       mu_.Await(absl::Condition(
           +[](DeliveryDispatcher* d) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            return !d->ready_.empty() || d->stopping_;
+            return !d->ready_.empty() || d->workers_stopping_;
           },
           this));
       if (ready_.empty()) return;

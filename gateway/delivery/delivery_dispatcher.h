@@ -62,6 +62,8 @@ class DeliveryDispatcher {
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Set once the dispatcher thread has exited: workers drain ready_ first.
+  bool workers_stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, int> in_flight_by_queue_
