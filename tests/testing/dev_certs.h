@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -23,6 +24,11 @@ inline const std::filesystem::path& DevCerts() {
         absl::StrCat("bash ", TOBACCO_SOURCE_DIR,
                      "/certs/make_dev_certs.sh ", path->string(), " >/dev/null");
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    // Keys must not pile up in /tmp, one folder per test process.
+    std::atexit([] {
+      std::error_code ignored;
+      std::filesystem::remove_all(DevCerts(), ignored);
+    });
     return path;
   }();
   return *dir;
