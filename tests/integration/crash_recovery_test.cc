@@ -1,13 +1,6 @@
 // kill -9 the real tobacco-gateway binary while clients write, restart it,
 // and prove nothing acknowledged was lost and retries create nothing twice.
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <fstream>
 #include <map>
 #include <random>
 #include <thread>
@@ -15,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/gateway_process.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
 
@@ -26,46 +19,22 @@ namespace {
 
 using ::nhs::tobacco::testing::Clients;
 using ::nhs::tobacco::testing::Ctx;
+using ::nhs::tobacco::testing::FreeLoopbackPort;
 using ::nhs::tobacco::testing::FreshDataDir;
+using ::nhs::tobacco::testing::KillNine;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::nhs::tobacco::testing::SampleReferralRequest;
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-pid_t Spawn(const std::string& config_path, const std::string& log_path) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    FILE* log = fopen(log_path.c_str(), "a");
-    if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
-    execl(TOBACCO_GATEWAY_BIN, TOBACCO_GATEWAY_BIN, "--config",
-          config_path.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
+using ::nhs::tobacco::testing::SpawnGateway;
+using ::nhs::tobacco::testing::StopGracefully;
+using ::nhs::tobacco::testing::WriteConfigFile;
 
 TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
   const auto dir = FreshDataDir();
-  const int port = FreePort();
+  const int port = FreeLoopbackPort();
   v1::GatewayConfig config = SampleConfig(dir / "data");
   config.mutable_grpc()->set_address(absl::StrCat("127.0.0.1:", port));
   const std::string config_path = (dir / "gateway.textproto").string();
-  {
-    std::string text;
-    ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(config, &text));
-    std::ofstream(config_path) << text;
-  }
+  WriteConfigFile(config, config_path);
   const std::string log_path = (dir / "gateway.log").string();
 
   // request_id -> referral_id for every acknowledged create.
@@ -77,7 +46,7 @@ TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
   constexpr int kWriters = 8;
 
   for (int round = 0; round < kRounds; ++round) {
-    pid_t pid = Spawn(config_path, log_path);
+    pid_t pid = SpawnGateway(TOBACCO_GATEWAY_BIN, config_path, log_path);
     ASSERT_GT(pid, 0);
     Clients clients(port);
     ASSERT_TRUE(clients.channel->WaitForConnected(
@@ -103,16 +72,14 @@ TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
       });
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 350));
-    ASSERT_EQ(kill(pid, SIGKILL), 0);
-    int wstatus = 0;
-    waitpid(pid, &wstatus, 0);
+    KillNine(pid);
     stop = true;
     for (auto& t : writers) t.join();
   }
   ASSERT_GT(acknowledged.size(), 50u) << "the load never got going";
 
   // Restart and check every acknowledged write, then retry everything.
-  pid_t pid = Spawn(config_path, log_path);
+  pid_t pid = SpawnGateway(TOBACCO_GATEWAY_BIN, config_path, log_path);
   Clients clients(port);
   ASSERT_TRUE(clients.channel->WaitForConnected(
       absl::ToChronoTime(absl::Now() + absl::Seconds(20))));
@@ -153,11 +120,7 @@ TEST(CrashRecoveryTest, KillNineUnderLoadLosesNothingAcknowledged) {
     token = page.next_page_token();
   } while (!token.empty());
   EXPECT_EQ(total, attempted.size());
-  kill(pid, SIGTERM);
-  int wstatus = 0;
-  waitpid(pid, &wstatus, 0);
-  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
-      << "graceful shutdown after recovery";
+  EXPECT_TRUE(StopGracefully(pid)) << "graceful shutdown after recovery";
   // Six gateway lifetimes of logs, thousands of referrals: no patient
   // identifier may appear in any line.
   const std::string log = ::nhs::tobacco::testing::ReadFile(log_path);

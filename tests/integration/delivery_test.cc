@@ -4,9 +4,6 @@
 // slow. Proves retries with backoff, dead letters and replay, the timeline's
 // SENT/ACKNOWLEDGED/DELIVERY_FAILED, order per record and the
 // per-destination limit.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <map>
@@ -29,6 +26,7 @@
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/gateway_process.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
 
@@ -37,6 +35,7 @@ namespace {
 
 using ::nhs::tobacco::testing::Clients;
 using ::nhs::tobacco::testing::Ctx;
+using ::nhs::tobacco::testing::FreeLoopbackPort;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::nhs::tobacco::testing::SampleRecommendation;
@@ -53,18 +52,6 @@ constexpr char kService[] = "TDS01";
 
 std::string Pki(const std::string& name) {
   return (testing::DevCerts() / name).string();
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // Polls `done` until true or `timeout`; true if it became true.
@@ -240,7 +227,7 @@ class DeliveryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = FreshDataDir();
-    trust_port_ = FreePort();
+    trust_port_ = FreeLoopbackPort();
     trust_ = std::make_unique<TrustReceiver>(trust_port_);
     gp_ = std::make_unique<FhirReceiver>();
     pharmacy_ = std::make_unique<FhirReceiver>();
@@ -771,8 +758,8 @@ TEST_F(DeliveryTest, AMissedDeadlineEscalatesToTheServiceExactlyOnce) {
 
 TEST_F(DeliveryTest, ARecommendationCancelledBeforeDeliveryIsNeverSent) {
   // The practice's system is unreachable (nothing listens there).
-  gp_url_ =
-      absl::StrCat("https://127.0.0.1:", FreePort(), "/fhir/$process-message");
+  gp_url_ = absl::StrCat("https://127.0.0.1:", FreeLoopbackPort(),
+                         "/fhir/$process-message");
   trust_->Up();
   StartGateway(4, /*max_attempts=*/100);
   const v1::Referral referral = AcceptedReferral("withdrawn");
