@@ -16,10 +16,11 @@ namespace nhs::tobacco {
 // number is visible as missing.
 std::string MaskNhsNumber(absl::string_view nhs_number);
 
-// Masks every run of ten or more digits in free text (a receiver's error
-// message may quote the NHS number we sent): "NHS number 9990001118
-// unknown" -> "NHS number 999 *** **18 unknown". Longer runs are masked
-// whole. Dates and short codes are left alone.
+// Masks every NHS number in free text (a receiver's error message may quote
+// the one we sent): runs of ten or more digits, and the 3-3-4 layouts with
+// spaces or hyphens. "NHS number 9990001118 unknown" -> "NHS number
+// 999 *** **18 unknown"; "999 000 1118" -> "999 *** **18"; hyphenated and
+// longer runs are masked whole. Dates and short codes are left alone.
 std::string MaskNhsNumbersIn(absl::string_view text);
 
 }  // namespace nhs::tobacco

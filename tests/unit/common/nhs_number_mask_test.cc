@@ -37,6 +37,15 @@ TEST(MaskNhsNumbersInTest, MasksTenDigitRunsInFreeText) {
             "999 *** **18,999 *** **18");
 }
 
+TEST(MaskNhsNumbersInTest, MasksTheGroupedLayoutsToo) {
+  EXPECT_EQ(MaskNhsNumbersIn("patient 999 000 1118 not found"),
+            "patient 999 *** **18 not found");
+  EXPECT_EQ(MaskNhsNumbersIn("(999-000-1118)"), "(*** *** ****)");
+  // Not a 3-3-4 layout: left as it is.
+  EXPECT_EQ(MaskNhsNumbersIn("call 0300 311 2233"), "call 0300 311 2233");
+  EXPECT_EQ(MaskNhsNumbersIn("999 000 11189"), "999 000 11189");
+}
+
 TEST(MaskNhsNumbersInTest, LongerRunsAreMaskedWholeShortOnesKept) {
   EXPECT_EQ(MaskNhsNumbersIn("id 123456789012 at 2026-11-28 code 207"),
             "id ************ at 2026-11-28 code 207");
