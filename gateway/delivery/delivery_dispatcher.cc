@@ -140,6 +140,8 @@ void DeliveryDispatcher::Deliver(const Work& work) {
   RenderTarget target;
   target.destination_endpoint = transports_.FhirEndpointOf(m.destination_ods());
   target.source_endpoint = transports_.fhir_source_endpoint();
+  target.receiving_application =
+      transports_.ReceivingApplicationOf(m.destination_ods());
   domain::SendResult result;
   absl::StatusOr<std::string> payload = RenderMessage(m, target);
   if (!payload.ok()) {

@@ -22,8 +22,10 @@ absl::Time CausedAt(const v1::OutboundMessage& m) {
       google::protobuf::util::TimeUtil::TimestampToMicroseconds(m.caused_at()));
 }
 
-mental_health::OutboundHeader Hl7Header(const v1::OutboundMessage& m) {
+mental_health::OutboundHeader Hl7Header(const v1::OutboundMessage& m,
+                                        const RenderTarget& target) {
   mental_health::OutboundHeader h;
+  h.receiving_application = target.receiving_application;
   h.sending_facility = m.referral().service().ods_code();
   if (h.sending_facility.empty()) {
     h.sending_facility = m.prescription().service().ods_code();
@@ -34,8 +36,9 @@ mental_health::OutboundHeader Hl7Header(const v1::OutboundMessage& m) {
   return h;
 }
 
-absl::StatusOr<std::string> RenderHl7(const v1::OutboundMessage& m) {
-  const mental_health::OutboundHeader header = Hl7Header(m);
+absl::StatusOr<std::string> RenderHl7(const v1::OutboundMessage& m,
+                                      const RenderTarget& target) {
+  const mental_health::OutboundHeader header = Hl7Header(m, target);
   absl::StatusOr<hl7v2::Message> built;
   switch (m.kind()) {
     case v1::MESSAGE_KIND_REFERRAL_RESPONSE:
@@ -104,7 +107,7 @@ std::string Hl7ControlId(absl::string_view message_id) {
 absl::StatusOr<std::string> RenderMessage(const v1::OutboundMessage& message,
                                           const RenderTarget& target) {
   if (message.channel() == v1::DELIVERY_CHANNEL_HL7V2_MLLP) {
-    return RenderHl7(message);
+    return RenderHl7(message, target);
   }
   return RenderFhir(message, target);
 }

@@ -18,6 +18,8 @@ struct RenderTarget {
   // MessageHeader's destination and source endpoints).
   std::string destination_endpoint;
   std::string source_endpoint;
+  // HL7: MSH-5, the receiving application at the trust.
+  std::string receiving_application;
 };
 
 // The bytes a queued message goes out as: HL7 v2 ER7 (RRI^I12, ORU^R01) or

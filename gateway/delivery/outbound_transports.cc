@@ -35,6 +35,8 @@ OutboundTransports::FromConfig(const v1::GatewayConfig& config) {
         ASSIGN_OR_RETURN(route.options.tls,
                          hl7v2::MllpTlsContext::ForClient(tls));
       }
+      t->receiving_applications_[trust.sending_facility()] =
+          trust.receiving_application();
       absl::MutexLock lock(&t->mu_);
       t->mllp_.emplace(trust.sending_facility(), std::move(route));
       t->routes_.Add(trust.sending_facility(), v1::DELIVERY_CHANNEL_HL7V2_MLLP);
@@ -61,6 +63,12 @@ std::string OutboundTransports::FhirEndpointOf(
     absl::string_view ods_code) const {
   auto it = fhir_urls_.find(ods_code);
   return it == fhir_urls_.end() ? "" : it->second;
+}
+
+std::string OutboundTransports::ReceivingApplicationOf(
+    absl::string_view ods_code) const {
+  auto it = receiving_applications_.find(ods_code);
+  return it == receiving_applications_.end() ? "" : it->second;
 }
 
 absl::Duration OutboundTransports::send_timeout() const {

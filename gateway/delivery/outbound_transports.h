@@ -33,6 +33,8 @@ class OutboundTransports {
   const domain::DeliveryRoutes& routes() const { return routes_; }
   // What the FHIR renderer writes as source and destination endpoints.
   std::string FhirEndpointOf(absl::string_view ods_code) const;
+  // MSH-5 for a trust (mllp.trusts[].receiving_application).
+  std::string ReceivingApplicationOf(absl::string_view ods_code) const;
   const std::string& fhir_source_endpoint() const { return fhir_source_; }
   // The longest one send may take (the outbox's claim lease).
   absl::Duration send_timeout() const;
@@ -56,6 +58,7 @@ class OutboundTransports {
 
   domain::DeliveryRoutes routes_;
   absl::flat_hash_map<std::string, std::string> fhir_urls_;
+  absl::flat_hash_map<std::string, std::string> receiving_applications_;
   std::string fhir_source_;
   fhir::HttpsClientOptions https_options_;
   absl::Duration mllp_timeout_ = absl::Seconds(30);

@@ -44,7 +44,8 @@ v1::OutboundMessage Message(v1::MessageKind kind, v1::DeliveryChannel channel,
 
 RenderTarget Target() {
   return RenderTarget{"https://gp.example:9443/fhir/$process-message",
-                      "https://gateway.example:8443/fhir/$process-message"};
+                      "https://gateway.example:8443/fhir/$process-message",
+                      "RIO"};
 }
 
 TEST(Hl7ControlIdTest, IsTheFirstTwentyHexDigitsOfTheMessageId) {
@@ -62,6 +63,7 @@ TEST_P(Hl7RenderTest, ParsesWithTheStableControlIdAndReceiver) {
   absl::StatusOr<hl7v2::Message> parsed = hl7v2::ParseEr7(*bytes);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(*parsed->Get("MSH-10"), "3f2a9c1e5b7d4e8f9a0b");
+  EXPECT_EQ(*parsed->Get("MSH-5"), "RIO");
   EXPECT_EQ(*parsed->Get("MSH-6"), "RX9");
   EXPECT_EQ(*parsed->Get("PID-3(1).1"), "9990000018");
 }
