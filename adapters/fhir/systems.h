@@ -89,6 +89,7 @@ inline constexpr char kEventPrescriptionNotice[] = "prescription-notice";
 inline constexpr char kEventDispense[] = "dispense-notification";
 inline constexpr char kEventOutcome[] = "outcome-notification";
 inline constexpr char kEventOverdueEscalation[] = "overdue-escalation";
+inline constexpr char kEventCancellation[] = "prescription-cancellation";
 
 }  // namespace nhs::tobacco::fhir
 

@@ -10,6 +10,7 @@
 #include "adapters/mental_health/rri_i12_builder.h"
 #include "adapters/mental_health/safety_alert_builder.h"
 #include "adapters/pharmacy/supply_request_message.h"
+#include "adapters/service/cancellation_message.h"
 #include "adapters/service/overdue_escalation_message.h"
 #include "gateway/common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
@@ -89,6 +90,14 @@ absl::StatusOr<std::string> RenderFhir(const v1::OutboundMessage& m,
     case v1::MESSAGE_KIND_OVERDUE_ESCALATION:
       built = service::BuildOverdueEscalationMessage(m.prescription(), m.note(),
                                                      context);
+      break;
+    case v1::MESSAGE_KIND_CANCELLATION_NOTICE:
+      built = service::BuildCancellationMessage(
+          m.prescription(), m.referral(),
+          m.destination_ods() == m.prescription().target().ods_code()
+              ? m.prescription().target()
+              : m.prescription().nominated_pharmacy(),
+          context);
       break;
     default:
       return absl::InvalidArgumentError("not a FHIR message kind");

@@ -40,6 +40,7 @@ v1::DeliveryChannel ChannelOf(v1::MessageKind kind) {
     case v1::MESSAGE_KIND_PRESCRIPTION_NOTICE:
     case v1::MESSAGE_KIND_GP_OUTCOME:
     case v1::MESSAGE_KIND_OVERDUE_ESCALATION:
+    case v1::MESSAGE_KIND_CANCELLATION_NOTICE:
       return v1::DELIVERY_CHANNEL_FHIR_HTTPS;
     default:
       return v1::DELIVERY_CHANNEL_UNSPECIFIED;
@@ -86,6 +87,21 @@ std::vector<PlannedMessage> PlanPrescriptionChange(
       referral.consent().share_with_pharmacy()) {
     AddIfRouted(plan, v1::MESSAGE_KIND_PRESCRIPTION_NOTICE,
                 after.nominated_pharmacy().ods_code(), routes);
+  }
+  // A cancelled request that its GP practice or pharmacy already holds
+  // (it left RECOMMENDED only once delivered) is withdrawn there; one still
+  // RECOMMENDED was never delivered, and the outbox discards it unsent. A
+  // nominated pharmacy told of a prescription hears too.
+  if (after.status() == v1::PRESCRIPTION_STATUS_CANCELLED &&
+      before.status() != v1::PRESCRIPTION_STATUS_RECOMMENDED) {
+    AddIfRouted(plan, v1::MESSAGE_KIND_CANCELLATION_NOTICE,
+                after.target().ods_code(), routes);
+    if (before.status() == v1::PRESCRIPTION_STATUS_PRESCRIBED &&
+        after.route() == v1::ROUTE_GP_PRESCRIPTION &&
+        referral.consent().share_with_pharmacy()) {
+      AddIfRouted(plan, v1::MESSAGE_KIND_CANCELLATION_NOTICE,
+                  after.nominated_pharmacy().ods_code(), routes);
+    }
   }
   return plan;
 }

@@ -55,7 +55,8 @@ std::vector<PlannedMessage> PlanRecommendation(
 
 // A status change: when the GP prescribes, the nominated pharmacy is told a
 // prescription is coming (with the patient's consent to share with a
-// pharmacy).
+// pharmacy); when the service cancels a request the GP practice or
+// pharmacy already holds, they are told not to act on it.
 std::vector<PlannedMessage> PlanPrescriptionChange(
     const v1::PrescriptionRequest& before, const v1::PrescriptionRequest& after,
     const v1::Referral& referral, const DeliveryRoutes& routes);

@@ -522,10 +522,12 @@ void Pathway::ApplyTransition(PrescriptionAction action,
         event.set_reason_code(command.reason_code);
         event.set_note(command.note);
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
-        // Only a prescribed request with a nominated pharmacy owes anyone a
-        // message; skip the referral read otherwise.
-        if (next == v1::PRESCRIPTION_STATUS_PRESCRIBED &&
-            !updated.nominated_pharmacy().ods_code().empty()) {
+        // Only a prescribed request with a nominated pharmacy, or a
+        // cancelled one, owes anyone a message; skip the referral read
+        // otherwise.
+        if ((next == v1::PRESCRIPTION_STATUS_PRESCRIBED &&
+             !updated.nominated_pharmacy().ods_code().empty()) ||
+            next == v1::PRESCRIPTION_STATUS_CANCELLED) {
           ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                            tx.GetReferral(updated.referral_id()));
           if (referral.has_value()) {

@@ -795,5 +795,30 @@ TEST_F(DeliveryTest, ARecommendationCancelledBeforeDeliveryIsNeverSent) {
   EXPECT_TRUE(gp_->received().empty());
 }
 
+TEST_F(DeliveryTest, ADeliveredRecommendationThatIsCancelledIsWithdrawn) {
+  trust_->Up();
+  StartGateway();
+  const v1::Referral referral = AcceptedReferral("withdraw");
+  const v1::PrescriptionRequest rx =
+      Recommend("withdraw-gp", referral, v1::ROUTE_GP_PRESCRIPTION);
+  ASSERT_TRUE(Eventually([&] {
+    return Get(rx.prescription_id()).status() ==
+           v1::PRESCRIPTION_STATUS_ACKNOWLEDGED;
+  }));
+  v1::ReasonedTransitionRequest cancel;
+  cancel.set_request_id("withdraw-cancel");
+  cancel.set_prescription_id(rx.prescription_id());
+  cancel.set_reason_code("PATIENT_DECLINED");
+  cancel.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+  v1::PrescriptionRequest cancelled;
+  ASSERT_TRUE(
+      clients_->prescriptions->Cancel(Ctx().get(), cancel, &cancelled).ok());
+  ASSERT_TRUE(Eventually([&] { return Drained(); }));
+  std::vector<std::string> events;
+  for (const auto& r : gp_->received()) events.push_back(r.event);
+  EXPECT_THAT(events, ElementsAre("prescription-recommendation",
+                                  "prescription-cancellation"));
+}
+
 }  // namespace
 }  // namespace nhs::tobacco

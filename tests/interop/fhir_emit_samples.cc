@@ -2,7 +2,8 @@
 // JSON file each, so an independent validator (tests/interop, Node
 // @medplum/core) can judge them: the GP recommendation and outcome messages,
 // the pharmacy supply request and prescription notice, the overdue
-// escalation to the service, a $process-message response and
+// escalation to the service, a cancellation to the GP, a $process-message
+// response and
 // OperationOutcomes.
 //   fhir_emit_samples OUT_DIR
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "adapters/gp/outcome_message.h"
 #include "adapters/gp/recommendation_message.h"
 #include "adapters/pharmacy/supply_request_message.h"
+#include "adapters/service/cancellation_message.h"
 #include "adapters/service/overdue_escalation_message.h"
 #include "gateway/domain/field_violations.h"
 
@@ -116,6 +118,13 @@ int main(int argc, char** argv) {
       service::BuildOverdueEscalationMessage(
           overdue, "Escalated after 1 working day without an answer.",
           Context("0d9e7c56-1b1e-4c55-8f4a-5a4a2b9d0005")));
+  v1::PrescriptionRequest cancelled = Request(v1::ROUTE_GP_PRESCRIPTION);
+  cancelled.set_status(v1::PRESCRIPTION_STATUS_CANCELLED);
+  cancelled.set_status_reason("PATIENT_DECLINED");
+  out.emplace_back("gp_cancellation",
+                   service::BuildCancellationMessage(
+                       cancelled, referral, cancelled.target(),
+                       Context("0d9e7c56-1b1e-4c55-8f4a-5a4a2b9d0006")));
   out.emplace_back("response_ok",
                    fhir::BuildOkResponse(
                        {"bc1f4a2e-0011", "7c1f4a2e-0011-4d1a-9a11-000000000011",

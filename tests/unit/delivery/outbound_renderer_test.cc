@@ -87,6 +87,10 @@ TEST_P(FhirRenderTest, IsAMessageBundleUnderTheMessageId) {
         "FZZ99");
   }
   m.set_note("Escalated after 2 working days");
+  if (GetParam() == v1::MESSAGE_KIND_CANCELLATION_NOTICE) {
+    m.mutable_prescription()->set_status(v1::PRESCRIPTION_STATUS_CANCELLED);
+    m.mutable_prescription()->set_status_reason("PATIENT_DECLINED");
+  }
   absl::StatusOr<std::string> bytes = RenderMessage(m, Target());
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ(*RenderMessage(m, Target()), *bytes);
@@ -106,7 +110,8 @@ INSTANTIATE_TEST_SUITE_P(
                       v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST,
                       v1::MESSAGE_KIND_PRESCRIPTION_NOTICE,
                       v1::MESSAGE_KIND_GP_OUTCOME,
-                      v1::MESSAGE_KIND_OVERDUE_ESCALATION));
+                      v1::MESSAGE_KIND_OVERDUE_ESCALATION,
+                      v1::MESSAGE_KIND_CANCELLATION_NOTICE));
 
 TEST(OverdueEscalationRenderTest, SaysWhoHasNotAnsweredAndWhy) {
   v1::OutboundMessage m = Message(v1::MESSAGE_KIND_OVERDUE_ESCALATION,

@@ -112,6 +112,28 @@ TEST(DeliveryPlanTest, NominatedPharmacyHearsOnceTheGpPrescribesWithConsent) {
               IsEmpty());
 }
 
+TEST(DeliveryPlanTest, ACancelledRequestIsWithdrawnWhereItWasDelivered) {
+  v1::PrescriptionRequest before = Request(v1::ROUTE_GP_PRESCRIPTION, kGp);
+  before.set_status(v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+  before.mutable_nominated_pharmacy()->set_ods_code(kPharmacy);
+  v1::PrescriptionRequest after = before;
+  after.set_status(v1::PRESCRIPTION_STATUS_CANCELLED);
+  EXPECT_THAT(
+      PlanPrescriptionChange(before, after, Referral(), AllRoutes()),
+      ElementsAre(PlannedMessage{v1::MESSAGE_KIND_CANCELLATION_NOTICE, kGp}));
+  // Once prescribed, the nominated pharmacy had a notice: it hears too.
+  before.set_status(v1::PRESCRIPTION_STATUS_PRESCRIBED);
+  EXPECT_THAT(
+      PlanPrescriptionChange(before, after, Referral(), AllRoutes()),
+      ElementsAre(
+          PlannedMessage{v1::MESSAGE_KIND_CANCELLATION_NOTICE, kGp},
+          PlannedMessage{v1::MESSAGE_KIND_CANCELLATION_NOTICE, kPharmacy}));
+  // Never delivered (still RECOMMENDED): nothing to withdraw.
+  before.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);
+  EXPECT_THAT(PlanPrescriptionChange(before, after, Referral(), AllRoutes()),
+              IsEmpty());
+}
+
 TEST(DeliveryPlanTest, OutcomeGoesToTheTrustAndToTheGpOnlyWithConsent) {
   EXPECT_THAT(
       PlanOutcome(Referral(), AllRoutes()),
