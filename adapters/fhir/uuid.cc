@@ -1,12 +1,12 @@
 #include "adapters/fhir/uuid.h"
 
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <array>
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
+#include "gateway/common/random_uuid.h"
 
 namespace nhs::tobacco::fhir {
 namespace {
@@ -43,13 +43,7 @@ std::string NameBasedUuid(absl::string_view name) {
   return Format(digest);
 }
 
-std::string RandomUuid() {
-  uint8_t b[16];
-  RAND_bytes(b, sizeof(b));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  return Format(b);
-}
+std::string RandomUuid() { return ::nhs::tobacco::RandomUuid(); }
 
 bool IsUuid(absl::string_view text) {
   if (text.size() != 36) return false;

@@ -14,7 +14,8 @@ namespace nhs::tobacco::fhir {
 // tests can compare exact text.
 std::string NameBasedUuid(absl::string_view name);
 
-// A random (version 4) UUID, for message ids that have nothing to derive from.
+// A random (version 4) UUID, for message ids that have nothing to derive
+// from (gateway/common's, in the namespace FHIR code looks in).
 std::string RandomUuid();
 
 // True for the 8-4-4-4-12 hexadecimal form.

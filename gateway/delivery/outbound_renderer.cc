@@ -13,14 +13,13 @@
 #include "adapters/service/cancellation_message.h"
 #include "adapters/service/overdue_escalation_message.h"
 #include "gateway/common/status_macros.h"
-#include "google/protobuf/util/time_util.h"
+#include "gateway/domain/timestamps.h"
 
 namespace nhs::tobacco::delivery {
 namespace {
 
 absl::Time CausedAt(const v1::OutboundMessage& m) {
-  return absl::FromUnixMicros(
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(m.caused_at()));
+  return domain::FromTimestamp(m.caused_at());
 }
 
 mental_health::OutboundHeader Hl7Header(const v1::OutboundMessage& m,

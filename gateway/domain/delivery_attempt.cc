@@ -4,17 +4,9 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "gateway/domain/timestamps.h"
 
 namespace nhs::tobacco::domain {
-namespace {
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(t));
-}
-
-}  // namespace
 
 absl::Duration BackoffDelay(const RetryPolicy& policy, int attempts,
                             double random01) {
@@ -28,7 +20,7 @@ absl::Duration BackoffDelay(const RetryPolicy& policy, int attempts,
 v1::Delivery AfterAttempt(v1::Delivery delivery, const SendResult& result,
                           const RetryPolicy& policy, absl::Time now,
                           double random01) {
-  *delivery.mutable_updated_at() = ToProto(now);
+  *delivery.mutable_updated_at() = ToTimestamp(now);
   if (result.handed_over) delivery.set_handed_over(true);
   switch (result.outcome) {
     case SendOutcome::kConfirmed:
@@ -54,7 +46,7 @@ v1::Delivery AfterAttempt(v1::Delivery delivery, const SendResult& result,
   delivery.set_state(v1::DELIVERY_STATE_PENDING);
   delivery.set_last_error(result.detail);
   *delivery.mutable_next_attempt_at() =
-      ToProto(now + BackoffDelay(policy, delivery.attempts(), random01));
+      ToTimestamp(now + BackoffDelay(policy, delivery.attempts(), random01));
   return delivery;
 }
 

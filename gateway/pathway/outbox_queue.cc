@@ -1,7 +1,8 @@
 #include "gateway/pathway/outbox_queue.h"
 
+#include "gateway/common/random_uuid.h"
 #include "gateway/common/status_macros.h"
-#include "gateway/pathway/record_ids.h"
+#include "gateway/domain/timestamps.h"
 #include "gateway/pathway/record_stamps.h"
 
 namespace nhs::tobacco::pathway {
@@ -12,11 +13,12 @@ absl::Status QueueMessages(store::WriteTransaction& tx,
   for (const domain::PlannedMessage& planned : plan) {
     store::OutboxRow row;
     v1::OutboundMessage& m = row.message;
-    m.set_message_id(NewMessageId());
+    // A UUID, as FHIR needs; HL7 MSH-10 takes its first 20 hex digits.
+    m.set_message_id(RandomUuid());
     m.set_kind(planned.kind);
     m.set_channel(domain::ChannelOf(planned.kind));
     m.set_destination_ods(planned.destination_ods);
-    *m.mutable_caused_at() = ToProto(now);
+    *m.mutable_caused_at() = domain::ToTimestamp(now);
     if (subject.referral != nullptr) *m.mutable_referral() = *subject.referral;
     if (subject.prescription != nullptr) {
       *m.mutable_prescription() = *subject.prescription;
@@ -37,9 +39,9 @@ absl::Status QueueMessages(store::WriteTransaction& tx,
     d.set_referral_id(m.referral_id());
     d.set_prescription_id(m.prescription_id());
     d.set_state(v1::DELIVERY_STATE_PENDING);
-    *d.mutable_created_at() = ToProto(now);
-    *d.mutable_updated_at() = ToProto(now);
-    *d.mutable_next_attempt_at() = ToProto(now);
+    *d.mutable_created_at() = domain::ToTimestamp(now);
+    *d.mutable_updated_at() = domain::ToTimestamp(now);
+    *d.mutable_next_attempt_at() = domain::ToTimestamp(now);
     RETURN_IF_ERROR(tx.InsertOutboxMessage(row));
   }
   return absl::OkStatus();

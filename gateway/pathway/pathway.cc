@@ -13,17 +13,16 @@
 #include "gateway/domain/identifiers.h"
 #include "gateway/domain/referral_state_machine.h"
 #include "gateway/domain/request_validation.h"
+#include "gateway/domain/timestamps.h"
 #include "gateway/pathway/outbox_queue.h"
 #include "gateway/pathway/record_ids.h"
 #include "gateway/pathway/record_stamps.h"
 #include "gateway/security/audit_chain.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::pathway {
 namespace {
 
 using domain::PrescriptionAction;
-using google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kEpsOrderNumberSystem =
     "https://fhir.nhs.uk/Id/prescription-order-number";
@@ -224,8 +223,8 @@ void Pathway::CreateReferral(const v1::CreateReferralRequest& request,
   referral.set_referral_id(NewRecordId("ref"));
   referral.set_status(v1::REFERRAL_STATUS_RECEIVED);
   referral.clear_status_reason();
-  *referral.mutable_created_at() = ToProto(now);
-  *referral.mutable_updated_at() = ToProto(now);
+  *referral.mutable_created_at() = domain::ToTimestamp(now);
+  *referral.mutable_updated_at() = domain::ToTimestamp(now);
   IdempotentWrite<v1::Referral>(
       "CreateReferral", request.request_id(), request,
       [referral, adapter = std::string(adapter)](
@@ -271,7 +270,7 @@ void Pathway::UpdateReferralStatus(
         v1::Referral updated = *current;
         updated.set_status(request.status());
         updated.set_status_reason(request.reason());
-        *updated.mutable_updated_at() = ToProto(now);
+        *updated.mutable_updated_at() = domain::ToTimestamp(now);
         RETURN_IF_ERROR(tx.UpdateReferral(updated));
         v1::TimelineEvent event;
         event.set_type(v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED);
@@ -426,8 +425,8 @@ void Pathway::RecommendPrescription(
         }
         p.set_reason(request.reason());
         p.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);
-        *p.mutable_created_at() = ToProto(now);
-        *p.mutable_updated_at() = ToProto(now);
+        *p.mutable_created_at() = domain::ToTimestamp(now);
+        *p.mutable_updated_at() = domain::ToTimestamp(now);
         p.set_version(1);
         bool sensitive = false;
         for (const auto& m : referral->mental_health().medicines()) {
@@ -714,7 +713,7 @@ void Pathway::RecordOutcome(const v1::RecordOutcomeRequest& request,
   }
   v1::Outcome outcome = request.outcome();
   outcome.set_outcome_id(NewRecordId("out"));
-  *outcome.mutable_created_at() = ToProto(now);
+  *outcome.mutable_created_at() = domain::ToTimestamp(now);
   if (outcome.recorded_by().adapter().empty()) {
     outcome.mutable_recorded_by()->set_adapter("grpc");
   }
@@ -780,7 +779,7 @@ absl::StatusOr<int> Pathway::ScanDeadlines() {
           if (verdict == domain::DeadlineVerdict::kNone) continue;
           v1::PrescriptionRequest updated = p;
           updated.set_version(p.version() + 1);
-          *updated.mutable_updated_at() = ToProto(now);
+          *updated.mutable_updated_at() = domain::ToTimestamp(now);
           v1::TimelineEvent event;
           event.set_referral_id(p.referral_id());
           event.set_prescription_id(p.prescription_id());

@@ -3,7 +3,6 @@
 
 #include <functional>
 #include <string>
-#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -140,8 +139,8 @@ class Pathway {
   // `lease` (a message whose sender died with the gateway is tried again
   // after it). Blocks until durable.
   absl::StatusOr<std::vector<store::OutboxRow>> ClaimDueMessages(
-      const absl::flat_hash_map<std::string, int>& in_flight,
-      int max_per_queue, int limit, absl::Duration lease);
+      const absl::flat_hash_map<std::string, int>& in_flight, int max_per_queue,
+      int limit, absl::Duration lease);
   // Makes every pending message due now: at start-up, the claims of a
   // gateway that died mid-send need not wait out their lease (and a
   // message backing off gets one early try). Only one gateway may run per

@@ -12,6 +12,7 @@
 #include "gateway/domain/delivery_plan.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/prescription_state_machine.h"
+#include "gateway/domain/timestamps.h"
 #include "gateway/pathway/pathway.h"
 #include "gateway/pathway/record_stamps.h"
 
@@ -32,7 +33,7 @@ v1::TimelineEvent DeliveryEvent(const v1::OutboundMessage& m, absl::Time now) {
   v1::TimelineEvent e;
   e.set_referral_id(m.referral_id());
   e.set_prescription_id(m.prescription_id());
-  *e.mutable_occurred_at() = ToProto(now);
+  *e.mutable_occurred_at() = domain::ToTimestamp(now);
   e.mutable_actor()->mutable_organisation()->set_ods_code(m.destination_ods());
   e.mutable_actor()->set_adapter(AdapterOf(m.channel()));
   v1::ExternalId* id = e.add_external_ids();
@@ -98,7 +99,7 @@ absl::StatusOr<bool> Withdrawn(store::WriteTransaction& tx,
       "not sent: the request became ", domain::StatusName(current->status()),
       " before it could be delivered"));
   row.delivery.clear_next_attempt_at();
-  *row.delivery.mutable_updated_at() = ToProto(now);
+  *row.delivery.mutable_updated_at() = domain::ToTimestamp(now);
   RETURN_IF_ERROR(tx.UpdateDelivery(row.delivery));
   return true;
 }
@@ -137,8 +138,9 @@ absl::StatusOr<std::vector<store::OutboxRow>> Pathway::ClaimDueMessages(
           if (withdrawn) continue;
           ++n;
           row.delivery.set_attempts(row.delivery.attempts() + 1);
-          *row.delivery.mutable_next_attempt_at() = ToProto(now + lease);
-          *row.delivery.mutable_updated_at() = ToProto(now);
+          *row.delivery.mutable_next_attempt_at() =
+              domain::ToTimestamp(now + lease);
+          *row.delivery.mutable_updated_at() = domain::ToTimestamp(now);
           RETURN_IF_ERROR(tx.UpdateDelivery(row.delivery));
           claimed->push_back(std::move(row));
         }
@@ -157,7 +159,7 @@ absl::StatusOr<int> Pathway::ReleaseClaims() {
           ASSIGN_OR_RETURN(std::vector<v1::Delivery> waiting,
                            tx.ListPendingNotDue(now, 1000));
           for (v1::Delivery& d : waiting) {
-            *d.mutable_next_attempt_at() = ToProto(now);
+            *d.mutable_next_attempt_at() = domain::ToTimestamp(now);
             RETURN_IF_ERROR(tx.UpdateDelivery(d));
           }
           *batch = static_cast<int>(waiting.size());
@@ -292,7 +294,7 @@ void ChangeDelivery(store::Store& store, const Clock& clock,
         }
         v1::Delivery d = row->delivery;
         RETURN_IF_ERROR(change(d, now));
-        *d.mutable_updated_at() = ToProto(now);
+        *d.mutable_updated_at() = domain::ToTimestamp(now);
         RETURN_IF_ERROR(tx.UpdateDelivery(d));
         *result = d;
         return AppendAudit(tx, caller, operation, message_id, "OK", now);
@@ -328,7 +330,7 @@ void Pathway::ReplayDelivery(const v1::ReplayDeliveryRequest& request,
         }
         d.set_state(v1::DELIVERY_STATE_PENDING);
         d.set_attempts(0);
-        *d.mutable_next_attempt_at() = ToProto(now);
+        *d.mutable_next_attempt_at() = domain::ToTimestamp(now);
         return absl::OkStatus();
       },
       std::move(reply), caller);

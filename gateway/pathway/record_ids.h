@@ -16,10 +16,6 @@ namespace nhs::tobacco::pathway {
 // instances.
 std::string NewRecordId(absl::string_view prefix);
 
-// A new outbound message id: a random (version 4) UUID, as a FHIR Bundle
-// id must be; HL7 MSH-10 uses its first 20 hex digits.
-std::string NewMessageId();
-
 // SHA-256 (hex) of the message's deterministic serialization: the
 // fingerprint that tells a true retry from a reused request_id.
 std::string RequestFingerprint(const google::protobuf::Message& request);

@@ -4,21 +4,16 @@
 #include <string>
 
 #include "gateway/common/status_macros.h"
+#include "gateway/domain/timestamps.h"
 #include "gateway/security/audit_chain.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::pathway {
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(t));
-}
 
 void SetDueAt(v1::PrescriptionRequest& p,
               const domain::DeadlinePolicy& deadlines, absl::Time entered) {
   std::optional<absl::Time> due = deadlines.DueAt(p.status(), entered);
   if (due.has_value()) {
-    *p.mutable_due_at() = ToProto(*due);
+    *p.mutable_due_at() = domain::ToTimestamp(*due);
   } else {
     p.clear_due_at();
   }
@@ -31,7 +26,7 @@ v1::PrescriptionRequest Advanced(const v1::PrescriptionRequest& current,
   v1::PrescriptionRequest updated = current;
   updated.set_status(next);
   updated.set_version(current.version() + 1);
-  *updated.mutable_updated_at() = ToProto(now);
+  *updated.mutable_updated_at() = domain::ToTimestamp(now);
   updated.set_overdue(false);
   SetDueAt(updated, deadlines, now);
   return updated;
@@ -45,7 +40,7 @@ absl::Status AppendAudit(store::WriteTransaction& tx,
   ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last, tx.LastAuditRecord());
   v1::AuditRecord row;
   row.set_sequence(last.has_value() ? last->sequence() + 1 : 1);
-  *row.mutable_at() = ToProto(at);
+  *row.mutable_at() = domain::ToTimestamp(at);
   row.set_ods_code(who.ods_code);
   row.set_role(std::string(security::RoleName(who.role)));
   row.set_operation(std::string(operation));

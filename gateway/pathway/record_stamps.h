@@ -14,8 +14,6 @@ namespace nhs::tobacco::pathway {
 // What every change stamps on the records it touches, whichever use case
 // makes it: times, versions, deadlines and the audit row.
 
-google::protobuf::Timestamp ToProto(absl::Time t);
-
 // Sets due_at for the request's current status, entered at `entered`.
 void SetDueAt(v1::PrescriptionRequest& p,
               const domain::DeadlinePolicy& deadlines, absl::Time entered);

@@ -12,17 +12,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/domain/timestamps.h"
 #include "gateway/store/sqlite/sqlite_transaction.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::store {
 namespace {
 
-using google::protobuf::util::TimeUtil;
-
-int64_t Micros(const google::protobuf::Timestamp& ts) {
-  return TimeUtil::TimestampToMicroseconds(ts);
-}
+using domain::Micros;
 
 // Messages about one record to one queue keep their order.
 std::string OrderKey(const v1::OutboundMessage& m) {

@@ -9,16 +9,15 @@
 #include "absl/strings/str_split.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/prescription_state_machine.h"
+#include "gateway/domain/timestamps.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::store {
 namespace {
 
-using google::protobuf::util::TimeUtil;
+using domain::Micros;
 
-int64_t Micros(const google::protobuf::Timestamp& ts) {
-  return TimeUtil::TimestampToMicroseconds(ts);
-}
+using google::protobuf::util::TimeUtil;
 
 // Keyset cursor "created_us:id", base64 so callers treat it as opaque.
 std::string EncodeCursor(int64_t created_us, absl::string_view id) {
