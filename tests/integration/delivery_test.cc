@@ -336,6 +336,52 @@ class DeliveryTest : public ::testing::Test {
     return p;
   }
 
+  // The service cancels `prescription_id` (patient declined).
+  ::testing::AssertionResult Cancel(const std::string& request_id,
+                                    const std::string& prescription_id) {
+    v1::ReasonedTransitionRequest cancel;
+    cancel.set_request_id(request_id);
+    cancel.set_prescription_id(prescription_id);
+    cancel.set_reason_code("PATIENT_DECLINED");
+    cancel.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+    v1::PrescriptionRequest cancelled;
+    grpc::Status s =
+        clients_->prescriptions->Cancel(Ctx().get(), cancel, &cancelled);
+    if (s.ok()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << s.error_message();
+  }
+
+  // A week-4 outcome recorded by the service; `outcome` has only what the
+  // test is about (status, CO, quit date).
+  ::testing::AssertionResult RecordOutcome(const std::string& request_id,
+                                           const v1::Referral& referral,
+                                           v1::Outcome outcome) {
+    v1::RecordOutcomeRequest request;
+    request.set_request_id(request_id);
+    outcome.set_referral_id(referral.referral_id());
+    outcome.set_follow_up(v1::FOLLOW_UP_POINT_WEEK_4);
+    outcome.set_recorded_on("2026-11-17");
+    outcome.mutable_recorded_by()->mutable_organisation()->set_ods_code(
+        "TDS01");
+    *request.mutable_outcome() = std::move(outcome);
+    v1::Outcome recorded;
+    grpc::Status s =
+        clients_->outcomes->RecordOutcome(Ctx().get(), request, &recorded);
+    if (s.ok()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << s.error_code() << " " << s.error_message();
+  }
+
+  std::vector<v1::TimelineEvent> Timeline(const std::string& prescription_id) {
+    v1::GetTimelineRequest request;
+    request.set_prescription_id(prescription_id);
+    v1::GetTimelineResponse timeline;
+    EXPECT_TRUE(
+        clients_->prescriptions->GetTimeline(Ctx().get(), request, &timeline)
+            .ok());
+    return {timeline.events().begin(), timeline.events().end()};
+  }
+
   std::vector<v1::Delivery> Deliveries(v1::DeliveryState state) {
     v1::ListDeliveriesRequest r;
     r.set_state(state);
@@ -402,21 +448,11 @@ TEST_F(DeliveryTest, EveryCausedMessageArrivesAndTheProtocolAdvances) {
   ASSERT_TRUE(
       clients_->prescriptions->Prescribe(Ctx().get(), prescribe, &prescribed)
           .ok());
-  v1::RecordOutcomeRequest outcome;
-  outcome.set_request_id("happy-outcome");
-  v1::Outcome* o = outcome.mutable_outcome();
-  o->set_referral_id(referral.referral_id());
-  o->set_follow_up(v1::FOLLOW_UP_POINT_WEEK_4);
-  o->set_status(v1::OUTCOME_STATUS_QUIT_CO_VERIFIED);
-  o->set_co_reading_ppm(4);
-  o->set_quit_date("2026-10-20");
-  o->set_recorded_on("2026-11-17");
-  o->mutable_recorded_by()->mutable_organisation()->set_ods_code("TDS01");
-  v1::Outcome recorded;
-  grpc::Status recorded_status =
-      clients_->outcomes->RecordOutcome(Ctx().get(), outcome, &recorded);
-  ASSERT_TRUE(recorded_status.ok())
-      << recorded_status.error_code() << " " << recorded_status.error_message();
+  v1::Outcome quit;
+  quit.set_status(v1::OUTCOME_STATUS_QUIT_CO_VERIFIED);
+  quit.set_co_reading_ppm(4);
+  quit.set_quit_date("2026-10-20");
+  ASSERT_TRUE(RecordOutcome("happy-outcome", referral, quit));
   ASSERT_TRUE(Eventually([&] { return Drained(); }));
 
   const std::vector<v1::Delivery> delivered =
@@ -464,17 +500,11 @@ TEST_F(DeliveryTest, EveryCausedMessageArrivesAndTheProtocolAdvances) {
                                 "supply-request", "prescription-notice"));
 
   // The timeline says where each message got to.
-  v1::GetTimelineRequest timeline_request;
-  timeline_request.set_prescription_id(gp_rx.prescription_id());
-  v1::GetTimelineResponse timeline;
-  ASSERT_TRUE(clients_->prescriptions
-                  ->GetTimeline(Ctx().get(), timeline_request, &timeline)
-                  .ok());
   // The safety alert to the trust and the letter to the GP go to different
   // receivers, so their events interleave freely; each keeps its own order.
   std::vector<std::string> steps;
   std::vector<std::string> alert_steps;
-  for (const auto& e : timeline.events()) {
+  for (const auto& e : Timeline(gp_rx.prescription_id())) {
     const std::string step = absl::StrCat(
         v1::EventType_Name(e.type()), ":",
         v1::PrescriptionStatus_Name(e.to_status()), ":", e.reason_code());
@@ -675,19 +705,9 @@ TEST_F(DeliveryTest, MessagesAboutOneReferralLeaveInTheOrderTheyWereCaused) {
   const v1::Referral referral = AcceptedReferral("order");
   ASSERT_TRUE(Eventually([&] { return trust_->received().size() >= 2; }));
   // The outcome's ORU^R01 is queued behind the RRI^I12 that is failing...
-  v1::RecordOutcomeRequest outcome;
-  outcome.set_request_id("order-outcome");
-  v1::Outcome* o = outcome.mutable_outcome();
-  o->set_referral_id(referral.referral_id());
-  o->set_follow_up(v1::FOLLOW_UP_POINT_WEEK_4);
-  o->set_status(v1::OUTCOME_STATUS_NOT_QUIT);
-  o->set_recorded_on("2026-11-17");
-  o->mutable_recorded_by()->mutable_organisation()->set_ods_code("TDS01");
-  v1::Outcome recorded;
-  grpc::Status recorded_status =
-      clients_->outcomes->RecordOutcome(Ctx().get(), outcome, &recorded);
-  ASSERT_TRUE(recorded_status.ok())
-      << recorded_status.error_code() << " " << recorded_status.error_message();
+  v1::Outcome not_quit;
+  not_quit.set_status(v1::OUTCOME_STATUS_NOT_QUIT);
+  ASSERT_TRUE(RecordOutcome("order-outcome", referral, not_quit));
   absl::SleepFor(absl::Milliseconds(200));
   for (const auto& r : trust_->received()) {
     EXPECT_EQ(r.type, "RRI") << "the outcome overtook the RRI";
@@ -737,14 +757,8 @@ TEST_F(DeliveryTest, AMissedDeadlineEscalatesToTheServiceExactlyOnce) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].event, "overdue-escalation");
   EXPECT_TRUE(Get(rx.prescription_id()).overdue());
-  v1::GetTimelineRequest request;
-  request.set_prescription_id(rx.prescription_id());
-  v1::GetTimelineResponse timeline;
-  ASSERT_TRUE(
-      clients_->prescriptions->GetTimeline(Ctx().get(), request, &timeline)
-          .ok());
   std::vector<std::string> late;
-  for (const auto& e : timeline.events()) {
+  for (const auto& e : Timeline(rx.prescription_id())) {
     if (e.type() == v1::EVENT_TYPE_OVERDUE ||
         e.reason_code() == "OVERDUE_ESCALATION") {
       late.push_back(absl::StrCat(v1::EventType_Name(e.type()), " ",
@@ -777,14 +791,7 @@ TEST_F(DeliveryTest, ARecommendationCancelledBeforeDeliveryIsNeverSent) {
     auto d = gp_delivery();
     return d.has_value() && d->attempts() >= 2;
   }));
-  v1::ReasonedTransitionRequest cancel;
-  cancel.set_request_id("withdrawn-cancel");
-  cancel.set_prescription_id(rx.prescription_id());
-  cancel.set_reason_code("PATIENT_DECLINED");
-  cancel.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
-  v1::PrescriptionRequest cancelled;
-  ASSERT_TRUE(
-      clients_->prescriptions->Cancel(Ctx().get(), cancel, &cancelled).ok());
+  ASSERT_TRUE(Cancel("withdrawn-cancel", rx.prescription_id()));
   ASSERT_TRUE(Eventually([&] {
     auto d = gp_delivery();
     return d.has_value() && d->state() == v1::DELIVERY_STATE_DISCARDED;
@@ -805,14 +812,7 @@ TEST_F(DeliveryTest, ADeliveredRecommendationThatIsCancelledIsWithdrawn) {
     return Get(rx.prescription_id()).status() ==
            v1::PRESCRIPTION_STATUS_ACKNOWLEDGED;
   }));
-  v1::ReasonedTransitionRequest cancel;
-  cancel.set_request_id("withdraw-cancel");
-  cancel.set_prescription_id(rx.prescription_id());
-  cancel.set_reason_code("PATIENT_DECLINED");
-  cancel.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
-  v1::PrescriptionRequest cancelled;
-  ASSERT_TRUE(
-      clients_->prescriptions->Cancel(Ctx().get(), cancel, &cancelled).ok());
+  ASSERT_TRUE(Cancel("withdraw-cancel", rx.prescription_id()));
   ASSERT_TRUE(Eventually([&] { return Drained(); }));
   std::vector<std::string> events;
   for (const auto& r : gp_->received()) events.push_back(r.event);
