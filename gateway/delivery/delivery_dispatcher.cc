@@ -9,7 +9,7 @@
 
 namespace nhs::tobacco::delivery {
 
-DeliveryDispatcher::DeliveryDispatcher(pathway::Pathway& pathway,
+DeliveryDispatcher::DeliveryDispatcher(pathway::OutboxWork& pathway,
                                        OutboundTransports& transports,
                                        DispatcherOptions options)
     : pathway_(pathway), transports_(transports), options_(options) {}

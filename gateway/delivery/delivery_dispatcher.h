@@ -13,7 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/delivery/outbound_transports.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/outbox_work.h"
 
 namespace nhs::tobacco::delivery {
 
@@ -34,7 +34,7 @@ struct DispatcherOptions {
 // only offers the oldest pending one.
 class DeliveryDispatcher {
  public:
-  DeliveryDispatcher(pathway::Pathway& pathway, OutboundTransports& transports,
+  DeliveryDispatcher(pathway::OutboxWork& pathway, OutboundTransports& transports,
                      DispatcherOptions options);
   // Stops: no new claims, waits for the sends in flight and their results.
   ~DeliveryDispatcher();
@@ -56,7 +56,7 @@ class DeliveryDispatcher {
   void Finished(const std::string& queue, const std::string& message_id);
   void PruneIfDue();
 
-  pathway::Pathway& pathway_;
+  pathway::OutboxWork& pathway_;
   OutboundTransports& transports_;
   const DispatcherOptions options_;
 

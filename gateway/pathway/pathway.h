@@ -13,6 +13,7 @@
 #include "gateway/domain/delivery_plan.h"
 #include "gateway/domain/formulary.h"
 #include "gateway/domain/prescription_state_machine.h"
+#include "gateway/pathway/outbox_work.h"
 #include "gateway/security/principal.h"
 #include "gateway/store/store.h"
 #include "nhs/tobacco/v1/admin_service.pb.h"
@@ -62,7 +63,7 @@ struct TransitionCommand {
 // body is refused with ALREADY_EXISTS. `reply` is called once, after the
 // change is durable, on a store thread: it must not block. Reads return on
 // the calling thread. Thread-safe.
-class Pathway {
+class Pathway : public OutboxWork {
  public:
   Pathway(store::Store& store, domain::Formulary formulary,
           domain::DeadlinePolicy deadlines, PathwayOptions options,
@@ -140,12 +141,12 @@ class Pathway {
   // after it). Blocks until durable.
   absl::StatusOr<std::vector<store::OutboxRow>> ClaimDueMessages(
       const absl::flat_hash_map<std::string, int>& in_flight, int max_per_queue,
-      int limit, absl::Duration lease);
+      int limit, absl::Duration lease) override;
   // Makes every pending message due now: at start-up, the claims of a
   // gateway that died mid-send need not wait out their lease (and a
   // message backing off gets one early try). Only one gateway may run per
   // database. Returns how many.
-  absl::StatusOr<int> ReleaseClaims();
+  absl::StatusOr<int> ReleaseClaims() override;
   // Records how a try of a claimed message went, in one transaction: its
   // delivery state (backoff, dead letter), the timeline (SENT and
   // ACKNOWLEDGED as protocol steps for a recommendation or supply request,
@@ -153,7 +154,7 @@ class Pathway {
   // `done` runs on a store thread once durable.
   void RecordDelivery(const store::OutboxRow& claimed,
                       const domain::SendResult& result,
-                      std::function<void(absl::Status)> done);
+                      std::function<void(absl::Status)> done) override;
   absl::StatusOr<v1::ListDeliveriesResponse> ListDeliveries(
       const v1::ListDeliveriesRequest& request);
   absl::StatusOr<v1::Delivery> GetDelivery(absl::string_view message_id);
@@ -165,7 +166,7 @@ class Pathway {
                        const security::Principal& caller);
   absl::StatusOr<v1::GetDeliveryStatsResponse> DeliveryStats();
   // Deletes delivered messages older than `keep` (retention); how many.
-  absl::StatusOr<int> PruneDeliveredMessages(absl::Duration keep);
+  absl::StatusOr<int> PruneDeliveredMessages(absl::Duration keep) override;
 
   // One pass of the deadline scan: raises OVERDUE once per missed deadline
   // and expires requests never acted on. Blocks until durable; returns how
