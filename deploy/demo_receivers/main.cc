@@ -181,7 +181,7 @@ std::string OdsCodeOf(const Json& bundle, const std::string& reference) {
     const Json& ids = Field(Field(entry, "resource"), "identifier");
     if (!ids.is_array()) return "";
     for (const Json& id : ids) {
-      if (Text(Field(id, "system")) == fhir::kOdsOrganisationSystem) {
+      if (Text(Field(id, "system")) == fhir::kOdsOrganizationSystem) {
         return Text(Field(id, "value"));
       }
     }
