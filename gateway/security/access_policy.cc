@@ -9,11 +9,11 @@ namespace {
 
 // The ways an organisation can be related to a record.
 enum Relation : unsigned {
-  kReferrer = 1u << 0,  // sent the referral
-  kService = 1u << 1,   // the tobacco dependency service treating
-  kGp = 1u << 2,        // the patient's registered practice
-  kTarget = 1u << 3,    // asked to act on this prescription request
-  kEpsHolder = 1u << 4, // quoted the request's EPS prescription id
+  kReferrer = 1u << 0,   // sent the referral
+  kService = 1u << 1,    // the tobacco dependency service treating
+  kGp = 1u << 2,         // the patient's registered practice
+  kTarget = 1u << 3,     // asked to act on this prescription request
+  kEpsHolder = 1u << 4,  // quoted the request's EPS prescription id
 };
 
 enum RouteMask : unsigned {
@@ -98,46 +98,6 @@ unsigned RelationsOf(const Principal& p, const RecordView& r) {
 
 }  // namespace
 
-absl::string_view OperationName(Operation op) {
-  switch (op) {
-    case O::kCreateReferral:
-      return "CreateReferral";
-    case O::kReadReferral:
-      return "ReadReferral";
-    case O::kUpdateReferralStatus:
-      return "UpdateReferralStatus";
-    case O::kRecommend:
-      return "RecommendPrescription";
-    case O::kReadPrescription:
-      return "ReadPrescription";
-    case O::kMarkSent:
-      return "MarkSent";
-    case O::kAcknowledge:
-      return "Acknowledge";
-    case O::kPrescribe:
-      return "Prescribe";
-    case O::kDecline:
-      return "Decline";
-    case O::kRequireAppointment:
-      return "RequireAppointment";
-    case O::kDispense:
-      return "Dispense";
-    case O::kSupply:
-      return "Supply";
-    case O::kRecordNotSupplied:
-      return "RecordNotSupplied";
-    case O::kCancel:
-      return "Cancel";
-    case O::kRecordOutcome:
-      return "RecordOutcome";
-    case O::kReadOutcomes:
-      return "ReadOutcomes";
-    case O::kAdminister:
-      return "Administer";
-  }
-  return "Unknown";
-}
-
 RecordView ViewOf(const v1::Referral& referral) {
   RecordView v;
   v.referrer_ods = referral.referrer().ods_code();
@@ -155,23 +115,27 @@ RecordView ViewOf(const v1::PrescriptionRequest& p) {
   return v;
 }
 
+absl::Status NotEntitled(const Principal& principal, Operation op) {
+  return absl::PermissionDeniedError(absl::StrCat(
+      OperationName(PermissionFor(op)), " refused for ", principal.ods_code,
+      " (", RoleName(principal.role), "): ", kNotEntitled));
+}
+
 absl::Status Authorize(const Principal& principal, Operation op,
                        const RecordView& record) {
   if (principal.role == Role::kDevelopment) return absl::OkStatus();
+  op = PermissionFor(op);
   const unsigned relations = RelationsOf(principal, record);
   for (const Rule& rule : kRules) {
     if (rule.role != principal.role || rule.op != op) continue;
-    if (rule.routes != kAnyRoute &&
-        (rule.routes & (1u << record.route)) == 0) {
+    if (rule.routes != kAnyRoute && (rule.routes & (1u << record.route)) == 0) {
       continue;
     }
     if (rule.relations == 0 || (rule.relations & relations) != 0) {
       return absl::OkStatus();
     }
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      OperationName(op), " refused for ", principal.ods_code, " (",
-      RoleName(principal.role), "): ", kNotEntitled));
+  return NotEntitled(principal, op);
 }
 
 }  // namespace nhs::tobacco::security
