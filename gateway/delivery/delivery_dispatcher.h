@@ -29,12 +29,12 @@ struct DispatcherOptions {
 // (at most `workers` in flight, at most max_in_flight_per_destination per
 // destination queue) and hands them to worker threads, which send each
 // through the MessageSender and record the result through the outbox port
-// (backoff, dead letters, timeline). It wakes on Wake() (a commit may have
-// queued messages, or a result freed a queue) and every poll_interval
-// (retries come due). Messages about one record to one destination leave in
-// order: the outbox only offers the oldest pending one. `clock` schedules
-// the retention prune and spaces out warnings; the poll itself waits in
-// real time.
+// (backoff, dead letters, timeline). It claims on Wake() (a commit may have
+// queued messages), when a recorded result frees a queue, and every
+// poll_interval (retries come due). Messages about one record to one
+// destination leave in order: the outbox only offers the oldest pending one.
+// `clock` schedules the retention prune and spaces out warnings; the poll
+// itself waits in real time.
 class DeliveryDispatcher {
  public:
   DeliveryDispatcher(pathway::OutboxWork& outbox, MessageSender& sender,

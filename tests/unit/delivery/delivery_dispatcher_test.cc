@@ -16,8 +16,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fake_clock.h"
-#include "tests/unit/delivery/fake_message_sender.h"
-#include "tests/unit/delivery/fake_outbox_work.h"
+#include "tests/testing/fake_message_sender.h"
+#include "tests/testing/fake_outbox_work.h"
 
 namespace nhs::tobacco::delivery {
 namespace {

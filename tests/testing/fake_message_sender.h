@@ -1,5 +1,5 @@
-#ifndef TESTS_UNIT_DELIVERY_FAKE_MESSAGE_SENDER_H_
-#define TESTS_UNIT_DELIVERY_FAKE_MESSAGE_SENDER_H_
+#ifndef TESTS_TESTING_FAKE_MESSAGE_SENDER_H_
+#define TESTS_TESTING_FAKE_MESSAGE_SENDER_H_
 
 #include <algorithm>
 #include <string>
@@ -98,4 +98,4 @@ class FakeMessageSender final : public delivery::MessageSender {
 
 }  // namespace nhs::tobacco::testing
 
-#endif  // TESTS_UNIT_DELIVERY_FAKE_MESSAGE_SENDER_H_
+#endif  // TESTS_TESTING_FAKE_MESSAGE_SENDER_H_

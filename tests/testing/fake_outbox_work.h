@@ -1,5 +1,5 @@
-#ifndef TESTS_UNIT_DELIVERY_FAKE_OUTBOX_WORK_H_
-#define TESTS_UNIT_DELIVERY_FAKE_OUTBOX_WORK_H_
+#ifndef TESTS_TESTING_FAKE_OUTBOX_WORK_H_
+#define TESTS_TESTING_FAKE_OUTBOX_WORK_H_
 
 #include <algorithm>
 #include <deque>
@@ -313,4 +313,4 @@ class FakeOutboxWork final : public pathway::OutboxWork {
 
 }  // namespace nhs::tobacco::testing
 
-#endif  // TESTS_UNIT_DELIVERY_FAKE_OUTBOX_WORK_H_
+#endif  // TESTS_TESTING_FAKE_OUTBOX_WORK_H_
