@@ -18,6 +18,7 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/delivery/delivery_dispatcher.h"
 #include "gateway/delivery/outbound_transports.h"
+#include "gateway/delivery/transport_sender.h"
 #include "gateway/server/deadline_scanner.h"
 #include "gateway/server/hl7_inbound.h"
 #include "gateway/server/tls_credentials.h"
@@ -72,8 +73,10 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       absl::Milliseconds(config.delivery().poll_interval_ms());
   dispatch.retention =
       absl::Hours(24) * config.delivery().delivered_retention_days();
+  server->sender_ =
+      std::make_unique<delivery::TransportSender>(*server->transports_);
   server->dispatcher_ = std::make_unique<delivery::DeliveryDispatcher>(
-      *server->pathway_, *server->transports_, dispatch);
+      *server->pathway_, *server->sender_, *options.clock, dispatch);
   pathway::EventHub* hub = server->hub_.get();
   delivery::DeliveryDispatcher* dispatcher = server->dispatcher_.get();
   // Every commit that queued a message also appended an event.

@@ -27,6 +27,7 @@ class CallerGuard;
 }  // namespace nhs::tobacco::api
 namespace nhs::tobacco::delivery {
 class DeliveryDispatcher;
+class MessageSender;
 class OutboundTransports;
 }  // namespace nhs::tobacco::delivery
 
@@ -68,6 +69,7 @@ class GatewayServer {
   std::unique_ptr<pathway::Pathway> pathway_;
   // The outbox's workers (config.delivery) and the clients they send with.
   std::unique_ptr<delivery::OutboundTransports> transports_;
+  std::unique_ptr<delivery::MessageSender> sender_;
   std::unique_ptr<delivery::DeliveryDispatcher> dispatcher_;
   std::unique_ptr<api::CallerGuard> guard_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

@@ -16,26 +16,9 @@
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
+#include "tests/testing/fake_clock.h"
 
 namespace nhs::tobacco::testing {
-
-// A clock tests move by hand.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(absl::Time start) : now_(start) {}
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_;
-};
 
 // The repo's sample config (deploy/config/gateway.textproto) with the gRPC
 // port chosen by the OS and the data in `data_dir`: tests exercise the same
