@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gateway/common/clock.h"
@@ -41,6 +42,8 @@ struct GatewayServerOptions {
 
 // The whole gateway built from a validated config: store, pathway, gRPC
 // services with health checking and reflection, and the deadline scanner.
+// Deprecated config keys are migrated first (config_migration.h), so a
+// config built in code may still use them.
 // Start() returns once it is serving; Shutdown() stops accepting, lets
 // in-flight calls finish within `grace`, then closes the store after every
 // queued write is durable.
@@ -63,6 +66,19 @@ class GatewayServer {
 
  private:
   GatewayServer() = default;
+
+  // Start()'s steps, in order; each fills its members.
+  static absl::StatusOr<v1::GatewayConfig> WithRegistry(
+      const v1::GatewayConfig& given);
+  absl::Status OpenStore(const v1::GatewayConfig& config);
+  // The use cases (today the Pathway) the edges are given.
+  absl::Status BuildPathway(const v1::GatewayConfig& config,
+                            const Clock& clock);
+  void StartDelivery(const v1::GatewayConfig& config, const Clock& clock);
+  absl::Status StartGrpc(const v1::GatewayConfig& config,
+                         const GatewayServerOptions& options);
+  absl::Status StartFhir(const v1::GatewayConfig& config);
+  absl::Status StartMllp(const v1::GatewayConfig& config, const Clock& clock);
 
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<pathway::EventHub> hub_;
