@@ -26,7 +26,8 @@ using ::nhs::tobacco::testing::SecureGatewayBinary;
 // The record each operation needs, in the state where it is legal.
 enum class Stage {
   kNone,
-  kReferral,
+  kReferral,  // received
+  kAccepted,  // accepted by the service, ready for a recommendation
   kRecommended,
   kSent,
   kAcknowledged,
@@ -50,9 +51,10 @@ inline Need NeedOf(Op op) {
     case Op::kListOutcomes:
       return {Stage::kReferral};
     case Op::kUpdateReferralStatus:
-    case Op::kRecommendPrescription:
     case Op::kRecordOutcome:
       return {Stage::kReferral, kPharmacyRoute, true};
+    case Op::kRecommendPrescription:
+      return {Stage::kAccepted, kPharmacyRoute, true};
     case Op::kGetPrescription:
     case Op::kListPrescriptions:
     case Op::kListAnotherOrganisationsPrescriptions:
@@ -201,7 +203,18 @@ class MatrixRecords {
             .referrals->CreateReferral(Ctx().get(), ReferralBody(w), &referral);
     EXPECT_TRUE(s.ok()) << "set-up CreateReferral: " << s.error_message();
     f.referral_id = referral.referral_id();
-    if (stage == Stage::kReferral) {
+    if (stage >= Stage::kAccepted) {
+      v1::UpdateReferralStatusRequest accept;
+      accept.set_request_id(NextId("accept"));
+      accept.set_referral_id(f.referral_id);
+      accept.set_status(v1::REFERRAL_STATUS_ACCEPTED);
+      accept.mutable_actor()->mutable_organisation()->set_ods_code(
+          ServiceOds(w));
+      s = gateway_.As(ServiceCert(w))
+              .referrals->UpdateReferralStatus(Ctx().get(), accept, &referral);
+      EXPECT_TRUE(s.ok()) << "set-up accept: " << s.error_message();
+    }
+    if (stage <= Stage::kAccepted) {
       f.fingerprint = Fingerprint(w, f);
       return f;
     }
