@@ -134,7 +134,9 @@ class SecureGatewayBinary {
     // Clients hang up first: with their connections open the gateway's
     // drain waits out its whole grace period (10 s).
     channels_.clear();
-    if (pid_ > 0) EXPECT_TRUE(StopGracefully(pid_)) << ReadFile(log_path_);
+    if (pid_ > 0) {
+      EXPECT_TRUE(StopGracefully(pid_)) << ReadFile(log_path_);
+    }
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }

@@ -87,15 +87,15 @@ Answer FhirColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
   options.io_timeout = absl::Seconds(10);
   auto r =
       fhir::PostMessage(records_.gateway().fhir_url(), bundle.dump(), options);
-  if (!r.ok()) return {Answer::kOther, r.status().ToString()};
-  if (r->status == 200) return {Answer::kAllowed, "200"};
+  if (!r.ok()) return Answer::Other(r.status().ToString());
+  if (r->status == 200) return Answer::Allowed("200");
   const Json outcome = Json::parse(r->body, nullptr, false);
   if (r->status == 403 && !outcome.is_discarded() &&
       outcome.value("resourceType", "") == "OperationOutcome" &&
       outcome["issue"][0].value("code", "") == "forbidden") {
-    return {Answer::kRefused, r->body, true, f.prescription_id};
+    return Answer::Refused(r->body, f.prescription_id);
   }
-  return {Answer::kOther, absl::StrCat("HTTP ", r->status, ": ", r->body)};
+  return Answer::Other(absl::StrCat("HTTP ", r->status, ": ", r->body));
 }
 
 }  // namespace

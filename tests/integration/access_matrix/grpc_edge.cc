@@ -46,12 +46,12 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
         if (!s.ok()) return FromGrpc(s, "");
         for (const auto& r : page.referrals()) {
           if (r.referral_id() == f.referral_id) {
-            return {Answer::kAllowed, "listed"};
+            return Answer::Allowed("listed");
           }
         }
         list.set_page_token(page.next_page_token());
       } while (!list.page_token().empty());
-      return {Answer::kRefused, "not in the caller's list"};
+      return Answer::Unseen("not in the caller's list");
     }
     case Op::kListAnotherOrganisationsReferrals: {
       v1::ListReferralsRequest list;
@@ -97,9 +97,9 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
           as.prescriptions->ListPrescriptions(Ctx().get(), list, &page);
       if (!s.ok()) return FromGrpc(s, "");
       for (const auto& listed : page.prescriptions()) {
-        if (listed.prescription_id() == rx) return {Answer::kAllowed, "listed"};
+        if (listed.prescription_id() == rx) return Answer::Allowed("listed");
       }
-      return {Answer::kRefused, "not in the caller's list"};
+      return Answer::Unseen("not in the caller's list");
     }
     case Op::kListAnotherOrganisationsPrescriptions: {
       v1::ListPrescriptionsRequest list;
@@ -128,10 +128,10 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       const bool got = reader->Read(&event);
       ctx->TryCancel();
       grpc::Status s = reader->Finish();
-      if (got) return {Answer::kAllowed, "streamed"};
+      if (got) return Answer::Allowed("streamed");
       if (s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
           s.error_code() == grpc::StatusCode::CANCELLED) {
-        return {Answer::kRefused, "nothing streamed"};
+        return Answer::Unseen("nothing streamed");
       }
       return FromGrpc(s, rx);
     }
@@ -257,7 +257,7 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       grpc::Status s = as.admin->VerifyAuditChain(
           Ctx().get(), v1::VerifyAuditChainRequest(), &out);
       if (s.ok() && !out.intact()) {
-        return {Answer::kOther, absl::StrCat("chain broken: ", out.problem())};
+        return Answer::Other(absl::StrCat("chain broken: ", out.problem()));
       }
       return FromGrpc(s, "");
     }
@@ -268,7 +268,7 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       return FromGrpc(as.admin->ListAuditRecords(Ctx().get(), list, &out), "");
     }
   }
-  return {Answer::kOther, "operation not driven over gRPC"};
+  return Answer::Other("operation not driven over gRPC");
 }
 
 }  // namespace

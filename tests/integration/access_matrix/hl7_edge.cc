@@ -25,7 +25,7 @@ class Hl7Column final : public Edge {
 };
 
 Answer Hl7Column::Run(Op op, const CallerInfo& c, const Fixture&) {
-  if (op != Op::kCreateReferral) return {Answer::kOther, "not offered"};
+  if (op != Op::kCreateReferral) return Answer::Other("not offered");
   // The reference REF^I12 in original acknowledgement mode, sent honestly
   // (MSH-4 = the certificate's organisation), naming as referrer (PRD-7) and
   // service what the gRPC case names.
@@ -53,7 +53,7 @@ Answer Hl7Column::Run(Op op, const CallerInfo& c, const Fixture&) {
       (testing::DevCerts() / (std::string(c.cert) + ".key")).string();
   tls.ca_file = (testing::DevCerts() / "ca.pem").string();
   auto context = hl7v2::MllpTlsContext::ForClient(tls);
-  if (!context.ok()) return {Answer::kOther, context.status().ToString()};
+  if (!context.ok()) return Answer::Other(context.status().ToString());
   hl7v2::MllpClientOptions options;
   options.address = absl::StrCat("127.0.0.1:", records_.gateway().mllp_port());
   options.io_timeout = absl::Seconds(10);
@@ -61,9 +61,9 @@ Answer Hl7Column::Run(Op op, const CallerInfo& c, const Fixture&) {
   options.tls = *context;
   hl7v2::MllpClient client(options);
   absl::StatusOr<std::string> ack = client.Send(message);
-  if (!ack.ok()) return {Answer::kOther, ack.status().ToString()};
+  if (!ack.ok()) return Answer::Other(ack.status().ToString());
   if (absl::StrContains(*ack, absl::StrCat("MSA|AA|", control_id))) {
-    return {Answer::kAllowed, "AA"};
+    return Answer::Allowed("AA");
   }
   // Refused: AE, with an ERR naming the field at fault - MSH-4 (the sender
   // may not send this) or PRD-7 (the referrer is not the sender).
@@ -71,9 +71,9 @@ Answer Hl7Column::Run(Op op, const CallerInfo& c, const Fixture&) {
       absl::StrContains(*ack, "\rERR|") &&
       (absl::StrContains(*ack, "|MSH^1^4|") ||
        absl::StrContains(*ack, "|PRD^1^7|"))) {
-    return {Answer::kRefused, *ack, true, ""};
+    return Answer::Refused(*ack, "");
   }
-  return {Answer::kOther, absl::StrReplaceAll(*ack, {{"\r", "\n"}})};
+  return Answer::Other(absl::StrReplaceAll(*ack, {{"\r", "\n"}}));
 }
 
 }  // namespace

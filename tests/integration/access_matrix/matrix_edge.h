@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "tests/integration/access_matrix/matrix_records.h"
@@ -25,6 +26,23 @@ struct Answer {
   // ("" = none: then the audit row must name the operation).
   bool audited = false;
   std::string record_id;
+
+  static Answer Allowed(std::string detail) {
+    return Answer{kAllowed, std::move(detail), false, ""};
+  }
+  // Refused with an error the gateway audits.
+  static Answer Refused(std::string detail, std::string record_id) {
+    return Answer{kRefused, std::move(detail), true, std::move(record_id)};
+  }
+  // Refused by leaving the record out (a list, the Watch stream): no error,
+  // so nothing to audit.
+  static Answer Unseen(std::string detail) {
+    return Answer{kRefused, std::move(detail), false, ""};
+  }
+  // Neither: the case itself is broken (a wrong state, a bad request).
+  static Answer Other(std::string detail) {
+    return Answer{kOther, std::move(detail), false, ""};
+  }
 };
 
 inline const char* KindName(Answer::Kind k) {
@@ -34,12 +52,12 @@ inline const char* KindName(Answer::Kind k) {
 }
 
 inline Answer FromGrpc(const grpc::Status& s, const std::string& record_id) {
-  if (s.ok()) return {Answer::kAllowed, "OK"};
+  if (s.ok()) return Answer::Allowed("OK");
   if (s.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
-    return {Answer::kRefused, s.error_message(), true, record_id};
+    return Answer::Refused(s.error_message(), record_id);
   }
-  return {Answer::kOther,
-          absl::StrCat("gRPC code ", s.error_code(), ": ", s.error_message())};
+  return Answer::Other(
+      absl::StrCat("gRPC code ", s.error_code(), ": ", s.error_message()));
 }
 
 class Edge {
