@@ -3,7 +3,6 @@
 // decisions, dispense and supply reports.
 #include "absl/strings/str_cat.h"
 #include "adapters/fhir/https_client.h"
-#include "adapters/fhir/systems.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/access_matrix/matrix_edge.h"
 
@@ -59,11 +58,11 @@ Answer FhirColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       // own.
       ids.push_back(
           {{"identifier",
-            {{"system", fhir::kEpsOrderNumberSystem},
+            {{"system", kEpsIdSystem},
              {"value", c.related ? f.eps_id : EpsId(NextNumber())}}}});
     }
     ids.push_back({{"identifier",
-                    {{"system", fhir::kPrescriptionRequestSystem},
+                    {{"system", kPrescriptionRequestIdSystem},
                      {"value", f.prescription_id}}}});
     dispense["authorizingPrescription"] = ids;
     if (op == Op::kRecordNotSuppliedPharmacyRoute ||

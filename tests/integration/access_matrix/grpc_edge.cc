@@ -1,7 +1,6 @@
 // The gRPC column of the access matrix: every operation, for every role,
 // on one mutual-TLS channel per certificate.
 #include "absl/strings/str_cat.h"
-#include "adapters/fhir/systems.h"
 #include "tests/integration/access_matrix/matrix_edge.h"
 
 namespace nhs::tobacco::access_matrix {
@@ -170,7 +169,7 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
     case Op::kDispense: {
       auto dispense = MatrixRecords::Step<v1::TransitionRequest>(rx, c.ods);
       v1::ExternalId* eps = dispense.add_external_ids();
-      eps->set_system(fhir::kEpsOrderNumberSystem);
+      eps->set_system(kEpsIdSystem);
       // A related pharmacy holds the request's EPS id; another quotes one
       // of its own.
       eps->set_value(c.related ? f.eps_id : EpsId(NextNumber()));

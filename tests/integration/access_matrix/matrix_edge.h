@@ -18,6 +18,13 @@
 
 namespace nhs::tobacco::access_matrix {
 
+// Identifier systems as a client writes them on the wire (the README's
+// values), not the gateway's constants: the matrix tests the contract.
+inline constexpr char kEpsIdSystem[] =
+    "https://fhir.nhs.uk/Id/prescription-order-number";
+inline constexpr char kPrescriptionRequestIdSystem[] =
+    "https://example.org/fhir/Id/td-prescription-request";
+
 // What an edge answered.
 struct Answer {
   enum Kind { kAllowed, kRefused, kOther } kind = kOther;
