@@ -61,6 +61,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       absl::Milliseconds(config.delivery().initial_backoff_ms());
   pathway_options.retry.max_backoff =
       absl::Milliseconds(config.delivery().max_backoff_ms());
+  pathway_options.read_audit_fail_closed =
+      config.store().read_audit_fail_closed();
+  server->writes_ = std::make_unique<pathway::AuditedWrites>(
+      *server->store_, *options.clock, pathway_options.read_audit_fail_closed);
+  server->referrals_ = std::make_unique<pathway::ReferralPathway>(
+      *server->writes_, pathway_options);
+  server->prescriptions_ = std::make_unique<pathway::PrescriptionPathway>(
+      *server->writes_, formulary, deadlines, pathway_options);
+  server->outcomes_ = std::make_unique<pathway::OutcomePathway>(
+      *server->writes_, pathway_options);
   server->pathway_ = std::make_unique<pathway::Pathway>(
       *server->store_, std::move(formulary), std::move(deadlines),
       std::move(pathway_options), *options.clock);
@@ -107,12 +117,12 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       insecure, config.grpc().per_principal_rate_limit());
   api::CallerGuard& guard = *server->guard_;
   server->services_.push_back(
-      std::make_unique<api::ReferralGrpcService>(*server->pathway_, guard));
+      std::make_unique<api::ReferralGrpcService>(*server->referrals_, guard));
   server->services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
-      *server->pathway_, *server->hub_, config.grpc().max_watch_streams(),
+      *server->prescriptions_, *server->hub_, config.grpc().max_watch_streams(),
       guard));
   server->services_.push_back(
-      std::make_unique<api::OutcomeGrpcService>(*server->pathway_, guard));
+      std::make_unique<api::OutcomeGrpcService>(*server->outcomes_, guard));
   server->services_.push_back(
       std::make_unique<api::AdminGrpcService>(*server->pathway_, guard));
 
@@ -145,7 +155,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   }
   if (config.has_fhir()) {
     server->fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
-        *server->pathway_, config.fhir().public_endpoint(),
+        *server->prescriptions_, config.fhir().public_endpoint(),
         config.fhir().per_principal_rate_limit());
     fhir::HttpsListenerOptions fhir_options;
     fhir_options.address = config.fhir().address();
@@ -175,7 +185,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   if (config.has_mllp()) {
     ASSIGN_OR_RETURN(
         server->hl7_,
-        Hl7Inbound::Start(config.mllp(), *server->pathway_, *options.clock));
+        Hl7Inbound::Start(config.mllp(), *server->referrals_, *options.clock));
   }
   return server;
 }
@@ -208,6 +218,11 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   store_.reset();
   hub_.reset();
   hl7_.reset();
+  // After the store: its last commits answer through the use cases.
+  referrals_.reset();
+  prescriptions_.reset();
+  outcomes_.reset();
+  writes_.reset();
 }
 
 int GatewayServer::mllp_port() const {

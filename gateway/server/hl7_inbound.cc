@@ -38,11 +38,11 @@ absl::StatusOr<std::shared_ptr<hl7v2::MllpTlsContext>> Hl7Inbound::ClientTls(
 }
 
 absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
-    const v1::MllpListenerConfig& config, pathway::Pathway& pathway,
+    const v1::MllpListenerConfig& config, pathway::ReferralUseCases& referrals,
     const Clock& clock) {
   auto inbound = std::unique_ptr<Hl7Inbound>(new Hl7Inbound());
   inbound->edge_ =
-      std::make_unique<api::Hl7ReferralEdge>(pathway, config, clock);
+      std::make_unique<api::Hl7ReferralEdge>(referrals, config, clock);
   hl7v2::MllpListenerOptions options;
   options.address = config.address();
   options.max_frame_bytes = static_cast<size_t>(config.max_frame_bytes());

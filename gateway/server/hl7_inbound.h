@@ -7,7 +7,7 @@
 #include "adapters/hl7v2/mllp_listener.h"
 #include "gateway/api/hl7_referral_edge.h"
 #include "gateway/common/clock.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/referral_use_cases.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
 namespace nhs::tobacco::server {
@@ -19,8 +19,8 @@ namespace nhs::tobacco::server {
 class Hl7Inbound {
  public:
   static absl::StatusOr<std::unique_ptr<Hl7Inbound>> Start(
-      const v1::MllpListenerConfig& config, pathway::Pathway& pathway,
-      const Clock& clock);
+      const v1::MllpListenerConfig& config,
+      pathway::ReferralUseCases& referrals, const Clock& clock);
 
   // TLS settings for the MLLP client: the gateway presents tls.cert_file
   // and verifies receivers against tls.client_ca_file (the same development

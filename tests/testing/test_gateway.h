@@ -19,6 +19,12 @@
 
 namespace nhs::tobacco::testing {
 
+// The gateway acting on its own behalf through the gRPC adapter: what tests
+// that call the use cases directly (to set up or inspect records) act as.
+inline pathway::Caller GatewayCaller() {
+  return pathway::Caller(security::GatewayPrincipal(), pathway::kGrpcAdapter);
+}
+
 // A clock tests move by hand.
 class FakeClock final : public Clock {
  public:

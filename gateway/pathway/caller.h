@@ -1,0 +1,33 @@
+#ifndef GATEWAY_PATHWAY_CALLER_H_
+#define GATEWAY_PATHWAY_CALLER_H_
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "gateway/security/principal.h"
+
+namespace nhs::tobacco::pathway {
+
+// Actor.adapter values: which edge a change came through.
+inline constexpr absl::string_view kGrpcAdapter = "grpc";
+inline constexpr absl::string_view kHl7v2Adapter = "hl7v2";
+inline constexpr absl::string_view kFhirAdapter = "fhir";
+inline constexpr absl::string_view kGatewayAdapter = "gateway";
+
+// Who asks a use case for something, as the edge established it: the
+// principal its authentication proved (certificate, or the development
+// principal) and the edge itself. Both come from the edge, never from the
+// request body, so a client can claim neither another organisation nor
+// another adapter.
+struct Caller {
+  security::Principal principal;
+  std::string adapter;
+
+  Caller(security::Principal p, absl::string_view a)
+      : principal(std::move(p)), adapter(a) {}
+};
+
+}  // namespace nhs::tobacco::pathway
+
+#endif  // GATEWAY_PATHWAY_CALLER_H_
