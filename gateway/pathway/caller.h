@@ -5,15 +5,17 @@
 #include <utility>
 
 #include "absl/strings/string_view.h"
+#include "gateway/domain/adapter_names.h"
 #include "gateway/security/principal.h"
 
 namespace nhs::tobacco::pathway {
 
-// Actor.adapter values: which edge a change came through.
-inline constexpr absl::string_view kGrpcAdapter = "grpc";
-inline constexpr absl::string_view kHl7v2Adapter = "hl7v2";
-inline constexpr absl::string_view kFhirAdapter = "fhir";
-inline constexpr absl::string_view kGatewayAdapter = "gateway";
+// Actor.adapter values: which edge a change came through
+// (domain/adapter_names.h).
+using domain::kFhirAdapter;
+using domain::kGatewayAdapter;
+using domain::kGrpcAdapter;
+using domain::kHl7v2Adapter;
 
 // Who asks a use case for something, as the edge established it: the
 // principal its authentication proved (certificate, or the development

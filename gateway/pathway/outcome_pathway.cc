@@ -3,10 +3,10 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/field_violations.h"
+#include "gateway/domain/outcome_rules.h"
 #include "gateway/domain/request_validation.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/outbox_queue.h"
@@ -27,7 +27,10 @@ void OutcomePathway::RecordOutcome(const Caller& caller,
   const std::string referral_id = request.outcome().referral_id();
   auto outcome = std::make_shared<v1::Outcome>();
   writes_.Write<v1::Outcome>(
-      caller, {"RecordOutcome", referral_id}, request.request_id(), request,
+      caller,
+      {std::string(security::OperationName(Operation::kRecordOutcome)),
+       referral_id},
+      request.request_id(), request,
       [&options = options_, caller, request, now, outcome](
           store::WriteTransaction& tx, AuditTarget&) -> absl::Status {
         ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
@@ -55,14 +58,7 @@ void OutcomePathway::RecordOutcome(const Caller& caller,
           return NotFound("referral", outcome->referral_id());
         }
         RETURN_IF_ERROR(tx.InsertOutcome(*outcome));
-        v1::TimelineEvent event;
-        event.set_type(v1::EVENT_TYPE_OUTCOME_RECORDED);
-        event.set_referral_id(outcome->referral_id());
-        event.set_outcome_id(outcome->outcome_id());
-        *event.mutable_occurred_at() = outcome->created_at();
-        *event.mutable_actor() = outcome->recorded_by();
-        event.set_reason_code(std::string(absl::StripPrefix(
-            v1::OutcomeStatus_Name(outcome->status()), "OUTCOME_STATUS_")));
+        v1::TimelineEvent event = domain::OutcomeRecordedEvent(*outcome);
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         RETURN_IF_ERROR(
             QueueMessages(tx, domain::PlanOutcome(*referral, options.routes),
@@ -90,8 +86,9 @@ absl::StatusOr<v1::ListOutcomesResponse> OutcomePathway::ListOutcomes(
         for (auto& o : outcomes) *response.add_outcomes() = std::move(o);
         return absl::OkStatus();
       });
-  RETURN_IF_ERROR(writes_.AuditRead(caller.principal, "ListOutcomes",
-                                    request.referral_id(), listed));
+  RETURN_IF_ERROR(writes_.AuditRead(
+      caller.principal, security::OperationName(Operation::kListOutcomes),
+      request.referral_id(), listed));
   return response;
 }
 

@@ -8,8 +8,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/domain/cyp1a2_medicines.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifiers.h"
+#include "gateway/domain/recommendation_rules.h"
 #include "gateway/domain/referral_state_machine.h"
 #include "gateway/domain/request_validation.h"
 #include "gateway/domain/timestamps.h"
@@ -21,66 +23,6 @@ namespace nhs::tobacco::pathway {
 namespace {
 
 using security::Operation;
-
-// The formulary's and the routes' rules for a recommendation.
-absl::Status CheckProductAndRoute(
-    const domain::Formulary& formulary,
-    const v1::RecommendPrescriptionRequest& request) {
-  const v1::FormularyEntry* entry = formulary.Find(request.product_id());
-  if (entry == nullptr) {
-    return domain::InvalidArgumentWithViolations(
-        "invalid prescription recommendation",
-        {{"product_id", "is not in the gateway's formulary"}});
-  }
-  if (!domain::Formulary::AllowsRoute(*entry, request.route())) {
-    std::vector<std::string> allowed;
-    for (int r : entry->routes()) {
-      allowed.push_back(domain::RouteName(static_cast<v1::Route>(r)));
-    }
-    return domain::InvalidArgumentWithViolations(
-        "invalid prescription recommendation",
-        {{"route",
-          absl::StrCat("product ", request.product_id(), " may not take route ",
-                       domain::RouteName(request.route()),
-                       "; allowed: ", absl::StrJoin(allowed, ", "))}});
-  }
-  return absl::OkStatus();
-}
-
-// Whether the referral allows a recommendation on the request's route.
-absl::Status CheckReferral(const v1::Referral& referral,
-                           const v1::RecommendPrescriptionRequest& request) {
-  const v1::ReferralStatus rs = referral.status();
-  if (rs == v1::REFERRAL_STATUS_DECLINED ||
-      rs == v1::REFERRAL_STATUS_COMPLETED ||
-      rs == v1::REFERRAL_STATUS_WITHDRAWN) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot recommend: referral is ", domain::ReferralStatusName(rs)));
-  }
-  if (request.route() == v1::ROUTE_GP_PRESCRIPTION) {
-    if (request.target().ods_code().empty() &&
-        referral.gp_practice().ods_code().empty()) {
-      return domain::InvalidArgumentWithViolations(
-          "invalid prescription recommendation",
-          {{"target.ods_code",
-            "is required: the referral names no GP practice"}});
-    }
-    if (!referral.consent().share_with_gp()) {
-      return absl::FailedPreconditionError(
-          "cannot recommend on route GP_PRESCRIPTION: the patient has "
-          "not consented to sharing with their GP "
-          "(referral.consent.share_with_gp)");
-    }
-  }
-  if (request.route() == v1::ROUTE_PHARMACY_SUPPLY &&
-      !referral.consent().share_with_pharmacy()) {
-    return absl::FailedPreconditionError(
-        "cannot recommend on route PHARMACY_SUPPLY: the patient has "
-        "not consented to sharing with a pharmacy "
-        "(referral.consent.share_with_pharmacy)");
-  }
-  return absl::OkStatus();
-}
 
 // One WatchEvents stream's filter: events about records the caller may
 // read, with the answer cached per record.
@@ -170,7 +112,9 @@ void PrescriptionPathway::RecommendPrescription(
     Reply<v1::PrescriptionRequest> reply) {
   const absl::Time now = writes_.clock().Now();
   writes_.Write<v1::PrescriptionRequest>(
-      caller, {"RecommendPrescription", request.referral_id()},
+      caller,
+      {std::string(security::OperationName(Operation::kRecommend)),
+       request.referral_id()},
       request.request_id(), request,
       [this, caller, request, now](store::WriteTransaction& tx,
                                    AuditTarget&) -> absl::Status {
@@ -182,11 +126,14 @@ void PrescriptionPathway::RecommendPrescription(
         RETURN_IF_ERROR(domain::ValidateRecommendPrescription(
             request, {options_.max_text_length,
                       absl::ToCivilDay(now, absl::UTCTimeZone())}));
-        RETURN_IF_ERROR(CheckProductAndRoute(formulary_, request));
+        ASSIGN_OR_RETURN(v1::Product product,
+                         domain::CheckProductAndRoute(request, formulary_));
         if (!referral.has_value()) {
           return NotFound("referral", request.referral_id());
         }
-        return CheckReferral(*referral, request);
+        return domain::CheckRecommendationForReferral(*referral, request,
+                                                      std::move(product))
+            .status();
       },
       [this, caller, request, now](store::WriteTransaction& tx)
           -> absl::StatusOr<v1::PrescriptionRequest> {
@@ -195,11 +142,11 @@ void PrescriptionPathway::RecommendPrescription(
         if (!referral.has_value()) {
           return NotFound("referral", request.referral_id());
         }
-        v1::Organisation target = request.target();
-        if (request.route() == v1::ROUTE_GP_PRESCRIPTION &&
-            target.ods_code().empty()) {
-          target = referral->gp_practice();
-        }
+        ASSIGN_OR_RETURN(v1::Product product,
+                         domain::CheckProductAndRoute(request, formulary_));
+        ASSIGN_OR_RETURN(domain::Recommendation recommendation,
+                         domain::CheckRecommendationForReferral(
+                             *referral, request, std::move(product)));
         // The referral's first recommendation is when treatment starts.
         store::PrescriptionQuery earlier;
         earlier.referral_id = referral->referral_id();
@@ -211,12 +158,12 @@ void PrescriptionPathway::RecommendPrescription(
         p.set_prescription_id(NewRecordId("rx"));
         p.set_referral_id(referral->referral_id());
         *p.mutable_patient() = referral->patient();
-        *p.mutable_product() = formulary_.Find(request.product_id())->product();
+        *p.mutable_product() = recommendation.product;
         p.set_dose_text(request.dose_text());
         *p.mutable_quantity() = request.quantity();
         p.set_duration_days(request.duration_days());
         p.set_route(request.route());
-        *p.mutable_target() = target;
+        *p.mutable_target() = recommendation.target;
         *p.mutable_service() = referral->service();
         *p.mutable_gp_practice() = referral->gp_practice();
         *p.mutable_recommended_by() = request.recommended_by();
@@ -228,10 +175,7 @@ void PrescriptionPathway::RecommendPrescription(
         *p.mutable_created_at() = domain::ToTimestamp(now);
         *p.mutable_updated_at() = domain::ToTimestamp(now);
         p.set_version(1);
-        bool sensitive = false;
-        for (const auto& m : referral->mental_health().medicines()) {
-          sensitive = sensitive || m.cyp1a2_sensitive();
-        }
+        const bool sensitive = recommendation.cyp1a2_safety_alert;
         p.set_cyp1a2_safety_alert(sensitive);
         SetDueAt(p, deadlines_, now);
         RETURN_IF_ERROR(tx.InsertPrescription(p));
@@ -255,11 +199,8 @@ void PrescriptionPathway::RecommendPrescription(
           v1::TimelineEvent alert = event;
           alert.set_type(v1::EVENT_TYPE_SAFETY_ALERT);
           alert.clear_to_status();
-          alert.set_reason_code("CYP1A2_LEVEL_REVIEW");
-          alert.set_note(
-              "Patient takes a medicine whose level rises when smoking "
-              "stops (e.g. clozapine, olanzapine): the prescriber and "
-              "mental health team should review levels.");
+          alert.set_reason_code(std::string(domain::kCyp1a2AlertReasonCode));
+          alert.set_note(std::string(domain::kCyp1a2AlertNote));
           RETURN_IF_ERROR(tx.AppendEvent(alert).status());
         }
         RETURN_IF_ERROR(QueueMessages(
@@ -282,8 +223,9 @@ absl::StatusOr<v1::PrescriptionRequest> PrescriptionPathway::GetPrescription(
             caller.principal, Operation::kReadPrescription, found,
             NotFound("prescription request", prescription_id));
       });
-  RETURN_IF_ERROR(writes_.AuditRead(caller.principal, "GetPrescription",
-                                    prescription_id, read));
+  RETURN_IF_ERROR(writes_.AuditRead(
+      caller.principal, security::OperationName(Operation::kGetPrescription),
+      prescription_id, read));
   return *std::move(found);
 }
 
@@ -297,7 +239,9 @@ PrescriptionPathway::ListPrescriptions(
       scoped.set_ods_code(caller.principal.ods_code);
     if (scoped.ods_code() != caller.principal.ods_code) {
       return writes_.AuditRead(
-          caller.principal, "ListPrescriptions", scoped.ods_code(),
+          caller.principal,
+          security::OperationName(Operation::kListPrescriptions),
+          scoped.ods_code(),
           absl::PermissionDeniedError(
               "ListPrescriptions: an organisation may list only its own "
               "prescription requests"));
@@ -339,8 +283,9 @@ PrescriptionPathway::ListPrescriptions(
           return absl::OkStatus();
         });
   }
-  RETURN_IF_ERROR(writes_.AuditRead(caller.principal, "ListPrescriptions",
-                                    scoped.ods_code(), listed));
+  RETURN_IF_ERROR(writes_.AuditRead(
+      caller.principal, security::OperationName(Operation::kListPrescriptions),
+      scoped.ods_code(), listed));
   return response;
 }
 
@@ -362,16 +307,17 @@ absl::StatusOr<v1::GetTimelineResponse> PrescriptionPathway::GetTimeline(
         for (auto& e : events) *response.add_events() = std::move(e);
         return absl::OkStatus();
       });
-  RETURN_IF_ERROR(writes_.AuditRead(caller.principal, "GetTimeline",
-                                    prescription_id, read));
+  RETURN_IF_ERROR(writes_.AuditRead(
+      caller.principal, security::OperationName(Operation::kGetTimeline),
+      prescription_id, read));
   return response;
 }
 
 absl::StatusOr<std::unique_ptr<EventWatch>> PrescriptionPathway::WatchEvents(
     const Caller& caller, const v1::WatchEventsRequest& request) {
-  RETURN_IF_ERROR(writes_.AuditRead(caller.principal, "WatchEvents",
-                                    request.prescription_id(),
-                                    absl::OkStatus()));
+  RETURN_IF_ERROR(writes_.AuditRead(
+      caller.principal, security::OperationName(Operation::kWatchEvents),
+      request.prescription_id(), absl::OkStatus()));
   return std::make_unique<ScopedEventWatch>(writes_.store(), caller.principal,
                                             request);
 }

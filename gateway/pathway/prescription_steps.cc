@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/field_violations.h"
+#include "gateway/domain/identifier_systems.h"
 #include "gateway/domain/request_validation.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/outbox_queue.h"
@@ -20,8 +21,7 @@ namespace {
 
 using domain::PrescriptionAction;
 
-constexpr absl::string_view kEpsOrderNumberSystem =
-    "https://fhir.nhs.uk/Id/prescription-order-number";
+using domain::kEpsOrderNumberSystem;
 
 bool NeedsReason(PrescriptionAction action) {
   return action == PrescriptionAction::kDecline ||

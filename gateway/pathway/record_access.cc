@@ -5,33 +5,6 @@
 
 namespace nhs::tobacco::pathway {
 
-security::Operation OperationFor(domain::PrescriptionAction action) {
-  using domain::PrescriptionAction;
-  using security::Operation;
-  switch (action) {
-    case PrescriptionAction::kMarkSent:
-      return Operation::kMarkSent;
-    case PrescriptionAction::kAcknowledge:
-      return Operation::kAcknowledge;
-    case PrescriptionAction::kPrescribe:
-      return Operation::kPrescribe;
-    case PrescriptionAction::kDecline:
-      return Operation::kDecline;
-    case PrescriptionAction::kRequireAppointment:
-      return Operation::kRequireAppointment;
-    case PrescriptionAction::kDispense:
-      return Operation::kDispense;
-    case PrescriptionAction::kSupply:
-      return Operation::kSupply;
-    case PrescriptionAction::kRecordNotSupplied:
-      return Operation::kRecordNotSupplied;
-    case PrescriptionAction::kCancel:
-    case PrescriptionAction::kExpire:
-      return Operation::kCancel;
-  }
-  return Operation::kCancel;
-}
-
 bool Unrestricted(const security::Principal& caller, security::Operation op) {
   return security::Authorize(caller, op, security::RecordView()).ok();
 }

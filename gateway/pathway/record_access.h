@@ -9,14 +9,13 @@
 #include "gateway/domain/prescription_state_machine.h"
 #include "gateway/pathway/caller.h"
 #include "gateway/security/access_policy.h"
+#include "gateway/security/operations.h"
 #include "gateway/security/principal.h"
 #include "nhs/tobacco/v1/common.pb.h"
 
 namespace nhs::tobacco::pathway {
 
-// The access-policy operation a protocol step needs, whatever the edge.
-// (A private copy until security/operations.h lands.)
-security::Operation OperationFor(domain::PrescriptionAction action);
+using security::OperationFor;
 
 // Whether the policy lets `caller` perform `op` on any record at all (the
 // development and gateway principals): such a caller sees NOT_FOUND for a

@@ -52,7 +52,9 @@ void ReferralPathway::CreateReferral(const Caller& caller,
                                      Reply<v1::Referral> reply) {
   const absl::Time now = writes_.clock().Now();
   writes_.Write<v1::Referral>(
-      caller, {"CreateReferral", ""}, request.request_id(), request,
+      caller,
+      {std::string(security::OperationName(Operation::kCreateReferral)), ""},
+      request.request_id(), request,
       [&options = options_, caller, request, now](
           store::WriteTransaction&, AuditTarget&) -> absl::Status {
         // A creating operation is checked against the record as it will
@@ -93,7 +95,9 @@ void ReferralPathway::UpdateReferralStatus(
   const absl::Time now = writes_.clock().Now();
   auto actor = std::make_shared<v1::Actor>();
   writes_.Write<v1::Referral>(
-      caller, {"UpdateReferralStatus", request.referral_id()},
+      caller,
+      {std::string(security::OperationName(Operation::kUpdateReferralStatus)),
+       request.referral_id()},
       request.request_id(), request,
       [&options = options_, caller, request, now, actor](
           store::WriteTransaction& tx, AuditTarget&) -> absl::Status {
@@ -160,7 +164,9 @@ absl::Status ReferralPathway::AuthorizeSender(const Caller& caller,
   }
   if (why.empty()) return absl::OkStatus();
   absl::Status denied = absl::PermissionDeniedError(why);
-  writes_.AuditFailure(caller.principal, "CreateReferral", "", denied);
+  writes_.AuditFailure(caller.principal,
+                       security::OperationName(Operation::kCreateReferral), "",
+                       denied);
   return denied;
 }
 
@@ -176,8 +182,9 @@ absl::StatusOr<v1::Referral> ReferralPathway::GetReferral(
     read = AuthorizeRecord(caller.principal, Operation::kReadReferral, found,
                            NotFound("referral", referral_id));
   }
-  RETURN_IF_ERROR(
-      writes_.AuditRead(caller.principal, "GetReferral", referral_id, read));
+  RETURN_IF_ERROR(writes_.AuditRead(
+      caller.principal, security::OperationName(Operation::kGetReferral),
+      referral_id, read));
   return *std::move(found);
 }
 
@@ -192,7 +199,8 @@ absl::StatusOr<v1::ListReferralsResponse> ReferralPathway::ListReferrals(
       scoped.set_ods_code(caller.principal.ods_code);
     if (scoped.ods_code() != caller.principal.ods_code) {
       return writes_.AuditRead(
-          caller.principal, "ListReferrals", scoped.ods_code(),
+          caller.principal, security::OperationName(Operation::kListReferrals),
+          scoped.ods_code(),
           absl::PermissionDeniedError("ListReferrals: an organisation may "
                                       "list only its own referrals"));
     }
@@ -231,8 +239,9 @@ absl::StatusOr<v1::ListReferralsResponse> ReferralPathway::ListReferrals(
           return absl::OkStatus();
         });
   }
-  RETURN_IF_ERROR(writes_.AuditRead(caller.principal, "ListReferrals",
-                                    scoped.ods_code(), listed));
+  RETURN_IF_ERROR(writes_.AuditRead(
+      caller.principal, security::OperationName(Operation::kListReferrals),
+      scoped.ods_code(), listed));
   return response;
 }
 

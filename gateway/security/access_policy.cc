@@ -98,46 +98,6 @@ unsigned RelationsOf(const Principal& p, const RecordView& r) {
 
 }  // namespace
 
-absl::string_view OperationName(Operation op) {
-  switch (op) {
-    case O::kCreateReferral:
-      return "CreateReferral";
-    case O::kReadReferral:
-      return "ReadReferral";
-    case O::kUpdateReferralStatus:
-      return "UpdateReferralStatus";
-    case O::kRecommend:
-      return "RecommendPrescription";
-    case O::kReadPrescription:
-      return "ReadPrescription";
-    case O::kMarkSent:
-      return "MarkSent";
-    case O::kAcknowledge:
-      return "Acknowledge";
-    case O::kPrescribe:
-      return "Prescribe";
-    case O::kDecline:
-      return "Decline";
-    case O::kRequireAppointment:
-      return "RequireAppointment";
-    case O::kDispense:
-      return "Dispense";
-    case O::kSupply:
-      return "Supply";
-    case O::kRecordNotSupplied:
-      return "RecordNotSupplied";
-    case O::kCancel:
-      return "Cancel";
-    case O::kRecordOutcome:
-      return "RecordOutcome";
-    case O::kReadOutcomes:
-      return "ReadOutcomes";
-    case O::kAdminister:
-      return "Administer";
-  }
-  return "Unknown";
-}
-
 RecordView ViewOf(const v1::Referral& referral) {
   RecordView v;
   v.referrer_ods = referral.referrer().ods_code();
@@ -155,6 +115,12 @@ RecordView ViewOf(const v1::PrescriptionRequest& p) {
   return v;
 }
 
+absl::Status NotEntitled(const Principal& principal, Operation op) {
+  return absl::PermissionDeniedError(absl::StrCat(
+      OperationName(PermissionFor(op)), " refused for ", principal.ods_code,
+      " (", RoleName(principal.role), "): ", kNotEntitled));
+}
+
 absl::Status Authorize(const Principal& principal, Operation op,
                        const RecordView& record) {
   // Development mode and the gateway's own system work are unrestricted;
@@ -163,6 +129,7 @@ absl::Status Authorize(const Principal& principal, Operation op,
       principal.role == Role::kGateway) {
     return absl::OkStatus();
   }
+  op = PermissionFor(op);
   const unsigned relations = RelationsOf(principal, record);
   for (const Rule& rule : kRules) {
     if (rule.role != principal.role || rule.op != op) continue;
@@ -173,9 +140,7 @@ absl::Status Authorize(const Principal& principal, Operation op,
       return absl::OkStatus();
     }
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat(OperationName(op), " refused for ", principal.ods_code, " (",
-                   RoleName(principal.role), "): ", kNotEntitled));
+  return NotEntitled(principal, op);
 }
 
 }  // namespace nhs::tobacco::security

@@ -18,8 +18,12 @@ namespace nhs::tobacco::server {
 // messages), destruction after it (late replies still reach the edge).
 class Hl7Inbound {
  public:
+  // The trusts allowed to send are the `organisations` (the registry) that
+  // have an mllp route; none accepts any sender (development only).
   static absl::StatusOr<std::unique_ptr<Hl7Inbound>> Start(
       const v1::MllpListenerConfig& config,
+      const google::protobuf::RepeatedPtrField<v1::OrganisationConfig>&
+          organisations,
       pathway::ReferralUseCases& referrals, const Clock& clock);
 
   // TLS settings for the MLLP client: the gateway presents tls.cert_file
