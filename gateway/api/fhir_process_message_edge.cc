@@ -13,8 +13,6 @@
 #include "adapters/fhir/uuid.h"
 #include "adapters/gp/gp_decision.h"
 #include "adapters/pharmacy/dispense_report.h"
-#include "gateway/api/authorization.h"
-#include "gateway/common/status_macros.h"
 #include "gateway/domain/field_violations.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -63,31 +61,6 @@ pathway::Reply<v1::PrescriptionRequest> Answer(Request request,
   };
 }
 
-// The prescription request a message is about, or NOT_FOUND naming the
-// element that referred to it (seen only by the development principal:
-// AuthorizeRecord hides absence from everyone else).
-absl::StatusOr<v1::PrescriptionRequest> Lookup(
-    pathway::Pathway& pathway, const std::string& prescription_id,
-    const std::string& id_path) {
-  auto found = pathway.GetPrescription(prescription_id);
-  if (!found.ok() && found.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(
-        absl::StrCat(id_path, ": no prescription request ", prescription_id));
-  }
-  return found;
-}
-
-// A message naming another patient than the request's is unprocessable.
-// Checked only after authorisation, so it reveals nothing to a stranger.
-absl::Status SamePatient(const v1::PrescriptionRequest& found,
-                         const std::string& nhs_number) {
-  if (found.patient().nhs_number() == nhs_number) return absl::OkStatus();
-  domain::Violations v;
-  v.Add("Bundle.entry.resource.subject",
-        "the patient is not the patient of this prescription request");
-  return v.ToStatus("patient mismatch");
-}
-
 // The sender from a verified client certificate. The handshake refuses a
 // client without one, so an empty PEM means a listener set up without
 // client_ca_file: refused all the same.
@@ -130,42 +103,12 @@ int HttpStatusFor(const absl::Status& status) {
   }
 }
 
-FhirProcessMessageEdge::FhirProcessMessageEdge(pathway::Pathway& pathway,
-                                               std::string public_endpoint,
-                                               int per_principal_rate_limit)
-    : pathway_(pathway),
+FhirProcessMessageEdge::FhirProcessMessageEdge(
+    pathway::PrescriptionUseCases& prescriptions, std::string public_endpoint,
+    int per_principal_rate_limit)
+    : prescriptions_(prescriptions),
       public_endpoint_(std::move(public_endpoint)),
       limiter_(per_principal_rate_limit) {}
-
-absl::StatusOr<v1::PrescriptionRequest> FhirProcessMessageEdge::Authorized(
-    const security::Principal& caller, security::Operation op,
-    const std::string& prescription_id, const v1::Actor& sender,
-    const std::string& nhs_number,
-    absl::StatusOr<v1::PrescriptionRequest> found, bool holds_eps_id) {
-  absl::StatusOr<v1::PrescriptionRequest> allowed =
-      AuthorizeRecord(caller, op, std::move(found), holds_eps_id);
-  // The timeline records the sender the message names; it must be the
-  // organisation that proved itself in the handshake, or one practice could
-  // act in another's name.
-  if (allowed.ok() && caller.role != security::Role::kDevelopment &&
-      sender.organisation().ods_code() != caller.ods_code) {
-    allowed = absl::PermissionDeniedError(absl::StrCat(
-        security::OperationName(op), " refused for ", caller.ods_code,
-        ": the message's sender (MessageHeader.sender / performer) must be "
-        "the organisation of the client certificate"));
-  }
-  if (!allowed.ok() &&
-      allowed.status().code() == absl::StatusCode::kPermissionDenied) {
-    pathway_.Audit(caller, security::OperationName(op), prescription_id,
-                   allowed.status());
-  }
-  if (allowed.ok()) {
-    // Only then may the message's patient be compared: a refusal above
-    // must not reveal whose request it is.
-    RETURN_IF_ERROR(SamePatient(*allowed, nhs_number));
-  }
-  return allowed;
-}
 
 void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
                                     fhir::Respond respond) {
@@ -190,44 +133,27 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
   Request request{std::string(message->message_key),
                   std::string(message->header_id),
                   std::string(message->event_code)};
+  const pathway::Caller as(*caller, pathway::kFhirAdapter);
   if (message->event_code == fhir::kEventDecision) {
     auto decision = gp::TranslateGpDecision(*message);
     if (!decision.ok()) {
       respond(Failure(decision.status()));
       return;
     }
-    const v1::Actor& sender =
-        decision->action == PrescriptionAction::kDecline
-            ? decision->decline.actor()
-        : decision->action == PrescriptionAction::kRequireAppointment
-            ? decision->require_appointment.actor()
-            : decision->prescribe.actor();
-    auto found =
-        Authorized(*caller, OperationFor(decision->action),
-                   decision->prescription_id(), sender, decision->nhs_number,
-                   Lookup(pathway_, decision->prescription_id(),
-                          "MedicationRequest.basedOn.identifier"),
-                   /*holds_eps_id=*/false);
-    if (!found.ok()) {
-      respond(Failure(found.status()));
-      return;
-    }
-    auto reply =
-        Answer(std::move(request), public_endpoint_, std::move(respond));
-    switch (decision->action) {
-      case PrescriptionAction::kPrescribe:
-        pathway_.Prescribe(decision->prescribe, std::move(reply), *caller);
-        return;
-      case PrescriptionAction::kDecline:
-        pathway_.Transition(PrescriptionAction::kDecline, decision->decline,
-                            std::move(reply), *caller);
-        return;
-      default:
-        pathway_.Transition(PrescriptionAction::kRequireAppointment,
-                            decision->require_appointment, std::move(reply),
-                            *caller);
-        return;
-    }
+    pathway::MessageStep step;
+    step.action_for_route = [action = decision->action](v1::Route) {
+      return action;
+    };
+    step.prescription_id = decision->prescription_id();
+    step.prescribe = decision->prescribe;
+    step.reasoned = decision->decline;
+    step.transition = decision->require_appointment;
+    step.nhs_number = decision->nhs_number;
+    step.id_path = "MedicationRequest.basedOn.identifier";
+    prescriptions_.ApplyMessage(
+        as, std::move(step),
+        Answer(std::move(request), public_endpoint_, std::move(respond)));
+    return;
   }
   if (message->event_code == fhir::kEventDispense) {
     auto report = pharmacy::TranslateDispenseReport(*message);
@@ -235,50 +161,24 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
       respond(Failure(report.status()));
       return;
     }
-    if (report->transition.prescription_id().empty()) {
-      // A pharmacy dispensing a GP prescription knows it by its EPS id only
-      // (the translation guarantees one of the two ids).
-      absl::StatusOr<v1::PrescriptionRequest> by_eps =
-          pathway_.GetPrescriptionByEpsId(report->eps_prescription_id);
-      if (by_eps.ok()) {
-        report->transition.set_prescription_id(by_eps->prescription_id());
-      } else if (by_eps.status().code() != absl::StatusCode::kNotFound) {
-        respond(Failure(by_eps.status()));
-        return;
-      }
-    }
-    // An unknown EPS id is audited under the id the pharmacy quoted.
-    const std::string id = report->transition.prescription_id().empty()
-                               ? report->eps_prescription_id
-                               : report->transition.prescription_id();
-    absl::StatusOr<v1::PrescriptionRequest> current =
-        Lookup(pathway_, id, "MedicationDispense.authorizingPrescription");
+    pathway::MessageStep step;
     // The step depends on the request's route; an unknown request is
     // refused whatever the step, so any will do for it.
-    const PrescriptionAction action =
-        current.ok() ? pharmacy::ActionFor(*report, current->route())
-                     : PrescriptionAction::kSupply;
-    // On the GP route the patient chose the pharmacy through EPS: quoting
-    // the request's EPS id is what entitles it to dispense.
-    const bool holds_eps_id =
-        current.ok() && !current->eps_prescription_id().empty() &&
-        report->eps_prescription_id == current->eps_prescription_id();
-    auto found = Authorized(*caller, OperationFor(action), id,
-                            report->transition.actor(), report->nhs_number,
-                            std::move(current), holds_eps_id);
-    if (!found.ok()) {
-      respond(Failure(found.status()));
-      return;
-    }
-    auto reply =
-        Answer(std::move(request), public_endpoint_, std::move(respond));
-    if (action == PrescriptionAction::kRecordNotSupplied) {
-      pathway_.Transition(action, pharmacy::NotSuppliedRequest(*report),
-                          std::move(reply), *caller);
-    } else {
-      pathway_.Transition(action, report->transition, std::move(reply),
-                          *caller);
-    }
+    step.action_for_route = [completed = report->completed](v1::Route route) {
+      if (route == v1::ROUTE_UNSPECIFIED) return PrescriptionAction::kSupply;
+      pharmacy::DispenseReport r;
+      r.completed = completed;
+      return pharmacy::ActionFor(r, route);
+    };
+    step.prescription_id = report->transition.prescription_id();
+    step.reasoned = pharmacy::NotSuppliedRequest(*report);
+    step.transition = report->transition;
+    step.eps_prescription_id = report->eps_prescription_id;
+    step.nhs_number = report->nhs_number;
+    step.id_path = "MedicationDispense.authorizingPrescription";
+    prescriptions_.ApplyMessage(
+        as, std::move(step),
+        Answer(std::move(request), public_endpoint_, std::move(respond)));
     return;
   }
   domain::Violations v;

@@ -6,8 +6,7 @@
 
 #include "absl/status/status.h"
 #include "adapters/fhir/https_listener.h"
-#include "gateway/pathway/pathway.h"
-#include "gateway/security/access_policy.h"
+#include "gateway/pathway/prescription_use_cases.h"
 #include "gateway/security/principal.h"
 #include "gateway/security/rate_limiter.h"
 
@@ -19,14 +18,14 @@ namespace nhs::tobacco::api {
 // it by event
 // (prescription-decision -> Prescribe / Decline / RequireAppointment;
 // dispense-notification -> Dispense / Supply / RecordNotSupplied by the
-// request's route), authorises it with the access policy (a GP decides
-// only on requests sent to its practice; a pharmacy supplies only what is
-// routed to it, and dispenses a GP prescription only when it quotes the
-// request's EPS id; the message's sender must be the certificate's
-// organisation), answering 403 with the same words whether or not the
-// request exists and auditing every refusal, checks the patient matches the
-// request, applies it as the caller and
-// answers once the pathway says the change is durable: a response message
+// request's route), and hands it to PrescriptionUseCases::ApplyMessage as
+// the caller, which authorises it (a GP decides only on requests sent to
+// its practice; a pharmacy supplies only what is routed to it, and
+// dispenses a GP prescription only when it quotes the request's EPS id; the
+// message's sender must be the certificate's organisation), answering 403
+// with the same words whether or not the request exists and auditing every
+// refusal, and checks the patient matches the request. Answers once the
+// use case says the change is durable: a response message
 // Bundle (200) or an OperationOutcome with the HTTP status HttpStatusFor()
 // gives (malformed JSON 400). The Bundle id is the idempotency key, so a
 // resent Bundle gets the first answer again. Thread-safe.
@@ -35,23 +34,15 @@ class FhirProcessMessageEdge {
   // `public_endpoint` is this gateway's URL for MessageHeader.source.
   // `per_principal_rate_limit`: messages per second per sending
   // organisation (0 = no limit); beyond it 429.
-  FhirProcessMessageEdge(pathway::Pathway& pathway, std::string public_endpoint,
+  FhirProcessMessageEdge(pathway::PrescriptionUseCases& prescriptions,
+                         std::string public_endpoint,
                          int per_principal_rate_limit = 0);
 
   // A fhir::MessageHandler: calls `respond` exactly once.
   void Handle(const fhir::InboundMessage& message, fhir::Respond respond);
 
  private:
-  // `found` if `caller` may perform `op` on it, the message's sender is the
-  // caller and its patient is the request's (`nhs_number`); otherwise
-  // PERMISSION_DENIED (audited) or the patient mismatch.
-  absl::StatusOr<v1::PrescriptionRequest> Authorized(
-      const security::Principal& caller, security::Operation op,
-      const std::string& prescription_id, const v1::Actor& sender,
-      const std::string& nhs_number,
-      absl::StatusOr<v1::PrescriptionRequest> found, bool holds_eps_id);
-
-  pathway::Pathway& pathway_;
+  pathway::PrescriptionUseCases& prescriptions_;
   const std::string public_endpoint_;
   security::RateLimiter limiter_;
 };

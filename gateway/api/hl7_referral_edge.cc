@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "adapters/hl7v2/ack.h"
+#include "adapters/hl7v2/message.h"
 #include "adapters/hl7v2/parser.h"
 #include "adapters/hl7v2/writer.h"
 #include "adapters/mental_health/adt_a03_translator.h"
@@ -12,7 +13,6 @@
 #include "adapters/mental_health/status_to_ack.h"
 #include "gateway/common/log.h"
 #include "gateway/domain/field_violations.h"
-#include "gateway/security/access_policy.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::api {
@@ -63,12 +63,28 @@ void LogOutcome(const Message& request, const AckOutcome& outcome,
   }
 }
 
+// An AA for a message that asks for nothing to be stored.
+std::string AcceptIgnoring(const Message& request, absl::Time now,
+                           absl::string_view why) {
+  AckOutcome outcome;
+  outcome.timestamp = now;
+  LogOutcome(request, outcome, why);
+  return Render(request, std::move(outcome));
+}
+
+// The HL7 field a refusal names.
+absl::Status Hl7Violation(absl::string_view field, absl::string_view what) {
+  domain::Violations v;
+  v.Add(field, what);
+  return v.ToStatus("HL7 message");
+}
+
 }  // namespace
 
-Hl7ReferralEdge::Hl7ReferralEdge(pathway::Pathway& pathway,
+Hl7ReferralEdge::Hl7ReferralEdge(pathway::ReferralUseCases& referrals,
                                  const v1::MllpListenerConfig& config,
                                  const Clock& clock)
-    : pathway_(pathway),
+    : referrals_(referrals),
       clock_(clock),
       limiter_(config.per_principal_rate_limit()) {
   for (const v1::MllpTrustConfig& trust : config.trusts()) {
@@ -76,9 +92,80 @@ Hl7ReferralEdge::Hl7ReferralEdge(pathway::Pathway& pathway,
   }
 }
 
+void Hl7ReferralEdge::Refuse(
+    const Message& request, const absl::Status& status, absl::string_view why,
+    const std::function<void(std::string)>& reply) const {
+  AckOutcome outcome = mental_health::AckOutcomeForStatus(status);
+  outcome.timestamp = clock_.Now();
+  LogOutcome(request, outcome, why);
+  reply(Render(request, std::move(outcome)));
+}
+
+absl::StatusOr<security::Principal> Hl7ReferralEdge::Sender(
+    const Message& request,
+    const absl::StatusOr<security::Principal>* certificate) {
+  if (certificate == nullptr) return security::DevelopmentPrincipal();
+  if (!certificate->ok()) {
+    return Hl7Violation("MSH-4", absl::StrCat("sender not identified: ",
+                                              certificate->status().message()));
+  }
+  const security::Principal& caller = **certificate;
+  absl::Status allowed = referrals_.AuthorizeSender(
+      pathway::Caller(caller, pathway::kHl7v2Adapter),
+      request.header().GetField(4).Text(), security::Role::kMentalHealthTrust);
+  if (!allowed.ok()) return Hl7Violation("MSH-4", allowed.message());
+  if (!limiter_.Allow(caller.ods_code, clock_.Now())) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("rate limit for ", caller.ods_code, " exceeded"));
+  }
+  return caller;
+}
+
+absl::StatusOr<const v1::MllpTrustConfig*> Hl7ReferralEdge::TrustOf(
+    const Message& request) const {
+  if (auto it = trusts_.find(request.header().GetField(4).Text());
+      it != trusts_.end()) {
+    return &it->second;
+  }
+  if (trusts_.empty()) return nullptr;
+  return Hl7Violation(
+      "MSH-4", "is not in table of trusts configured to send (mllp.trusts)");
+}
+
+absl::StatusOr<std::optional<v1::CreateReferralRequest>>
+Hl7ReferralEdge::Translate(const Message& request,
+                           const v1::MllpTrustConfig* trust) const {
+  const hl7v2::Segment& msh = request.header();
+  const std::string type =
+      msh.GetField(9).GetRepetition(1).GetComponent(1).Text();
+  const std::string trigger =
+      msh.GetField(9).GetRepetition(1).GetComponent(2).Text();
+  if (type == "REF" && trigger == "I12") {
+    absl::StatusOr<v1::CreateReferralRequest> r =
+        mental_health::TranslateRefI12(request);
+    if (!r.ok()) return r.status();
+    return std::optional<v1::CreateReferralRequest>(*std::move(r));
+  }
+  if (type == "ADT" && trigger == "A03") {
+    // The trust's engine may broadcast every discharge; accepting and
+    // ignoring is the answer that stops it resending.
+    if (trust == nullptr || !trust->discharge_smokers_become_referrals()) {
+      return std::optional<v1::CreateReferralRequest>();
+    }
+    return mental_health::TranslateAdtA03(request);
+  }
+  if (type == "REF" || type == "ADT") {
+    return Hl7Violation("MSH-9.2",
+                        absl::StrCat("unsupported event for ", type,
+                                     " (accepted: REF^I12, ADT^A03)"));
+  }
+  return Hl7Violation("MSH-9.1",
+                      "unsupported message type (accepted: REF^I12, ADT^A03)");
+}
+
 void Hl7ReferralEdge::Handle(
     const std::string& payload,
-    const absl::StatusOr<security::Principal>* sender_principal,
+    const absl::StatusOr<security::Principal>* certificate,
     std::function<void(std::string)> reply) {
   absl::StatusOr<Message> parsed = hl7v2::ParseEr7(payload);
   if (!parsed.ok()) {
@@ -93,137 +180,55 @@ void Hl7ReferralEdge::Handle(
     return;
   }
   auto request = std::make_shared<const Message>(*std::move(parsed));
-  auto refuse = [&](const absl::Status& status, absl::string_view why) {
-    AckOutcome outcome = mental_health::AckOutcomeForStatus(status);
-    outcome.timestamp = clock_.Now();
-    LogOutcome(*request, outcome, why);
-    reply(Render(*request, std::move(outcome)));
-  };
+  absl::StatusOr<security::Principal> caller = Sender(*request, certificate);
+  if (!caller.ok()) {
+    Refuse(*request, caller.status(), "sender refused", reply);
+    return;
+  }
+  absl::StatusOr<const v1::MllpTrustConfig*> trust = TrustOf(*request);
+  if (!trust.ok()) {
+    Refuse(*request, trust.status(), "unknown sender", reply);
+    return;
+  }
+  absl::StatusOr<std::optional<v1::CreateReferralRequest>> create =
+      Translate(*request, *trust);
+  if (!create.ok()) {
+    Refuse(*request, create.status(), "not translated", reply);
+    return;
+  }
+  if (!create->has_value()) {
+    reply(AcceptIgnoring(*request, clock_.Now(), "no referral asked for"));
+    return;
+  }
+  if (create->value().referral().service().ods_code().empty() &&
+      *trust != nullptr) {
+    create->value().mutable_referral()->mutable_service()->set_ods_code(
+        (*trust)->service_ods_code());
+  }
+  Submit(*caller, certificate != nullptr, **std::move(create), request,
+         std::move(reply));
+}
 
-  const hl7v2::Segment& msh = request->header();
-  const std::string type =
-      msh.GetField(9).GetRepetition(1).GetComponent(1).Text();
-  const std::string trigger =
-      msh.GetField(9).GetRepetition(1).GetComponent(2).Text();
-  const std::string sender = msh.GetField(4).Text();
-  if (sender_principal != nullptr && !sender_principal->ok()) {
-    domain::Violations v;
-    v.Add("MSH-4", absl::StrCat("sender not identified: ",
-                                sender_principal->status().message()));
-    refuse(v.ToStatus("HL7 message"), "sender certificate unusable");
-    return;
-  }
-  const security::Principal caller = sender_principal != nullptr
-                                         ? **sender_principal
-                                         : security::DevelopmentPrincipal();
-  if (sender_principal != nullptr) {
-    // The certificate, not MSH-4, says who is sending: MSH-4 must agree
-    // with it, so one trust can never file referrals as another.
-    domain::Violations v;
-    if (caller.role != security::Role::kMentalHealthTrust) {
-      v.Add("MSH-4",
-            absl::StrCat("the sender's client certificate has role ",
-                         security::RoleName(caller.role),
-                         "; only a mental_health_trust may send HL7 v2"));
-    } else if (sender != caller.ods_code) {
-      v.Add("MSH-4",
-            absl::StrCat("does not match the ODS code ", caller.ods_code,
-                         " of the sender's client certificate"));
-    }
-    if (!v.empty()) {
-      absl::Status denied = v.ToStatus("HL7 message");
-      pathway_.Audit(caller, "CreateReferral", "",
-                     absl::PermissionDeniedError(denied.message()));
-      refuse(denied, "sender not entitled");
-      return;
-    }
-    if (!limiter_.Allow(caller.ods_code, clock_.Now())) {
-      refuse(absl::ResourceExhaustedError(absl::StrCat(
-                 "rate limit for ", caller.ods_code, " exceeded")),
-             "sender over its rate");
-      return;
-    }
-  }
-  const v1::MllpTrustConfig* trust = nullptr;
-  if (auto it = trusts_.find(sender); it != trusts_.end()) {
-    trust = &it->second;
-  } else if (!trusts_.empty()) {
-    domain::Violations v;
-    v.Add("MSH-4",
-          "is not in table of trusts configured to send (mllp.trusts)");
-    refuse(v.ToStatus("HL7 message"), "unknown sender");
-    return;
-  }
-
-  absl::StatusOr<std::optional<v1::CreateReferralRequest>> translated;
-  if (type == "REF" && trigger == "I12") {
-    absl::StatusOr<v1::CreateReferralRequest> r =
-        mental_health::TranslateRefI12(*request);
-    if (r.ok()) {
-      translated = std::optional<v1::CreateReferralRequest>(*std::move(r));
-    } else {
-      translated = r.status();
-    }
-  } else if (type == "ADT" && trigger == "A03") {
-    if (trust == nullptr || !trust->discharge_smokers_become_referrals()) {
-      // The trust's engine may broadcast every discharge; accepting and
-      // ignoring is the answer that stops it resending.
-      AckOutcome outcome;
-      outcome.timestamp = clock_.Now();
-      LogOutcome(*request, outcome, "discharge referrals not enabled");
-      reply(Render(*request, std::move(outcome)));
-      return;
-    }
-    translated = mental_health::TranslateAdtA03(*request);
-  } else {
-    domain::Violations v;
-    if (type == "REF" || type == "ADT") {
-      v.Add("MSH-9.2", absl::StrCat("unsupported event for ", type,
-                                    " (accepted: REF^I12, ADT^A03)"));
-    } else {
-      v.Add("MSH-9.1", "unsupported message type (accepted: REF^I12, ADT^A03)");
-    }
-    refuse(v.ToStatus("HL7 message"), "unsupported type");
-    return;
-  }
-  if (!translated.ok()) {
-    refuse(translated.status(), "invalid content");
-    return;
-  }
-  if (!translated->has_value()) {
-    AckOutcome outcome;
-    outcome.timestamp = clock_.Now();
-    LogOutcome(*request, outcome, "not a smoker: no referral");
-    reply(Render(*request, std::move(outcome)));
-    return;
-  }
-  v1::CreateReferralRequest create = **std::move(translated);
-  if (create.referral().service().ods_code().empty() && trust != nullptr) {
-    create.mutable_referral()->mutable_service()->set_ods_code(
-        trust->service_ods_code());
-  }
-  if (sender_principal != nullptr) {
-    // The access policy the gRPC edge applies: a trust creates only
-    // referrals it sends.
-    if (absl::Status allowed =
-            security::Authorize(caller, security::Operation::kCreateReferral,
-                                security::ViewOf(create.referral()));
-        !allowed.ok()) {
-      pathway_.Audit(caller, "CreateReferral", "", allowed);
-      domain::Violations v;
-      v.Add("PRD-7", absl::StrCat("the referring organisation is not ",
-                                  caller.ods_code, ", the sender"));
-      refuse(v.ToStatus("HL7 message"), "referrer not the sender");
-      return;
-    }
-  }
+void Hl7ReferralEdge::Submit(const security::Principal& caller,
+                             bool authenticated,
+                             v1::CreateReferralRequest create,
+                             std::shared_ptr<const Message> request,
+                             std::function<void(std::string)> reply) {
   const Clock* clock = &clock_;
-  pathway_.CreateReferral(
-      create,
-      [request, reply = std::move(reply),
-       clock](absl::StatusOr<v1::Referral> referral) {
-        AckOutcome outcome =
-            mental_health::AckOutcomeForStatus(referral.status());
+  const std::string caller_ods = caller.ods_code;
+  referrals_.CreateReferral(
+      pathway::Caller(caller, pathway::kHl7v2Adapter), create,
+      [request, reply = std::move(reply), clock, authenticated,
+       caller_ods](absl::StatusOr<v1::Referral> referral) {
+        absl::Status status = referral.status();
+        if (authenticated &&
+            status.code() == absl::StatusCode::kPermissionDenied) {
+          // A trust creates only referrals it sends: name the field.
+          status = Hl7Violation(
+              "PRD-7", absl::StrCat("the referring organisation is not ",
+                                    caller_ods, ", the sender"));
+        }
+        AckOutcome outcome = mental_health::AckOutcomeForStatus(status);
         // The referral's creation time: a resend gets an identical ACK.
         outcome.timestamp =
             referral.ok()
@@ -234,11 +239,9 @@ void Hl7ReferralEdge::Handle(
         LogOutcome(*request, outcome,
                    referral.ok()
                        ? absl::StrCat("referral ", referral->referral_id())
-                       : std::string(absl::StatusCodeToString(
-                             referral.status().code())));
+                       : std::string(absl::StatusCodeToString(status.code())));
         reply(Render(*request, std::move(outcome)));
-      },
-      caller, pathway::kHl7v2Adapter);
+      });
 }
 
 }  // namespace nhs::tobacco::api

@@ -2,20 +2,26 @@
 #define GATEWAY_API_HL7_REFERRAL_EDGE_H_
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "gateway/common/clock.h"
-#include "gateway/pathway/pathway.h"
-#include "gateway/security/rate_limiter.h"
+#include "gateway/pathway/referral_use_cases.h"
 #include "gateway/security/principal.h"
+#include "gateway/security/rate_limiter.h"
 #include "nhs/tobacco/v1/config.pb.h"
+
+namespace nhs::tobacco::hl7v2 {
+class Message;
+}  // namespace nhs::tobacco::hl7v2
 
 namespace nhs::tobacco::api {
 
 // Where HL7 v2 meets the pathway: one inbound message (the payload of an
 // MLLP frame) in, one ACK out. parse -> check sender and type -> translate
-// (REF^I12, ADT^A03) -> Pathway::CreateReferral -> ACK.
+// (REF^I12, ADT^A03) -> ReferralUseCases::CreateReferral -> ACK.
 //
 // The ACK is produced only in the pathway's reply, i.e. after the referral
 // is durable (ARCHITECTURE section 5: acknowledge only after commit). A
@@ -27,15 +33,15 @@ namespace nhs::tobacco::api {
 //
 // Over mutual TLS the sender is the principal its client certificate names:
 // it must be a mental_health_trust whose ODS code is the MSH-4 it sends,
-// else AE naming MSH-4 (audited). That principal is the caller the audit
-// log records for the referral.
+// else AE naming MSH-4 (the use case decides and audits). That principal
+// is the caller the use case authorises and the audit log records.
 //
 // Thread-safe; Handle() never blocks on I/O. `reply` runs on the caller's
 // thread for refusals and on a store thread otherwise. Must outlive every
 // pending pathway reply (destroy it after the store).
 class Hl7ReferralEdge {
  public:
-  Hl7ReferralEdge(pathway::Pathway& pathway,
+  Hl7ReferralEdge(pathway::ReferralUseCases& referrals,
                   const v1::MllpListenerConfig& config, const Clock& clock);
 
   // `sender` is the principal read from the connection's verified client
@@ -51,7 +57,30 @@ class Hl7ReferralEdge {
   }
 
  private:
-  pathway::Pathway& pathway_;
+  // A refusal before the use case: the ACK for `status`, logged with `why`.
+  void Refuse(const hl7v2::Message& request, const absl::Status& status,
+              absl::string_view why,
+              const std::function<void(std::string)>& reply) const;
+  // The caller a message comes from, or the refusal to send (AE naming
+  // MSH-4, or AR over its rate).
+  absl::StatusOr<security::Principal> Sender(
+      const hl7v2::Message& request,
+      const absl::StatusOr<security::Principal>* certificate);
+  // The trust MSH-4 names; null when no trusts are configured.
+  // INVALID_ARGUMENT naming MSH-4 for an unknown sender.
+  absl::StatusOr<const v1::MllpTrustConfig*> TrustOf(
+      const hl7v2::Message& request) const;
+  // The CreateReferral request the message asks for; nullopt when it asks
+  // for none (a discharge not to be filed, a non-smoker).
+  absl::StatusOr<std::optional<v1::CreateReferralRequest>> Translate(
+      const hl7v2::Message& request, const v1::MllpTrustConfig* trust) const;
+  // Hands the referral to the use case; the ACK follows its reply.
+  void Submit(const security::Principal& caller, bool authenticated,
+              v1::CreateReferralRequest create,
+              std::shared_ptr<const hl7v2::Message> request,
+              std::function<void(std::string)> reply);
+
+  pathway::ReferralUseCases& referrals_;
   const Clock& clock_;
   absl::flat_hash_map<std::string, v1::MllpTrustConfig> trusts_;
   security::RateLimiter limiter_;

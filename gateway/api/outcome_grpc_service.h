@@ -2,16 +2,17 @@
 #define GATEWAY_API_OUTCOME_GRPC_SERVICE_H_
 
 #include "gateway/api/caller.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/outcome_use_cases.h"
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 
 namespace nhs::tobacco::api {
 
-// OutcomeService over the callback API.
+// OutcomeService over the callback API: authenticate, then the use case.
 class OutcomeGrpcService final : public v1::OutcomeService::CallbackService {
  public:
   // `guard` authenticates callers and applies the rate limit.
-  OutcomeGrpcService(pathway::Pathway& pathway, CallerGuard& guard) : pathway_(pathway), guard_(guard) {}
+  OutcomeGrpcService(pathway::OutcomeUseCases& outcomes, CallerGuard& guard)
+      : outcomes_(outcomes), guard_(guard) {}
 
   grpc::ServerUnaryReactor* RecordOutcome(
       grpc::CallbackServerContext* context,
@@ -22,7 +23,7 @@ class OutcomeGrpcService final : public v1::OutcomeService::CallbackService {
       v1::ListOutcomesResponse* response) override;
 
  private:
-  pathway::Pathway& pathway_;
+  pathway::OutcomeUseCases& outcomes_;
   CallerGuard& guard_;
 };
 

@@ -1,7 +1,6 @@
 #include "gateway/api/prescription_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "gateway/api/authorization.h"
 #include "gateway/api/caller.h"
 #include "gateway/api/grpc_status.h"
 #include "gateway/api/unary_reply.h"
@@ -10,47 +9,8 @@
 namespace nhs::tobacco::api {
 
 using domain::PrescriptionAction;
-using security::Operation;
-
-namespace {
-
-constexpr absl::string_view kEpsOrderNumberSystem =
-    "https://fhir.nhs.uk/Id/prescription-order-number";
-
-// The caller quoted the request's EPS prescription id: what a dispensing
-// pharmacy holds.
-template <typename Request>
-bool QuotesEpsId(const Request& request,
-                 const absl::StatusOr<v1::PrescriptionRequest>& p) {
-  if (!p.ok() || p->eps_prescription_id().empty()) return false;
-  for (const v1::ExternalId& id : request.external_ids()) {
-    if (id.system() == kEpsOrderNumberSystem &&
-        id.value() == p->eps_prescription_id()) {
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
-template <typename Request>
-absl::Status PrescriptionGrpcService::AuthorizeTransition(
-    const security::Principal& caller, PrescriptionAction action,
-    const Request& request) {
-  if (caller.role == security::Role::kDevelopment) return absl::OkStatus();
-  absl::StatusOr<v1::PrescriptionRequest> current =
-      pathway_.GetPrescription(request.prescription_id());
-  const bool holds_eps = QuotesEpsId(request, current);
-  absl::Status allowed = AuthorizeRecord(caller, OperationFor(action),
-                                         std::move(current), holds_eps)
-                             .status();
-  if (!allowed.ok()) {
-    pathway_.Audit(caller, security::OperationName(OperationFor(action)),
-                   request.prescription_id(), allowed);
-  }
-  return allowed;
-}
+using pathway::Caller;
+using pathway::kGrpcAdapter;
 
 template <typename Request>
 grpc::ServerUnaryReactor* PrescriptionGrpcService::Transition(
@@ -58,12 +18,9 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::Transition(
     const Request* request, v1::PrescriptionRequest* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  if (absl::Status allowed = AuthorizeTransition(*caller, action, *request);
-      !allowed.ok()) {
-    return FinishNow(context, response, {allowed});
-  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.Transition(action, *request, FinishWith(reactor, response), *caller);
+  prescriptions_.Transition(Caller(*caller, kGrpcAdapter), action, *request,
+                            FinishWith(reactor, response));
   return reactor;
 }
 
@@ -73,20 +30,9 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::RecommendPrescription(
     v1::PrescriptionRequest* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  if (caller->role != security::Role::kDevelopment) {
-    absl::Status allowed =
-        AuthorizeRecord(*caller, Operation::kRecommend,
-                        pathway_.GetReferral(request->referral_id()))
-            .status();
-    if (!allowed.ok()) {
-      pathway_.Audit(*caller, "RecommendPrescription", request->referral_id(),
-                     allowed);
-      return FinishNow(context, response, {allowed});
-    }
-  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.RecommendPrescription(*request, FinishWith(reactor, response),
-                                 *caller);
+  prescriptions_.RecommendPrescription(Caller(*caller, kGrpcAdapter), *request,
+                                       FinishWith(reactor, response));
   return reactor;
 }
 
@@ -96,12 +42,9 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::GetPrescription(
     v1::PrescriptionRequest* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  absl::StatusOr<v1::PrescriptionRequest> p =
-      AuthorizeRecord(*caller, Operation::kReadPrescription,
-                      pathway_.GetPrescription(request->prescription_id()));
-  pathway_.Audit(*caller, "GetPrescription", request->prescription_id(),
-                 p.status());
-  return FinishNow(context, response, std::move(p));
+  return FinishNow(context, response,
+                   prescriptions_.GetPrescription(Caller(*caller, kGrpcAdapter),
+                                                  request->prescription_id()));
 }
 
 grpc::ServerUnaryReactor* PrescriptionGrpcService::ListPrescriptions(
@@ -110,36 +53,9 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::ListPrescriptions(
     v1::ListPrescriptionsResponse* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  v1::ListPrescriptionsRequest scoped = *request;
-  const bool restricted = caller->role != security::Role::kDevelopment;
-  if (restricted) {
-    // A principal lists what concerns its own organisation only.
-    if (scoped.ods_code().empty()) scoped.set_ods_code(caller->ods_code);
-    if (scoped.ods_code() != caller->ods_code) {
-      absl::Status denied = absl::PermissionDeniedError(
-          "ListPrescriptions: an organisation may list only its own "
-          "prescription requests");
-      pathway_.Audit(*caller, "ListPrescriptions", scoped.ods_code(), denied);
-      return FinishNow(context, response, {denied});
-    }
-  }
-  absl::StatusOr<v1::ListPrescriptionsResponse> listed =
-      pathway_.ListPrescriptions(scoped);
-  if (listed.ok() && restricted) {
-    v1::ListPrescriptionsResponse visible;
-    for (const v1::PrescriptionRequest& p : listed->prescriptions()) {
-      if (security::Authorize(*caller, Operation::kReadPrescription,
-                              security::ViewOf(p))
-              .ok()) {
-        *visible.add_prescriptions() = p;
-      }
-    }
-    visible.set_next_page_token(listed->next_page_token());
-    listed = std::move(visible);
-  }
-  pathway_.Audit(*caller, "ListPrescriptions", scoped.ods_code(),
-                 listed.status());
-  return FinishNow(context, response, std::move(listed));
+  return FinishNow(context, response,
+                   prescriptions_.ListPrescriptions(
+                       Caller(*caller, kGrpcAdapter), *request));
 }
 
 grpc::ServerUnaryReactor* PrescriptionGrpcService::MarkSent(
@@ -160,13 +76,9 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::Prescribe(
     v1::PrescriptionRequest* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  if (absl::Status allowed = AuthorizeTransition(
-          *caller, PrescriptionAction::kPrescribe, *request);
-      !allowed.ok()) {
-    return FinishNow(context, response, {allowed});
-  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.Prescribe(*request, FinishWith(reactor, response), *caller);
+  prescriptions_.Prescribe(Caller(*caller, kGrpcAdapter), *request,
+                           FinishWith(reactor, response));
   return reactor;
 }
 
@@ -216,16 +128,9 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::GetTimeline(
     v1::GetTimelineResponse* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  absl::Status allowed =
-      AuthorizeRecord(*caller, Operation::kReadPrescription,
-                      pathway_.GetPrescription(request->prescription_id()))
-          .status();
-  absl::StatusOr<v1::GetTimelineResponse> timeline =
-      allowed.ok() ? pathway_.GetTimeline(request->prescription_id())
-                   : absl::StatusOr<v1::GetTimelineResponse>(allowed);
-  pathway_.Audit(*caller, "GetTimeline", request->prescription_id(),
-                 timeline.status());
-  return FinishNow(context, response, std::move(timeline));
+  return FinishNow(context, response,
+                   prescriptions_.GetTimeline(Caller(*caller, kGrpcAdapter),
+                                              request->prescription_id()));
 }
 
 namespace {
@@ -258,9 +163,13 @@ PrescriptionGrpcService::WatchEvents(grpc::CallbackServerContext* context,
         absl::StrCat("too many WatchEvents streams are open (limit ",
                      max_watch_streams_, "); retry later")));
   }
-  pathway_.Audit(*caller, "WatchEvents", request->prescription_id(),
-                 absl::OkStatus());
-  return new WatchEventsReactor(pathway_, hub_, *request, *caller,
+  absl::StatusOr<std::unique_ptr<pathway::EventWatch>> watch =
+      prescriptions_.WatchEvents(Caller(*caller, kGrpcAdapter), *request);
+  if (!watch.ok()) {
+    active_watch_streams_.fetch_sub(1);
+    return new RefusedStream(ToGrpcStatus(watch.status()));
+  }
+  return new WatchEventsReactor(*std::move(watch), hub_, *request,
                                 active_watch_streams_);
 }
 

@@ -5,20 +5,23 @@
 
 #include "gateway/api/caller.h"
 #include "gateway/pathway/event_hub.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/prescription_use_cases.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 
 namespace nhs::tobacco::api {
 
 // PrescriptionService over the callback API: recommendations, every protocol
-// transition, the timeline and the WatchEvents stream.
+// transition, the timeline and the WatchEvents stream. Authenticates, then
+// hands each call to the use case with the caller (which authorises,
+// audits and scopes).
 class PrescriptionGrpcService final
     : public v1::PrescriptionService::CallbackService {
  public:
   // `guard` authenticates callers and applies the rate limit.
-  PrescriptionGrpcService(pathway::Pathway& pathway, pathway::EventHub& hub,
-                          int max_watch_streams, CallerGuard& guard)
-      : pathway_(pathway),
+  PrescriptionGrpcService(pathway::PrescriptionUseCases& prescriptions,
+                          pathway::EventHub& hub, int max_watch_streams,
+                          CallerGuard& guard)
+      : prescriptions_(prescriptions),
         hub_(hub),
         max_watch_streams_(max_watch_streams),
         guard_(guard) {}
@@ -82,13 +85,8 @@ class PrescriptionGrpcService final
                                        domain::PrescriptionAction action,
                                        const Request* request,
                                        v1::PrescriptionRequest* response);
-  // OK when the caller may apply `action` to the prescription request.
-  template <typename Request>
-  absl::Status AuthorizeTransition(const security::Principal& caller,
-                                   domain::PrescriptionAction action,
-                                   const Request& request);
 
-  pathway::Pathway& pathway_;
+  pathway::PrescriptionUseCases& prescriptions_;
   pathway::EventHub& hub_;
   const int max_watch_streams_;
   CallerGuard& guard_;

@@ -1,26 +1,21 @@
 #include "gateway/api/referral_grpc_service.h"
 
-#include "gateway/api/authorization.h"
 #include "gateway/api/caller.h"
 #include "gateway/api/unary_reply.h"
 
 namespace nhs::tobacco::api {
 
-using security::Operation;
+using pathway::Caller;
+using pathway::kGrpcAdapter;
 
 grpc::ServerUnaryReactor* ReferralGrpcService::CreateReferral(
     grpc::CallbackServerContext* context,
     const v1::CreateReferralRequest* request, v1::Referral* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  absl::Status allowed = security::Authorize(
-      *caller, Operation::kCreateReferral, security::ViewOf(request->referral()));
-  if (caller->role != security::Role::kDevelopment && !allowed.ok()) {
-    pathway_.Audit(*caller, "CreateReferral", "", allowed);
-    return FinishNow(context, response, {allowed});
-  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.CreateReferral(*request, FinishWith(reactor, response), *caller);
+  referrals_.CreateReferral(Caller(*caller, kGrpcAdapter), *request,
+                            FinishWith(reactor, response));
   return reactor;
 }
 
@@ -29,12 +24,9 @@ grpc::ServerUnaryReactor* ReferralGrpcService::GetReferral(
     v1::Referral* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  absl::StatusOr<v1::Referral> referral =
-      AuthorizeRecord(*caller, Operation::kReadReferral,
-                      pathway_.GetReferral(request->referral_id()));
-  pathway_.Audit(*caller, "GetReferral", request->referral_id(),
-                 referral.status());
-  return FinishNow(context, response, std::move(referral));
+  return FinishNow(context, response,
+                   referrals_.GetReferral(Caller(*caller, kGrpcAdapter),
+                                          request->referral_id()));
 }
 
 grpc::ServerUnaryReactor* ReferralGrpcService::ListReferrals(
@@ -43,33 +35,9 @@ grpc::ServerUnaryReactor* ReferralGrpcService::ListReferrals(
     v1::ListReferralsResponse* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  v1::ListReferralsRequest scoped = *request;
-  if (caller->role != security::Role::kDevelopment) {
-    // A principal lists what concerns its own organisation only.
-    if (scoped.ods_code().empty()) scoped.set_ods_code(caller->ods_code);
-    if (scoped.ods_code() != caller->ods_code) {
-      absl::Status denied = absl::PermissionDeniedError(
-          "ListReferrals: an organisation may list only its own referrals");
-      pathway_.Audit(*caller, "ListReferrals", scoped.ods_code(), denied);
-      return FinishNow(context, response, {denied});
-    }
-  }
-  absl::StatusOr<v1::ListReferralsResponse> listed =
-      pathway_.ListReferrals(scoped);
-  if (listed.ok() && caller->role != security::Role::kDevelopment) {
-    v1::ListReferralsResponse visible;
-    for (const v1::Referral& r : listed->referrals()) {
-      if (security::Authorize(*caller, Operation::kReadReferral,
-                              security::ViewOf(r))
-              .ok()) {
-        *visible.add_referrals() = r;
-      }
-    }
-    visible.set_next_page_token(listed->next_page_token());
-    listed = std::move(visible);
-  }
-  pathway_.Audit(*caller, "ListReferrals", scoped.ods_code(), listed.status());
-  return FinishNow(context, response, std::move(listed));
+  return FinishNow(
+      context, response,
+      referrals_.ListReferrals(Caller(*caller, kGrpcAdapter), *request));
 }
 
 grpc::ServerUnaryReactor* ReferralGrpcService::UpdateReferralStatus(
@@ -77,20 +45,9 @@ grpc::ServerUnaryReactor* ReferralGrpcService::UpdateReferralStatus(
     const v1::UpdateReferralStatusRequest* request, v1::Referral* response) {
   absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
   if (!caller.ok()) return FinishNow(context, response, {caller.status()});
-  if (caller->role != security::Role::kDevelopment) {
-    absl::Status allowed =
-        AuthorizeRecord(*caller, Operation::kUpdateReferralStatus,
-                        pathway_.GetReferral(request->referral_id()))
-            .status();
-    if (!allowed.ok()) {
-      pathway_.Audit(*caller, "UpdateReferralStatus", request->referral_id(),
-                     allowed);
-      return FinishNow(context, response, {allowed});
-    }
-  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pathway_.UpdateReferralStatus(*request, FinishWith(reactor, response),
-                                *caller);
+  referrals_.UpdateReferralStatus(Caller(*caller, kGrpcAdapter), *request,
+                                  FinishWith(reactor, response));
   return reactor;
 }
 

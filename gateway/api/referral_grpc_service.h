@@ -2,17 +2,19 @@
 #define GATEWAY_API_REFERRAL_GRPC_SERVICE_H_
 
 #include "gateway/api/caller.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/referral_use_cases.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
 
 namespace nhs::tobacco::api {
 
-// ReferralService over the callback API: each method hands the request to
-// the pathway and finishes when it replies; writes finish only once durable.
+// ReferralService over the callback API: authenticate, hand the request to
+// the use case with the caller, finish when it replies; writes finish only
+// once durable. Authorisation and audit are the use case's.
 class ReferralGrpcService final : public v1::ReferralService::CallbackService {
  public:
   // `guard` authenticates callers and applies the rate limit.
-  ReferralGrpcService(pathway::Pathway& pathway, CallerGuard& guard) : pathway_(pathway), guard_(guard) {}
+  ReferralGrpcService(pathway::ReferralUseCases& referrals, CallerGuard& guard)
+      : referrals_(referrals), guard_(guard) {}
 
   grpc::ServerUnaryReactor* CreateReferral(
       grpc::CallbackServerContext* context,
@@ -31,7 +33,7 @@ class ReferralGrpcService final : public v1::ReferralService::CallbackService {
       v1::Referral* response) override;
 
  private:
-  pathway::Pathway& pathway_;
+  pathway::ReferralUseCases& referrals_;
   CallerGuard& guard_;
 };
 

@@ -1,6 +1,5 @@
 #include "gateway/api/watch_events_reactor.h"
 
-#include "gateway/api/authorization.h"
 #include "gateway/api/grpc_status.h"
 
 namespace nhs::tobacco::api {
@@ -11,15 +10,11 @@ constexpr int kReadBatch = 128;
 
 }  // namespace
 
-WatchEventsReactor::WatchEventsReactor(pathway::Pathway& pathway,
-                                       pathway::EventHub& hub,
-                                       const v1::WatchEventsRequest& request,
-                                       security::Principal caller,
-                                       std::atomic<int>& active_streams)
-    : pathway_(pathway),
+WatchEventsReactor::WatchEventsReactor(
+    std::unique_ptr<pathway::EventWatch> watch, pathway::EventHub& hub,
+    const v1::WatchEventsRequest& request, std::atomic<int>& active_streams)
+    : watch_(std::move(watch)),
       hub_(hub),
-      request_(request),
-      caller_(std::move(caller)),
       active_streams_(active_streams),
       cursor_(request.after_sequence()) {
   hub_token_ = hub_.Subscribe([this] { Pump(); });
@@ -30,29 +25,19 @@ void WatchEventsReactor::Pump() {
   absl::MutexLock lock(&mu_);
   if (writing_ || finished_) return;
   while (buffer_.empty()) {
-    store::EventQuery query;
-    query.after_sequence = cursor_;
-    query.prescription_id = request_.prescription_id();
-    query.referral_id = request_.referral_id();
-    query.limit = kReadBatch;
-    absl::StatusOr<std::vector<v1::TimelineEvent>> events =
-        pathway_.ReadEvents(query);
-    if (!events.ok()) {
-      FinishLocked(ToGrpcStatus(events.status()));
+    absl::StatusOr<pathway::EventBatch> batch =
+        watch_->Next(cursor_, kReadBatch);
+    if (!batch.ok()) {
+      FinishLocked(ToGrpcStatus(batch.status()));
       return;
     }
-    for (auto& e : *events) {
+    if (batch->visible.empty()) {
       // Events the caller may not see still move the cursor on.
-      if (Visible(e)) {
-        buffer_.push_back(std::move(e));
-      } else {
-        cursor_ = e.sequence();
-      }
+      cursor_ = batch->last_sequence;
     }
+    for (auto& e : batch->visible) buffer_.push_back(std::move(e));
     // A short batch means we are up to date: idle until the hub wakes us.
-    if (buffer_.empty() && events->size() < static_cast<size_t>(kReadBatch)) {
-      return;
-    }
+    if (buffer_.empty() && batch->read < kReadBatch) return;
   }
   in_flight_ = std::move(buffer_.front());
   buffer_.pop_front();
@@ -80,29 +65,6 @@ void WatchEventsReactor::OnCancel() {
   if (!writing_) {
     FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
   }
-}
-
-bool WatchEventsReactor::Visible(const v1::TimelineEvent& event) {
-  if (caller_.role == security::Role::kDevelopment) return true;
-  const bool about_prescription = !event.prescription_id().empty();
-  const std::string& id =
-      about_prescription ? event.prescription_id() : event.referral_id();
-  auto cached = visible_.find(id);
-  if (cached != visible_.end()) return cached->second;
-  bool visible;
-  if (about_prescription) {
-    visible = AuthorizeRecord(caller_, security::Operation::kReadPrescription,
-                              pathway_.GetPrescription(id))
-                  .ok();
-  } else {
-    visible = AuthorizeRecord(caller_, security::Operation::kReadReferral,
-                              pathway_.GetReferral(id))
-                  .ok();
-  }
-  // Bounded memory: forget everything rather than grow without limit.
-  if (visible_.size() > 10000) visible_.clear();
-  visible_[id] = visible;
-  return visible;
 }
 
 void WatchEventsReactor::FinishLocked(const grpc::Status& status) {

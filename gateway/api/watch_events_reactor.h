@@ -5,13 +5,12 @@
 
 #include <atomic>
 #include <deque>
+#include <memory>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
-#include "gateway/security/principal.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/pathway/event_hub.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/prescription_use_cases.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 
 namespace nhs::tobacco::api {
@@ -24,12 +23,13 @@ namespace nhs::tobacco::api {
 class WatchEventsReactor final
     : public grpc::ServerWriteReactor<v1::TimelineEvent> {
  public:
+  // `watch` is the use case's view of the timeline for this caller: only
+  // events about records the caller may read come out of it.
   // `active_streams` counts open streams for the configured limit; the
   // reactor decrements it when done.
-  // Only events about records `caller` may read are sent.
-  WatchEventsReactor(pathway::Pathway& pathway, pathway::EventHub& hub,
+  WatchEventsReactor(std::unique_ptr<pathway::EventWatch> watch,
+                     pathway::EventHub& hub,
                      const v1::WatchEventsRequest& request,
-                     security::Principal caller,
                      std::atomic<int>& active_streams);
 
   void OnWriteDone(bool ok) override;
@@ -42,14 +42,8 @@ class WatchEventsReactor final
   void Pump();
   void FinishLocked(const grpc::Status& status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Whether the caller may see this event (answers cached per record).
-  bool Visible(const v1::TimelineEvent& event)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
-  pathway::Pathway& pathway_;
+  const std::unique_ptr<pathway::EventWatch> watch_;
   pathway::EventHub& hub_;
-  const v1::WatchEventsRequest request_;
-  const security::Principal caller_;
   std::atomic<int>& active_streams_;
   int64_t hub_token_ = 0;
 
@@ -59,7 +53,6 @@ class WatchEventsReactor final
   v1::TimelineEvent in_flight_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  absl::flat_hash_map<std::string, bool> visible_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nhs::tobacco::api

@@ -14,8 +14,10 @@ namespace nhs::tobacco::pathway {
 // Tells watchers that new timeline events were committed. The store's commit
 // listener calls Publish() on its writer thread, which must not block, so
 // subscribers are woken from the hub's own thread. Subscribers then read the
-// events themselves from the store by sequence, so a slow watcher never
-// holds up others or the writer, and nothing is lost between wake-ups.
+// events themselves by sequence, through the use case that filters them for
+// their caller (PrescriptionUseCases::WatchEvents), so a slow watcher never
+// holds up others or the writer, and nothing is lost between wake-ups. The
+// hub carries no event and no patient data: only "something was committed".
 // Thread-safe.
 class EventHub {
  public:

@@ -17,6 +17,9 @@ enum class Role {
   kAdmin,
   // Plaintext development mode only (grpc.allow_insecure): unrestricted.
   kDevelopment,
+  // The gateway acting on its own behalf (deadline scan, outbox, retention):
+  // unrestricted, and never parsed from a certificate.
+  kGateway,
 };
 
 // Who is calling: an organisation (ODS code) acting in a role. Comes only
@@ -28,8 +31,9 @@ struct Principal {
 };
 
 // "gp", "pharmacy", "mental_health_trust", "tobacco_service", "integrator",
-// "admin", "development".
+// "admin", "development", "gateway".
 absl::string_view RoleName(Role role);
+// Never yields kDevelopment or kGateway: no certificate can claim them.
 absl::StatusOr<Role> ParseRole(absl::string_view name);
 
 // The principal a client certificate names: ODS code from the subject's O,
@@ -41,6 +45,10 @@ absl::StatusOr<Principal> PrincipalFromCertificatePem(absl::string_view pem);
 
 // The unrestricted principal of plaintext development mode.
 Principal DevelopmentPrincipal();
+
+// The gateway itself (role kGateway, ODS code "GATEWAY"): who the audit log
+// names for system work.
+const Principal& GatewayPrincipal();
 
 }  // namespace nhs::tobacco::security
 

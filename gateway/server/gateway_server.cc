@@ -90,6 +90,16 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
       absl::Milliseconds(config.delivery().initial_backoff_ms());
   pathway_options.retry.max_backoff =
       absl::Milliseconds(config.delivery().max_backoff_ms());
+  pathway_options.read_audit_fail_closed =
+      config.store().read_audit_fail_closed();
+  writes_ = std::make_unique<pathway::AuditedWrites>(
+      *store_, clock, pathway_options.read_audit_fail_closed);
+  referrals_ =
+      std::make_unique<pathway::ReferralPathway>(*writes_, pathway_options);
+  prescriptions_ = std::make_unique<pathway::PrescriptionPathway>(
+      *writes_, formulary, deadlines, pathway_options);
+  outcomes_ =
+      std::make_unique<pathway::OutcomePathway>(*writes_, pathway_options);
   pathway_ = std::make_unique<pathway::Pathway>(
       *store_, std::move(formulary), std::move(deadlines),
       std::move(pathway_options), clock);
@@ -145,11 +155,11 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
       insecure, config.grpc().per_principal_rate_limit());
   api::CallerGuard& guard = *guard_;
   services_.push_back(
-      std::make_unique<api::ReferralGrpcService>(*pathway_, guard));
+      std::make_unique<api::ReferralGrpcService>(*referrals_, guard));
   services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
-      *pathway_, *hub_, config.grpc().max_watch_streams(), guard));
+      *prescriptions_, *hub_, config.grpc().max_watch_streams(), guard));
   services_.push_back(
-      std::make_unique<api::OutcomeGrpcService>(*pathway_, guard));
+      std::make_unique<api::OutcomeGrpcService>(*outcomes_, guard));
   services_.push_back(
       std::make_unique<api::AdminGrpcService>(*pathway_, guard));
 
@@ -184,7 +194,7 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
 absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   if (!config.has_fhir()) return absl::OkStatus();
   fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
-      *pathway_, config.fhir().public_endpoint(),
+      *prescriptions_, config.fhir().public_endpoint(),
       config.fhir().per_principal_rate_limit());
   fhir::HttpsListenerOptions fhir_options;
   fhir_options.address = config.fhir().address();
@@ -212,9 +222,9 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
 absl::Status GatewayServer::StartMllp(const v1::GatewayConfig& config,
                                       const Clock& clock) {
   if (!config.has_mllp()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(
-      hl7_, Hl7Inbound::Start(config.mllp(), config.organisations(), *pathway_,
-                              clock));
+  ASSIGN_OR_RETURN(hl7_,
+                   Hl7Inbound::Start(config.mllp(), config.organisations(),
+                                     *referrals_, clock));
   return absl::OkStatus();
 }
 
@@ -246,6 +256,11 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   store_.reset();
   hub_.reset();
   hl7_.reset();
+  // After the store: its last commits answer through the use cases.
+  referrals_.reset();
+  prescriptions_.reset();
+  outcomes_.reset();
+  writes_.reset();
 }
 
 int GatewayServer::mllp_port() const {

@@ -65,12 +65,12 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
     const v1::MllpListenerConfig& config,
     const google::protobuf::RepeatedPtrField<v1::OrganisationConfig>&
         organisations,
-    pathway::Pathway& pathway, const Clock& clock) {
+    pathway::ReferralUseCases& referrals, const Clock& clock) {
   auto inbound = std::unique_ptr<Hl7Inbound>(new Hl7Inbound());
   const v1::MllpListenerConfig with_trusts =
       WithTrustsFromRegistry(config, organisations);
   inbound->edge_ =
-      std::make_unique<api::Hl7ReferralEdge>(pathway, with_trusts, clock);
+      std::make_unique<api::Hl7ReferralEdge>(referrals, with_trusts, clock);
   hl7v2::MllpListenerOptions options;
   options.address = config.address();
   options.max_frame_bytes = static_cast<size_t>(config.max_frame_bytes());

@@ -7,7 +7,7 @@
 #include "adapters/hl7v2/mllp_listener.h"
 #include "gateway/api/hl7_referral_edge.h"
 #include "gateway/common/clock.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/referral_use_cases.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
 namespace nhs::tobacco::server {
@@ -24,7 +24,7 @@ class Hl7Inbound {
       const v1::MllpListenerConfig& config,
       const google::protobuf::RepeatedPtrField<v1::OrganisationConfig>&
           organisations,
-      pathway::Pathway& pathway, const Clock& clock);
+      pathway::ReferralUseCases& referrals, const Clock& clock);
 
   // TLS settings for the MLLP client: the gateway presents tls.cert_file
   // and verifies receivers against tls.client_ca_file (the same development

@@ -154,7 +154,9 @@ class FhirProcessMessageTest : public ::testing::Test {
   // the receiver's acknowledgement do once the outbox lands).
   std::string Acknowledged(v1::Route route, const std::string& target,
                            const std::string& tag) {
-    pathway::Pathway& p = server_->pathway();
+    pathway::ReferralUseCases& referrals = server_->referrals();
+    pathway::PrescriptionUseCases& p = server_->prescriptions();
+    const pathway::Caller as = testing::GatewayCaller();
     v1::CreateReferralRequest cr;
     cr.set_request_id(absl::StrCat("ref-", tag));
     v1::Referral* ref = cr.mutable_referral();
@@ -167,8 +169,9 @@ class FhirProcessMessageTest : public ::testing::Test {
     ref->set_goal(v1::QUIT_GOAL_QUIT_NOW);
     ref->mutable_consent()->set_share_with_gp(true);
     ref->mutable_consent()->set_share_with_pharmacy(true);
-    auto referral = Await<v1::Referral>(
-        [&](auto reply) { p.CreateReferral(cr, std::move(reply)); });
+    auto referral = Await<v1::Referral>([&](auto reply) {
+      referrals.CreateReferral(as, cr, std::move(reply));
+    });
     EXPECT_TRUE(referral.ok()) << referral.status();
     v1::RecommendPrescriptionRequest rr;
     rr.set_request_id(absl::StrCat("rec-", tag));
@@ -183,7 +186,7 @@ class FhirProcessMessageTest : public ::testing::Test {
     rr.mutable_recommended_by()->set_identifier("99Z9999Z");
     rr.mutable_recommended_by()->set_register_(v1::PROFESSIONAL_REGISTER_NMC);
     auto rx = Await<v1::PrescriptionRequest>(
-        [&](auto reply) { p.RecommendPrescription(rr, std::move(reply)); });
+        [&](auto reply) { p.RecommendPrescription(as, rr, std::move(reply)); });
     EXPECT_TRUE(rx.ok()) << rx.status();
     for (auto action : {domain::PrescriptionAction::kMarkSent,
                         domain::PrescriptionAction::kAcknowledge}) {
@@ -193,14 +196,46 @@ class FhirProcessMessageTest : public ::testing::Test {
       t.set_prescription_id(rx->prescription_id());
       t.mutable_actor()->mutable_organisation()->set_ods_code("RX9");
       auto moved = Await<v1::PrescriptionRequest>(
-          [&](auto reply) { p.Transition(action, t, std::move(reply)); });
+          [&](auto reply) { p.Transition(as, action, t, std::move(reply)); });
       EXPECT_TRUE(moved.ok()) << moved.status();
     }
     return rx->prescription_id();
   }
 
+  // The request and its timeline as stored, read past the use cases so the
+  // test's own looks leave no audit rows.
+  absl::StatusOr<v1::PrescriptionRequest> StoredRx(const std::string& id) {
+    std::optional<v1::PrescriptionRequest> found;
+    absl::Status read =
+        server_->store().Read([&](store::ReadTransaction& tx) -> absl::Status {
+          auto p = tx.GetPrescription(id);
+          if (!p.ok()) return p.status();
+          found = *std::move(p);
+          return absl::OkStatus();
+        });
+    if (!read.ok()) return read;
+    if (!found.has_value()) return absl::NotFoundError(id);
+    return *std::move(found);
+  }
+  absl::StatusOr<v1::GetTimelineResponse> StoredTimeline(
+      const std::string& id) {
+    v1::GetTimelineResponse timeline;
+    absl::Status read =
+        server_->store().Read([&](store::ReadTransaction& tx) -> absl::Status {
+          store::EventQuery query;
+          query.prescription_id = id;
+          query.limit = 10000;
+          auto events = tx.ListEvents(query);
+          if (!events.ok()) return events.status();
+          for (auto& e : *events) *timeline.add_events() = std::move(e);
+          return absl::OkStatus();
+        });
+    if (!read.ok()) return read;
+    return timeline;
+  }
+
   v1::PrescriptionStatus StatusOf(const std::string& id) {
-    auto rx = server_->pathway().GetPrescription(id);
+    auto rx = StoredRx(id);
     EXPECT_TRUE(rx.ok()) << rx.status();
     return rx.ok() ? rx->status() : v1::PRESCRIPTION_STATUS_UNSPECIFIED;
   }
@@ -244,7 +279,7 @@ TEST_F(FhirProcessMessageTest, GpRouteMovesFromPrescribedToDispensed) {
   EXPECT_EQ(answer["entry"][0]["resource"]["response"]["code"], "ok");
   EXPECT_EQ(answer["entry"][0]["resource"]["response"]["identifier"],
             "7c1f4a2e-0011-4d1a-9a11-000000000011");
-  auto rx = server_->pathway().GetPrescription(id);
+  auto rx = StoredRx(id);
   ASSERT_TRUE(rx.ok());
   EXPECT_EQ(rx->status(), v1::PRESCRIPTION_STATUS_PRESCRIBED);
   EXPECT_EQ(rx->eps_prescription_id(), "4D7E1A-Y90001-0003FX");
@@ -253,7 +288,7 @@ TEST_F(FhirProcessMessageTest, GpRouteMovesFromPrescribedToDispensed) {
       Post(Dispense(id, "dispense-1").dump(), kPharmacy);
   ASSERT_EQ(dispensed.status, 200) << dispensed.body;
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_DISPENSED);
-  auto timeline = server_->pathway().GetTimeline(id);
+  auto timeline = StoredTimeline(id);
   ASSERT_TRUE(timeline.ok());
   EXPECT_EQ(timeline->events().rbegin()->actor().adapter(), "fhir");
 }
@@ -294,7 +329,7 @@ TEST_F(FhirProcessMessageTest, PharmacyDeclineWithReasonIsNotSupplied) {
       Json::array({{{"code", "OUT_OF_STOCK"}}});
   fhir::HttpResponse r = Post(j.dump(), kPharmacy);
   ASSERT_EQ(r.status, 200) << r.body;
-  auto rx = server_->pathway().GetPrescription(id);
+  auto rx = StoredRx(id);
   EXPECT_EQ(rx->status(), v1::PRESCRIPTION_STATUS_NOT_SUPPLIED);
   EXPECT_EQ(rx->status_reason(), "OUT_OF_STOCK");
 }
@@ -304,11 +339,16 @@ TEST_F(FhirProcessMessageTest, DuplicateBundleGetsTheFirstAnswerAndNothingNew) {
   const std::string body = Decision(id, "gp-decision-dup").dump();
   fhir::HttpResponse first = Post(body, kGp);
   ASSERT_EQ(first.status, 200) << first.body;
-  const auto events = server_->pathway().GetTimeline(id)->events_size();
+  const auto events = server_->prescriptions()
+                          .GetTimeline(testing::GatewayCaller(), id)
+                          ->events_size();
   fhir::HttpResponse again = Post(body, kGp);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, first.body);
-  EXPECT_EQ(server_->pathway().GetTimeline(id)->events_size(), events);
+  EXPECT_EQ(server_->prescriptions()
+                .GetTimeline(testing::GatewayCaller(), id)
+                ->events_size(),
+            events);
 }
 
 TEST_F(FhirProcessMessageTest, SameBundleIdWithAnotherBodyIsAConflict) {
@@ -375,13 +415,18 @@ TEST_F(FhirProcessMessageTest, UnknownPrescriptionIsRefusedLikeOneNotEntitled) {
 TEST_F(FhirProcessMessageTest, WrongStateIsAConflictAndChangesNothing) {
   const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "again");
   ASSERT_EQ(Post(Decision(id, "gp-decision-first").dump(), kGp).status, 200);
-  const auto events = server_->pathway().GetTimeline(id)->events_size();
+  const auto events = server_->prescriptions()
+                          .GetTimeline(testing::GatewayCaller(), id)
+                          ->events_size();
   fhir::HttpResponse r = Post(Decision(id, "gp-decision-second").dump(), kGp);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_THAT(Outcome(r)["issue"][0]["diagnostics"].get<std::string>(),
               HasSubstr("PRESCRIBED"));
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_PRESCRIBED);
-  EXPECT_EQ(server_->pathway().GetTimeline(id)->events_size(), events);
+  EXPECT_EQ(server_->prescriptions()
+                .GetTimeline(testing::GatewayCaller(), id)
+                ->events_size(),
+            events);
 }
 
 TEST_F(FhirProcessMessageTest, AnotherPatientsMessageIsUnprocessable) {

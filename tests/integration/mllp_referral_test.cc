@@ -67,7 +67,8 @@ class MllpReferralTest : public ::testing::Test {
   }
 
   int StoredReferrals() {
-    auto list = server_->pathway().ListReferrals(v1::ListReferralsRequest());
+    auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+                                                   v1::ListReferralsRequest());
     EXPECT_THAT(list, IsOk());
     return list.ok() ? list->referrals_size() : -1;
   }
@@ -82,7 +83,8 @@ TEST_F(MllpReferralTest, ReferenceReferralIsStoredAndCommitAccepted) {
   EXPECT_EQ(*ack.Get("MSA-1"), "CA");
   EXPECT_EQ(*ack.Get("MSA-2"), "MSG000101");
   EXPECT_EQ(*ack.Get("MSH-9.1"), "ACK");
-  auto list = server_->pathway().ListReferrals(v1::ListReferralsRequest());
+  auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+                                                 v1::ListReferralsRequest());
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->referrals_size(), 1);
   const v1::Referral& r = list->referrals(0);
@@ -95,13 +97,18 @@ TEST_F(MllpReferralTest, ReferenceReferralIsStoredAndCommitAccepted) {
 TEST_F(MllpReferralTest, ReferralCreatedEventNamesTheHl7v2Adapter) {
   hl7v2::MllpClient client = Client();
   SendAndParse(client, Example("ref_i12_basic.hl7"));
-  auto list = server_->pathway().ListReferrals(v1::ListReferralsRequest());
+  auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+                                                 v1::ListReferralsRequest());
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->referrals_size(), 1);
-  store::EventQuery query;
-  query.referral_id = list->referrals(0).referral_id();
-  auto events = server_->pathway().ReadEvents(query);
-  ASSERT_THAT(events, IsOk());
+  v1::WatchEventsRequest query;
+  query.set_referral_id(list->referrals(0).referral_id());
+  auto watch =
+      server_->prescriptions().WatchEvents(testing::GatewayCaller(), query);
+  ASSERT_THAT(watch, IsOk());
+  auto batch = (*watch)->Next(0, 500);
+  ASSERT_THAT(batch, IsOk());
+  auto events = &batch->visible;
   ASSERT_FALSE(events->empty());
   EXPECT_EQ(events->front().type(), v1::EVENT_TYPE_REFERRAL_CREATED);
   EXPECT_EQ(events->front().actor().adapter(), "hl7v2");
@@ -110,7 +117,8 @@ TEST_F(MllpReferralTest, ReferralCreatedEventNamesTheHl7v2Adapter) {
 TEST_F(MllpReferralTest, PriorityAndReasonFromRf1AreStored) {
   hl7v2::MllpClient client = Client();
   SendAndParse(client, Example("ref_i12_basic.hl7"));
-  auto list = server_->pathway().ListReferrals(v1::ListReferralsRequest());
+  auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+                                                 v1::ListReferralsRequest());
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->referrals_size(), 1);
   EXPECT_EQ(list->referrals(0).priority(), v1::REFERRAL_PRIORITY_ROUTINE);
@@ -249,7 +257,8 @@ TEST_F(MllpReferralTest, DischargeOfASmokerBecomesAReferral) {
   hl7v2::Message ack =
       SendAndParse(client, Example("adt_a03_discharge_smoker.hl7"));
   EXPECT_EQ(*ack.Get("MSA-1"), "CA");
-  auto list = server_->pathway().ListReferrals(v1::ListReferralsRequest());
+  auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+                                                 v1::ListReferralsRequest());
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->referrals_size(), 1);
   EXPECT_EQ(list->referrals(0).source(),

@@ -119,7 +119,8 @@ class MllpTlsTest : public ::testing::Test {
   }
 
   int StoredReferrals() {
-    auto list = server_->pathway().ListReferrals(v1::ListReferralsRequest());
+    auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+                                                   v1::ListReferralsRequest());
     EXPECT_THAT(list, IsOk());
     return list.ok() ? list->referrals_size() : -1;
   }

@@ -20,6 +20,12 @@
 
 namespace nhs::tobacco::testing {
 
+// The gateway acting on its own behalf through the gRPC adapter: what tests
+// that call the use cases directly (to set up or inspect records) act as.
+inline pathway::Caller GatewayCaller() {
+  return pathway::Caller(security::GatewayPrincipal(), pathway::kGrpcAdapter);
+}
+
 // The repo's sample config (deploy/config/gateway.textproto) with the gRPC
 // port chosen by the OS and the data in `data_dir`: tests exercise the same
 // formulary and deadlines a newcomer runs.

@@ -1,0 +1,43 @@
+#ifndef GATEWAY_PATHWAY_PATHWAY_OPTIONS_H_
+#define GATEWAY_PATHWAY_PATHWAY_OPTIONS_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "gateway/domain/delivery_attempt.h"
+#include "gateway/domain/delivery_plan.h"
+
+namespace nhs::tobacco::pathway {
+
+// Limits and wiring every use case of the pathway shares.
+struct PathwayOptions {
+  int max_page_size = 500;
+  int default_page_size = 50;
+  int max_text_length = 2000;
+  std::vector<std::string> cyp1a2_medicines;
+  // Who takes outbound messages on which channel; empty = nothing queued.
+  domain::DeliveryRoutes routes;
+  domain::RetryPolicy retry;
+  // A read whose audit row cannot be written fails (UNAVAILABLE) instead of
+  // answering; the read then waits for its audit row to be durable.
+  bool read_audit_fail_closed = false;
+};
+
+// How a write answers: called once, after the change is durable, on a
+// store thread (it must not block).
+template <typename T>
+using Reply = std::function<void(absl::StatusOr<T>)>;
+
+// The page size a list uses for `requested` (0 = the default).
+inline int PageSize(const PathwayOptions& options, int requested) {
+  if (requested <= 0) {
+    return std::min(options.default_page_size, options.max_page_size);
+  }
+  return std::min(requested, options.max_page_size);
+}
+
+}  // namespace nhs::tobacco::pathway
+
+#endif  // GATEWAY_PATHWAY_PATHWAY_OPTIONS_H_
