@@ -9,11 +9,11 @@ namespace {
 
 // The ways an organisation can be related to a record.
 enum Relation : unsigned {
-  kReferrer = 1u << 0,  // sent the referral
-  kService = 1u << 1,   // the tobacco dependency service treating
-  kGp = 1u << 2,        // the patient's registered practice
-  kTarget = 1u << 3,    // asked to act on this prescription request
-  kEpsHolder = 1u << 4, // quoted the request's EPS prescription id
+  kReferrer = 1u << 0,   // sent the referral
+  kService = 1u << 1,    // the tobacco dependency service treating
+  kGp = 1u << 2,         // the patient's registered practice
+  kTarget = 1u << 3,     // asked to act on this prescription request
+  kEpsHolder = 1u << 4,  // quoted the request's EPS prescription id
 };
 
 enum RouteMask : unsigned {
@@ -82,6 +82,9 @@ constexpr Rule kRules[] = {
     {R::kIntegrator, O::kAcknowledge, kTarget, kAnyRoute},
     // Operators run the gateway; they do not read patient records.
     {R::kAdmin, O::kAdminister, 0, kAnyRoute},
+    // The gateway principal runs its own system work and nothing else: it
+    // neither reads patient records for a caller nor administers.
+    {R::kGateway, O::kSystemWork, 0, kAnyRoute},
 };
 
 unsigned RelationsOf(const Principal& p, const RecordView& r) {
@@ -134,6 +137,8 @@ absl::string_view OperationName(Operation op) {
       return "ReadOutcomes";
     case O::kAdminister:
       return "Administer";
+    case O::kSystemWork:
+      return "SystemWork";
   }
   return "Unknown";
 }
@@ -161,17 +166,16 @@ absl::Status Authorize(const Principal& principal, Operation op,
   const unsigned relations = RelationsOf(principal, record);
   for (const Rule& rule : kRules) {
     if (rule.role != principal.role || rule.op != op) continue;
-    if (rule.routes != kAnyRoute &&
-        (rule.routes & (1u << record.route)) == 0) {
+    if (rule.routes != kAnyRoute && (rule.routes & (1u << record.route)) == 0) {
       continue;
     }
     if (rule.relations == 0 || (rule.relations & relations) != 0) {
       return absl::OkStatus();
     }
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      OperationName(op), " refused for ", principal.ods_code, " (",
-      RoleName(principal.role), "): ", kNotEntitled));
+  return absl::PermissionDeniedError(
+      absl::StrCat(OperationName(op), " refused for ", principal.ods_code, " (",
+                   RoleName(principal.role), "): ", kNotEntitled));
 }
 
 }  // namespace nhs::tobacco::security

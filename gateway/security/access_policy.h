@@ -29,6 +29,8 @@ enum class Operation {
   kRecordOutcome,
   kReadOutcomes,
   kAdminister,
+  // The gateway's own work: deadline scan, outbox delivery, retention.
+  kSystemWork,
 };
 
 absl::string_view OperationName(Operation op);

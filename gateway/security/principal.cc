@@ -53,6 +53,8 @@ absl::string_view RoleName(Role role) {
       return "admin";
     case Role::kDevelopment:
       return "development";
+    case Role::kGateway:
+      return "gateway";
   }
   return "unknown";
 }
@@ -92,6 +94,12 @@ absl::StatusOr<Principal> PrincipalFromCertificatePem(absl::string_view pem) {
 
 Principal DevelopmentPrincipal() {
   return Principal{"DEV", Role::kDevelopment, "development (no TLS)"};
+}
+
+const Principal& GatewayPrincipal() {
+  static const Principal* gateway =
+      new Principal{"GATEWAY", Role::kGateway, "the gateway itself"};
+  return *gateway;
 }
 
 }  // namespace nhs::tobacco::security

@@ -17,6 +17,9 @@ enum class Role {
   kAdmin,
   // Plaintext development mode only (grpc.allow_insecure): unrestricted.
   kDevelopment,
+  // The gateway acting on its own behalf (deadline scan, outbox, retention).
+  // Never parsed from a certificate: only GatewayPrincipal() has it.
+  kGateway,
 };
 
 // Who is calling: an organisation (ODS code) acting in a role. Comes only
@@ -28,7 +31,8 @@ struct Principal {
 };
 
 // "gp", "pharmacy", "mental_health_trust", "tobacco_service", "integrator",
-// "admin", "development".
+// "admin", "development", "gateway". ParseRole accepts only the roles a
+// certificate may name: never "development" or "gateway".
 absl::string_view RoleName(Role role);
 absl::StatusOr<Role> ParseRole(absl::string_view name);
 
@@ -41,6 +45,9 @@ absl::StatusOr<Principal> PrincipalFromCertificatePem(absl::string_view pem);
 
 // The unrestricted principal of plaintext development mode.
 Principal DevelopmentPrincipal();
+
+// The gateway itself, as the audit log names its system work.
+const Principal& GatewayPrincipal();
 
 }  // namespace nhs::tobacco::security
 

@@ -56,11 +56,20 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   pathway_options.cyp1a2_medicines.assign(config.cyp1a2_medicines().begin(),
                                           config.cyp1a2_medicines().end());
   pathway_options.routes = server->transports_->routes();
-  pathway_options.retry.max_attempts = config.delivery().max_attempts();
-  pathway_options.retry.initial_backoff =
+  server->deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
+      *server->store_, deadlines, pathway_options.routes, *options.clock);
+  pathway::DeliveryPathwayOptions delivery_options;
+  delivery_options.max_page_size = pathway_options.max_page_size;
+  delivery_options.max_text_length = pathway_options.max_text_length;
+  delivery_options.retry.max_attempts = config.delivery().max_attempts();
+  delivery_options.retry.initial_backoff =
       absl::Milliseconds(config.delivery().initial_backoff_ms());
-  pathway_options.retry.max_backoff =
+  delivery_options.retry.max_backoff =
       absl::Milliseconds(config.delivery().max_backoff_ms());
+  server->delivery_ = std::make_unique<pathway::DeliveryPathway>(
+      *server->store_, deadlines, std::move(delivery_options), *options.clock);
+  server->audit_ =
+      std::make_unique<pathway::AuditPathway>(*server->store_, *options.clock);
   server->pathway_ = std::make_unique<pathway::Pathway>(
       *server->store_, std::move(formulary), std::move(deadlines),
       std::move(pathway_options), *options.clock);
@@ -73,7 +82,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   dispatch.retention =
       absl::Hours(24) * config.delivery().delivered_retention_days();
   server->dispatcher_ = std::make_unique<delivery::DeliveryDispatcher>(
-      *server->pathway_, *server->transports_, dispatch);
+      *server->delivery_, *server->transports_, dispatch);
   pathway::EventHub* hub = server->hub_.get();
   delivery::DeliveryDispatcher* dispatcher = server->dispatcher_.get();
   // Every commit that queued a message also appended an event.
@@ -113,8 +122,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       guard));
   server->services_.push_back(
       std::make_unique<api::OutcomeGrpcService>(*server->pathway_, guard));
-  server->services_.push_back(
-      std::make_unique<api::AdminGrpcService>(*server->pathway_, guard));
+  server->services_.push_back(std::make_unique<api::AdminGrpcService>(
+      *server->audit_, *server->delivery_, guard));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -168,7 +177,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
                          ")"));
   }
   server->scanner_ = std::make_unique<DeadlineScanner>(
-      *server->pathway_,
+      *server->deadline_scan_,
       absl::Seconds(config.deadlines().scan_interval_seconds()));
   LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(), " (port ",
                        server->port_, ")"));
@@ -205,6 +214,9 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   }
   dispatcher_.reset();
   pathway_.reset();
+  delivery_.reset();
+  audit_.reset();
+  deadline_scan_.reset();
   store_.reset();
   hub_.reset();
   hl7_.reset();

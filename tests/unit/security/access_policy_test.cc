@@ -182,5 +182,24 @@ TEST(AccessPolicyTest, DevelopmentPrincipalIsUnrestricted) {
   }
 }
 
+TEST(AccessPolicyTest, GatewayPrincipalMayDoSystemWorkAndNothingElse) {
+  for (Operation op : kOps) {
+    EXPECT_THAT(Authorize(GatewayPrincipal(), op, RecordView()),
+                StatusIs(absl::StatusCode::kPermissionDenied))
+        << OperationName(op);
+  }
+  EXPECT_THAT(Authorize(GatewayPrincipal(), O::kSystemWork, RecordView()),
+              IsOk());
+}
+
+TEST(AccessPolicyTest, NoCertificateRoleMayDoSystemWork) {
+  for (Role role : kRoles) {
+    EXPECT_THAT(
+        Authorize(Principal{kMe, role, ""}, O::kSystemWork, RecordView()),
+        StatusIs(absl::StatusCode::kPermissionDenied))
+        << RoleName(role);
+  }
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::security

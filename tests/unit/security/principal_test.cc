@@ -38,6 +38,14 @@ TEST(PrincipalTest, EveryDocumentedRoleParses) {
       << "development mode can never come from a certificate";
 }
 
+TEST(PrincipalTest, GatewayRoleNeverComesFromACertificate) {
+  EXPECT_EQ(RoleName(Role::kGateway), "gateway");
+  EXPECT_THAT(ParseRole("gateway"),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(GatewayPrincipal().ods_code, "GATEWAY");
+  EXPECT_EQ(GatewayPrincipal().role, Role::kGateway);
+}
+
 TEST(PrincipalTest, ServerCertificateWithoutRoleIsUnauthenticated) {
   // The server certificate has no OU role and a non-ODS O.
   EXPECT_THAT(PrincipalFromCertificatePem(DevPem("server.pem")),
