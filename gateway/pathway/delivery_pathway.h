@@ -45,6 +45,8 @@ class DeliveryPathway final : public DeliveryUseCases, public OutboxWork {
   void RecordDelivery(const store::OutboxRow& claimed,
                       const domain::SendResult& result,
                       std::function<void(absl::Status)> done) override;
+  // Retention; one audit row naming the gateway per batch that deleted
+  // something.
   absl::StatusOr<int> PruneDeliveredMessages(absl::Duration keep) override;
 
   // --- DeliveryUseCases ---

@@ -317,16 +317,22 @@ TEST_F(DeliveryPathwayTest, RecordDeliveryKeepsAnOperatorsDiscard) {
   EXPECT_EQ(StateOf("m1"), v1::DELIVERY_STATE_DISCARDED);
 }
 
-TEST_F(DeliveryPathwayTest, PruneDeletesOnlyDeliveredMessagesOlderThanKept) {
+TEST_F(DeliveryPathwayTest,
+       PruneDeletesOnlyDeliveredMessagesOlderThanKeptAsTheGateway) {
   Queue("old", "RX9", v1::DELIVERY_STATE_DELIVERED);
   Queue("dead", "RX9", v1::DELIVERY_STATE_DEAD_LETTER);
   clock_.Advance(absl::Hours(48));
   Queue("recent", "RX9", v1::DELIVERY_STATE_DELIVERED);
   EXPECT_THAT(delivery_->PruneDeliveredMessages(absl::Hours(24)),
               IsOkAndHolds(1));
+  EXPECT_EQ(LastAuditRow(), "GATEWAY gateway PruneDelivered  OK");
   EXPECT_THAT(Get(Admin(), "old"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(Get(Admin(), "recent"), IsOk());
   EXPECT_THAT(Get(Admin(), "dead"), IsOk());
+  const size_t rows = AuditRows().size();
+  EXPECT_THAT(delivery_->PruneDeliveredMessages(absl::Hours(24)),
+              IsOkAndHolds(0));
+  EXPECT_EQ(AuditRows().size(), rows) << "nothing pruned, nothing logged";
 }
 
 }  // namespace
