@@ -24,9 +24,10 @@ std::string AuditResultName(const absl::Status& status);
 // every call is authorised for the admin role and leaves one audit row
 // naming the caller, the operation, the record and the result - refusals
 // included. An answer leaves only once its audit row is durable: an
-// operator's action that the audit log could not record is not answered
-// (UNAVAILABLE), so operator access never goes unrecorded. Replies run on a
-// store thread and must not block. Thread-safe.
+// operator's read that the audit log could not record is not answered
+// (UNAVAILABLE), so operator access never goes unrecorded; a change is
+// committed with its row or not at all; a refusal stays a refusal. Replies
+// run on a store thread and must not block. Thread-safe.
 class OperatorGate {
  public:
   OperatorGate(store::Store& store, const Clock& clock)

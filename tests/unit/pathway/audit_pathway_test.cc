@@ -1,5 +1,7 @@
 #include "gateway/pathway/audit_pathway.h"
 
+#include <atomic>
+#include <functional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -44,6 +46,31 @@ class AuditPathwayTest : public UseCaseTest {
   std::unique_ptr<AuditPathway> audit_;
 };
 
+// The real store, whose writes can be made to fail as a full disk would.
+class FailingWritesStore final : public store::Store {
+ public:
+  explicit FailingWritesStore(store::Store& real) : real_(real) {}
+  void Write(store::WriteWork work, store::WriteDone done) override {
+    if (failing_) {
+      done(absl::UnavailableError("disk full"));
+      return;
+    }
+    real_.Write(std::move(work), std::move(done));
+  }
+  absl::Status Read(const store::ReadWork& work) override {
+    return real_.Read(work);
+  }
+  void SetCommitListener(std::function<void(int64_t)> listener) override {
+    real_.SetCommitListener(std::move(listener));
+  }
+  store::StoreStats stats() override { return real_.stats(); }
+  void FailWrites() { failing_ = true; }
+
+ private:
+  store::Store& real_;
+  std::atomic<bool> failing_{false};
+};
+
 TEST_F(AuditPathwayTest, ReadingTheLogIsRefusedToNonAdminsAndTheRefusalLogged) {
   for (const security::Principal& caller : NonAdmins()) {
     const std::string who =
@@ -83,6 +110,21 @@ TEST_F(AuditPathwayTest, AnAdminVerifiesTheChainAndTheCheckIsLogged) {
   EXPECT_TRUE(verified->intact()) << verified->problem();
   EXPECT_EQ(verified->rows_checked(), 2);
   EXPECT_EQ(LastAuditRow(), "ME001 admin VerifyAuditChain  OK");
+}
+
+TEST_F(AuditPathwayTest, AnAdminReadTheLogCannotRecordIsNotAnswered) {
+  FailingWritesStore failing(*store_);
+  AuditPathway audit(failing, clock_);
+  failing.FailWrites();
+  Answer<v1::ListAuditRecordsResponse> listed;
+  audit.ListAuditRecords(Admin(), v1::ListAuditRecordsRequest(),
+                         listed.reply());
+  EXPECT_THAT(listed.Get(), StatusIs(absl::StatusCode::kUnavailable));
+  Answer<v1::ListAuditRecordsResponse> refused;
+  audit.ListAuditRecords(As(security::Role::kGp), v1::ListAuditRecordsRequest(),
+                         refused.reply());
+  EXPECT_THAT(refused.Get(), StatusIs(absl::StatusCode::kPermissionDenied))
+      << "a refusal stays a refusal";
 }
 
 }  // namespace
