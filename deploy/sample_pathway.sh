@@ -23,7 +23,7 @@ say() { printf '\n== %s\n' "$*"; }
 # delivered RX ORG ODS: the outbox sends the request to the organisation's
 # system, and its confirmation moves the request to SENT, then ACKNOWLEDGED,
 # within moments (recording them by hand as well would be refused as an
-# illegal step). Without a route to it (fhir.endpoints) or with its system
+# illegal step). Without a route to it (organisations[].fhir.url) or with its system
 # down, nothing is confirmed: the service and the organisation then record
 # those steps themselves, as they would after a phone call.
 delivered() {
@@ -103,7 +103,7 @@ for _ in $(seq 1 50); do
 done
 sent=$(this_run "")
 if [[ $sent == 0 ]]; then
-  echo "nothing: the gateway's config has no delivery routes (mllp.trusts[].outbound_address, fhir.endpoints)"
+  echo "nothing: the gateway's config has no delivery routes (organisations[].mllp.outbound_address, organisations[].fhir.url)"
 else
   # Newest first, so this run's messages are the first $sent.
   as admin-ops deliveries list --page-size "$sent"

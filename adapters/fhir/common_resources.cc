@@ -51,7 +51,7 @@ Json BuildPatient(const v1::Patient& patient, absl::string_view gp_ods_code) {
   }
   if (!gp_ods_code.empty()) {
     p["generalPractitioner"] = Json::array({Json{
-        {"identifier", Identifier(kOdsOrganisationSystem, gp_ods_code)}}});
+        {"identifier", Identifier(kOdsOrganizationSystem, gp_ods_code)}}});
   }
   return p;
 }
@@ -63,7 +63,7 @@ Json BuildOrganization(const v1::Organisation& org, absl::string_view kind) {
          {"text", Narrative(absl::StrCat(EscapeXhtml(label), " (ODS ",
                                          EscapeXhtml(org.ods_code()), ")"))},
          {"identifier",
-          Json::array({Identifier(kOdsOrganisationSystem, org.ods_code())})},
+          Json::array({Identifier(kOdsOrganizationSystem, org.ods_code())})},
          {"active", true}};
   if (!org.name().empty()) o["name"] = org.name();
   if (!kind.empty()) o["type"] = Json::array({TextConcept(kind)});

@@ -63,7 +63,7 @@ v1::Organisation ReferencedOrganisation(const MessageBundle& message,
                                         domain::Violations& v) {
   v1::Organisation org;
   std::string_view ods =
-      IdentifierValue(reference_holder, "identifier", kOdsOrganisationSystem);
+      IdentifierValue(reference_holder, "identifier", kOdsOrganizationSystem);
   std::string ods_path = absl::StrCat(path, ".identifier.value");
   if (ods.empty()) {
     const BundleEntry* entry =
@@ -73,14 +73,14 @@ v1::Organisation ReferencedOrganisation(const MessageBundle& message,
       return org;
     }
     ods =
-        IdentifierValue(entry->resource, "identifier", kOdsOrganisationSystem);
+        IdentifierValue(entry->resource, "identifier", kOdsOrganizationSystem);
     ods_path = absl::StrCat(entry->Path(), ".identifier");
     org.set_name(std::string(Str(entry->resource, "name")));
   }
   if (absl::Status s = domain::ValidateOdsCode(Absl(ods)); !s.ok()) {
     v.Add(ods_path, ods.empty()
                         ? absl::StrCat("an ODS code (system ",
-                                       kOdsOrganisationSystem, ") is required")
+                                       kOdsOrganizationSystem, ") is required")
                         : std::string(s.message()));
     return v1::Organisation();
   }

@@ -4,6 +4,7 @@
 #include "adapters/fhir/inbound_common.h"
 #include "adapters/fhir/json_read.h"
 #include "adapters/fhir/systems.h"
+#include "gateway/domain/adapter_names.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifiers.h"
 
@@ -108,7 +109,7 @@ absl::StatusOr<GpDecision> TranslateGpDecision(
   }
   d.nhs_number = fhir::SubjectNhsNumber(message, *mr, v);
   v1::Actor actor;
-  actor.set_adapter("fhir");
+  actor.set_adapter(std::string(domain::kFhirAdapter));
   JsonElement sender;
   if (Member(message.header, "sender", &sender)) {
     *actor.mutable_organisation() = fhir::ReferencedOrganisation(

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "gateway/domain/identifier_systems.h"
 
 namespace nhs::tobacco::mental_health {
 namespace {
@@ -12,7 +13,7 @@ bool IsSnomed(absl::string_view system) {
          absl::EqualsIgnoreCase(system, "SNM") ||
          absl::EqualsIgnoreCase(system, "SNOMED") ||
          absl::EqualsIgnoreCase(system, "SNOMEDCT") ||
-         absl::EqualsIgnoreCase(system, "http://snomed.info/sct");
+         absl::EqualsIgnoreCase(system, domain::kSnomedSystem);
 }
 
 bool IsIcd10(absl::string_view system) {

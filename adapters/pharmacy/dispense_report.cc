@@ -5,6 +5,7 @@
 #include "adapters/fhir/inbound_common.h"
 #include "adapters/fhir/json_read.h"
 #include "adapters/fhir/systems.h"
+#include "gateway/domain/adapter_names.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifiers.h"
 
@@ -97,7 +98,7 @@ absl::StatusOr<DispenseReport> TranslateDispenseReport(
   r.nhs_number = fhir::SubjectNhsNumber(message, *md, v);
 
   v1::Actor* actor = r.transition.mutable_actor();
-  actor->set_adapter("fhir");
+  actor->set_adapter(std::string(domain::kFhirAdapter));
   JsonArray performers;
   bool have_org = false;
   if (Array(md->resource, "performer", &performers)) {

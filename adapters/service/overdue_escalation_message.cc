@@ -50,9 +50,8 @@ absl::StatusOr<Json> BuildOverdueEscalationMessage(
             {"meta", fhir::Meta(fhir::kProfileCommunication)}};
   comm["text"] = fhir::Narrative(fhir::EscapeXhtml(text));
   comm["status"] = "completed";
-  comm["category"] = Json::array({fhir::Concept(fhir::Coding(
-      "http://terminology.hl7.org/CodeSystem/communication-category", "alert",
-      "Alert"))});
+  comm["category"] = Json::array({fhir::Concept(
+      fhir::Coding(fhir::kCommunicationCategorySystem, "alert", "Alert"))});
   comm["priority"] = "urgent";
   comm["subject"] = fhir::Reference(patient);
   comm["about"] = Json::array(

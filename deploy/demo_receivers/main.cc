@@ -45,7 +45,7 @@
 
 ABSL_FLAG(std::string, mllp_address, "127.0.0.1:2576",
           "host:port of the trust's MLLP engine (plaintext); the gateway's "
-          "mllp.trusts[].outbound_address");
+          "organisations[].mllp.outbound_address");
 ABSL_FLAG(std::string, trust, "RX9",
           "ODS code of the trust whose engine this is (MSH-6 it accepts)");
 ABSL_FLAG(std::string, fhir_address, "127.0.0.1:9443",
@@ -181,7 +181,7 @@ std::string OdsCodeOf(const Json& bundle, const std::string& reference) {
     const Json& ids = Field(Field(entry, "resource"), "identifier");
     if (!ids.is_array()) return "";
     for (const Json& id : ids) {
-      if (Text(Field(id, "system")) == fhir::kOdsOrganisationSystem) {
+      if (Text(Field(id, "system")) == fhir::kOdsOrganizationSystem) {
         return Text(Field(id, "value"));
       }
     }

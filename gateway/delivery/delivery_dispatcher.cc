@@ -4,21 +4,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/log.h"
-#include "gateway/delivery/outbound_renderer.h"
 #include "gateway/domain/delivery_plan.h"
 
 namespace nhs::tobacco::delivery {
 
-DeliveryDispatcher::DeliveryDispatcher(pathway::OutboxWork& pathway,
-                                       OutboundTransports& transports,
+DeliveryDispatcher::DeliveryDispatcher(pathway::OutboxWork& outbox,
+                                       MessageSender& sender,
+                                       const Clock& clock,
                                        DispatcherOptions options)
-    : pathway_(pathway), transports_(transports), options_(options) {}
+    : outbox_(outbox), sender_(sender), clock_(clock), options_(options) {}
 
 DeliveryDispatcher::~DeliveryDispatcher() { Stop(); }
 
 void DeliveryDispatcher::Start() {
   // Nothing is in flight yet: what the last run held is free to go now.
-  absl::StatusOr<int> released = pathway_.ReleaseClaims();
+  absl::StatusOr<int> released = outbox_.ReleaseClaims();
   if (!released.ok()) {
     LogWarning(absl::StrCat("delivery: cannot release earlier claims: ",
                             released.status().message()));
@@ -63,6 +63,10 @@ void DeliveryDispatcher::Stop() {
 void DeliveryDispatcher::DispatchLoop() {
   while (true) {
     absl::flat_hash_map<std::string, int> in_flight;
+    // Messages in flight when this claim begins. The claim may return one
+    // whose lease ran out while its send is still under way, and that send
+    // may finish before the claim returns: either way it is ours already.
+    absl::flat_hash_set<std::string> held;
     int free_slots = 0;
     {
       absl::MutexLock lock(&mu_);
@@ -77,24 +81,26 @@ void DeliveryDispatcher::DispatchLoop() {
       woken_ = false;
       free_slots = options_.workers - in_flight_;
       in_flight = in_flight_by_queue_;
+      held = in_flight_ids_;
     }
     PruneIfDue();
     if (free_slots <= 0) continue;
     absl::StatusOr<std::vector<store::OutboxRow>> claimed =
-        pathway_.ClaimDueMessages(
+        outbox_.ClaimDueMessages(
             in_flight, options_.max_in_flight_per_destination, free_slots,
-            transports_.send_timeout() + absl::Seconds(5));
+            sender_.send_timeout() + absl::Seconds(5));
     if (!claimed.ok()) {
       // The store is locked or full: say so every 30 s, not every poll.
       ++failed_claims_;
-      if (absl::Now() >= next_claim_warning_) {
+      const absl::Time now = clock_.Now();
+      if (now >= next_claim_warning_) {
         LogWarning(absl::StrCat("delivery: cannot claim due messages (",
                                 failed_claims_,
                                 " times since the last "
                                 "warning): ",
                                 claimed.status().message()));
         failed_claims_ = 0;
-        next_claim_warning_ = absl::Now() + absl::Seconds(30);
+        next_claim_warning_ = now + absl::Seconds(30);
       }
       continue;
     }
@@ -102,8 +108,13 @@ void DeliveryDispatcher::DispatchLoop() {
     absl::MutexLock lock(&mu_);
     for (store::OutboxRow& row : *claimed) {
       // A send that outlived its lease is still ours: never two at once
-      // (the new lease covers it; its result is recorded as usual).
-      if (!in_flight_ids_.insert(row.message.message_id()).second) continue;
+      // (the new lease covers it; its result is recorded as usual). If it
+      // finished meanwhile, its result is recorded and the new lease only
+      // delays the next try, if one is needed.
+      if (held.contains(row.message.message_id()) ||
+          !in_flight_ids_.insert(row.message.message_id()).second) {
+        continue;
+      }
       std::string queue = store::DeliveryQueue(row.message.destination_ods(),
                                                row.message.channel());
       ++in_flight_;
@@ -137,20 +148,7 @@ void DeliveryDispatcher::WorkerLoop() {
 
 void DeliveryDispatcher::Deliver(const Work& work) {
   const v1::OutboundMessage& m = work.row.message;
-  RenderTarget target;
-  target.destination_endpoint = transports_.FhirEndpointOf(m.destination_ods());
-  target.source_endpoint = transports_.fhir_source_endpoint();
-  target.receiving_application =
-      transports_.ReceivingApplicationOf(m.destination_ods());
-  domain::SendResult result;
-  absl::StatusOr<std::string> payload = RenderMessage(m, target);
-  if (!payload.ok()) {
-    result = domain::SendResult{
-        domain::SendOutcome::kPermanent, false,
-        absl::StrCat("cannot be built: ", payload.status().message())};
-  } else {
-    result = transports_.Send(m, *payload);
-  }
+  const domain::SendResult result = sender_.Send(m);
   if (result.outcome != domain::SendOutcome::kConfirmed) {
     LogWarning(absl::StrCat("delivery: ", domain::MessageKindName(m.kind()),
                             " ", m.message_id(), " to ", work.queue, " try ",
@@ -158,7 +156,7 @@ void DeliveryDispatcher::Deliver(const Work& work) {
   }
   const std::string queue = work.queue;
   const std::string id = m.message_id();
-  pathway_.RecordDelivery(
+  outbox_.RecordDelivery(
       work.row, result, [this, queue, id](const absl::Status& s) {
         if (!s.ok()) {
           // The claim's lease brings it back; nothing is lost.
@@ -180,11 +178,11 @@ void DeliveryDispatcher::Finished(const std::string& queue,
 }
 
 void DeliveryDispatcher::PruneIfDue() {
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_.Now();
   if (now < next_prune_) return;
   next_prune_ = now + absl::Hours(1);
   absl::StatusOr<int> pruned =
-      pathway_.PruneDeliveredMessages(options_.retention);
+      outbox_.PruneDeliveredMessages(options_.retention);
   if (!pruned.ok()) {
     LogWarning(absl::StrCat("delivery: retention prune failed: ",
                             pruned.status().message()));

@@ -12,7 +12,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "gateway/delivery/outbound_transports.h"
+#include "gateway/common/clock.h"
+#include "gateway/delivery/message_sender.h"
 #include "gateway/pathway/outbox_work.h"
 
 namespace nhs::tobacco::delivery {
@@ -26,16 +27,18 @@ struct DispatcherOptions {
 
 // The outbox's delivery workers. One dispatcher thread claims due messages
 // (at most `workers` in flight, at most max_in_flight_per_destination per
-// destination queue) and hands them to worker threads, which render each
-// message from its snapshot, send it and record the result through the
-// pathway (backoff, dead letters, timeline). It wakes on Wake() (a commit
-// may have queued messages) and every poll_interval (retries come due).
-// Messages about one record to one destination leave in order: the store
-// only offers the oldest pending one.
+// destination queue) and hands them to worker threads, which send each
+// through the MessageSender and record the result through the outbox port
+// (backoff, dead letters, timeline). It claims on Wake() (a commit may have
+// queued messages), when a recorded result frees a queue, and every
+// poll_interval (retries come due). Messages about one record to one
+// destination leave in order: the outbox only offers the oldest pending one.
+// `clock` schedules the retention prune and spaces out warnings; the poll
+// itself waits in real time.
 class DeliveryDispatcher {
  public:
-  DeliveryDispatcher(pathway::OutboxWork& pathway, OutboundTransports& transports,
-                     DispatcherOptions options);
+  DeliveryDispatcher(pathway::OutboxWork& outbox, MessageSender& sender,
+                     const Clock& clock, DispatcherOptions options);
   // Stops: no new claims, waits for the sends in flight and their results.
   ~DeliveryDispatcher();
 
@@ -56,8 +59,9 @@ class DeliveryDispatcher {
   void Finished(const std::string& queue, const std::string& message_id);
   void PruneIfDue();
 
-  pathway::OutboxWork& pathway_;
-  OutboundTransports& transports_;
+  pathway::OutboxWork& outbox_;
+  MessageSender& sender_;
+  const Clock& clock_;
   const DispatcherOptions options_;
 
   absl::Mutex mu_;

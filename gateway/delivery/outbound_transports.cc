@@ -15,38 +15,40 @@ OutboundTransports::FromConfig(const v1::GatewayConfig& config) {
   auto t = std::unique_ptr<OutboundTransports>(new OutboundTransports());
   const v1::DeliveryConfig& d = config.delivery();
   t->mllp_timeout_ = absl::Milliseconds(d.mllp_ack_timeout_ms());
-  if (config.has_mllp()) {
-    for (const v1::MllpTrustConfig& trust : config.mllp().trusts()) {
-      if (trust.outbound_address().empty()) continue;
-      MllpRoute route;
-      route.options.address = trust.outbound_address();
-      route.options.io_timeout = t->mllp_timeout_;
-      route.options.connect_timeout =
-          std::min(absl::Seconds(5), t->mllp_timeout_);
-      // A pooled connection the trust closed while idle fails at once;
-      // the client's second try reconnects (safe: MSH-10 deduplicates).
-      route.options.attempts = 2;
-      if (trust.has_outbound_tls()) {
-        hl7v2::MllpTlsOptions tls;
-        tls.cert_file = trust.outbound_tls().cert_file();
-        tls.key_file = trust.outbound_tls().key_file();
-        tls.ca_file = trust.outbound_tls().client_ca_file();
-        tls.crl_directory = trust.outbound_tls().crl_directory();
-        ASSIGN_OR_RETURN(route.options.tls,
-                         hl7v2::MllpTlsContext::ForClient(tls));
-      }
-      t->receiving_applications_[trust.sending_facility()] =
-          trust.receiving_application();
-      absl::MutexLock lock(&t->mu_);
-      t->mllp_.emplace(trust.sending_facility(), std::move(route));
-      t->routes_.Add(trust.sending_facility(), v1::DELIVERY_CHANNEL_HL7V2_MLLP);
+  // The organisation registry is the only list of destinations (the
+  // deprecated mllp.trusts and fhir.endpoints were migrated into it). A
+  // channel's routes are used only when its block (mllp, fhir) is present.
+  for (const v1::OrganisationConfig& o : config.organisations()) {
+    if (!config.has_mllp() || o.mllp().outbound_address().empty()) continue;
+    const v1::MllpRouteConfig& trust = o.mllp();
+    MllpRoute route;
+    route.options.address = trust.outbound_address();
+    route.options.io_timeout = t->mllp_timeout_;
+    route.options.connect_timeout =
+        std::min(absl::Seconds(5), t->mllp_timeout_);
+    // A pooled connection the trust closed while idle fails at once;
+    // the client's second try reconnects (safe: MSH-10 deduplicates).
+    route.options.attempts = 2;
+    if (trust.has_outbound_tls()) {
+      hl7v2::MllpTlsOptions tls;
+      tls.cert_file = trust.outbound_tls().cert_file();
+      tls.key_file = trust.outbound_tls().key_file();
+      tls.ca_file = trust.outbound_tls().client_ca_file();
+      tls.crl_directory = trust.outbound_tls().crl_directory();
+      ASSIGN_OR_RETURN(route.options.tls,
+                       hl7v2::MllpTlsContext::ForClient(tls));
     }
+    t->receiving_applications_[o.ods_code()] = trust.receiving_application();
+    absl::MutexLock lock(&t->mu_);
+    t->mllp_.emplace(o.ods_code(), std::move(route));
+    t->routes_.Add(o.ods_code(), v1::DELIVERY_CHANNEL_HL7V2_MLLP);
   }
   if (config.has_fhir()) {
     const v1::FhirListenerConfig& f = config.fhir();
-    for (const v1::FhirEndpoint& e : f.endpoints()) {
-      t->fhir_urls_[e.ods_code()] = e.url();
-      t->routes_.Add(e.ods_code(), v1::DELIVERY_CHANNEL_FHIR_HTTPS);
+    for (const v1::OrganisationConfig& o : config.organisations()) {
+      if (o.fhir().url().empty()) continue;
+      t->fhir_urls_[o.ods_code()] = o.fhir().url();
+      t->routes_.Add(o.ods_code(), v1::DELIVERY_CHANNEL_FHIR_HTTPS);
     }
     t->fhir_source_ = f.public_endpoint();
     t->https_options_.connect_timeout =

@@ -24,7 +24,9 @@ namespace nhs::tobacco::delivery {
 // (mutual TLS) to a GP practice's or pharmacy's FHIR endpoint. Thread-safe.
 class OutboundTransports {
  public:
-  // From mllp.trusts[].outbound_address and fhir.endpoints. FAILED_PRECONDITION
+  // From the organisation registry (organisations[].mllp.outbound_address
+  // with mllp present, organisations[].fhir.url with fhir present), which
+  // GatewayServer has migrated the deprecated keys into. FAILED_PRECONDITION
   // when a TLS file cannot be loaded.
   static absl::StatusOr<std::unique_ptr<OutboundTransports>> FromConfig(
       const v1::GatewayConfig& config);
@@ -33,7 +35,7 @@ class OutboundTransports {
   const domain::DeliveryRoutes& routes() const { return routes_; }
   // What the FHIR renderer writes as source and destination endpoints.
   std::string FhirEndpointOf(absl::string_view ods_code) const;
-  // MSH-5 for a trust (mllp.trusts[].receiving_application).
+  // MSH-5 for a trust (organisations[].mllp.receiving_application).
   std::string ReceivingApplicationOf(absl::string_view ods_code) const;
   const std::string& fhir_source_endpoint() const { return fhir_source_; }
   // The longest one send may take (the outbox's claim lease).

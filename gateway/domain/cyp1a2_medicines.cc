@@ -31,4 +31,12 @@ bool FlagCyp1a2Medicines(v1::MentalHealthContext& context,
   return any;
 }
 
+bool NeedsCyp1a2SafetyAlert(const v1::Referral& referral) {
+  for (const v1::PsychiatricMedicine& m :
+       referral.mental_health().medicines()) {
+    if (m.cyp1a2_sensitive()) return true;
+  }
+  return false;
+}
+
 }  // namespace nhs::tobacco::domain

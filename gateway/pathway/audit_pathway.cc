@@ -13,16 +13,16 @@ void AuditPathway::VerifyAuditChain(const security::Principal& caller,
                                     const v1::VerifyAuditChainRequest&,
                                     Reply<v1::VerifyAuditChainResponse> reply) {
   gate_.Read<v1::VerifyAuditChainResponse>(
-      caller, "VerifyAuditChain", "", [this] { return Verify(); },
-      std::move(reply));
+      caller, security::Operation::kVerifyAuditChain, "",
+      [this] { return Verify(); }, std::move(reply));
 }
 
 void AuditPathway::ListAuditRecords(const security::Principal& caller,
                                     const v1::ListAuditRecordsRequest& request,
                                     Reply<v1::ListAuditRecordsResponse> reply) {
   gate_.Read<v1::ListAuditRecordsResponse>(
-      caller, "ListAuditRecords", "", [&] { return List(request); },
-      std::move(reply));
+      caller, security::Operation::kListAuditRecords, "",
+      [&] { return List(request); }, std::move(reply));
 }
 
 absl::StatusOr<v1::VerifyAuditChainResponse> AuditPathway::Verify() {

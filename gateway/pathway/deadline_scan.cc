@@ -33,8 +33,7 @@ DeadlineScan::DeadlineScan(store::Store& store,
       clock_(clock) {}
 
 absl::StatusOr<int> DeadlineScan::Scan(const security::Principal& caller) {
-  absl::Status allowed = security::Authorize(
-      caller, security::Operation::kSystemWork, security::RecordView());
+  absl::Status allowed = security::AuthorizeSystemWork(caller);
   if (!allowed.ok()) {
     const absl::Time now = clock_.Now();
     RETURN_IF_ERROR(

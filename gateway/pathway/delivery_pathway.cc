@@ -267,15 +267,15 @@ void DeliveryPathway::ListDeliveries(const security::Principal& caller,
                                      const v1::ListDeliveriesRequest& request,
                                      Reply<v1::ListDeliveriesResponse> reply) {
   gate_.Read<v1::ListDeliveriesResponse>(
-      caller, "ListDeliveries", "", [&] { return List(request); },
-      std::move(reply));
+      caller, security::Operation::kListDeliveries, "",
+      [&] { return List(request); }, std::move(reply));
 }
 
 void DeliveryPathway::GetDelivery(const security::Principal& caller,
                                   const v1::GetDeliveryRequest& request,
                                   Reply<v1::Delivery> reply) {
   gate_.Read<v1::Delivery>(
-      caller, "GetDelivery", request.message_id(),
+      caller, security::Operation::kGetDelivery, request.message_id(),
       [&] { return Get(request.message_id()); }, std::move(reply));
 }
 
@@ -283,15 +283,15 @@ void DeliveryPathway::DeliveryStats(const security::Principal& caller,
                                     const v1::GetDeliveryStatsRequest&,
                                     Reply<v1::GetDeliveryStatsResponse> reply) {
   gate_.Read<v1::GetDeliveryStatsResponse>(
-      caller, "GetDeliveryStats", "", [&] { return Stats(); },
-      std::move(reply));
+      caller, security::Operation::kGetDeliveryStats, "",
+      [&] { return Stats(); }, std::move(reply));
 }
 
 void DeliveryPathway::ReplayDelivery(const security::Principal& caller,
                                      const v1::ReplayDeliveryRequest& request,
                                      Reply<v1::Delivery> reply) {
   gate_.Change<v1::Delivery>(
-      caller, "ReplayDelivery", request.message_id(),
+      caller, security::Operation::kReplayDelivery, request.message_id(),
       ValidateMessageId(request.message_id()),
       [message_id = request.message_id()](
           store::WriteTransaction& tx,
@@ -325,7 +325,7 @@ void DeliveryPathway::DiscardDelivery(const security::Principal& caller,
                                  " characters"));
   }
   gate_.Change<v1::Delivery>(
-      caller, "DiscardDelivery", request.message_id(),
+      caller, security::Operation::kDiscardDelivery, request.message_id(),
       v.ToStatus("invalid discard request"),
       [message_id = request.message_id(),
        reason = MaskNhsNumbersIn(request.reason())](

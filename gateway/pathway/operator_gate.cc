@@ -11,11 +11,12 @@ std::string AuditResultName(const absl::Status& status) {
   return status.ok() ? "OK" : absl::StatusCodeToString(status.code());
 }
 
-absl::Status OperatorGate::Authorize(const security::Principal& caller) {
-  // Operators run the gateway; the record view is empty because no
-  // operator function is scoped to a record's organisations.
-  return security::Authorize(caller, security::Operation::kAdminister,
-                             security::RecordView());
+absl::Status OperatorGate::Authorize(const security::Principal& caller,
+                                     security::Operation op) {
+  // Operator calls are checked as kAdminister (PermissionFor); the record
+  // view is empty because no operator function is scoped to a record's
+  // organisations.
+  return security::Authorize(caller, op, security::RecordView());
 }
 
 absl::Status OperatorGate::AppendRow(store::WriteTransaction& tx,

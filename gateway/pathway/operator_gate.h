@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "gateway/common/clock.h"
 #include "gateway/pathway/reply.h"
+#include "gateway/security/operations.h"
 #include "gateway/security/principal.h"
 #include "gateway/store/store.h"
 
@@ -21,7 +22,8 @@ namespace nhs::tobacco::pathway {
 std::string AuditResultName(const absl::Status& status);
 
 // The security boundary of the operator use cases (delivery and audit):
-// every call is authorised for the admin role and leaves one audit row
+// every call (an operator operation of security/operations.h, checked as
+// kAdminister) is authorised for the admin role and leaves one audit row
 // naming the caller, the operation, the record and the result - refusals
 // included. An answer leaves only once its audit row is durable: an
 // operator's read that the audit log could not record is not answered
@@ -36,10 +38,11 @@ class OperatorGate {
   // Authorises `caller`, runs `read` on the calling thread, audits its
   // result, then replies with it.
   template <typename T>
-  void Read(const security::Principal& caller, absl::string_view operation,
+  void Read(const security::Principal& caller, security::Operation op,
             absl::string_view record_id,
             const std::function<absl::StatusOr<T>()>& read, Reply<T> reply) {
-    if (!Admitted(caller, operation, record_id, reply)) return;
+    if (!Admitted(caller, op, record_id, reply)) return;
+    const absl::string_view operation = security::OperationName(op);
     auto result = std::make_shared<absl::StatusOr<T>>(read());
     const absl::Status status = result->status();
     AuditThen(
@@ -55,12 +58,13 @@ class OperatorGate {
   // failure is audited in a transaction of its own.
   template <typename T>
   void Change(
-      const security::Principal& caller, absl::string_view operation,
+      const security::Principal& caller, security::Operation op,
       absl::string_view record_id, const absl::Status& invalid,
       std::function<absl::StatusOr<T>(store::WriteTransaction&, absl::Time now)>
           change,
       Reply<T> reply) {
-    if (!Admitted(caller, operation, record_id, reply)) return;
+    if (!Admitted(caller, op, record_id, reply)) return;
+    const absl::string_view operation = security::OperationName(op);
     if (!invalid.ok()) {
       AuditThen(store_, clock_, caller, operation, record_id, invalid,
                 [invalid, reply = std::move(reply)](absl::Status) {
@@ -97,16 +101,17 @@ class OperatorGate {
   // True when `caller` may administer; otherwise audits the refusal, then
   // replies with it.
   template <typename T>
-  bool Admitted(const security::Principal& caller, absl::string_view operation,
+  bool Admitted(const security::Principal& caller, security::Operation op,
                 absl::string_view record_id, const Reply<T>& reply) {
-    absl::Status allowed = Authorize(caller);
+    absl::Status allowed = Authorize(caller, op);
     if (allowed.ok()) return true;
-    AuditThen(store_, clock_, caller, operation, record_id, allowed,
-              [allowed, reply](absl::Status) { reply(allowed); });
+    AuditThen(store_, clock_, caller, security::OperationName(op), record_id,
+              allowed, [allowed, reply](absl::Status) { reply(allowed); });
     return false;
   }
 
-  static absl::Status Authorize(const security::Principal& caller);
+  static absl::Status Authorize(const security::Principal& caller,
+                                security::Operation op);
   static absl::Status AppendRow(store::WriteTransaction& tx,
                                 const security::Principal& who,
                                 absl::string_view operation,

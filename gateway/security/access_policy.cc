@@ -82,9 +82,6 @@ constexpr Rule kRules[] = {
     {R::kIntegrator, O::kAcknowledge, kTarget, kAnyRoute},
     // Operators run the gateway; they do not read patient records.
     {R::kAdmin, O::kAdminister, 0, kAnyRoute},
-    // The gateway principal runs its own system work and nothing else: it
-    // neither reads patient records for a caller nor administers.
-    {R::kGateway, O::kSystemWork, 0, kAnyRoute},
 };
 
 unsigned RelationsOf(const Principal& p, const RecordView& r) {
@@ -100,48 +97,6 @@ unsigned RelationsOf(const Principal& p, const RecordView& r) {
 }
 
 }  // namespace
-
-absl::string_view OperationName(Operation op) {
-  switch (op) {
-    case O::kCreateReferral:
-      return "CreateReferral";
-    case O::kReadReferral:
-      return "ReadReferral";
-    case O::kUpdateReferralStatus:
-      return "UpdateReferralStatus";
-    case O::kRecommend:
-      return "RecommendPrescription";
-    case O::kReadPrescription:
-      return "ReadPrescription";
-    case O::kMarkSent:
-      return "MarkSent";
-    case O::kAcknowledge:
-      return "Acknowledge";
-    case O::kPrescribe:
-      return "Prescribe";
-    case O::kDecline:
-      return "Decline";
-    case O::kRequireAppointment:
-      return "RequireAppointment";
-    case O::kDispense:
-      return "Dispense";
-    case O::kSupply:
-      return "Supply";
-    case O::kRecordNotSupplied:
-      return "RecordNotSupplied";
-    case O::kCancel:
-      return "Cancel";
-    case O::kRecordOutcome:
-      return "RecordOutcome";
-    case O::kReadOutcomes:
-      return "ReadOutcomes";
-    case O::kAdminister:
-      return "Administer";
-    case O::kSystemWork:
-      return "SystemWork";
-  }
-  return "Unknown";
-}
 
 RecordView ViewOf(const v1::Referral& referral) {
   RecordView v;
@@ -160,9 +115,26 @@ RecordView ViewOf(const v1::PrescriptionRequest& p) {
   return v;
 }
 
+absl::Status NotEntitled(const Principal& principal, Operation op) {
+  return absl::PermissionDeniedError(absl::StrCat(
+      OperationName(PermissionFor(op)), " refused for ", principal.ods_code,
+      " (", RoleName(principal.role), "): ", kNotEntitled));
+}
+
+absl::Status AuthorizeSystemWork(const Principal& principal) {
+  if (principal.role == Role::kGateway ||
+      principal.role == Role::kDevelopment) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("system work refused for ", principal.ods_code, " (",
+                   RoleName(principal.role), "): ", kNotEntitled));
+}
+
 absl::Status Authorize(const Principal& principal, Operation op,
                        const RecordView& record) {
   if (principal.role == Role::kDevelopment) return absl::OkStatus();
+  op = PermissionFor(op);
   const unsigned relations = RelationsOf(principal, record);
   for (const Rule& rule : kRules) {
     if (rule.role != principal.role || rule.op != op) continue;
@@ -173,9 +145,7 @@ absl::Status Authorize(const Principal& principal, Operation op,
       return absl::OkStatus();
     }
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat(OperationName(op), " refused for ", principal.ods_code, " (",
-                   RoleName(principal.role), "): ", kNotEntitled));
+  return NotEntitled(principal, op);
 }
 
 }  // namespace nhs::tobacco::security

@@ -4,36 +4,12 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "gateway/security/operations.h"
 #include "gateway/security/principal.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 #include "nhs/tobacco/v1/referral.pb.h"
 
 namespace nhs::tobacco::security {
-
-// Everything a principal can ask the gateway to do with patient data.
-enum class Operation {
-  kCreateReferral,
-  kReadReferral,
-  kUpdateReferralStatus,
-  kRecommend,
-  kReadPrescription,
-  kMarkSent,
-  kAcknowledge,
-  kPrescribe,
-  kDecline,
-  kRequireAppointment,
-  kDispense,
-  kSupply,
-  kRecordNotSupplied,
-  kCancel,
-  kRecordOutcome,
-  kReadOutcomes,
-  kAdminister,
-  // The gateway's own work: deadline scan, outbox delivery, retention.
-  kSystemWork,
-};
-
-absl::string_view OperationName(Operation op);
 
 // How organisations relate to one record: who referred, which service treats,
 // the patient's GP practice, and (for a prescription request) who is asked to
@@ -54,9 +30,21 @@ RecordView ViewOf(const v1::PrescriptionRequest& prescription);
 
 // OK when `principal` may perform `op` on the record; otherwise
 // PERMISSION_DENIED with a message that reveals nothing about the record
-// (not even whether it exists). Table-driven: see kRules in the .cc.
+// (not even whether it exists). Table-driven: see kRules in the .cc. `op` is
+// checked as PermissionFor(op) (operations.h), and a refusal names that
+// permission.
 absl::Status Authorize(const Principal& principal, Operation op,
                        const RecordView& record);
+
+// OK when `principal` may run the gateway's own work (deadline scan, outbox
+// delivery, retention): the gateway principal, and development mode. No
+// certificate role may; and the gateway role has no rule in Authorize's
+// table, so it may do nothing else.
+absl::Status AuthorizeSystemWork(const Principal& principal);
+
+// The PERMISSION_DENIED a refusal of `op` to `principal` gives, word for
+// word, whether or not the record exists.
+absl::Status NotEntitled(const Principal& principal, Operation op);
 
 // The message every denial carries.
 inline constexpr absl::string_view kNotEntitled =

@@ -5,15 +5,12 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "adapters/hl7v2/ip_allow_list.h"
+#include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/cyp1a2_medicines.h"
-#include "gateway/domain/deadline_policy.h"
-#include "gateway/domain/field_violations.h"
-#include "gateway/domain/formulary.h"
-#include "gateway/domain/identifiers.h"
+#include "gateway/server/config_migration.h"
+#include "gateway/server/config_validation.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -107,211 +104,10 @@ void ApplyDefaults(v1::GatewayConfig& c) {
     if (fhir->connect_timeout_ms() == 0) fhir->set_connect_timeout_ms(5000);
     if (fhir->request_timeout_ms() == 0) fhir->set_request_timeout_ms(30000);
     if (fhir->client_cert_path().empty() && fhir->client_key_path().empty()) {
-      fhir->set_client_cert_path(fhir->tls_cert_path());
-      fhir->set_client_key_path(fhir->tls_key_path());
+      fhir->set_client_cert_path(fhir->tls().cert_file());
+      fhir->set_client_key_path(fhir->tls().key_file());
     }
   }
-}
-
-// FHIR listener settings, when the listener is configured.
-void ValidateFhir(const v1::FhirListenerConfig& f, domain::Violations& v) {
-  if (!absl::StrContains(f.address(), ":")) {
-    v.Add("fhir.address", "must be host:port");
-  }
-  if (f.tls_cert_path().empty() || f.tls_key_path().empty()) {
-    v.Add("fhir.tls_cert_path",
-          "tls_cert_path and tls_key_path are required (FHIR is served over "
-          "TLS only; deploy/dev_fhir_tls.sh makes a development pair)");
-  }
-  if (f.client_ca_file().empty()) {
-    v.Add("fhir.client_ca_file",
-          "required: GP and pharmacy systems authenticate with client "
-          "certificates (certs/make_dev_certs.sh makes a development CA)");
-  }
-  if (f.client_cert_path().empty() != f.client_key_path().empty()) {
-    v.Add("fhir.client_cert_path",
-          "client_cert_path and client_key_path go together");
-  }
-  if (f.max_body_bytes() < 1024) {
-    v.Add("fhir.max_body_bytes", "must be at least 1024");
-  }
-  if (f.connect_timeout_ms() < 1 || f.request_timeout_ms() < 1) {
-    v.Add("fhir.request_timeout_ms", "timeouts must be positive");
-  }
-  for (int i = 0; i < f.endpoints_size(); ++i) {
-    const auto& e = f.endpoints(i);
-    if (!domain::ValidateOdsCode(e.ods_code()).ok()) {
-      v.Add(absl::StrCat("fhir.endpoints[", i, "].ods_code"),
-            "must be an ODS code");
-    }
-    if (!absl::StartsWith(e.url(), "https://")) {
-      v.Add(absl::StrCat("fhir.endpoints[", i, "].url"),
-            "must be an https:// URL");
-    }
-  }
-}
-
-absl::Status Validate(const v1::GatewayConfig& c) {
-  domain::Violations v;
-  if (!absl::StrContains(c.grpc().address(), ":")) {
-    v.Add("grpc.address", "must be host:port");
-  }
-  if (c.grpc().max_receive_message_bytes() < 1024) {
-    v.Add("grpc.max_receive_message_bytes", "must be at least 1024");
-  }
-  if (c.grpc().per_principal_rate_limit() < 0) {
-    v.Add("grpc.per_principal_rate_limit", "must not be negative");
-  }
-  if (c.grpc().handshake_timeout_ms() < 100 ||
-      c.grpc().max_connection_idle_ms() < 1000 ||
-      c.grpc().max_concurrent_streams_per_connection() < 1) {
-    v.Add("grpc",
-          "handshake_timeout_ms >= 100, max_connection_idle_ms >= "
-          "1000 and max_concurrent_streams_per_connection >= 1");
-  }
-  if (c.grpc().max_watch_streams() < 1) {
-    v.Add("grpc.max_watch_streams", "must be at least 1");
-  }
-  if (c.grpc().has_tls()) {
-    for (const auto& [path, value] :
-         {std::pair<const char*, std::string>{"grpc.tls.cert_file",
-                                              c.grpc().tls().cert_file()},
-          {"grpc.tls.key_file", c.grpc().tls().key_file()},
-          {"grpc.tls.client_ca_file", c.grpc().tls().client_ca_file()}}) {
-      if (value.empty()) v.Add(path, "is required for mutual TLS");
-    }
-  }
-  if (c.store().data_dir().empty()) {
-    v.Add("store.data_dir", "is required (where the database lives)");
-  }
-  if (c.store().sqlite().reader_connections() < 1 ||
-      c.store().sqlite().reader_connections() > 64) {
-    v.Add("store.sqlite.reader_connections", "must be between 1 and 64");
-  }
-  if (c.store().max_batch_size() < 1 || c.store().max_batch_size() > 10000) {
-    v.Add("store.max_batch_size", "must be between 1 and 10000");
-  }
-  if (c.store().busy_timeout_ms() < 1) {
-    v.Add("store.busy_timeout_ms", "must be positive");
-  }
-  if (c.store().max_database_mb() < 0) {
-    v.Add("store.max_database_mb", "must not be negative (0 = no cap)");
-  }
-  if (c.deadlines().scan_interval_seconds() < 1) {
-    v.Add("deadlines.scan_interval_seconds", "must be at least 1");
-  }
-  if (c.limits().max_page_size() < 1 || c.limits().max_text_length() < 1) {
-    v.Add("limits", "max_page_size and max_text_length must be positive");
-  }
-  if (c.has_mllp()) {
-    const v1::MllpListenerConfig& m = c.mllp();
-    if (!absl::StrContains(m.address(), ":")) {
-      v.Add("mllp.address", "must be host:port");
-    }
-    if (m.max_frame_bytes() < 1024 || m.max_frame_bytes() > (64 << 20)) {
-      v.Add("mllp.max_frame_bytes", "must be between 1024 and 67108864");
-    }
-    if (m.idle_timeout_seconds() < 1) {
-      v.Add("mllp.idle_timeout_seconds", "must be at least 1");
-    }
-    if (m.max_connections() < 1 || m.max_connections() > 4096) {
-      v.Add("mllp.max_connections", "must be between 1 and 4096");
-    }
-    if (m.has_tls()) {
-      for (const auto& [path, value] :
-           {std::pair<const char*, std::string>{"mllp.tls.cert_file",
-                                                m.tls().cert_file()},
-            {"mllp.tls.key_file", m.tls().key_file()},
-            {"mllp.tls.client_ca_file", m.tls().client_ca_file()}}) {
-        if (value.empty()) v.Add(path, "is required for mutual TLS");
-      }
-    } else if (!m.allow_plaintext()) {
-      v.Add("mllp.tls",
-            "is required (mutual TLS); for development only, set "
-            "mllp.allow_plaintext: true");
-    }
-    for (int i = 0; i < m.allowed_networks_size(); ++i) {
-      absl::StatusOr<hl7v2::IpAllowList> one =
-          hl7v2::IpAllowList::Parse({m.allowed_networks(i)});
-      if (!one.ok()) {
-        v.Add(absl::StrCat("mllp.allowed_networks[", i, "]"),
-              one.status().message());
-      }
-    }
-    for (int i = 0; i < m.trusts_size(); ++i) {
-      const std::string path = absl::StrCat("mllp.trusts[", i, "]");
-      if (!domain::ValidateOdsCode(m.trusts(i).sending_facility()).ok()) {
-        v.Add(path + ".sending_facility", "must be an ODS code");
-      }
-      if (!m.trusts(i).service_ods_code().empty() &&
-          !domain::ValidateOdsCode(m.trusts(i).service_ods_code()).ok()) {
-        v.Add(path + ".service_ods_code", "must be an ODS code");
-      }
-      const v1::MllpTrustConfig& t = m.trusts(i);
-      if (!t.outbound_address().empty()) {
-        const size_t colon = t.outbound_address().rfind(':');
-        int port = 0;
-        if (colon == std::string::npos || colon == 0 ||
-            !absl::SimpleAtoi(t.outbound_address().substr(colon + 1), &port) ||
-            port < 1 || port > 65535) {
-          v.Add(path + ".outbound_address", "must be host:port");
-        }
-        if (t.has_outbound_tls()) {
-          if (t.outbound_tls().client_ca_file().empty()) {
-            v.Add(path + ".outbound_tls.client_ca_file",
-                  "is required: the CA that signs the trust's certificate");
-          }
-          if (t.outbound_tls().cert_file().empty() !=
-              t.outbound_tls().key_file().empty()) {
-            v.Add(path + ".outbound_tls.cert_file",
-                  "cert_file and key_file go together");
-          }
-        } else if (!m.allow_plaintext()) {
-          v.Add(path + ".outbound_tls",
-                "is required (TLS to the trust); for development only, set "
-                "mllp.allow_plaintext: true");
-        }
-      }
-    }
-  }
-  if (c.has_fhir()) ValidateFhir(c.fhir(), v);
-  const v1::DeliveryConfig& d = c.delivery();
-  if (d.max_attempts() < 1 || d.max_attempts() > 1000) {
-    v.Add("delivery.max_attempts", "must be between 1 and 1000");
-  }
-  if (d.initial_backoff_ms() < 1) {
-    v.Add("delivery.initial_backoff_ms", "must be positive");
-  }
-  if (d.max_backoff_ms() < d.initial_backoff_ms()) {
-    v.Add("delivery.max_backoff_ms", "must be at least initial_backoff_ms");
-  }
-  if (d.max_in_flight_per_destination() < 1) {
-    v.Add("delivery.max_in_flight_per_destination", "must be positive");
-  }
-  if (d.workers() < 1 || d.workers() > 256) {
-    v.Add("delivery.workers", "must be between 1 and 256");
-  }
-  if (d.poll_interval_ms() < 1) {
-    v.Add("delivery.poll_interval_ms", "must be positive");
-  }
-  if (d.mllp_ack_timeout_ms() < 1) {
-    v.Add("delivery.mllp_ack_timeout_ms", "must be positive");
-  }
-  if (d.delivered_retention_days() < 1) {
-    v.Add("delivery.delivered_retention_days", "must be positive");
-  }
-  if (c.formulary().empty()) {
-    v.Add("formulary", "needs at least one product");
-  }
-  for (const auto& violation : domain::GetFieldViolations(
-           domain::DeadlinePolicy::FromConfig(c.deadlines()).status())) {
-    v.Add(violation.field, violation.description);
-  }
-  for (const auto& violation : domain::GetFieldViolations(
-           domain::Formulary::FromConfig(c.formulary()).status())) {
-    v.Add(violation.field, violation.description);
-  }
-  return v.ToStatus("invalid gateway configuration");
 }
 
 // Relative paths in the config are relative to the config file's folder.
@@ -329,10 +125,44 @@ void ResolvePaths(v1::TlsConfig& tls, const std::string& base_dir) {
   }
 }
 
+// TLS files, like the data folder, are relative to the config file.
+void ResolvePaths(v1::GatewayConfig& config, const std::string& base_dir) {
+  ResolvePath(*config.mutable_store()->mutable_data_dir(), base_dir);
+  if (config.grpc().has_tls()) {
+    ResolvePaths(*config.mutable_grpc()->mutable_tls(), base_dir);
+  }
+  if (config.has_mllp()) {
+    auto* mllp = config.mutable_mllp();
+    if (mllp->has_tls()) ResolvePaths(*mllp->mutable_tls(), base_dir);
+    for (v1::MllpTrustConfig& trust : *mllp->mutable_trusts()) {
+      if (trust.has_outbound_tls()) {
+        ResolvePaths(*trust.mutable_outbound_tls(), base_dir);
+      }
+    }
+  }
+  for (v1::OrganisationConfig& o : *config.mutable_organisations()) {
+    if (o.mllp().has_outbound_tls()) {
+      ResolvePaths(*o.mutable_mllp()->mutable_outbound_tls(), base_dir);
+    }
+  }
+  if (config.has_fhir()) {
+    auto* fhir = config.mutable_fhir();
+    if (fhir->has_tls()) ResolvePaths(*fhir->mutable_tls(), base_dir);
+    for (std::string* path :
+         {fhir->mutable_tls_cert_path(), fhir->mutable_tls_key_path(),
+          fhir->mutable_ca_cert_path(), fhir->mutable_client_ca_file(),
+          fhir->mutable_crl_directory(), fhir->mutable_client_cert_path(),
+          fhir->mutable_client_key_path()}) {
+      ResolvePath(*path, base_dir);
+    }
+  }
+}
+
 }  // namespace
 
-absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
-                                              const std::string& base_dir) {
+absl::StatusOr<v1::GatewayConfig> ParseConfig(
+    absl::string_view text, bool json, const std::string& base_dir,
+    std::vector<std::string>* warnings) {
   v1::GatewayConfig config;
   if (json) {
     google::protobuf::util::JsonParseOptions options;
@@ -352,37 +182,20 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(absl::string_view text, bool json,
           "config is not valid GatewayConfig textproto: ", errors.errors()));
     }
   }
+  // Paths first, old keys included, so that a deprecated key and its
+  // replacement naming the same file compare equal.
+  ResolvePaths(config, base_dir);
+  MigrationReport migration;
+  RETURN_IF_ERROR(MigrateDeprecatedKeys(config, migration));
+  for (const std::string& warning : migration.warnings) {
+    if (warnings != nullptr) {
+      warnings->push_back(warning);
+    } else {
+      LogWarning(warning);
+    }
+  }
   ApplyDefaults(config);
-  // TLS files, like the data folder, are relative to the config file.
-  for (v1::TlsConfig* tls :
-       {config.grpc().has_tls() ? config.mutable_grpc()->mutable_tls()
-                                : nullptr,
-        config.mllp().has_tls() ? config.mutable_mllp()->mutable_tls()
-                                : nullptr}) {
-    if (tls == nullptr) continue;
-    ResolvePaths(*tls, base_dir);
-  }
-  if (config.has_mllp()) {
-    for (v1::MllpTrustConfig& trust :
-         *config.mutable_mllp()->mutable_trusts()) {
-      if (trust.has_outbound_tls()) {
-        ResolvePaths(*trust.mutable_outbound_tls(), base_dir);
-      }
-    }
-  }
-  ResolvePath(*config.mutable_store()->mutable_data_dir(), base_dir);
-  if (config.has_fhir()) {
-    // TLS files, like data_dir, are relative to the config file.
-    auto* fhir = config.mutable_fhir();
-    for (std::string* path :
-         {fhir->mutable_tls_cert_path(), fhir->mutable_tls_key_path(),
-          fhir->mutable_ca_cert_path(), fhir->mutable_client_ca_file(),
-          fhir->mutable_crl_directory(), fhir->mutable_client_cert_path(),
-          fhir->mutable_client_key_path()}) {
-      ResolvePath(*path, base_dir);
-    }
-  }
-  RETURN_IF_ERROR(Validate(config));
+  RETURN_IF_ERROR(ValidateConfig(config, migration.origins));
   return config;
 }
 

@@ -18,6 +18,8 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/delivery/delivery_dispatcher.h"
 #include "gateway/delivery/outbound_transports.h"
+#include "gateway/delivery/transport_sender.h"
+#include "gateway/server/config_migration.h"
 #include "gateway/server/deadline_scanner.h"
 #include "gateway/server/hl7_inbound.h"
 #include "gateway/server/tls_credentials.h"
@@ -25,39 +27,66 @@
 namespace nhs::tobacco::server {
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
-    const v1::GatewayConfig& config, GatewayServerOptions options) {
+    const v1::GatewayConfig& given, GatewayServerOptions options) {
   // Debian's Abseil is built with Mutex deadlock detection on, which records
   // a lock graph on every acquisition: a debugging aid that costs a few per
   // cent of the hot path. Lock order is kept by design and by tests.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ASSIGN_OR_RETURN(const v1::GatewayConfig config, WithRegistry(given));
   auto server = std::unique_ptr<GatewayServer>(new GatewayServer());
-  ASSIGN_OR_RETURN(server->store_, store::OpenStore(config.store()));
+  RETURN_IF_ERROR(server->OpenStore(config));
+  ASSIGN_OR_RETURN(server->transports_,
+                   delivery::OutboundTransports::FromConfig(config));
+  RETURN_IF_ERROR(server->BuildPathway(config, *options.clock));
+  server->StartDelivery(config, *options.clock);
+  RETURN_IF_ERROR(server->StartGrpc(config, options));
+  RETURN_IF_ERROR(server->StartFhir(config));
+  server->scanner_ = std::make_unique<DeadlineScanner>(
+      *server->deadline_scan_,
+      absl::Seconds(config.deadlines().scan_interval_seconds()));
+  LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(), " (port ",
+                       server->port_, ")"));
+  RETURN_IF_ERROR(server->StartMllp(config, *options.clock));
+  return server;
+}
+
+absl::StatusOr<v1::GatewayConfig> GatewayServer::WithRegistry(
+    const v1::GatewayConfig& given) {
+  // A config from LoadConfig is already migrated (this is then a no-op);
+  // one built in code may still use the deprecated keys.
+  v1::GatewayConfig config = given;
+  MigrationReport migration;
+  RETURN_IF_ERROR(MigrateDeprecatedKeys(config, migration));
+  return config;
+}
+
+absl::Status GatewayServer::OpenStore(const v1::GatewayConfig& config) {
+  ASSIGN_OR_RETURN(store_, store::OpenStore(config.store()));
+  hub_ = std::make_unique<pathway::EventHub>();
+  // Watchers resume from what is already committed.
+  int64_t latest = 0;
+  RETURN_IF_ERROR(store_->Read([&](store::ReadTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(latest, tx.LatestEventSequence());
+    return absl::OkStatus();
+  }));
+  hub_->Publish(latest);
+  return absl::OkStatus();
+}
+
+absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
+                                         const Clock& clock) {
   ASSIGN_OR_RETURN(domain::Formulary formulary,
                    domain::Formulary::FromConfig(config.formulary()));
   ASSIGN_OR_RETURN(domain::DeadlinePolicy deadlines,
                    domain::DeadlinePolicy::FromConfig(config.deadlines()));
-  server->hub_ = std::make_unique<pathway::EventHub>();
-  {
-    // Watchers resume from what is already committed.
-    int64_t latest = 0;
-    RETURN_IF_ERROR(
-        server->store_->Read([&](store::ReadTransaction& tx) -> absl::Status {
-          ASSIGN_OR_RETURN(latest, tx.LatestEventSequence());
-          return absl::OkStatus();
-        }));
-    server->hub_->Publish(latest);
-  }
-  ASSIGN_OR_RETURN(server->transports_,
-                   delivery::OutboundTransports::FromConfig(config));
-
   pathway::PathwayOptions pathway_options;
   pathway_options.max_page_size = config.limits().max_page_size();
   pathway_options.max_text_length = config.limits().max_text_length();
   pathway_options.cyp1a2_medicines.assign(config.cyp1a2_medicines().begin(),
                                           config.cyp1a2_medicines().end());
-  pathway_options.routes = server->transports_->routes();
-  server->deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
-      *server->store_, deadlines, pathway_options.routes, *options.clock);
+  pathway_options.routes = transports_->routes();
+  deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
+      *store_, deadlines, pathway_options.routes, clock);
   pathway::DeliveryPathwayOptions delivery_options;
   delivery_options.max_page_size = pathway_options.max_page_size;
   delivery_options.max_text_length = pathway_options.max_text_length;
@@ -66,13 +95,17 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       absl::Milliseconds(config.delivery().initial_backoff_ms());
   delivery_options.retry.max_backoff =
       absl::Milliseconds(config.delivery().max_backoff_ms());
-  server->delivery_ = std::make_unique<pathway::DeliveryPathway>(
-      *server->store_, deadlines, std::move(delivery_options), *options.clock);
-  server->audit_ =
-      std::make_unique<pathway::AuditPathway>(*server->store_, *options.clock);
-  server->pathway_ = std::make_unique<pathway::Pathway>(
-      *server->store_, std::move(formulary), std::move(deadlines),
-      std::move(pathway_options), *options.clock);
+  delivery_ = std::make_unique<pathway::DeliveryPathway>(
+      *store_, deadlines, std::move(delivery_options), clock);
+  audit_ = std::make_unique<pathway::AuditPathway>(*store_, clock);
+  pathway_ = std::make_unique<pathway::Pathway>(
+      *store_, std::move(formulary), std::move(deadlines),
+      std::move(pathway_options), clock);
+  return absl::OkStatus();
+}
+
+void GatewayServer::StartDelivery(const v1::GatewayConfig& config,
+                                  const Clock& clock) {
   delivery::DispatcherOptions dispatch;
   dispatch.workers = config.delivery().workers();
   dispatch.max_in_flight_per_destination =
@@ -81,12 +114,13 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       absl::Milliseconds(config.delivery().poll_interval_ms());
   dispatch.retention =
       absl::Hours(24) * config.delivery().delivered_retention_days();
-  server->dispatcher_ = std::make_unique<delivery::DeliveryDispatcher>(
-      *server->delivery_, *server->transports_, dispatch);
-  pathway::EventHub* hub = server->hub_.get();
-  delivery::DeliveryDispatcher* dispatcher = server->dispatcher_.get();
+  sender_ = std::make_unique<delivery::TransportSender>(*transports_);
+  dispatcher_ = std::make_unique<delivery::DeliveryDispatcher>(
+      *delivery_, *sender_, clock, dispatch);
+  pathway::EventHub* hub = hub_.get();
+  delivery::DeliveryDispatcher* dispatcher = dispatcher_.get();
   // Every commit that queued a message also appended an event.
-  server->store_->SetCommitListener([hub, dispatcher](int64_t sequence) {
+  store_->SetCommitListener([hub, dispatcher](int64_t sequence) {
     hub->Publish(sequence);
     dispatcher->Wake();
   });
@@ -94,9 +128,12 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     LogWarning(
         "delivery.paused is true: outbound messages queue but are not sent");
   } else {
-    server->dispatcher_->Start();
+    dispatcher_->Start();
   }
+}
 
+absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
+                                      const GatewayServerOptions& options) {
   const bool insecure = !config.grpc().has_tls();
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!insecure) {
@@ -112,24 +149,22 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
         "grpc: set grpc.tls (mutual TLS) or, for development only, "
         "grpc.allow_insecure: true");
   }
-  server->guard_ = std::make_unique<api::CallerGuard>(
+  guard_ = std::make_unique<api::CallerGuard>(
       insecure, config.grpc().per_principal_rate_limit());
-  api::CallerGuard& guard = *server->guard_;
-  server->services_.push_back(
-      std::make_unique<api::ReferralGrpcService>(*server->pathway_, guard));
-  server->services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
-      *server->pathway_, *server->hub_, config.grpc().max_watch_streams(),
-      guard));
-  server->services_.push_back(
-      std::make_unique<api::OutcomeGrpcService>(*server->pathway_, guard));
-  server->services_.push_back(std::make_unique<api::AdminGrpcService>(
-      *server->audit_, *server->delivery_, guard));
+  api::CallerGuard& guard = *guard_;
+  services_.push_back(
+      std::make_unique<api::ReferralGrpcService>(*pathway_, guard));
+  services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
+      *pathway_, *hub_, config.grpc().max_watch_streams(), guard));
+  services_.push_back(
+      std::make_unique<api::OutcomeGrpcService>(*pathway_, guard));
+  services_.push_back(
+      std::make_unique<api::AdminGrpcService>(*audit_, *delivery_, guard));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.grpc().address(), credentials,
-                           &server->port_);
+  builder.AddListeningPort(config.grpc().address(), credentials, &port_);
   builder.SetMaxReceiveMessageSize(config.grpc().max_receive_message_bytes());
   // Slow or idle clients cannot hold resources: the TLS handshake must
   // finish in time, idle connections are closed, and each connection may
@@ -141,52 +176,54 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.AddChannelArgument(
       GRPC_ARG_MAX_CONCURRENT_STREAMS,
       config.grpc().max_concurrent_streams_per_connection());
-  for (auto& service : server->services_)
-    builder.RegisterService(service.get());
+  for (auto& service : services_) builder.RegisterService(service.get());
   for (grpc::Service* extra : options.extra_services) {
     builder.RegisterService(extra);
   }
-  server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr || server->port_ == 0) {
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen for gRPC on ", config.grpc().address(),
                      " (address in use or not local?)"));
   }
-  if (config.has_fhir()) {
-    server->fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
-        *server->pathway_, config.fhir().public_endpoint(),
-        config.fhir().per_principal_rate_limit());
-    fhir::HttpsListenerOptions fhir_options;
-    fhir_options.address = config.fhir().address();
-    fhir_options.tls_cert_path = config.fhir().tls_cert_path();
-    fhir_options.tls_key_path = config.fhir().tls_key_path();
-    fhir_options.client_ca_path = config.fhir().client_ca_file();
-    fhir_options.crl_directory = config.fhir().crl_directory();
-    fhir_options.max_body_bytes = config.fhir().max_body_bytes();
-    api::FhirProcessMessageEdge* edge = server->fhir_edge_.get();
-    ASSIGN_OR_RETURN(
-        server->fhir_listener_,
-        fhir::HttpsListener::Start(
-            fhir_options,
-            [edge](const fhir::InboundMessage& message, fhir::Respond respond) {
-              edge->Handle(message, std::move(respond));
-            }));
-    server->fhir_port_ = server->fhir_listener_->port();
-    LogInfo(absl::StrCat("FHIR $process-message listening on https://",
-                         config.fhir().address(), " (port ", server->fhir_port_,
-                         ")"));
-  }
-  server->scanner_ = std::make_unique<DeadlineScanner>(
-      *server->deadline_scan_,
-      absl::Seconds(config.deadlines().scan_interval_seconds()));
-  LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(), " (port ",
-                       server->port_, ")"));
-  if (config.has_mllp()) {
-    ASSIGN_OR_RETURN(
-        server->hl7_,
-        Hl7Inbound::Start(config.mllp(), *server->pathway_, *options.clock));
-  }
-  return server;
+  return absl::OkStatus();
+}
+
+absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
+  if (!config.has_fhir()) return absl::OkStatus();
+  fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
+      *pathway_, config.fhir().public_endpoint(),
+      config.fhir().per_principal_rate_limit());
+  fhir::HttpsListenerOptions fhir_options;
+  fhir_options.address = config.fhir().address();
+  // fhir.tls, the TLS block every listener shares (the deprecated
+  // tls_cert_path etc. were migrated into it).
+  const v1::TlsConfig& tls = config.fhir().tls();
+  fhir_options.tls_cert_path = tls.cert_file();
+  fhir_options.tls_key_path = tls.key_file();
+  fhir_options.client_ca_path = tls.client_ca_file();
+  fhir_options.crl_directory = tls.crl_directory();
+  fhir_options.max_body_bytes = config.fhir().max_body_bytes();
+  api::FhirProcessMessageEdge* edge = fhir_edge_.get();
+  ASSIGN_OR_RETURN(fhir_listener_,
+                   fhir::HttpsListener::Start(
+                       fhir_options, [edge](const fhir::InboundMessage& message,
+                                            fhir::Respond respond) {
+                         edge->Handle(message, std::move(respond));
+                       }));
+  fhir_port_ = fhir_listener_->port();
+  LogInfo(absl::StrCat("FHIR $process-message listening on https://",
+                       config.fhir().address(), " (port ", fhir_port_, ")"));
+  return absl::OkStatus();
+}
+
+absl::Status GatewayServer::StartMllp(const v1::GatewayConfig& config,
+                                      const Clock& clock) {
+  if (!config.has_mllp()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(
+      hl7_, Hl7Inbound::Start(config.mllp(), config.organisations(), *pathway_,
+                              clock));
+  return absl::OkStatus();
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gateway/common/clock.h"
@@ -30,6 +31,7 @@ class CallerGuard;
 }  // namespace nhs::tobacco::api
 namespace nhs::tobacco::delivery {
 class DeliveryDispatcher;
+class MessageSender;
 class OutboundTransports;
 }  // namespace nhs::tobacco::delivery
 
@@ -43,6 +45,8 @@ struct GatewayServerOptions {
 
 // The whole gateway built from a validated config: store, pathway, gRPC
 // services with health checking and reflection, and the deadline scanner.
+// Deprecated config keys are migrated first (config_migration.h), so a
+// config built in code may still use them.
 // Start() returns once it is serving; Shutdown() stops accepting, lets
 // in-flight calls finish within `grace`, then closes the store after every
 // queued write is durable.
@@ -67,6 +71,19 @@ class GatewayServer {
  private:
   GatewayServer() = default;
 
+  // Start()'s steps, in order; each fills its members.
+  static absl::StatusOr<v1::GatewayConfig> WithRegistry(
+      const v1::GatewayConfig& given);
+  absl::Status OpenStore(const v1::GatewayConfig& config);
+  // The use cases (today the Pathway) the edges are given.
+  absl::Status BuildPathway(const v1::GatewayConfig& config,
+                            const Clock& clock);
+  void StartDelivery(const v1::GatewayConfig& config, const Clock& clock);
+  absl::Status StartGrpc(const v1::GatewayConfig& config,
+                         const GatewayServerOptions& options);
+  absl::Status StartFhir(const v1::GatewayConfig& config);
+  absl::Status StartMllp(const v1::GatewayConfig& config, const Clock& clock);
+
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<pathway::EventHub> hub_;
   std::unique_ptr<pathway::Pathway> pathway_;
@@ -77,6 +94,7 @@ class GatewayServer {
   std::unique_ptr<pathway::DeadlineScan> deadline_scan_;
   // The outbox's workers (config.delivery) and the clients they send with.
   std::unique_ptr<delivery::OutboundTransports> transports_;
+  std::unique_ptr<delivery::MessageSender> sender_;
   std::unique_ptr<delivery::DeliveryDispatcher> dispatcher_;
   std::unique_ptr<api::CallerGuard> guard_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

@@ -30,6 +30,30 @@ const absl::StatusOr<security::Principal>& PrincipalOf(const std::string& pem) {
   return cached;
 }
 
+// The listener's settings with the trusts allowed to send: the registry's
+// organisations that have an MLLP route, in the shape the HL7 edge reads.
+v1::MllpListenerConfig WithTrustsFromRegistry(
+    const v1::MllpListenerConfig& config,
+    const google::protobuf::RepeatedPtrField<v1::OrganisationConfig>&
+        organisations) {
+  v1::MllpListenerConfig with_trusts = config;
+  with_trusts.clear_trusts();
+  for (const v1::OrganisationConfig& o : organisations) {
+    if (!o.has_mllp()) continue;
+    v1::MllpTrustConfig* trust = with_trusts.add_trusts();
+    trust->set_sending_facility(o.ods_code());
+    trust->set_service_ods_code(o.mllp().service_ods_code());
+    trust->set_discharge_smokers_become_referrals(
+        o.mllp().discharge_smokers_become_referrals());
+    trust->set_outbound_address(o.mllp().outbound_address());
+    if (o.mllp().has_outbound_tls()) {
+      *trust->mutable_outbound_tls() = o.mllp().outbound_tls();
+    }
+    trust->set_receiving_application(o.mllp().receiving_application());
+  }
+  return with_trusts;
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<hl7v2::MllpTlsContext>> Hl7Inbound::ClientTls(
@@ -38,11 +62,15 @@ absl::StatusOr<std::shared_ptr<hl7v2::MllpTlsContext>> Hl7Inbound::ClientTls(
 }
 
 absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
-    const v1::MllpListenerConfig& config, pathway::Pathway& pathway,
-    const Clock& clock) {
+    const v1::MllpListenerConfig& config,
+    const google::protobuf::RepeatedPtrField<v1::OrganisationConfig>&
+        organisations,
+    pathway::Pathway& pathway, const Clock& clock) {
   auto inbound = std::unique_ptr<Hl7Inbound>(new Hl7Inbound());
+  const v1::MllpListenerConfig with_trusts =
+      WithTrustsFromRegistry(config, organisations);
   inbound->edge_ =
-      std::make_unique<api::Hl7ReferralEdge>(pathway, config, clock);
+      std::make_unique<api::Hl7ReferralEdge>(pathway, with_trusts, clock);
   hl7v2::MllpListenerOptions options;
   options.address = config.address();
   options.max_frame_bytes = static_cast<size_t>(config.max_frame_bytes());
@@ -76,8 +104,10 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
                          tls ? &PrincipalOf(peer.certificate_pem) : nullptr,
                          std::move(reply));
           }));
-  if (config.trusts().empty()) {
-    LogWarning("mllp: no trusts configured; accepting HL7 from any sender");
+  if (with_trusts.trusts().empty()) {
+    LogWarning(
+        "mllp: no organisation has an mllp route; accepting HL7 from any "
+        "sender");
   }
   LogInfo(absl::StrCat("MLLP", tls ? " over mutual TLS" : "", " listening on ",
                        config.address(), " (port ", inbound->listener_->port(),

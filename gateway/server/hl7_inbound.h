@@ -18,9 +18,13 @@ namespace nhs::tobacco::server {
 // messages), destruction after it (late replies still reach the edge).
 class Hl7Inbound {
  public:
+  // The trusts allowed to send are the `organisations` (the registry) that
+  // have an mllp route; none accepts any sender (development only).
   static absl::StatusOr<std::unique_ptr<Hl7Inbound>> Start(
-      const v1::MllpListenerConfig& config, pathway::Pathway& pathway,
-      const Clock& clock);
+      const v1::MllpListenerConfig& config,
+      const google::protobuf::RepeatedPtrField<v1::OrganisationConfig>&
+          organisations,
+      pathway::Pathway& pathway, const Clock& clock);
 
   // TLS settings for the MLLP client: the gateway presents tls.cert_file
   // and verifies receivers against tls.client_ca_file (the same development

@@ -2,14 +2,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "gateway/domain/adapter_names.h"
 
 namespace nhs::tobacco::store {
 
 std::string DeliveryQueue(absl::string_view destination_ods,
                           v1::DeliveryChannel channel) {
-  return absl::StrCat(destination_ods, "/",
-                      channel == v1::DELIVERY_CHANNEL_HL7V2_MLLP ? "hl7v2"
-                                                                 : "fhir");
+  return absl::StrCat(destination_ods, "/", domain::AdapterForChannel(channel));
 }
 
 absl::Status Store::WriteAndWait(WriteWork work) {

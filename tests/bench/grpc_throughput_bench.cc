@@ -122,8 +122,10 @@ int Main() {
   if (config->has_mllp()) config->mutable_mllp()->set_address("127.0.0.1:0");
   // gRPC alone: no FHIR listener on its fixed port, nothing sent out.
   config->clear_fhir();
-  for (auto& trust : *config->mutable_mllp()->mutable_trusts()) {
-    trust.clear_outbound_address();
+  for (auto& organisation : *config->mutable_organisations()) {
+    if (organisation.has_mllp()) {
+      organisation.mutable_mllp()->clear_outbound_address();
+    }
   }
   config->mutable_store()->set_data_dir(dir.string());
   NoopService noop;

@@ -100,8 +100,10 @@ void MllpEndToEnd(const std::string& message, int connections,
   config->mutable_mllp()->set_max_connections(connections + 8);
   // Inbound only: no FHIR listener on its fixed port, nothing sent out.
   config->clear_fhir();
-  for (auto& trust : *config->mutable_mllp()->mutable_trusts()) {
-    trust.clear_outbound_address();
+  for (auto& organisation : *config->mutable_organisations()) {
+    if (organisation.has_mllp()) {
+      organisation.mutable_mllp()->clear_outbound_address();
+    }
   }
   auto server = server::GatewayServer::Start(*config);
   if (!server.ok()) {

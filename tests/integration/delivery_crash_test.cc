@@ -279,8 +279,10 @@ TEST(DeliveryCrashTest, KillNineWhileDeliveringLosesAndDuplicatesNothing) {
   v1::GatewayConfig config = SampleConfig(dir / "data");
   config.mutable_grpc()->set_address(absl::StrCat("127.0.0.1:", gateway.port));
   ASSERT_TRUE(config.has_mllp());
-  ASSERT_EQ(config.mllp().trusts(0).sending_facility(), "RX9");
-  config.mutable_mllp()->mutable_trusts(0)->set_outbound_address(
+  v1::OrganisationConfig* rx9 = testing::FindOrganisation(config, "RX9");
+  ASSERT_NE(rx9, nullptr);
+  ASSERT_TRUE(rx9->has_mllp());
+  rx9->mutable_mllp()->set_outbound_address(
       absl::StrCat("127.0.0.1:", trust->port()));
   v1::FhirListenerConfig* fhir = config.mutable_fhir();
   fhir->set_address("127.0.0.1:0");

@@ -241,7 +241,7 @@ class DeliveryTest : public ::testing::Test {
     mllp->set_address("127.0.0.1:0");
     mllp->set_allow_plaintext(true);
     mllp->clear_tls();
-    mllp->clear_trusts();
+    testing::ClearMllpTrusts(config);
     auto* trust = mllp->add_trusts();
     trust->set_sending_facility(kTrust);
     trust->set_outbound_address(absl::StrCat("127.0.0.1:", trust_port_));

@@ -17,6 +17,7 @@
 #include "adapters/hl7v2/parser.h"
 #include "gateway/server/config_loader.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/stored_audit.h"
@@ -257,7 +258,7 @@ TEST_F(MllpTlsTest, ClientRefusesAGatewayItsCaDidNotSign) {
   EXPECT_EQ(StoredReferrals(), 0);
 }
 
-// The sample config with its mllp block replaced by `mllp`.
+// The sample config with its mllp block (and trusts) replaced by `mllp`.
 absl::StatusOr<v1::GatewayConfig> ConfigWithMllp(const std::string& mllp) {
   std::string text = ReadText(std::string(TOBACCO_SOURCE_DIR) +
                               "/deploy/config/gateway.textproto");
@@ -265,6 +266,14 @@ absl::StatusOr<v1::GatewayConfig> ConfigWithMllp(const std::string& mllp) {
   const size_t end = text.find("\n}\n", start);
   EXPECT_NE(start, std::string::npos);
   text.replace(start, end + 3 - start, "\n" + mllp + "\n");
+  // The sample's trusts (the registry's mllp routes) go with its mllp block,
+  // as they did when they were written inside it.
+  v1::GatewayConfig config;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &config));
+  for (v1::OrganisationConfig& organisation : *config.mutable_organisations()) {
+    organisation.clear_mllp();
+  }
+  EXPECT_TRUE(google::protobuf::TextFormat::PrintToString(config, &text));
   return server::ParseConfig(text, /*json=*/false, "/etc/tobacco");
 }
 

@@ -218,7 +218,7 @@ class TobaccoctlDeliveriesTest : public TobaccoctlTest {
     v1::MllpListenerConfig* mllp = config.mutable_mllp();
     mllp->set_address("127.0.0.1:0");
     mllp->set_allow_plaintext(true);
-    mllp->clear_trusts();
+    testing::ClearMllpTrusts(config);
     v1::MllpTrustConfig* trust = mllp->add_trusts();
     trust->set_sending_facility(referrer_);
     trust->set_service_ods_code("TDS01");

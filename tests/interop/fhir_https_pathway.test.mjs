@@ -98,6 +98,11 @@ function writeConfig(dir, pki, grpcPort, fhirPort, gpUrl) {
   for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery']) {
     text = removeTopLevelBlock(text, block, { required: false });
   }
+  // The sample's organisation registry too (one block per organisation):
+  // only the endpoint below is reachable.
+  while (/^organisations\s*\{/m.test(text)) {
+    text = removeTopLevelBlock(text, 'organisations');
+  }
   const p = (name) => JSON.stringify(path.join(pki.dir, name));
   const header = [
     '# Written by tests/interop/fhir_https_pathway.test.mjs',

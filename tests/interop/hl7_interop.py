@@ -81,6 +81,10 @@ def write_config(repo, tmp, grpc_port, mllp_port, trust_port):
     text = open(os.path.join(repo, "deploy/config/gateway.textproto")).read()
     for block in ("grpc", "store", "mllp", "fhir", "delivery"):
         text = strip_block(text, block)
+    # The sample's organisation registry too (one block per organisation):
+    # this test's trust is the only one.
+    while re.search(r"^organisations\s*\{", text, re.M):
+        text = strip_block(text, "organisations")
     # Short backoff so a missed first try does not outlast the test's waits.
     header = f"""
 grpc {{ address: "127.0.0.1:{grpc_port}" allow_insecure: true }}

@@ -16,26 +16,9 @@
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
+#include "tests/testing/fake_clock.h"
 
 namespace nhs::tobacco::testing {
-
-// A clock tests move by hand.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(absl::Time start) : now_(start) {}
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_;
-};
 
 // The repo's sample config (deploy/config/gateway.textproto) with the gRPC
 // port chosen by the OS and the data in `data_dir`: tests exercise the same
@@ -57,14 +40,36 @@ inline v1::GatewayConfig SampleConfig(const std::filesystem::path& data_dir) {
   if (config->has_mllp()) {
     // Tests run in parallel: never the well-known MLLP port.
     config->mutable_mllp()->set_address("127.0.0.1:0");
-    for (v1::MllpTrustConfig& trust :
-         *config->mutable_mllp()->mutable_trusts()) {
-      trust.clear_outbound_address();
-      trust.clear_outbound_tls();
+  }
+  for (v1::OrganisationConfig& organisation :
+       *config->mutable_organisations()) {
+    if (organisation.has_mllp()) {
+      organisation.mutable_mllp()->clear_outbound_address();
+      organisation.mutable_mllp()->clear_outbound_tls();
     }
+    // The FHIR endpoints went with the fhir block.
+    organisation.clear_fhir();
   }
   config->mutable_store()->set_data_dir(data_dir.string());
   return *config;
+}
+
+// Removes every MLLP trust (the registry's mllp routes and the deprecated
+// mllp.trusts), for tests that configure their own.
+inline void ClearMllpTrusts(v1::GatewayConfig& config) {
+  config.mutable_mllp()->clear_trusts();
+  for (v1::OrganisationConfig& organisation : *config.mutable_organisations()) {
+    organisation.clear_mllp();
+  }
+}
+
+// The registry entry for `ods_code`, or null.
+inline v1::OrganisationConfig* FindOrganisation(v1::GatewayConfig& config,
+                                                const std::string& ods_code) {
+  for (v1::OrganisationConfig& organisation : *config.mutable_organisations()) {
+    if (organisation.ods_code() == ods_code) return &organisation;
+  }
+  return nullptr;
 }
 
 // A fresh data directory per test, removed afterwards.

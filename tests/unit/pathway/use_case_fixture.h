@@ -12,35 +12,16 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
-#include "gateway/common/clock.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/reply.h"
 #include "gateway/security/principal.h"
 #include "gateway/store/store.h"
 #include "gtest/gtest.h"
+#include "tests/testing/fake_clock.h"
 
 namespace nhs::tobacco::pathway {
-
-// A clock the test moves by hand.
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(absl::Time start) : now_(start) {}
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_;
-};
 
 // Waits for the one answer of a use case that replies through Reply<T>.
 template <typename T>
@@ -130,7 +111,7 @@ class UseCaseTest : public ::testing::Test {
     return callers;
   }
 
-  ManualClock clock_;
+  testing::FakeClock clock_;
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
 };

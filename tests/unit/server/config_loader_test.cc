@@ -1,8 +1,12 @@
 // The config is validated at start-up, every problem named by its path:
-// here, the outbox and MLLP settings.
+// here, the outbox and MLLP settings, the organisation registry, the TLS
+// blocks, and the deprecated keys that still work for one release.
 #include "gateway/server/config_loader.h"
 
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "gateway/domain/field_violations.h"
 #include "gmock/gmock.h"
@@ -11,13 +15,16 @@
 namespace nhs::tobacco::server {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
-constexpr char kMinimal[] = R"pb(
+// Everything required but the gRPC block.
+constexpr char kWithoutGrpc[] = R"pb(
   store { data_dir: "data" }
-  grpc { allow_insecure: true }
   formulary {
     product {
       product_id: "nrt-gum-2mg"
@@ -28,12 +35,22 @@ constexpr char kMinimal[] = R"pb(
   }
 )pb";
 
-absl::StatusOr<v1::GatewayConfig> Parse(const std::string& extra) {
-  return ParseConfig(std::string(kMinimal) + extra, /*json=*/false, "/etc/tg");
+constexpr char kInsecureGrpc[] = R"pb(
+  grpc { allow_insecure: true }
+)pb";
+
+absl::StatusOr<v1::GatewayConfig> Parse(
+    const std::string& extra, std::vector<std::string>* warnings = nullptr) {
+  return ParseConfig(std::string(kWithoutGrpc) + kInsecureGrpc + extra,
+                     /*json=*/false, "/etc/tg", warnings);
 }
 
-std::vector<domain::FieldViolation> Violations(const std::string& extra) {
-  auto config = Parse(extra);
+// The violations of a config with `extra`; `grpc` replaces the insecure
+// development gRPC block.
+std::vector<domain::FieldViolation> Violations(
+    const std::string& extra, const std::string& grpc = kInsecureGrpc) {
+  auto config = ParseConfig(std::string(kWithoutGrpc) + grpc + extra,
+                            /*json=*/false, "/etc/tg");
   EXPECT_FALSE(config.ok());
   return domain::GetFieldViolations(config.status());
 }
@@ -117,6 +134,318 @@ TEST(ConfigLoaderTest, AllowedNetworksMustBeCidrBlocks) {
                 }
               )pb"),
               HasViolation("mllp.allowed_networks[1]", "prefix length"));
+}
+
+const v1::OrganisationConfig* Find(const v1::GatewayConfig& config,
+                                   const std::string& ods_code) {
+  for (const v1::OrganisationConfig& o : config.organisations()) {
+    if (o.ods_code() == ods_code) return &o;
+  }
+  return nullptr;
+}
+
+TEST(ConfigLoaderTest, RegistryEntriesAreReadWithAllTheirRoutes) {
+  std::vector<std::string> warnings;
+  auto config =
+      Parse(R"pb(
+              mllp { allow_plaintext: true }
+              organisations {
+                ods_code: "RX9"
+                name: "Sample trust"
+                role: "mental_health_trust"
+                icb_ods_code: "QXX"
+                mllp {
+                  outbound_address: "[2001:db8::7]:2576"
+                  outbound_tls { client_ca_file: "ca.pem" }
+                  receiving_application: "RIO"
+                  service_ods_code: "TDS01"
+                  discharge_smokers_become_referrals: true
+                }
+              }
+              organisations {
+                ods_code: "Y90001"
+                role: "gp"
+                fhir { url: "https://gp.example:9443/fhir/$process-message" }
+                mesh { mailbox_id: "X26OT001" }
+                sms {}
+              }
+            )pb",
+            &warnings);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(warnings, IsEmpty());
+  ASSERT_EQ(config->organisations_size(), 2);
+  const v1::OrganisationConfig& trust = config->organisations(0);
+  EXPECT_EQ(trust.icb_ods_code(), "QXX");
+  EXPECT_EQ(trust.mllp().service_ods_code(), "TDS01");
+  EXPECT_TRUE(trust.mllp().discharge_smokers_become_referrals());
+  EXPECT_EQ(trust.mllp().outbound_tls().client_ca_file(), "/etc/tg/ca.pem");
+  EXPECT_EQ(config->organisations(1).fhir().url(),
+            "https://gp.example:9443/fhir/$process-message");
+}
+
+TEST(ConfigLoaderTest, BadRegistryEntriesAreNamedByTheirPath) {
+  const auto v = Violations(R"pb(
+    mllp { allow_plaintext: true }
+    organisations { ods_code: "rx9" }
+    organisations { ods_code: "Y90001" role: "surgeon" icb_ods_code: "q" }
+    organisations { ods_code: "Y90001" }
+    organisations {
+      ods_code: "FZZ99"
+      fhir { url: "http://pharmacy.example/fhir" }
+    }
+    organisations {
+      ods_code: "FZZ98"
+      fhir { url: "https://pharmacy.example:99999/fhir" }
+    }
+    organisations {
+      ods_code: "RX8"
+      mllp { outbound_address: "engine.example" service_ods_code: "x" }
+    }
+  )pb");
+  EXPECT_THAT(v, HasViolation("organisations[0].ods_code", "ODS code"));
+  EXPECT_THAT(v, HasViolation("organisations[1].role", "must be one of gp"));
+  EXPECT_THAT(v, HasViolation("organisations[1].icb_ods_code", "ODS code"));
+  EXPECT_THAT(v, HasViolation("organisations[2].ods_code", "listed twice"));
+  EXPECT_THAT(v, HasViolation("organisations[3].fhir.url", "https://"));
+  EXPECT_THAT(v, HasViolation("organisations[4].fhir.url", "1 to 65535"));
+  EXPECT_THAT(v, HasViolation("organisations[5].mllp.outbound_address",
+                              "missing :port"));
+  EXPECT_THAT(v, HasViolation("organisations[5].mllp.service_ods_code", "ODS"));
+}
+
+TEST(ConfigLoaderTest, RegistryMllpRouteNeedsTlsWithoutPlaintextConsent) {
+  const auto v = Violations(R"pb(
+    mllp {
+      tls { cert_file: "s.pem" key_file: "s.key" client_ca_file: "ca.pem" }
+    }
+    organisations {
+      ods_code: "RX9"
+      mllp { outbound_address: "10.0.0.1:2575" }
+    }
+  )pb");
+  EXPECT_THAT(
+      v, HasViolation("organisations[0].mllp.outbound_tls", "is required"));
+}
+
+TEST(ConfigLoaderTest, DeprecatedTrustsAndEndpointsBecomeRegistryEntries) {
+  std::vector<std::string> warnings;
+  auto config = Parse(
+      R"pb(
+        mllp {
+          allow_plaintext: true
+          trusts {
+            sending_facility: "RX9"
+            service_ods_code: "TDS01"
+            discharge_smokers_become_referrals: true
+            outbound_address: "127.0.0.1:2576"
+            receiving_application: "RIO"
+          }
+          trusts { sending_facility: "RX8" }
+        }
+        fhir {
+          address: "127.0.0.1:8443"
+          tls { cert_file: "s.pem" key_file: "s.key" client_ca_file: "ca.pem" }
+          endpoints { ods_code: "Y90001" url: "https://gp.example/f" }
+          endpoints { ods_code: "RX9" url: "https://rx9.example/f" }
+        }
+      )pb",
+      &warnings);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(
+      warnings,
+      ElementsAre(
+          AllOf(HasSubstr("mllp.trusts is deprecated and will be removed in "
+                          "the next release; use organisations {"),
+                HasSubstr("mllp {")),
+          AllOf(HasSubstr("fhir.endpoints is deprecated and will be removed "
+                          "in the next release; use organisations {"),
+                HasSubstr("fhir { url"))));
+  const v1::OrganisationConfig* rx9 = Find(*config, "RX9");
+  ASSERT_NE(rx9, nullptr);
+  EXPECT_EQ(rx9->role(), "mental_health_trust");
+  EXPECT_EQ(rx9->mllp().service_ods_code(), "TDS01");
+  EXPECT_TRUE(rx9->mllp().discharge_smokers_become_referrals());
+  EXPECT_EQ(rx9->mllp().outbound_address(), "127.0.0.1:2576");
+  EXPECT_EQ(rx9->mllp().receiving_application(), "RIO");
+  EXPECT_EQ(rx9->fhir().url(), "https://rx9.example/f");
+  const v1::OrganisationConfig* rx8 = Find(*config, "RX8");
+  ASSERT_NE(rx8, nullptr);
+  EXPECT_TRUE(rx8->has_mllp()) << "an inbound-only trust may still send";
+  const v1::OrganisationConfig* gp = Find(*config, "Y90001");
+  ASSERT_NE(gp, nullptr);
+  EXPECT_EQ(gp->fhir().url(), "https://gp.example/f");
+  EXPECT_FALSE(gp->has_mllp());
+  EXPECT_EQ(config->organisations_size(), 3);
+}
+
+TEST(ConfigLoaderTest, DeprecatedKeyAgreeingWithTheRegistryIsAccepted) {
+  std::vector<std::string> warnings;
+  auto config =
+      Parse(R"pb(
+              mllp {
+                allow_plaintext: true
+                trusts { sending_facility: "RX9" service_ods_code: "TDS01" }
+              }
+              organisations {
+                ods_code: "RX9"
+                name: "Sample trust"
+                mllp { service_ods_code: "TDS01" }
+              }
+            )pb",
+            &warnings);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(warnings, ElementsAre(HasSubstr("mllp.trusts is deprecated")));
+  ASSERT_EQ(config->organisations_size(), 1);
+  EXPECT_EQ(config->organisations(0).name(), "Sample trust");
+}
+
+TEST(ConfigLoaderTest, KeyGivenBothWaysWithDifferentValuesIsRefused) {
+  const auto v = Violations(R"pb(
+    mllp {
+      allow_plaintext: true
+      trusts { sending_facility: "RX9" outbound_address: "10.0.0.1:2575" }
+    }
+    fhir {
+      tls { cert_file: "s.pem" key_file: "s.key" client_ca_file: "ca.pem" }
+      endpoints { ods_code: "Y90001" url: "https://old.example/f" }
+    }
+    organisations {
+      ods_code: "RX9"
+      mllp { outbound_address: "10.0.0.2:2575" }
+    }
+    organisations {
+      ods_code: "Y90001"
+      fhir { url: "https://new.example/f" }
+    }
+  )pb");
+  EXPECT_THAT(
+      v, HasViolation("mllp.trusts[0]", "differs from organisations[0].mllp"));
+  EXPECT_THAT(v, HasViolation("fhir.endpoints[0].url",
+                              "differs from organisations[1].fhir.url"));
+}
+
+TEST(ConfigLoaderTest, BadDeprecatedEntriesAreNamedWhereTheyWereWritten) {
+  const auto v = Violations(R"pb(
+    mllp {
+      allow_plaintext: true
+      trusts { sending_facility: "rx9" }
+    }
+    fhir {
+      tls { cert_file: "s.pem" key_file: "s.key" client_ca_file: "ca.pem" }
+      endpoints { ods_code: "Y90001" url: "http://gp.example/f" }
+    }
+  )pb");
+  EXPECT_THAT(v, HasViolation("mllp.trusts[0].sending_facility", "ODS code"));
+  EXPECT_THAT(v, HasViolation("fhir.endpoints[0].url", "https://"));
+}
+
+TEST(ConfigLoaderTest, FhirTlsIsTheSameBlockAsTheOtherListeners) {
+  std::vector<std::string> warnings;
+  auto config = Parse(R"pb(
+                        fhir {
+                          tls {
+                            cert_file: "s.pem"
+                            key_file: "s.key"
+                            client_ca_file: "ca.pem"
+                            crl_directory: "crl"
+                          }
+                        }
+                      )pb",
+                      &warnings);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(warnings, IsEmpty());
+  EXPECT_EQ(config->fhir().tls().cert_file(), "/etc/tg/s.pem");
+  EXPECT_EQ(config->fhir().tls().crl_directory(), "/etc/tg/crl");
+  // The outbound client presents the server's pair unless told otherwise.
+  EXPECT_EQ(config->fhir().client_cert_path(), "/etc/tg/s.pem");
+  EXPECT_EQ(config->fhir().client_key_path(), "/etc/tg/s.key");
+}
+
+TEST(ConfigLoaderTest, OldFhirTlsNamesStillWorkWithAWarningEach) {
+  std::vector<std::string> warnings;
+  auto config = Parse(R"pb(
+                        fhir {
+                          tls_cert_path: "s.pem"
+                          tls_key_path: "s.key"
+                          client_ca_file: "ca.pem"
+                          crl_directory: "crl"
+                        }
+                      )pb",
+                      &warnings);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(warnings,
+              ElementsAre(HasSubstr("fhir.tls_cert_path is deprecated and "
+                                    "will be removed in the next release; "
+                                    "use fhir.tls { cert_file }"),
+                          HasSubstr("fhir.tls_key_path is deprecated"),
+                          HasSubstr("fhir.client_ca_file is deprecated"),
+                          HasSubstr("fhir.crl_directory is deprecated")));
+  EXPECT_EQ(config->fhir().tls().cert_file(), "/etc/tg/s.pem");
+  EXPECT_EQ(config->fhir().tls().key_file(), "/etc/tg/s.key");
+  EXPECT_EQ(config->fhir().tls().client_ca_file(), "/etc/tg/ca.pem");
+  EXPECT_EQ(config->fhir().tls().crl_directory(), "/etc/tg/crl");
+  EXPECT_EQ(config->fhir().client_cert_path(), "/etc/tg/s.pem");
+}
+
+TEST(ConfigLoaderTest, OldFhirTlsNameDisagreeingWithTheTlsBlockIsRefused) {
+  const auto v = Violations(R"pb(
+    fhir {
+      tls { cert_file: "new.pem" key_file: "s.key" client_ca_file: "ca.pem" }
+      tls_cert_path: "old.pem"
+    }
+  )pb");
+  EXPECT_THAT(
+      v, HasViolation("fhir.tls_cert_path", "differs from fhir.tls.cert_file"));
+}
+
+TEST(ConfigLoaderTest, EveryListenerTlsBlockNeedsTheSameFiles) {
+  const auto v = Violations(R"pb(
+                              mllp { tls { key_file: "s.key" } }
+                              fhir { tls { client_ca_file: "ca.pem" } }
+                            )pb",
+                            R"pb(
+                              grpc { tls { cert_file: "s.pem" } }
+                            )pb");
+  EXPECT_THAT(v, HasViolation("grpc.tls.key_file", "is required"));
+  EXPECT_THAT(v, HasViolation("grpc.tls.client_ca_file", "is required"));
+  EXPECT_THAT(v, HasViolation("mllp.tls.cert_file", "is required"));
+  EXPECT_THAT(v, HasViolation("mllp.tls.client_ca_file", "is required"));
+  EXPECT_THAT(v, HasViolation("fhir.tls.cert_file", "are required"));
+}
+
+TEST(ConfigLoaderTest, ListenerAddressesAreCheckedAsHostPort) {
+  const auto v = Violations(
+      R"pb(
+        mllp { address: "::1:2575" allow_plaintext: true }
+        fhir {
+          address: "127.0.0.1:70000"
+          tls { cert_file: "s.pem" key_file: "s.key" client_ca_file: "ca.pem" }
+        }
+      )pb",
+      R"pb(
+        grpc { address: "localhost" allow_insecure: true }
+      )pb");
+  EXPECT_THAT(v, HasViolation("grpc.address", "missing :port"));
+  EXPECT_THAT(v, HasViolation("mllp.address", "IPv6 address in brackets"));
+  EXPECT_THAT(v, HasViolation("fhir.address", "port from 0 to 65535"));
+}
+
+TEST(ConfigLoaderTest, TheSampleConfigUsesTheRegistryWithoutWarnings) {
+  std::ifstream in(std::string(TOBACCO_SOURCE_DIR) +
+                   "/deploy/config/gateway.textproto");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<std::string> warnings;
+  auto config = ParseConfig(text.str(), /*json=*/false,
+                            std::string(TOBACCO_SOURCE_DIR) + "/deploy/config",
+                            &warnings);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(warnings, IsEmpty());
+  EXPECT_TRUE(config->mllp().trusts().empty());
+  EXPECT_TRUE(config->fhir().endpoints().empty());
+  const v1::OrganisationConfig* rx9 = Find(*config, "RX9");
+  ASSERT_NE(rx9, nullptr);
+  EXPECT_EQ(rx9->mllp().receiving_application(), "RIO");
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ TEST(RecommendationMessageTest,
     if (e["resource"]["resourceType"] == "Organization") {
       ++orgs;
       EXPECT_EQ(e["resource"]["identifier"][0]["system"],
-                fhir::kOdsOrganisationSystem);
+                fhir::kOdsOrganizationSystem);
     }
   }
   EXPECT_EQ(orgs, 2);

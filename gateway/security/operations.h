@@ -1,0 +1,77 @@
+#ifndef GATEWAY_SECURITY_OPERATIONS_H_
+#define GATEWAY_SECURITY_OPERATIONS_H_
+
+#include <optional>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "gateway/domain/prescription_state_machine.h"
+
+namespace nhs::tobacco::security {
+
+// Everything a principal can ask the gateway to do, each with one name: the
+// access policy's refusals, the audit log's operation column and the
+// use cases all take it from one table (operations.cc).
+enum class Operation {
+  // Permissions: the access policy has rules for these (access_policy.cc).
+  kCreateReferral,
+  kReadReferral,
+  kUpdateReferralStatus,
+  kRecommend,
+  kReadPrescription,
+  kMarkSent,
+  kAcknowledge,
+  kPrescribe,
+  kDecline,
+  kRequireAppointment,
+  kDispense,
+  kSupply,
+  kRecordNotSupplied,
+  kCancel,
+  kRecordOutcome,
+  kReadOutcomes,
+  kAdminister,
+  // Reads, audited under their own names and checked as a read permission.
+  kGetReferral,
+  kListReferrals,
+  kGetPrescription,
+  kListPrescriptions,
+  kGetTimeline,
+  kListOutcomes,
+  // Opening the stream needs no permission of its own: each event is
+  // filtered by kReadPrescription or kReadReferral on its record.
+  kWatchEvents,
+  // Operator calls, each checked as kAdminister.
+  kVerifyAuditChain,
+  kListAuditRecords,
+  kListDeliveries,
+  kGetDelivery,
+  kReplayDelivery,
+  kDiscardDelivery,
+  kGetDeliveryStats,
+};
+
+// Every operation, in declaration order.
+absl::Span<const Operation> AllOperations();
+
+// "CreateReferral", "ReadReferral", "GetPrescription", "MarkSent"...: the
+// name the audit log writes and refusals quote. Distinct per operation.
+absl::string_view OperationName(Operation op);
+
+// The operation OperationName gives `name`, if any (exact spelling).
+std::optional<Operation> OperationNamed(absl::string_view name);
+
+// The permission the access policy checks `op` as: itself for the
+// permissions, kReadReferral for GetReferral and ListReferrals,
+// kReadPrescription for GetPrescription, ListPrescriptions and GetTimeline,
+// kReadOutcomes for ListOutcomes, kAdminister for operator calls.
+// kWatchEvents maps to itself, which no rule grants.
+Operation PermissionFor(Operation op);
+
+// The operation a protocol step needs, whatever the edge: the permission of
+// the same name; expiry (the deadline scan's step) is cancellation's.
+Operation OperationFor(domain::PrescriptionAction action);
+
+}  // namespace nhs::tobacco::security
+
+#endif  // GATEWAY_SECURITY_OPERATIONS_H_

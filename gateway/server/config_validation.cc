@@ -1,0 +1,298 @@
+#include "gateway/server/config_validation.h"
+
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "adapters/hl7v2/ip_allow_list.h"
+#include "gateway/common/host_port.h"
+#include "gateway/domain/deadline_policy.h"
+#include "gateway/domain/field_violations.h"
+#include "gateway/domain/formulary.h"
+#include "gateway/domain/identifiers.h"
+#include "gateway/security/principal.h"
+
+namespace nhs::tobacco::server {
+namespace {
+
+using domain::Violations;
+
+void CheckAddress(const std::string& path, const std::string& address,
+                  PortZero port_zero, Violations& v) {
+  if (absl::Status s = ValidateHostPort(address, port_zero); !s.ok()) {
+    v.Add(path, s.message());
+  }
+}
+
+// A listener's mutual TLS block (grpc.tls, mllp.tls, fhir.tls): the same
+// three files are required everywhere; crl_directory is optional.
+void CheckListenerTls(const std::string& path, const v1::TlsConfig& tls,
+                      Violations& v) {
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::string&>{"cert_file",
+                                                   tls.cert_file()},
+        {"key_file", tls.key_file()},
+        {"client_ca_file", tls.client_ca_file()}}) {
+    if (value.empty()) {
+      v.Add(absl::StrCat(path, ".", field), "is required for mutual TLS");
+    }
+  }
+}
+
+void ValidateGrpc(const v1::GrpcListenerConfig& g, Violations& v) {
+  CheckAddress("grpc.address", g.address(), PortZero::kAllowed, v);
+  if (g.max_receive_message_bytes() < 1024) {
+    v.Add("grpc.max_receive_message_bytes", "must be at least 1024");
+  }
+  if (g.per_principal_rate_limit() < 0) {
+    v.Add("grpc.per_principal_rate_limit", "must not be negative");
+  }
+  if (g.handshake_timeout_ms() < 100 || g.max_connection_idle_ms() < 1000 ||
+      g.max_concurrent_streams_per_connection() < 1) {
+    v.Add("grpc",
+          "handshake_timeout_ms >= 100, max_connection_idle_ms >= "
+          "1000 and max_concurrent_streams_per_connection >= 1");
+  }
+  if (g.max_watch_streams() < 1) {
+    v.Add("grpc.max_watch_streams", "must be at least 1");
+  }
+  if (g.has_tls()) CheckListenerTls("grpc.tls", g.tls(), v);
+}
+
+void ValidateStore(const v1::StoreConfig& s, Violations& v) {
+  if (s.data_dir().empty()) {
+    v.Add("store.data_dir", "is required (where the database lives)");
+  }
+  if (s.sqlite().reader_connections() < 1 ||
+      s.sqlite().reader_connections() > 64) {
+    v.Add("store.sqlite.reader_connections", "must be between 1 and 64");
+  }
+  if (s.max_batch_size() < 1 || s.max_batch_size() > 10000) {
+    v.Add("store.max_batch_size", "must be between 1 and 10000");
+  }
+  if (s.busy_timeout_ms() < 1) {
+    v.Add("store.busy_timeout_ms", "must be positive");
+  }
+  if (s.max_database_mb() < 0) {
+    v.Add("store.max_database_mb", "must not be negative (0 = no cap)");
+  }
+}
+
+void ValidateDeadlines(const v1::DeadlineConfig& d, Violations& v) {
+  if (d.scan_interval_seconds() < 1) {
+    v.Add("deadlines.scan_interval_seconds", "must be at least 1");
+  }
+  for (const auto& violation : domain::GetFieldViolations(
+           domain::DeadlinePolicy::FromConfig(d).status())) {
+    v.Add(violation.field, violation.description);
+  }
+}
+
+void ValidateFormulary(const v1::GatewayConfig& c, Violations& v) {
+  if (c.formulary().empty()) {
+    v.Add("formulary", "needs at least one product");
+  }
+  for (const auto& violation : domain::GetFieldViolations(
+           domain::Formulary::FromConfig(c.formulary()).status())) {
+    v.Add(violation.field, violation.description);
+  }
+}
+
+void ValidateLimits(const v1::LimitsConfig& l, Violations& v) {
+  if (l.max_page_size() < 1 || l.max_text_length() < 1) {
+    v.Add("limits", "max_page_size and max_text_length must be positive");
+  }
+}
+
+// The MLLP listener; the trusts' routes are in the organisation registry.
+void ValidateMllp(const v1::MllpListenerConfig& m, Violations& v) {
+  CheckAddress("mllp.address", m.address(), PortZero::kAllowed, v);
+  if (m.max_frame_bytes() < 1024 || m.max_frame_bytes() > (64 << 20)) {
+    v.Add("mllp.max_frame_bytes", "must be between 1024 and 67108864");
+  }
+  if (m.idle_timeout_seconds() < 1) {
+    v.Add("mllp.idle_timeout_seconds", "must be at least 1");
+  }
+  if (m.max_connections() < 1 || m.max_connections() > 4096) {
+    v.Add("mllp.max_connections", "must be between 1 and 4096");
+  }
+  if (m.has_tls()) {
+    CheckListenerTls("mllp.tls", m.tls(), v);
+  } else if (!m.allow_plaintext()) {
+    v.Add("mllp.tls",
+          "is required (mutual TLS); for development only, set "
+          "mllp.allow_plaintext: true");
+  }
+  for (int i = 0; i < m.allowed_networks_size(); ++i) {
+    absl::StatusOr<hl7v2::IpAllowList> one =
+        hl7v2::IpAllowList::Parse({m.allowed_networks(i)});
+    if (!one.ok()) {
+      v.Add(absl::StrCat("mllp.allowed_networks[", i, "]"),
+            one.status().message());
+    }
+  }
+}
+
+// The FHIR listener and client, when configured.
+void ValidateFhir(const v1::FhirListenerConfig& f, Violations& v) {
+  CheckAddress("fhir.address", f.address(), PortZero::kAllowed, v);
+  if (f.tls().cert_file().empty() || f.tls().key_file().empty()) {
+    v.Add("fhir.tls.cert_file",
+          "cert_file and key_file are required (FHIR is served over TLS "
+          "only; deploy/dev_fhir_tls.sh makes a development pair)");
+  }
+  if (f.tls().client_ca_file().empty()) {
+    v.Add("fhir.tls.client_ca_file",
+          "is required: GP and pharmacy systems authenticate with client "
+          "certificates (certs/make_dev_certs.sh makes a development CA)");
+  }
+  if (f.client_cert_path().empty() != f.client_key_path().empty()) {
+    v.Add("fhir.client_cert_path",
+          "client_cert_path and client_key_path go together");
+  }
+  if (f.max_body_bytes() < 1024) {
+    v.Add("fhir.max_body_bytes", "must be at least 1024");
+  }
+  if (f.connect_timeout_ms() < 1 || f.request_timeout_ms() < 1) {
+    v.Add("fhir.request_timeout_ms", "timeouts must be positive");
+  }
+}
+
+void ValidateDelivery(const v1::DeliveryConfig& d, Violations& v) {
+  if (d.max_attempts() < 1 || d.max_attempts() > 1000) {
+    v.Add("delivery.max_attempts", "must be between 1 and 1000");
+  }
+  if (d.initial_backoff_ms() < 1) {
+    v.Add("delivery.initial_backoff_ms", "must be positive");
+  }
+  if (d.max_backoff_ms() < d.initial_backoff_ms()) {
+    v.Add("delivery.max_backoff_ms", "must be at least initial_backoff_ms");
+  }
+  if (d.max_in_flight_per_destination() < 1) {
+    v.Add("delivery.max_in_flight_per_destination", "must be positive");
+  }
+  if (d.workers() < 1 || d.workers() > 256) {
+    v.Add("delivery.workers", "must be between 1 and 256");
+  }
+  if (d.poll_interval_ms() < 1) {
+    v.Add("delivery.poll_interval_ms", "must be positive");
+  }
+  if (d.mllp_ack_timeout_ms() < 1) {
+    v.Add("delivery.mllp_ack_timeout_ms", "must be positive");
+  }
+  if (d.delivered_retention_days() < 1) {
+    v.Add("delivery.delivered_retention_days", "must be positive");
+  }
+}
+
+// An organisation's MLLP route. Plaintext to the receiver needs the same
+// development-only consent as the listener (mllp.allow_plaintext).
+void ValidateMllpRoute(const std::string& path, const v1::MllpRouteConfig& r,
+                       bool allow_plaintext, Violations& v) {
+  if (!r.service_ods_code().empty() &&
+      !domain::ValidateOdsCode(r.service_ods_code()).ok()) {
+    v.Add(path + ".service_ods_code", "must be an ODS code");
+  }
+  if (r.outbound_address().empty()) return;
+  CheckAddress(path + ".outbound_address", r.outbound_address(),
+               PortZero::kRefused, v);
+  if (r.has_outbound_tls()) {
+    if (r.outbound_tls().client_ca_file().empty()) {
+      v.Add(path + ".outbound_tls.client_ca_file",
+            "is required: the CA that signs the trust's certificate");
+    }
+    if (r.outbound_tls().cert_file().empty() !=
+        r.outbound_tls().key_file().empty()) {
+      v.Add(path + ".outbound_tls.cert_file",
+            "cert_file and key_file go together");
+    }
+  } else if (!allow_plaintext) {
+    v.Add(path + ".outbound_tls",
+          "is required (TLS to the trust); for development only, set "
+          "mllp.allow_plaintext: true");
+  }
+}
+
+// https://host[:port]/path, the host and port held to the same rule as
+// every other address.
+void ValidateFhirUrl(const std::string& path, const std::string& url,
+                     Violations& v) {
+  absl::string_view rest = url;
+  if (!absl::ConsumePrefix(&rest, "https://")) {
+    v.Add(path, "must be an https:// URL");
+    return;
+  }
+  absl::string_view authority = rest.substr(0, rest.find('/'));
+  // No port after the host (or after an IPv6 address's ']') means 443.
+  const size_t colon = authority.rfind(':');
+  const bool has_port = colon != absl::string_view::npos &&
+                        (authority.find(']') == absl::string_view::npos ||
+                         colon > authority.find(']'));
+  const std::string host_port =
+      has_port ? std::string(authority) : absl::StrCat(authority, ":443");
+  if (absl::Status s = ValidateHostPort(host_port); !s.ok()) {
+    v.Add(path, absl::StrCat("must be an https:// URL whose host[:port] ",
+                             s.message()));
+  }
+}
+
+void ValidateOrganisations(const v1::GatewayConfig& c,
+                           const std::vector<OrganisationOrigin>& origins,
+                           Violations& v) {
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < c.organisations_size(); ++i) {
+    const v1::OrganisationConfig& o = c.organisations(i);
+    const std::string path = absl::StrCat("organisations[", i, "]");
+    OrganisationOrigin origin =
+        i < static_cast<int>(origins.size())
+            ? origins[i]
+            : OrganisationOrigin{path + ".ods_code", path + ".mllp",
+                                 path + ".fhir.url"};
+    if (!domain::ValidateOdsCode(o.ods_code()).ok()) {
+      v.Add(origin.ods_code, "must be an ODS code");
+    } else if (!seen.insert(o.ods_code()).second) {
+      v.Add(origin.ods_code, absl::StrCat(o.ods_code(),
+                                          " is listed twice: one entry per "
+                                          "organisation, with all its routes"));
+    }
+    if (!o.role().empty()) {
+      absl::StatusOr<security::Role> role = security::ParseRole(o.role());
+      if (!role.ok() || *role == security::Role::kDevelopment) {
+        v.Add(path + ".role",
+              "must be one of gp, pharmacy, mental_health_trust, "
+              "tobacco_service, integrator, admin");
+      }
+    }
+    if (!o.icb_ods_code().empty() &&
+        !domain::ValidateOdsCode(o.icb_ods_code()).ok()) {
+      v.Add(path + ".icb_ods_code", "must be an ODS code");
+    }
+    if (o.has_mllp()) {
+      // Without the mllp block no MLLP route is used, so none needs TLS.
+      ValidateMllpRoute(origin.mllp, o.mllp(),
+                        !c.has_mllp() || c.mllp().allow_plaintext(), v);
+    }
+    if (o.has_fhir()) ValidateFhirUrl(origin.fhir_url, o.fhir().url(), v);
+  }
+}
+
+}  // namespace
+
+absl::Status ValidateConfig(const v1::GatewayConfig& c,
+                            const std::vector<OrganisationOrigin>& origins) {
+  Violations v;
+  ValidateGrpc(c.grpc(), v);
+  ValidateStore(c.store(), v);
+  ValidateDeadlines(c.deadlines(), v);
+  ValidateLimits(c.limits(), v);
+  if (c.has_mllp()) ValidateMllp(c.mllp(), v);
+  if (c.has_fhir()) ValidateFhir(c.fhir(), v);
+  ValidateDelivery(c.delivery(), v);
+  ValidateFormulary(c, v);
+  ValidateOrganisations(c, origins, v);
+  return v.ToStatus("invalid gateway configuration");
+}
+
+}  // namespace nhs::tobacco::server
