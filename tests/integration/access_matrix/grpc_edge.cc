@@ -1,0 +1,279 @@
+// The gRPC column of the access matrix: every operation, for every role,
+// on one mutual-TLS channel per certificate.
+#include "absl/strings/str_cat.h"
+#include "tests/integration/access_matrix/matrix_edge.h"
+
+namespace nhs::tobacco::access_matrix {
+namespace {
+
+class GrpcColumn final : public Edge {
+ public:
+  explicit GrpcColumn(MatrixRecords& records) : records_(records) {}
+  std::string Name() const override { return "gRPC"; }
+  bool Offers(Op) const override { return true; }
+  bool Serves(const CallerInfo&) const override { return true; }
+  Answer Run(Op op, const CallerInfo& caller, const Fixture& record) override;
+
+ private:
+  MatrixRecords& records_;
+};
+
+Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
+  GrpcAs& as = records_.As(c.cert);
+  const std::string& rx = f.prescription_id;
+  v1::PrescriptionRequest p;
+  switch (op) {
+    case Op::kCreateReferral: {
+      v1::Referral out;
+      return FromGrpc(as.referrals->CreateReferral(
+                          Ctx().get(), records_.ReferralBodyFor(c), &out),
+                      "");
+    }
+    case Op::kGetReferral: {
+      v1::GetReferralRequest get;
+      get.set_referral_id(f.referral_id);
+      v1::Referral out;
+      return FromGrpc(as.referrals->GetReferral(Ctx().get(), get, &out),
+                      f.referral_id);
+    }
+    case Op::kListReferrals: {
+      v1::ListReferralsRequest list;
+      list.set_page_size(500);
+      do {
+        v1::ListReferralsResponse page;
+        grpc::Status s = as.referrals->ListReferrals(Ctx().get(), list, &page);
+        if (!s.ok()) return FromGrpc(s, "");
+        for (const auto& r : page.referrals()) {
+          if (r.referral_id() == f.referral_id) {
+            return Answer::Allowed("listed");
+          }
+        }
+        list.set_page_token(page.next_page_token());
+      } while (!list.page_token().empty());
+      return Answer::Unseen("not in the caller's list");
+    }
+    case Op::kListAnotherOrganisationsReferrals: {
+      v1::ListReferralsRequest list;
+      const std::string other = std::string(c.ods) == "TDS01" ? "RX9" : "TDS01";
+      list.set_ods_code(other);
+      v1::ListReferralsResponse page;
+      return FromGrpc(as.referrals->ListReferrals(Ctx().get(), list, &page),
+                      other);
+    }
+    case Op::kUpdateReferralStatus: {
+      v1::UpdateReferralStatusRequest update;
+      update.set_request_id(NextId("status"));
+      update.set_referral_id(f.referral_id);
+      update.set_status(v1::REFERRAL_STATUS_ACCEPTED);
+      update.mutable_actor()->mutable_organisation()->set_ods_code(c.ods);
+      v1::Referral out;
+      return FromGrpc(
+          as.referrals->UpdateReferralStatus(Ctx().get(), update, &out),
+          f.referral_id);
+    }
+    case Op::kRecommendPrescription:
+      return FromGrpc(
+          as.prescriptions->RecommendPrescription(
+              Ctx().get(),
+              testing::SampleRecommendation(
+                  NextId("recommend"), f.referral_id, "nrt-patch-21mg-24h",
+                  v1::ROUTE_PHARMACY_SUPPLY,
+                  records_.TargetOds(c.world, v1::ROUTE_PHARMACY_SUPPLY)),
+              &p),
+          f.referral_id);
+    case Op::kGetPrescription: {
+      v1::GetPrescriptionRequest get;
+      get.set_prescription_id(rx);
+      return FromGrpc(as.prescriptions->GetPrescription(Ctx().get(), get, &p),
+                      rx);
+    }
+    case Op::kListPrescriptions: {
+      v1::ListPrescriptionsRequest list;
+      list.set_referral_id(f.referral_id);
+      list.set_page_size(500);
+      v1::ListPrescriptionsResponse page;
+      grpc::Status s =
+          as.prescriptions->ListPrescriptions(Ctx().get(), list, &page);
+      if (!s.ok()) return FromGrpc(s, "");
+      for (const auto& listed : page.prescriptions()) {
+        if (listed.prescription_id() == rx) return Answer::Allowed("listed");
+      }
+      return Answer::Unseen("not in the caller's list");
+    }
+    case Op::kListAnotherOrganisationsPrescriptions: {
+      v1::ListPrescriptionsRequest list;
+      const std::string other =
+          std::string(c.ods) == "TDS01" ? "FZZ99" : "TDS01";
+      list.set_ods_code(other);
+      v1::ListPrescriptionsResponse page;
+      return FromGrpc(
+          as.prescriptions->ListPrescriptions(Ctx().get(), list, &page), other);
+    }
+    case Op::kGetTimeline: {
+      v1::GetTimelineRequest get;
+      get.set_prescription_id(rx);
+      v1::GetTimelineResponse out;
+      return FromGrpc(as.prescriptions->GetTimeline(Ctx().get(), get, &out),
+                      rx);
+    }
+    case Op::kWatchEvents: {
+      // The request's events are all committed: a caller who may see them
+      // gets the first at once; anyone else gets nothing until the deadline.
+      auto ctx = Ctx(absl::Milliseconds(700));
+      v1::WatchEventsRequest watch;
+      watch.set_prescription_id(rx);
+      auto reader = as.prescriptions->WatchEvents(ctx.get(), watch);
+      v1::TimelineEvent event;
+      const bool got = reader->Read(&event);
+      ctx->TryCancel();
+      grpc::Status s = reader->Finish();
+      if (got) return Answer::Allowed("streamed");
+      if (s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+          s.error_code() == grpc::StatusCode::CANCELLED) {
+        return Answer::Unseen("nothing streamed");
+      }
+      return FromGrpc(s, rx);
+    }
+    case Op::kMarkSent:
+      return FromGrpc(
+          as.prescriptions->MarkSent(
+              Ctx().get(),
+              MatrixRecords::Step<v1::TransitionRequest>(rx, c.ods), &p),
+          rx);
+    case Op::kAcknowledgeGpRoute:
+    case Op::kAcknowledgePharmacyRoute:
+    case Op::kAcknowledgeServiceRoute:
+      return FromGrpc(
+          as.prescriptions->Acknowledge(
+              Ctx().get(),
+              MatrixRecords::Step<v1::TransitionRequest>(rx, c.ods), &p),
+          rx);
+    case Op::kPrescribe: {
+      auto prescribe = MatrixRecords::Step<v1::PrescribeRequest>(rx, c.ods);
+      prescribe.set_eps_prescription_id(EpsId(NextNumber()));
+      return FromGrpc(as.prescriptions->Prescribe(Ctx().get(), prescribe, &p),
+                      rx);
+    }
+    case Op::kDecline: {
+      auto decline =
+          MatrixRecords::Step<v1::ReasonedTransitionRequest>(rx, c.ods);
+      decline.set_reason_code("CLINICAL_CONTRAINDICATION");
+      return FromGrpc(as.prescriptions->Decline(Ctx().get(), decline, &p), rx);
+    }
+    case Op::kRequireAppointment:
+      return FromGrpc(
+          as.prescriptions->RequireAppointment(
+              Ctx().get(),
+              MatrixRecords::Step<v1::TransitionRequest>(rx, c.ods), &p),
+          rx);
+    case Op::kDispense: {
+      auto dispense = MatrixRecords::Step<v1::TransitionRequest>(rx, c.ods);
+      v1::ExternalId* eps = dispense.add_external_ids();
+      eps->set_system(kEpsIdSystem);
+      // A related pharmacy holds the request's EPS id; another quotes one
+      // of its own.
+      eps->set_value(c.related ? f.eps_id : EpsId(NextNumber()));
+      return FromGrpc(as.prescriptions->Dispense(Ctx().get(), dispense, &p),
+                      rx);
+    }
+    case Op::kSupplyPharmacyRoute:
+    case Op::kSupplyServiceRoute:
+      return FromGrpc(
+          as.prescriptions->Supply(
+              Ctx().get(),
+              MatrixRecords::Step<v1::TransitionRequest>(rx, c.ods), &p),
+          rx);
+    case Op::kRecordNotSuppliedPharmacyRoute:
+    case Op::kRecordNotSuppliedServiceRoute: {
+      auto not_supplied =
+          MatrixRecords::Step<v1::ReasonedTransitionRequest>(rx, c.ods);
+      not_supplied.set_reason_code("OUT_OF_STOCK");
+      return FromGrpc(
+          as.prescriptions->RecordNotSupplied(Ctx().get(), not_supplied, &p),
+          rx);
+    }
+    case Op::kCancel: {
+      auto cancel =
+          MatrixRecords::Step<v1::ReasonedTransitionRequest>(rx, c.ods);
+      cancel.set_reason_code("PATIENT_DECLINED");
+      return FromGrpc(as.prescriptions->Cancel(Ctx().get(), cancel, &p), rx);
+    }
+    case Op::kRecordOutcome: {
+      v1::RecordOutcomeRequest record;
+      record.set_request_id(NextId("outcome"));
+      v1::Outcome* o = record.mutable_outcome();
+      o->set_referral_id(f.referral_id);
+      o->set_follow_up(v1::FOLLOW_UP_POINT_WEEK_4);
+      o->set_status(v1::OUTCOME_STATUS_QUIT_SELF_REPORTED);
+      o->set_quit_date("2026-10-20");
+      o->set_recorded_on("2026-11-17");
+      o->mutable_recorded_by()->mutable_organisation()->set_ods_code(c.ods);
+      v1::Outcome out;
+      return FromGrpc(as.outcomes->RecordOutcome(Ctx().get(), record, &out),
+                      f.referral_id);
+    }
+    case Op::kListOutcomes: {
+      v1::ListOutcomesRequest list;
+      list.set_referral_id(f.referral_id);
+      v1::ListOutcomesResponse out;
+      return FromGrpc(as.outcomes->ListOutcomes(Ctx().get(), list, &out),
+                      f.referral_id);
+    }
+    case Op::kListDeliveries: {
+      v1::ListDeliveriesResponse out;
+      return FromGrpc(as.admin->ListDeliveries(
+                          Ctx().get(), v1::ListDeliveriesRequest(), &out),
+                      "");
+    }
+    case Op::kGetDelivery: {
+      v1::GetDeliveryRequest get;
+      get.set_message_id(records_.DeadLetter());
+      v1::Delivery out;
+      return FromGrpc(as.admin->GetDelivery(Ctx().get(), get, &out), "");
+    }
+    case Op::kDiscardDelivery: {
+      v1::DiscardDeliveryRequest discard;
+      discard.set_message_id(records_.DeadLetter());
+      discard.set_reason("access matrix");
+      v1::Delivery out;
+      return FromGrpc(as.admin->DiscardDelivery(Ctx().get(), discard, &out),
+                      "");
+    }
+    case Op::kReplayDelivery: {
+      v1::ReplayDeliveryRequest replay;
+      replay.set_message_id(records_.DeadLetter());
+      v1::Delivery out;
+      return FromGrpc(as.admin->ReplayDelivery(Ctx().get(), replay, &out), "");
+    }
+    case Op::kGetDeliveryStats: {
+      v1::GetDeliveryStatsResponse out;
+      return FromGrpc(as.admin->GetDeliveryStats(
+                          Ctx().get(), v1::GetDeliveryStatsRequest(), &out),
+                      "");
+    }
+    case Op::kVerifyAuditChain: {
+      v1::VerifyAuditChainResponse out;
+      grpc::Status s = as.admin->VerifyAuditChain(
+          Ctx().get(), v1::VerifyAuditChainRequest(), &out);
+      if (s.ok() && !out.intact()) {
+        return Answer::Other(absl::StrCat("chain broken: ", out.problem()));
+      }
+      return FromGrpc(s, "");
+    }
+    case Op::kListAuditRecords: {
+      v1::ListAuditRecordsRequest list;
+      list.set_limit(1);
+      v1::ListAuditRecordsResponse out;
+      return FromGrpc(as.admin->ListAuditRecords(Ctx().get(), list, &out), "");
+    }
+  }
+  return Answer::Other("operation not driven over gRPC");
+}
+
+}  // namespace
+
+std::unique_ptr<Edge> GrpcEdge(MatrixRecords& records) {
+  return std::make_unique<GrpcColumn>(records);
+}
+
+}  // namespace nhs::tobacco::access_matrix

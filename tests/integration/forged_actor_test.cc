@@ -1,0 +1,206 @@
+// Forged actors on gRPC (issue 11 item 5, issue 10 item 2): the actor of a
+// change is the caller's principal. A GP practice calling
+// RequireAppointment, or a pharmacy calling Supply, with
+// actor.organisation.ods_code of ANOTHER organisation is refused with
+// INVALID_ARGUMENT and nothing changes; with its own ODS code, or none, the
+// change is made and the timeline names the caller's organisation.
+//
+// EXPECTED TO FAIL ON THE CODE BEFORE ISSUE 10's CORE CHANGE: today the
+// pathway writes whatever actor the request names (both forged cases
+// succeed and the forged organisation is on the timeline), and a request
+// without an actor is refused as INVALID_ARGUMENT. Only
+// OwnOdsCodeAsActorIsWrittenOnTheTimeline passes today. That is why ctest
+// labels this test "awaits_core", not "integration": move it to
+// "integration" when the core branch lands.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/sample_requests.h"
+#include "tests/testing/secure_gateway_binary.h"
+
+namespace nhs::tobacco {
+namespace {
+
+using ::nhs::tobacco::testing::Ctx;
+using ::nhs::tobacco::testing::GrpcAs;
+using ::nhs::tobacco::testing::SecureGatewayBinary;
+
+class ForgedActorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    gateway_ = new SecureGatewayBinary("forged_actor");
+  }
+  static void TearDownTestSuite() {
+    delete gateway_;
+    gateway_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(gateway_->started()); }
+
+  static GrpcAs& As(const std::string& cert) { return gateway_->As(cert); }
+  static std::string NextId(const std::string& what) {
+    return absl::StrCat(what, "-", ++counter_);
+  }
+
+  static v1::TransitionRequest Step(const std::string& rx,
+                                    const std::string& actor_ods) {
+    v1::TransitionRequest r;
+    r.set_request_id(NextId("step"));
+    r.set_prescription_id(rx);
+    if (!actor_ods.empty()) {
+      r.mutable_actor()->mutable_organisation()->set_ods_code(actor_ods);
+    }
+    return r;
+  }
+
+  // A request from trust RX9's referral, accepted and recommended by TDS01
+  // on `route` (to FZZ99 on the pharmacy route), sent and acknowledged by
+  // its target.
+  static std::string Acknowledged(v1::Route route) {
+    v1::Referral referral;
+    grpc::Status s =
+        As("trust-rx9")
+            .referrals->CreateReferral(
+                Ctx().get(), testing::SampleReferralRequest(NextId("referral")),
+                &referral);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    v1::UpdateReferralStatusRequest accept;
+    accept.set_request_id(NextId("accept"));
+    accept.set_referral_id(referral.referral_id());
+    accept.set_status(v1::REFERRAL_STATUS_ACCEPTED);
+    accept.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+    s = As("service-tds01")
+            .referrals->UpdateReferralStatus(Ctx().get(), accept, &referral);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    const bool pharmacy = route == v1::ROUTE_PHARMACY_SUPPLY;
+    v1::PrescriptionRequest p;
+    s = As("service-tds01")
+            .prescriptions->RecommendPrescription(
+                Ctx().get(),
+                testing::SampleRecommendation(
+                    NextId("recommend"), referral.referral_id(),
+                    "nrt-patch-21mg-24h", route, pharmacy ? "FZZ99" : ""),
+                &p);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    const std::string rx = p.prescription_id();
+    s = As("service-tds01")
+            .prescriptions->MarkSent(Ctx().get(), Step(rx, "TDS01"), &p);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    s = As(pharmacy ? "pharmacy-fzz99" : "gp-y90001")
+            .prescriptions->Acknowledge(
+                Ctx().get(), Step(rx, pharmacy ? "FZZ99" : "Y90001"), &p);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(p.status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+    return rx;
+  }
+
+  static v1::GetTimelineResponse Timeline(const std::string& rx) {
+    v1::GetTimelineRequest get;
+    get.set_prescription_id(rx);
+    v1::GetTimelineResponse timeline;
+    grpc::Status s =
+        As("service-tds01")
+            .prescriptions->GetTimeline(Ctx().get(), get, &timeline);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return timeline;
+  }
+
+  static grpc::Status RequireAppointment(const std::string& rx,
+                                         const std::string& actor_ods) {
+    v1::PrescriptionRequest p;
+    return As("gp-y90001")
+        .prescriptions->RequireAppointment(Ctx().get(), Step(rx, actor_ods),
+                                           &p);
+  }
+
+  static grpc::Status Supply(const std::string& rx,
+                             const std::string& actor_ods) {
+    v1::PrescriptionRequest p;
+    return As("pharmacy-fzz99")
+        .prescriptions->Supply(Ctx().get(), Step(rx, actor_ods), &p);
+  }
+
+  // The GP practice requires an appointment and the pharmacy supplies,
+  // naming `gp_actor` and `pharmacy_actor` as actor (their own ODS code or
+  // none): each succeeds, and the timeline names the caller's organisation
+  // and the gRPC adapter.
+  static void ExpectGpAndPharmacyActAs(const std::string& gp_actor,
+                                       const std::string& pharmacy_actor) {
+    const std::string appointment = Acknowledged(v1::ROUTE_GP_PRESCRIPTION);
+    grpc::Status s = RequireAppointment(appointment, gp_actor);
+    EXPECT_TRUE(s.ok()) << "GP, actor '" << gp_actor
+                        << "': " << s.error_message();
+    ExpectLastEvent(appointment, v1::PRESCRIPTION_STATUS_APPOINTMENT_REQUIRED,
+                    "Y90001");
+    const std::string supply = Acknowledged(v1::ROUTE_PHARMACY_SUPPLY);
+    s = Supply(supply, pharmacy_actor);
+    EXPECT_TRUE(s.ok()) << "pharmacy, actor '" << pharmacy_actor
+                        << "': " << s.error_message();
+    ExpectLastEvent(supply, v1::PRESCRIPTION_STATUS_SUPPLIED, "FZZ99");
+  }
+
+  static void ExpectLastEvent(const std::string& rx,
+                              v1::PrescriptionStatus status,
+                              const std::string& ods) {
+    const v1::GetTimelineResponse timeline = Timeline(rx);
+    ASSERT_GT(timeline.events_size(), 0);
+    const v1::TimelineEvent& last = timeline.events(timeline.events_size() - 1);
+    EXPECT_EQ(last.to_status(), status);
+    EXPECT_EQ(last.actor().organisation().ods_code(), ods);
+    EXPECT_EQ(last.actor().adapter(), "grpc");
+  }
+
+  static SecureGatewayBinary* gateway_;
+  static int counter_;
+};
+
+SecureGatewayBinary* ForgedActorTest::gateway_ = nullptr;
+int ForgedActorTest::counter_ = 0;
+
+TEST_F(ForgedActorTest,
+       GpNamingAnotherPracticeAsActorIsRefusedAndNothingChanges) {
+  const std::string rx = Acknowledged(v1::ROUTE_GP_PRESCRIPTION);
+  const v1::GetTimelineResponse before = Timeline(rx);
+  grpc::Status s = RequireAppointment(rx, "Y90002");
+  const v1::GetTimelineResponse after = Timeline(rx);
+  ASSERT_GT(after.events_size(), 0);
+  const v1::TimelineEvent& last = after.events(after.events_size() - 1);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << "code " << s.error_code() << " '" << s.error_message()
+      << "'; the timeline now names " << last.actor().organisation().ods_code()
+      << " for " << v1::PrescriptionStatus_Name(last.to_status());
+  EXPECT_EQ(after.events_size(), before.events_size());
+  EXPECT_EQ(last.to_status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED)
+      << v1::PrescriptionStatus_Name(last.to_status());
+}
+
+TEST_F(ForgedActorTest, PharmacyNamingAnotherPharmacyAsActorIsRefused) {
+  const std::string rx = Acknowledged(v1::ROUTE_PHARMACY_SUPPLY);
+  const v1::GetTimelineResponse before = Timeline(rx);
+  grpc::Status s = Supply(rx, "FZZ98");
+  const v1::GetTimelineResponse after = Timeline(rx);
+  ASSERT_GT(after.events_size(), 0);
+  const v1::TimelineEvent& last = after.events(after.events_size() - 1);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << "code " << s.error_code() << " '" << s.error_message()
+      << "'; the timeline now names " << last.actor().organisation().ods_code()
+      << " for " << v1::PrescriptionStatus_Name(last.to_status());
+  EXPECT_EQ(after.events_size(), before.events_size());
+  EXPECT_EQ(last.to_status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED)
+      << v1::PrescriptionStatus_Name(last.to_status());
+}
+
+TEST_F(ForgedActorTest, OwnOdsCodeAsActorIsWrittenOnTheTimeline) {
+  // Passes on today's code too.
+  ExpectGpAndPharmacyActAs("Y90001", "FZZ99");
+}
+
+TEST_F(ForgedActorTest, NoActorIsTheCallersOrganisationOnTheTimeline) {
+  // Today: INVALID_ARGUMENT "actor.organisation.ods_code: ODS code is
+  // required". With the actor taken from the certificate it is not needed.
+  ExpectGpAndPharmacyActAs("", "");
+}
+
+}  // namespace
+}  // namespace nhs::tobacco
