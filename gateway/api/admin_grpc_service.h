@@ -2,16 +2,19 @@
 #define GATEWAY_API_ADMIN_GRPC_SERVICE_H_
 
 #include "gateway/api/caller.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/audit_use_cases.h"
+#include "gateway/pathway/delivery_use_cases.h"
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 
 namespace nhs::tobacco::api {
 
-// Operator functions; every method requires the admin role.
+// Operator functions over gRPC: authenticate the caller, then the use case
+// (which authorises the admin role and audits).
 class AdminGrpcService final : public v1::AdminService::CallbackService {
  public:
-  AdminGrpcService(pathway::Pathway& pathway, CallerGuard& guard)
-      : pathway_(pathway), guard_(guard) {}
+  AdminGrpcService(pathway::AuditUseCases& audit,
+                   pathway::DeliveryUseCases& deliveries, CallerGuard& guard)
+      : audit_(audit), deliveries_(deliveries), guard_(guard) {}
 
   grpc::ServerUnaryReactor* VerifyAuditChain(
       grpc::CallbackServerContext* context,
@@ -42,16 +45,17 @@ class AdminGrpcService final : public v1::AdminService::CallbackService {
       v1::GetDeliveryStatsResponse* response) override;
 
  private:
-  // OK for admins (and the development principal); audited either way.
-  absl::Status Allowed(grpc::CallbackServerContext& context,
-                       absl::string_view operation,
-                       absl::string_view record_id = "");
-  // The caller, when an admin; the pathway audits what they change.
-  absl::StatusOr<security::Principal> Admin(
-      grpc::CallbackServerContext& context, absl::string_view operation,
-      absl::string_view record_id);
+  // Authenticates the caller and hands the call to `use_case` (a member
+  // function of UseCases taking the principal, the request and the reply).
+  template <typename UseCases, typename Request, typename Response>
+  grpc::ServerUnaryReactor* Call(
+      grpc::CallbackServerContext* context, UseCases& use_cases,
+      void (UseCases::*use_case)(const security::Principal&, const Request&,
+                                 pathway::Reply<Response>),
+      const Request& request, Response* response);
 
-  pathway::Pathway& pathway_;
+  pathway::AuditUseCases& audit_;
+  pathway::DeliveryUseCases& deliveries_;
   CallerGuard& guard_;
 };
 

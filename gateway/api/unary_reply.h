@@ -5,7 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "gateway/api/grpc_status.h"
-#include "gateway/pathway/pathway_options.h"
+#include "gateway/pathway/reply.h"
 
 namespace nhs::tobacco::api {
 

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
+#include "gateway/pathway/reply.h"
 
 namespace nhs::tobacco::pathway {
 
@@ -19,16 +20,10 @@ struct PathwayOptions {
   std::vector<std::string> cyp1a2_medicines;
   // Who takes outbound messages on which channel; empty = nothing queued.
   domain::DeliveryRoutes routes;
-  domain::RetryPolicy retry;
   // A read whose audit row cannot be written fails (UNAVAILABLE) instead of
   // answering; the read then waits for its audit row to be durable.
   bool read_audit_fail_closed = false;
 };
-
-// How a write answers: called once, after the change is durable, on a
-// store thread (it must not block).
-template <typename T>
-using Reply = std::function<void(absl::StatusOr<T>)>;
 
 // The page size a list uses for `requested` (0 = the default).
 inline int PageSize(const PathwayOptions& options, int requested) {

@@ -121,6 +121,16 @@ absl::Status NotEntitled(const Principal& principal, Operation op) {
       " (", RoleName(principal.role), "): ", kNotEntitled));
 }
 
+absl::Status AuthorizeSystemWork(const Principal& principal) {
+  if (principal.role == Role::kGateway ||
+      principal.role == Role::kDevelopment) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("system work refused for ", principal.ods_code, " (",
+                   RoleName(principal.role), "): ", kNotEntitled));
+}
+
 absl::Status Authorize(const Principal& principal, Operation op,
                        const RecordView& record) {
   // Development mode and the gateway's own system work are unrestricted;

@@ -36,6 +36,12 @@ RecordView ViewOf(const v1::PrescriptionRequest& prescription);
 absl::Status Authorize(const Principal& principal, Operation op,
                        const RecordView& record);
 
+// OK when `principal` may run the gateway's own work (deadline scan, outbox
+// delivery, retention): the gateway principal, and development mode. No
+// certificate role may; and the gateway role has no rule in Authorize's
+// table, so it may do nothing else.
+absl::Status AuthorizeSystemWork(const Principal& principal);
+
 // The PERMISSION_DENIED a refusal of `op` to `principal` gives, word for
 // word, whether or not the record exists.
 absl::Status NotEntitled(const Principal& principal, Operation op);

@@ -5,9 +5,9 @@
 
 namespace nhs::tobacco::server {
 
-DeadlineScanner::DeadlineScanner(pathway::Pathway& pathway,
+DeadlineScanner::DeadlineScanner(pathway::DeadlineScan& scan,
                                  absl::Duration interval)
-    : pathway_(pathway), interval_(interval), thread_([this] { Run(); }) {}
+    : scan_(scan), interval_(interval), thread_([this] { Run(); }) {}
 
 DeadlineScanner::~DeadlineScanner() {
   stop_.Notify();
@@ -16,7 +16,7 @@ DeadlineScanner::~DeadlineScanner() {
 
 void DeadlineScanner::Run() {
   while (!stop_.WaitForNotificationWithTimeout(interval_)) {
-    absl::StatusOr<int> changed = pathway_.ScanDeadlines();
+    absl::StatusOr<int> changed = scan_.Scan(security::GatewayPrincipal());
     if (!changed.ok()) {
       LogWarning(absl::StrCat("deadline scan failed, will retry: ",
                               changed.status().ToString()));

@@ -5,22 +5,22 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
-#include "gateway/pathway/pathway.h"
+#include "gateway/pathway/deadline_scan.h"
 
 namespace nhs::tobacco::server {
 
-// Runs the pathway's deadline scan every `interval` on its own thread until
-// destroyed. Each scan is one durable write, so a restart resumes where it
-// stopped and an OVERDUE event is never raised twice.
+// Runs the deadline scan every `interval` on its own thread until
+// destroyed, as the gateway principal. Each scan is one durable write, so a
+// restart resumes where it stopped and an OVERDUE event is never raised twice.
 class DeadlineScanner {
  public:
-  DeadlineScanner(pathway::Pathway& pathway, absl::Duration interval);
+  DeadlineScanner(pathway::DeadlineScan& scan, absl::Duration interval);
   ~DeadlineScanner();
 
  private:
   void Run();
 
-  pathway::Pathway& pathway_;
+  pathway::DeadlineScan& scan_;
   const absl::Duration interval_;
   absl::Notification stop_;
   std::thread thread_;

@@ -42,7 +42,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   RETURN_IF_ERROR(server->StartGrpc(config, options));
   RETURN_IF_ERROR(server->StartFhir(config));
   server->scanner_ = std::make_unique<DeadlineScanner>(
-      *server->pathway_,
+      *server->deadline_scan_,
       absl::Seconds(config.deadlines().scan_interval_seconds()));
   LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(), " (port ",
                        server->port_, ")"));
@@ -85,10 +85,15 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
   pathway_options.cyp1a2_medicines.assign(config.cyp1a2_medicines().begin(),
                                           config.cyp1a2_medicines().end());
   pathway_options.routes = transports_->routes();
-  pathway_options.retry.max_attempts = config.delivery().max_attempts();
-  pathway_options.retry.initial_backoff =
+  deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
+      *store_, deadlines, pathway_options.routes, clock);
+  pathway::DeliveryPathwayOptions delivery_options;
+  delivery_options.max_page_size = pathway_options.max_page_size;
+  delivery_options.max_text_length = pathway_options.max_text_length;
+  delivery_options.retry.max_attempts = config.delivery().max_attempts();
+  delivery_options.retry.initial_backoff =
       absl::Milliseconds(config.delivery().initial_backoff_ms());
-  pathway_options.retry.max_backoff =
+  delivery_options.retry.max_backoff =
       absl::Milliseconds(config.delivery().max_backoff_ms());
   pathway_options.read_audit_fail_closed =
       config.store().read_audit_fail_closed();
@@ -100,9 +105,9 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
       *writes_, formulary, deadlines, pathway_options);
   outcomes_ =
       std::make_unique<pathway::OutcomePathway>(*writes_, pathway_options);
-  pathway_ = std::make_unique<pathway::Pathway>(
-      *store_, std::move(formulary), std::move(deadlines),
-      std::move(pathway_options), clock);
+  delivery_ = std::make_unique<pathway::DeliveryPathway>(
+      *store_, deadlines, std::move(delivery_options), clock);
+  audit_ = std::make_unique<pathway::AuditPathway>(*store_, clock);
   return absl::OkStatus();
 }
 
@@ -118,7 +123,7 @@ void GatewayServer::StartDelivery(const v1::GatewayConfig& config,
       absl::Hours(24) * config.delivery().delivered_retention_days();
   sender_ = std::make_unique<delivery::TransportSender>(*transports_);
   dispatcher_ = std::make_unique<delivery::DeliveryDispatcher>(
-      *pathway_, *sender_, clock, dispatch);
+      *delivery_, *sender_, clock, dispatch);
   pathway::EventHub* hub = hub_.get();
   delivery::DeliveryDispatcher* dispatcher = dispatcher_.get();
   // Every commit that queued a message also appended an event.
@@ -161,7 +166,7 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
   services_.push_back(
       std::make_unique<api::OutcomeGrpcService>(*outcomes_, guard));
   services_.push_back(
-      std::make_unique<api::AdminGrpcService>(*pathway_, guard));
+      std::make_unique<api::AdminGrpcService>(*audit_, *delivery_, guard));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -252,7 +257,9 @@ void GatewayServer::Shutdown(absl::Duration grace) {
         [hub](int64_t sequence) { hub->Publish(sequence); });
   }
   dispatcher_.reset();
-  pathway_.reset();
+  delivery_.reset();
+  audit_.reset();
+  deadline_scan_.reset();
   store_.reset();
   hub_.reset();
   hl7_.reset();

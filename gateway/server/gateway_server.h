@@ -11,10 +11,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gateway/common/clock.h"
+#include "gateway/pathway/audit_pathway.h"
+#include "gateway/pathway/deadline_scan.h"
+#include "gateway/pathway/delivery_pathway.h"
 #include "gateway/pathway/event_hub.h"
 #include "gateway/pathway/audited_write.h"
 #include "gateway/pathway/outcome_pathway.h"
-#include "gateway/pathway/pathway.h"
 #include "gateway/pathway/prescription_pathway.h"
 #include "gateway/pathway/referral_pathway.h"
 #include "gateway/store/store.h"
@@ -64,11 +66,11 @@ class GatewayServer {
   int mllp_port() const;
   // The FHIR HTTPS port actually bound; 0 when config.fhir is absent.
   int fhir_port() const { return fhir_port_; }
-  pathway::Pathway& pathway() { return *pathway_; }
   pathway::ReferralUseCases& referrals() { return *referrals_; }
   pathway::PrescriptionUseCases& prescriptions() { return *prescriptions_; }
   pathway::OutcomeUseCases& outcomes() { return *outcomes_; }
   pathway::AuditedWrites& audited_writes() { return *writes_; }
+  pathway::DeadlineScan& deadline_scan() { return *deadline_scan_; }
   store::Store& store() { return *store_; }
   void Shutdown(absl::Duration grace = absl::Seconds(10));
 
@@ -90,12 +92,16 @@ class GatewayServer {
 
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<pathway::EventHub> hub_;
-  std::unique_ptr<pathway::Pathway> pathway_;
   // The use cases every edge calls, and the audited writes they share.
   std::unique_ptr<pathway::AuditedWrites> writes_;
   std::unique_ptr<pathway::ReferralPathway> referrals_;
   std::unique_ptr<pathway::PrescriptionPathway> prescriptions_;
   std::unique_ptr<pathway::OutcomePathway> outcomes_;
+  // The outbox (operators' functions and the dispatcher's work), the audit
+  // log's readers and the deadline scan: use cases of their own.
+  std::unique_ptr<pathway::DeliveryPathway> delivery_;
+  std::unique_ptr<pathway::AuditPathway> audit_;
+  std::unique_ptr<pathway::DeadlineScan> deadline_scan_;
   // The outbox's workers (config.delivery) and the clients they send with.
   std::unique_ptr<delivery::OutboundTransports> transports_;
   std::unique_ptr<delivery::MessageSender> sender_;

@@ -749,10 +749,10 @@ TEST_F(DeliveryTest, AMissedDeadlineEscalatesToTheServiceExactlyOnce) {
   }));
   // The GP has two working days to decide; a week passes in silence.
   clock.Advance(absl::Hours(24 * 7));
-  ASSERT_EQ(*server_->pathway().ScanDeadlines(), 1);
+  ASSERT_EQ(*server_->deadline_scan().Scan(security::GatewayPrincipal()), 1);
   ASSERT_TRUE(Eventually([&] { return Drained(); }));
   // Scans after that find nothing new: once per missed deadline.
-  EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0);
+  EXPECT_EQ(*server_->deadline_scan().Scan(security::GatewayPrincipal()), 0);
   const auto got = service_->received();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].event, "overdue-escalation");

@@ -27,6 +27,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/stored_audit.h"
 #include "tests/testing/test_gateway.h"
 
 namespace nhs::tobacco {
@@ -136,9 +137,7 @@ class FhirProcessMessageTest : public ::testing::Test {
     const absl::Time give_up = absl::Now() + absl::Seconds(5);
     do {
       rows.clear();
-      v1::ListAuditRecordsRequest all;
-      all.set_limit(1000);
-      auto listed = server_->pathway().ListAuditRecords(all);
+      auto listed = testing::StoredAuditRecords(server_->store(), 1000);
       if (listed.ok()) {
         for (const auto& r : listed->records()) {
           if (r.record_id() == record_id) rows.push_back(r);

@@ -417,12 +417,13 @@ TEST_F(GrpcPathwayTest, MissedDeadlineRaisesOneOverdueEventAndFiltersList) {
                            "nrt-patch-21mg-24h", v1::ROUTE_GP_PRESCRIPTION));
   // The sample config gives RECOMMENDED four hours.
   clock_.Advance(absl::Hours(3));
-  EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0);
+  EXPECT_EQ(*server_->deadline_scan().Scan(security::GatewayPrincipal()), 0);
   clock_.Advance(absl::Hours(2));
-  EXPECT_EQ(*server_->pathway().ScanDeadlines(), 1);
-  EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0) << "raised once only";
+  EXPECT_EQ(*server_->deadline_scan().Scan(security::GatewayPrincipal()), 1);
+  EXPECT_EQ(*server_->deadline_scan().Scan(security::GatewayPrincipal()), 0)
+      << "raised once only";
   Restart();
-  EXPECT_EQ(*server_->pathway().ScanDeadlines(), 0)
+  EXPECT_EQ(*server_->deadline_scan().Scan(security::GatewayPrincipal()), 0)
       << "not again after restart";
 
   v1::ListPrescriptionsRequest list;

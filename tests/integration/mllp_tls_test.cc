@@ -20,6 +20,7 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/stored_audit.h"
 #include "tests/testing/test_gateway.h"
 
 namespace nhs::tobacco {
@@ -127,9 +128,7 @@ class MllpTlsTest : public ::testing::Test {
 
   // Audit rows as "ODS role operation result", oldest first.
   std::vector<std::string> AuditRows() {
-    v1::ListAuditRecordsRequest request;
-    request.set_limit(100);
-    auto records = server_->pathway().ListAuditRecords(request);
+    auto records = testing::StoredAuditRecords(server_->store(), 100);
     EXPECT_THAT(records, IsOk());
     std::vector<std::string> rows;
     if (!records.ok()) return rows;

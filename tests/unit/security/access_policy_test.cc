@@ -16,16 +16,19 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using O = Operation;
 
-const Role kRoles[] = {Role::kGp,         Role::kPharmacy,
-                       Role::kMentalHealthTrust, Role::kTobaccoService,
-                       Role::kIntegrator, Role::kAdmin};
+const Role kRoles[] = {Role::kGp,
+                       Role::kPharmacy,
+                       Role::kMentalHealthTrust,
+                       Role::kTobaccoService,
+                       Role::kIntegrator,
+                       Role::kAdmin};
 const Operation kOps[] = {
-    O::kCreateReferral, O::kReadReferral,     O::kUpdateReferralStatus,
-    O::kRecommend,      O::kReadPrescription, O::kMarkSent,
-    O::kAcknowledge,    O::kPrescribe,        O::kDecline,
-    O::kRequireAppointment, O::kDispense,     O::kSupply,
-    O::kRecordNotSupplied,  O::kCancel,       O::kRecordOutcome,
-    O::kReadOutcomes,   O::kAdminister};
+    O::kCreateReferral,     O::kReadReferral,     O::kUpdateReferralStatus,
+    O::kRecommend,          O::kReadPrescription, O::kMarkSent,
+    O::kAcknowledge,        O::kPrescribe,        O::kDecline,
+    O::kRequireAppointment, O::kDispense,         O::kSupply,
+    O::kRecordNotSupplied,  O::kCancel,           O::kRecordOutcome,
+    O::kReadOutcomes,       O::kAdminister};
 
 // How the caller relates to the record in a scenario.
 enum class Relation { kNone, kReferrer, kService, kGp, kTarget, kEpsHolder };
@@ -41,12 +44,23 @@ constexpr char kMe[] = "ME001";
 RecordView Scenario(Relation relation, v1::Route route) {
   RecordView v{"RX9", "TDS01", "Y90001", "FZZ99", route, false};
   switch (relation) {
-    case Relation::kNone: break;
-    case Relation::kReferrer: v.referrer_ods = kMe; break;
-    case Relation::kService: v.service_ods = kMe; break;
-    case Relation::kGp: v.gp_ods = kMe; break;
-    case Relation::kTarget: v.target_ods = kMe; break;
-    case Relation::kEpsHolder: v.holds_eps_id = true; break;
+    case Relation::kNone:
+      break;
+    case Relation::kReferrer:
+      v.referrer_ods = kMe;
+      break;
+    case Relation::kService:
+      v.service_ods = kMe;
+      break;
+    case Relation::kGp:
+      v.gp_ods = kMe;
+      break;
+    case Relation::kTarget:
+      v.target_ods = kMe;
+      break;
+    case Relation::kEpsHolder:
+      v.holds_eps_id = true;
+      break;
   }
   return v;
 }
@@ -79,8 +93,8 @@ std::map<Grant, std::set<v1::Route>> Expected() {
   }
   g[{R::kGp, O::kReadPrescription, L::kTarget}] = all;
   g[{R::kGp, O::kReadPrescription, L::kGp}] = all;
-  for (O op : {O::kAcknowledge, O::kPrescribe, O::kDecline,
-               O::kRequireAppointment}) {
+  for (O op :
+       {O::kAcknowledge, O::kPrescribe, O::kDecline, O::kRequireAppointment}) {
     g[{R::kGp, op, L::kTarget}] = gp;
   }
   // A pharmacy: only what is routed to it (or, on the GP route, the
@@ -167,9 +181,8 @@ TEST(AccessPolicyTest, DenialsNameNoRecordDetail) {
   v1::Referral r;
   r.mutable_referrer()->set_ods_code("RX9");
   r.mutable_patient()->set_nhs_number("9990000018");
-  absl::Status denied =
-      Authorize({"RX8", Role::kMentalHealthTrust, ""}, O::kReadReferral,
-                ViewOf(r));
+  absl::Status denied = Authorize({"RX8", Role::kMentalHealthTrust, ""},
+                                  O::kReadReferral, ViewOf(r));
   EXPECT_THAT(denied, StatusIs(absl::StatusCode::kPermissionDenied,
                                HasSubstr(std::string(kNotEntitled))));
   EXPECT_THAT(denied.message(), Not(HasSubstr("RX9")));
@@ -179,6 +192,25 @@ TEST(AccessPolicyTest, DenialsNameNoRecordDetail) {
 TEST(AccessPolicyTest, DevelopmentPrincipalIsUnrestricted) {
   for (Operation op : kOps) {
     EXPECT_THAT(Authorize(DevelopmentPrincipal(), op, RecordView()), IsOk());
+  }
+}
+
+TEST(AccessPolicyTest, GatewayPrincipalMayDoSystemWorkAndNothingElse) {
+  for (Operation op : AllOperations()) {
+    EXPECT_THAT(Authorize(GatewayPrincipal(), op, RecordView()),
+                StatusIs(absl::StatusCode::kPermissionDenied))
+        << OperationName(op);
+  }
+  EXPECT_THAT(AuthorizeSystemWork(GatewayPrincipal()), IsOk());
+  EXPECT_THAT(AuthorizeSystemWork(DevelopmentPrincipal()), IsOk());
+}
+
+TEST(AccessPolicyTest, NoCertificateRoleMayDoSystemWork) {
+  for (Role role : kRoles) {
+    EXPECT_THAT(AuthorizeSystemWork(Principal{kMe, role, ""}),
+                StatusIs(absl::StatusCode::kPermissionDenied,
+                         HasSubstr(std::string(kNotEntitled))))
+        << RoleName(role);
   }
 }
 
