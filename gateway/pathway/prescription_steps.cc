@@ -41,6 +41,20 @@ TransitionCommand CommandFrom(const Request& request) {
   return c;
 }
 
+// A restricted caller acts in its own name: a request that names no acting
+// organisation is the caller's (naming another is refused by ActorOf). The
+// unrestricted development caller must say who acts.
+template <typename Request>
+Request WithCallerAsActor(const Caller& caller, PrescriptionAction action,
+                          Request request) {
+  if (request.actor().organisation().ods_code().empty() &&
+      !Unrestricted(caller.principal, OperationFor(action))) {
+    request.mutable_actor()->mutable_organisation()->set_ods_code(
+        caller.principal.ods_code);
+  }
+  return request;
+}
+
 // The caller quoted the request's EPS prescription id among its external
 // ids: what a dispensing pharmacy holds.
 bool QuotesEpsId(const std::vector<v1::ExternalId>& ids,
@@ -105,13 +119,15 @@ void PrescriptionPathway::ApplyRequest(const Caller& caller,
 
 void PrescriptionPathway::Transition(const Caller& caller,
                                      PrescriptionAction action,
-                                     const v1::TransitionRequest& request,
+                                     const v1::TransitionRequest& given,
                                      Reply<v1::PrescriptionRequest> reply) {
   if (NeedsReason(action) || action == PrescriptionAction::kPrescribe ||
       action == PrescriptionAction::kExpire) {
     reply(absl::InternalError("this action needs a different request shape"));
     return;
   }
+  const v1::TransitionRequest request =
+      WithCallerAsActor(caller, action, given);
   ApplyRequest(
       caller, action, request, CommandFrom(request),
       [request, limit = options_.max_text_length] {
@@ -122,12 +138,14 @@ void PrescriptionPathway::Transition(const Caller& caller,
 
 void PrescriptionPathway::Transition(
     const Caller& caller, PrescriptionAction action,
-    const v1::ReasonedTransitionRequest& request,
+    const v1::ReasonedTransitionRequest& given,
     Reply<v1::PrescriptionRequest> reply) {
   if (!NeedsReason(action)) {
     reply(absl::InternalError("this action takes no reason"));
     return;
   }
+  const v1::ReasonedTransitionRequest request =
+      WithCallerAsActor(caller, action, given);
   TransitionCommand command = CommandFrom(request);
   command.reason_code = request.reason_code();
   ApplyRequest(
@@ -139,8 +157,10 @@ void PrescriptionPathway::Transition(
 }
 
 void PrescriptionPathway::Prescribe(const Caller& caller,
-                                    const v1::PrescribeRequest& request,
+                                    const v1::PrescribeRequest& given,
                                     Reply<v1::PrescriptionRequest> reply) {
+  const v1::PrescribeRequest request =
+      WithCallerAsActor(caller, PrescriptionAction::kPrescribe, given);
   TransitionCommand command = CommandFrom(request);
   command.eps_prescription_id = request.eps_prescription_id();
   ApplyRequest(

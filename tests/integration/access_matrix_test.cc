@@ -101,8 +101,11 @@ class AccessMatrixTest : public ::testing::Test {
       grpc::Status s = gateway_->As("admin-ops")
                            .admin->ListAuditRecords(Ctx().get(), list, &page);
       EXPECT_TRUE(s.ok()) << s.error_message();
-      if (!s.ok() || page.records_size() == 0) return rows;
+      if (!s.ok()) return rows;
       for (const auto& r : page.records()) rows.push_back(r);
+      // A short page is the end: each read of the audit log is itself
+      // audited, so paging until a page is empty would never stop.
+      if (page.records_size() < list.limit()) return rows;
       after = page.records(page.records_size() - 1).sequence();
     }
   }

@@ -155,7 +155,7 @@ class FhirProcessMessageTest : public ::testing::Test {
                            const std::string& tag) {
     pathway::ReferralUseCases& referrals = server_->referrals();
     pathway::PrescriptionUseCases& p = server_->prescriptions();
-    const pathway::Caller as = testing::GatewayCaller();
+    const pathway::Caller as = testing::InspectorCaller();
     v1::CreateReferralRequest cr;
     cr.set_request_id(absl::StrCat("ref-", tag));
     v1::Referral* ref = cr.mutable_referral();
@@ -339,13 +339,13 @@ TEST_F(FhirProcessMessageTest, DuplicateBundleGetsTheFirstAnswerAndNothingNew) {
   fhir::HttpResponse first = Post(body, kGp);
   ASSERT_EQ(first.status, 200) << first.body;
   const auto events = server_->prescriptions()
-                          .GetTimeline(testing::GatewayCaller(), id)
+                          .GetTimeline(testing::InspectorCaller(), id)
                           ->events_size();
   fhir::HttpResponse again = Post(body, kGp);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(server_->prescriptions()
-                .GetTimeline(testing::GatewayCaller(), id)
+                .GetTimeline(testing::InspectorCaller(), id)
                 ->events_size(),
             events);
 }
@@ -415,7 +415,7 @@ TEST_F(FhirProcessMessageTest, WrongStateIsAConflictAndChangesNothing) {
   const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "again");
   ASSERT_EQ(Post(Decision(id, "gp-decision-first").dump(), kGp).status, 200);
   const auto events = server_->prescriptions()
-                          .GetTimeline(testing::GatewayCaller(), id)
+                          .GetTimeline(testing::InspectorCaller(), id)
                           ->events_size();
   fhir::HttpResponse r = Post(Decision(id, "gp-decision-second").dump(), kGp);
   EXPECT_EQ(r.status, 409) << r.body;
@@ -423,7 +423,7 @@ TEST_F(FhirProcessMessageTest, WrongStateIsAConflictAndChangesNothing) {
               HasSubstr("PRESCRIBED"));
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_PRESCRIBED);
   EXPECT_EQ(server_->prescriptions()
-                .GetTimeline(testing::GatewayCaller(), id)
+                .GetTimeline(testing::InspectorCaller(), id)
                 ->events_size(),
             events);
 }

@@ -5,13 +5,8 @@
 // INVALID_ARGUMENT and nothing changes; with its own ODS code, or none, the
 // change is made and the timeline names the caller's organisation.
 //
-// EXPECTED TO FAIL ON THE CODE BEFORE ISSUE 10's CORE CHANGE: today the
-// pathway writes whatever actor the request names (both forged cases
-// succeed and the forged organisation is on the timeline), and a request
-// without an actor is refused as INVALID_ARGUMENT. Only
-// OwnOdsCodeAsActorIsWrittenOnTheTimeline passes today. That is why ctest
-// labels this test "awaits_core", not "integration": move it to
-// "integration" when the core branch lands.
+// (Before issue 10 the pathway wrote whatever actor the request named and
+// refused a request without one.)
 #include <string>
 
 #include "absl/strings/str_cat.h"

@@ -67,7 +67,7 @@ class MllpReferralTest : public ::testing::Test {
   }
 
   int StoredReferrals() {
-    auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+    auto list = server_->referrals().ListReferrals(testing::InspectorCaller(),
                                                    v1::ListReferralsRequest());
     EXPECT_THAT(list, IsOk());
     return list.ok() ? list->referrals_size() : -1;
@@ -83,7 +83,7 @@ TEST_F(MllpReferralTest, ReferenceReferralIsStoredAndCommitAccepted) {
   EXPECT_EQ(*ack.Get("MSA-1"), "CA");
   EXPECT_EQ(*ack.Get("MSA-2"), "MSG000101");
   EXPECT_EQ(*ack.Get("MSH-9.1"), "ACK");
-  auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+  auto list = server_->referrals().ListReferrals(testing::InspectorCaller(),
                                                  v1::ListReferralsRequest());
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->referrals_size(), 1);
@@ -97,14 +97,14 @@ TEST_F(MllpReferralTest, ReferenceReferralIsStoredAndCommitAccepted) {
 TEST_F(MllpReferralTest, ReferralCreatedEventNamesTheHl7v2Adapter) {
   hl7v2::MllpClient client = Client();
   SendAndParse(client, Example("ref_i12_basic.hl7"));
-  auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+  auto list = server_->referrals().ListReferrals(testing::InspectorCaller(),
                                                  v1::ListReferralsRequest());
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->referrals_size(), 1);
   v1::WatchEventsRequest query;
   query.set_referral_id(list->referrals(0).referral_id());
   auto watch =
-      server_->prescriptions().WatchEvents(testing::GatewayCaller(), query);
+      server_->prescriptions().WatchEvents(testing::InspectorCaller(), query);
   ASSERT_THAT(watch, IsOk());
   auto batch = (*watch)->Next(0, 500);
   ASSERT_THAT(batch, IsOk());
@@ -117,7 +117,7 @@ TEST_F(MllpReferralTest, ReferralCreatedEventNamesTheHl7v2Adapter) {
 TEST_F(MllpReferralTest, PriorityAndReasonFromRf1AreStored) {
   hl7v2::MllpClient client = Client();
   SendAndParse(client, Example("ref_i12_basic.hl7"));
-  auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+  auto list = server_->referrals().ListReferrals(testing::InspectorCaller(),
                                                  v1::ListReferralsRequest());
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->referrals_size(), 1);
@@ -257,7 +257,7 @@ TEST_F(MllpReferralTest, DischargeOfASmokerBecomesAReferral) {
   hl7v2::Message ack =
       SendAndParse(client, Example("adt_a03_discharge_smoker.hl7"));
   EXPECT_EQ(*ack.Get("MSA-1"), "CA");
-  auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+  auto list = server_->referrals().ListReferrals(testing::InspectorCaller(),
                                                  v1::ListReferralsRequest());
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->referrals_size(), 1);

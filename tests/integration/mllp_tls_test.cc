@@ -120,7 +120,7 @@ class MllpTlsTest : public ::testing::Test {
   }
 
   int StoredReferrals() {
-    auto list = server_->referrals().ListReferrals(testing::GatewayCaller(),
+    auto list = server_->referrals().ListReferrals(testing::InspectorCaller(),
                                                    v1::ListReferralsRequest());
     EXPECT_THAT(list, IsOk());
     return list.ok() ? list->referrals_size() : -1;

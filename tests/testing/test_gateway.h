@@ -22,8 +22,9 @@ namespace nhs::tobacco::testing {
 
 // The gateway acting on its own behalf through the gRPC adapter: what tests
 // that call the use cases directly (to set up or inspect records) act as.
-inline pathway::Caller GatewayCaller() {
-  return pathway::Caller(security::GatewayPrincipal(), pathway::kGrpcAdapter);
+inline pathway::Caller InspectorCaller() {
+  return pathway::Caller(security::DevelopmentPrincipal(),
+                         pathway::kGrpcAdapter);
 }
 
 // The repo's sample config (deploy/config/gateway.textproto) with the gRPC

@@ -89,6 +89,10 @@ inline Caller Pharmacy() { return As("FZZ99", security::Role::kPharmacy); }
 inline Caller Gateway() {
   return Caller(security::GatewayPrincipal(), kGatewayAdapter);
 }
+// Unrestricted, for a test's own look at what is stored.
+inline Caller Inspector() {
+  return Caller(security::DevelopmentPrincipal(), kGrpcAdapter);
+}
 
 // The referral, prescription and outcome use cases over a real SQLite
 // store in a fresh temporary folder, with a hand-moved clock.
@@ -236,7 +240,7 @@ class PathwayTest : public ::testing::Test {
   std::vector<v1::TimelineEvent> Events(const std::string& referral_id) {
     v1::WatchEventsRequest request;
     request.set_referral_id(referral_id);
-    auto watch = prescriptions_->WatchEvents(Gateway(), request);
+    auto watch = prescriptions_->WatchEvents(Inspector(), request);
     EXPECT_TRUE(watch.ok());
     auto batch = (*watch)->Next(0, 1000);
     EXPECT_TRUE(batch.ok());

@@ -234,8 +234,8 @@ TEST_F(PrescriptionPathwayTest, WatchEventsAreScopedToTheCaller) {
   // The trust referred but does not see prescriptions.
   EXPECT_THAT(sequences(Trust()), ElementsAre(v1::EVENT_TYPE_REFERRAL_CREATED));
   EXPECT_THAT(sequences(OtherGp()), ElementsAre());
-  EXPECT_EQ(sequences(Service()).size(), sequences(Gateway()).size());
-  EXPECT_GT(sequences(Gateway()).size(), 1u);
+  EXPECT_EQ(sequences(Service()).size(), sequences(Inspector()).size());
+  EXPECT_GT(sequences(Inspector()).size(), 1u);
   EXPECT_EQ(LastAudit("WatchEvents", "OK").result(), "OK");
   // An invisible tail still moves the cursor on.
   auto watch = prescriptions_->WatchEvents(OtherGp(), all);
@@ -243,7 +243,7 @@ TEST_F(PrescriptionPathwayTest, WatchEventsAreScopedToTheCaller) {
   auto batch = (*watch)->Next(0, 100);
   ASSERT_THAT(batch, IsOk());
   EXPECT_GT(batch->last_sequence, 0);
-  EXPECT_EQ(batch->read, static_cast<int>(sequences(Gateway()).size()));
+  EXPECT_EQ(batch->read, static_cast<int>(sequences(Inspector()).size()));
 }
 
 }  // namespace

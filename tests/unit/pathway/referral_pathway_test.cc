@@ -131,8 +131,8 @@ TEST_F(ReferralPathwayTest, AMissingReferralLooksLikeAForbiddenOne) {
   });
   ASSERT_THAT(missing, StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_EQ(missing.status().message(), forbidden.status().message());
-  // Only the unrestricted gateway learns that it does not exist.
-  EXPECT_THAT(referrals_->GetReferral(Gateway(), "ref-none"),
+  // Only an unrestricted (development) caller learns that it does not exist.
+  EXPECT_THAT(referrals_->GetReferral(Inspector(), "ref-none"),
               StatusIs(absl::StatusCode::kNotFound));
 }
 
@@ -168,15 +168,15 @@ TEST_F(ReferralPathwayTest, ListsAreScopedToTheCallersOrganisation) {
   EXPECT_EQ(LastAudit("ListReferrals", "PERMISSION_DENIED").result(),
             "PERMISSION_DENIED");
 
-  auto all = referrals_->ListReferrals(Gateway(), v1::ListReferralsRequest());
+  auto all = referrals_->ListReferrals(Inspector(), v1::ListReferralsRequest());
   ASSERT_THAT(all, IsOk());
   EXPECT_EQ(all->referrals_size(), 2);
 }
 
-TEST_F(ReferralPathwayTest, TheGatewayPrincipalIsNamedInTheAudit) {
-  ASSERT_THAT(CreateReferral(Gateway(), testing::SampleReferralRequest("r")),
-              IsOk());
-  v1::AuditRecord row = LastAudit("CreateReferral");
+TEST_F(ReferralPathwayTest, TheGatewayPrincipalChangesNoRecordAndIsNamedInTheAudit) {
+  EXPECT_THAT(CreateReferral(Gateway(), testing::SampleReferralRequest("r")),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  v1::AuditRecord row = LastAudit("CreateReferral", "PERMISSION_DENIED");
   EXPECT_EQ(row.ods_code(), "GATEWAY");
   EXPECT_EQ(row.role(), "gateway");
 }
