@@ -41,6 +41,7 @@ if [[ "${CI:-}" == "true" && -n "${TOBACCO_SKIP:-}" ]]; then
 fi
 
 summary=()
+running=""
 stage() {
   local name="$1"
   shift
@@ -51,12 +52,15 @@ stage() {
   fi
   echo "=== ${name}"
   local start=${SECONDS}
+  running="${name}"
   "$@"
+  running=""
   summary+=("$(printf '%-14s %4d s' "${name}" $((SECONDS - start)))")
 }
 print_summary() {
   echo "=== stage times (wall clock)"
   printf '%s\n' "${summary[@]}"
+  if [[ -n "${running}" ]]; then printf '%-14s FAILED\n' "${running}"; fi
 }
 trap print_summary EXIT
 
