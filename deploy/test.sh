@@ -23,7 +23,7 @@
 #   deps + format + layering  1 min
 #   default                   18 min build + 10 min tests (all labels)
 #   thread-safety             3 min
-#   asan                      18 min (build 10-12, unit + integration tests 5-8)
+#   asan                      12 min (build 7-8, unit + integration tests 1-2)
 #   tsan                      3 min (Abseil 1 min on the first run only)
 # Each stage prints its wall time at the end of the run.
 #
