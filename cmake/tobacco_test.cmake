@@ -4,9 +4,22 @@ find_package(GTest REQUIRED)
 
 function(tobacco_add_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(TOBACCO_TSAN_ONLY AND NOT T_NAME MATCHES "${TOBACCO_TSAN_TEST_REGEX}")
+    # Not one of the ThreadSanitizer tests: the target exists (so the
+    # folder's CMakeLists can still set its properties) but is never built
+    # or run.
+    add_executable(${T_NAME} EXCLUDE_FROM_ALL ${T_SOURCES})
+    target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gmock
+                          GTest::gtest GTest::gtest_main)
+    return()
+  endif()
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest
                         GTest::gtest_main)
+  if(TOBACCO_TSAN_ONLY)
+    set_property(GLOBAL APPEND PROPERTY TOBACCO_TSAN_TEST_TARGETS ${T_NAME})
+    list(APPEND T_LABELS tsan)
+  endif()
   add_test(NAME ${T_NAME} COMMAND ${T_NAME})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)

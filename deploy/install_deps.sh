@@ -13,8 +13,10 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # fuzzing (clang + libFuzzer runtime)
-  clang libclang-rt-14-dev
+  # fuzzing, sanitizer builds and the thread-safety check (clang + its
+  # runtimes), the format check, and dpkg-source to unpack Debian's Abseil
+  # source for the ThreadSanitizer build (deploy/build_absl_tsan.sh)
+  clang libclang-rt-14-dev clang-format dpkg-dev
   # the sample pathway script, database inspection, certificates, and the
   # independent HL7 v2 peer (python3-hl7) of the interop tests
   jq sqlite3 openssl python3-hl7
@@ -40,4 +42,31 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The ThreadSanitizer build compiles Debian's own Abseil source package
+# (deploy/build_absl_tsan.sh: `apt-get source abseil`), which needs deb-src
+# lines. They are added once, beside the machine's deb lines, in a file of
+# our own.
+deb_src_file=/etc/apt/sources.list.d/tobacco-gateway-deb-src.sources
+if ! grep -rqsE '^(deb-src |Types:.*deb-src)' /etc/apt/sources.list \
+       /etc/apt/sources.list.d/; then
+  echo "install_deps: adding deb-src lines (${deb_src_file})"
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  {
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [[ -f "$f" ]] || continue
+      sed -E 's/^Types:.*$/Types: deb-src/' "$f"
+      echo
+    done
+    if [[ -f /etc/apt/sources.list ]]; then
+      # One-line format: turn each deb line into a deb822 stanza.
+      grep -E '^deb ' /etc/apt/sources.list | while read -r _ uri suite comps; do
+        printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: %s\n\n' \
+          "$uri" "$suite" "$comps"
+      done
+    fi
+  } | "${sudo_cmd[@]}" tee "${deb_src_file}" >/dev/null
+  "${sudo_cmd[@]}" apt-get update -qq
 fi

@@ -1,9 +1,10 @@
 #include "adapters/fhir/uuid.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include <array>
 #include <cstdint>
+#include <memory>
 
 #include "absl/strings/ascii.h"
 #include "gateway/common/random_uuid.h"
@@ -32,12 +33,15 @@ std::string Format(const uint8_t* b) {
 }  // namespace
 
 std::string NameBasedUuid(absl::string_view name) {
-  SHA_CTX ctx;
-  SHA1_Init(&ctx);
-  SHA1_Update(&ctx, kNamespace.data(), kNamespace.size());
-  SHA1_Update(&ctx, name.data(), name.size());
-  uint8_t digest[SHA_DIGEST_LENGTH];
-  SHA1_Final(digest, &ctx);
+  // SHA-1 through EVP: OpenSSL 3 deprecates the SHA1_* functions.
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                              &EVP_MD_CTX_free);
+  uint8_t digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr);
+  EVP_DigestUpdate(ctx.get(), kNamespace.data(), kNamespace.size());
+  EVP_DigestUpdate(ctx.get(), name.data(), name.size());
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
   digest[6] = (digest[6] & 0x0f) | 0x50;  // version 5
   digest[8] = (digest[8] & 0x3f) | 0x80;  // RFC 4122 variant
   return Format(digest);

@@ -374,7 +374,7 @@ std::string RenderDeliveryStats(const v1::GetDeliveryStatsResponse& response) {
   return table.Render();
 }
 
-std::string StatusCodeName(grpc::StatusCode code) {
+std::string StatusCodeName(int code) {
   switch (code) {
     case grpc::StatusCode::OK:
       return "OK";
@@ -411,7 +411,7 @@ std::string StatusCodeName(grpc::StatusCode code) {
     case grpc::StatusCode::UNAUTHENTICATED:
       return "UNAUTHENTICATED";
     default:
-      return absl::StrCat("CODE_", static_cast<int>(code));
+      return absl::StrCat("CODE_", code);
   }
 }
 

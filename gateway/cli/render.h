@@ -57,8 +57,10 @@ std::string RenderDeliveryList(const v1::ListDeliveriesResponse& response);
 // DEAD LETTERS, DELIVERED.
 std::string RenderDeliveryStats(const v1::GetDeliveryStatsResponse& response);
 
-// "OK", "INVALID_ARGUMENT", ...
-std::string StatusCodeName(grpc::StatusCode code);
+// "OK", "INVALID_ARGUMENT", ...; "CODE_<n>" for a code gRPC does not name.
+// Takes the number, not grpc::StatusCode: a code outside the enum's range is
+// not a valid grpc::StatusCode value (UBSan reports the load).
+std::string StatusCodeName(int code);
 
 // "error: CODE: message" then "  field: description" for each field
 // violation in a google.rpc.BadRequest found in the status details.
