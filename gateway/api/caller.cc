@@ -16,7 +16,8 @@ absl::StatusOr<security::Principal> CallerOf(
   if (auth == nullptr || !auth->IsPeerAuthenticated()) {
     return absl::UnauthenticatedError("a client certificate is required");
   }
-  std::vector<grpc::string_ref> pems = auth->FindPropertyValues("x509_pem_cert");
+  std::vector<grpc::string_ref> pems =
+      auth->FindPropertyValues("x509_pem_cert");
   if (pems.empty()) {
     return absl::UnauthenticatedError("a client certificate is required");
   }

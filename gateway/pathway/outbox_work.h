@@ -28,8 +28,8 @@ class OutboxWork {
   // `lease` (a message whose sender died with the gateway is tried again
   // after it). Blocks until durable.
   virtual absl::StatusOr<std::vector<store::OutboxRow>> ClaimDueMessages(
-      const absl::flat_hash_map<std::string, int>& in_flight,
-      int max_per_queue, int limit, absl::Duration lease) = 0;
+      const absl::flat_hash_map<std::string, int>& in_flight, int max_per_queue,
+      int limit, absl::Duration lease) = 0;
   // Makes every pending message due now: at start-up, the claims of a
   // gateway that died mid-send need not wait out their lease. Only one
   // gateway may run per database. Returns how many.

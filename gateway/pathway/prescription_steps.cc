@@ -136,10 +136,10 @@ void PrescriptionPathway::Transition(const Caller& caller,
       std::move(reply));
 }
 
-void PrescriptionPathway::Transition(
-    const Caller& caller, PrescriptionAction action,
-    const v1::ReasonedTransitionRequest& given,
-    Reply<v1::PrescriptionRequest> reply) {
+void PrescriptionPathway::Transition(const Caller& caller,
+                                     PrescriptionAction action,
+                                     const v1::ReasonedTransitionRequest& given,
+                                     Reply<v1::PrescriptionRequest> reply) {
   if (!NeedsReason(action)) {
     reply(absl::InternalError("this action takes no reason"));
     return;

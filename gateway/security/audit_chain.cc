@@ -20,9 +20,10 @@ std::string AuditRowHash(absl::string_view previous_hash,
   std::string canonical;
   AppendField(canonical, previous_hash);
   AppendField(canonical, absl::StrCat(r.sequence()));
-  AppendField(canonical,
-              absl::StrCat(google::protobuf::util::TimeUtil::
-                               TimestampToMicroseconds(r.at())));
+  AppendField(
+      canonical,
+      absl::StrCat(
+          google::protobuf::util::TimeUtil::TimestampToMicroseconds(r.at())));
   AppendField(canonical, r.ods_code());
   AppendField(canonical, r.role());
   AppendField(canonical, r.operation());
@@ -31,8 +32,8 @@ std::string AuditRowHash(absl::string_view previous_hash,
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(canonical.data()),
          canonical.size(), digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 absl::Status AuditChainVerifier::Next(const v1::AuditRecord& record) {
@@ -40,9 +41,9 @@ absl::Status AuditChainVerifier::Next(const v1::AuditRecord& record) {
   ++rows_checked_;
   if (record.sequence() != previous_sequence_ + 1) {
     first_broken_ = record.sequence();
-    broken_ = absl::DataLossError(absl::StrCat(
-        "audit row ", record.sequence(), " follows row ", previous_sequence_,
-        ": rows are missing or out of order"));
+    broken_ = absl::DataLossError(
+        absl::StrCat("audit row ", record.sequence(), " follows row ",
+                     previous_sequence_, ": rows are missing or out of order"));
     return broken_;
   }
   if (AuditRowHash(previous_hash_, record) != record.hash()) {

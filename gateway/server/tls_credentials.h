@@ -1,9 +1,9 @@
 #ifndef GATEWAY_SERVER_TLS_CREDENTIALS_H_
 #define GATEWAY_SERVER_TLS_CREDENTIALS_H_
 
-#include <memory>
-
 #include <grpcpp/security/server_credentials.h>
+
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "nhs/tobacco/v1/config.pb.h"

@@ -94,9 +94,8 @@ class MtlsTest : public ::testing::Test {
     As service(port(), "service-tds01");
     grpc::Status s = service.prescriptions->RecommendPrescription(
         Ctx().get(),
-        SampleRecommendation("p1", referral_.referral_id(),
-                             "vape-starter-kit", v1::ROUTE_PHARMACY_SUPPLY,
-                             "FZZ99"),
+        SampleRecommendation("p1", referral_.referral_id(), "vape-starter-kit",
+                             v1::ROUTE_PHARMACY_SUPPLY, "FZZ99"),
         &rx_);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
@@ -111,8 +110,8 @@ grpc::StatusCode CodeOfGet(As& as, const std::string& id) {
   v1::GetPrescriptionRequest get;
   get.set_prescription_id(id);
   v1::PrescriptionRequest out;
-  return as.prescriptions->GetPrescription(Ctx(absl::Seconds(5)).get(), get,
-                                           &out)
+  return as.prescriptions
+      ->GetPrescription(Ctx(absl::Seconds(5)).get(), get, &out)
       .error_code();
 }
 
@@ -121,11 +120,13 @@ TEST_F(MtlsTest, EachPartyActsWithItsOwnCertificateAlongThePathway) {
   As service(port(), "service-tds01");
   As pharmacy(port(), "pharmacy-fzz99");
   v1::PrescriptionRequest p;
-  ASSERT_TRUE(service.prescriptions
-                  ->MarkSent(Ctx().get(), Step("s", rx_.prescription_id(), "TDS01"), &p)
-                  .ok());
+  ASSERT_TRUE(
+      service.prescriptions
+          ->MarkSent(Ctx().get(), Step("s", rx_.prescription_id(), "TDS01"), &p)
+          .ok());
   ASSERT_TRUE(pharmacy.prescriptions
-                  ->Acknowledge(Ctx().get(), Step("a", rx_.prescription_id(), "FZZ99"), &p)
+                  ->Acknowledge(Ctx().get(),
+                                Step("a", rx_.prescription_id(), "FZZ99"), &p)
                   .ok());
   grpc::Status s = pharmacy.prescriptions->Supply(
       Ctx().get(), Step("u", rx_.prescription_id(), "FZZ99"), &p);
@@ -167,10 +168,11 @@ TEST_F(MtlsTest, PharmacyCannotReadOrConfirmAnotherPharmacysItem) {
   EXPECT_EQ(absent.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(absent.error_message().substr(absent.error_message().find(':')),
             read.error_message().substr(read.error_message().find(':')));
-  EXPECT_EQ(other.prescriptions
-                ->Supply(Ctx().get(), Step("x", rx_.prescription_id(), "FZZ98"), &p)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      other.prescriptions
+          ->Supply(Ctx().get(), Step("x", rx_.prescription_id(), "FZZ98"), &p)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   // Listing shows nothing of FZZ99's, and asking for FZZ99's list is refused.
   v1::ListPrescriptionsRequest list;
   v1::ListPrescriptionsResponse listed;
@@ -189,10 +191,11 @@ TEST_F(MtlsTest, GpCannotConfirmSupplyAndAdminCannotReadPatientData) {
   v1::PrescriptionRequest p;
   EXPECT_EQ(CodeOfGet(gp, rx_.prescription_id()), grpc::StatusCode::OK)
       << "the patient's own practice may see the request";
-  EXPECT_EQ(gp.prescriptions
-                ->Supply(Ctx().get(), Step("x", rx_.prescription_id(), "Y90001"), &p)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      gp.prescriptions
+          ->Supply(Ctx().get(), Step("x", rx_.prescription_id(), "Y90001"), &p)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   As admin(port(), "admin-ops");
   EXPECT_EQ(CodeOfGet(admin, rx_.prescription_id()),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -254,8 +257,9 @@ TEST_F(MtlsTest, OversizedMessageIsRefused) {
   v1::CreateReferralRequest big = SampleReferralRequest("big");
   big.mutable_referral()->set_external_referral_id(std::string(100000, 'x'));
   v1::Referral out;
-  EXPECT_EQ(trust.referrals->CreateReferral(Ctx().get(), big, &out).error_code(),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(
+      trust.referrals->CreateReferral(Ctx().get(), big, &out).error_code(),
+      grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
 TEST_F(MtlsTest, AuditChainRecordsWhoDidWhatAndATamperedRowIsNamed) {
@@ -280,10 +284,9 @@ TEST_F(MtlsTest, AuditChainRecordsWhoDidWhatAndATamperedRowIsNamed) {
   }
   bool saw_create = false, saw_denial = false;
   for (const auto& r : rows.records()) {
-    saw_create = saw_create || (r.ods_code() == "RX9" &&
-                                r.operation() == "CreateReferral" &&
-                                r.role() == "mental_health_trust" &&
-                                r.result() == "OK");
+    saw_create = saw_create ||
+                 (r.ods_code() == "RX9" && r.operation() == "CreateReferral" &&
+                  r.role() == "mental_health_trust" && r.result() == "OK");
     saw_denial = saw_denial || (r.ods_code() == "FZZ98" &&
                                 r.result() == "PERMISSION_DENIED" &&
                                 r.record_id() == rx_.prescription_id());

@@ -17,12 +17,12 @@ namespace nhs::tobacco::testing {
 // process into a temporary folder (keys are never committed).
 inline const std::filesystem::path& DevCerts() {
   static const std::filesystem::path* dir = [] {
-    auto* path = new std::filesystem::path(
-        std::filesystem::temp_directory_path() /
-        absl::StrCat("tobacco_certs_", ::getpid()));
+    auto* path =
+        new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                  absl::StrCat("tobacco_certs_", ::getpid()));
     const std::string command =
-        absl::StrCat("bash ", TOBACCO_SOURCE_DIR,
-                     "/certs/make_dev_certs.sh ", path->string(), " >/dev/null");
+        absl::StrCat("bash ", TOBACCO_SOURCE_DIR, "/certs/make_dev_certs.sh ",
+                     path->string(), " >/dev/null");
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
     // Keys must not pile up in /tmp, one folder per test process.
     std::atexit([] {

@@ -39,8 +39,9 @@ TEST(FromMllpExchangeTest, AeIsRetriedArIsRefusedBothHandedOver) {
 
 TEST(FromMllpExchangeTest, ArForTheReceiversOwnTroubleIsRetried) {
   std::string busy = Ack("AR", "C1");
-  absl::StrAppend(&busy, "ERR||MSH^1|207^Application internal error^HL70357|E"
-                         "||||Rate limit: resend later\r");
+  absl::StrAppend(&busy,
+                  "ERR||MSH^1|207^Application internal error^HL70357|E"
+                  "||||Rate limit: resend later\r");
   const domain::SendResult r = FromMllpExchange(busy, "C1");
   EXPECT_EQ(r.outcome, SendOutcome::kTransient);
   EXPECT_EQ(r.detail, "HL7 AR: Rate limit: resend later");
@@ -58,8 +59,8 @@ TEST(FromMllpExchangeTest, AnAckForAnotherMessageConfirmsNothing) {
 }
 
 TEST(FromMllpExchangeTest, NoReplyIsTransientAndNotHandedOver) {
-  const domain::SendResult r = FromMllpExchange(
-      absl::UnavailableError("connection refused"), "C1");
+  const domain::SendResult r =
+      FromMllpExchange(absl::UnavailableError("connection refused"), "C1");
   EXPECT_EQ(r.outcome, SendOutcome::kTransient);
   EXPECT_FALSE(r.handed_over);
   EXPECT_EQ(r.detail, "UNAVAILABLE: connection refused");

@@ -46,8 +46,8 @@ TEST(BackoffDelayTest, JitterSpreadsSendersApart) {
 
 TEST(AfterAttemptTest, ConfirmedIsDelivered) {
   const v1::Delivery d = AfterAttempt(
-      Claimed(1), SendResult{SendOutcome::kConfirmed, true, "HL7 AA"},
-      Policy(), kNow, 0.5);
+      Claimed(1), SendResult{SendOutcome::kConfirmed, true, "HL7 AA"}, Policy(),
+      kNow, 0.5);
   EXPECT_EQ(d.state(), v1::DELIVERY_STATE_DELIVERED);
   EXPECT_TRUE(d.handed_over());
   EXPECT_FALSE(d.has_next_attempt_at());

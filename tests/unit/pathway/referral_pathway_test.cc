@@ -173,7 +173,8 @@ TEST_F(ReferralPathwayTest, ListsAreScopedToTheCallersOrganisation) {
   EXPECT_EQ(all->referrals_size(), 2);
 }
 
-TEST_F(ReferralPathwayTest, TheGatewayPrincipalChangesNoRecordAndIsNamedInTheAudit) {
+TEST_F(ReferralPathwayTest,
+       TheGatewayPrincipalChangesNoRecordAndIsNamedInTheAudit) {
   EXPECT_THAT(CreateReferral(Gateway(), testing::SampleReferralRequest("r")),
               StatusIs(absl::StatusCode::kPermissionDenied));
   v1::AuditRecord row = LastAudit("CreateReferral", "PERMISSION_DENIED");

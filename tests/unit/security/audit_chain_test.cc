@@ -52,11 +52,21 @@ TEST(AuditChainTest, AChangedFieldIsFoundAtItsRow) {
     auto rows = Chain(10);
     v1::AuditRecord& r = rows[6];
     switch (field) {
-      case 0: r.set_result("PERMISSION_DENIED"); break;
-      case 1: r.set_ods_code("FZZ98"); break;
-      case 2: r.set_record_id("rx-other"); break;
-      case 3: r.mutable_at()->set_seconds(1); break;
-      case 4: r.set_operation("Dispense"); break;
+      case 0:
+        r.set_result("PERMISSION_DENIED");
+        break;
+      case 1:
+        r.set_ods_code("FZZ98");
+        break;
+      case 2:
+        r.set_record_id("rx-other");
+        break;
+      case 3:
+        r.mutable_at()->set_seconds(1);
+        break;
+      case 4:
+        r.set_operation("Dispense");
+        break;
     }
     AuditChainVerifier verifier;
     EXPECT_THAT(Verify(rows, verifier),

@@ -48,9 +48,9 @@ TEST(PrincipalTest, NoCertificateCanClaimToBeTheGateway) {
 
 TEST(PrincipalTest, ServerCertificateWithoutRoleIsUnauthenticated) {
   // The server certificate has no OU role and a non-ODS O.
-  EXPECT_THAT(PrincipalFromCertificatePem(DevPem("server.pem")),
-              StatusIs(absl::StatusCode::kUnauthenticated,
-                       HasSubstr("ODS code")));
+  EXPECT_THAT(
+      PrincipalFromCertificatePem(DevPem("server.pem")),
+      StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("ODS code")));
 }
 
 TEST(PrincipalTest, GarbageIsUnauthenticated) {
