@@ -49,8 +49,10 @@ void WatchEventsReactor::OnWriteDone(bool ok) {
   {
     absl::MutexLock lock(&mu_);
     writing_ = false;
-    if (!ok) {
-      // The client went away; OnCancel follows or already ran.
+    if (!ok || cancelled_) {
+      // The client went away. A write that completed before the cancel
+      // reports ok: without finishing here the stream would idle, never
+      // finish, and hold server shutdown.
       FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
       return;
     }
@@ -61,7 +63,8 @@ void WatchEventsReactor::OnWriteDone(bool ok) {
 
 void WatchEventsReactor::OnCancel() {
   absl::MutexLock lock(&mu_);
-  // With a write in flight, OnWriteDone(false) finishes the stream.
+  cancelled_ = true;
+  // With a write in flight, its OnWriteDone finishes the stream.
   if (!writing_) {
     FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
   }

@@ -53,6 +53,9 @@ class WatchEventsReactor final
   v1::TimelineEvent in_flight_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  // The client cancelled while a write was in flight: that write may still
+  // report success, so its completion must finish the stream itself.
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace nhs::tobacco::api
