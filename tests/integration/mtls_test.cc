@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/grpc_as.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
 
@@ -26,27 +27,7 @@ using ::nhs::tobacco::testing::SampleReferralRequest;
 using ::testing::HasSubstr;
 
 // Stubs that present one organisation's certificate (or none).
-struct As {
-  As(int port, const std::string& name, const std::string& ca = "ca.pem") {
-    grpc::SslCredentialsOptions options;
-    options.pem_root_certs = DevPem(ca);
-    if (!name.empty()) {
-      options.pem_cert_chain = DevPem(name + ".pem");
-      options.pem_private_key = DevPem(name + ".key");
-    }
-    channel = grpc::CreateChannel(absl::StrCat("localhost:", port),
-                                  grpc::SslCredentials(options));
-    referrals = v1::ReferralService::NewStub(channel);
-    prescriptions = v1::PrescriptionService::NewStub(channel);
-    outcomes = v1::OutcomeService::NewStub(channel);
-    admin = v1::AdminService::NewStub(channel);
-  }
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<v1::ReferralService::Stub> referrals;
-  std::unique_ptr<v1::PrescriptionService::Stub> prescriptions;
-  std::unique_ptr<v1::OutcomeService::Stub> outcomes;
-  std::unique_ptr<v1::AdminService::Stub> admin;
-};
+using As = testing::GrpcAs;
 
 v1::TransitionRequest Step(const std::string& id, const std::string& rx,
                            const std::string& ods) {

@@ -18,6 +18,7 @@
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
 #include "tests/testing/dev_certs.h"
 #include "tests/testing/gateway_process.h"
+#include "tests/testing/grpc_as.h"
 #include "tests/testing/test_gateway.h"
 
 namespace nhs::tobacco::testing {
@@ -43,27 +44,6 @@ inline void MakeExtraDevCert(const std::string& name, const std::string& ods,
       name, ".csr -out ", name, ".pem 2>/dev/null && rm -f ", name, ".csr");
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
-
-// gRPC stubs presenting one development certificate (e.g. "gp-y90001").
-struct GrpcAs {
-  GrpcAs(int port, const std::string& cert) {
-    grpc::SslCredentialsOptions options;
-    options.pem_root_certs = DevPem("ca.pem");
-    options.pem_cert_chain = DevPem(cert + ".pem");
-    options.pem_private_key = DevPem(cert + ".key");
-    channel = grpc::CreateChannel(absl::StrCat("localhost:", port),
-                                  grpc::SslCredentials(options));
-    referrals = v1::ReferralService::NewStub(channel);
-    prescriptions = v1::PrescriptionService::NewStub(channel);
-    outcomes = v1::OutcomeService::NewStub(channel);
-    admin = v1::AdminService::NewStub(channel);
-  }
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<v1::ReferralService::Stub> referrals;
-  std::unique_ptr<v1::PrescriptionService::Stub> prescriptions;
-  std::unique_ptr<v1::OutcomeService::Stub> outcomes;
-  std::unique_ptr<v1::AdminService::Stub> admin;
-};
 
 class SecureGatewayBinary {
  public:
