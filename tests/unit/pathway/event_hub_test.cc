@@ -42,8 +42,8 @@ class WakeCounter {
 constexpr absl::Duration kWait = absl::Seconds(10);
 
 TEST(EventHubTest, SubscriberIsWokenAfterAPublish) {
+  WakeCounter woken;  // Outlives the hub, whose thread may still call it.
   EventHub hub;
-  WakeCounter woken;
   hub.Subscribe(woken.Callback());
   hub.Publish(1);
   EXPECT_TRUE(woken.AwaitAtLeast(1, kWait));
@@ -58,8 +58,8 @@ TEST(EventHubTest, LatestNeverGoesBackwards) {
 }
 
 TEST(EventHubTest, PublishesFromManyThreadsLeaveTheHighestSequence) {
+  WakeCounter woken;  // Outlives the hub, whose thread may still call it.
   EventHub hub;
-  WakeCounter woken;
   hub.Subscribe(woken.Callback());
   std::vector<std::thread> writers;
   for (int t = 0; t < 4; ++t) {
@@ -73,9 +73,9 @@ TEST(EventHubTest, PublishesFromManyThreadsLeaveTheHighestSequence) {
 }
 
 TEST(EventHubTest, EverySubscriberIsWoken) {
-  EventHub hub;
-  WakeCounter first;
+  WakeCounter first;  // Both outlive the hub, whose thread may call them.
   WakeCounter second;
+  EventHub hub;
   hub.Subscribe(first.Callback());
   hub.Subscribe(second.Callback());
   hub.Publish(1);
