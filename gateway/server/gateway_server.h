@@ -81,7 +81,7 @@ class GatewayServer {
   static absl::StatusOr<v1::GatewayConfig> WithRegistry(
       const v1::GatewayConfig& given);
   absl::Status OpenStore(const v1::GatewayConfig& config);
-  // The use cases (today the Pathway) the edges are given.
+  // The use cases the edges and the outbox are given, one per aggregate.
   absl::Status BuildPathway(const v1::GatewayConfig& config,
                             const Clock& clock);
   void StartDelivery(const v1::GatewayConfig& config, const Clock& clock);
