@@ -7,6 +7,7 @@
 //
 // (Before issue 10 the pathway wrote whatever actor the request named and
 // refused a request without one.)
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -150,6 +151,25 @@ class ForgedActorTest : public ::testing::Test {
     ExpectLastEvent(supply, v1::PRESCRIPTION_STATUS_SUPPLIED, "FZZ99");
   }
 
+  // `step` (one protocol step naming a forged actor) was refused with
+  // INVALID_ARGUMENT and the acknowledged request `rx` took no step.
+  static void ExpectRefusedAndUnchanged(
+      const std::string& rx, const std::function<grpc::Status()>& step) {
+    const std::vector<v1::TimelineEvent> before = Steps(Timeline(rx));
+    grpc::Status s = step();
+    const std::vector<v1::TimelineEvent> after = Steps(Timeline(rx));
+    ASSERT_FALSE(after.empty());
+    const v1::TimelineEvent& last = after.back();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << "code " << s.error_code() << " '" << s.error_message()
+        << "'; the timeline now names "
+        << last.actor().organisation().ods_code() << " for "
+        << v1::PrescriptionStatus_Name(last.to_status());
+    EXPECT_EQ(after.size(), before.size());
+    EXPECT_EQ(last.to_status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED)
+        << v1::PrescriptionStatus_Name(last.to_status());
+  }
+
   static void ExpectLastEvent(const std::string& rx,
                               v1::PrescriptionStatus status,
                               const std::string& ods) {
@@ -171,44 +191,21 @@ int ForgedActorTest::counter_ = 0;
 TEST_F(ForgedActorTest,
        GpNamingAnotherPracticeAsActorIsRefusedAndNothingChanges) {
   const std::string rx = Acknowledged(v1::ROUTE_GP_PRESCRIPTION);
-  const std::vector<v1::TimelineEvent> before = Steps(Timeline(rx));
-  grpc::Status s = RequireAppointment(rx, "Y90002");
-  const std::vector<v1::TimelineEvent> after = Steps(Timeline(rx));
-  ASSERT_FALSE(after.empty());
-  const v1::TimelineEvent& last = after.back();
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-      << "code " << s.error_code() << " '" << s.error_message()
-      << "'; the timeline now names " << last.actor().organisation().ods_code()
-      << " for " << v1::PrescriptionStatus_Name(last.to_status());
-  EXPECT_EQ(after.size(), before.size());
-  EXPECT_EQ(last.to_status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED)
-      << v1::PrescriptionStatus_Name(last.to_status());
+  ExpectRefusedAndUnchanged(rx,
+                            [&] { return RequireAppointment(rx, "Y90002"); });
 }
 
 TEST_F(ForgedActorTest, PharmacyNamingAnotherPharmacyAsActorIsRefused) {
   const std::string rx = Acknowledged(v1::ROUTE_PHARMACY_SUPPLY);
-  const std::vector<v1::TimelineEvent> before = Steps(Timeline(rx));
-  grpc::Status s = Supply(rx, "FZZ98");
-  const std::vector<v1::TimelineEvent> after = Steps(Timeline(rx));
-  ASSERT_FALSE(after.empty());
-  const v1::TimelineEvent& last = after.back();
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-      << "code " << s.error_code() << " '" << s.error_message()
-      << "'; the timeline now names " << last.actor().organisation().ods_code()
-      << " for " << v1::PrescriptionStatus_Name(last.to_status());
-  EXPECT_EQ(after.size(), before.size());
-  EXPECT_EQ(last.to_status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED)
-      << v1::PrescriptionStatus_Name(last.to_status());
+  ExpectRefusedAndUnchanged(rx, [&] { return Supply(rx, "FZZ98"); });
 }
 
 TEST_F(ForgedActorTest, OwnOdsCodeAsActorIsWrittenOnTheTimeline) {
-  // Passes on today's code too.
   ExpectGpAndPharmacyActAs("Y90001", "FZZ99");
 }
 
 TEST_F(ForgedActorTest, NoActorIsTheCallersOrganisationOnTheTimeline) {
-  // Today: INVALID_ARGUMENT "actor.organisation.ods_code: ODS code is
-  // required". With the actor taken from the certificate it is not needed.
+  // The actor comes from the certificate, so a request need not name one.
   ExpectGpAndPharmacyActAs("", "");
 }
 
