@@ -31,6 +31,16 @@ bool DecodeHex(absl::string_view hex, std::string& out) {
   return true;
 }
 
+// C0 controls other than TAB, and DEL. They are never text: 0x0B and 0x1C
+// are MLLP's frame bytes (a raw one can end or restart the receiver's
+// frame), NUL ends C strings in many engines, and the rest have no meaning
+// in a field. TAB is ordinary white space and safe, so it stays. CR and LF
+// are line breaks, handled before this is asked.
+bool IsUnsafeControl(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  return (u < 0x20 && c != '\t') || u == 0x7F;
+}
+
 }  // namespace
 
 std::string Escape(absl::string_view text, const Encoding& enc) {
@@ -47,6 +57,11 @@ std::string Escape(absl::string_view text, const Encoding& enc) {
     out.push_back(e);
     out.append(code.data(), code.size());
     out.push_back(e);
+  };
+  auto put_hex = [&](char c) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const unsigned char u = static_cast<unsigned char>(c);
+    put(std::string{'X', kHex[u >> 4], kHex[u & 0xF]});
   };
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -65,9 +80,11 @@ std::string Escape(absl::string_view text, const Encoding& enc) {
       put("E");
     } else if (enc.truncation != '\0' && c == enc.truncation) {
       // 2.5.1 has no named escape for the v2.7 truncation character.
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      const unsigned char u = static_cast<unsigned char>(c);
-      put(std::string{'X', kHex[u >> 4], kHex[u & 0xF]});
+      put_hex(c);
+    } else if (IsUnsafeControl(c)) {
+      // Hex rather than dropped: the text reads back exactly (HL7 2.10.5;
+      // python3-hl7 and HAPI decode it) and no control byte is on the wire.
+      put_hex(c);
     } else {
       out.push_back(c);
     }

@@ -18,7 +18,9 @@ namespace nhs::tobacco::hl7v2 {
 // CR would end the segment; when '.' is itself a delimiter \X0A\ is used
 // instead so that the sequence cannot be split apart. Text that is exactly
 // two double quotes is written \X22\" so that it is not read as the HL7
-// null `""`.
+// null `""`. Other C0 control characters (TAB excepted) and DEL are written
+// as \Xhh\, so no control byte (MLLP's 0x0B and 0x1C, NUL) ever reaches the
+// wire and the text still reads back exactly.
 std::string Escape(absl::string_view text, const Encoding& encoding);
 
 // Unescape() reverses Escape(): \.br\ becomes "\n". Sequences it does not

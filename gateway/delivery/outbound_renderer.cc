@@ -102,7 +102,10 @@ absl::StatusOr<std::string> RenderFhir(const v1::OutboundMessage& m,
       return absl::InvalidArgumentError("not a FHIR message kind");
   }
   RETURN_IF_ERROR(built.status());
-  return built->dump();
+  // JSON escapes every control character (\u000b); bytes that are not UTF-8
+  // (a record from before text was checked on the way in) become U+FFFD
+  // rather than throwing out of the delivery worker.
+  return built->dump(-1, ' ', false, fhir::Json::error_handler_t::replace);
 }
 
 }  // namespace

@@ -129,6 +129,77 @@ TEST(OverdueEscalationRenderTest, SaysWhoHasNotAnsweredAndWhy) {
   EXPECT_EQ(comm["about"][0]["identifier"]["value"], "rx-0001");
 }
 
+// Finding 8 of issue 11: a medicine name holding MLLP's frame bytes and NUL.
+const std::string kHostileMedicine("Clozapine 300mg\x0b\x1c\x00 daily", 24);
+
+// True when `bytes` hold a C0 control character other than those allowed.
+bool HasControlByte(absl::string_view bytes, absl::string_view allowed) {
+  for (char c : bytes) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if ((u < 0x20 || u == 0x7F) && allowed.find(c) == absl::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(OutboundTextTest, SafetyAlertEscapesControlBytesInAMedicineName) {
+  v1::OutboundMessage m = Message(v1::MESSAGE_KIND_SAFETY_ALERT,
+                                  v1::DELIVERY_CHANNEL_HL7V2_MLLP, "RX9");
+  m.mutable_referral()->mutable_mental_health()->mutable_medicines(0)->set_name(
+      kHostileMedicine);
+  absl::StatusOr<std::string> bytes = RenderMessage(m, Target());
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  // Only CR, the segment terminator, is a control byte on the wire.
+  EXPECT_FALSE(HasControlByte(*bytes, "\r"));
+  EXPECT_THAT(*bytes, ::testing::HasSubstr("300mg\\X0B\\\\X1C\\\\X00\\ daily"));
+  absl::StatusOr<hl7v2::Message> parsed = hl7v2::ParseEr7(*bytes);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(*parsed->Get("OBX(1)-5.2"), kHostileMedicine);
+}
+
+TEST(OutboundTextTest, GpLetterJsonEscapesControlsAndItsXhtmlDropsThem) {
+  v1::OutboundMessage m = Message(v1::MESSAGE_KIND_GP_RECOMMENDATION,
+                                  v1::DELIVERY_CHANNEL_FHIR_HTTPS, "Y90001");
+  m.mutable_prescription()->set_cyp1a2_safety_alert(true);
+  m.mutable_prescription()->set_dose_text(kHostileMedicine);
+  m.mutable_referral()->mutable_mental_health()->mutable_medicines(0)->set_name(
+      kHostileMedicine);
+  absl::StatusOr<std::string> bytes = RenderMessage(m, Target());
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_FALSE(HasControlByte(*bytes, ""));
+  EXPECT_THAT(*bytes, ::testing::HasSubstr("\\u000b\\u001c\\u0000"));
+  const nlohmann::json bundle = nlohmann::json::parse(*bytes);
+  int divs = 0;
+  bool dose_read_back = false;
+  for (const nlohmann::json& entry : bundle["entry"]) {
+    const nlohmann::json& resource = entry["resource"];
+    if (resource.contains("text")) {
+      const std::string div = resource["text"]["div"];
+      ++divs;
+      EXPECT_FALSE(HasControlByte(div, "\t\n\r")) << div;
+    }
+    if (resource["resourceType"] == "MedicationRequest") {
+      dose_read_back =
+          resource["dosageInstruction"][0]["text"] == kHostileMedicine;
+    }
+  }
+  EXPECT_GT(divs, 0);
+  EXPECT_TRUE(dose_read_back) << *bytes;
+  EXPECT_THAT(*bytes, ::testing::HasSubstr("takes Clozapine 300mg daily."));
+}
+
+TEST(OutboundTextTest, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  v1::OutboundMessage m = Message(v1::MESSAGE_KIND_GP_RECOMMENDATION,
+                                  v1::DELIVERY_CHANNEL_FHIR_HTTPS, "Y90001");
+  m.mutable_prescription()->set_dose_text("one \xff\xfe patch");
+  absl::StatusOr<std::string> bytes = RenderMessage(m, Target());
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_THAT(*bytes,
+              ::testing::HasSubstr("one \xef\xbf\xbd\xef\xbf\xbd patch"));
+  EXPECT_NO_THROW(nlohmann::json::parse(*bytes));
+}
+
 TEST(RenderErrorsTest, ASnapshotThatCannotBeBuiltIsInvalidArgument) {
   v1::OutboundMessage m = Message(v1::MESSAGE_KIND_REFERRAL_RESPONSE,
                                   v1::DELIVERY_CHANNEL_HL7V2_MLLP, "RX9");

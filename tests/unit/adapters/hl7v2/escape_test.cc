@@ -38,6 +38,37 @@ TEST(EscapeTest, LineBreakUsesHexWhenDotIsADelimiter) {
   EXPECT_EQ(Unescape(Escape("a\nb", enc), enc), "a\nb");
 }
 
+TEST(EscapeTest, ControlCharactersBecomeHexAndNoControlByteIsLeft) {
+  // The MLLP frame bytes, NUL, BEL, ESC and DEL in a medicine name.
+  const std::string text(
+      "Cloz\x0b\x1c\x00"
+      "api\x07ne\x1b\x7f",
+      15);
+  const std::string escaped = Escape(text, Encoding());
+  EXPECT_EQ(escaped, "Cloz\\X0B\\\\X1C\\\\X00\\api\\X07\\ne\\X1B\\\\X7F\\");
+  for (char c : escaped) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    EXPECT_TRUE(u >= 0x20 && u != 0x7F) << "byte " << static_cast<int>(u);
+  }
+  EXPECT_EQ(Unescape(escaped, Encoding()), text);
+}
+
+TEST(EscapeTest, TabAndNonAsciiTextAreKeptAsTheyAre) {
+  EXPECT_EQ(Escape("a\tb caf\xc3\xa9", Encoding()), "a\tb caf\xc3\xa9");
+}
+
+TEST(EscapeTest, EveryControlCharacterWithTheCustomEscapeReadsBack) {
+  std::string text;
+  for (int c = 0; c < 0x20; ++c) {
+    if (c != '\r' && c != '\n') text.push_back(static_cast<char>(c));
+  }
+  text.push_back('\x7f');
+  const std::string escaped = Escape(text, Custom());
+  EXPECT_EQ(escaped.find_first_of(std::string("\x0b\x1c\x00", 3)),
+            std::string::npos);
+  EXPECT_EQ(Unescape(escaped, Custom()), text);
+}
+
 TEST(EscapeTest, TruncationCharacterIsHexEscaped) {
   Encoding enc;
   enc.truncation = '#';
