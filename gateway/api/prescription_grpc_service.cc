@@ -156,21 +156,15 @@ PrescriptionGrpcService::WatchEvents(grpc::CallbackServerContext* context,
         grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                      "after_sequence must not be negative"));
   }
-  if (active_watch_streams_.fetch_add(1) >= max_watch_streams_) {
-    active_watch_streams_.fetch_sub(1);
-    return new RefusedStream(grpc::Status(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
-        absl::StrCat("too many WatchEvents streams are open (limit ",
-                     max_watch_streams_, "); retry later")));
-  }
+  // The caller's organisation holds the slot: the principal comes from the
+  // certificate, so one organisation cannot fill another's share.
+  absl::StatusOr<StreamSlots::Slot> slot = streams_.Acquire(caller->ods_code);
+  if (!slot.ok()) return new RefusedStream(ToGrpcStatus(slot.status()));
   absl::StatusOr<std::unique_ptr<pathway::EventWatch>> watch =
       prescriptions_.WatchEvents(Caller(*caller, kGrpcAdapter), *request);
-  if (!watch.ok()) {
-    active_watch_streams_.fetch_sub(1);
-    return new RefusedStream(ToGrpcStatus(watch.status()));
-  }
+  if (!watch.ok()) return new RefusedStream(ToGrpcStatus(watch.status()));
   return new WatchEventsReactor(*std::move(watch), hub_, *request,
-                                active_watch_streams_);
+                                *std::move(slot));
 }
 
 }  // namespace nhs::tobacco::api

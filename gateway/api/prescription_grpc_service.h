@@ -1,9 +1,10 @@
 #ifndef GATEWAY_API_PRESCRIPTION_GRPC_SERVICE_H_
 #define GATEWAY_API_PRESCRIPTION_GRPC_SERVICE_H_
 
-#include <atomic>
+#include <memory>
 
 #include "gateway/api/caller.h"
+#include "gateway/api/stream_slots.h"
 #include "gateway/pathway/event_hub.h"
 #include "gateway/pathway/prescription_use_cases.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
@@ -17,13 +18,15 @@ namespace nhs::tobacco::api {
 class PrescriptionGrpcService final
     : public v1::PrescriptionService::CallbackService {
  public:
-  // `guard` authenticates callers and applies the rate limit.
+  // `guard` authenticates callers and applies the rate limit; `streams`
+  // caps WatchEvents streams in total and per organisation (shared with
+  // every other streaming edge).
   PrescriptionGrpcService(pathway::PrescriptionUseCases& prescriptions,
-                          pathway::EventHub& hub, int max_watch_streams,
+                          pathway::EventHub& hub, StreamSlots& streams,
                           CallerGuard& guard)
       : prescriptions_(prescriptions),
         hub_(hub),
-        max_watch_streams_(max_watch_streams),
+        streams_(streams),
         guard_(guard) {}
 
   grpc::ServerUnaryReactor* RecommendPrescription(
@@ -88,9 +91,8 @@ class PrescriptionGrpcService final
 
   pathway::PrescriptionUseCases& prescriptions_;
   pathway::EventHub& hub_;
-  const int max_watch_streams_;
+  StreamSlots& streams_;
   CallerGuard& guard_;
-  std::atomic<int> active_watch_streams_{0};
 };
 
 }  // namespace nhs::tobacco::api

@@ -12,10 +12,10 @@ constexpr int kReadBatch = 128;
 
 WatchEventsReactor::WatchEventsReactor(
     std::unique_ptr<pathway::EventWatch> watch, pathway::EventHub& hub,
-    const v1::WatchEventsRequest& request, std::atomic<int>& active_streams)
+    const v1::WatchEventsRequest& request, StreamSlots::Slot slot)
     : watch_(std::move(watch)),
       hub_(hub),
-      active_streams_(active_streams),
+      slot_(std::move(slot)),
       cursor_(request.after_sequence()) {
   hub_token_ = hub_.Subscribe([this] { Pump(); });
   Pump();
@@ -78,7 +78,7 @@ void WatchEventsReactor::FinishLocked(const grpc::Status& status) {
 
 void WatchEventsReactor::OnDone() {
   hub_.Unsubscribe(hub_token_);
-  active_streams_.fetch_sub(1);
+  slot_.Release();
   delete this;
 }
 

@@ -3,12 +3,12 @@
 
 #include <grpcpp/support/server_callback.h>
 
-#include <atomic>
 #include <deque>
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "gateway/api/stream_slots.h"
 #include "gateway/pathway/event_hub.h"
 #include "gateway/pathway/prescription_use_cases.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
@@ -25,12 +25,12 @@ class WatchEventsReactor final
  public:
   // `watch` is the use case's view of the timeline for this caller: only
   // events about records the caller may read come out of it.
-  // `active_streams` counts open streams for the configured limit; the
-  // reactor decrements it when done.
+  // `slot` is this stream's place under the stream caps; the reactor
+  // gives it back when done.
   WatchEventsReactor(std::unique_ptr<pathway::EventWatch> watch,
                      pathway::EventHub& hub,
                      const v1::WatchEventsRequest& request,
-                     std::atomic<int>& active_streams);
+                     StreamSlots::Slot slot);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -44,7 +44,7 @@ class WatchEventsReactor final
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   const std::unique_ptr<pathway::EventWatch> watch_;
   pathway::EventHub& hub_;
-  std::atomic<int>& active_streams_;
+  StreamSlots::Slot slot_;
   int64_t hub_token_ = 0;
 
   absl::Mutex mu_;

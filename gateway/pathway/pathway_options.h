@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
+#include "gateway/domain/referrer_registry.h"
 #include "gateway/pathway/reply.h"
 
 namespace nhs::tobacco::pathway {
@@ -20,6 +21,8 @@ struct PathwayOptions {
   std::vector<std::string> cyp1a2_medicines;
   // Who takes outbound messages on which channel; empty = nothing queued.
   domain::DeliveryRoutes routes;
+  // Whom each tobacco service takes referrals from (the registry).
+  domain::ReferrerRegistry referrers;
   // A read whose audit row cannot be written fails (UNAVAILABLE) instead of
   // answering; the read then waits for its audit row to be durable.
   bool read_audit_fail_closed = false;

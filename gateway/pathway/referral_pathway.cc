@@ -42,6 +42,29 @@ v1::Actor CreatorOf(const Caller& caller, const v1::Referral& referral) {
   return actor;
 }
 
+// A caller filing a referral in another organisation's name (a tobacco
+// service filing for its referrer) may name only an organisation the
+// registry says it takes referrals from: otherwise any organisation could
+// be shown a referral it never made.
+absl::Status CheckReferrer(const Caller& caller, const v1::Referral& referral,
+                           const domain::ReferrerRegistry& referrers) {
+  const std::string& referrer = referral.referrer().ods_code();
+  if (Unrestricted(caller.principal, Operation::kCreateReferral) ||
+      referrer.empty() || referrer == caller.principal.ods_code) {
+    return absl::OkStatus();
+  }
+  if (referrers.TakesReferralsFrom(caller.principal.ods_code, referrer)) {
+    return absl::OkStatus();
+  }
+  return domain::InvalidArgumentWithViolations(
+      "invalid referrer",
+      {{"referral.referrer.ods_code",
+        absl::StrCat("names ", referrer,
+                     ", which the organisation registry "
+                     "does not list as an organisation ",
+                     caller.principal.ods_code, " takes referrals from")}});
+}
+
 }  // namespace
 
 ReferralPathway::ReferralPathway(AuditedWrites& writes, PathwayOptions options)
@@ -62,7 +85,9 @@ void ReferralPathway::CreateReferral(const Caller& caller,
         RETURN_IF_ERROR(
             security::Authorize(caller.principal, Operation::kCreateReferral,
                                 security::ViewOf(request.referral())));
-        return domain::ValidateCreateReferral(request, LimitsAt(options, now));
+        RETURN_IF_ERROR(
+            domain::ValidateCreateReferral(request, LimitsAt(options, now)));
+        return CheckReferrer(caller, request.referral(), options.referrers);
       },
       [&options = options_, caller, request,
        now](store::WriteTransaction& tx) -> absl::StatusOr<v1::Referral> {

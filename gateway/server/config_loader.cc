@@ -56,6 +56,9 @@ void ApplyDefaults(v1::GatewayConfig& c) {
     grpc->set_max_receive_message_bytes(1 << 20);
   }
   if (grpc->max_watch_streams() == 0) grpc->set_max_watch_streams(256);
+  if (grpc->max_watch_streams_per_organisation() == 0) {
+    grpc->set_max_watch_streams_per_organisation(32);
+  }
   if (grpc->handshake_timeout_ms() == 0) grpc->set_handshake_timeout_ms(5000);
   if (grpc->max_connection_idle_ms() == 0) {
     grpc->set_max_connection_idle_ms(300000);

@@ -58,6 +58,9 @@ void ValidateGrpc(const v1::GrpcListenerConfig& g, Violations& v) {
   if (g.max_watch_streams() < 1) {
     v.Add("grpc.max_watch_streams", "must be at least 1");
   }
+  if (g.max_watch_streams_per_organisation() < 1) {
+    v.Add("grpc.max_watch_streams_per_organisation", "must be at least 1");
+  }
   if (g.has_tls()) CheckListenerTls("grpc.tls", g.tls(), v);
 }
 
@@ -238,6 +241,23 @@ void ValidateFhirUrl(const std::string& path, const std::string& url,
   }
 }
 
+// takes_referrals_from names referrers by ODS code; only a tobacco service
+// files referrals for others, so only its entry may carry the list.
+void ValidateReferralSources(const std::string& path,
+                             const v1::OrganisationConfig& o, Violations& v) {
+  if (o.takes_referrals_from().empty()) return;
+  if (!o.role().empty() && o.role() != "tobacco_service") {
+    v.Add(path + ".takes_referrals_from",
+          "only an organisation with role tobacco_service takes referrals");
+  }
+  for (int j = 0; j < o.takes_referrals_from_size(); ++j) {
+    if (!domain::ValidateOdsCode(o.takes_referrals_from(j)).ok()) {
+      v.Add(absl::StrCat(path, ".takes_referrals_from[", j, "]"),
+            "must be an ODS code");
+    }
+  }
+}
+
 void ValidateOrganisations(const v1::GatewayConfig& c,
                            const std::vector<OrganisationOrigin>& origins,
                            Violations& v) {
@@ -275,6 +295,7 @@ void ValidateOrganisations(const v1::GatewayConfig& c,
                         !c.has_mllp() || c.mllp().allow_plaintext(), v);
     }
     if (o.has_fhir()) ValidateFhirUrl(origin.fhir_url, o.fhir().url(), v);
+    ValidateReferralSources(path, o, v);
   }
 }
 

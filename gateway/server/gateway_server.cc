@@ -14,11 +14,13 @@
 #include "gateway/api/outcome_grpc_service.h"
 #include "gateway/api/prescription_grpc_service.h"
 #include "gateway/api/referral_grpc_service.h"
+#include "gateway/api/stream_slots.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/delivery/delivery_dispatcher.h"
 #include "gateway/delivery/outbound_transports.h"
 #include "gateway/delivery/transport_sender.h"
+#include "gateway/domain/referrer_registry.h"
 #include "gateway/server/config_migration.h"
 #include "gateway/server/deadline_scanner.h"
 #include "gateway/server/hl7_inbound.h"
@@ -85,6 +87,7 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
   pathway_options.cyp1a2_medicines.assign(config.cyp1a2_medicines().begin(),
                                           config.cyp1a2_medicines().end());
   pathway_options.routes = transports_->routes();
+  pathway_options.referrers = domain::ReferrerRegistry::FromConfig(config);
   deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
       *store_, deadlines, pathway_options.routes, clock);
   pathway::DeliveryPathwayOptions delivery_options;
@@ -161,8 +164,12 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
   api::CallerGuard& guard = *guard_;
   services_.push_back(
       std::make_unique<api::ReferralGrpcService>(*referrals_, guard));
+  stream_slots_ = std::make_unique<api::StreamSlots>(
+      config.grpc().max_watch_streams(),
+      config.grpc().max_watch_streams_per_organisation(),
+      "grpc.max_watch_streams", "grpc.max_watch_streams_per_organisation");
   services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
-      *prescriptions_, *hub_, config.grpc().max_watch_streams(), guard));
+      *prescriptions_, *hub_, *stream_slots_, guard));
   services_.push_back(
       std::make_unique<api::OutcomeGrpcService>(*outcomes_, guard));
   services_.push_back(

@@ -31,6 +31,7 @@ class FhirProcessMessageEdge;
 
 namespace nhs::tobacco::api {
 class CallerGuard;
+class StreamSlots;
 }  // namespace nhs::tobacco::api
 namespace nhs::tobacco::delivery {
 class DeliveryDispatcher;
@@ -107,6 +108,9 @@ class GatewayServer {
   std::unique_ptr<delivery::MessageSender> sender_;
   std::unique_ptr<delivery::DeliveryDispatcher> dispatcher_;
   std::unique_ptr<api::CallerGuard> guard_;
+  // Event stream caps shared by every streaming edge; outlives the
+  // services and the server, whose streams give their slots back to it.
+  std::unique_ptr<api::StreamSlots> stream_slots_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<class DeadlineScanner> scanner_;
