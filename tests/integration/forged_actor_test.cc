@@ -1,9 +1,11 @@
 // Forged actors on gRPC (issue 11 item 5, issue 10 item 2): the actor of a
 // change is the caller's principal. A GP practice calling
 // RequireAppointment, or a pharmacy calling Supply, with
-// actor.organisation.ods_code of ANOTHER organisation is refused with
-// INVALID_ARGUMENT and nothing changes; with its own ODS code, or none, the
-// change is made and the timeline names the caller's organisation.
+// actor.organisation.ods_code of ANOTHER organisation (and any practitioner
+// and adapter name, as in the finding) is refused with INVALID_ARGUMENT
+// naming the field, and nothing changes; with its own ODS code, or none,
+// the change is made and the timeline names the caller's organisation and
+// the adapter the call really came through, whatever adapter it named.
 //
 // (Before issue 10 the pathway wrote whatever actor the request named and
 // refused a request without one.)
@@ -117,19 +119,33 @@ class ForgedActorTest : public ::testing::Test {
     return timeline;
   }
 
+  // A step naming `actor_ods` (when not empty) together with a
+  // practitioner and an adapter name of the caller's choosing.
+  static v1::TransitionRequest ActorStep(const std::string& rx,
+                                         const std::string& actor_ods) {
+    v1::TransitionRequest r = Step(rx, actor_ods);
+    if (!actor_ods.empty()) {
+      v1::Practitioner* who = r.mutable_actor()->mutable_practitioner();
+      who->set_identifier("G7654321");
+      who->set_register_(v1::PROFESSIONAL_REGISTER_GMC);
+      r.mutable_actor()->set_adapter("mllp");
+    }
+    return r;
+  }
+
   static grpc::Status RequireAppointment(const std::string& rx,
                                          const std::string& actor_ods) {
     v1::PrescriptionRequest p;
     return As("gp-y90001")
-        .prescriptions->RequireAppointment(Ctx().get(), Step(rx, actor_ods),
-                                           &p);
+        .prescriptions->RequireAppointment(Ctx().get(),
+                                           ActorStep(rx, actor_ods), &p);
   }
 
   static grpc::Status Supply(const std::string& rx,
                              const std::string& actor_ods) {
     v1::PrescriptionRequest p;
     return As("pharmacy-fzz99")
-        .prescriptions->Supply(Ctx().get(), Step(rx, actor_ods), &p);
+        .prescriptions->Supply(Ctx().get(), ActorStep(rx, actor_ods), &p);
   }
 
   // The GP practice requires an appointment and the pharmacy supplies,
@@ -165,6 +181,8 @@ class ForgedActorTest : public ::testing::Test {
         << "'; the timeline now names "
         << last.actor().organisation().ods_code() << " for "
         << v1::PrescriptionStatus_Name(last.to_status());
+    EXPECT_THAT(s.error_message(),
+                ::testing::HasSubstr("actor.organisation.ods_code"));
     EXPECT_EQ(after.size(), before.size());
     EXPECT_EQ(last.to_status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED)
         << v1::PrescriptionStatus_Name(last.to_status());
