@@ -22,7 +22,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -158,7 +158,7 @@ async function startGpSystem(pki) {
       try { bundle = JSON.parse(body); } catch { /* recorded as null */ }
       received.push({
         method: req.method, url: req.url, type: req.headers['content-type'],
-        sender: req.socket.getPeerCertificate().subject, bundle,
+        sender: req.socket.getPeerCertificate().subject, bundle, body,
       });
       const header = bundle?.entry?.[0]?.resource ?? {};
       const id = randomUUID();
@@ -513,5 +513,60 @@ describe('tobacco-gateway FHIR over mutual TLS, driven by Node https and @grpc/g
     const r = await postFhir(fhirPort, pki.ca, pki.pharmacy, '{"resourceType": "Bundle",');
     assert.equal(r.status, 400, r.text);
     assert.equal(json(r).resourceType, 'OperationOutcome');
+  });
+
+  // Issue 11 item 8: control bytes in text reach the GP's letter. The JSON
+  // must escape them and the XHTML narrative must stay well-formed XML,
+  // which a strict parser (Python's expat, on every Debian) judges.
+  test('a medicine name with control bytes: the letter is valid JSON and its XHTML well-formed', { timeout: STEP_TIMEOUT_MS }, async (t) => {
+    if (!needs(t, 'gateway')) return;
+    const medicine = 'Clozapine 300mg\u000b\u001c\u0000 daily';
+    const dose = 'Apply ONE\u0007 patch each morning\u001b';
+    const referral = await unary(clients.serviceReferrals, 'CreateReferral', {
+      request_id: uniqueId('referral'),
+      referral: {
+        patient: { nhs_number: '9990000018', date_of_birth: '1980-04-01' },
+        referrer: SERVICE,
+        source: 'REFERRAL_SOURCE_SELF',
+        service: SERVICE,
+        gp_practice: GP,
+        goal: 'QUIT_GOAL_QUIT_NOW',
+        consent: { share_with_gp: true, share_with_pharmacy: true },
+        mental_health: { medicines: [{ name: medicine }] },
+      },
+    });
+    const p = await unary(clients.service, 'RecommendPrescription', {
+      request_id: uniqueId('recommend-controls'),
+      referral_id: referral.referral_id,
+      product_id: 'nrt-patch-21mg-24h',
+      dose_text: dose,
+      quantity: { value: 28, unit: 'patch' },
+      duration_days: 28,
+      route: 'ROUTE_GP_PRESCRIPTION',
+      recommended_by: ADVISOR,
+    });
+    assert.equal(p.cyp1a2_safety_alert, true, 'the medicine was not recognised as clozapine');
+    const focusOf = (r) => {
+      const byUrl = new Map((r.bundle?.entry ?? []).map((e) => [e.fullUrl, e.resource]));
+      const header = r.bundle?.entry?.[0]?.resource;
+      return header?.focus ? byUrl.get(header.focus[0].reference) : null;
+    };
+    const got = await eventually(() => gpSystem.received.find(
+      (r) => focusOf(r)?.identifier?.some((i) => i.value === p.prescription_id)));
+    assert.ok(got, 'the letter never arrived');
+    assert.ok(got.bundle, `the body is not JSON: ${JSON.stringify(got.body.slice(0, 200))}`);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(got.body, /[\u0000-\u001f]/, 'a raw control character in the JSON');
+    assert.equal(focusOf(got).dosageInstruction[0].text, dose, 'JSON carries the text exactly');
+    const divs = got.bundle.entry.map((e) => e.resource?.text?.div).filter(Boolean);
+    assert.ok(divs.length > 0);
+    for (const div of divs) {
+      const parsed = spawnSync('/usr/bin/python3', ['-c',
+        'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())'],
+      { input: Buffer.from(div, 'utf8'), encoding: 'utf8', timeout: 10_000 });
+      assert.equal(parsed.status, 0, `not well-formed XML (${parsed.stderr.trim()}): ${JSON.stringify(div)}`);
+    }
+    // The control bytes are dropped from the letter, the name kept.
+    assert.ok(divs.some((d) => d.includes('takes Clozapine 300mg daily.')), divs.join('\n'));
   });
 });

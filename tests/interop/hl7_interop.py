@@ -41,6 +41,11 @@ SERVICE = "TDS01"
 EXTERNAL_REFERRAL_ID = "CMHT-REF-000123"
 NHS_NUMBER = "9990000018"
 NOTE = "Clozapine prescriber informed | level re-checked"
+# The trust's medicine name carries MLLP's frame bytes and NUL (issue 11
+# item 8), sent hex-escaped as HL7 allows; the gateway decodes and stores
+# them, and must escape them again in the safety alert it sends back.
+MEDICINE = "Clozapine 300mg\x0b\x1c\x00 daily"
+MEDICINE_HL7 = r"Clozapine 300mg\X0B1C00\ daily"
 
 
 def free_port():
@@ -233,7 +238,8 @@ class Ctl:
 
 def inbound(repo, mllp_port):
     with hl7.client.MLLPClient("127.0.0.1", mllp_port) as client:
-        basic = example(repo, "ref_i12_basic.hl7")
+        basic = example(repo, "ref_i12_basic.hl7").replace(
+            "CLOZ^Clozapine 300mg daily^L", "CLOZ^%s^L" % MEDICINE_HL7)
         raw = send(client, basic)
         ack = hl7.parse(raw)
         check("REF^I12 basic: python3-hl7 parses the ACK as ACK",
@@ -344,6 +350,12 @@ def outbound(ctl, engine, referral):
           and str(alert.segment("OBR")[4][0][0]) == "TDSAFETY")
     check("safety alert: names clozapine",
           "Clozapine" in str(alert.segments("OBX")[0][5]))
+    controls = sorted({"%02X" % ord(c) for c in str(alert)
+                       if ord(c) < 0x20 and c != "\r"})
+    check("safety alert: no control byte but CR on the wire (found %s)"
+          % ",".join(controls), controls == [])
+    check("safety alert: the medicine name unescapes to what the trust sent",
+          alert.unescape(str(alert.segments("OBX")[0][5][0][1])) == MEDICINE)
 
     check("outcome: ORU^R01 OBR-4 TDOUTCOME",
           str(oru.segment("MSH")[9]) == "ORU^R01^ORU_R01"
