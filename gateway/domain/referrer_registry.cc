@@ -2,8 +2,7 @@
 
 namespace nhs::tobacco::domain {
 
-ReferrerRegistry ReferrerRegistry::FromConfig(
-    const v1::GatewayConfig& config) {
+ReferrerRegistry ReferrerRegistry::FromConfig(const v1::GatewayConfig& config) {
   ReferrerRegistry registry;
   for (const v1::OrganisationConfig& org : config.organisations()) {
     for (const std::string& referrer : org.takes_referrals_from()) {

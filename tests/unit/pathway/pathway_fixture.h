@@ -15,6 +15,7 @@
 #include "gateway/common/clock.h"
 #include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/formulary.h"
+#include "gateway/domain/referrer_registry.h"
 #include "gateway/pathway/audited_write.h"
 #include "gateway/pathway/caller.h"
 #include "gateway/pathway/outcome_pathway.h"
@@ -134,6 +135,12 @@ class PathwayTest : public ::testing::Test {
     PathwayOptions options;
     options.read_audit_fail_closed = fail_closed;
     options.cyp1a2_medicines = {"clozapine"};
+    // The sample registry's relation: trust RX9 refers to service TDS01.
+    v1::GatewayConfig registry;
+    v1::OrganisationConfig* rx9 = registry.add_organisations();
+    rx9->set_ods_code("RX9");
+    rx9->mutable_mllp()->set_service_ods_code("TDS01");
+    options.referrers = domain::ReferrerRegistry::FromConfig(registry);
     writes_ = std::make_unique<AuditedWrites>(*store_, clock_, fail_closed);
     writes_->set_read_audit_backoff(absl::Milliseconds(1));
     referrals_ = std::make_unique<ReferralPathway>(*writes_, options);

@@ -67,6 +67,22 @@ TEST_F(ReferralPathwayTest, TheTimelineNamesTheCallerWhenItIsNotTheReferrer) {
   EXPECT_EQ(events[0].actor().organisation().ods_code(), "TDS01");
 }
 
+TEST_F(ReferralPathwayTest, AServiceNamesOnlyAReferrerTheRegistryListsForIt) {
+  v1::CreateReferralRequest request = testing::SampleReferralRequest("r");
+  request.mutable_referral()->mutable_referrer()->set_ods_code("RX8");
+  auto created = CreateReferral(Service(), request);
+  EXPECT_THAT(created,
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("RX8")));
+  EXPECT_THAT(ViolatedFields(created.status()),
+              ElementsAre("referral.referrer.ods_code"));
+  EXPECT_EQ(LastAudit("CreateReferral", "INVALID_ARGUMENT").ods_code(),
+            "TDS01");
+  // Itself it may always name.
+  request.set_request_id("r2");
+  request.mutable_referral()->mutable_referrer()->set_ods_code("TDS01");
+  EXPECT_THAT(CreateReferral(Service(), request), IsOk());
+}
+
 TEST_F(ReferralPathwayTest, TheEdgeNotTheClientNamesTheAdapter) {
   auto created = CreateReferral(
       As("RX9", security::Role::kMentalHealthTrust, kHl7v2Adapter),

@@ -183,6 +183,42 @@ TEST(ConfigLoaderTest, RegistryEntriesAreReadWithAllTheirRoutes) {
             "https://gp.example:9443/fhir/$process-message");
 }
 
+TEST(ConfigLoaderTest, WatchStreamCapsDefaultAndMustBePositive) {
+  auto config = Parse("");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->grpc().max_watch_streams(), 256);
+  EXPECT_EQ(config->grpc().max_watch_streams_per_organisation(), 32);
+  EXPECT_THAT(
+      Violations("", R"pb(
+        grpc { allow_insecure: true max_watch_streams_per_organisation: -1 }
+      )pb"),
+      HasViolation("grpc.max_watch_streams_per_organisation", "at least 1"));
+}
+
+TEST(ConfigLoaderTest, OnlyAServiceTakesReferralsAndNamesThemByOdsCode) {
+  auto config = Parse(R"pb(
+    organisations {
+      ods_code: "TDS01"
+      role: "tobacco_service"
+      takes_referrals_from: "Y90001"
+    }
+  )pb");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const auto v = Violations(R"pb(
+    organisations {
+      ods_code: "TDS01"
+      role: "tobacco_service"
+      takes_referrals_from: "Y90001"
+      takes_referrals_from: "not an ods code"
+    }
+    organisations { ods_code: "Y90001" role: "gp" takes_referrals_from: "RX9" }
+  )pb");
+  EXPECT_THAT(
+      v, HasViolation("organisations[0].takes_referrals_from[1]", "ODS code"));
+  EXPECT_THAT(v, HasViolation("organisations[1].takes_referrals_from",
+                              "tobacco_service"));
+}
+
 TEST(ConfigLoaderTest, BadRegistryEntriesAreNamedByTheirPath) {
   const auto v = Violations(R"pb(
     mllp { allow_plaintext: true }
