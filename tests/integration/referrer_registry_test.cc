@@ -41,9 +41,8 @@ class ReferrerRegistryTest : public ::testing::Test {
 
   int ReferralsSeenBy(const std::string& cert) {
     v1::ListReferralsResponse listed;
-    grpc::Status s =
-        gateway_.As(cert).referrals->ListReferrals(
-            Ctx().get(), v1::ListReferralsRequest(), &listed);
+    grpc::Status s = gateway_.As(cert).referrals->ListReferrals(
+        Ctx().get(), v1::ListReferralsRequest(), &listed);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return listed.referrals_size();
   }
@@ -51,14 +50,13 @@ class ReferrerRegistryTest : public ::testing::Test {
   SecureGatewayBinary gateway_{"referrer_registry"};
 };
 
-TEST_F(ReferrerRegistryTest, ServiceNamingAnOrganisationOutsideItsRegistryIsRefused) {
-  const grpc::Status s =
-      ServiceRefersFor("Y90002", v1::REFERRAL_SOURCE_GP);
+TEST_F(ReferrerRegistryTest,
+       ServiceNamingAnOrganisationOutsideItsRegistryIsRefused) {
+  const grpc::Status s = ServiceRefersFor("Y90002", v1::REFERRAL_SOURCE_GP);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << s.error_code() << " " << s.error_message();
-  EXPECT_THAT(s.error_message(),
-              AllOf(HasSubstr("referral.referrer.ods_code"),
-                    HasSubstr("Y90002")));
+  EXPECT_THAT(s.error_message(), AllOf(HasSubstr("referral.referrer.ods_code"),
+                                       HasSubstr("Y90002")));
   EXPECT_EQ(ReferralsSeenBy("gp-y90002"), 0)
       << "the practice was shown a referral it never made";
 }
