@@ -158,6 +158,31 @@ TEST(OutboundTextTest, SafetyAlertEscapesControlBytesInAMedicineName) {
   EXPECT_EQ(*parsed->Get("OBX(1)-5.2"), kHostileMedicine);
 }
 
+// Every HL7 v2 message the gateway sends, with control bytes in each free
+// text it carries: a declined referral's reason (RRI^I12), an outcome note
+// (ORU^R01) and the medicine name (the safety alert).
+class Hl7OutboundTextTest : public ::testing::TestWithParam<v1::MessageKind> {};
+
+TEST_P(Hl7OutboundTextTest, NoControlByteButTheSegmentEndIsWritten) {
+  v1::OutboundMessage m =
+      Message(GetParam(), v1::DELIVERY_CHANNEL_HL7V2_MLLP, "RX9");
+  m.mutable_referral()->set_status(v1::REFERRAL_STATUS_DECLINED);
+  m.mutable_referral()->set_status_reason(kHostileMedicine);
+  m.mutable_referral()->mutable_mental_health()->mutable_medicines(0)->set_name(
+      kHostileMedicine);
+  m.mutable_outcome()->set_note(kHostileMedicine);
+  absl::StatusOr<std::string> bytes = RenderMessage(m, Target());
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_FALSE(HasControlByte(*bytes, "\r"));
+  EXPECT_THAT(*bytes, ::testing::HasSubstr("\\X0B\\\\X1C\\\\X00\\"));
+  EXPECT_TRUE(hl7v2::ParseEr7(*bytes).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, Hl7OutboundTextTest,
+                         ::testing::Values(v1::MESSAGE_KIND_REFERRAL_RESPONSE,
+                                           v1::MESSAGE_KIND_TRUST_OUTCOME,
+                                           v1::MESSAGE_KIND_SAFETY_ALERT));
+
 TEST(OutboundTextTest, GpLetterJsonEscapesControlsAndItsXhtmlDropsThem) {
   v1::OutboundMessage m = Message(v1::MESSAGE_KIND_GP_RECOMMENDATION,
                                   v1::DELIVERY_CHANNEL_FHIR_HTTPS, "Y90001");
