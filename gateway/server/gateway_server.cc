@@ -65,6 +65,11 @@ absl::StatusOr<v1::GatewayConfig> GatewayServer::WithRegistry(
 absl::Status GatewayServer::OpenStore(const v1::GatewayConfig& config) {
   ASSIGN_OR_RETURN(store_, store::OpenStore(config.store()));
   hub_ = std::make_unique<pathway::EventHub>();
+  // Before any listener starts: every streaming edge takes its slots here.
+  stream_slots_ = std::make_unique<api::StreamSlots>(
+      config.grpc().max_watch_streams(),
+      config.grpc().max_watch_streams_per_organisation(),
+      "grpc.max_watch_streams", "grpc.max_watch_streams_per_organisation");
   // Watchers resume from what is already committed.
   int64_t latest = 0;
   RETURN_IF_ERROR(store_->Read([&](store::ReadTransaction& tx) -> absl::Status {
@@ -164,10 +169,6 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
   api::CallerGuard& guard = *guard_;
   services_.push_back(
       std::make_unique<api::ReferralGrpcService>(*referrals_, guard));
-  stream_slots_ = std::make_unique<api::StreamSlots>(
-      config.grpc().max_watch_streams(),
-      config.grpc().max_watch_streams_per_organisation(),
-      "grpc.max_watch_streams", "grpc.max_watch_streams_per_organisation");
   services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
       *prescriptions_, *hub_, *stream_slots_, guard));
   services_.push_back(

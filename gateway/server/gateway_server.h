@@ -93,6 +93,9 @@ class GatewayServer {
 
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<pathway::EventHub> hub_;
+  // Event stream caps shared by every streaming edge (made with the hub);
+  // outlives the services and listeners, whose streams give slots back.
+  std::unique_ptr<api::StreamSlots> stream_slots_;
   // The use cases every edge calls, and the audited writes they share.
   std::unique_ptr<pathway::AuditedWrites> writes_;
   std::unique_ptr<pathway::ReferralPathway> referrals_;
@@ -108,9 +111,6 @@ class GatewayServer {
   std::unique_ptr<delivery::MessageSender> sender_;
   std::unique_ptr<delivery::DeliveryDispatcher> dispatcher_;
   std::unique_ptr<api::CallerGuard> guard_;
-  // Event stream caps shared by every streaming edge; outlives the
-  // services and the server, whose streams give their slots back to it.
-  std::unique_ptr<api::StreamSlots> stream_slots_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<class DeadlineScanner> scanner_;

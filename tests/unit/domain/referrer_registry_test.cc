@@ -17,7 +17,8 @@ v1::GatewayConfig Registry() {
   return config;
 }
 
-TEST(ReferrerRegistryTest, ServiceTakesFromItsListTheTrustsSendingToItAndItself) {
+TEST(ReferrerRegistryTest,
+     ServiceTakesFromItsListTheTrustsSendingToItAndItself) {
   const ReferrerRegistry registry = ReferrerRegistry::FromConfig(Registry());
   EXPECT_TRUE(registry.TakesReferralsFrom("TDS01", "Y90001"));
   EXPECT_TRUE(registry.TakesReferralsFrom("TDS01", "RX9"));
