@@ -11,8 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "adapters/hl7v2/ip_allow_list.h"
 #include "adapters/hl7v2/mllp_transport.h"
+#include "adapters/net/ip_allow_list.h"
 
 namespace nhs::tobacco::hl7v2 {
 
@@ -42,7 +42,7 @@ struct MllpListenerOptions {
   absl::Duration handshake_timeout = absl::Seconds(10);
   // Peers outside these networks are closed on accept, with a log line
   // naming their address. Empty accepts any peer.
-  IpAllowList allowed_peers;
+  net::IpAllowList allowed_peers;
 };
 
 // The far end of one connection, as the handler sees it with each message.

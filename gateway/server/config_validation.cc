@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "adapters/hl7v2/ip_allow_list.h"
+#include "adapters/net/ip_allow_list.h"
 #include "gateway/common/host_port.h"
 #include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/field_violations.h"
@@ -126,8 +126,8 @@ void ValidateMllp(const v1::MllpListenerConfig& m, Violations& v) {
           "mllp.allow_plaintext: true");
   }
   for (int i = 0; i < m.allowed_networks_size(); ++i) {
-    absl::StatusOr<hl7v2::IpAllowList> one =
-        hl7v2::IpAllowList::Parse({m.allowed_networks(i)});
+    absl::StatusOr<net::IpAllowList> one =
+        net::IpAllowList::Parse({m.allowed_networks(i)});
     if (!one.ok()) {
       v.Add(absl::StrCat("mllp.allowed_networks[", i, "]"),
             one.status().message());

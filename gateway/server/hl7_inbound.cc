@@ -76,10 +76,9 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
   options.max_frame_bytes = static_cast<size_t>(config.max_frame_bytes());
   options.idle_timeout = absl::Seconds(config.idle_timeout_seconds());
   options.max_connections = config.max_connections();
-  ASSIGN_OR_RETURN(
-      options.allowed_peers,
-      hl7v2::IpAllowList::Parse({config.allowed_networks().begin(),
-                                 config.allowed_networks().end()}));
+  ASSIGN_OR_RETURN(options.allowed_peers,
+                   net::IpAllowList::Parse({config.allowed_networks().begin(),
+                                            config.allowed_networks().end()}));
   options.log_warning = [](const std::string& line) {
     LogWarning(absl::StrCat("mllp: ", line));
   };
