@@ -43,9 +43,9 @@ absl::StatusOr<std::optional<ProxyHeader>> ParseProxyV2(
   const unsigned transport = Byte(bytes, 13) & 0x0F;
   const size_t length = (Byte(bytes, 14) << 8) | Byte(bytes, 15);
   if (kFixedBytes + length > kMaxProxyHeaderBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "PROXY protocol header of ", kFixedBytes + length,
-        " bytes exceeds ", kMaxProxyHeaderBytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("PROXY protocol header of ", kFixedBytes + length,
+                     " bytes exceeds ", kMaxProxyHeaderBytes));
   }
   if (family > 3 || transport > 2) {
     return absl::InvalidArgumentError(absl::StrCat(

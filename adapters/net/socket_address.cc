@@ -23,12 +23,13 @@ int PortOf(const sockaddr_storage& address) {
 std::string HostText(const sockaddr_storage& address) {
   char host[INET6_ADDRSTRLEN] = "?";
   if (address.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address)->sin_addr,
-              host, sizeof(host));
+    inet_ntop(AF_INET,
+              &reinterpret_cast<const sockaddr_in*>(&address)->sin_addr, host,
+              sizeof(host));
   } else if (address.ss_family == AF_INET6) {
     inet_ntop(AF_INET6,
-              &reinterpret_cast<const sockaddr_in6*>(&address)->sin6_addr,
-              host, sizeof(host));
+              &reinterpret_cast<const sockaddr_in6*>(&address)->sin6_addr, host,
+              sizeof(host));
   }
   return host;
 }

@@ -19,7 +19,8 @@ absl::Status Refused(const char* call) {
 }  // namespace
 
 absl::Status ApplyTlsPolicy(SSL_CTX* ctx) {
-  if (ctx == nullptr) return absl::InvalidArgumentError("TLS policy: no context");
+  if (ctx == nullptr)
+    return absl::InvalidArgumentError("TLS policy: no context");
   if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
     return Refused("SSL_CTX_set_min_proto_version");
   }
