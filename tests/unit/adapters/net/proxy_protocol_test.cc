@@ -73,7 +73,10 @@ TEST(ParseProxyV2, LocalCommandKeepsTheConnectionsOwnAddress) {
 
 TEST(ParseProxyV2, TlvsAfterTheAddressesAreSkipped) {
   std::string body = Ipv4Body("198.51.100.4", 1);
-  body += std::string("\x04\x00\x03" "abc", 6);  // a NOOP TLV
+  body += std::string(
+      "\x04\x00\x03"
+      "abc",
+      6);  // a NOOP TLV
   auto parsed = ParseProxyV2(Header(0x21, 0x11, body));
   ASSERT_THAT(parsed.status(), IsOk());
   ASSERT_TRUE(parsed->has_value());

@@ -61,9 +61,9 @@ bool Tls12HandshakeSucceeds(bool with_policy, const char* client_suites) {
   const std::string cert = (testing::DevCerts() / "server.pem").string();
   const std::string key = (testing::DevCerts() / "server.key").string();
   EXPECT_EQ(SSL_CTX_use_certificate_chain_file(server.get(), cert.c_str()), 1);
-  EXPECT_EQ(SSL_CTX_use_PrivateKey_file(server.get(), key.c_str(),
-                                        SSL_FILETYPE_PEM),
-            1);
+  EXPECT_EQ(
+      SSL_CTX_use_PrivateKey_file(server.get(), key.c_str(), SSL_FILETYPE_PEM),
+      1);
   SSL_CTX_set_max_proto_version(client.get(), TLS1_2_VERSION);
   EXPECT_EQ(SSL_CTX_set_cipher_list(client.get(), client_suites), 1);
   SSL* s = SSL_new(server.get());
