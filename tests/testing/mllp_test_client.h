@@ -29,8 +29,8 @@ class RawMllpConnection {
       sockaddr_in local{};
       local.sin_family = AF_INET;
       inet_pton(AF_INET, source, &local.sin_addr);
-      EXPECT_EQ(
-          ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local)), 0);
+      EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local)),
+                0);
     }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;

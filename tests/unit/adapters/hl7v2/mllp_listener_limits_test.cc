@@ -59,9 +59,8 @@ class Log {
 // Answers "ACK:<peer address>:<payload>" at once.
 std::unique_ptr<MllpListener> StartEcho(MllpListenerOptions options) {
   auto listener = MllpListener::Start(
-      std::move(options),
-      [](const std::string& payload, const MllpPeer& peer,
-         std::function<void(std::string)> reply) {
+      std::move(options), [](const std::string& payload, const MllpPeer& peer,
+                             std::function<void(std::string)> reply) {
         reply(absl::StrCat("ACK:", peer.address, ":", payload));
       });
   EXPECT_THAT(listener, IsOk());
@@ -100,8 +99,7 @@ TEST(MllpListenerLimitsTest, OnePeerAtItsCapDoesNotShutAnotherOut) {
   RawConnection beyond(listener->port(), "127.0.0.2");
   EXPECT_TRUE(beyond.ClosedByPeer());
   EXPECT_TRUE(log.Has("127.0.0.2")) << log.All();
-  EXPECT_TRUE(log.Has("limit of 3 connections per peer reached"))
-      << log.All();
+  EXPECT_TRUE(log.Has("limit of 3 connections per peer reached")) << log.All();
   RawConnection other(listener->port(), "127.0.0.3");
   other.Write(MllpFrame("hello"));
   EXPECT_THAT(other.ReadFrames(1), ElementsAre(HasSubstr("127.0.0.3")));
@@ -166,15 +164,15 @@ TEST(MllpListenerLimitsTest, ProxyHeaderFromATrustedBalancerNamesTheRealPeer) {
   auto listener = StartEcho(options);
   RawConnection first(listener->port());
   first.Write(ProxyV2Header("203.0.113.9", 40123) + MllpFrame("one"));
-  EXPECT_THAT(first.ReadFrames(1),
-              ElementsAre("ACK:203.0.113.9:40123:one"));
+  EXPECT_THAT(first.ReadFrames(1), ElementsAre("ACK:203.0.113.9:40123:one"));
   // The cap counts the real peer, not the balancer: the same client again
   // is over its cap, another client through the same balancer is not.
   RawConnection same(listener->port());
   same.Write(ProxyV2Header("203.0.113.9", 40124));
   EXPECT_TRUE(same.ClosedByPeer());
-  EXPECT_TRUE(log.Has("203.0.113.9:40124 refused: limit of 1 connections "
-                      "per peer reached"))
+  EXPECT_TRUE(
+      log.Has("203.0.113.9:40124 refused: limit of 1 connections "
+              "per peer reached"))
       << log.All();
   RawConnection other(listener->port());
   other.Write(ProxyV2Header("198.51.100.7", 5000) + MllpFrame("two"));
@@ -246,8 +244,8 @@ TEST(MllpListenerLimitsTest, StopSendsTheAcksStillOwedBeforeClosing) {
   MllpListenerOptions options = LocalOptions(log);
   options.drain_timeout = absl::Seconds(5);
   auto listener = MllpListener::Start(
-      options, [](const std::string& payload,
-                  std::function<void(std::string)> reply) {
+      options,
+      [](const std::string& payload, std::function<void(std::string)> reply) {
         std::thread([payload, reply] {
           absl::SleepFor(absl::Milliseconds(300));
           reply("late:" + payload);
