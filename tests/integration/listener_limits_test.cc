@@ -128,7 +128,10 @@ TEST(MllpListenerLimitsBinaryTest,
     std::string error;
     auto rx9 =
         TlsTestConnection::Connect(gateway.mllp_port(), As("trust-rx9"), &error);
-    ASSERT_NE(rx9, nullptr) << "round " << round << ": " << error;
+    if (rx9 == nullptr) {
+      ADD_FAILURE() << "round " << round << ": RX9 refused: " << error;
+      continue;
+    }
     const std::string ack =
         Exchange(*rx9, Referral(absl::StrCat("LIMITS", round)));
     const absl::Duration took = absl::Now() - start;
