@@ -38,7 +38,9 @@ using ::nhs::tobacco::testing::TlsTestClientOptions;
 using ::nhs::tobacco::testing::TlsTestConnection;
 using ::testing::HasSubstr;
 
-std::string Pem(const std::string& name) { return (DevCerts() / name).string(); }
+std::string Pem(const std::string& name) {
+  return (DevCerts() / name).string();
+}
 
 // The reference REF^I12 from RX9 with its own control id.
 std::string Referral(const std::string& control_id) {
@@ -47,9 +49,8 @@ std::string Referral(const std::string& control_id) {
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_FALSE(text.str().empty());
-  return absl::StrReplaceAll(text.str(), {{"MSG000101", control_id},
-                                          {"\r\n", "\r"},
-                                          {"\n", "\r"}});
+  return absl::StrReplaceAll(
+      text.str(), {{"MSG000101", control_id}, {"\r\n", "\r"}, {"\n", "\r"}});
 }
 
 TlsTestClientOptions As(const std::string& identity) {
@@ -105,8 +106,8 @@ TEST(MllpListenerLimitsBinaryTest,
   std::vector<std::unique_ptr<TlsTestConnection>> hog;
   for (int i = 0; i < 20; ++i) {
     std::string error;
-    auto c = TlsTestConnection::Connect(gateway.mllp_port(), hog_options,
-                                        &error);
+    auto c =
+        TlsTestConnection::Connect(gateway.mllp_port(), hog_options, &error);
     if (c != nullptr && c->Write(std::string(1, hl7v2::kMllpStartBlock))) {
       hog.push_back(std::move(c));
     }
@@ -126,8 +127,8 @@ TEST(MllpListenerLimitsBinaryTest,
   for (int round = 0; round < 2; ++round) {
     const absl::Time start = absl::Now();
     std::string error;
-    auto rx9 =
-        TlsTestConnection::Connect(gateway.mllp_port(), As("trust-rx9"), &error);
+    auto rx9 = TlsTestConnection::Connect(gateway.mllp_port(), As("trust-rx9"),
+                                          &error);
     if (rx9 == nullptr) {
       ADD_FAILURE() << "round " << round << ": RX9 refused: " << error;
       continue;
@@ -136,8 +137,10 @@ TEST(MllpListenerLimitsBinaryTest,
         Exchange(*rx9, Referral(absl::StrCat("LIMITS", round)));
     const absl::Duration took = absl::Now() - start;
     EXPECT_THAT(ack, HasSubstr(absl::StrCat("|LIMITS", round)))
-        << "round " << round << "\n" << gateway.log();
-    EXPECT_THAT(ack, ::testing::AnyOf(HasSubstr("MSA|AA"), HasSubstr("MSA|CA")));
+        << "round " << round << "\n"
+        << gateway.log();
+    EXPECT_THAT(ack,
+                ::testing::AnyOf(HasSubstr("MSA|AA"), HasSubstr("MSA|CA")));
     EXPECT_LT(took, absl::Seconds(2)) << "round " << round;
     std::cout << "round " << round << ": RX9 connected, sent and was "
               << "acknowledged in " << absl::FormatDuration(took) << "\n";
@@ -207,8 +210,8 @@ TEST(MllpProxyProtocolBinaryTest,
   TlsTestClientOptions via_balancer = As("trust-rx9");
   via_balancer.preamble = ProxyV2Header("203.0.113.9", 40123);
   std::string error;
-  auto rx9 = TlsTestConnection::Connect(gateway.mllp_port(), via_balancer,
-                                        &error);
+  auto rx9 =
+      TlsTestConnection::Connect(gateway.mllp_port(), via_balancer, &error);
   ASSERT_NE(rx9, nullptr) << error << "\n" << gateway.log();
   EXPECT_THAT(Exchange(*rx9, Referral("PROXY1")), HasSubstr("MSA|CA|PROXY1"));
   rx9.reset();
@@ -238,7 +241,8 @@ TEST(MllpProxyProtocolBinaryTest,
   untrusted.source = "127.0.0.2";
   EXPECT_EQ(TlsTestConnection::Connect(gateway.mllp_port(), untrusted, &error),
             nullptr);
-  EXPECT_TRUE(LogShows(gateway, "refused: not a trusted proxy")) << gateway.log();
+  EXPECT_TRUE(LogShows(gateway, "refused: not a trusted proxy"))
+      << gateway.log();
   EXPECT_TRUE(LogShows(gateway, "127.0.0.2")) << gateway.log();
 }
 
