@@ -18,7 +18,8 @@ import sys
 
 PROTOS = "nhs/tobacco"
 ADAPTERS = ["adapters/" + a for a in
-            ("hl7v2", "fhir", "mental_health", "gp", "pharmacy", "service")]
+            ("net", "hl7v2", "fhir", "mental_health", "gp", "pharmacy",
+             "service")]
 
 # Folder -> the folders of ours it may include (besides itself).
 ALLOWED = {
@@ -47,9 +48,13 @@ ALLOWED = {
                        PROTOS] + ADAPTERS,
     # tobaccoctl talks to the server over gRPC only.
     "gateway/cli": ["gateway/common", PROTOS],
+    # Shared listener pieces (TLS policy, caps, PROXY protocol): nothing of
+    # ours.
+    "adapters/net": [],
     # The HL7 v2 codec knows nothing of the gateway.
-    "adapters/hl7v2": [],
-    "adapters/fhir": ["gateway/common", "gateway/domain", PROTOS],
+    "adapters/hl7v2": ["adapters/net"],
+    "adapters/fhir": ["gateway/common", "gateway/domain", "adapters/net",
+                      PROTOS],
     "adapters/mental_health": ["gateway/common", "gateway/domain",
                                "adapters/hl7v2", PROTOS],
     "adapters/gp": ["gateway/common", "gateway/domain", "adapters/fhir",

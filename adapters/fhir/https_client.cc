@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "adapters/net/tls_policy.h"
 
 namespace nhs::tobacco::fhir {
 
@@ -46,6 +47,10 @@ absl::StatusOr<HttpResponse> PostMessage(absl::string_view url,
     client.set_ca_cert_path(options.ca_cert_path.c_str());
   }
   client.enable_server_certificate_verification(true);
+  if (absl::Status policy = net::ApplyTlsPolicy(client.ssl_context());
+      !policy.ok()) {
+    return policy;
+  }
   const auto usec = [](absl::Duration d) {
     return std::chrono::microseconds(absl::ToInt64Microseconds(d));
   };

@@ -13,6 +13,7 @@
 #include "absl/synchronization/notification.h"
 #include "adapters/fhir/operation_outcome.h"
 #include "adapters/fhir/uuid.h"
+#include "adapters/net/tls_policy.h"
 
 namespace nhs::tobacco::fhir {
 namespace {
@@ -46,7 +47,8 @@ std::string OpenSslError() {
   return text;
 }
 
-// The server context: our certificate, TLS 1.2 at least, and, when a client
+// The server context: our certificate, the one TLS policy
+// (adapters/net/tls_policy.h), and, when a client
 // CA is configured, a client certificate required and verified in the
 // handshake (chain, dates, and revocation when CRLs are configured). An
 // unverified client never reaches HTTP, so no handler sees it.
@@ -58,7 +60,9 @@ absl::Status SetUpServerContext(SSL_CTX& ctx,
   };
   SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION |
                                 SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
-  SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+  if (absl::Status policy = net::ApplyTlsPolicy(&ctx); !policy.ok()) {
+    return policy;
+  }
   if (SSL_CTX_use_certificate_chain_file(&ctx, options.tls_cert_path.c_str()) !=
       1) {
     return fail("the TLS certificate", options.tls_cert_path);

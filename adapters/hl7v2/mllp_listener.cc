@@ -1,67 +1,681 @@
 #include "adapters/hl7v2/mllp_listener.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
-#include <cerrno>
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "adapters/hl7v2/mllp_framer.h"
+#include "adapters/net/connection_caps.h"
+#include "adapters/net/proxy_protocol.h"
+#include "adapters/net/socket_address.h"
 
 namespace nhs::tobacco::hl7v2 {
+namespace {
 
-// Shared between the connection's thread and the reply callbacks, which may
-// outlive both the thread and the listener.
-struct MllpListener::Connection {
-  int fd = -1;
-  int event_fd = -1;
-  std::string peer;
-  // Set by the connection's thread after the handshake; only it uses it.
-  std::unique_ptr<MllpTransport> transport;
-  std::atomic<bool> done{false};
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Strand = asio::strand<asio::io_context::executor_type>;
+
+// A peer that stops reading our ACKs for this long is given up on.
+constexpr absl::Duration kWriteTimeout = absl::Seconds(30);
+// How long a closing TLS connection waits for the peer's close_notify.
+constexpr absl::Duration kTlsCloseTimeout = absl::Seconds(1);
+constexpr size_t kReadChunk = 16 * 1024;
+
+std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      absl::ToChronoNanoseconds(std::max(d, absl::ZeroDuration())));
+}
+
+sockaddr_storage StorageOf(const tcp::endpoint& endpoint) {
+  sockaddr_storage s{};
+  std::memcpy(&s, endpoint.data(),
+              std::min<size_t>(endpoint.size(), sizeof(s)));
+  return s;
+}
+
+// The subject of a verified certificate, one line (RFC 2253): the per-peer
+// cap key after the handshake and what refusals name.
+std::string SubjectOf(X509* certificate) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  X509_NAME_print_ex(bio, X509_get_subject_name(certificate), 0,
+                     XN_FLAG_RFC2253);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string subject(data, static_cast<size_t>(size));
+  BIO_free(bio);
+  return subject;
+}
+
+std::string PemOf(X509* certificate) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, certificate);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(size));
+  BIO_free(bio);
+  return pem;
+}
+
+// ACKs come back from any thread (a store thread once the message is
+// durable). The box is shared with their callbacks, which may outlive the
+// connection and the listener; `wake` is cleared (under mu) before the
+// event loop goes, so a late reply never touches it.
+struct ReplyBox {
+  absl::Mutex mu;
+  bool closed ABSL_GUARDED_BY(mu) = false;
+  std::map<uint64_t, std::string> ready ABSL_GUARDED_BY(mu);
+  std::function<void()> wake ABSL_GUARDED_BY(mu);
+
+  void Close() {
+    absl::MutexLock lock(&mu);
+    closed = true;
+    ready.clear();
+    wake = nullptr;
+  }
+};
+
+class Session;
+
+}  // namespace
+
+struct MllpListener::Impl {
+  Impl(MllpListenerOptions o, MllpPeerHandler h)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        caps(options.max_connections, options.max_connections_per_peer) {}
+
+  void Warn(const std::string& line) const {
+    if (options.log_warning) {
+      options.log_warning(line);
+    } else {
+      std::cerr << "mllp: " << line << "\n";
+    }
+  }
+  void Accept();
+  void OnAccept(const boost::system::error_code& error, tcp::socket socket);
+
+  const MllpListenerOptions options;
+  const MllpPeerHandler handler;
+  net::ConnectionCaps caps;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> active{0};
+  int port = 0;
 
   absl::Mutex mu;
-  std::map<uint64_t, std::string> ready ABSL_GUARDED_BY(mu);
-  bool closed ABSL_GUARDED_BY(mu) = false;
+  // Every connection's reply box, so Stop() can close them all before the
+  // event loop is destroyed; and each session, so Stop() can tell it to
+  // drain.
+  std::vector<std::pair<std::weak_ptr<Session>, std::shared_ptr<ReplyBox>>>
+      sessions ABSL_GUARDED_BY(mu);
+  bool stopped ABSL_GUARDED_BY(mu) = false;
 
-  // Wakes the connection's poll(); a no-op once it has closed.
-  void Wake() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    if (closed) return;
-    const uint64_t one = 1;
-    // An eventfd write only fails when the counter would overflow, which
-    // still leaves it readable: the wake-up is not lost.
-    [[maybe_unused]] ssize_t n = ::write(event_fd, &one, sizeof(one));
-  }
+  // Declared last: destroyed first, taking every session (and its socket)
+  // with it while the members above still exist.
+  asio::io_context io;
+  // The acceptor's steps (accept, retry, close on Stop) on one strand.
+  Strand accept_strand{asio::make_strand(io)};
+  tcp::acceptor acceptor{accept_strand};
+  asio::steady_timer accept_retry{accept_strand};
+  // Keeps run() going while no operation is pending; reset by Stop().
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+      work;
+  std::vector<std::thread> threads;
 };
 
 namespace {
 
-std::string PeerName(const sockaddr_storage& addr) {
-  char host[INET6_ADDRSTRLEN] = "?";
-  int port = 0;
-  if (addr.ss_family == AF_INET) {
-    const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-    inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
-    port = ntohs(a->sin_port);
-  } else if (addr.ss_family == AF_INET6) {
-    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
-    port = ntohs(a->sin6_port);
+// One connection: every step runs on its own strand, so no lock guards the
+// members; only the ReplyBox is shared with other threads.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(MllpListener::Impl& listener, tcp::socket socket,
+          net::ConnectionCaps::Slot slot, sockaddr_storage address)
+      : listener_(listener),
+        options_(listener.options),
+        socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        slot_(std::move(slot)),
+        address_(address),
+        box_(std::make_shared<ReplyBox>()),
+        framer_(options_.max_frame_bytes) {
+    peer_.address = net::HostPortText(address_);
+    listener_.active.fetch_add(1);
   }
-  return absl::StrCat(host, ":", port);
-}
+  ~Session() { listener_.active.fetch_sub(1); }
+
+  const std::shared_ptr<ReplyBox>& box() const { return box_; }
+  tcp::socket::executor_type executor() { return socket_.get_executor(); }
+
+  void Start() {
+    {
+      absl::MutexLock lock(&box_->mu);
+      box_->wake = [strand = socket_.get_executor(), weak = weak_from_this()] {
+        asio::post(strand, [weak] {
+          if (auto self = weak.lock()) self->Flush();
+        });
+      };
+    }
+    handshake_deadline_ = absl::Now() + options_.handshake_timeout;
+    if (options_.proxy_protocol) {
+      ReadProxyHeader();
+    } else {
+      AfterProxy();
+    }
+  }
+
+  // Stop(): no more reading; answer what is owed, then close.
+  void BeginDrain() {
+    if (phase_ != Phase::kServing) {
+      Close(/*graceful=*/false);
+      return;
+    }
+    StartDraining();
+    // A read in progress completes at once with end of stream.
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_receive, ignored);
+    MaybeFinish();
+    ArmTimer();
+  }
+
+  void ForceClose() { Close(/*graceful=*/false); }
+
+ private:
+  enum class Phase { kProxy, kHandshake, kServing, kClosing, kClosed };
+
+  // --- PROXY protocol v2 header (before TLS) ---
+
+  void ReadProxyHeader() {
+    phase_ = Phase::kProxy;
+    proxy_bytes_.assign(16, '\0');
+    ArmTimer();
+    asio::async_read(
+        socket_, asio::buffer(proxy_bytes_),
+        [self = shared_from_this()](const boost::system::error_code& error,
+                                    size_t) { self->OnProxyBytes(error); });
+  }
+
+  void OnProxyBytes(const boost::system::error_code& error) {
+    if (phase_ != Phase::kProxy) return;
+    if (error) {
+      Close(false);
+      return;
+    }
+    absl::StatusOr<std::optional<net::ProxyHeader>> header =
+        net::ParseProxyV2(proxy_bytes_);
+    if (!header.ok()) {
+      Refuse(header.status().message());
+      return;
+    }
+    if (!header->has_value()) {
+      // The fixed part says how long the rest is: read exactly that, so no
+      // byte of the TLS or MLLP stream behind it is consumed here.
+      const size_t length =
+          (static_cast<unsigned char>(proxy_bytes_[14]) << 8) |
+          static_cast<unsigned char>(proxy_bytes_[15]);
+      proxy_bytes_.resize(16 + length);
+      asio::async_read(
+          socket_, asio::buffer(proxy_bytes_.data() + 16, length),
+          [self = shared_from_this()](const boost::system::error_code& e,
+                                      size_t) { self->OnProxyBytes(e); });
+      return;
+    }
+    const std::string via = peer_.address;
+    if ((*header)->source.has_value()) {
+      address_ = *(*header)->source;
+      peer_.address = net::HostPortText(address_);
+    }
+    if (!options_.allowed_peers.Allows(address_)) {
+      Refuse(
+          absl::StrCat("not in mllp.allowed_networks (via proxy ", via, ")"));
+      return;
+    }
+    if (absl::Status s = slot_.Rekey(AddressKey()); !s.ok()) {
+      Refuse(s.message());
+      return;
+    }
+    AfterProxy();
+  }
+
+  // --- TLS handshake ---
+
+  void AfterProxy() {
+    if (options_.tls == nullptr) {
+      Serve();
+      return;
+    }
+    phase_ = Phase::kHandshake;
+    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(
+        socket_, options_.tls->asio());
+    ArmTimer();
+    tls_->async_handshake(
+        asio::ssl::stream_base::server,
+        [self = shared_from_this()](const boost::system::error_code& error) {
+          self->OnHandshake(error);
+        });
+  }
+
+  void OnHandshake(const boost::system::error_code& error) {
+    if (phase_ != Phase::kHandshake) return;
+    if (error) {
+      // Says why (no certificate, unknown CA, expired, revoked) and never
+      // anything the peer sent.
+      const long verify = SSL_get_verify_result(tls_->native_handle());
+      Refuse(verify != X509_V_OK
+                 ? absl::StrCat("TLS handshake refused: client certificate: ",
+                                X509_verify_cert_error_string(verify))
+                 : absl::StrCat("TLS handshake failed: ", error.message()));
+      return;
+    }
+    tls_up_ = true;
+    X509* certificate = SSL_get0_peer_certificate(tls_->native_handle());
+    if (certificate == nullptr) {
+      Refuse("no client certificate");
+      return;
+    }
+    peer_.certificate_pem = PemOf(certificate);
+    const std::string subject = SubjectOf(certificate);
+    if (absl::Status s = slot_.Rekey("cert:" + subject); !s.ok()) {
+      Refuse(absl::StrCat(s.message(), " (certificate ", subject, ")"));
+      return;
+    }
+    Serve();
+  }
+
+  // --- Serving frames ---
+
+  void Serve() {
+    phase_ = Phase::kServing;
+    last_activity_ = absl::Now();
+    MaybeRead();
+    ArmTimer();
+  }
+
+  uint64_t in_flight() const { return next_seq_ - next_to_send_; }
+
+  void MaybeRead() {
+    if (phase_ != Phase::kServing || reading_ || draining_ ||
+        in_flight() >=
+            static_cast<uint64_t>(options_.max_in_flight_per_connection)) {
+      return;
+    }
+    reading_ = true;
+    auto done = [self = shared_from_this()](
+                    const boost::system::error_code& error, size_t n) {
+      self->OnRead(error, n);
+    };
+    if (tls_ != nullptr) {
+      tls_->async_read_some(asio::buffer(read_buffer_), std::move(done));
+    } else {
+      socket_.async_read_some(asio::buffer(read_buffer_), std::move(done));
+    }
+  }
+
+  void OnRead(const boost::system::error_code& error, size_t n) {
+    reading_ = false;
+    if (phase_ != Phase::kServing) return;
+    if (error) {
+      if (framer_.in_frame()) {
+        Warn(absl::StrCat("connection from ", peer_.address,
+                          " closed inside a frame; ", framer_.buffered_bytes(),
+                          " byte(s) of a truncated message dropped"));
+      }
+      StartDraining();
+      MaybeFinish();
+      ArmTimer();
+      return;
+    }
+    const absl::Time now = absl::Now();
+    framer_.Append(absl::string_view(read_buffer_.data(), n));
+    while (true) {
+      absl::StatusOr<std::optional<std::string>> frame = framer_.Next();
+      if (!frame.ok()) {
+        // The framer's message gives offsets and byte values, never content.
+        Warn(absl::StrCat("closing connection from ", peer_.address,
+                          ": not MLLP framing (", frame.status().message(),
+                          ")"));
+        // Answers owed for earlier good frames are still sent: they were
+        // accepted and may already be durable.
+        StartDraining();
+        break;
+      }
+      if (!frame->has_value()) break;
+      frame_started_ = absl::InfiniteFuture();
+      last_activity_ = now;
+      const uint64_t seq = next_seq_++;
+      listener_.handler(**frame, peer_, [box = box_, seq](std::string ack) {
+        absl::MutexLock lock(&box->mu);
+        if (box->closed) return;
+        box->ready.emplace(seq, std::move(ack));
+        if (box->wake) box->wake();
+      });
+    }
+    // The deadline runs from a frame's first byte: later bytes of the same
+    // frame never extend it.
+    if (!draining_ && framer_.in_frame() &&
+        frame_started_ == absl::InfiniteFuture()) {
+      frame_started_ = now;
+    }
+    MaybeRead();
+    MaybeFinish();
+    ArmTimer();
+  }
+
+  // Moves the ACKs that are ready, in arrival order, to the socket.
+  void Flush() {
+    if (phase_ != Phase::kServing) return;
+    {
+      absl::MutexLock lock(&box_->mu);
+      for (auto it = box_->ready.find(next_to_send_); it != box_->ready.end();
+           it = box_->ready.find(next_to_send_)) {
+        pending_out_ += MllpFrame(it->second);
+        box_->ready.erase(it);
+        ++next_to_send_;
+      }
+    }
+    StartWrite();
+    MaybeRead();
+    ArmTimer();
+  }
+
+  void StartWrite() {
+    if (writing_ || pending_out_.empty()) return;
+    writing_ = true;
+    write_started_ = absl::Now();
+    writing_buffer_.swap(pending_out_);
+    pending_out_.clear();
+    auto done = [self = shared_from_this()](
+                    const boost::system::error_code& error, size_t) {
+      self->OnWrite(error);
+    };
+    if (tls_ != nullptr) {
+      asio::async_write(*tls_, asio::buffer(writing_buffer_), std::move(done));
+    } else {
+      asio::async_write(socket_, asio::buffer(writing_buffer_),
+                        std::move(done));
+    }
+  }
+
+  void OnWrite(const boost::system::error_code& error) {
+    writing_ = false;
+    if (phase_ != Phase::kServing) return;
+    if (error) {
+      Close(false);  // peer gone: nothing to tell
+      return;
+    }
+    writing_buffer_.clear();
+    last_activity_ = absl::Now();
+    StartWrite();
+    MaybeRead();
+    MaybeFinish();
+    ArmTimer();
+  }
+
+  void StartDraining() {
+    draining_ = true;
+    frame_started_ = absl::InfiniteFuture();
+    if (drain_deadline_ == absl::InfiniteFuture()) {
+      drain_deadline_ = absl::Now() + options_.drain_timeout;
+    }
+  }
+
+  void MaybeFinish() {
+    if (phase_ == Phase::kServing && draining_ && in_flight() == 0 &&
+        !writing_ && pending_out_.empty() && !reading_) {
+      Close(/*graceful=*/true);
+    }
+  }
+
+  // --- Deadlines: one timer, set to the earliest that applies ---
+
+  enum class Limit { kNone, kHandshake, kWrite, kDrain, kFrame, kIdle, kClose };
+
+  std::pair<absl::Time, Limit> NextDeadline() const {
+    std::pair<absl::Time, Limit> next{absl::InfiniteFuture(), Limit::kNone};
+    auto consider = [&next](absl::Time t, Limit why) {
+      if (t < next.first) next = {t, why};
+    };
+    switch (phase_) {
+      case Phase::kProxy:
+      case Phase::kHandshake:
+        consider(handshake_deadline_, Limit::kHandshake);
+        break;
+      case Phase::kServing:
+        if (writing_) consider(write_started_ + kWriteTimeout, Limit::kWrite);
+        if (draining_) consider(drain_deadline_, Limit::kDrain);
+        if (framer_.in_frame() && frame_started_ != absl::InfiniteFuture()) {
+          consider(frame_started_ + options_.frame_deadline, Limit::kFrame);
+        } else if (!draining_ && in_flight() == 0 && !writing_) {
+          consider(last_activity_ + options_.idle_timeout, Limit::kIdle);
+        }
+        break;
+      case Phase::kClosing:
+        consider(close_deadline_, Limit::kClose);
+        break;
+      case Phase::kClosed:
+        break;
+    }
+    return next;
+  }
+
+  void ArmTimer() {
+    const auto [when, why] = NextDeadline();
+    if (why == armed_for_ && when == armed_at_) return;
+    armed_for_ = why;
+    armed_at_ = when;
+    if (why == Limit::kNone) {
+      timer_.cancel();
+      return;
+    }
+    timer_.expires_after(ToChrono(when - absl::Now()));
+    timer_.async_wait([self = shared_from_this(), generation = ++generation_](
+                          const boost::system::error_code& error) {
+      if (error || generation != self->generation_) return;
+      self->OnTimer();
+    });
+  }
+
+  void OnTimer() {
+    armed_for_ = Limit::kNone;
+    const auto [when, why] = NextDeadline();
+    if (absl::Now() < when) {
+      ArmTimer();
+      return;
+    }
+    switch (why) {
+      case Limit::kNone:
+        return;
+      case Limit::kHandshake:
+        Warn(absl::StrCat(
+            "connection from ", peer_.address, " closed: ",
+            phase_ == Phase::kProxy ? "PROXY header" : "TLS handshake",
+            " not finished within ",
+            absl::ToInt64Milliseconds(options_.handshake_timeout), " ms"));
+        break;
+      case Limit::kWrite:
+        Warn(absl::StrCat("closing connection from ", peer_.address,
+                          ": it stopped reading its ACKs"));
+        break;
+      case Limit::kDrain:
+        Warn(absl::StrCat("closing ", peer_.address, " with ", in_flight(),
+                          " ACK(s) not yet ready; the sender will resend"));
+        break;
+      case Limit::kFrame:
+        Warn(absl::StrCat("closing connection from ", peer_.address,
+                          ": frame not complete within ",
+                          absl::ToInt64Milliseconds(options_.frame_deadline),
+                          " ms of its first byte (", framer_.buffered_bytes(),
+                          " byte(s) received)"));
+        break;
+      case Limit::kIdle:
+        Warn(absl::StrCat("closing idle connection from ", peer_.address));
+        break;
+      case Limit::kClose:
+        break;
+    }
+    Close(/*graceful=*/false);
+  }
+
+  // --- Closing ---
+
+  void Refuse(absl::string_view why) {
+    Warn(absl::StrCat("connection from ", peer_.address, " refused: ", why));
+    Close(/*graceful=*/false);
+  }
+
+  // Graceful: TLS close_notify first (bounded by kTlsCloseTimeout). The
+  // slot is given back as soon as the socket closes.
+  void Close(bool graceful) {
+    if (phase_ == Phase::kClosed) return;
+    box_->Close();
+    if (graceful && tls_up_ && phase_ == Phase::kServing && !reading_ &&
+        !writing_) {
+      phase_ = Phase::kClosing;
+      close_deadline_ = absl::Now() + kTlsCloseTimeout;
+      ArmTimer();
+      tls_->async_shutdown(
+          [self = shared_from_this()](const boost::system::error_code&) {
+            self->Close(false);
+          });
+      return;
+    }
+    phase_ = Phase::kClosed;
+    boost::system::error_code ignored;
+    timer_.cancel();
+    socket_.close(ignored);
+    slot_.Release();
+  }
+
+  void Warn(const std::string& line) const { listener_.Warn(line); }
+
+  std::string AddressKey() const { return "addr:" + net::HostText(address_); }
+
+  MllpListener::Impl& listener_;
+  const MllpListenerOptions& options_;
+  tcp::socket socket_;
+  // Declared after the socket it wraps, so it goes first.
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+  bool tls_up_ = false;
+  asio::steady_timer timer_;
+  net::ConnectionCaps::Slot slot_;
+  sockaddr_storage address_;
+  MllpPeer peer_;
+  const std::shared_ptr<ReplyBox> box_;
+  MllpFramer framer_;
+  std::array<char, kReadChunk> read_buffer_;
+  std::string proxy_bytes_;
+
+  Phase phase_ = Phase::kProxy;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool draining_ = false;
+  std::string pending_out_;
+  std::string writing_buffer_;
+  uint64_t next_seq_ = 0;      // sequence of the next message read
+  uint64_t next_to_send_ = 0;  // sequence of the next ACK owed, in order
+
+  absl::Time handshake_deadline_ = absl::InfiniteFuture();
+  absl::Time last_activity_ = absl::InfiniteFuture();
+  absl::Time frame_started_ = absl::InfiniteFuture();
+  absl::Time write_started_ = absl::InfiniteFuture();
+  absl::Time drain_deadline_ = absl::InfiniteFuture();
+  absl::Time close_deadline_ = absl::InfiniteFuture();
+  Limit armed_for_ = Limit::kNone;
+  absl::Time armed_at_ = absl::InfiniteFuture();
+  uint64_t generation_ = 0;
+};
 
 }  // namespace
+
+void MllpListener::Impl::Accept() {
+  acceptor.async_accept(
+      asio::make_strand(io),
+      [this](const boost::system::error_code& error, tcp::socket socket) {
+        OnAccept(error, std::move(socket));
+      });
+}
+
+void MllpListener::Impl::OnAccept(const boost::system::error_code& error,
+                                  tcp::socket socket) {
+  if (stopping.load() || error == asio::error::operation_aborted) return;
+  if (error) {
+    // Out of descriptors, most likely: try again shortly rather than spin.
+    Warn(absl::StrCat("accept failed: ", error.message()));
+    accept_retry.expires_after(std::chrono::milliseconds(100));
+    accept_retry.async_wait([this](const boost::system::error_code& e) {
+      if (!e) Accept();
+    });
+    return;
+  }
+  Accept();
+  boost::system::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  const sockaddr_storage address = StorageOf(remote);
+  const std::string name = net::HostPortText(address);
+  std::string key;
+  if (options.proxy_protocol) {
+    if (!options.trusted_proxies.Allows(address)) {
+      Warn(absl::StrCat("connection from ", name,
+                        " refused: not a trusted proxy "
+                        "(limits.trusted_proxy_networks)"));
+      return;
+    }
+    // Until the header names the real peer, the balancer's connections
+    // count against the total only.
+  } else {
+    if (!options.allowed_peers.Allows(address)) {
+      Warn(absl::StrCat("connection from ", name,
+                        " refused: not in mllp.allowed_networks"));
+      return;
+    }
+    key = "addr:" + net::HostText(address);
+  }
+  absl::StatusOr<net::ConnectionCaps::Slot> slot = caps.TryAcquire(key);
+  if (!slot.ok()) {
+    Warn(absl::StrCat("connection from ", name,
+                      " refused: ", slot.status().message()));
+    return;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  auto session = std::make_shared<Session>(*this, std::move(socket),
+                                           *std::move(slot), address);
+  {
+    absl::MutexLock lock(&mu);
+    // Forget the sessions that have gone, so the list stays bounded.
+    sessions.erase(
+        std::remove_if(sessions.begin(), sessions.end(),
+                       [](const auto& s) { return s.first.expired(); }),
+        sessions.end());
+    sessions.emplace_back(session, session->box());
+  }
+  asio::post(session->executor(), [session] { session->Start(); });
+}
 
 absl::Status SplitHostPort(const std::string& address, std::string& host,
                            int& port) {
@@ -78,9 +692,6 @@ absl::Status SplitHostPort(const std::string& address, std::string& host,
   }
   return absl::OkStatus();
 }
-
-MllpListener::MllpListener(MllpListenerOptions options, MllpPeerHandler handler)
-    : options_(std::move(options)), handler_(std::move(handler)) {}
 
 absl::StatusOr<std::unique_ptr<MllpListener>> MllpListener::Start(
     MllpListenerOptions options, MllpHandler handler) {
@@ -99,284 +710,91 @@ absl::StatusOr<std::unique_ptr<MllpListener>> MllpListener::Start(
   if (absl::Status s = SplitHostPort(options.address, host, port); !s.ok()) {
     return s;
   }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
   if (host == "localhost") host = "127.0.0.1";
-  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+  boost::system::error_code error;
+  const asio::ip::address ip = asio::ip::make_address(host, error);
+  if (error) {
     return absl::InvalidArgumentError(
-        absl::StrCat("mllp address host '", host, "' is not an IPv4 address"));
+        absl::StrCat("mllp address host '", host, "' is not an IP address"));
   }
-  auto listener = std::unique_ptr<MllpListener>(
-      new MllpListener(std::move(options), std::move(handler)));
-  listener->listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listener->listen_fd_ < 0) {
-    return absl::InternalError(absl::StrCat("socket: ", std::strerror(errno)));
+  if (options.proxy_protocol && options.trusted_proxies.empty()) {
+    return absl::InvalidArgumentError(
+        "mllp: the PROXY protocol needs the networks of the trusted proxies");
   }
-  const int one = 1;
-  ::setsockopt(listener->listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one,
-               sizeof(one));
-  if (::bind(listener->listen_fd_, reinterpret_cast<sockaddr*>(&addr),
-             sizeof(addr)) != 0 ||
-      ::listen(listener->listen_fd_, 128) != 0) {
+  const int threads = std::max(1, options.io_threads);
+  auto impl = std::make_shared<Impl>(std::move(options), std::move(handler));
+  const tcp::endpoint endpoint(ip, static_cast<uint16_t>(port));
+  impl->acceptor.open(endpoint.protocol(), error);
+  if (!error) {
+    impl->acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  }
+  if (!error) impl->acceptor.bind(endpoint, error);
+  if (!error) impl->acceptor.listen(128, error);
+  if (error) {
     return absl::UnavailableError(absl::StrCat("cannot listen for MLLP on ",
-                                               listener->options_.address, ": ",
-                                               std::strerror(errno)));
+                                               impl->options.address, ": ",
+                                               error.message()));
   }
-  socklen_t len = sizeof(addr);
-  ::getsockname(listener->listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  listener->port_ = ntohs(addr.sin_port);
-  if (::pipe2(listener->wake_fds_, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
+  impl->port = impl->acceptor.local_endpoint().port();
+  impl->work.emplace(impl->io.get_executor());
+  impl->Accept();
+  for (int i = 0; i < threads; ++i) {
+    impl->threads.emplace_back([io = &impl->io] { io->run(); });
   }
-  listener->accept_thread_ =
-      std::thread([l = listener.get()] { l->AcceptLoop(); });
-  return listener;
+  return std::unique_ptr<MllpListener>(new MllpListener(std::move(impl)));
 }
 
-MllpListener::~MllpListener() {
-  Stop();
-  for (int fd : {listen_fd_, wake_fds_[0], wake_fds_[1]}) {
-    if (fd >= 0) ::close(fd);
-  }
-}
+MllpListener::~MllpListener() { Stop(); }
 
-void MllpListener::Warn(const std::string& line) const {
-  if (options_.log_warning) {
-    options_.log_warning(line);
-  } else {
-    std::cerr << "mllp: " << line << "\n";
-  }
-}
+int MllpListener::port() const { return impl_->port; }
 
-void MllpListener::ReapFinished() {
-  std::vector<std::thread> finished;
-  {
-    absl::MutexLock lock(&mu_);
-    for (auto it = workers_.begin(); it != workers_.end();) {
-      if (it->connection->done.load()) {
-        finished.push_back(std::move(it->thread));
-        it = workers_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  for (std::thread& t : finished) t.join();
-}
-
-void MllpListener::AcceptLoop() {
-  while (!stopping_.load()) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fds_[0], POLLIN, 0}};
-    if (::poll(fds, 2, 1000) < 0 && errno != EINTR) break;
-    ReapFinished();
-    if (stopping_.load()) break;
-    if ((fds[0].revents & POLLIN) == 0) continue;
-    sockaddr_storage peer{};
-    socklen_t len = sizeof(peer);
-    // Non-blocking: every wait is a poll() with a deadline, so neither a
-    // TLS handshake nor a peer that stops reading can hold a thread forever.
-    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer),
-                             &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd < 0) continue;
-    const std::string name = PeerName(peer);
-    if (!options_.allowed_peers.Allows(peer)) {
-      Warn(absl::StrCat("connection from ", name,
-                        " refused: not in mllp.allowed_networks"));
-      ::close(fd);
-      continue;
-    }
-    if (active_.load() >= options_.max_connections) {
-      Warn(absl::StrCat("connection from ", name, " refused: limit of ",
-                        options_.max_connections, " connections reached"));
-      ::close(fd);
-      continue;
-    }
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    auto connection = std::make_shared<Connection>();
-    connection->fd = fd;
-    connection->peer = name;
-    connection->event_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (connection->event_fd < 0) {
-      ::close(fd);
-      continue;
-    }
-    active_.fetch_add(1);
-    absl::MutexLock lock(&mu_);
-    workers_.push_back(
-        {connection, std::thread([this, connection] { Serve(connection); })});
-  }
-}
-
-void MllpListener::Serve(std::shared_ptr<Connection> c) {
-  MllpPeer peer{c->peer, ""};
-  if (options_.tls != nullptr) {
-    absl::StatusOr<std::unique_ptr<MllpTransport>> tls = MllpTransport::Accept(
-        *options_.tls, c->fd, absl::Now() + options_.handshake_timeout);
-    if (tls.ok()) {
-      c->transport = *std::move(tls);
-      peer.certificate_pem = c->transport->peer_certificate_pem();
-    } else {
-      // Says why (no certificate, unknown CA, expired, revoked) and never
-      // anything the peer sent.
-      Warn(absl::StrCat("connection from ", c->peer,
-                        " refused: ", tls.status().message()));
-    }
-  } else {
-    c->transport = MllpTransport::Plain(c->fd);
-  }
-  if (c->transport != nullptr) Serve(c, peer);
-  {
-    absl::MutexLock lock(&c->mu);
-    c->closed = true;
-    ::close(c->event_fd);
-  }
-  c->transport.reset();  // TLS close_notify before the socket goes
-  ::close(c->fd);
-  active_.fetch_sub(1);
-  c->done.store(true);
-}
-
-void MllpListener::Serve(const std::shared_ptr<Connection>& c,
-                         const MllpPeer& peer) {
-  MllpTransport& transport = *c->transport;
-  MllpFramer framer(options_.max_frame_bytes);
-  std::string buffer(64 * 1024, '\0');
-  uint64_t next_seq = 0;      // sequence of the next message read
-  uint64_t next_to_send = 0;  // sequence of the next ACK owed, in order
-  bool peer_closed = false;
-  absl::Time last_activity = absl::Now();
-  absl::Time drain_deadline = absl::InfiniteFuture();
-
-  while (true) {
-    std::string out;
-    {
-      absl::MutexLock lock(&c->mu);
-      for (auto it = c->ready.find(next_to_send); it != c->ready.end();
-           it = c->ready.find(next_to_send)) {
-        out += MllpFrame(it->second);
-        c->ready.erase(it);
-        ++next_to_send;
-      }
-    }
-    if (!out.empty()) {
-      // A peer that stops reading for this long is given up on.
-      if (!transport.WriteAll(out, absl::Now() + absl::Seconds(30)).ok()) {
-        break;  // peer gone: nothing to tell
-      }
-      last_activity = absl::Now();
-    }
-    const uint64_t in_flight = next_seq - next_to_send;
-    const bool draining = peer_closed || stopping_.load();
-    if (draining) {
-      if (in_flight == 0) break;
-      if (drain_deadline == absl::InfiniteFuture()) {
-        drain_deadline = absl::Now() + options_.drain_timeout;
-      }
-      if (absl::Now() >= drain_deadline) {
-        Warn(absl::StrCat("closing ", c->peer, " with ", in_flight,
-                          " ACK(s) not yet ready; the sender will resend"));
-        break;
-      }
-    }
-    absl::Duration wait = absl::Seconds(1);
-    if (!draining && in_flight == 0) {
-      const absl::Duration idle_left =
-          last_activity + options_.idle_timeout - absl::Now();
-      if (idle_left <= absl::ZeroDuration()) {
-        Warn(absl::StrCat("closing idle connection from ", c->peer));
-        break;
-      }
-      wait = std::min(wait, idle_left);
-    }
-    const bool want_read =
-        !draining && in_flight < static_cast<uint64_t>(
-                                     options_.max_in_flight_per_connection);
-    const bool buffered = want_read && transport.HasBufferedInput();
-    pollfd fds[2] = {
-        {c->event_fd, POLLIN, 0},
-        {want_read ? c->fd : -1,
-         static_cast<short>(transport.wants_write() ? POLLOUT : POLLIN), 0}};
-    const int timeout_ms =
-        buffered ? 0 : std::max<int64_t>(1, absl::ToInt64Milliseconds(wait));
-    if (::poll(fds, 2, timeout_ms) < 0 && errno != EINTR) break;
-    if (fds[0].revents & POLLIN) {
-      uint64_t count;
-      [[maybe_unused]] ssize_t n = ::read(c->event_fd, &count, sizeof(count));
-    }
-    if (!want_read ||
-        (!buffered &&
-         (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)) == 0)) {
-      continue;
-    }
-    const ssize_t n = transport.Read(buffer.data(), buffer.size());
-    if (n == MllpTransport::kWouldBlock) continue;
-    if (n <= 0) {
-      if (framer.in_frame()) {
-        Warn(absl::StrCat("connection from ", c->peer,
-                          " closed inside a "
-                          "frame; ",
-                          framer.buffered_bytes(),
-                          " byte(s) of a truncated message dropped"));
-      }
-      peer_closed = true;
-      continue;
-    }
-    last_activity = absl::Now();
-    framer.Append(absl::string_view(buffer.data(), static_cast<size_t>(n)));
-    bool broken = false;
-    while (true) {
-      absl::StatusOr<std::optional<std::string>> frame = framer.Next();
-      if (!frame.ok()) {
-        // The framer's message gives offsets and byte values, never content.
-        Warn(absl::StrCat("closing connection from ", c->peer,
-                          ": not MLLP framing (", frame.status().message(),
-                          ")"));
-        broken = true;
-        break;
-      }
-      if (!frame->has_value()) break;
-      const uint64_t seq = next_seq++;
-      std::weak_ptr<Connection> weak = c;
-      handler_(**frame, peer, [weak, seq](std::string ack) {
-        std::shared_ptr<Connection> conn = weak.lock();
-        if (conn == nullptr) return;
-        absl::MutexLock lock(&conn->mu);
-        if (conn->closed) return;
-        conn->ready.emplace(seq, std::move(ack));
-        conn->Wake();
-      });
-    }
-    if (broken) {
-      // Answers owed for earlier good frames are still sent: they were
-      // accepted and may already be durable.
-      peer_closed = true;
-      ::shutdown(c->fd, SHUT_RD);
-    }
-  }
-}
+int MllpListener::active_connections() const { return impl_->active.load(); }
 
 void MllpListener::Stop() {
+  Impl& l = *impl_;
   {
-    absl::MutexLock lock(&mu_);
-    if (stopped_) return;
-    stopped_ = true;
+    absl::MutexLock lock(&l.mu);
+    if (l.stopped) return;
+    l.stopped = true;
   }
-  stopping_.store(true);
-  const char byte = 0;
-  [[maybe_unused]] ssize_t n = ::write(wake_fds_[1], &byte, 1);
-  if (accept_thread_.joinable()) accept_thread_.join();
-  std::vector<Worker> workers;
+  l.stopping.store(true);
+  asio::post(l.accept_strand, [&l] {
+    boost::system::error_code ignored;
+    l.acceptor.close(ignored);
+    l.accept_retry.cancel();
+  });
+  std::vector<std::pair<std::weak_ptr<Session>, std::shared_ptr<ReplyBox>>>
+      sessions;
   {
-    absl::MutexLock lock(&mu_);
-    for (Worker& w : workers_) {
-      absl::MutexLock c(&w.connection->mu);
-      w.connection->Wake();
+    absl::MutexLock lock(&l.mu);
+    sessions = l.sessions;
+  }
+  auto each = [&sessions](auto step) {
+    for (auto& [weak, box] : sessions) {
+      if (std::shared_ptr<Session> s = weak.lock()) {
+        asio::post(s->executor(), [s, step] { step(*s); });
+      }
     }
-    workers.swap(workers_);
-  }
-  for (Worker& w : workers) w.thread.join();
+  };
+  auto wait_until_closed = [&l](absl::Duration limit) {
+    const absl::Time deadline = absl::Now() + limit;
+    while (l.active.load() > 0 && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+  };
+  // Each connection sends what it owes, then closes (TLS close_notify
+  // included); whatever is left after that is closed outright.
+  each([](Session& s) { s.BeginDrain(); });
+  wait_until_closed(l.options.drain_timeout + kTlsCloseTimeout +
+                    absl::Milliseconds(500));
+  each([](Session& s) { s.ForceClose(); });
+  wait_until_closed(absl::Seconds(1));
+  // Late replies must not reach the event loop once it is gone.
+  for (auto& [weak, box] : sessions) box->Close();
+  l.work.reset();
+  l.io.stop();
+  for (std::thread& t : l.threads) t.join();
+  l.threads.clear();
 }
 
 }  // namespace nhs::tobacco::hl7v2

@@ -1,18 +1,14 @@
 #ifndef ADAPTERS_HL7V2_MLLP_LISTENER_H_
 #define ADAPTERS_HL7V2_MLLP_LISTENER_H_
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "adapters/hl7v2/ip_allow_list.h"
 #include "adapters/hl7v2/mllp_transport.h"
+#include "adapters/net/ip_allow_list.h"
 
 namespace nhs::tobacco::hl7v2 {
 
@@ -21,10 +17,20 @@ struct MllpListenerOptions {
   std::string address = "127.0.0.1:2575";
   size_t max_frame_bytes = 1024 * 1024;
   // A connection with nothing received and nothing to answer for this long
-  // is closed (integration engines reconnect on their own).
+  // since its last frame or ACK is closed (integration engines reconnect on
+  // their own). Bytes of an unfinished frame do not reset it: they run
+  // against frame_deadline.
   absl::Duration idle_timeout = absl::Minutes(5);
+  // A frame must arrive whole within this long of its first byte, however
+  // the bytes trickle in; otherwise the connection is closed.
+  absl::Duration frame_deadline = absl::Seconds(30);
   // Connections beyond this are accepted and closed at once, with a log line.
   int max_connections = 64;
+  // Connections per peer: per address until the TLS handshake (and always
+  // in plaintext), per client certificate subject after it. Beyond it the
+  // connection is closed with a log line, so one peer cannot hold the
+  // slots another trust needs.
+  int max_connections_per_peer = 8;
   // Messages read but not yet answered, per connection; reading pauses at
   // this many so one fast sender cannot queue unbounded work.
   int max_in_flight_per_connection = 64;
@@ -38,11 +44,22 @@ struct MllpListenerOptions {
   // a client certificate the context verifies (mutual TLS) before any byte
   // of HL7 is read. Null means plaintext.
   std::shared_ptr<MllpTlsContext> tls;
-  // How long a new connection may take to finish the TLS handshake.
+  // How long a new connection may take to finish the TLS handshake (and
+  // the PROXY header before it), from accept.
   absl::Duration handshake_timeout = absl::Seconds(10);
-  // Peers outside these networks are closed on accept, with a log line
-  // naming their address. Empty accepts any peer.
-  IpAllowList allowed_peers;
+  // Peers outside these networks are closed on accept (behind a PROXY
+  // balancer: once the header names them), with a log line naming their
+  // address. Empty accepts any peer.
+  net::IpAllowList allowed_peers;
+  // A load balancer in front sends a PROXY protocol v2 header first on
+  // each connection; its source address is then the peer for the allow
+  // list, the caps and the logs. Connections from outside trusted_proxies
+  // are refused. Requires trusted_proxies to be non-empty.
+  bool proxy_protocol = false;
+  net::IpAllowList trusted_proxies;
+  // Event-loop threads serving every connection (never one per
+  // connection).
+  int io_threads = 2;
 };
 
 // The far end of one connection, as the handler sees it with each message.
@@ -68,14 +85,15 @@ using MllpPeerHandler =
 
 // Accepts MLLP connections and hands each framed message to a handler.
 // Several messages per connection, any chunking (MllpFramer), a frame size
-// cap and an idle timeout; bytes outside a frame are logged (never their
-// content) and the connection is closed.
+// cap, a whole-frame deadline, an idle timeout between frames, a TLS
+// handshake deadline and connection caps in total and per peer; bytes
+// outside a frame are logged (never their content) and the connection is
+// closed.
 //
-// One thread per connection, capped by max_connections. Why not epoll: a
-// trust's integration engine holds a handful of long-lived connections (one
-// per interface), so threads are few; blocking code per connection is far
-// easier to audit than a state machine, and throughput comes from
-// pipelining into the store's group commit, not from the socket loop.
+// Boost.Asio on a small fixed pool of event-loop threads (io_threads), each
+// connection's steps serialised on its own strand: a slow or silent peer
+// costs a socket and a timer, never a thread, so limits hold however many
+// connections are open.
 //
 // Thread-safe. The destructor calls Stop().
 class MllpListener {
@@ -89,40 +107,18 @@ class MllpListener {
   MllpListener(const MllpListener&) = delete;
   MllpListener& operator=(const MllpListener&) = delete;
 
-  int port() const { return port_; }
-  int active_connections() const { return active_.load(); }
+  int port() const;
+  int active_connections() const;
 
   // Stops accepting, lets each connection send the answers it owes (up to
   // drain_timeout), closes everything and joins the threads. Idempotent.
   void Stop();
 
-  struct Connection;
+  struct Impl;
 
  private:
-  MllpListener(MllpListenerOptions options, MllpPeerHandler handler);
-  void AcceptLoop();
-  // Handshake (TLS), then Serve(connection, peer), then close.
-  void Serve(std::shared_ptr<Connection> connection);
-  void Serve(const std::shared_ptr<Connection>& connection,
-             const MllpPeer& peer);
-  void ReapFinished();
-  void Warn(const std::string& line) const;
-
-  const MllpListenerOptions options_;
-  const MllpPeerHandler handler_;
-  int listen_fd_ = -1;
-  int wake_fds_[2] = {-1, -1};  // self-pipe: wakes the accept loop on Stop
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> active_{0};
-  std::thread accept_thread_;
-  absl::Mutex mu_;
-  struct Worker {
-    std::shared_ptr<Connection> connection;
-    std::thread thread;
-  };
-  std::vector<Worker> workers_ ABSL_GUARDED_BY(mu_);
-  bool stopped_ = false;
+  explicit MllpListener(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<Impl> impl_;
 };
 
 // "host:port" -> parts; InvalidArgument when malformed.

@@ -9,10 +9,12 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <boost/asio/ssl/context.hpp>
 #include <cerrno>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/net/tls_policy.h"
 
 namespace nhs::tobacco::hl7v2 {
 namespace {
@@ -57,7 +59,10 @@ absl::StatusOr<SSL_CTX*> NewContext(const MllpTlsOptions& options,
     return absl::FailedPreconditionError(absl::StrCat(
         "mllp tls ", what, ": cannot use '", file, "' (", detail, ")"));
   };
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  if (absl::Status policy = net::ApplyTlsPolicy(ctx); !policy.ok()) {
+    SSL_CTX_free(ctx);
+    return policy;
+  }
   // Write() may be retried with a copy of the same bytes at another address.
   SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (!options.cert_file.empty() || server) {
@@ -119,7 +124,18 @@ absl::StatusOr<std::shared_ptr<MllpTlsContext>> MllpTlsContext::ForClient(
   return std::shared_ptr<MllpTlsContext>(new MllpTlsContext(*ctx, options));
 }
 
-MllpTlsContext::~MllpTlsContext() { SSL_CTX_free(ctx_); }
+MllpTlsContext::MllpTlsContext(SSL_CTX* ctx, MllpTlsOptions options)
+    : ctx_(ctx), options_(std::move(options)) {
+  // Asio's context frees the handle it is given: give it a reference of
+  // its own.
+  SSL_CTX_up_ref(ctx_);
+  asio_ = std::make_unique<boost::asio::ssl::context>(ctx_);
+}
+
+MllpTlsContext::~MllpTlsContext() {
+  asio_.reset();
+  SSL_CTX_free(ctx_);
+}
 
 std::unique_ptr<MllpTransport> MllpTransport::Plain(int fd) {
   return std::unique_ptr<MllpTransport>(new MllpTransport(fd, nullptr));

@@ -14,6 +14,10 @@
 typedef struct ssl_ctx_st SSL_CTX;
 typedef struct ssl_st SSL;
 
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
+
 namespace nhs::tobacco::hl7v2 {
 
 // PEM files for MLLP over TLS. Plain strings so this folder needs no
@@ -36,7 +40,8 @@ struct MllpTlsOptions {
 };
 
 // An OpenSSL context built once from MllpTlsOptions and shared by every
-// connection. FailedPrecondition naming the file that could not be used.
+// connection, under the one TLS policy (adapters/net/tls_policy.h).
+// FailedPrecondition naming the file that could not be used.
 class MllpTlsContext {
  public:
   // Requires and verifies a client certificate (chain, dates and, when a
@@ -51,12 +56,14 @@ class MllpTlsContext {
   MllpTlsContext& operator=(const MllpTlsContext&) = delete;
 
   SSL_CTX* get() const { return ctx_; }
+  // The same context for Boost.Asio's SSL streams (the listener's).
+  boost::asio::ssl::context& asio() const { return *asio_; }
   const MllpTlsOptions& options() const { return options_; }
 
  private:
-  MllpTlsContext(SSL_CTX* ctx, MllpTlsOptions options)
-      : ctx_(ctx), options_(std::move(options)) {}
+  MllpTlsContext(SSL_CTX* ctx, MllpTlsOptions options);
   SSL_CTX* ctx_;
+  std::unique_ptr<boost::asio::ssl::context> asio_;  // holds its own ref
   const MllpTlsOptions options_;
 };
 

@@ -1,7 +1,10 @@
 #include "gateway/server/config_loader.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -31,6 +34,26 @@ class ErrorCollector final : public google::protobuf::io::ErrorCollector {
  private:
   std::string errors_;
 };
+
+// mllp.limits: unset fields take the listener's older fields or the
+// defaults the README states.
+void ApplyMllpLimitsDefaults(v1::MllpListenerConfig& mllp) {
+  v1::ConnectionLimitsConfig* l = mllp.mutable_limits();
+  if (l->max_connections() == 0) {
+    l->set_max_connections(mllp.max_connections());
+  }
+  if (l->max_connections_per_peer() == 0) {
+    l->set_max_connections_per_peer(std::min(8, l->max_connections()));
+  }
+  if (l->handshake_timeout_ms() == 0) l->set_handshake_timeout_ms(10000);
+  if (l->request_deadline_ms() == 0) l->set_request_deadline_ms(30000);
+  if (l->idle_timeout_ms() == 0) {
+    l->set_idle_timeout_ms(int64_t{mllp.idle_timeout_seconds()} * 1000 >
+                                   std::numeric_limits<int32_t>::max()
+                               ? std::numeric_limits<int32_t>::max()
+                               : mllp.idle_timeout_seconds() * 1000);
+  }
+}
 
 void ApplyDefaults(v1::GatewayConfig& c) {
   auto* delivery = c.mutable_delivery();
@@ -95,6 +118,7 @@ void ApplyDefaults(v1::GatewayConfig& c) {
     if (mllp->max_frame_bytes() == 0) mllp->set_max_frame_bytes(1 << 20);
     if (mllp->idle_timeout_seconds() == 0) mllp->set_idle_timeout_seconds(300);
     if (mllp->max_connections() == 0) mllp->set_max_connections(64);
+    ApplyMllpLimitsDefaults(*mllp);
   }
   if (c.has_fhir()) {
     auto* fhir = c.mutable_fhir();

@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "adapters/hl7v2/ip_allow_list.h"
+#include "adapters/net/ip_allow_list.h"
 #include "gateway/common/host_port.h"
 #include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/field_violations.h"
@@ -109,6 +109,40 @@ void ValidateLimits(const v1::LimitsConfig& l, Violations& v) {
   }
 }
 
+// A listener's ConnectionLimitsConfig (mllp.limits, fhir.limits), after
+// defaults: every field set and consistent.
+void ValidateConnectionLimits(const std::string& path,
+                              const v1::ConnectionLimitsConfig& l,
+                              Violations& v) {
+  if (l.max_connections() < 1 || l.max_connections() > 4096) {
+    v.Add(path + ".max_connections", "must be between 1 and 4096");
+  }
+  if (l.max_connections_per_peer() < 1 ||
+      l.max_connections_per_peer() > l.max_connections()) {
+    v.Add(path + ".max_connections_per_peer",
+          "must be between 1 and max_connections");
+  }
+  const auto check_ms = [&](const char* field, int32_t ms) {
+    if (ms < 100) v.Add(absl::StrCat(path, ".", field), "must be at least 100");
+  };
+  check_ms("handshake_timeout_ms", l.handshake_timeout_ms());
+  check_ms("request_deadline_ms", l.request_deadline_ms());
+  check_ms("idle_timeout_ms", l.idle_timeout_ms());
+  if (l.proxy_protocol() && l.trusted_proxy_networks().empty()) {
+    v.Add(path + ".trusted_proxy_networks",
+          "is required when proxy_protocol is true (the load balancers "
+          "whose PROXY headers are believed)");
+  }
+  for (int i = 0; i < l.trusted_proxy_networks_size(); ++i) {
+    absl::StatusOr<net::IpAllowList> one =
+        net::IpAllowList::Parse({l.trusted_proxy_networks(i)});
+    if (!one.ok()) {
+      v.Add(absl::StrCat(path, ".trusted_proxy_networks[", i, "]"),
+            one.status().message());
+    }
+  }
+}
+
 // The MLLP listener; the trusts' routes are in the organisation registry.
 void ValidateMllp(const v1::MllpListenerConfig& m, Violations& v) {
   CheckAddress("mllp.address", m.address(), PortZero::kAllowed, v);
@@ -129,13 +163,14 @@ void ValidateMllp(const v1::MllpListenerConfig& m, Violations& v) {
           "mllp.allow_plaintext: true");
   }
   for (int i = 0; i < m.allowed_networks_size(); ++i) {
-    absl::StatusOr<hl7v2::IpAllowList> one =
-        hl7v2::IpAllowList::Parse({m.allowed_networks(i)});
+    absl::StatusOr<net::IpAllowList> one =
+        net::IpAllowList::Parse({m.allowed_networks(i)});
     if (!one.ok()) {
       v.Add(absl::StrCat("mllp.allowed_networks[", i, "]"),
             one.status().message());
     }
   }
+  ValidateConnectionLimits("mllp.limits", m.limits(), v);
 }
 
 // The FHIR listener and client, when configured.

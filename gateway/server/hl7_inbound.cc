@@ -1,5 +1,7 @@
 #include "gateway/server/hl7_inbound.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
@@ -17,8 +19,9 @@ hl7v2::MllpTlsOptions TlsOptions(const v1::TlsConfig& tls) {
 }
 
 // The principal a connection's certificate names. The certificate is the
-// same for every message on a connection, and each connection has its own
-// thread, so one cached entry per thread parses it once per connection.
+// same for every message on a connection, and an event-loop thread usually
+// serves a run of messages from one connection, so one cached entry per
+// thread saves most parses.
 const absl::StatusOr<security::Principal>& PrincipalOf(const std::string& pem) {
   thread_local std::string cached_pem;
   thread_local absl::StatusOr<security::Principal> cached =
@@ -54,6 +57,36 @@ v1::MllpListenerConfig WithTrustsFromRegistry(
   return with_trusts;
 }
 
+// mllp.limits onto the listener. The config loader fills every field; a
+// config built in code may leave them zero, which keeps the listener's
+// defaults (and the older max_connections / idle_timeout_seconds).
+absl::Status ApplyLimits(const v1::ConnectionLimitsConfig& limits,
+                         hl7v2::MllpListenerOptions& options) {
+  if (limits.max_connections() > 0) {
+    options.max_connections = limits.max_connections();
+  }
+  options.max_connections_per_peer =
+      limits.max_connections_per_peer() > 0
+          ? limits.max_connections_per_peer()
+          : std::min(options.max_connections_per_peer, options.max_connections);
+  if (limits.handshake_timeout_ms() > 0) {
+    options.handshake_timeout =
+        absl::Milliseconds(limits.handshake_timeout_ms());
+  }
+  if (limits.request_deadline_ms() > 0) {
+    options.frame_deadline = absl::Milliseconds(limits.request_deadline_ms());
+  }
+  if (limits.idle_timeout_ms() > 0) {
+    options.idle_timeout = absl::Milliseconds(limits.idle_timeout_ms());
+  }
+  options.proxy_protocol = limits.proxy_protocol();
+  ASSIGN_OR_RETURN(
+      options.trusted_proxies,
+      net::IpAllowList::Parse({limits.trusted_proxy_networks().begin(),
+                               limits.trusted_proxy_networks().end()}));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<hl7v2::MllpTlsContext>> Hl7Inbound::ClientTls(
@@ -74,12 +107,16 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
   hl7v2::MllpListenerOptions options;
   options.address = config.address();
   options.max_frame_bytes = static_cast<size_t>(config.max_frame_bytes());
-  options.idle_timeout = absl::Seconds(config.idle_timeout_seconds());
-  options.max_connections = config.max_connections();
-  ASSIGN_OR_RETURN(
-      options.allowed_peers,
-      hl7v2::IpAllowList::Parse({config.allowed_networks().begin(),
-                                 config.allowed_networks().end()}));
+  if (config.idle_timeout_seconds() > 0) {
+    options.idle_timeout = absl::Seconds(config.idle_timeout_seconds());
+  }
+  if (config.max_connections() > 0) {
+    options.max_connections = config.max_connections();
+  }
+  ASSIGN_OR_RETURN(options.allowed_peers,
+                   net::IpAllowList::Parse({config.allowed_networks().begin(),
+                                            config.allowed_networks().end()}));
+  RETURN_IF_ERROR(ApplyLimits(config.limits(), options));
   options.log_warning = [](const std::string& line) {
     LogWarning(absl::StrCat("mllp: ", line));
   };

@@ -7,11 +7,14 @@
 #include "absl/flags/usage.h"
 #include "gateway/server/config_loader.h"
 #include "gateway/server/run_gateway.h"
+#include "gateway/server/tls_credentials.h"
 
 ABSL_FLAG(std::string, config, "",
           "Path of the gateway config (textproto or .json)");
 
 int main(int argc, char** argv) {
+  // Before gRPC reads its cipher suites (see tls_credentials.h).
+  nhs::tobacco::server::ApplyTlsPolicyToGrpc();
   absl::SetProgramUsageMessage(
       "Runs the tobacco dependency interoperability gateway.\n"
       "  tobacco-gateway --config deploy/config/gateway.textproto");

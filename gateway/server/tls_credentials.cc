@@ -3,10 +3,12 @@
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/net/tls_policy.h"
 #include "gateway/common/status_macros.h"
 
 namespace nhs::tobacco::server {
@@ -26,8 +28,15 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
 
 }  // namespace
 
+void ApplyTlsPolicyToGrpc() {
+  // Overwrites whatever the environment says: the policy is not an
+  // operator's choice to weaken.
+  ::setenv("GRPC_SSL_CIPHER_SUITES", net::kTls12CipherList, /*overwrite=*/1);
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
     const v1::TlsConfig& tls) {
+  ApplyTlsPolicyToGrpc();
   ASSIGN_OR_RETURN(std::string cert, ReadPem(tls.cert_file(), "cert_file"));
   ASSIGN_OR_RETURN(std::string key, ReadPem(tls.key_file(), "key_file"));
   ASSIGN_OR_RETURN(std::string ca,

@@ -10,6 +10,15 @@
 
 namespace nhs::tobacco::server {
 
+// The one TLS policy (adapters/net/tls_policy.h) for gRPC 1.51, whose C++
+// credentials API sets neither cipher suites nor protocol versions: the
+// TLS 1.2 suites go in GRPC_SSL_CIPHER_SUITES, which gRPC reads once, when
+// its first TLS credentials are built (so this must run before any);
+// TLS 1.2 is already gRPC's minimum, and its TLS 1.3 suites are OpenSSL's,
+// all AEAD. MutualTlsCredentials calls it; the binary's main() does too,
+// first thing.
+void ApplyTlsPolicyToGrpc();
+
 // Server credentials that require and verify a client certificate signed by
 // the configured CA, refuse expired ones in the handshake, and refuse
 // revoked ones when a CRL folder is configured. Fails with the file that

@@ -21,8 +21,17 @@ namespace nhs::tobacco::testing {
 // chunking, or bytes no well-behaved MLLP client would send.
 class RawMllpConnection {
  public:
-  explicit RawMllpConnection(int port) {
+  // `source`, when given, is the local address to connect from (any of
+  // 127.0.0.0/8), so one test can be several peers.
+  explicit RawMllpConnection(int port, const char* source = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (source != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      inet_pton(AF_INET, source, &local.sin_addr);
+      EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local)),
+                0);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -61,6 +70,8 @@ class RawMllpConnection {
     }
     return out;
   }
+
+  int fd() const { return fd_; }
 
   // True when the server closed the connection within 10 s.
   bool ClosedByPeer() {

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -49,7 +50,10 @@ class SecureGatewayBinary {
  public:
   // Starts the binary in a fresh folder named after `name` and waits until
   // its gRPC port answers an admin.
-  explicit SecureGatewayBinary(const std::string& name) {
+  // `adjust`, when given, changes the config before the binary starts.
+  explicit SecureGatewayBinary(
+      const std::string& name,
+      const std::function<void(v1::GatewayConfig&)>& adjust = nullptr) {
     dir_ = std::filesystem::temp_directory_path() /
            absl::StrCat("tobacco_", name, "_", ::getpid());
     std::filesystem::remove_all(dir_);
@@ -97,6 +101,7 @@ class SecureGatewayBinary {
           absl::StrCat("https://127.0.0.1:", nobody, "/fhir/$process-message"));
     }
     config.mutable_delivery()->set_max_attempts(1);
+    if (adjust) adjust(config);
 
     const std::string config_path = (dir_ / "gateway.textproto").string();
     WriteConfigFile(config, config_path);
@@ -125,6 +130,8 @@ class SecureGatewayBinary {
   SecureGatewayBinary& operator=(const SecureGatewayBinary&) = delete;
 
   bool started() const { return started_; }
+  // The gateway's log so far.
+  std::string log() const { return ReadFile(log_path_); }
   int grpc_port() const { return grpc_port_; }
   int mllp_port() const { return mllp_port_; }
   int fhir_port() const { return fhir_port_; }

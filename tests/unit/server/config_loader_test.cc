@@ -136,6 +136,48 @@ TEST(ConfigLoaderTest, AllowedNetworksMustBeCidrBlocks) {
               HasViolation("mllp.allowed_networks[1]", "prefix length"));
 }
 
+TEST(ConfigLoaderTest, MllpLimitsDefaultFromTheOlderFieldsAndTheReadme) {
+  auto config = Parse(R"pb(
+    mllp { allow_plaintext: true max_connections: 20 idle_timeout_seconds: 60 }
+  )pb");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const v1::ConnectionLimitsConfig& l = config->mllp().limits();
+  EXPECT_EQ(l.max_connections(), 20);
+  EXPECT_EQ(l.max_connections_per_peer(), 8);
+  EXPECT_EQ(l.handshake_timeout_ms(), 10000);
+  EXPECT_EQ(l.request_deadline_ms(), 30000);
+  EXPECT_EQ(l.idle_timeout_ms(), 60000);
+  EXPECT_FALSE(l.proxy_protocol());
+}
+
+TEST(ConfigLoaderTest, MllpLimitsThatCannotHoldAreNamed) {
+  const auto v = Violations(R"pb(
+    mllp {
+      allow_plaintext: true
+      limits {
+        max_connections: 4
+        max_connections_per_peer: 5
+        request_deadline_ms: 10
+        proxy_protocol: true
+      }
+    }
+  )pb");
+  EXPECT_THAT(v, HasViolation("mllp.limits.max_connections_per_peer",
+                              "between 1 and max_connections"));
+  EXPECT_THAT(v,
+              HasViolation("mllp.limits.request_deadline_ms", "at least 100"));
+  EXPECT_THAT(v, HasViolation("mllp.limits.trusted_proxy_networks",
+                              "required when proxy_protocol"));
+  EXPECT_THAT(
+      Violations(R"pb(
+        mllp {
+          allow_plaintext: true
+          limits { proxy_protocol: true trusted_proxy_networks: "10.0.0.0/33" }
+        }
+      )pb"),
+      HasViolation("mllp.limits.trusted_proxy_networks[0]", "prefix length"));
+}
+
 const v1::OrganisationConfig* Find(const v1::GatewayConfig& config,
                                    const std::string& ods_code) {
   for (const v1::OrganisationConfig& o : config.organisations()) {

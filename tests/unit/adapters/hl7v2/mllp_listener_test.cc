@@ -116,7 +116,7 @@ TEST(MllpListenerTest, PeersOutsideTheAllowedNetworksAreClosedOnAccept) {
     absl::MutexLock lock(mu.get());
     lines->push_back(line);
   };
-  options.allowed_peers = *IpAllowList::Parse({"10.0.0.0/8"});
+  options.allowed_peers = *net::IpAllowList::Parse({"10.0.0.0/8"});
   auto listener = StartEcho(options);
   RawConnection outsider(listener->port());
   outsider.Write(MllpFrame("a"));
@@ -127,7 +127,8 @@ TEST(MllpListenerTest, PeersOutsideTheAllowedNetworksAreClosedOnAccept) {
     EXPECT_THAT((*lines)[0], HasSubstr("127.0.0.1"));
     EXPECT_THAT((*lines)[0], HasSubstr("not in mllp.allowed_networks"));
   }
-  options.allowed_peers = *IpAllowList::Parse({"10.0.0.0/8", "127.0.0.0/8"});
+  options.allowed_peers =
+      *net::IpAllowList::Parse({"10.0.0.0/8", "127.0.0.0/8"});
   auto allowing = StartEcho(options);
   RawConnection insider(allowing->port());
   insider.Write(MllpFrame("b"));

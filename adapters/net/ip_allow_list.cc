@@ -1,4 +1,4 @@
-#include "adapters/hl7v2/ip_allow_list.h"
+#include "adapters/net/ip_allow_list.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -8,7 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
-namespace nhs::tobacco::hl7v2 {
+namespace nhs::tobacco::net {
 namespace {
 
 constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0,    0,
@@ -79,4 +79,4 @@ bool IpAllowList::Allows(const sockaddr_storage& peer) const {
   return false;
 }
 
-}  // namespace nhs::tobacco::hl7v2
+}  // namespace nhs::tobacco::net

@@ -1,5 +1,5 @@
-// CIDR blocks for the MLLP listener's allowed peers.
-#include "adapters/hl7v2/ip_allow_list.h"
+// CIDR blocks for a listener's allowed peers and trusted proxies.
+#include "adapters/net/ip_allow_list.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
-namespace nhs::tobacco::hl7v2 {
+namespace nhs::tobacco::net {
 namespace {
 
 using ::nhs::tobacco::testing::StatusIs;
@@ -61,4 +61,4 @@ TEST(IpAllowListTest, BadEntriesAreNamed) {
 }
 
 }  // namespace
-}  // namespace nhs::tobacco::hl7v2
+}  // namespace nhs::tobacco::net
