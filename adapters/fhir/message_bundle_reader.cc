@@ -1,5 +1,8 @@
 #include "adapters/fhir/message_bundle_reader.h"
 
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +13,75 @@ namespace {
 
 constexpr absl::string_view kMalformedTypeUrl =
     "type.nhs.uk/tobacco.fhir.MalformedJson";
+
+// One step of the path from the root to a value: a member key or an
+// array index. Kept as views while walking; a path string is built only
+// for the error.
+struct Step {
+  std::string_view key;
+  int64_t index = -1;
+};
+
+std::string FhirPath(const std::vector<Step>& steps) {
+  std::string path = "Bundle";
+  for (const Step& s : steps) {
+    if (s.index >= 0) {
+      absl::StrAppend(&path, "[", s.index, "]");
+    } else {
+      absl::StrAppend(&path, ".", Absl(s.key));
+    }
+  }
+  return path;
+}
+
+// Objects this small are checked pair by pair: no allocation on the common
+// path (FHIR objects rarely have more than a dozen members).
+constexpr size_t kSmallObject = 16;
+
+// The first key named twice in one object, in document order, anywhere
+// under `e`: its path (FHIRPath from the Bundle) in `*where`. One pass over
+// the DOM. simdjson keeps every duplicate and at_key() answers the first,
+// while JavaScript and Python keep the last: refusing them stops an
+// intermediary validating one message while the gateway acts on another.
+bool FindDuplicateKey(JsonElement e, std::vector<Step>& steps,
+                      std::string* where) {
+  simdjson::dom::object obj;
+  simdjson::dom::array arr;
+  if (e.get(obj) == simdjson::SUCCESS) {
+    std::vector<std::string_view> small;
+    absl::flat_hash_set<std::string_view> large;
+    const bool is_large = obj.size() > kSmallObject;
+    for (simdjson::dom::key_value_pair member : obj) {
+      bool seen = false;
+      if (is_large) {
+        seen = !large.insert(member.key).second;
+      } else {
+        for (std::string_view k : small) seen = seen || k == member.key;
+        small.push_back(member.key);
+      }
+      steps.push_back(Step{member.key});
+      if (seen) {
+        *where = FhirPath(steps);
+        return true;
+      }
+      if (FindDuplicateKey(member.value, steps, where)) return true;
+      steps.pop_back();
+    }
+  } else if (e.get(arr) == simdjson::SUCCESS) {
+    int64_t i = 0;
+    for (JsonElement item : arr) {
+      steps.push_back(Step{{}, i++});
+      if (FindDuplicateKey(item, steps, where)) return true;
+      steps.pop_back();
+    }
+  }
+  return false;
+}
+
+absl::Status Malformed(absl::Status status) {
+  status.SetPayload(kMalformedTypeUrl, absl::Cord("1"));
+  return status;
+}
 
 }  // namespace
 
@@ -56,12 +128,19 @@ absl::StatusOr<MessageBundle> MessageParser::Parse(std::string_view json) {
   JsonElement root;
   if (auto error = parser_.parse(json.data(), json.size()).get(root);
       error != simdjson::SUCCESS) {
-    absl::Status status = absl::InvalidArgumentError(absl::StrCat(
-        "body is not valid JSON: ", simdjson::error_message(error)));
-    status.SetPayload(kMalformedTypeUrl, absl::Cord("1"));
-    return status;
+    // Bytes that are not UTF-8 (raw, or a lone surrogate escaped) are
+    // refused here too: simdjson validates all text.
+    return Malformed(absl::InvalidArgumentError(absl::StrCat(
+        "body is not valid JSON: ", simdjson::error_message(error))));
   }
   domain::Violations v;
+  std::vector<Step> steps;
+  std::string duplicate;
+  if (FindDuplicateKey(root, steps, &duplicate)) {
+    v.Add(duplicate,
+          "is a duplicate key: a JSON object may name each key once");
+    return Malformed(v.ToStatus("body is not acceptable JSON"));
+  }
   MessageBundle m;
   const std::string_view type = Str(root, "resourceType");
   if (type != "Bundle") {
