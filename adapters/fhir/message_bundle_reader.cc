@@ -38,29 +38,68 @@ std::string FhirPath(const std::vector<Step>& steps) {
 // path (FHIR objects rarely have more than a dozen members).
 constexpr size_t kSmallObject = 16;
 
-// The first key named twice in one object, in document order, anywhere
-// under `e`: its path (FHIRPath from the Bundle) in `*where`. One pass over
-// the DOM. simdjson keeps every duplicate and at_key() answers the first,
-// while JavaScript and Python keep the last: refusing them stops an
+bool IsContainer(JsonElement e) {
+  const simdjson::dom::element_type t = e.type();
+  return t == simdjson::dom::element_type::OBJECT ||
+         t == simdjson::dom::element_type::ARRAY;
+}
+
+// Whether `obj` names `key` among its first `count` members, which `small`
+// holds; or, for a large object, whether `large` already had it.
+bool SeenBefore(std::string_view key, std::string_view* small, size_t& count,
+                absl::flat_hash_set<std::string_view>* large) {
+  if (large != nullptr) return !large->insert(key).second;
+  for (size_t k = 0; k < count; ++k) {
+    if (small[k] == key) return true;
+  }
+  small[count++] = key;
+  return false;
+}
+
+// Whether any object under `e` names a key twice. One pass over the DOM,
+// no allocation for objects of up to kSmallObject members and no path
+// kept: the path is found by a second walk only when there is one.
+// simdjson keeps every duplicate and at_key() answers the first, while
+// JavaScript and Python keep the last: refusing them stops an
 // intermediary validating one message while the gateway acts on another.
+bool HasDuplicateKey(JsonElement e) {
+  simdjson::dom::object obj;
+  if (e.get(obj) == simdjson::SUCCESS) {
+    std::string_view small[kSmallObject];
+    size_t count = 0;
+    absl::flat_hash_set<std::string_view> set;
+    absl::flat_hash_set<std::string_view>* large =
+        obj.size() > kSmallObject ? &set : nullptr;
+    for (simdjson::dom::key_value_pair member : obj) {
+      if (SeenBefore(member.key, small, count, large)) return true;
+      if (IsContainer(member.value) && HasDuplicateKey(member.value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  for (JsonElement item : simdjson::dom::array(e)) {
+    if (IsContainer(item) && HasDuplicateKey(item)) return true;
+  }
+  return false;
+}
+
+// The path (FHIRPath from the Bundle) of the first key named twice, in
+// document order, under `e`; the slow walk, run only after
+// HasDuplicateKey() found one.
 bool FindDuplicateKey(JsonElement e, std::vector<Step>& steps,
                       std::string* where) {
   simdjson::dom::object obj;
   simdjson::dom::array arr;
   if (e.get(obj) == simdjson::SUCCESS) {
-    std::vector<std::string_view> small;
-    absl::flat_hash_set<std::string_view> large;
-    const bool is_large = obj.size() > kSmallObject;
+    std::string_view small[kSmallObject];
+    size_t count = 0;
+    absl::flat_hash_set<std::string_view> set;
+    absl::flat_hash_set<std::string_view>* large =
+        obj.size() > kSmallObject ? &set : nullptr;
     for (simdjson::dom::key_value_pair member : obj) {
-      bool seen = false;
-      if (is_large) {
-        seen = !large.insert(member.key).second;
-      } else {
-        for (std::string_view k : small) seen = seen || k == member.key;
-        small.push_back(member.key);
-      }
       steps.push_back(Step{member.key});
-      if (seen) {
+      if (SeenBefore(member.key, small, count, large)) {
         *where = FhirPath(steps);
         return true;
       }
@@ -136,7 +175,8 @@ absl::StatusOr<MessageBundle> MessageParser::Parse(std::string_view json) {
   domain::Violations v;
   std::vector<Step> steps;
   std::string duplicate;
-  if (FindDuplicateKey(root, steps, &duplicate)) {
+  if (IsContainer(root) && HasDuplicateKey(root) &&
+      FindDuplicateKey(root, steps, &duplicate)) {
     v.Add(duplicate,
           "is a duplicate key: a JSON object may name each key once");
     return Malformed(v.ToStatus("body is not acceptable JSON"));

@@ -12,9 +12,8 @@ namespace {
 bool Needed(absl::string_view id, int n) {
   static const auto* const kNeeded =
       new absl::flat_hash_map<std::string, std::vector<int>>{
-          {"MSH", {0}},        {"PID", {3, 7}}, {"PRD", {1, 7}},
-          {"RF1", {0}},        {"DG1", {3}},    {"OBX", {3, 5, 11}},
-          {"PV1", {0}},        {"RXE", {2}},
+          {"MSH", {0}}, {"PID", {3, 7}},     {"PRD", {1, 7}}, {"RF1", {0}},
+          {"DG1", {3}}, {"OBX", {3, 5, 11}}, {"PV1", {0}},    {"RXE", {2}},
       };
   auto it = kNeeded->find(id);
   if (it == kNeeded->end()) return false;

@@ -58,9 +58,8 @@ class StoredTextTest : public ::testing::Test {
       const std::string& control_id,
       std::initializer_list<std::pair<absl::string_view, absl::string_view>>
           edit = {}) {
-    std::string message =
-        ReadFile(std::string(TOBACCO_SOURCE_DIR) +
-                 "/tests/testdata/hl7v2/ref_i12_basic.hl7");
+    std::string message = ReadFile(std::string(TOBACCO_SOURCE_DIR) +
+                                   "/tests/testdata/hl7v2/ref_i12_basic.hl7");
     message = absl::StrReplaceAll(message, {{"|P|2.5.1|||AL|AL", "|P|2.5.1"},
                                             {"MSG000101", control_id},
                                             {"\r\n", "\r"},
@@ -95,9 +94,9 @@ class StoredTextTest : public ::testing::Test {
     list.set_page_size(5);
     for (int page = 0; page < 100; ++page) {
       v1::ListReferralsResponse response;
-      grpc::Status s = As("service-tds01")
-                           .referrals->ListReferrals(Ctx().get(), list,
-                                                     &response);
+      grpc::Status s =
+          As("service-tds01")
+              .referrals->ListReferrals(Ctx().get(), list, &response);
       EXPECT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
       if (!s.ok()) break;
       for (const v1::Referral& r : response.referrals()) all.push_back(r);
@@ -131,8 +130,8 @@ int StoredTextTest::counter_ = 0;
 
 TEST_F(StoredTextTest, Hl7NeededFieldNotUtf8IsRefusedAndTheListStillWorks) {
   const std::string id = NextId("UTF");
-  const std::string ack = SendHl7(
-      RefI12(id, {{"CMHT-REF-000123", "CMHT-REF-\xFF\xFE"}}));  // RF1-6
+  const std::string ack =
+      SendHl7(RefI12(id, {{"CMHT-REF-000123", "CMHT-REF-\xFF\xFE"}}));  // RF1-6
   EXPECT_THAT(ack, HasSubstr(absl::StrCat("MSA|AE|", id)));
   EXPECT_THAT(ack, HasSubstr("|RF1^1^6|"));
   EXPECT_THAT(ack, HasSubstr("not valid UTF-8"));
@@ -151,13 +150,15 @@ TEST_F(StoredTextTest, Hl7NeededFieldNotUtf8IsRefusedAndTheListStillWorks) {
 TEST_F(StoredTextTest, Hl7FieldNotNeededIsRepairedStoredListedAndActionable) {
   const std::string id = NextId("FFFD");
   // PRD-2 (the referrer's name, display only) with a Latin-1 byte.
-  const std::string ack =
-      SendHl7(RefI12(id, {{"Okafor^Ada^^^Dr", "Ok\xE1" "for^Ada^^^Dr"}}));
+  const std::string ack = SendHl7(RefI12(id, {{"Okafor^Ada^^^Dr",
+                                               "Ok\xE1"
+                                               "for^Ada^^^Dr"}}));
   ASSERT_THAT(ack, HasSubstr(absl::StrCat("MSA|AA|", id)));
   std::string referral_id;
   for (const v1::Referral& r : ListAll()) {
     if (absl::StrContains(r.referring_practitioner().display_name(),
-                          "Ok\xEF\xBF\xBD" "for")) {
+                          "Ok\xEF\xBF\xBD"
+                          "for")) {
       referral_id = r.referral_id();
     }
   }
