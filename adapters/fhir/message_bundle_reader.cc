@@ -1,5 +1,6 @@
 #include "adapters/fhir/message_bundle_reader.h"
 
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -22,8 +23,8 @@ struct Step {
   int64_t index = -1;
 };
 
-std::string FhirPath(const std::vector<Step>& steps) {
-  std::string path = "Bundle";
+std::string FhirPath(std::string_view root, const std::vector<Step>& steps) {
+  std::string path(root);
   for (const Step& s : steps) {
     if (s.index >= 0) {
       absl::StrAppend(&path, "[", s.index, "]");
@@ -87,8 +88,8 @@ bool HasDuplicateKey(JsonElement e) {
 // The path (FHIRPath from the Bundle) of the first key named twice, in
 // document order, under `e`; the slow walk, run only after
 // HasDuplicateKey() found one.
-bool FindDuplicateKey(JsonElement e, std::vector<Step>& steps,
-                      std::string* where) {
+bool FindDuplicateKey(JsonElement e, std::string_view root,
+                      std::vector<Step>& steps, std::string* where) {
   simdjson::dom::object obj;
   simdjson::dom::array arr;
   if (e.get(obj) == simdjson::SUCCESS) {
@@ -100,17 +101,17 @@ bool FindDuplicateKey(JsonElement e, std::vector<Step>& steps,
     for (simdjson::dom::key_value_pair member : obj) {
       steps.push_back(Step{member.key});
       if (SeenBefore(member.key, small, count, large)) {
-        *where = FhirPath(steps);
+        *where = FhirPath(root, steps);
         return true;
       }
-      if (FindDuplicateKey(member.value, steps, where)) return true;
+      if (FindDuplicateKey(member.value, root, steps, where)) return true;
       steps.pop_back();
     }
   } else if (e.get(arr) == simdjson::SUCCESS) {
     int64_t i = 0;
     for (JsonElement item : arr) {
       steps.push_back(Step{{}, i++});
-      if (FindDuplicateKey(item, steps, where)) return true;
+      if (FindDuplicateKey(item, root, steps, where)) return true;
       steps.pop_back();
     }
   }
@@ -123,6 +124,15 @@ absl::Status Malformed(absl::Status status) {
 }
 
 }  // namespace
+
+std::optional<std::string> DuplicateKeyPath(JsonElement root,
+                                            std::string_view root_name) {
+  if (!IsContainer(root) || !HasDuplicateKey(root)) return std::nullopt;
+  std::vector<Step> steps;
+  std::string where;
+  if (!FindDuplicateKey(root, root_name, steps, &where)) return std::nullopt;
+  return where;
+}
 
 std::string BundleEntry::Path() const {
   return absl::StrCat("Bundle.entry[", index, "].resource");
@@ -173,11 +183,9 @@ absl::StatusOr<MessageBundle> MessageParser::Parse(std::string_view json) {
         "body is not valid JSON: ", simdjson::error_message(error))));
   }
   domain::Violations v;
-  std::vector<Step> steps;
-  std::string duplicate;
-  if (IsContainer(root) && HasDuplicateKey(root) &&
-      FindDuplicateKey(root, steps, &duplicate)) {
-    v.Add(duplicate,
+  if (std::optional<std::string> duplicate = DuplicateKeyPath(root, "Bundle");
+      duplicate.has_value()) {
+    v.Add(*duplicate,
           "is a duplicate key: a JSON object may name each key once");
     return Malformed(v.ToStatus("body is not acceptable JSON"));
   }

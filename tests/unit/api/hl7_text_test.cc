@@ -35,24 +35,30 @@ TEST(Hl7TextTest, NeededFieldsAreRefusedByLocation) {
 }
 
 TEST(Hl7TextTest, OtherFieldsAreReplacedWithUfffdKeepingStructure) {
-  Hl7TextCheck c = CheckHl7Text(Parse(
-      std::string(kMsh) + "PRD|RP|Ok\xE1" "for^Ada^^^Dr\rNTE|1||note \xFF\r"));
+  Hl7TextCheck c = CheckHl7Text(Parse(std::string(kMsh) +
+                                      "PRD|RP|Ok\xE1"
+                                      "for^Ada^^^Dr\rNTE|1||note \xFF\r"));
   EXPECT_THAT(c.refused, IsEmpty());
   EXPECT_THAT(c.replaced, ElementsAre("PRD-2", "NTE-3"));
-  EXPECT_EQ(c.repaired.FindSegment("PRD")->GetField(2).GetRepetition(1)
+  EXPECT_EQ(c.repaired.FindSegment("PRD")
+                ->GetField(2)
+                .GetRepetition(1)
                 .GetComponent(1)
                 .Text(),
-            "Ok\xEF\xBF\xBD" "for");
-  EXPECT_EQ(c.repaired.FindSegment("PRD")->GetField(2).GetRepetition(1)
+            "Ok\xEF\xBF\xBD"
+            "for");
+  EXPECT_EQ(c.repaired.FindSegment("PRD")
+                ->GetField(2)
+                .GetRepetition(1)
                 .GetComponent(2)
                 .Text(),
             "Ada");
 }
 
 TEST(Hl7TextTest, ControlIdNotUtf8IsRefused) {
-  Hl7TextCheck c = CheckHl7Text(Parse(
-      "MSH|^~\\&|RIO|RX9|TDGATEWAY|TDS01|20261128101500||REF^I12|M\xFF|P|"
-      "2.5.1\r"));
+  Hl7TextCheck c = CheckHl7Text(
+      Parse("MSH|^~\\&|RIO|RX9|TDGATEWAY|TDS01|20261128101500||REF^I12|M\xFF|P|"
+            "2.5.1\r"));
   EXPECT_THAT(c.refused, ElementsAre("MSH-10"));
 }
 

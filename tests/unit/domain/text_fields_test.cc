@@ -40,8 +40,8 @@ TEST(TextFieldsTest, EveryBadStringIsNamedByPathAndNeverQuoted) {
                              "request_id", "referral.patient.nhs_number",
                              "referral.external_referral_id"));
   EXPECT_THAT(GetFieldViolations(s),
-              ::testing::Each(Field(&FieldViolation::description,
-                                    "is not valid UTF-8")));
+              ::testing::Each(
+                  Field(&FieldViolation::description, "is not valid UTF-8")));
   EXPECT_EQ(std::string(s.message()).find("CMHT"), std::string::npos);
 }
 

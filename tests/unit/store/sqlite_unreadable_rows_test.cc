@@ -123,8 +123,8 @@ TEST_F(SqliteUnreadableRowsTest, ReferralPagesSkipAndReportBadRowsWithoutGaps) {
                 IsOk());
     if (cursor.empty()) break;
   }
-  EXPECT_THAT(listed, ::testing::ElementsAre("ref-9", "ref-5", "ref-4",
-                                             "ref-3", "ref-1", "ref-0"));
+  EXPECT_THAT(listed, ::testing::ElementsAre("ref-9", "ref-5", "ref-4", "ref-3",
+                                             "ref-1", "ref-0"));
   EXPECT_THAT(unreadable,
               ::testing::ElementsAre("ref-2", "ref-6", "ref-7", "ref-8"));
 }
