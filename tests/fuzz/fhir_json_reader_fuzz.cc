@@ -58,7 +58,8 @@ void ReadLikeTheTranslations(const MessageBundle& m) {
     JsonElement subject;
     if (Member(e.resource, "subject", &subject)) {
       (void)m.Resolve(Str(subject, "reference"));
-      (void)IdentifierValue(subject, "identifier", "https://fhir.nhs.uk/Id/nhs-number");
+      (void)IdentifierValue(subject, "identifier",
+                            "https://fhir.nhs.uk/Id/nhs-number");
     }
     JsonArray ids;
     if (Array(e.resource, "identifier", &ids)) {
