@@ -1,5 +1,7 @@
 #include "adapters/fhir/message_bundle_reader.h"
 
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -35,26 +37,47 @@ std::string FhirPath(std::string_view root, const std::vector<Step>& steps) {
   return path;
 }
 
-// Objects this small are checked pair by pair: no allocation on the common
-// path (FHIR objects rarely have more than a dozen members).
-constexpr size_t kSmallObject = 16;
+// The keys of one object seen so far: compared pair by pair while there
+// are few (no allocation), in a hash set past kSmallObject. A message
+// Bundle has objects of more than 16 members, and a hash set for those
+// doubled the cost of the whole check; 64 covers FHIR resources.
+constexpr size_t kSmallObject = 64;
+
+class KeySet {
+ public:
+  // False when `key` was inserted before.
+  bool Insert(std::string_view key) {
+    if (large_ != nullptr) return large_->insert(key).second;
+    for (size_t k = 0; k < count_; ++k) {
+      if (size_[k] == key.size() &&
+          std::memcmp(data_[k], key.data(), key.size()) == 0) {
+        return false;
+      }
+    }
+    if (count_ < kSmallObject) {
+      data_[count_] = key.data();
+      size_[count_++] = key.size();
+      return true;
+    }
+    large_ = std::make_unique<absl::flat_hash_set<std::string_view>>();
+    for (size_t k = 0; k < count_; ++k) {
+      large_->insert(std::string_view(data_[k], size_[k]));
+    }
+    return large_->insert(key).second;
+  }
+
+ private:
+  // Left uninitialized: only [0, count_) is ever read.
+  const char* data_[kSmallObject];
+  size_t size_[kSmallObject];
+  size_t count_ = 0;
+  std::unique_ptr<absl::flat_hash_set<std::string_view>> large_;
+};
 
 bool IsContainer(JsonElement e) {
   const simdjson::dom::element_type t = e.type();
   return t == simdjson::dom::element_type::OBJECT ||
          t == simdjson::dom::element_type::ARRAY;
-}
-
-// Whether `obj` names `key` among its first `count` members, which `small`
-// holds; or, for a large object, whether `large` already had it.
-bool SeenBefore(std::string_view key, std::string_view* small, size_t& count,
-                absl::flat_hash_set<std::string_view>* large) {
-  if (large != nullptr) return !large->insert(key).second;
-  for (size_t k = 0; k < count; ++k) {
-    if (small[k] == key) return true;
-  }
-  small[count++] = key;
-  return false;
 }
 
 // Whether any object under `e` names a key twice. One pass over the DOM,
@@ -66,13 +89,9 @@ bool SeenBefore(std::string_view key, std::string_view* small, size_t& count,
 bool HasDuplicateKey(JsonElement e) {
   simdjson::dom::object obj;
   if (e.get(obj) == simdjson::SUCCESS) {
-    std::string_view small[kSmallObject];
-    size_t count = 0;
-    absl::flat_hash_set<std::string_view> set;
-    absl::flat_hash_set<std::string_view>* large =
-        obj.size() > kSmallObject ? &set : nullptr;
+    KeySet keys;
     for (simdjson::dom::key_value_pair member : obj) {
-      if (SeenBefore(member.key, small, count, large)) return true;
+      if (!keys.Insert(member.key)) return true;
       if (IsContainer(member.value) && HasDuplicateKey(member.value)) {
         return true;
       }
@@ -93,14 +112,10 @@ bool FindDuplicateKey(JsonElement e, std::string_view root,
   simdjson::dom::object obj;
   simdjson::dom::array arr;
   if (e.get(obj) == simdjson::SUCCESS) {
-    std::string_view small[kSmallObject];
-    size_t count = 0;
-    absl::flat_hash_set<std::string_view> set;
-    absl::flat_hash_set<std::string_view>* large =
-        obj.size() > kSmallObject ? &set : nullptr;
+    KeySet keys;
     for (simdjson::dom::key_value_pair member : obj) {
       steps.push_back(Step{member.key});
-      if (SeenBefore(member.key, small, count, large)) {
+      if (!keys.Insert(member.key)) {
         *where = FhirPath(root, steps);
         return true;
       }

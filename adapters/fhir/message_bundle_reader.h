@@ -64,7 +64,7 @@ class MessageParser {
 // document order ("Bundle.entry[1].resource.subject", from `root_name`), or
 // nullopt. simdjson keeps duplicates and answers the first; other readers
 // keep the last, so Parse() refuses them (400) and so does the config
-// loader. One pass, no allocation for objects of up to 16 members.
+// loader. One pass, no allocation for objects of up to 64 members.
 std::optional<std::string> DuplicateKeyPath(JsonElement root,
                                             std::string_view root_name);
 

@@ -121,12 +121,12 @@ TEST(MessageBundleReaderTest, DuplicateKeyDeepInAnEntryIsNamedWithIndexes) {
 
 TEST(MessageBundleReaderTest, DuplicateKeyInALargeObjectIsFound) {
   std::string json = R"({"resourceType":"Bundle")";
-  for (int i = 0; i < 40; ++i) absl::StrAppend(&json, ",\"k", i, "\":1");
-  absl::StrAppend(&json, R"(,"k7":2})");
+  for (int i = 0; i < 100; ++i) absl::StrAppend(&json, ",\"k", i, "\":1");
+  absl::StrAppend(&json, R"(,"k70":2})");
   MessageParser parser;
   auto m = parser.Parse(json);
   EXPECT_TRUE(IsMalformedJson(m.status()));
-  EXPECT_EQ(DuplicateNamed(m.status()), "Bundle.k7");
+  EXPECT_EQ(DuplicateNamed(m.status()), "Bundle.k70");
 }
 
 TEST(MessageBundleReaderTest, SameKeyInSiblingObjectsIsNotADuplicate) {
