@@ -1,6 +1,7 @@
 #ifndef ADAPTERS_FHIR_MESSAGE_BUNDLE_READER_H_
 #define ADAPTERS_FHIR_MESSAGE_BUNDLE_READER_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,13 +49,24 @@ struct MessageBundle {
 class MessageParser {
  public:
   // Malformed JSON: INVALID_ARGUMENT marked so IsMalformedJson() is true
-  // (HTTP 400). Well-formed JSON that is not a usable message Bundle:
-  // INVALID_ARGUMENT with every field violation located by FHIRPath (422).
+  // (HTTP 400); so is text that is not UTF-8 (simdjson validates it, lone
+  // surrogate escapes included) and a key named twice in one object (a
+  // field violation at its FHIRPath). Well-formed JSON that is not a usable
+  // message Bundle: INVALID_ARGUMENT with every field violation located by
+  // FHIRPath (422).
   absl::StatusOr<MessageBundle> Parse(std::string_view json);
 
  private:
   simdjson::dom::parser parser_;
 };
+
+// The path of the first key named twice in one object under `root`, in
+// document order ("Bundle.entry[1].resource.subject", from `root_name`), or
+// nullopt. simdjson keeps duplicates and answers the first; other readers
+// keep the last, so Parse() refuses them (400) and so does the config
+// loader. One pass, no allocation for objects of up to 64 members.
+std::optional<std::string> DuplicateKeyPath(JsonElement root,
+                                            std::string_view root_name);
 
 // True for the status Parse() returns on bytes that are not JSON.
 bool IsMalformedJson(const absl::Status& status);

@@ -149,6 +149,8 @@ absl::string_view ErrorCodeText(ErrorCode code) {
       return "Data type error";
     case ErrorCode::kTableValueNotFound:
       return "Table value not found";
+    case ErrorCode::kValueTooLong:
+      return "Value too long";
     case ErrorCode::kUnsupportedMessageType:
       return "Unsupported message type";
     case ErrorCode::kUnsupportedEventCode:

@@ -44,13 +44,19 @@ enum class AckKind {
   kCommit,       // CA / CE / CR
 };
 
-// HL7 table 0357, message error condition codes (2.5.1).
+// HL7 table 0357, message error condition codes (2.5.1, plus 104 from 2.7).
 enum class ErrorCode {
   kMessageAccepted = 0,
   kSegmentSequenceError = 100,
   kRequiredFieldMissing = 101,
   kDataTypeError = 102,
   kTableValueNotFound = 103,
+  // "A value exceeded the normative length, or the length that the
+  // application is able to safely handle" (added in v2.7): a message over
+  // our limits. Not 207 (application internal error), which tells engines
+  // to resend, nor 206 (record locked, also transient): the same message
+  // would be refused for ever.
+  kValueTooLong = 104,
   kUnsupportedMessageType = 200,
   kUnsupportedEventCode = 201,
   kUnsupportedProcessingId = 202,

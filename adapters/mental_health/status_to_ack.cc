@@ -147,11 +147,15 @@ AckOutcome AckOutcomeForStatus(const absl::Status& status) {
 }
 
 AckOutcome AckOutcomeForParseError(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kResourceExhausted) {
+    // Over a parser limit (segments, fields, bytes): AE with 104, "value
+    // too long". Never AR or 207, which engines resend on - and the same
+    // message would be refused again, for ever.
+    return Single(AckCode::kError, {}, ErrorCode::kValueTooLong,
+                  absl::StrCat("message too large: ", status.message()));
+  }
   return Single(
-      AckCode::kReject, {},
-      status.code() == absl::StatusCode::kResourceExhausted
-          ? ErrorCode::kApplicationInternalError
-          : ErrorCode::kDataTypeError,
+      AckCode::kReject, {}, ErrorCode::kDataTypeError,
       absl::StrCat("not a parsable HL7 v2 message: ", status.message()));
 }
 

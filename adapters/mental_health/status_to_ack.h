@@ -13,7 +13,9 @@
 //   UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED, CANCELLED,
 //   INTERNAL, anything else             AR (CR): transient or ours, so the
 //                                       sender keeps the message and resends
-//   parse failure (AckOutcomeForParseError)  AR, ERR 102 (or 100)
+//   parse failure (AckOutcomeForParseError)  AR, ERR 102
+//   over a parser limit (too many segments, fields or bytes)  AE, ERR 104
+//                                       (not 207: that means "resend")
 //
 // AE means "fix the content, resending will not help"; AR means "resend
 // later". An unsupported message type or trigger is therefore AE here

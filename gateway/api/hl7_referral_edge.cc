@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "adapters/hl7v2/ack.h"
 #include "adapters/hl7v2/message.h"
 #include "adapters/hl7v2/parser.h"
@@ -11,7 +12,9 @@
 #include "adapters/mental_health/adt_a03_translator.h"
 #include "adapters/mental_health/ref_i12_translator.h"
 #include "adapters/mental_health/status_to_ack.h"
+#include "gateway/api/hl7_text.h"
 #include "gateway/common/log.h"
+#include "gateway/common/utf8.h"
 #include "gateway/domain/field_violations.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -51,11 +54,14 @@ absl::string_view AckName(hl7v2::AckCode code) {
 // patients, so they may be logged.
 void LogOutcome(const Message& request, const AckOutcome& outcome,
                 absl::string_view detail) {
+  // Made UTF-8 first: a refused message may carry any bytes here.
   const std::string line = absl::StrCat(
-      "hl7: ", request.header().GetField(9).GetRepetition(1).raw(), " ",
-      request.header().GetField(10).Text(), " from ",
-      request.header().GetField(4).Text(), ": ", AckName(outcome.code),
-      detail.empty() ? "" : " (", detail, detail.empty() ? "" : ")");
+      "hl7: ",
+      ReplaceInvalidUtf8(request.header().GetField(9).GetRepetition(1).raw()),
+      " ", ReplaceInvalidUtf8(request.header().GetField(10).Text()), " from ",
+      ReplaceInvalidUtf8(request.header().GetField(4).Text()), ": ",
+      AckName(outcome.code), detail.empty() ? "" : " (", detail,
+      detail.empty() ? "" : ")");
   if (outcome.code == hl7v2::AckCode::kAccept) {
     LogInfo(line);
   } else {
@@ -189,6 +195,25 @@ void Hl7ReferralEdge::Handle(
   if (!trust.ok()) {
     Refuse(*request, trust.status(), "unknown sender", reply);
     return;
+  }
+  // Text the gateway needs must be UTF-8; text it does not need is made so
+  // (hl7_text.h). Field names only in the log, never content.
+  Hl7TextCheck text = CheckHl7Text(*request);
+  if (!text.refused.empty()) {
+    domain::Violations v;
+    for (const std::string& field : text.refused) {
+      v.Add(field,
+            "is not valid UTF-8 (the gateway reads HL7 v2 text as UTF-8)");
+    }
+    Refuse(*request, v.ToStatus("HL7 message"), "text is not UTF-8", reply);
+    return;
+  }
+  if (!text.replaced.empty()) {
+    LogWarning(absl::StrCat(
+        "hl7: ", request->header().GetField(10).Text(), " from ",
+        request->header().GetField(4).Text(), ": text that is not UTF-8 in ",
+        absl::StrJoin(text.replaced, ", "), " replaced with U+FFFD"));
+    request = std::make_shared<const Message>(std::move(text.repaired));
   }
   absl::StatusOr<std::optional<v1::CreateReferralRequest>> create =
       Translate(*request, *trust);

@@ -96,6 +96,16 @@ std::string NextPage(const std::string& token) {
   return absl::StrCat("next page: --page-token ", token, "\n");
 }
 
+// Records an older version stored that could not be read: the gateway's log
+// names them.
+std::string Unreadable(int skipped) {
+  if (skipped == 0) return "";
+  return absl::StrCat(skipped, " stored record", skipped == 1 ? "" : "s",
+                      " on this page could not be read and ",
+                      skipped == 1 ? "was" : "were",
+                      " skipped (the gateway log names them)\n");
+}
+
 }  // namespace
 
 std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
@@ -174,7 +184,8 @@ std::string RenderReferral(const v1::Referral& r) {
 
 std::string RenderReferralList(const v1::ListReferralsResponse& response) {
   if (response.referrals().empty()) {
-    return absl::StrCat("no referrals\n", NextPage(response.next_page_token()));
+    return absl::StrCat("no referrals\n", NextPage(response.next_page_token()),
+                        Unreadable(response.unreadable_skipped()));
   }
   Table table({"ID", "STATUS", "NHS NUMBER", "SOURCE", "REFERRER", "SERVICE",
                "GOAL", "SMI", "UPDATED"});
@@ -186,7 +197,8 @@ std::string RenderReferralList(const v1::ListReferralsResponse& response) {
                   YesNo(r.mental_health().smi()),
                   FormatTimestamp(r.updated_at())});
   }
-  return absl::StrCat(table.Render(), NextPage(response.next_page_token()));
+  return absl::StrCat(table.Render(), NextPage(response.next_page_token()),
+                      Unreadable(response.unreadable_skipped()));
 }
 
 std::string RenderPrescription(const v1::PrescriptionRequest& p) {
@@ -239,7 +251,8 @@ std::string RenderPrescriptionList(
     const v1::ListPrescriptionsResponse& response) {
   if (response.prescriptions().empty()) {
     return absl::StrCat("no prescriptions\n",
-                        NextPage(response.next_page_token()));
+                        NextPage(response.next_page_token()),
+                        Unreadable(response.unreadable_skipped()));
   }
   Table table({"ID", "STATUS", "NHS NUMBER", "PRODUCT", "ROUTE", "TARGET",
                "OVERDUE", "DUE", "UPDATED"});
@@ -253,7 +266,8 @@ std::string RenderPrescriptionList(
          p.overdue() ? "OVERDUE" : "-", FormatTimestamp(p.due_at()),
          FormatTimestamp(p.updated_at())});
   }
-  return absl::StrCat(table.Render(), NextPage(response.next_page_token()));
+  return absl::StrCat(table.Render(), NextPage(response.next_page_token()),
+                      Unreadable(response.unreadable_skipped()));
 }
 
 std::string RenderTimeline(const v1::GetTimelineResponse& response) {

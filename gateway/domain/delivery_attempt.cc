@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/common/utf8.h"
 #include "gateway/domain/timestamps.h"
 
 namespace nhs::tobacco::domain {
@@ -21,6 +22,9 @@ v1::Delivery AfterAttempt(v1::Delivery delivery, const SendResult& result,
                           const RetryPolicy& policy, absl::Time now,
                           double random01) {
   *delivery.mutable_updated_at() = ToTimestamp(now);
+  // The detail quotes the receiver (an ACK's ERR-8, an HTTP body), clipped
+  // by bytes: made valid UTF-8 so that the delivery can be stored.
+  const std::string detail = ReplaceInvalidUtf8(result.detail);
   if (result.handed_over) delivery.set_handed_over(true);
   switch (result.outcome) {
     case SendOutcome::kConfirmed:
@@ -30,7 +34,7 @@ v1::Delivery AfterAttempt(v1::Delivery delivery, const SendResult& result,
     case SendOutcome::kPermanent:
       delivery.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
       delivery.set_last_error(
-          absl::StrCat("refused by the receiver: ", result.detail));
+          absl::StrCat("refused by the receiver: ", detail));
       delivery.clear_next_attempt_at();
       return delivery;
     case SendOutcome::kTransient:
@@ -39,12 +43,12 @@ v1::Delivery AfterAttempt(v1::Delivery delivery, const SendResult& result,
   if (delivery.attempts() >= policy.max_attempts) {
     delivery.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
     delivery.set_last_error(absl::StrCat("gave up after ", delivery.attempts(),
-                                         " tries; last: ", result.detail));
+                                         " tries; last: ", detail));
     delivery.clear_next_attempt_at();
     return delivery;
   }
   delivery.set_state(v1::DELIVERY_STATE_PENDING);
-  delivery.set_last_error(result.detail);
+  delivery.set_last_error(detail);
   *delivery.mutable_next_attempt_at() =
       ToTimestamp(now + BackoffDelay(policy, delivery.attempts(), random01));
   return delivery;

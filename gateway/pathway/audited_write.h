@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/common/clock.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/domain/text_fields.h"
 #include "gateway/pathway/caller.h"
 #include "gateway/pathway/pathway_options.h"
 #include "gateway/pathway/record_ids.h"
@@ -62,6 +63,17 @@ class AuditedWrites {
       std::function<absl::Status(store::WriteTransaction&, AuditTarget&)> check,
       std::function<absl::StatusOr<Response>(store::WriteTransaction&)> apply,
       Reply<Response> reply) {
+    // Every string of the request must be valid UTF-8 before anything is
+    // stored (a proto3 string that is not never parses back): refused
+    // INVALID_ARGUMENT naming the field, inside the write so the refusal
+    // is audited like any other. The store checks the records it is given
+    // as well (store.h).
+    absl::Status text = domain::CheckTextFields(request, "", "request");
+    if (!text.ok()) {
+      check = [text = std::move(text)](store::WriteTransaction&, AuditTarget&) {
+        return text;
+      };
+    }
     Write<Response>(caller, std::move(target), request_id,
                     RequestFingerprint(request), std::move(check),
                     std::move(apply), std::move(reply));

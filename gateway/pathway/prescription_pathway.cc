@@ -280,6 +280,8 @@ PrescriptionPathway::ListPrescriptions(
             }
           }
           response.set_next_page_token(page.next_cursor);
+          response.set_unreadable_skipped(
+              static_cast<int32_t>(page.unreadable_ids.size()));
           return absl::OkStatus();
         });
   }

@@ -261,6 +261,8 @@ absl::StatusOr<v1::ListReferralsResponse> ReferralPathway::ListReferrals(
             }
           }
           response.set_next_page_token(page.next_cursor);
+          response.set_unreadable_skipped(
+              static_cast<int32_t>(page.unreadable_ids.size()));
           return absl::OkStatus();
         });
   }

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/fhir/message_bundle_reader.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/cyp1a2_medicines.h"
@@ -185,6 +186,23 @@ void ResolvePaths(v1::GatewayConfig& config, const std::string& base_dir) {
   }
 }
 
+// INVALID_ARGUMENT naming the first key named twice in one object. Other
+// JSON errors are left to protobuf's reader, which names them better.
+absl::Status RefuseDuplicateJsonKeys(absl::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+    return absl::OkStatus();
+  }
+  if (std::optional<std::string> key = fhir::DuplicateKeyPath(root, "config");
+      key.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config is not valid JSON for GatewayConfig: ", *key,
+        " is a duplicate key (each key may appear once in an object)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::GatewayConfig> ParseConfig(
@@ -192,6 +210,9 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(
     std::vector<std::string>* warnings) {
   v1::GatewayConfig config;
   if (json) {
+    // Protobuf's JSON reader keeps the last of a duplicated key: refused,
+    // so that what an operator reviewed is what runs.
+    RETURN_IF_ERROR(RefuseDuplicateJsonKeys(text));
     google::protobuf::util::JsonParseOptions options;
     auto status = google::protobuf::util::JsonStringToMessage(std::string(text),
                                                               &config, options);

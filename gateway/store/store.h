@@ -28,6 +28,10 @@ template <typename T>
 struct Page {
   std::vector<T> items;
   std::string next_cursor;
+  // Ids of rows on this page whose stored body does not parse (written by
+  // an older version): skipped, logged, and counted to the caller, never
+  // failing the page.
+  std::vector<std::string> unreadable_ids;
 };
 
 struct ReferralQuery {
@@ -190,6 +194,10 @@ using WriteDone = std::function<void(absl::Status)>;
 using ReadWork = std::function<absl::Status(ReadTransaction&)>;
 
 // The durable store: the port every back end implements.
+//
+// Every record written must read back: an implementation refuses a record
+// with a string field that is not valid UTF-8 (INVALID_ARGUMENT naming the
+// field, domain::CheckTextFields) rather than store it.
 //
 // Writes are asynchronous so that transports never block a thread per
 // request: implementations commit many concurrent writes together (group

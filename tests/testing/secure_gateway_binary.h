@@ -103,10 +103,24 @@ class SecureGatewayBinary {
     config.mutable_delivery()->set_max_attempts(1);
     if (adjust) adjust(config);
 
-    const std::string config_path = (dir_ / "gateway.textproto").string();
-    WriteConfigFile(config, config_path);
+    config_path_ = (dir_ / "gateway.textproto").string();
+    WriteConfigFile(config, config_path_);
     log_path_ = (dir_ / "gateway.log").string();
-    pid_ = SpawnGateway(TOBACCO_GATEWAY_BIN, config_path, log_path_);
+    Start();
+  }
+
+  // Stops the binary (SIGTERM, drained) and starts it again on the same
+  // data, e.g. after a test changed the store as an older version would.
+  void Stop() {
+    channels_.clear();
+    if (pid_ > 0) {
+      EXPECT_TRUE(StopGracefully(pid_)) << ReadFile(log_path_);
+    }
+    pid_ = -1;
+    started_ = false;
+  }
+  void Start() {
+    pid_ = SpawnGateway(TOBACCO_GATEWAY_BIN, config_path_, log_path_);
     EXPECT_GT(pid_, 0);
     GrpcAs admin(grpc_port_, "admin-ops");
     started_ = admin.channel->WaitForConnected(
@@ -114,6 +128,11 @@ class SecureGatewayBinary {
     EXPECT_TRUE(started_) << "gateway did not start; see " << log_path_ << ":\n"
                           << ReadFile(log_path_);
   }
+  // The SQLite file (stop the binary before changing it).
+  std::filesystem::path database() const {
+    return dir_ / "data" / "gateway.db";
+  }
+  std::string log() const { return ReadFile(log_path_); }
 
   ~SecureGatewayBinary() {
     // Clients hang up first: with their connections open the gateway's
@@ -149,6 +168,7 @@ class SecureGatewayBinary {
 
  private:
   std::filesystem::path dir_;
+  std::string config_path_;
   std::string log_path_;
   pid_t pid_ = -1;
   bool started_ = false;

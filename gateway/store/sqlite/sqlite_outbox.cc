@@ -14,6 +14,7 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/store/sqlite/sqlite_transaction.h"
+#include "gateway/store/sqlite/stored_body.h"
 
 namespace nhs::tobacco::store {
 namespace {
@@ -212,6 +213,8 @@ SqliteTransaction::DeliveryStats(absl::Time now) {
 absl::Status SqliteTransaction::InsertOutboxMessage(const OutboxRow& row) {
   const v1::OutboundMessage& m = row.message;
   const v1::Delivery& d = row.delivery;
+  ASSIGN_OR_RETURN(const std::string message_body, StoredBody(m, "message"));
+  ASSIGN_OR_RETURN(const std::string delivery_body, StoredBody(d, "delivery"));
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       conn_.Prepare("INSERT INTO outbox (message_id, destination_ods, queue, "
@@ -227,8 +230,8 @@ absl::Status SqliteTransaction::InsertOutboxMessage(const OutboxRow& row) {
       .Bind(7, Micros(d.next_attempt_at()))
       .Bind(8, Micros(d.created_at()))
       .Bind(9, Micros(d.updated_at()))
-      .BindBlob(10, m.SerializeAsString())
-      .BindBlob(11, d.SerializeAsString());
+      .BindBlob(10, message_body)
+      .BindBlob(11, delivery_body);
   absl::Status s = stmt.Run();
   if (absl::IsAlreadyExists(s) || absl::IsFailedPrecondition(s)) {
     return absl::AlreadyExistsError(
@@ -238,6 +241,7 @@ absl::Status SqliteTransaction::InsertOutboxMessage(const OutboxRow& row) {
 }
 
 absl::Status SqliteTransaction::UpdateDelivery(const v1::Delivery& d) {
+  ASSIGN_OR_RETURN(const std::string body, StoredBody(d, "delivery"));
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       conn_.Prepare("UPDATE outbox SET state = ?, attempts = ?, "
@@ -247,7 +251,7 @@ absl::Status SqliteTransaction::UpdateDelivery(const v1::Delivery& d) {
       .Bind(2, int64_t{d.attempts()})
       .Bind(3, Micros(d.next_attempt_at()))
       .Bind(4, Micros(d.updated_at()))
-      .BindBlob(5, d.SerializeAsString())
+      .BindBlob(5, body)
       .Bind(6, d.message_id());
   RETURN_IF_ERROR(stmt.Run());
   if (sqlite3_changes(conn_.handle()) == 0) {

@@ -7,9 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/prescription_state_machine.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/sqlite/stored_body.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::store {
@@ -48,6 +50,16 @@ absl::StatusOr<T> ParseBody(const std::string& bytes) {
   return message;
 }
 
+// A row whose body does not parse (written by an older version before
+// bodies were checked, or damaged on disk) is skipped by the listings and
+// reported: a warning naming the row (ids only, never the body) and its id
+// in the page, so that one bad row never fails every page holding it.
+void ReportUnreadable(absl::string_view table, absl::string_view id) {
+  LogWarning(absl::StrCat("store: skipped a ", table, " row that does not ",
+                          "parse (id ", absl::CHexEscape(id),
+                          "); restore it from a backup or remove it"));
+}
+
 // Binds a list of text/int parameters in order.
 struct Param {
   bool is_int;
@@ -67,6 +79,41 @@ void BindAll(SqliteStatement& stmt, const std::vector<Param>& params) {
 
 Param Text(std::string s) { return Param{false, 0, std::move(s)}; }
 Param Int(int64_t i) { return Param{true, i, ""}; }
+
+// One keyset page from a statement selecting (body, created_us, id) newest
+// first with LIMIT limit + 1. The cursor is the key of the last row read,
+// so skipped rows are paged past like any other.
+template <typename T>
+absl::StatusOr<Page<T>> ReadPage(SqliteStatement& stmt, int limit,
+                                 absl::string_view table) {
+  Page<T> page;
+  int rows = 0;
+  int64_t last_created_us = 0;
+  std::string last_id;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.next_cursor = EncodeCursor(last_created_us, last_id);
+      return page;
+    }
+    ++rows;
+    last_created_us = stmt.ColumnInt(1);
+    last_id = stmt.ColumnText(2);
+    T item;
+    if (!item.ParseFromString(stmt.ColumnBlob(0))) {
+      ReportUnreadable(table, last_id);
+      page.unreadable_ids.push_back(last_id);
+      continue;
+    }
+    page.items.push_back(std::move(item));
+  }
+  // The LIMIT ran out before the page filled (rows were skipped): more may
+  // follow the last row read.
+  if (rows == limit + 1)
+    page.next_cursor = EncodeCursor(last_created_us, last_id);
+  return page;
+}
 
 }  // namespace
 
@@ -111,21 +158,7 @@ absl::StatusOr<Page<v1::Referral>> SqliteTransaction::ListReferrals(
       " ORDER BY created_us DESC, referral_id DESC LIMIT ?");
   ASSIGN_OR_RETURN(SqliteStatement stmt, conn_.Prepare(sql));
   BindAll(stmt, params);
-  Page<v1::Referral> page;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == query.limit) {
-      const v1::Referral& last = page.items.back();
-      page.next_cursor =
-          EncodeCursor(Micros(last.created_at()), last.referral_id());
-      break;
-    }
-    ASSIGN_OR_RETURN(v1::Referral r,
-                     ParseBody<v1::Referral>(stmt.ColumnBlob(0)));
-    page.items.push_back(std::move(r));
-  }
-  return page;
+  return ReadPage<v1::Referral>(stmt, query.limit, "referrals");
 }
 
 absl::StatusOr<std::optional<v1::PrescriptionRequest>>
@@ -194,26 +227,12 @@ SqliteTransaction::ListPrescriptions(const PrescriptionQuery& query) {
   }
   params.push_back(Int(query.limit + 1));
   const std::string sql = absl::StrCat(
-      "SELECT body FROM prescriptions", where.empty() ? "" : " WHERE ",
-      absl::StrJoin(where, " AND "),
+      "SELECT body, created_us, prescription_id FROM prescriptions",
+      where.empty() ? "" : " WHERE ", absl::StrJoin(where, " AND "),
       " ORDER BY created_us DESC, prescription_id DESC LIMIT ?");
   ASSIGN_OR_RETURN(SqliteStatement stmt, conn_.Prepare(sql));
   BindAll(stmt, params);
-  Page<v1::PrescriptionRequest> page;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == query.limit) {
-      const v1::PrescriptionRequest& last = page.items.back();
-      page.next_cursor =
-          EncodeCursor(Micros(last.created_at()), last.prescription_id());
-      break;
-    }
-    ASSIGN_OR_RETURN(v1::PrescriptionRequest p,
-                     ParseBody<v1::PrescriptionRequest>(stmt.ColumnBlob(0)));
-    page.items.push_back(std::move(p));
-  }
-  return page;
+  return ReadPage<v1::PrescriptionRequest>(stmt, query.limit, "prescriptions");
 }
 
 absl::StatusOr<std::vector<v1::TimelineEvent>> SqliteTransaction::ListEvents(
@@ -236,8 +255,11 @@ absl::StatusOr<std::vector<v1::TimelineEvent>> SqliteTransaction::ListEvents(
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    ASSIGN_OR_RETURN(v1::TimelineEvent e,
-                     ParseBody<v1::TimelineEvent>(stmt.ColumnBlob(1)));
+    v1::TimelineEvent e;
+    if (!e.ParseFromString(stmt.ColumnBlob(1))) {
+      ReportUnreadable("events", absl::StrCat(stmt.ColumnInt(0)));
+      continue;
+    }
     e.set_sequence(stmt.ColumnInt(0));
     events.push_back(std::move(e));
   }
@@ -247,15 +269,19 @@ absl::StatusOr<std::vector<v1::TimelineEvent>> SqliteTransaction::ListEvents(
 absl::StatusOr<std::vector<v1::Outcome>> SqliteTransaction::ListOutcomes(
     absl::string_view referral_id) {
   ASSIGN_OR_RETURN(SqliteStatement stmt,
-                   conn_.Prepare("SELECT body FROM outcomes WHERE "
-                                 "referral_id = ? ORDER BY created_us, "
+                   conn_.Prepare("SELECT body, outcome_id FROM outcomes "
+                                 "WHERE referral_id = ? ORDER BY created_us, "
                                  "outcome_id"));
   stmt.Bind(1, referral_id);
   std::vector<v1::Outcome> outcomes;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    ASSIGN_OR_RETURN(v1::Outcome o, ParseBody<v1::Outcome>(stmt.ColumnBlob(0)));
+    v1::Outcome o;
+    if (!o.ParseFromString(stmt.ColumnBlob(0))) {
+      ReportUnreadable("outcomes", stmt.ColumnText(1));
+      continue;
+    }
     outcomes.push_back(std::move(o));
   }
   return outcomes;
@@ -281,7 +307,8 @@ SqliteTransaction::ListDeadlineCandidates(absl::Time now,
                                           int limit) {
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
-      conn_.Prepare("SELECT body FROM prescriptions WHERE final = 0 AND "
+      conn_.Prepare("SELECT body, prescription_id FROM prescriptions WHERE "
+                    "final = 0 AND "
                     "((overdue = 0 AND due_us IS NOT NULL AND due_us <= ?) "
                     "OR created_us <= ?) ORDER BY due_us LIMIT ?"));
   stmt.Bind(1, absl::ToUnixMicros(now))
@@ -291,8 +318,12 @@ SqliteTransaction::ListDeadlineCandidates(absl::Time now,
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    ASSIGN_OR_RETURN(v1::PrescriptionRequest p,
-                     ParseBody<v1::PrescriptionRequest>(stmt.ColumnBlob(0)));
+    // One unreadable row must not stop the deadline scan for every other.
+    v1::PrescriptionRequest p;
+    if (!p.ParseFromString(stmt.ColumnBlob(0))) {
+      ReportUnreadable("prescriptions", stmt.ColumnText(1));
+      continue;
+    }
     out.push_back(std::move(p));
   }
   return out;
@@ -307,6 +338,7 @@ absl::StatusOr<int64_t> SqliteTransaction::LatestEventSequence() {
 }
 
 absl::Status SqliteTransaction::InsertReferral(const v1::Referral& r) {
+  ASSIGN_OR_RETURN(const std::string body, StoredBody(r, "referral"));
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       conn_.Prepare("INSERT INTO referrals (referral_id, nhs_number, "
@@ -319,17 +351,16 @@ absl::Status SqliteTransaction::InsertReferral(const v1::Referral& r) {
       .Bind(5, r.gp_practice().ods_code())
       .Bind(6, int64_t{r.status()})
       .Bind(7, Micros(r.created_at()))
-      .BindBlob(8, r.SerializeAsString());
+      .BindBlob(8, body);
   return stmt.Run();
 }
 
 absl::Status SqliteTransaction::UpdateReferral(const v1::Referral& r) {
+  ASSIGN_OR_RETURN(const std::string body, StoredBody(r, "referral"));
   ASSIGN_OR_RETURN(SqliteStatement stmt,
                    conn_.Prepare("UPDATE referrals SET status = ?, body = ? "
                                  "WHERE referral_id = ?"));
-  stmt.Bind(1, int64_t{r.status()})
-      .BindBlob(2, r.SerializeAsString())
-      .Bind(3, r.referral_id());
+  stmt.Bind(1, int64_t{r.status()}).BindBlob(2, body).Bind(3, r.referral_id());
   RETURN_IF_ERROR(stmt.Run());
   if (sqlite3_changes(conn_.handle()) == 0) {
     return absl::NotFoundError("referral not found");
@@ -339,6 +370,7 @@ absl::Status SqliteTransaction::UpdateReferral(const v1::Referral& r) {
 
 absl::Status SqliteTransaction::InsertPrescription(
     const v1::PrescriptionRequest& p) {
+  ASSIGN_OR_RETURN(const std::string body, StoredBody(p, "prescription"));
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       conn_.Prepare("INSERT INTO prescriptions (prescription_id, "
@@ -361,13 +393,14 @@ absl::Status SqliteTransaction::InsertPrescription(
   }
   stmt.Bind(10, Micros(p.created_at()))
       .Bind(11, p.version())
-      .BindBlob(12, p.SerializeAsString())
+      .BindBlob(12, body)
       .Bind(13, p.eps_prescription_id());
   return stmt.Run();
 }
 
 absl::Status SqliteTransaction::UpdatePrescription(
     const v1::PrescriptionRequest& p, int64_t expected_version) {
+  ASSIGN_OR_RETURN(const std::string body, StoredBody(p, "prescription"));
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       conn_.Prepare("UPDATE prescriptions SET target_ods = ?, status = ?, "
@@ -384,7 +417,7 @@ absl::Status SqliteTransaction::UpdatePrescription(
     stmt.BindNull(5);
   }
   stmt.Bind(6, p.version())
-      .BindBlob(7, p.SerializeAsString())
+      .BindBlob(7, body)
       .Bind(8, p.eps_prescription_id())
       .Bind(9, p.prescription_id())
       .Bind(10, expected_version);
@@ -408,16 +441,18 @@ absl::StatusOr<int64_t> SqliteTransaction::AppendEvent(
                     "occurred_us, body) VALUES (?, ?, ?, ?)"));
   v1::TimelineEvent stored = event;
   stored.clear_sequence();
+  ASSIGN_OR_RETURN(const std::string body, StoredBody(stored, "event"));
   stmt.Bind(1, event.prescription_id())
       .Bind(2, event.referral_id())
       .Bind(3, Micros(event.occurred_at()))
-      .BindBlob(4, stored.SerializeAsString());
+      .BindBlob(4, body);
   RETURN_IF_ERROR(stmt.Run());
   appended_events_ = true;
   return sqlite3_last_insert_rowid(conn_.handle());
 }
 
 absl::Status SqliteTransaction::InsertOutcome(const v1::Outcome& o) {
+  ASSIGN_OR_RETURN(const std::string body, StoredBody(o, "outcome"));
   ASSIGN_OR_RETURN(SqliteStatement stmt,
                    conn_.Prepare("INSERT INTO outcomes (outcome_id, "
                                  "referral_id, created_us, body) VALUES (?, "
@@ -425,7 +460,7 @@ absl::Status SqliteTransaction::InsertOutcome(const v1::Outcome& o) {
   stmt.Bind(1, o.outcome_id())
       .Bind(2, o.referral_id())
       .Bind(3, Micros(o.created_at()))
-      .BindBlob(4, o.SerializeAsString());
+      .BindBlob(4, body);
   return stmt.Run();
 }
 

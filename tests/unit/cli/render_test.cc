@@ -97,6 +97,17 @@ TEST(RenderReferralListTest, NhsNumbersAreMasked) {
   EXPECT_THAT(text, HasSubstr("RECEIVED"));
 }
 
+TEST(RenderReferralListTest, SkippedUnreadableRecordsAreSaid) {
+  auto response = Proto<v1::ListReferralsResponse>(R"pb(
+    referrals { referral_id: "R-1" }
+    unreadable_skipped: 2
+  )pb");
+  EXPECT_THAT(RenderReferralList(response),
+              HasSubstr("2 stored records on this page could not be read"));
+  EXPECT_THAT(RenderReferralList(v1::ListReferralsResponse()),
+              Not(HasSubstr("could not be read")));
+}
+
 TEST(RenderReferralTest, DetailMasksNhsNumberAndHidesNamesAndBirthDate) {
   auto referral = Proto<v1::Referral>(R"pb(
     referral_id: "R-1"

@@ -526,5 +526,15 @@ TEST(ConfigLoaderTest, TheSampleConfigUsesTheRegistryWithoutWarnings) {
   EXPECT_EQ(rx9->mllp().receiving_application(), "RIO");
 }
 
+TEST(ConfigLoaderTest, JsonConfigWithADuplicateKeyIsRefusedNamingIt) {
+  // Protobuf's JSON reader would keep the last data_dir silently.
+  auto config = ParseConfig(R"({"store": {"dataDir": "a", "dataDir": "b"},)"
+                            R"( "grpc": {"allowInsecure": true}})",
+                            /*json=*/true, "/etc/tg");
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(),
+              HasSubstr("config.store.dataDir is a duplicate key"));
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::server

@@ -297,6 +297,42 @@ TEST_P(StoreConformanceTest, ListsFilterAndPageNewestFirstWithoutGaps) {
   EXPECT_TRUE(std::is_sorted(seen.rbegin(), seen.rend()));
 }
 
+TEST_P(StoreConformanceTest, RecordWithTextNotUtf8IsRefusedAndNotStored) {
+  // Protobuf serializes such a string but never parses it back.
+  v1::Referral bad = MakeReferral("ref-bad", 1);
+  bad.set_external_referral_id("CMHT-\xFF\xFE");
+  EXPECT_THAT(
+      Write([&](WriteTransaction& tx) { return tx.InsertReferral(bad); }),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               ::testing::HasSubstr("referral.external_referral_id")));
+  v1::PrescriptionRequest p = MakePrescription("rx-1", "ref-1", 1, "Y90001");
+  ASSERT_THAT(Write([&](WriteTransaction& tx) -> absl::Status {
+                absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
+                return s.ok() ? tx.InsertPrescription(p) : s;
+              }),
+              IsOk());
+  p.set_status_reason("\xC0\xAF");
+  EXPECT_THAT(
+      Write([&](WriteTransaction& tx) { return tx.UpdatePrescription(p, 1); }),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               ::testing::HasSubstr("prescription.status_reason")));
+  v1::TimelineEvent e = MakeEvent("rx-1", "ref-1");
+  e.set_note("\xED\xA0\x80");
+  EXPECT_THAT(
+      Write([&](WriteTransaction& tx) { return tx.AppendEvent(e).status(); }),
+      StatusIs(absl::StatusCode::kInvalidArgument));
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto r = tx.GetReferral("ref-bad");
+    EXPECT_TRUE(r.ok() && !r->has_value());
+    auto rx = tx.GetPrescription("rx-1");
+    EXPECT_TRUE(rx.ok() && rx->has_value() && (*rx)->status_reason().empty());
+    auto events = tx.ListEvents(EventQuery{});
+    EXPECT_TRUE(events.ok() && events->empty());
+    return absl::OkStatus();
+  }),
+              IsOk());
+}
+
 TEST_P(StoreConformanceTest, GarbledPageTokenIsInvalidArgument) {
   EXPECT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
     PrescriptionQuery q;

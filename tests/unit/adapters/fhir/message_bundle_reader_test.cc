@@ -1,5 +1,6 @@
 #include "adapters/fhir/message_bundle_reader.h"
 
+#include "absl/strings/str_cat.h"
 #include "gateway/domain/field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -90,6 +91,58 @@ TEST(MessageBundleReaderTest, IdentifierValueServesWhenBundleIdIsAbsent) {
   auto m = parser.Parse(text);
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->message_key, "7c1f4a2e-0012-4d1a-9a11-000000000012");
+}
+
+// The FHIRPath of the duplicated key a refused body names.
+std::string DuplicateNamed(const absl::Status& status) {
+  auto violations = domain::GetFieldViolations(status);
+  return violations.size() == 1 ? violations[0].field : "";
+}
+
+TEST(MessageBundleReaderTest, DuplicateKeyIsMalformedAndNamedByPath) {
+  MessageParser parser;
+  auto m = parser.Parse(R"({"resourceType":"Bundle","type":"collection",)"
+                        R"("type":"message"})");
+  EXPECT_THAT(m, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_TRUE(IsMalformedJson(m.status()));
+  EXPECT_EQ(DuplicateNamed(m.status()), "Bundle.type");
+}
+
+TEST(MessageBundleReaderTest, DuplicateKeyDeepInAnEntryIsNamedWithIndexes) {
+  MessageParser parser;
+  auto m =
+      parser.Parse(R"({"resourceType":"Bundle","entry":[{"fullUrl":"a"},)"
+                   R"({"resource":{"subject":{"reference":"x","display":"y",)"
+                   R"("reference":"z"}}}]})");
+  EXPECT_TRUE(IsMalformedJson(m.status()));
+  EXPECT_EQ(DuplicateNamed(m.status()),
+            "Bundle.entry[1].resource.subject.reference");
+}
+
+TEST(MessageBundleReaderTest, DuplicateKeyInALargeObjectIsFound) {
+  std::string json = R"({"resourceType":"Bundle")";
+  for (int i = 0; i < 100; ++i) absl::StrAppend(&json, ",\"k", i, "\":1");
+  absl::StrAppend(&json, R"(,"k70":2})");
+  MessageParser parser;
+  auto m = parser.Parse(json);
+  EXPECT_TRUE(IsMalformedJson(m.status()));
+  EXPECT_EQ(DuplicateNamed(m.status()), "Bundle.k70");
+}
+
+TEST(MessageBundleReaderTest, SameKeyInSiblingObjectsIsNotADuplicate) {
+  MessageParser parser;
+  auto m = parser.Parse(ReadFhirExample("gp_decision_prescribed_bundle.json"));
+  EXPECT_TRUE(m.ok()) << m.status();
+}
+
+TEST(MessageBundleReaderTest, TextNotUtf8IsMalformedJson) {
+  MessageParser parser;
+  for (const std::string& json :
+       {std::string("{\"resourceType\":\"Bund\xFF\xFEle\"}"),
+        std::string(R"({"resourceType":"Bundle","id":"\udc00"})")}) {
+    auto m = parser.Parse(json);
+    EXPECT_TRUE(IsMalformedJson(m.status())) << m.status();
+  }
 }
 
 }  // namespace

@@ -83,5 +83,15 @@ TEST(StatusToAckTest, ParseErrorIsAReject) {
   ASSERT_EQ(outcome.errors.size(), 1u);
 }
 
+TEST(StatusToAckTest, MessageOverALimitIsAnErrorWithValueTooLongNot207) {
+  hl7v2::AckOutcome outcome = AckOutcomeForParseError(
+      absl::ResourceExhaustedError("message has more than 10000 segments"));
+  // AE (not AR) and 104 (not 207): engines resend on AR and on 207.
+  EXPECT_EQ(outcome.code, AckCode::kError);
+  ASSERT_EQ(outcome.errors.size(), 1u);
+  EXPECT_EQ(outcome.errors[0].code, ErrorCode::kValueTooLong);
+  EXPECT_EQ(static_cast<int>(ErrorCode::kValueTooLong), 104);
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::mental_health
