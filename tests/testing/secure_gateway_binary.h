@@ -132,7 +132,6 @@ class SecureGatewayBinary {
   std::filesystem::path database() const {
     return dir_ / "data" / "gateway.db";
   }
-  std::string log() const { return ReadFile(log_path_); }
 
   ~SecureGatewayBinary() {
     // Clients hang up first: with their connections open the gateway's
