@@ -81,6 +81,10 @@ class GatewayServer {
   static absl::StatusOr<v1::GatewayConfig> WithRegistry(
       const v1::GatewayConfig& given);
   absl::Status OpenStore(const v1::GatewayConfig& config);
+  // The audit chain's keys (refuses to start without one) and the
+  // checkpoints of its head (audit_keys.h, audit_checkpointer.h).
+  absl::Status StartAuditChain(const v1::GatewayConfig& config,
+                               const Clock& clock);
   // The use cases the edges and the outbox are given, one per aggregate.
   absl::Status BuildPathway(const v1::GatewayConfig& config,
                             const Clock& clock);
@@ -90,7 +94,10 @@ class GatewayServer {
   absl::Status StartFhir(const v1::GatewayConfig& config);
   absl::Status StartMllp(const v1::GatewayConfig& config, const Clock& clock);
 
+  // Declared before the store: writes still queued at close seal with it.
+  security::AuditKeyRing audit_keys_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<class AuditCheckpointer> checkpointer_;
   std::unique_ptr<pathway::EventHub> hub_;
   // The use cases every edge calls, and the audited writes they share.
   std::unique_ptr<pathway::AuditedWrites> writes_;

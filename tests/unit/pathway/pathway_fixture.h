@@ -24,6 +24,7 @@
 #include "gateway/store/store.h"
 #include "gtest/gtest.h"
 #include "tests/testing/sample_requests.h"
+#include "tests/testing/stored_audit.h"
 
 namespace nhs::tobacco::pathway {
 
@@ -134,7 +135,8 @@ class PathwayTest : public ::testing::Test {
     PathwayOptions options;
     options.read_audit_fail_closed = fail_closed;
     options.cyp1a2_medicines = {"clozapine"};
-    writes_ = std::make_unique<AuditedWrites>(*store_, clock_, fail_closed);
+    writes_ = std::make_unique<AuditedWrites>(
+        *store_, clock_, ::nhs::tobacco::testing::TestAuditKeys(), fail_closed);
     writes_->set_read_audit_backoff(absl::Milliseconds(1));
     referrals_ = std::make_unique<ReferralPathway>(*writes_, options);
     auto deadlines = domain::DeadlinePolicy::FromConfig(v1::DeadlineConfig());
