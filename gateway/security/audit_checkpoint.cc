@@ -21,27 +21,23 @@ bool IsHexHash(absl::string_view s) {
 }  // namespace
 
 std::string FormatAuditCheckpoint(const AuditCheckpoint& c) {
-  return absl::StrCat(kAuditCheckpointMarker, " v=", kVersion,
-                      " seq=", c.sequence, " hash=", c.hash,
-                      " key=", c.key_id.empty() ? "-" : c.key_id, " at=",
-                      absl::FormatTime(absl::RFC3339_full, c.at,
-                                       absl::UTCTimeZone()));
+  return absl::StrCat(
+      kAuditCheckpointMarker, " v=", kVersion, " seq=", c.sequence,
+      " hash=", c.hash, " key=", c.key_id.empty() ? "-" : c.key_id,
+      " at=", absl::FormatTime(absl::RFC3339_full, c.at, absl::UTCTimeZone()));
 }
 
 absl::StatusOr<AuditCheckpoint> ParseAuditCheckpoint(absl::string_view line) {
   const size_t start = line.find(kAuditCheckpointMarker);
   if (start == absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not an audit checkpoint (no \"",
-                     kAuditCheckpointMarker, "\")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not an audit checkpoint (no \"", kAuditCheckpointMarker, "\")"));
   }
   line.remove_prefix(start + kAuditCheckpointMarker.size());
   AuditCheckpoint c;
-  bool version = false, sequence = false, hash = false, key = false,
-       at = false;
-  for (absl::string_view field :
-       absl::StrSplit(absl::StripAsciiWhitespace(line), ' ',
-                      absl::SkipEmpty())) {
+  bool version = false, sequence = false, hash = false, key = false, at = false;
+  for (absl::string_view field : absl::StrSplit(
+           absl::StripAsciiWhitespace(line), ' ', absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(field, absl::MaxSplits('=', 1));
     const auto& [name, value] = kv;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
@@ -54,9 +55,9 @@ absl::StatusOr<std::string> ReadCheckpointFile(const std::string& path) {
   return text.str();
 }
 
-AuditCheckpointer::AuditCheckpointer(store::Store& store, const Clock& clock,
-                                     std::string path, absl::Duration interval)
-    : store_(store), clock_(clock), path_(std::move(path)), interval_(interval) {
+AuditCheckpointer::AuditCheckpointer(store::Store& store, std::string path,
+                                     absl::Duration interval)
+    : store_(store), path_(std::move(path)), interval_(interval) {
   // A fixed tag, so the journal can be filtered and shipped by it.
   openlog(kAuditSyslogTag, LOG_PID | LOG_NDELAY, LOG_AUTH);
   CheckAgainstFile();
@@ -72,14 +73,12 @@ void AuditCheckpointer::Stop() {
   thread_.join();
   // Rows queued before now (the last requests' audit rows) are in the
   // checkpoint: the store commits writes in order.
-  absl::Status flushed =
-      store_.WriteAndWait([](store::WriteTransaction&) {
-        return absl::OkStatus();
-      });
+  absl::Status flushed = store_.WriteAndWait(
+      [](store::WriteTransaction&) { return absl::OkStatus(); });
   absl::Status written = flushed.ok() ? CheckpointNow() : flushed;
   if (!written.ok()) {
-    LogError(absl::StrCat("audit: no checkpoint at shutdown: ",
-                          written.ToString()));
+    LogError(
+        absl::StrCat("audit: no checkpoint at shutdown: ", written.ToString()));
   }
 }
 
@@ -104,7 +103,7 @@ absl::StatusOr<security::AuditCheckpoint> AuditCheckpointer::Head() {
   head.sequence = last->sequence();
   head.hash = last->hash();
   head.key_id = last->key_id();
-  head.at = clock_.Now();
+  head.at = absl::Now();
   return head;
 }
 
@@ -145,8 +144,7 @@ void AuditCheckpointer::CheckAgainstFile() {
   std::optional<v1::AuditRecord> row;
   int64_t head = 0;
   absl::Status read = store_.Read([&](store::ReadTransaction& tx) {
-    ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last,
-                     tx.LastAuditRecord());
+    ASSIGN_OR_RETURN(std::optional<v1::AuditRecord> last, tx.LastAuditRecord());
     if (last.has_value()) head = last->sequence();
     ASSIGN_OR_RETURN(std::vector<v1::AuditRecord> rows,
                      tx.ListAuditRecords(newest->sequence - 1, 1));
@@ -161,9 +159,9 @@ void AuditCheckpointer::CheckAgainstFile() {
   }
   std::string problem;
   if (!row.has_value()) {
-    problem = absl::StrCat("the audit log ends at row ", head,
-                           " but the newest checkpoint names row ",
-                           newest->sequence);
+    problem =
+        absl::StrCat("the audit log ends at row ", head,
+                     " but the newest checkpoint names row ", newest->sequence);
   } else if (row->hash() != newest->hash) {
     problem = absl::StrCat("audit row ", newest->sequence,
                            " differs from the newest checkpoint");
@@ -171,8 +169,9 @@ void AuditCheckpointer::CheckAgainstFile() {
   if (problem.empty()) return;
   // Loud in both places; the gateway keeps serving (refusing would stop
   // patient care), and `tobaccoctl audit verify` names the fault.
-  syslog(LOG_ALERT, "%s: the audit log was changed while the gateway was "
-                    "down; run tobaccoctl audit verify",
+  syslog(LOG_ALERT,
+         "%s: the audit log was changed while the gateway was "
+         "down; run tobaccoctl audit verify",
          problem.c_str());
   LogError(absl::StrCat("audit: ", problem,
                         ": the audit log was changed while the gateway was "

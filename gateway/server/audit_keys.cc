@@ -33,10 +33,10 @@ absl::Status KeyError(absl::string_view field, absl::string_view what) {
 
 absl::StatusOr<std::string> ReadKeyFile(const std::string& field,
                                         const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (stat(path.c_str(), &st) != 0) {
-    return KeyError(field, absl::StrCat("cannot read ", path, ": ",
-                                        std::strerror(errno)));
+    return KeyError(
+        field, absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
   }
   // A key other users can read is no secret: refuse rather than warn.
   if ((st.st_mode & (S_IROTH | S_IWOTH)) != 0) {
@@ -69,9 +69,9 @@ absl::StatusOr<security::AuditKey> LoadKey(const std::string& field,
   } else if (!key_env.empty()) {
     const char* value = std::getenv(key_env.c_str());
     if (value == nullptr || *value == '\0') {
-      return KeyError(absl::StrCat(field, ".key_env"),
-                      absl::StrCat("environment variable ", key_env,
-                                   " is not set"));
+      return KeyError(
+          absl::StrCat(field, ".key_env"),
+          absl::StrCat("environment variable ", key_env, " is not set"));
     }
     secret = value;
   } else {
@@ -81,10 +81,10 @@ absl::StatusOr<security::AuditKey> LoadKey(const std::string& field,
   }
   absl::StripTrailingAsciiWhitespace(&secret);
   if (secret.size() < security::kMinAuditKeyBytes) {
-    return KeyError(field, absl::StrCat("the key of ", key_id, " has ",
-                                        secret.size(), " bytes; at least ",
-                                        security::kMinAuditKeyBytes,
-                                        " are needed (openssl rand -hex 32)"));
+    return KeyError(
+        field, absl::StrCat("the key of ", key_id, " has ", secret.size(),
+                            " bytes; at least ", security::kMinAuditKeyBytes,
+                            " are needed (openssl rand -hex 32)"));
   }
   return security::AuditKey{key_id, std::move(secret)};
 }
@@ -96,9 +96,9 @@ absl::StatusOr<std::string> DevelopmentKeyFile(const std::string& data_dir) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST) return path;
-    return KeyError("audit.development_key",
-                    absl::StrCat("cannot create ", path, ": ",
-                                 std::strerror(errno)));
+    return KeyError(
+        "audit.development_key",
+        absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
   }
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
@@ -106,10 +106,10 @@ absl::StatusOr<std::string> DevelopmentKeyFile(const std::string& data_dir) {
     unlink(path.c_str());
     return KeyError("audit.development_key", "no random bytes for a key");
   }
-  const std::string hex = absl::StrCat(
-      absl::BytesToHexString(absl::string_view(
-          reinterpret_cast<const char*>(bytes), sizeof(bytes))),
-      "\n");
+  const std::string hex =
+      absl::StrCat(absl::BytesToHexString(absl::string_view(
+                       reinterpret_cast<const char*>(bytes), sizeof(bytes))),
+                   "\n");
   const bool written =
       write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
       fsync(fd) == 0;
@@ -147,9 +147,9 @@ absl::StatusOr<security::AuditKeyRing> LoadAuditKeys(
         "can read it. Configure audit.key_file or audit.key_env outside the "
         "data folder in production"));
   }
-  ASSIGN_OR_RETURN(security::AuditKey current,
-                   LoadKey("audit", CurrentAuditKeyId(audit), key_file,
-                           audit.key_env()));
+  ASSIGN_OR_RETURN(
+      security::AuditKey current,
+      LoadKey("audit", CurrentAuditKeyId(audit), key_file, audit.key_env()));
   std::vector<security::AuditKey> retired;
   for (int i = 0; i < audit.retired_keys_size(); ++i) {
     const v1::AuditKeyConfig& k = audit.retired_keys(i);
@@ -157,8 +157,8 @@ absl::StatusOr<security::AuditKeyRing> LoadAuditKeys(
     ASSIGN_OR_RETURN(security::AuditKey key,
                      LoadKey(field, k.key_id(), k.key_file(), k.key_env()));
     if (key.id == current.id) {
-      return KeyError(field, absl::StrCat("key id ", key.id,
-                                          " is the current key's id"));
+      return KeyError(
+          field, absl::StrCat("key id ", key.id, " is the current key's id"));
     }
     for (const security::AuditKey& earlier : retired) {
       if (earlier.id == key.id) {

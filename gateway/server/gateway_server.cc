@@ -37,7 +37,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   ASSIGN_OR_RETURN(const v1::GatewayConfig config, WithRegistry(given));
   auto server = std::unique_ptr<GatewayServer>(new GatewayServer());
   RETURN_IF_ERROR(server->OpenStore(config));
-  RETURN_IF_ERROR(server->StartAuditChain(config, *options.clock));
+  RETURN_IF_ERROR(server->StartAuditChain(config));
   ASSIGN_OR_RETURN(server->transports_,
                    delivery::OutboundTransports::FromConfig(config));
   RETURN_IF_ERROR(server->BuildPathway(config, *options.clock));
@@ -76,14 +76,12 @@ absl::Status GatewayServer::OpenStore(const v1::GatewayConfig& config) {
   return absl::OkStatus();
 }
 
-absl::Status GatewayServer::StartAuditChain(const v1::GatewayConfig& config,
-                                            const Clock& clock) {
+absl::Status GatewayServer::StartAuditChain(const v1::GatewayConfig& config) {
   ASSIGN_OR_RETURN(audit_keys_,
                    LoadAuditKeys(config.audit(), config.store().data_dir()));
   const int interval = config.audit().checkpoint_interval_seconds();
   checkpointer_ = std::make_unique<AuditCheckpointer>(
-      *store_, clock,
-      AuditCheckpointPath(config.audit(), config.store().data_dir()),
+      *store_, AuditCheckpointPath(config.audit(), config.store().data_dir()),
       absl::Seconds(interval > 0 ? interval : 300));
   return absl::OkStatus();
 }

@@ -83,8 +83,7 @@ class GatewayServer {
   absl::Status OpenStore(const v1::GatewayConfig& config);
   // The audit chain's keys (refuses to start without one) and the
   // checkpoints of its head (audit_keys.h, audit_checkpointer.h).
-  absl::Status StartAuditChain(const v1::GatewayConfig& config,
-                               const Clock& clock);
+  absl::Status StartAuditChain(const v1::GatewayConfig& config);
   // The use cases the edges and the outbox are given, one per aggregate.
   absl::Status BuildPathway(const v1::GatewayConfig& config,
                             const Clock& clock);

@@ -4,6 +4,8 @@
 // VerifyAuditChain / `tobaccoctl audit verify` name what was done. The
 // database is edited the way such a person would: with SQLite, the
 // append-only triggers dropped.
+#include "gateway/security/audit_chain.h"
+
 #include <sqlite3.h>
 #include <sys/wait.h>
 
@@ -17,7 +19,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "gateway/security/audit_chain.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
@@ -83,10 +84,10 @@ class Database {
   std::vector<v1::AuditRecord> AuditRows() {
     std::vector<v1::AuditRecord> rows;
     sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_,
-                                 "SELECT * FROM audit_log ORDER BY sequence",
-                                 -1, &stmt, nullptr),
-              SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_prepare_v2(db_, "SELECT * FROM audit_log ORDER BY sequence", -1,
+                           &stmt, nullptr),
+        SQLITE_OK);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
       v1::AuditRecord r;
       for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
@@ -114,9 +115,8 @@ class Database {
   }
 
   void UpdateRow(const v1::AuditRecord& r, bool with_key_id) {
-    std::string sql = absl::StrCat(
-        "UPDATE audit_log SET result = '", r.result(), "', hash = '", r.hash(),
-        "'");
+    std::string sql = absl::StrCat("UPDATE audit_log SET result = '",
+                                   r.result(), "', hash = '", r.hash(), "'");
     if (with_key_id) absl::StrAppend(&sql, ", key_id = '", r.key_id(), "'");
     absl::StrAppend(&sql, " WHERE sequence = ", r.sequence());
     Exec(sql);
@@ -251,7 +251,8 @@ class AuditChainBinaryTest : public ::testing::Test {
     std::string out;
     char buffer[4096];
     size_t n = 0;
-    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+      out.append(buffer, n);
     const int status = pclose(pipe);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
   }
@@ -358,7 +359,8 @@ TEST_F(AuditChainBinaryTest, ACutTailIsNamedFromTheCheckpointFile) {
               HasSubstr("changed while the gateway was down"));
 }
 
-TEST_F(AuditChainBinaryTest, AnOffHostCheckpointNamesACutTailTheLocalFileHides) {
+TEST_F(AuditChainBinaryTest,
+       AnOffHostCheckpointNamesACutTailTheLocalFileHides) {
   Start();
   MakeRows(20);
   Stop();
@@ -371,8 +373,8 @@ TEST_F(AuditChainBinaryTest, AnOffHostCheckpointNamesACutTailTheLocalFileHides) 
   std::filesystem::remove(checkpoints());
   Start();
   EXPECT_TRUE(Verify().intact()) << "nothing local is left to compare with";
-  auto [code, out] = Tobaccoctl({"audit", "verify", "--checkpoint-file",
-                                 siem.string()});
+  auto [code, out] =
+      Tobaccoctl({"audit", "verify", "--checkpoint-file", siem.string()});
   EXPECT_EQ(code, 3) << out;
   EXPECT_THAT(out, HasSubstr("tail missing"));
   EXPECT_THAT(out, HasSubstr(absl::StrCat("checkpoint names row ", head)));
@@ -385,6 +387,76 @@ TEST_F(AuditChainBinaryTest, AnOffHostCheckpointNamesACutTailTheLocalFileHides) 
                     lines.back())});
   EXPECT_EQ(code2, 3) << out2;
   EXPECT_THAT(out2, HasSubstr("TAIL_MISSING"));
+}
+
+TEST_F(AuditChainBinaryTest, WithoutAKeyTheGatewayRefusesToStartAndSaysWhy) {
+  config_.mutable_audit()->set_development_key(false);
+  config_.mutable_audit()->clear_key_id();
+  WriteConfigFile(config_, config_path_);
+  pid_t pid = SpawnGateway(TOBACCO_GATEWAY_BIN, config_path_, log_path_);
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0);
+  EXPECT_THAT(ReadText(log_path_),
+              HasSubstr("key_file or key_env is required"));
+
+  // A key file that is not there is named.
+  config_.mutable_audit()->set_key_file((dir_ / "missing.key").string());
+  WriteConfigFile(config_, config_path_);
+  pid = SpawnGateway(TOBACCO_GATEWAY_BIN, config_path_, log_path_);
+  ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0);
+  EXPECT_THAT(ReadText(log_path_), HasSubstr("missing.key"));
+}
+
+TEST_F(AuditChainBinaryTest, ARotatedKeyContinuesTheChainAndNeedsTheOldOne) {
+  auto write_key = [&](const std::string& name, const std::string& secret) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path) << secret << "\n";
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+    return path;
+  };
+  v1::AuditConfig* audit = config_.mutable_audit();
+  audit->set_development_key(false);
+  audit->set_key_id("2026-10");
+  audit->set_key_file(write_key("k-2026-10.key", std::string(40, 'o')));
+  WriteConfigFile(config_, config_path_);
+  Start();
+  MakeRows(4);
+  Stop();
+  const int64_t old_head = StoredHead();
+
+  // Rotation: the old key retired, a new one current.
+  v1::AuditKeyConfig* retired = audit->add_retired_keys();
+  retired->set_key_id("2026-10");
+  retired->set_key_file(audit->key_file());
+  audit->set_key_id("2026-11");
+  audit->set_key_file(write_key("k-2026-11.key", std::string(40, 'n')));
+  WriteConfigFile(config_, config_path_);
+  Start();
+  MakeRows(4);
+  const v1::VerifyAuditChainResponse verified = Verify();
+  EXPECT_TRUE(verified.intact()) << verified.problem();
+  EXPECT_EQ(verified.head_key_id(), "2026-11");
+  EXPECT_GT(verified.head_sequence(), old_head);
+  Stop();
+  {
+    Database database(db());
+    std::vector<v1::AuditRecord> rows = database.AuditRows();
+    ASSERT_GT(rows.size(), static_cast<size_t>(old_head));
+    EXPECT_EQ(rows[old_head - 1].key_id(), "2026-10");
+    EXPECT_EQ(rows[old_head].key_id(), "2026-11");
+  }
+
+  // Without the retired key its rows are reported, not passed.
+  audit->clear_retired_keys();
+  WriteConfigFile(config_, config_path_);
+  Start();
+  const v1::VerifyAuditChainResponse without = Verify();
+  EXPECT_FALSE(without.intact());
+  EXPECT_EQ(without.fault(), v1::AUDIT_CHAIN_FAULT_UNKNOWN_KEY);
+  EXPECT_EQ(without.first_broken_sequence(), 1);
 }
 
 }  // namespace

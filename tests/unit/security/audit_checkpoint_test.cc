@@ -43,9 +43,9 @@ TEST(AuditCheckpointTest, AnUnkeyedHeadIsWrittenAsADash) {
 }
 
 TEST(AuditCheckpointTest, ALineCopiedFromTheJournalParses) {
-  absl::StatusOr<AuditCheckpoint> c = ParseAuditCheckpoint(
-      "Nov 30 17:30:00 gw1 tobacco-gateway-audit[812]: " +
-      FormatAuditCheckpoint(Sample()));
+  absl::StatusOr<AuditCheckpoint> c =
+      ParseAuditCheckpoint("Nov 30 17:30:00 gw1 tobacco-gateway-audit[812]: " +
+                           FormatAuditCheckpoint(Sample()));
   ASSERT_THAT(c, IsOk());
   EXPECT_EQ(c->sequence, 42);
 }
@@ -60,23 +60,21 @@ TEST(AuditCheckpointTest, ABrokenLineSaysWhatIsWrong) {
   EXPECT_THAT(ParseAuditCheckpoint("tobacco-audit-checkpoint v=1 seq=3 "
                                    "hash=abc key=k1 at=2026-11-30T17:30:00Z"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("hash")));
-  EXPECT_THAT(ParseAuditCheckpoint("tobacco-audit-checkpoint v=2 seq=3"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("version")));
-  EXPECT_THAT(ParseAuditCheckpoint("tobacco-audit-checkpoint v=1 seq=3 hash=" +
-                                   kHash),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("needs")));
+  EXPECT_THAT(
+      ParseAuditCheckpoint("tobacco-audit-checkpoint v=2 seq=3"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("version")));
+  EXPECT_THAT(
+      ParseAuditCheckpoint("tobacco-audit-checkpoint v=1 seq=3 hash=" + kHash),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs")));
 }
 
 TEST(AuditCheckpointTest, AFileIsOneCheckpointPerLineAndNamesABadLine) {
   const std::string line = FormatAuditCheckpoint(Sample());
-  EXPECT_THAT(ParseAuditCheckpoints(line + "\n\n" + line + "\n"),
-              IsOk());
+  EXPECT_THAT(ParseAuditCheckpoints(line + "\n\n" + line + "\n"), IsOk());
   EXPECT_THAT(*ParseAuditCheckpoints(line + "\n\n" + line + "\n"), SizeIs(2));
-  EXPECT_THAT(ParseAuditCheckpoints(line + "\ngarbage\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("line 2")));
+  EXPECT_THAT(
+      ParseAuditCheckpoints(line + "\ngarbage\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2")));
 }
 
 }  // namespace

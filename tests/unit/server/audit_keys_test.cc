@@ -59,17 +59,17 @@ TEST_F(AuditKeysTest, AMissingOrWeakKeyStopsTheStartNamingIt) {
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("key_file or key_env is required")));
   audit.set_key_file((dir_ / "absent.key").string());
-  EXPECT_THAT(LoadAuditKeys(audit, dir_.string()),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("absent.key")));
+  EXPECT_THAT(
+      LoadAuditKeys(audit, dir_.string()),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("absent.key")));
   audit.set_key_file(WriteKey("short.key", "too-short"));
   EXPECT_THAT(LoadAuditKeys(audit, dir_.string()),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("at least 32")));
   audit.set_key_file(WriteKey("shared.key", kSecret, 0644));
-  EXPECT_THAT(LoadAuditKeys(audit, dir_.string()),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("chmod 600")));
+  EXPECT_THAT(
+      LoadAuditKeys(audit, dir_.string()),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("chmod 600")));
   audit.clear_key_file();
   audit.set_key_env("TOBACCO_AUDIT_KEY_TEST_UNSET");
   unsetenv("TOBACCO_AUDIT_KEY_TEST_UNSET");
@@ -103,7 +103,7 @@ TEST_F(AuditKeysTest, TheDevelopmentKeyIsMadeOnceAndKeptPrivate) {
       LoadAuditKeys(audit, dir_.string());
   ASSERT_THAT(first, IsOk());
   EXPECT_EQ(first->current_id(), "dev");
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat((dir_ / "audit-dev.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
   // A restart finds the same key: rows sealed before still verify.
