@@ -1,8 +1,9 @@
 #include "gateway/security/audit_chain.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/sha.h>
 
 #include "absl/strings/ascii.h"
@@ -56,6 +57,29 @@ std::string AuditRowHash(absl::string_view previous_hash,
   return Hex(digest, sizeof(digest));
 }
 
+std::string HmacSha256Hex(absl::string_view secret, absl::string_view data) {
+  // HMAC() would look the algorithm up on every call (much of its cost
+  // under OpenSSL 3); it is fetched once and shared (an EVP_MAC is
+  // thread-safe once fetched).
+  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  char digest_name[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_end()};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  size_t size = 0;
+  EVP_MAC_CTX* ctx = hmac == nullptr ? nullptr : EVP_MAC_CTX_new(hmac);
+  const bool ok =
+      ctx != nullptr &&
+      EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(secret.data()),
+                   secret.size(), params) == 1 &&
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size()) == 1 &&
+      EVP_MAC_final(ctx, digest, &size, sizeof(digest)) == 1;
+  EVP_MAC_CTX_free(ctx);
+  return ok ? Hex(digest, size) : std::string();
+}
+
 std::string KeyedAuditRowHash(absl::string_view secret,
                               absl::string_view previous_hash,
                               const v1::AuditRecord& r) {
@@ -63,12 +87,7 @@ std::string KeyedAuditRowHash(absl::string_view secret,
   // segment, nor marked unkeyed, without breaking its hash.
   std::string canonical = Canonical(previous_hash, r);
   AppendField(canonical, r.key_id());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(canonical.data()),
-       canonical.size(), digest, &size);
-  return Hex(digest, size);
+  return HmacSha256Hex(secret, canonical);
 }
 
 bool ValidAuditKeyId(absl::string_view id) {

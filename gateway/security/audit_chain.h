@@ -28,6 +28,11 @@ inline constexpr size_t kMinAuditKeyBytes = 32;
 std::string AuditRowHash(absl::string_view previous_hash,
                          const v1::AuditRecord& record);
 
+// Hex HMAC-SHA256 of `data` under `secret` (OpenSSL); empty when OpenSSL
+// cannot compute one (an empty hash matches nothing, so a chain is never
+// sealed or passed without its MAC; the gateway checks it at start).
+std::string HmacSha256Hex(absl::string_view secret, absl::string_view data);
+
 // Hex HMAC-SHA256 under `secret` over the same layout plus the row's key id:
 // without the secret nobody can make a row, or a chain after a changed row,
 // that verifies.

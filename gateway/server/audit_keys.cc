@@ -138,6 +138,13 @@ std::string AuditCheckpointPath(const v1::AuditConfig& audit,
 
 absl::StatusOr<security::AuditKeyRing> LoadAuditKeys(
     const v1::AuditConfig& audit, const std::string& data_dir) {
+  // RFC 4231 test case 2: refuse to start rather than seal rows with a MAC
+  // OpenSSL does not compute.
+  if (security::HmacSha256Hex("Jefe", "what do ya want for nothing?") !=
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843") {
+    return absl::FailedPreconditionError(
+        "audit: OpenSSL does not compute HMAC-SHA256 correctly");
+  }
   std::string key_file = audit.key_file();
   if (audit.development_key() && key_file.empty() && audit.key_env().empty()) {
     ASSIGN_OR_RETURN(key_file, DevelopmentKeyFile(data_dir));

@@ -125,6 +125,12 @@ absl::Status VerifyAll(const std::vector<v1::AuditRecord>& rows,
   return s.ok() ? verifier.Finish() : s;
 }
 
+TEST(KeyedAuditChainTest, TheMacIsHmacSha256) {
+  // RFC 4231, test case 2.
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(KeyedAuditChainTest, TheHashIsAnHmacUnderTheKeyAndCoversTheKeyId) {
   std::vector<v1::AuditRecord> rows;
   Extend(rows, 1, AuditKeyRing(kKey1));
