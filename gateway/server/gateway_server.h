@@ -19,6 +19,7 @@
 #include "gateway/pathway/outcome_pathway.h"
 #include "gateway/pathway/prescription_pathway.h"
 #include "gateway/pathway/referral_pathway.h"
+#include "gateway/security/audit_chain.h"
 #include "gateway/store/store.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
