@@ -13,6 +13,10 @@ cd "$(dirname "$0")/.."
 certs/make_dev_certs.sh certs/out >/dev/null
 
 config=${CONFIG:-deploy/config/gateway.textproto}
+# The sample config's audit { development_key: true } makes the audit chain's
+# key on the first start (var/data/audit-dev.key, mode 0600) and reuses it
+# after; checkpoints of the chain go to var/data/audit-checkpoints.log and
+# syslog (journalctl -t tobacco-gateway-audit).
 mkdir -p var/data var/log
 gateway=
 receivers=

@@ -1,6 +1,7 @@
 #include "gateway/cli/commands.h"
 
 #include <algorithm>
+#include <fstream>
 #include <optional>
 #include <utility>
 
@@ -314,14 +315,36 @@ int OutcomesList(const Context& c) {
                    RenderOutcomeList);
 }
 
+// The checkpoint to verify against: --checkpoint's line, or the last line
+// of --checkpoint-file (a copy kept off the host: the file is append-only,
+// so its last line is its newest checkpoint). Empty: the gateway's own file.
+absl::StatusOr<std::string> CheckpointToVerify(const ParsedArgs& args) {
+  if (args.Has("checkpoint") && args.Has("checkpoint-file")) {
+    return FlagError("checkpoint-file", "give --checkpoint or this, not both");
+  }
+  if (!args.Has("checkpoint-file")) return args.GetString("checkpoint");
+  const std::string path = args.GetString("checkpoint-file");
+  std::ifstream in(path);
+  if (!in.is_open()) return FlagError("checkpoint-file", "cannot read " + path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  }
+  if (last.empty()) return FlagError("checkpoint-file", path + " is empty");
+  return last;
+}
+
 // Exit code 3 when the chain is broken, so scripts and monitoring notice.
 int AuditVerify(const Context& c) {
   v1::AdminService::Stub stub(c.channel);
+  absl::StatusOr<std::string> checkpoint = CheckpointToVerify(c.inv.args);
+  if (!checkpoint.ok()) return UsageError(c, checkpoint.status());
+  v1::VerifyAuditChainRequest request;
+  request.set_checkpoint(*checkpoint);
   grpc::ClientContext context;
   SetDeadline(c, &context);
   v1::VerifyAuditChainResponse response;
-  grpc::Status status =
-      stub.VerifyAuditChain(&context, v1::VerifyAuditChainRequest(), &response);
+  grpc::Status status = stub.VerifyAuditChain(&context, request, &response);
   if (!status.ok()) {
     c.err << RenderRpcError(status);
     return kExitRpcError;
@@ -568,8 +591,13 @@ const std::vector<CommandSpec>& Commands() {
        OutcomesList},
       {{"audit", "verify"},
        {},
-       "Walk the hash-chained audit log; name the first broken row (admin).",
-       {},
+       "Check every audit row against the audit key and the head against "
+       "checkpoints; name a rewritten row or a missing tail (admin).",
+       {{"checkpoint", true, false,
+         "a checkpoint line (e.g. from the SIEM) to check against; default: "
+         "every checkpoint in the gateway's checkpoint file"},
+        {"checkpoint-file", true, false,
+         "check against this file's last checkpoint line (an off-host copy)"}},
        AuditVerify},
       {{"audit", "list"},
        {},

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "gateway/cli/enum_names.h"
 #include "gateway/cli/table.h"
@@ -449,12 +450,42 @@ std::string RenderRpcError(const grpc::Status& status) {
 }
 
 std::string RenderAuditVerification(const v1::VerifyAuditChainResponse& r) {
+  std::string out;
   if (r.intact()) {
-    return absl::StrCat("audit chain intact: ", r.rows_checked(),
-                        " rows checked\n");
+    absl::StrAppend(&out, "audit chain intact: ", r.rows_checked(),
+                    " rows checked\n");
+  } else if (r.fault() == v1::AUDIT_CHAIN_FAULT_TAIL_MISSING) {
+    absl::StrAppend(&out, "audit chain BROKEN: tail missing after row ",
+                    r.head_sequence(), " (checkpoint names row ",
+                    r.checkpoint_sequence(), "): ", r.problem(), "\n");
+  } else {
+    absl::StrAppend(&out, "audit chain BROKEN at row ",
+                    r.first_broken_sequence(), ": ", r.problem(), "\n");
   }
-  return absl::StrCat("audit chain BROKEN at row ", r.first_broken_sequence(),
-                      ": ", r.problem(), "\n");
+  if (!r.intact() && r.fault() != v1::AUDIT_CHAIN_FAULT_UNSPECIFIED) {
+    absl::StrAppend(&out, "  fault: ",
+                    absl::StripPrefix(v1::AuditChainFault_Name(r.fault()),
+                                      "AUDIT_CHAIN_FAULT_"),
+                    "\n");
+  }
+  if (r.head_sequence() > 0) {
+    absl::StrAppend(&out, "  head: row ", r.head_sequence(), " key ",
+                    r.head_key_id().empty() ? "(unkeyed)" : r.head_key_id(),
+                    " hash ", r.head_hash(), "\n");
+  }
+  if (r.first_keyed_sequence() > 1) {
+    absl::StrAppend(&out, "  rows 1-", r.first_keyed_sequence() - 1,
+                    " predate the audit key (unkeyed)\n");
+  }
+  if (r.checkpoints_checked() > 0) {
+    absl::StrAppend(&out, "  checkpoints: ", r.checkpoints_checked(), " from ",
+                    r.checkpoint_source(), ", newest row ",
+                    r.checkpoint_sequence(), "\n");
+  } else if (!r.checkpoint_source().empty()) {
+    absl::StrAppend(&out, "  checkpoints: none in ", r.checkpoint_source(),
+                    " yet\n");
+  }
+  return out;
 }
 
 std::string RenderAuditRecords(const v1::ListAuditRecordsResponse& r) {

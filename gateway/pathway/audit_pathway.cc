@@ -4,17 +4,19 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/security/audit_chain.h"
+#include "gateway/security/audit_checkpoint.h"
 
 namespace nhs::tobacco::pathway {
 
 void AuditPathway::VerifyAuditChain(const security::Principal& caller,
-                                    const v1::VerifyAuditChainRequest&,
+                                    const v1::VerifyAuditChainRequest& request,
                                     Reply<v1::VerifyAuditChainResponse> reply) {
   gate_.Read<v1::VerifyAuditChainResponse>(
       caller, security::Operation::kVerifyAuditChain, "",
-      [this] { return Verify(); }, std::move(reply));
+      [&] { return Verify(request); }, std::move(reply));
 }
 
 void AuditPathway::ListAuditRecords(const security::Principal& caller,
@@ -25,32 +27,89 @@ void AuditPathway::ListAuditRecords(const security::Principal& caller,
       [&] { return List(request); }, std::move(reply));
 }
 
-absl::StatusOr<v1::VerifyAuditChainResponse> AuditPathway::Verify() {
-  security::AuditChainVerifier verifier;
-  int64_t after = 0;
+namespace {
+
+// Fills what the verifier saw; `status` is its verdict.
+void Report(const security::AuditChainVerifier& verifier,
+            const absl::Status& status, v1::VerifyAuditChainResponse& out) {
+  out.set_intact(status.ok());
+  out.set_rows_checked(verifier.rows_checked());
+  out.set_head_sequence(verifier.head_sequence());
+  if (verifier.head_sequence() > 0) {
+    out.set_head_hash(verifier.head_hash());
+    out.set_head_key_id(verifier.head_key_id());
+  }
+  out.set_first_keyed_sequence(verifier.first_keyed_sequence());
+  if (const security::AuditCheckpoint* newest = verifier.newest_checkpoint()) {
+    out.set_checkpoint_sequence(newest->sequence);
+  }
+  if (!status.ok()) {
+    out.set_fault(verifier.finding().fault);
+    out.set_first_broken_sequence(verifier.finding().sequence);
+    out.set_problem(verifier.finding().problem);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::VerifyAuditChainResponse> AuditPathway::Verify(
+    const v1::VerifyAuditChainRequest& request) {
   v1::VerifyAuditChainResponse response;
-  while (true) {
+  std::vector<security::AuditCheckpoint> checkpoints;
+  if (!request.checkpoint().empty()) {
+    // The operator's own copy (e.g. from the SIEM): a line that does not
+    // parse is their mistake, not a fault of the chain.
+    absl::StatusOr<std::vector<security::AuditCheckpoint>> given =
+        security::ParseAuditCheckpoints(request.checkpoint());
+    if (!given.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("checkpoint: ", given.status().message()));
+    }
+    if (given->empty()) {
+      return absl::InvalidArgumentError("checkpoint: no checkpoint line");
+    }
+    checkpoints = *std::move(given);
+    response.set_checkpoint_source("request");
+  } else if (checkpoints_.read) {
+    response.set_checkpoint_source(checkpoints_.name);
+    absl::StatusOr<std::string> text = checkpoints_.read();
+    absl::StatusOr<std::vector<security::AuditCheckpoint>> parsed =
+        text.ok() ? security::ParseAuditCheckpoints(*text)
+                  : absl::StatusOr<std::vector<security::AuditCheckpoint>>(
+                        text.status());
+    if (!parsed.ok() && !absl::IsNotFound(parsed.status())) {
+      response.set_intact(false);
+      response.set_fault(v1::AUDIT_CHAIN_FAULT_CHECKPOINT_UNREADABLE);
+      response.set_problem(absl::StrCat("checkpoint file ", checkpoints_.name,
+                                        ": ", parsed.status().message()));
+      return response;
+    }
+    if (parsed.ok()) checkpoints = *std::move(parsed);
+  }
+  response.set_checkpoints_checked(static_cast<int>(checkpoints.size()));
+
+  security::AuditChainVerifier verifier(keys_);
+  verifier.ExpectCheckpoints(checkpoints);
+  int64_t after = 0;
+  absl::Status verdict;
+  while (verdict.ok()) {
     std::vector<v1::AuditRecord> rows;
     RETURN_IF_ERROR(
         store_.Read([&](store::ReadTransaction& tx) -> absl::Status {
           ASSIGN_OR_RETURN(rows, tx.ListAuditRecords(after, 1000));
           return absl::OkStatus();
         }));
-    if (rows.empty()) break;
+    if (rows.empty()) {
+      verdict = verifier.Finish();
+      break;
+    }
     for (const v1::AuditRecord& row : rows) {
-      absl::Status s = verifier.Next(row);
-      if (!s.ok()) {
-        response.set_intact(false);
-        response.set_rows_checked(verifier.rows_checked());
-        response.set_first_broken_sequence(verifier.first_broken_sequence());
-        response.set_problem(std::string(s.message()));
-        return response;
-      }
+      verdict = verifier.Next(row);
+      if (!verdict.ok()) break;
       after = row.sequence();
     }
   }
-  response.set_intact(true);
-  response.set_rows_checked(verifier.rows_checked());
+  Report(verifier, verdict, response);
   return response;
 }
 

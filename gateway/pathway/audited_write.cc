@@ -17,9 +17,11 @@ std::string ResultName(const absl::Status& status) {
 }  // namespace
 
 AuditedWrites::AuditedWrites(store::Store& store, const Clock& clock,
+                             const security::AuditKeyRing& keys,
                              bool read_audit_fail_closed)
     : store_(store),
       clock_(clock),
+      keys_(keys),
       read_audit_fail_closed_(read_audit_fail_closed) {}
 
 void AuditedWrites::AuditFailure(const security::Principal& caller,
@@ -44,10 +46,10 @@ absl::Status AuditedWrites::AuditRead(const security::Principal& caller,
   absl::Status written;
   absl::Duration backoff = backoff_;
   for (int attempt = 1; attempt <= kReadAuditAttempts; ++attempt) {
-    written = store_.WriteAndWait([&caller, operation, record_id,
+    written = store_.WriteAndWait([this, &caller, operation, record_id,
                                    name = ResultName(result),
                                    now](store::WriteTransaction& tx) {
-      return AppendAudit(tx, caller, operation, record_id, name, now);
+      return AppendAudit(tx, keys_, caller, operation, record_id, name, now);
     });
     if (written.ok()) return result;
     if (attempt < kReadAuditAttempts) {
@@ -71,9 +73,9 @@ void AuditedWrites::WriteReadAudit(const security::Principal& caller,
   // retry is queued again at once rather than after a sleep; the store's
   // own queue spaces the tries.
   store_.Write(
-      [who = caller, operation, record_id, result,
+      [keys = &keys_, who = caller, operation, record_id, result,
        at](store::WriteTransaction& tx) {
-        return AppendAudit(tx, who, operation, record_id, result, at);
+        return AppendAudit(tx, *keys, who, operation, record_id, result, at);
       },
       [this, who = caller, operation, record_id, result, at,
        attempt](absl::Status status) {

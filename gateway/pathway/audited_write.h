@@ -53,7 +53,9 @@ struct AuditTarget {
 // transaction of its own, with today's PERMISSION_DENIED wording.
 class AuditedWrites {
  public:
+  // `keys` seals every audit row and outlives this.
   AuditedWrites(store::Store& store, const Clock& clock,
+                const security::AuditKeyRing& keys,
                 bool read_audit_fail_closed = false);
 
   template <typename Response>
@@ -108,6 +110,7 @@ class AuditedWrites {
 
   store::Store& store() { return store_; }
   const Clock& clock() const { return clock_; }
+  const security::AuditKeyRing& audit_keys() const { return keys_; }
 
   // Backoff before each retry of a read-audit row (tests shorten it).
   void set_read_audit_backoff(absl::Duration d) { backoff_ = d; }
@@ -119,6 +122,7 @@ class AuditedWrites {
 
   store::Store& store_;
   const Clock& clock_;
+  const security::AuditKeyRing& keys_;
   const bool read_audit_fail_closed_;
   absl::Duration backoff_ = absl::Milliseconds(50);
   std::atomic<int64_t> read_audit_losses_{0};
@@ -136,8 +140,8 @@ void AuditedWrites::Write(
   const absl::Time now = clock_.Now();
   store_.Write(
       [result, audited, check = std::move(check), apply = std::move(apply),
-       request_id, hash = std::move(fingerprint), who = caller.principal,
-       now](store::WriteTransaction& tx) -> absl::Status {
+       request_id, hash = std::move(fingerprint), who = caller.principal, now,
+       keys = &keys_](store::WriteTransaction& tx) -> absl::Status {
         // Authorise first, against the record as this transaction sees it:
         // a stranger never gets another caller's stored answer.
         RETURN_IF_ERROR(check(tx, *audited));
@@ -154,12 +158,12 @@ void AuditedWrites::Write(
           if (!result->ParseFromString(existing->response)) {
             return absl::DataLossError("stored answer does not parse");
           }
-          return AppendAudit(tx, who, scope, RecordIdOf(*result), "OK_REPLAYED",
-                             now);
+          return AppendAudit(tx, *keys, who, scope, RecordIdOf(*result),
+                             "OK_REPLAYED", now);
         }
         ASSIGN_OR_RETURN(*result, apply(tx));
         RETURN_IF_ERROR(
-            AppendAudit(tx, who, scope, RecordIdOf(*result), "OK", now));
+            AppendAudit(tx, *keys, who, scope, RecordIdOf(*result), "OK", now));
         return tx.PutIdempotencyRecord(
             scope, request_id,
             store::IdempotencyRecord{hash, result->SerializeAsString()});

@@ -26,19 +26,21 @@ constexpr absl::string_view kScanDeadlines = "ScanDeadlines";
 
 DeadlineScan::DeadlineScan(store::Store& store,
                            domain::DeadlinePolicy deadlines,
-                           domain::DeliveryRoutes routes, const Clock& clock)
+                           domain::DeliveryRoutes routes, const Clock& clock,
+                           const security::AuditKeyRing& keys)
     : store_(store),
       deadlines_(std::move(deadlines)),
       routes_(std::move(routes)),
-      clock_(clock) {}
+      clock_(clock),
+      keys_(keys) {}
 
 absl::StatusOr<int> DeadlineScan::Scan(const security::Principal& caller) {
   absl::Status allowed = security::AuthorizeSystemWork(caller);
   if (!allowed.ok()) {
     const absl::Time now = clock_.Now();
     RETURN_IF_ERROR(
-        store_.WriteAndWait([&caller, now](store::WriteTransaction& tx) {
-          return AppendAudit(tx, caller, kScanDeadlines, "",
+        store_.WriteAndWait([this, &caller, now](store::WriteTransaction& tx) {
+          return AppendAudit(tx, keys_, caller, kScanDeadlines, "",
                              "PERMISSION_DENIED", now);
         }));
     return allowed;
@@ -87,7 +89,7 @@ absl::StatusOr<int> DeadlineScan::Scan(const security::Principal& caller) {
           RETURN_IF_ERROR(tx.UpdatePrescription(updated, p.version()));
           RETURN_IF_ERROR(tx.AppendEvent(event).status());
           RETURN_IF_ERROR(AppendAudit(
-              tx, who,
+              tx, keys_, who,
               verdict == domain::DeadlineVerdict::kOverdue ? kRaiseOverdue
                                                            : kExpire,
               p.prescription_id(), "OK", now));

@@ -5,6 +5,7 @@
 #include "gateway/common/clock.h"
 #include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/delivery_plan.h"
+#include "gateway/security/audit_chain.h"
 #include "gateway/security/principal.h"
 #include "gateway/store/store.h"
 
@@ -22,8 +23,10 @@ namespace nhs::tobacco::pathway {
 // Thread-safe.
 class DeadlineScan {
  public:
+  // `keys` seals the audit rows and outlives this.
   DeadlineScan(store::Store& store, domain::DeadlinePolicy deadlines,
-               domain::DeliveryRoutes routes, const Clock& clock);
+               domain::DeliveryRoutes routes, const Clock& clock,
+               const security::AuditKeyRing& keys);
 
   // One pass, as `caller`: only the gateway principal (and development
   // mode) may run it; a refusal is audited. Blocks until durable; returns
@@ -35,6 +38,7 @@ class DeadlineScan {
   const domain::DeadlinePolicy deadlines_;
   const domain::DeliveryRoutes routes_;
   const Clock& clock_;
+  const security::AuditKeyRing& keys_;
 };
 
 }  // namespace nhs::tobacco::pathway

@@ -54,12 +54,14 @@ absl::StatusOr<v1::Delivery> DeliveryIn(store::WriteTransaction& tx,
 DeliveryPathway::DeliveryPathway(store::Store& store,
                                  domain::DeadlinePolicy deadlines,
                                  DeliveryPathwayOptions options,
-                                 const Clock& clock)
+                                 const Clock& clock,
+                                 const security::AuditKeyRing& keys)
     : store_(store),
       deadlines_(std::move(deadlines)),
       options_(std::move(options)),
       clock_(clock),
-      gate_(store, clock) {}
+      keys_(keys),
+      gate_(store, clock, keys) {}
 
 int DeliveryPathway::PageSize(int requested) const {
   if (requested <= 0) {
@@ -178,7 +180,7 @@ void DeliveryPathway::RecordDelivery(const store::OutboxRow& claimed,
                                               next.last_error(), now));
         }
         return AppendAudit(
-            tx, security::GatewayPrincipal(),
+            tx, keys_, security::GatewayPrincipal(),
             absl::StrCat("Deliver", domain::MessageKindName(message.kind())),
             message.message_id(),
             std::string(absl::StripPrefix(v1::DeliveryState_Name(next.state()),
@@ -198,15 +200,16 @@ absl::StatusOr<int> DeliveryPathway::PruneDeliveredMessages(
   int total = 0;
   while (true) {
     auto pruned = std::make_shared<int>(0);
-    RETURN_IF_ERROR(store_.WriteAndWait(
-        [before, now, pruned](store::WriteTransaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(
+        store_.WriteAndWait([this, before, now, pruned](
+                                store::WriteTransaction& tx) -> absl::Status {
           ASSIGN_OR_RETURN(*pruned, tx.PruneDelivered(before, kBatch));
           // Retention is the gateway's own work: a batch that deleted
           // something says so in the audit log (how many: in the log line
           // of the dispatcher; the row has no record to name).
           if (*pruned == 0) return absl::OkStatus();
-          return AppendAudit(tx, security::GatewayPrincipal(), "PruneDelivered",
-                             "", "OK", now);
+          return AppendAudit(tx, keys_, security::GatewayPrincipal(),
+                             "PruneDelivered", "", "OK", now);
         }));
     total += *pruned;
     if (*pruned < kBatch) return total;

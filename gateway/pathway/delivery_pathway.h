@@ -30,8 +30,10 @@ struct DeliveryPathwayOptions {
 // (gateway/delivery) sends. Thread-safe.
 class DeliveryPathway final : public DeliveryUseCases, public OutboxWork {
  public:
+  // `keys` seals the audit rows and outlives this.
   DeliveryPathway(store::Store& store, domain::DeadlinePolicy deadlines,
-                  DeliveryPathwayOptions options, const Clock& clock);
+                  DeliveryPathwayOptions options, const Clock& clock,
+                  const security::AuditKeyRing& keys);
 
   // --- OutboxWork (see outbox_work.h) ---
   absl::StatusOr<std::vector<store::OutboxRow>> ClaimDueMessages(
@@ -77,6 +79,7 @@ class DeliveryPathway final : public DeliveryUseCases, public OutboxWork {
   const domain::DeadlinePolicy deadlines_;
   const DeliveryPathwayOptions options_;
   const Clock& clock_;
+  const security::AuditKeyRing& keys_;
   OperatorGate gate_;
 };
 

@@ -19,17 +19,16 @@ absl::Status OperatorGate::Authorize(const security::Principal& caller,
   return security::Authorize(caller, op, security::RecordView());
 }
 
-absl::Status OperatorGate::AppendRow(store::WriteTransaction& tx,
-                                     const security::Principal& who,
-                                     absl::string_view operation,
-                                     absl::string_view record_id,
-                                     const absl::Status& result,
-                                     absl::Time now) {
-  return AppendAudit(tx, who, operation, record_id, AuditResultName(result),
-                     now);
+absl::Status OperatorGate::AppendRow(
+    store::WriteTransaction& tx, const security::AuditKeyRing& keys,
+    const security::Principal& who, absl::string_view operation,
+    absl::string_view record_id, const absl::Status& result, absl::Time now) {
+  return AppendAudit(tx, keys, who, operation, record_id,
+                     AuditResultName(result), now);
 }
 
 void OperatorGate::AuditThen(store::Store& store, const Clock& clock,
+                             const security::AuditKeyRing& keys,
                              const security::Principal& who,
                              absl::string_view operation,
                              absl::string_view record_id,
@@ -37,9 +36,9 @@ void OperatorGate::AuditThen(store::Store& store, const Clock& clock,
                              std::function<void(absl::Status)> done) {
   const absl::Time now = clock.Now();
   store.Write(
-      [who, op = std::string(operation), id = std::string(record_id), result,
-       now](store::WriteTransaction& tx) {
-        return AppendRow(tx, who, op, id, result, now);
+      [keys = &keys, who, op = std::string(operation),
+       id = std::string(record_id), result, now](store::WriteTransaction& tx) {
+        return AppendRow(tx, *keys, who, op, id, result, now);
       },
       [op = std::string(operation),
        done = std::move(done)](absl::Status written) {

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "gateway/common/clock.h"
 #include "gateway/pathway/reply.h"
+#include "gateway/security/audit_chain.h"
 #include "gateway/security/operations.h"
 #include "gateway/security/principal.h"
 #include "gateway/store/store.h"
@@ -32,8 +33,10 @@ std::string AuditResultName(const absl::Status& status);
 // run on a store thread and must not block. Thread-safe.
 class OperatorGate {
  public:
-  OperatorGate(store::Store& store, const Clock& clock)
-      : store_(store), clock_(clock) {}
+  // `keys` seals the audit rows and outlives every write queued.
+  OperatorGate(store::Store& store, const Clock& clock,
+               const security::AuditKeyRing& keys)
+      : store_(store), clock_(clock), keys_(keys) {}
 
   // Authorises `caller`, runs `read` on the calling thread, audits its
   // result, then replies with it.
@@ -46,7 +49,7 @@ class OperatorGate {
     auto result = std::make_shared<absl::StatusOr<T>>(read());
     const absl::Status status = result->status();
     AuditThen(
-        store_, clock_, caller, operation, record_id, status,
+        store_, clock_, keys_, caller, operation, record_id, status,
         [result, reply = std::move(reply)](absl::Status audited) {
           reply(audited.ok() ? std::move(*result) : absl::StatusOr<T>(audited));
         });
@@ -66,7 +69,7 @@ class OperatorGate {
     if (!Admitted(caller, op, record_id, reply)) return;
     const absl::string_view operation = security::OperationName(op);
     if (!invalid.ok()) {
-      AuditThen(store_, clock_, caller, operation, record_id, invalid,
+      AuditThen(store_, clock_, keys_, caller, operation, record_id, invalid,
                 [invalid, reply = std::move(reply)](absl::Status) {
                   reply(invalid);
                 });
@@ -76,23 +79,23 @@ class OperatorGate {
     const absl::Time now = clock_.Now();
     store_.Write(
         [result, change = std::move(change), who = caller,
-         op = std::string(operation), id = std::string(record_id),
-         now](store::WriteTransaction& tx) -> absl::Status {
+         op = std::string(operation), id = std::string(record_id), now,
+         keys = &keys_](store::WriteTransaction& tx) -> absl::Status {
           absl::StatusOr<T> changed = change(tx, now);
           if (!changed.ok()) return changed.status();
           *result = *std::move(changed);
-          return AppendRow(tx, who, op, id, absl::OkStatus(), now);
+          return AppendRow(tx, *keys, who, op, id, absl::OkStatus(), now);
         },
-        // The store and the clock outlive every write queued on the store;
-        // this gate need not.
-        [store = &store_, clock = &clock_, result, reply = std::move(reply),
-         who = caller, op = std::string(operation),
+        // The store, the clock and the keys outlive every write queued on
+        // the store; this gate need not.
+        [store = &store_, clock = &clock_, keys = &keys_, result,
+         reply = std::move(reply), who = caller, op = std::string(operation),
          id = std::string(record_id)](absl::Status status) {
           if (status.ok()) {
             reply(std::move(*result));
             return;
           }
-          AuditThen(*store, *clock, who, op, id, status,
+          AuditThen(*store, *clock, *keys, who, op, id, status,
                     [status, reply](absl::Status) { reply(status); });
         });
   }
@@ -105,14 +108,16 @@ class OperatorGate {
                 absl::string_view record_id, const Reply<T>& reply) {
     absl::Status allowed = Authorize(caller, op);
     if (allowed.ok()) return true;
-    AuditThen(store_, clock_, caller, security::OperationName(op), record_id,
-              allowed, [allowed, reply](absl::Status) { reply(allowed); });
+    AuditThen(store_, clock_, keys_, caller, security::OperationName(op),
+              record_id, allowed,
+              [allowed, reply](absl::Status) { reply(allowed); });
     return false;
   }
 
   static absl::Status Authorize(const security::Principal& caller,
                                 security::Operation op);
   static absl::Status AppendRow(store::WriteTransaction& tx,
+                                const security::AuditKeyRing& keys,
                                 const security::Principal& who,
                                 absl::string_view operation,
                                 absl::string_view record_id,
@@ -122,6 +127,7 @@ class OperatorGate {
   // `done` with OK, or with UNAVAILABLE when the row could not be written
   // (logged, without patient data).
   static void AuditThen(store::Store& store, const Clock& clock,
+                        const security::AuditKeyRing& keys,
                         const security::Principal& who,
                         absl::string_view operation,
                         absl::string_view record_id, const absl::Status& result,
@@ -129,6 +135,7 @@ class OperatorGate {
 
   store::Store& store_;
   const Clock& clock_;
+  const security::AuditKeyRing& keys_;
 };
 
 }  // namespace nhs::tobacco::pathway

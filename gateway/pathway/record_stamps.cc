@@ -33,6 +33,7 @@ v1::PrescriptionRequest Advanced(const v1::PrescriptionRequest& current,
 }
 
 absl::Status AppendAudit(store::WriteTransaction& tx,
+                         const security::AuditKeyRing& keys,
                          const security::Principal& who,
                          absl::string_view operation,
                          absl::string_view record_id, absl::string_view result,
@@ -46,10 +47,11 @@ absl::Status AppendAudit(store::WriteTransaction& tx,
   row.set_operation(std::string(operation));
   row.set_record_id(std::string(record_id));
   row.set_result(std::string(result));
-  row.set_hash(security::AuditRowHash(
-      last.has_value() ? last->hash()
-                       : std::string(security::kAuditGenesisHash),
-      row));
+  // The first keyed row of an old database anchors on its last unkeyed
+  // row's hash, like any other row.
+  keys.Seal(last.has_value() ? last->hash()
+                             : std::string(security::kAuditGenesisHash),
+            row);
   return tx.InsertAuditRecord(row);
 }
 

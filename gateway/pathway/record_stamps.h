@@ -5,6 +5,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gateway/domain/deadline_policy.h"
+#include "gateway/security/audit_chain.h"
 #include "gateway/security/principal.h"
 #include "gateway/store/store.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -25,8 +26,10 @@ v1::PrescriptionRequest Advanced(const v1::PrescriptionRequest& current,
                                  const domain::DeadlinePolicy& deadlines,
                                  absl::Time now);
 
-// Chains one audit row to the newest, in the caller's transaction.
+// Chains one audit row to the newest, in the caller's transaction, sealed
+// with the ring's current key.
 absl::Status AppendAudit(store::WriteTransaction& tx,
+                         const security::AuditKeyRing& keys,
                          const security::Principal& who,
                          absl::string_view operation,
                          absl::string_view record_id, absl::string_view result,

@@ -56,7 +56,17 @@ void ApplyMllpLimitsDefaults(v1::MllpListenerConfig& mllp) {
   }
 }
 
+// The audit block: a key id and a checkpoint interval (the key itself has
+// no default: config_validation.cc requires one).
+void ApplyAuditDefaults(v1::AuditConfig& a) {
+  if (a.key_id().empty()) a.set_key_id(a.development_key() ? "dev" : "k1");
+  if (a.checkpoint_interval_seconds() == 0) {
+    a.set_checkpoint_interval_seconds(300);
+  }
+}
+
 void ApplyDefaults(v1::GatewayConfig& c) {
+  ApplyAuditDefaults(*c.mutable_audit());
   auto* delivery = c.mutable_delivery();
   if (delivery->max_attempts() == 0) delivery->set_max_attempts(12);
   if (delivery->initial_backoff_ms() == 0) {
@@ -153,9 +163,19 @@ void ResolvePaths(v1::TlsConfig& tls, const std::string& base_dir) {
   }
 }
 
+// The audit key files and the checkpoint file.
+void ResolvePaths(v1::AuditConfig& audit, const std::string& base_dir) {
+  ResolvePath(*audit.mutable_key_file(), base_dir);
+  ResolvePath(*audit.mutable_checkpoint_file(), base_dir);
+  for (v1::AuditKeyConfig& k : *audit.mutable_retired_keys()) {
+    ResolvePath(*k.mutable_key_file(), base_dir);
+  }
+}
+
 // TLS files, like the data folder, are relative to the config file.
 void ResolvePaths(v1::GatewayConfig& config, const std::string& base_dir) {
   ResolvePath(*config.mutable_store()->mutable_data_dir(), base_dir);
+  if (config.has_audit()) ResolvePaths(*config.mutable_audit(), base_dir);
   if (config.grpc().has_tls()) {
     ResolvePaths(*config.mutable_grpc()->mutable_tls(), base_dir);
   }

@@ -12,6 +12,7 @@
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/formulary.h"
 #include "gateway/domain/identifiers.h"
+#include "gateway/security/audit_chain.h"
 #include "gateway/security/principal.h"
 
 namespace nhs::tobacco::server {
@@ -336,11 +337,51 @@ void ValidateOrganisations(const v1::GatewayConfig& c,
 
 }  // namespace
 
+// One audit key: a valid id and exactly one place for the secret.
+void ValidateAuditKey(const std::string& path, const std::string& key_id,
+                      const std::string& key_file, const std::string& key_env,
+                      Violations& v) {
+  if (!security::ValidAuditKeyId(key_id)) {
+    v.Add(absl::StrCat(path, ".key_id"), "must be 1-32 of A-Z a-z 0-9 . _ -");
+  }
+  if (!key_file.empty() && !key_env.empty()) {
+    v.Add(path, "set one of key_file and key_env, not both");
+  }
+}
+
+// The audit chain's key is required: without it anyone who can write the
+// database can rewrite the log undetected.
+void ValidateAudit(const v1::AuditConfig& a, Violations& v) {
+  ValidateAuditKey("audit", a.key_id(), a.key_file(), a.key_env(), v);
+  if (a.key_file().empty() && a.key_env().empty() && !a.development_key()) {
+    v.Add("audit",
+          "key_file or key_env is required (the audit chain's HMAC key, kept "
+          "outside the database; README \"Audit chain\"); for development "
+          "only, set audit.development_key: true");
+  }
+  for (int i = 0; i < a.retired_keys_size(); ++i) {
+    const v1::AuditKeyConfig& k = a.retired_keys(i);
+    const std::string path = absl::StrCat("audit.retired_keys[", i, "]");
+    ValidateAuditKey(path, k.key_id(), k.key_file(), k.key_env(), v);
+    if (k.key_file().empty() && k.key_env().empty()) {
+      v.Add(path, "key_file or key_env is required");
+    }
+    if (k.key_id() == a.key_id()) {
+      v.Add(path, "a retired key needs another key_id than the current key");
+    }
+  }
+  if (a.checkpoint_interval_seconds() < 1 ||
+      a.checkpoint_interval_seconds() > 86400) {
+    v.Add("audit.checkpoint_interval_seconds", "must be between 1 and 86400");
+  }
+}
+
 absl::Status ValidateConfig(const v1::GatewayConfig& c,
                             const std::vector<OrganisationOrigin>& origins) {
   Violations v;
   ValidateGrpc(c.grpc(), v);
   ValidateStore(c.store(), v);
+  ValidateAudit(c.audit(), v);
   ValidateDeadlines(c.deadlines(), v);
   ValidateLimits(c.limits(), v);
   if (c.has_mllp()) ValidateMllp(c.mllp(), v);

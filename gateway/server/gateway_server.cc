@@ -21,6 +21,8 @@
 #include "gateway/delivery/outbound_transports.h"
 #include "gateway/delivery/transport_sender.h"
 #include "gateway/domain/referrer_registry.h"
+#include "gateway/server/audit_checkpointer.h"
+#include "gateway/server/audit_keys.h"
 #include "gateway/server/config_migration.h"
 #include "gateway/server/deadline_scanner.h"
 #include "gateway/server/hl7_inbound.h"
@@ -37,6 +39,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   ASSIGN_OR_RETURN(const v1::GatewayConfig config, WithRegistry(given));
   auto server = std::unique_ptr<GatewayServer>(new GatewayServer());
   RETURN_IF_ERROR(server->OpenStore(config));
+  RETURN_IF_ERROR(server->StartAuditChain(config));
   ASSIGN_OR_RETURN(server->transports_,
                    delivery::OutboundTransports::FromConfig(config));
   RETURN_IF_ERROR(server->BuildPathway(config, *options.clock));
@@ -80,6 +83,16 @@ absl::Status GatewayServer::OpenStore(const v1::GatewayConfig& config) {
   return absl::OkStatus();
 }
 
+absl::Status GatewayServer::StartAuditChain(const v1::GatewayConfig& config) {
+  ASSIGN_OR_RETURN(audit_keys_,
+                   LoadAuditKeys(config.audit(), config.store().data_dir()));
+  const int interval = config.audit().checkpoint_interval_seconds();
+  checkpointer_ = std::make_unique<AuditCheckpointer>(
+      *store_, AuditCheckpointPath(config.audit(), config.store().data_dir()),
+      absl::Seconds(interval > 0 ? interval : 300));
+  return absl::OkStatus();
+}
+
 absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
                                          const Clock& clock) {
   ASSIGN_OR_RETURN(domain::Formulary formulary,
@@ -94,7 +107,7 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
   pathway_options.routes = transports_->routes();
   pathway_options.referrers = domain::ReferrerRegistry::FromConfig(config);
   deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
-      *store_, deadlines, pathway_options.routes, clock);
+      *store_, deadlines, pathway_options.routes, clock, audit_keys_);
   pathway::DeliveryPathwayOptions delivery_options;
   delivery_options.max_page_size = pathway_options.max_page_size;
   delivery_options.max_text_length = pathway_options.max_text_length;
@@ -106,7 +119,7 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
   pathway_options.read_audit_fail_closed =
       config.store().read_audit_fail_closed();
   writes_ = std::make_unique<pathway::AuditedWrites>(
-      *store_, clock, pathway_options.read_audit_fail_closed);
+      *store_, clock, audit_keys_, pathway_options.read_audit_fail_closed);
   referrals_ =
       std::make_unique<pathway::ReferralPathway>(*writes_, pathway_options);
   prescriptions_ = std::make_unique<pathway::PrescriptionPathway>(
@@ -114,8 +127,14 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
   outcomes_ =
       std::make_unique<pathway::OutcomePathway>(*writes_, pathway_options);
   delivery_ = std::make_unique<pathway::DeliveryPathway>(
-      *store_, deadlines, std::move(delivery_options), clock);
-  audit_ = std::make_unique<pathway::AuditPathway>(*store_, clock);
+      *store_, deadlines, std::move(delivery_options), clock, audit_keys_);
+  const std::string checkpoints =
+      AuditCheckpointPath(config.audit(), config.store().data_dir());
+  audit_ = std::make_unique<pathway::AuditPathway>(
+      *store_, clock, audit_keys_,
+      pathway::AuditCheckpointSource{checkpoints, [checkpoints] {
+                                       return ReadCheckpointFile(checkpoints);
+                                     }});
   return absl::OkStatus();
 }
 
@@ -268,6 +287,8 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   delivery_.reset();
   audit_.reset();
   deadline_scan_.reset();
+  // The last checkpoint, after every audit row queued so far.
+  checkpointer_.reset();
   store_.reset();
   hub_.reset();
   hl7_.reset();

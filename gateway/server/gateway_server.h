@@ -19,6 +19,7 @@
 #include "gateway/pathway/outcome_pathway.h"
 #include "gateway/pathway/prescription_pathway.h"
 #include "gateway/pathway/referral_pathway.h"
+#include "gateway/security/audit_chain.h"
 #include "gateway/store/store.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
@@ -82,6 +83,9 @@ class GatewayServer {
   static absl::StatusOr<v1::GatewayConfig> WithRegistry(
       const v1::GatewayConfig& given);
   absl::Status OpenStore(const v1::GatewayConfig& config);
+  // The audit chain's keys (refuses to start without one) and the
+  // checkpoints of its head (audit_keys.h, audit_checkpointer.h).
+  absl::Status StartAuditChain(const v1::GatewayConfig& config);
   // The use cases the edges and the outbox are given, one per aggregate.
   absl::Status BuildPathway(const v1::GatewayConfig& config,
                             const Clock& clock);
@@ -91,7 +95,10 @@ class GatewayServer {
   absl::Status StartFhir(const v1::GatewayConfig& config);
   absl::Status StartMllp(const v1::GatewayConfig& config, const Clock& clock);
 
+  // Declared before the store: writes still queued at close seal with it.
+  security::AuditKeyRing audit_keys_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<class AuditCheckpointer> checkpointer_;
   std::unique_ptr<pathway::EventHub> hub_;
   // Event stream caps shared by every streaming edge (made with the hub);
   // outlives the services and listeners, whose streams give slots back.

@@ -5,10 +5,19 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "gateway/security/audit_chain.h"
 #include "gateway/store/store.h"
 #include "nhs/tobacco/v1/admin_service.pb.h"
 
 namespace nhs::tobacco::testing {
+
+// The audit key use-case tests seal rows with (a fixed test secret; never
+// one a gateway runs with).
+inline const security::AuditKeyRing& TestAuditKeys() {
+  static const auto* const keys = new security::AuditKeyRing(
+      security::AuditKey{"test", "audit-key-for-unit-tests-only-0123456789"});
+  return *keys;
+}
 
 // The first `limit` audit rows as the store holds them, oldest first. Tests
 // read the log here rather than through the audit use case, whose every

@@ -180,6 +180,11 @@ CREATE INDEX outbox_stats ON outbox
   (queue, destination_ods, state, created_us, attempts);
 CREATE INDEX outbox_by_destination_seq ON outbox (destination_ods, seq);
 )sql"},
+    // The audit chain is keyed: each row names the key that sealed it.
+    // Rows from before have none (the unkeyed scheme) and verify as before.
+    {6, R"sql(
+ALTER TABLE audit_log ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace

@@ -482,7 +482,8 @@ absl::Status SqliteTransaction::PutIdempotencyRecord(
 namespace {
 
 constexpr absl::string_view kAuditColumns =
-    "sequence, at_us, ods_code, role, operation, record_id, result, hash";
+    "sequence, at_us, ods_code, role, operation, record_id, result, hash, "
+    "key_id";
 
 v1::AuditRecord AuditFromRow(const SqliteStatement& stmt) {
   v1::AuditRecord r;
@@ -494,6 +495,7 @@ v1::AuditRecord AuditFromRow(const SqliteStatement& stmt) {
   r.set_record_id(stmt.ColumnText(5));
   r.set_result(stmt.ColumnText(6));
   r.set_hash(stmt.ColumnText(7));
+  r.set_key_id(stmt.ColumnText(8));
   return r;
 }
 
@@ -531,7 +533,7 @@ absl::Status SqliteTransaction::InsertAuditRecord(const v1::AuditRecord& r) {
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       conn_.Prepare(absl::StrCat("INSERT INTO audit_log (", kAuditColumns,
-                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")));
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")));
   stmt.Bind(1, r.sequence())
       .Bind(2, Micros(r.at()))
       .Bind(3, r.ods_code())
@@ -539,7 +541,8 @@ absl::Status SqliteTransaction::InsertAuditRecord(const v1::AuditRecord& r) {
       .Bind(5, r.operation())
       .Bind(6, r.record_id())
       .Bind(7, r.result())
-      .Bind(8, r.hash());
+      .Bind(8, r.hash())
+      .Bind(9, r.key_id());
   return stmt.Run();
 }
 

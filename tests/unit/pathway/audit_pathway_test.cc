@@ -5,6 +5,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/pathway/record_stamps.h"
+#include "gateway/security/audit_checkpoint.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -20,7 +22,8 @@ class AuditPathwayTest : public UseCaseTest {
  protected:
   void SetUp() override {
     UseCaseTest::SetUp();
-    audit_ = std::make_unique<AuditPathway>(*store_, clock_);
+    audit_ = std::make_unique<AuditPathway>(
+        *store_, clock_, ::nhs::tobacco::testing::TestAuditKeys());
   }
   void TearDown() override {
     audit_.reset();
@@ -114,7 +117,7 @@ TEST_F(AuditPathwayTest, AnAdminVerifiesTheChainAndTheCheckIsLogged) {
 
 TEST_F(AuditPathwayTest, AnAdminReadTheLogCannotRecordIsNotAnswered) {
   FailingWritesStore failing(*store_);
-  AuditPathway audit(failing, clock_);
+  AuditPathway audit(failing, clock_, ::nhs::tobacco::testing::TestAuditKeys());
   failing.FailWrites();
   Answer<v1::ListAuditRecordsResponse> listed;
   audit.ListAuditRecords(Admin(), v1::ListAuditRecordsRequest(),
@@ -125,6 +128,89 @@ TEST_F(AuditPathwayTest, AnAdminReadTheLogCannotRecordIsNotAnswered) {
                          refused.reply());
   EXPECT_THAT(refused.Get(), StatusIs(absl::StatusCode::kPermissionDenied))
       << "a refusal stays a refusal";
+}
+
+// Verifies as admin with `request` through `audit`.
+absl::StatusOr<v1::VerifyAuditChainResponse> VerifyWith(
+    AuditPathway& audit, const security::Principal& admin,
+    const v1::VerifyAuditChainRequest& request) {
+  Answer<v1::VerifyAuditChainResponse> answer;
+  audit.VerifyAuditChain(admin, request, answer.reply());
+  return answer.Get();
+}
+
+TEST_F(AuditPathwayTest, AnOldUnkeyedLogKeepsVerifyingOnceTheGatewayIsKeyed) {
+  // Rows written before the key existed (the unkeyed scheme, key_id "").
+  const security::AuditKeyRing unkeyed;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_THAT(store_->WriteAndWait([&](store::WriteTransaction& tx) {
+      return AppendAudit(tx, unkeyed, Admin(), "ListDeliveries", "", "OK",
+                         clock_.Now());
+    }),
+                IsOk());
+  }
+  auto first = Verify(Admin());
+  ASSERT_THAT(first, IsOk());
+  EXPECT_TRUE(first->intact()) << first->problem();
+  EXPECT_EQ(first->first_keyed_sequence(), 0);
+  EXPECT_EQ(first->head_key_id(), "");
+  // The first verification's own row is the first keyed one.
+  auto second = Verify(Admin());
+  ASSERT_THAT(second, IsOk());
+  EXPECT_TRUE(second->intact()) << second->problem();
+  EXPECT_EQ(second->rows_checked(), 4);
+  EXPECT_EQ(second->first_keyed_sequence(), 4);
+  EXPECT_EQ(second->head_key_id(), "test");
+}
+
+TEST_F(AuditPathwayTest, ACheckpointInTheRequestIsCheckedAndABadOneRefused) {
+  v1::VerifyAuditChainRequest bad;
+  bad.set_checkpoint("not a checkpoint");
+  EXPECT_THAT(VerifyWith(*audit_, Admin(), bad),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("checkpoint")));
+  // A checkpoint naming row 50 of a log one row long (the refusal's row;
+  // this verification's own row is written after it reads).
+  v1::VerifyAuditChainRequest ahead;
+  ahead.set_checkpoint(security::FormatAuditCheckpoint(
+      {50, std::string(64, 'b'), "test", absl::FromUnixSeconds(1764000000)}));
+  auto verified = VerifyWith(*audit_, Admin(), ahead);
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_FALSE(verified->intact());
+  EXPECT_EQ(verified->fault(), v1::AUDIT_CHAIN_FAULT_TAIL_MISSING);
+  EXPECT_EQ(verified->checkpoint_source(), "request");
+  EXPECT_EQ(verified->checkpoint_sequence(), 50);
+  EXPECT_EQ(verified->head_sequence(), 1);
+}
+
+TEST_F(AuditPathwayTest,
+       TheConfiguredCheckpointFileIsReadAndAnUnreadableOneSaid) {
+  absl::StatusOr<std::string> file = absl::NotFoundError("no file yet");
+  AuditPathway audit(
+      *store_, clock_, ::nhs::tobacco::testing::TestAuditKeys(),
+      AuditCheckpointSource{"/var/audit.log", [&] { return file; }});
+  auto none = VerifyWith(audit, Admin(), {});
+  ASSERT_THAT(none, IsOk());
+  EXPECT_TRUE(none->intact());
+  EXPECT_EQ(none->checkpoints_checked(), 0);
+  EXPECT_EQ(none->checkpoint_source(), "/var/audit.log");
+
+  // Row 1 is the first verification's own row: checkpoint it.
+  const std::vector<v1::AuditRecord> rows = AuditRows();
+  ASSERT_FALSE(rows.empty());
+  const v1::AuditRecord& row1 = rows.front();
+  file = security::FormatAuditCheckpoint(
+      {1, row1.hash(), row1.key_id(), absl::FromUnixSeconds(1764000000)});
+  auto checked = VerifyWith(audit, Admin(), {});
+  ASSERT_THAT(checked, IsOk());
+  EXPECT_TRUE(checked->intact()) << checked->problem();
+  EXPECT_EQ(checked->checkpoints_checked(), 1);
+
+  file = absl::PermissionDeniedError("cannot read /var/audit.log");
+  auto unreadable = VerifyWith(audit, Admin(), {});
+  ASSERT_THAT(unreadable, IsOk());
+  EXPECT_FALSE(unreadable->intact());
+  EXPECT_EQ(unreadable->fault(), v1::AUDIT_CHAIN_FAULT_CHECKPOINT_UNREADABLE);
 }
 
 }  // namespace

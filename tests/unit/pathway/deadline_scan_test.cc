@@ -29,8 +29,9 @@ class DeadlineScanTest : public UseCaseTest {
     config.set_expire_after_days(28);
     auto deadlines = domain::DeadlinePolicy::FromConfig(config);
     ASSERT_TRUE(deadlines.ok()) << deadlines.status();
-    scan_ = std::make_unique<DeadlineScan>(*store_, *deadlines,
-                                           domain::DeliveryRoutes(), clock_);
+    scan_ = std::make_unique<DeadlineScan>(
+        *store_, *deadlines, domain::DeliveryRoutes(), clock_,
+        ::nhs::tobacco::testing::TestAuditKeys());
     // A referral, and a GP recommendation for it made now, due in four hours.
     v1::Referral r;
     r.set_referral_id("ref-1");

@@ -31,8 +31,9 @@ class DeliveryPathwayTest : public UseCaseTest {
     ASSERT_TRUE(deadlines.ok()) << deadlines.status();
     DeliveryPathwayOptions options;
     options.retry.max_attempts = 3;
-    delivery_ =
-        std::make_unique<DeliveryPathway>(*store_, *deadlines, options, clock_);
+    delivery_ = std::make_unique<DeliveryPathway>(
+        *store_, *deadlines, options, clock_,
+        ::nhs::tobacco::testing::TestAuditKeys());
   }
   void TearDown() override {
     delivery_.reset();

@@ -25,6 +25,7 @@
 #include "gateway/store/store.h"
 #include "gtest/gtest.h"
 #include "tests/testing/sample_requests.h"
+#include "tests/testing/stored_audit.h"
 
 namespace nhs::tobacco::pathway {
 
@@ -141,7 +142,8 @@ class PathwayTest : public ::testing::Test {
     rx9->set_ods_code("RX9");
     rx9->mutable_mllp()->set_service_ods_code("TDS01");
     options.referrers = domain::ReferrerRegistry::FromConfig(registry);
-    writes_ = std::make_unique<AuditedWrites>(*store_, clock_, fail_closed);
+    writes_ = std::make_unique<AuditedWrites>(
+        *store_, clock_, ::nhs::tobacco::testing::TestAuditKeys(), fail_closed);
     writes_->set_read_audit_backoff(absl::Milliseconds(1));
     referrals_ = std::make_unique<ReferralPathway>(*writes_, options);
     auto deadlines = domain::DeadlinePolicy::FromConfig(v1::DeadlineConfig());

@@ -20,6 +20,7 @@
 #include "gateway/store/store.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/stored_audit.h"
 
 namespace nhs::tobacco::pathway {
 

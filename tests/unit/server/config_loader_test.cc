@@ -39,18 +39,26 @@ constexpr char kInsecureGrpc[] = R"pb(
   grpc { allow_insecure: true }
 )pb";
 
+// The audit key every config needs, unless `extra` brings its own block.
+std::string WithAuditKey(const std::string& extra) {
+  if (extra.find("audit {") != std::string::npos) return extra;
+  return R"pb(audit { key_file: "audit.key" })pb" + extra;
+}
+
 absl::StatusOr<v1::GatewayConfig> Parse(
     const std::string& extra, std::vector<std::string>* warnings = nullptr) {
-  return ParseConfig(std::string(kWithoutGrpc) + kInsecureGrpc + extra,
-                     /*json=*/false, "/etc/tg", warnings);
+  return ParseConfig(
+      std::string(kWithoutGrpc) + kInsecureGrpc + WithAuditKey(extra),
+      /*json=*/false, "/etc/tg", warnings);
 }
 
 // The violations of a config with `extra`; `grpc` replaces the insecure
 // development gRPC block.
 std::vector<domain::FieldViolation> Violations(
     const std::string& extra, const std::string& grpc = kInsecureGrpc) {
-  auto config = ParseConfig(std::string(kWithoutGrpc) + grpc + extra,
-                            /*json=*/false, "/etc/tg");
+  auto config =
+      ParseConfig(std::string(kWithoutGrpc) + grpc + WithAuditKey(extra),
+                  /*json=*/false, "/etc/tg");
   EXPECT_FALSE(config.ok());
   return domain::GetFieldViolations(config.status());
 }
@@ -534,6 +542,48 @@ TEST(ConfigLoaderTest, JsonConfigWithADuplicateKeyIsRefusedNamingIt) {
   ASSERT_FALSE(config.ok());
   EXPECT_THAT(config.status().message(),
               HasSubstr("config.store.dataDir is a duplicate key"));
+}
+
+TEST(ConfigLoaderTest, WithoutAnAuditKeyTheGatewayDoesNotStart) {
+  const std::string text = std::string(kWithoutGrpc) + kInsecureGrpc;
+  auto config = ParseConfig(text, /*json=*/false, "/etc/tg");
+  EXPECT_FALSE(config.ok());
+  EXPECT_THAT(domain::GetFieldViolations(config.status()),
+              HasViolation("audit", "key_file or key_env is required"));
+  // Development consents explicitly.
+  EXPECT_TRUE(ParseConfig(text + "audit { development_key: true }",
+                          /*json=*/false, "/etc/tg")
+                  .ok());
+}
+
+TEST(ConfigLoaderTest, AuditPathsFollowTheFileAndDefaultsApply) {
+  auto config = Parse(R"pb(audit {
+                             checkpoint_file: "ckpt/audit.log"
+                             retired_keys { key_id: "k0" key_file: "old.key" }
+                             key_file: "audit.key"
+                           })pb");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->audit().key_file(), "/etc/tg/audit.key");
+  EXPECT_EQ(config->audit().checkpoint_file(), "/etc/tg/ckpt/audit.log");
+  EXPECT_EQ(config->audit().retired_keys(0).key_file(), "/etc/tg/old.key");
+  EXPECT_EQ(config->audit().key_id(), "k1");
+  EXPECT_EQ(config->audit().checkpoint_interval_seconds(), 300);
+}
+
+TEST(ConfigLoaderTest, AuditKeysAreCheckedByName) {
+  auto v = Violations(R"pb(audit {
+                             key_id: "has space"
+                             key_file: "audit.key"
+                             key_env: "TOBACCO_AUDIT_KEY"
+                             checkpoint_interval_seconds: -1
+                             retired_keys { key_id: "k2" }
+                           })pb");
+  EXPECT_THAT(v, HasViolation("audit.key_id", "A-Z a-z 0-9"));
+  EXPECT_THAT(v, HasViolation("audit", "not both"));
+  EXPECT_THAT(v, HasViolation("audit.checkpoint_interval_seconds",
+                              "between 1 and 86400"));
+  EXPECT_THAT(v, HasViolation("audit.retired_keys[0]",
+                              "key_file or key_env is required"));
 }
 
 }  // namespace

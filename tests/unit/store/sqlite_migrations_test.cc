@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gateway/store/sqlite/sqlite_connection.h"
@@ -68,6 +69,7 @@ TEST_F(SqliteMigrationsTest, VersionThreeIndexesEpsIdsStoredBeforeIt) {
         (*conn)->Exec("DROP TABLE outbox;"
                       "DROP INDEX prescriptions_by_eps;"
                       "ALTER TABLE prescriptions DROP COLUMN eps_id;"
+                      "ALTER TABLE audit_log DROP COLUMN key_id;"
                       "DELETE FROM schema_migrations WHERE version >= 3"),
         IsOk());
   }
@@ -82,6 +84,47 @@ TEST_F(SqliteMigrationsTest, VersionThreeIndexesEpsIdsStoredBeforeIt) {
   }),
               IsOk());
   EXPECT_EQ(found, "rx-1");
+}
+
+TEST_F(SqliteMigrationsTest, VersionSixKeepsAuditRowsFromBeforeAsUnkeyed) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store.ok()) << store.status();
+    v1::AuditRecord row;
+    row.set_sequence(1);
+    row.set_ods_code("ME001");
+    row.set_role("admin");
+    row.set_operation("ListAuditRecords");
+    row.set_result("OK");
+    row.set_hash(std::string(64, 'c'));
+    ASSERT_THAT((*store)->WriteAndWait([&](WriteTransaction& tx) {
+      return tx.InsertAuditRecord(row);
+    }),
+                IsOk());
+  }
+  // Back to schema version 5: audit rows without a key id.
+  {
+    auto conn = SqliteConnection::Open((dir_ / "gateway.db").string(),
+                                       /*read_only=*/false);
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    ASSERT_THAT(
+        (*conn)->Exec("ALTER TABLE audit_log DROP COLUMN key_id;"
+                      "DELETE FROM schema_migrations WHERE version >= 6"),
+        IsOk());
+  }
+  auto store = Open();
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::optional<v1::AuditRecord> last;
+  ASSERT_THAT((*store)->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto row = tx.LastAuditRecord();
+    if (!row.ok()) return row.status();
+    last = *row;
+    return absl::OkStatus();
+  }),
+              IsOk());
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->key_id(), "");
+  EXPECT_EQ(last->hash(), std::string(64, 'c'));
 }
 
 }  // namespace
