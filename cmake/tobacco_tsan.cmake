@@ -4,9 +4,11 @@
 # TSan cannot see absl::Mutex and reports a race on every lock.
 
 # The unit tests of the threaded components that run on fakes: the delivery
-# dispatcher, the event hub and the MLLP listener. Only tests whose name
-# matches are built (tobacco_add_test) and they get the ctest label "tsan".
-set(TOBACCO_TSAN_TEST_REGEX "mllp_listener|event_hub|delivery_dispatcher")
+# dispatcher, the event hub, the MLLP listener and the HTTP server. Only
+# tests whose name matches are built (tobacco_add_test) and they get the
+# ctest label "tsan".
+set(TOBACCO_TSAN_TEST_REGEX
+    "mllp_listener|event_hub|delivery_dispatcher|http_server")
 
 add_compile_options(-fsanitize=thread)
 add_link_options(-fsanitize=thread)

@@ -125,6 +125,7 @@ class SecureGatewayBinary {
   SecureGatewayBinary& operator=(const SecureGatewayBinary&) = delete;
 
   bool started() const { return started_; }
+  pid_t pid() const { return pid_; }
   int grpc_port() const { return grpc_port_; }
   int mllp_port() const { return mllp_port_; }
   int fhir_port() const { return fhir_port_; }
