@@ -75,18 +75,21 @@ absl::StatusOr<std::unique_ptr<HttpsListener>> HttpsListener::Start(
   server.error_page = OutcomePage;
 
   auto router = std::make_shared<http::Router>(OutcomePage);
+  // The body and certificate stay alive until the answer is given: the
+  // handler may read them until then, as it always could.
   router->Add("POST", kPath,
               [handler = std::move(handler)](http::Request request,
                                              http::Responder responder) {
-                handler(
-                    InboundMessage{request.body, request.peer_certificate_pem},
-                    [responder](HttpResponse answer) {
-                      http::Response response;
-                      response.status = answer.status;
-                      response.content_type = std::move(answer.content_type);
-                      response.body = std::move(answer.body);
-                      responder.Send(std::move(response));
-                    });
+                auto held = std::make_shared<http::Request>(std::move(request));
+                handler(InboundMessage{held->body, held->peer_certificate_pem},
+                        [responder, held](HttpResponse answer) {
+                          http::Response response;
+                          response.status = answer.status;
+                          response.content_type =
+                              std::move(answer.content_type);
+                          response.body = std::move(answer.body);
+                          responder.Send(std::move(response));
+                        });
               });
   auto started = http::Server::Start(
       server, [router](http::Request request, http::Responder responder) {

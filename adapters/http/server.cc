@@ -427,42 +427,50 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 void Server::Impl::Accept() {
-  acceptor->async_accept(
-      asio::make_strand(*io), [this](error_code ec, tcp::socket socket) {
-        if (ec == asio::error::operation_aborted) return;  // Stop()
-        if (!ec) {
-          error_code peer_ec;
-          const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
-          if (peer_ec) {
-            socket.close(peer_ec);
-          } else {
-            sockaddr_storage address{};
-            std::memcpy(&address, peer.data(), peer.size());
-            std::string host = net::HostText(address);
-            // Behind a balancer the real peer is named by its PROXY
-            // header: until then the connection counts in the total only.
-            std::string key = AddressKey(host);
-            bool allowed = true;
-            if (options.proxy_protocol) {
-              allowed = trusted_proxies.Allows(address);
-              key.clear();
-            }
-            auto slot = caps.TryAcquire(key);
-            absl::MutexLock lock(&mu);
-            if (!allowed || !slot.ok() || stopping) {
-              // Over a cap: closed before a byte of TLS is read.
-              socket.close(peer_ec);
-            } else {
-              auto connection = std::make_shared<Connection>(
-                  *this, std::move(socket), std::move(host), *std::move(slot));
-              live.emplace(connection.get(), connection);
-              asio::post(connection->executor(),
-                         [connection] { connection->Start(); });
-            }
+  acceptor->async_accept(asio::make_strand(*io), [this](error_code ec,
+                                                        tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;  // Stop()
+    if (!ec) {
+      error_code peer_ec;
+      const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+      if (peer_ec) {
+        socket.close(peer_ec);
+      } else {
+        sockaddr_storage address{};
+        std::memcpy(&address, peer.data(), peer.size());
+        std::string host = net::HostText(address);
+        // Behind a balancer the real peer is named by its PROXY
+        // header: until then the connection counts in the total only.
+        std::string key = AddressKey(host);
+        bool allowed = true;
+        if (options.proxy_protocol) {
+          allowed = trusted_proxies.Allows(address);
+          key.clear();
+        }
+        auto slot = caps.TryAcquire(key);
+        std::shared_ptr<Connection> connection;
+        {
+          absl::MutexLock lock(&mu);
+          if (allowed && slot.ok() && !stopping) {
+            connection = std::make_shared<Connection>(
+                *this, std::move(socket), std::move(host), *std::move(slot));
+            live.emplace(connection.get(), connection);
           }
         }
-        Accept();
-      });
+        // Outside the lock: the connection may be over, and this the
+        // last reference, by the time `connection` goes out of scope
+        // (its destructor takes the lock).
+        if (connection == nullptr) {
+          // Over a cap: closed before a byte of TLS is read.
+          socket.close(peer_ec);
+        } else {
+          asio::post(connection->executor(),
+                     [connection] { connection->Start(); });
+        }
+      }
+    }
+    Accept();
+  });
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
