@@ -31,7 +31,8 @@ void Run(absl::string_view stream, size_t piece, const RequestLimits& limits) {
   std::optional<RequestParser> parser(limits);
   std::string pending;
   for (size_t pos = 0; pos < stream.size(); pos += piece) {
-    pending.append(stream.substr(pos, piece));
+    const absl::string_view next = stream.substr(pos, piece);
+    pending.append(next.data(), next.size());
     while (true) {
       const RequestParser::Step step = parser->Put(pending);
       Check(step.consumed <= pending.size(), "consumed what it was given");
