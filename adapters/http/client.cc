@@ -226,7 +226,6 @@ class Exchange {
 
   void Done(absl::StatusOr<Response> result) {
     if (!result_.has_value()) result_ = std::move(result);
-    error_code ignored;
     stream_.next_layer().close();
   }
 

@@ -9,12 +9,12 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "adapters/http/router.h"
 #include "adapters/http/server.h"
@@ -301,26 +301,30 @@ TEST(HttpServerTest, HandlerThatNeverAnswersGets503AndALateAnswerIsDropped) {
 }
 
 TEST(HttpServerTest, StopLetsAnAnswerInFlightGoOut) {
-  absl::Notification received;
-  std::thread answerer;
+  absl::Mutex mu;
+  std::optional<Responder> held;
+  std::atomic<bool> received{false};
   auto server = Server::Start(Options(), [&](Request, Responder responder) {
-    received.Notify();
-    answerer = std::thread([responder] {
-      absl::SleepFor(absl::Milliseconds(300));
-      Response response;
-      response.status = 201;
-      responder.Send(std::move(response));
-    });
+    absl::MutexLock lock(&mu);
+    held = std::move(responder);
+    received = true;
   });
   ASSERT_TRUE(server.ok()) << server.status();
   TlsTestClient client((*server)->port(), kGp);
   ASSERT_TRUE(client.ok()) << client.error();
   ASSERT_TRUE(client.Write(Post("/", "x")));
-  received.WaitForNotification();
+  while (!received) absl::SleepFor(absl::Milliseconds(10));
   std::thread stopper([&] { (*server)->Stop(); });
+  // The answer comes while Stop() is waiting.
+  absl::SleepFor(absl::Milliseconds(300));
+  {
+    absl::MutexLock lock(&mu);
+    Response response;
+    response.status = 201;
+    held->Send(std::move(response));
+  }
   EXPECT_EQ(client.ReadStatus(absl::Seconds(5)), 201);
   stopper.join();
-  answerer.join();
 }
 
 }  // namespace
