@@ -4,11 +4,11 @@
 # TSan cannot see absl::Mutex and reports a race on every lock.
 
 # The unit tests of the threaded components that run on fakes: the delivery
-# dispatcher, the event hub, the MLLP listener (and its limits) and the
-# connection caps. Only tests whose name
-# matches are built (tobacco_add_test) and they get the ctest label "tsan".
+# dispatcher, the event hub, the MLLP listener (and its limits), the
+# connection caps and the HTTP server. Only tests whose name matches are
+# built (tobacco_add_test) and they get the ctest label "tsan".
 set(TOBACCO_TSAN_TEST_REGEX
-    "mllp_listener|event_hub|delivery_dispatcher|net_connection_caps")
+    "mllp_listener|event_hub|delivery_dispatcher|net_connection_caps|http_server")
 
 add_compile_options(-fsanitize=thread)
 add_link_options(-fsanitize=thread)

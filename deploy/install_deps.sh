@@ -9,8 +9,9 @@ packages=(
   # libraries (README "Dependencies" says why each is here)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev libssl-dev tzdata
-  # FHIR: JSON building, fast JSON parsing, HTTPS server/client (with OpenSSL)
-  nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev
+  # FHIR: JSON building and fast JSON parsing; Boost.Asio + Beast (headers
+  # only) for the event-driven HTTPS server and client, TLS through OpenSSL
+  nlohmann-json3-dev libsimdjson-dev libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing, sanitizer builds and the thread-safety check (clang + its

@@ -18,7 +18,7 @@ import sys
 
 PROTOS = "nhs/tobacco"
 ADAPTERS = ["adapters/" + a for a in
-            ("net", "hl7v2", "fhir", "mental_health", "gp", "pharmacy",
+            ("net", "http", "hl7v2", "fhir", "mental_health", "gp", "pharmacy",
              "service")]
 
 # Folder -> the folders of ours it may include (besides itself).
@@ -51,10 +51,12 @@ ALLOWED = {
     # Shared listener pieces (TLS policy, caps, PROXY protocol): nothing of
     # ours.
     "adapters/net": [],
+    # The HTTP/1.1 server and client (Asio + Beast): the net pieces only.
+    "adapters/http": ["adapters/net"],
     # The HL7 v2 codec knows nothing of the gateway.
     "adapters/hl7v2": ["adapters/net"],
     "adapters/fhir": ["gateway/common", "gateway/domain", "adapters/net",
-                      PROTOS],
+                      "adapters/http", PROTOS],
     "adapters/mental_health": ["gateway/common", "gateway/domain",
                                "adapters/hl7v2", PROTOS],
     "adapters/gp": ["gateway/common", "gateway/domain", "adapters/fhir",

@@ -11,9 +11,10 @@
 namespace nhs::tobacco::fhir {
 
 struct HttpsClientOptions {
+  // TCP connect, then the TLS handshake, each within this.
   absl::Duration connect_timeout = absl::Seconds(5);
-  // Per read/write on the socket: a receiver that stops answering is
-  // abandoned after this long.
+  // Sending the message, then reading the whole answer, each within this:
+  // a receiver that stops answering is abandoned after this long.
   absl::Duration io_timeout = absl::Seconds(30);
   // PEM bundle to trust for the receiver's certificate; empty = the system
   // store.
@@ -32,7 +33,7 @@ struct HttpsClientOptions {
 // timeout, INVALID_ARGUMENT for a URL that is not https, FAILED_PRECONDITION
 // when the client certificate cannot be loaded. The receiver's certificate
 // is always verified, host name included. One call per connection;
-// thread-safe.
+// thread-safe. (adapters/http/client.h does the HTTP.)
 absl::StatusOr<HttpResponse> PostMessage(absl::string_view url,
                                          absl::string_view bundle_json,
                                          const HttpsClientOptions& options);

@@ -5,13 +5,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace httplib {
-class SSLServer;
+namespace nhs::tobacco::http {
+class Server;
 }
 
 namespace nhs::tobacco::fhir {
@@ -51,19 +51,39 @@ struct HttpsListenerOptions {
   // CRLs by issuer hash (<hash>.r0); when set, a revoked client certificate
   // fails the handshake too. Only with client_ca_path.
   std::string crl_directory;
-  // Larger bodies get 413 with an OperationOutcome, unread.
+  // Larger bodies (Content-Length or chunked) get 413 with an
+  // OperationOutcome as soon as the limit is crossed, and the connection is
+  // closed.
   size_t max_body_bytes = 1 << 20;
+  // A request header over either limit gets 431.
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_header_count = 64;
   // A handler that has not answered by then gets 503 (and the sender
   // retries; the pathway deduplicates the retry).
   absl::Duration reply_timeout = absl::Seconds(30);
+  // First byte to last of one request; the TLS handshake; a kept-open
+  // connection with no request.
+  absl::Duration request_deadline = absl::Seconds(30);
+  absl::Duration handshake_timeout = absl::Seconds(10);
+  absl::Duration idle_timeout = absl::Seconds(60);
+  // Open connections in total and per peer (address until the handshake,
+  // certificate after).
+  int max_connections = 256;
+  int max_connections_per_peer = 32;
+  // The I/O threads that serve every connection.
+  int threads = 4;
+  // PROXY protocol v2 from these balancers only.
+  bool proxy_protocol = false;
+  std::vector<std::string> trusted_proxy_networks;
 };
 
-// The inbound FHIR transport: `POST /fhir/$process-message` over TLS, body
-// handed to the handler, its answer written back. The HTTP worker waits for
-// the handler's asynchronous answer, so the 2xx leaves only after the
-// handler says the change is durable. Other paths get 404 and other methods
-// 405, as OperationOutcomes. Thread-safe; Stop() (or the destructor) closes
-// the socket and waits for the serving thread.
+// The inbound FHIR transport: `POST /fhir/$process-message` over TLS on the
+// event-driven HTTP server (adapters/http), body handed to the handler, its
+// answer written back when the handler gives it, so the 2xx leaves only
+// after the handler says the change is durable. Other paths get 404, other
+// methods 405, refused requests 400/413/431, as OperationOutcomes.
+// Thread-safe; Stop() (or the destructor) stops accepting, lets answers in
+// flight go out and closes every connection.
 class HttpsListener {
  public:
   static absl::StatusOr<std::unique_ptr<HttpsListener>> Start(
@@ -76,8 +96,7 @@ class HttpsListener {
  private:
   HttpsListener() = default;
 
-  std::unique_ptr<httplib::SSLServer> server_;
-  std::thread thread_;
+  std::unique_ptr<http::Server> server_;
   int port_ = 0;
 };
 

@@ -65,6 +65,24 @@ void ApplyAuditDefaults(v1::AuditConfig& a) {
   }
 }
 
+// The HTTPS listener's limits (issue 11): what one peer may hold, and for
+// how long, while it sends.
+void DefaultFhirListenerLimits(v1::FhirListenerConfig& fhir) {
+  v1::ConnectionLimitsConfig& limits = *fhir.mutable_limits();
+  if (limits.max_connections() == 0) limits.set_max_connections(256);
+  if (limits.max_connections_per_peer() == 0) {
+    limits.set_max_connections_per_peer(32);
+  }
+  if (limits.handshake_timeout_ms() == 0)
+    limits.set_handshake_timeout_ms(10000);
+  if (limits.request_deadline_ms() == 0) limits.set_request_deadline_ms(30000);
+  if (limits.idle_timeout_ms() == 0) limits.set_idle_timeout_ms(60000);
+  if (fhir.max_header_bytes() == 0) fhir.set_max_header_bytes(16 * 1024);
+  if (fhir.max_header_count() == 0) fhir.set_max_header_count(64);
+  if (fhir.io_threads() == 0) fhir.set_io_threads(4);
+  if (fhir.reply_timeout_ms() == 0) fhir.set_reply_timeout_ms(30000);
+}
+
 void ApplyDefaults(v1::GatewayConfig& c) {
   ApplyAuditDefaults(*c.mutable_audit());
   auto* delivery = c.mutable_delivery();
@@ -145,6 +163,7 @@ void ApplyDefaults(v1::GatewayConfig& c) {
       fhir->set_client_cert_path(fhir->tls().cert_file());
       fhir->set_client_key_path(fhir->tls().key_file());
     }
+    DefaultFhirListenerLimits(*fhir);
   }
 }
 

@@ -174,6 +174,45 @@ void ValidateMllp(const v1::MllpListenerConfig& m, Violations& v) {
   ValidateConnectionLimits("mllp.limits", m.limits(), v);
 }
 
+// The HTTPS listener's limits (after defaults: zero means someone set a
+// negative or absurd value).
+void ValidateFhirLimits(const v1::FhirListenerConfig& f, Violations& v) {
+  const v1::ConnectionLimitsConfig& l = f.limits();
+  if (l.max_connections() < 1 || l.max_connections() > 100000) {
+    v.Add("fhir.limits.max_connections", "must be between 1 and 100000");
+  }
+  if (l.max_connections_per_peer() < 1 ||
+      l.max_connections_per_peer() > l.max_connections()) {
+    v.Add("fhir.limits.max_connections_per_peer",
+          "must be at least 1 and at most max_connections");
+  }
+  if (l.handshake_timeout_ms() < 1 || l.request_deadline_ms() < 1 ||
+      l.idle_timeout_ms() < 1 || f.reply_timeout_ms() < 1) {
+    v.Add("fhir.limits.request_deadline_ms", "timeouts must be positive");
+  }
+  if (f.max_header_bytes() < 1024 || f.max_header_bytes() > (1 << 20)) {
+    v.Add("fhir.max_header_bytes", "must be between 1024 and 1048576");
+  }
+  if (f.max_header_count() < 8 || f.max_header_count() > 1000) {
+    v.Add("fhir.max_header_count", "must be between 8 and 1000");
+  }
+  if (f.io_threads() < 1 || f.io_threads() > 64) {
+    v.Add("fhir.io_threads", "must be between 1 and 64");
+  }
+  if (l.proxy_protocol() && l.trusted_proxy_networks().empty()) {
+    v.Add("fhir.limits.trusted_proxy_networks",
+          "proxy_protocol needs the load balancers' networks");
+  }
+  for (int i = 0; i < l.trusted_proxy_networks_size(); ++i) {
+    absl::StatusOr<net::IpAllowList> one =
+        net::IpAllowList::Parse({l.trusted_proxy_networks(i)});
+    if (!one.ok()) {
+      v.Add(absl::StrCat("fhir.limits.trusted_proxy_networks[", i, "]"),
+            one.status().message());
+    }
+  }
+}
+
 // The FHIR listener and client, when configured.
 void ValidateFhir(const v1::FhirListenerConfig& f, Violations& v) {
   CheckAddress("fhir.address", f.address(), PortZero::kAllowed, v);
@@ -197,6 +236,7 @@ void ValidateFhir(const v1::FhirListenerConfig& f, Violations& v) {
   if (f.connect_timeout_ms() < 1 || f.request_timeout_ms() < 1) {
     v.Add("fhir.request_timeout_ms", "timeouts must be positive");
   }
+  ValidateFhirLimits(f, v);
 }
 
 void ValidateDelivery(const v1::DeliveryConfig& d, Violations& v) {

@@ -238,6 +238,30 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   fhir_options.client_ca_path = tls.client_ca_file();
   fhir_options.crl_directory = tls.crl_directory();
   fhir_options.max_body_bytes = config.fhir().max_body_bytes();
+  // fhir.limits and the header limits, enforced while reading (issue 11).
+  // Zero (a config built in code, without LoadConfig's defaults) keeps the
+  // listener's own default.
+  const v1::FhirListenerConfig& fhir = config.fhir();
+  const v1::ConnectionLimitsConfig& limits = fhir.limits();
+  const auto set = [](auto& field, auto value) {
+    if (value > 0) field = value;
+  };
+  const auto set_ms = [](absl::Duration& field, int32_t ms) {
+    if (ms > 0) field = absl::Milliseconds(ms);
+  };
+  set(fhir_options.max_header_bytes, fhir.max_header_bytes());
+  set(fhir_options.max_header_count, fhir.max_header_count());
+  set(fhir_options.threads, fhir.io_threads());
+  set(fhir_options.max_connections, limits.max_connections());
+  set(fhir_options.max_connections_per_peer, limits.max_connections_per_peer());
+  set_ms(fhir_options.reply_timeout, fhir.reply_timeout_ms());
+  set_ms(fhir_options.request_deadline, limits.request_deadline_ms());
+  set_ms(fhir_options.handshake_timeout, limits.handshake_timeout_ms());
+  set_ms(fhir_options.idle_timeout, limits.idle_timeout_ms());
+  fhir_options.proxy_protocol = limits.proxy_protocol();
+  fhir_options.trusted_proxy_networks.assign(
+      limits.trusted_proxy_networks().begin(),
+      limits.trusted_proxy_networks().end());
   api::FhirProcessMessageEdge* edge = fhir_edge_.get();
   ASSIGN_OR_RETURN(fhir_listener_,
                    fhir::HttpsListener::Start(

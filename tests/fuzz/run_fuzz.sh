@@ -12,7 +12,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 seconds="${FUZZ_SECONDS:-30}"
-targets=(hl7v2_parser mllp_framer fhir_json_reader)
+targets=(hl7v2_parser mllp_framer fhir_json_reader http_request_parser)
 
 cmake --preset fuzz
 cmake --build build/fuzz --target "${targets[@]/%/_fuzz}"

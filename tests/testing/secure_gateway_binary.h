@@ -150,6 +150,7 @@ class SecureGatewayBinary {
   bool started() const { return started_; }
   // The gateway's log so far.
   std::string log() const { return ReadFile(log_path_); }
+  pid_t pid() const { return pid_; }
   int grpc_port() const { return grpc_port_; }
   int mllp_port() const { return mllp_port_; }
   int fhir_port() const { return fhir_port_; }

@@ -186,6 +186,45 @@ TEST(ConfigLoaderTest, MllpLimitsThatCannotHoldAreNamed) {
       HasViolation("mllp.limits.trusted_proxy_networks[0]", "prefix length"));
 }
 
+constexpr char kFhirTls[] = R"pb(
+  fhir { tls { cert_file: "s.pem" key_file: "s.key" client_ca_file: "ca.pem" }
+)pb";
+
+TEST(ConfigLoaderTest, FhirListenerLimitsDefaultsAreFilledIn) {
+  auto config = Parse(std::string(kFhirTls) + "}");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const v1::FhirListenerConfig& f = config->fhir();
+  EXPECT_EQ(f.limits().max_connections(), 256);
+  EXPECT_EQ(f.limits().max_connections_per_peer(), 32);
+  EXPECT_EQ(f.limits().handshake_timeout_ms(), 10000);
+  EXPECT_EQ(f.limits().request_deadline_ms(), 30000);
+  EXPECT_EQ(f.limits().idle_timeout_ms(), 60000);
+  EXPECT_EQ(f.max_header_bytes(), 16384);
+  EXPECT_EQ(f.max_header_count(), 64);
+  EXPECT_EQ(f.io_threads(), 4);
+  EXPECT_EQ(f.reply_timeout_ms(), 30000);
+}
+
+TEST(ConfigLoaderTest, BadFhirListenerLimitsAreNamed) {
+  const auto v = Violations(std::string(kFhirTls) + R"pb(
+    limits {
+      max_connections: 10
+      max_connections_per_peer: 20
+      request_deadline_ms: -1
+      proxy_protocol: true
+    }
+    max_header_count: 5000
+    io_threads: 100
+  })pb");
+  EXPECT_THAT(v, HasViolation("fhir.limits.max_connections_per_peer",
+                              "at most max_connections"));
+  EXPECT_THAT(v, HasViolation("fhir.limits.request_deadline_ms", "positive"));
+  EXPECT_THAT(
+      v, HasViolation("fhir.limits.trusted_proxy_networks", "load balancers"));
+  EXPECT_THAT(v, HasViolation("fhir.max_header_count", "between 8 and 1000"));
+  EXPECT_THAT(v, HasViolation("fhir.io_threads", "between 1 and 64"));
+}
+
 const v1::OrganisationConfig* Find(const v1::GatewayConfig& config,
                                    const std::string& ods_code) {
   for (const v1::OrganisationConfig& o : config.organisations()) {

@@ -1,0 +1,589 @@
+#include "adapters/http/server.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/status.hpp>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "adapters/http/server_tls.h"
+#include "adapters/net/connection_caps.h"
+#include "adapters/net/ip_allow_list.h"
+#include "adapters/net/proxy_protocol.h"
+#include "adapters/net/socket_address.h"
+
+namespace nhs::tobacco::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+using beast::error_code;
+
+namespace {
+
+// Bytes asked of the socket per read. The read buffer never holds more
+// than one header block plus one read: body bytes are handed to the parser
+// as they arrive.
+constexpr size_t kReadChunk = 16 * 1024;
+// After a refusal (413, 431, 408...) the rest of what the peer sends is
+// read and dropped for this long, so it sees the answer instead of a reset.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+std::chrono::steady_clock::duration Chrono(absl::Duration d) {
+  return absl::ToChronoNanoseconds(d);
+}
+
+std::string AddressKey(const std::string& host) {
+  return absl::StrCat("addr:", host);
+}
+
+// The serialized answer: status line, our headers, the handler's, body.
+std::string Serialize(const Response& response, bool close) {
+  const auto status = static_cast<beast::http::status>(response.status);
+  const beast::string_view reason = beast::http::obsolete_reason(status);
+  std::string out =
+      absl::StrCat("HTTP/1.1 ", response.status, " ",
+                   absl::string_view(reason.data(), reason.size()), "\r\n");
+  if (!response.content_type.empty()) {
+    absl::StrAppend(&out, "Content-Type: ", response.content_type, "\r\n");
+  }
+  for (const auto& [name, value] : response.headers) {
+    absl::StrAppend(&out, name, ": ", value, "\r\n");
+  }
+  absl::StrAppend(&out, "Content-Length: ", response.body.size(), "\r\n",
+                  close ? "Connection: close\r\n" : "", "\r\n", response.body);
+  return out;
+}
+
+}  // namespace
+
+class Connection;
+
+// What every connection shares. Owned by the Server; outlives every
+// connection (they are destroyed with the io_context, which goes first).
+class Server::Impl {
+ public:
+  Impl(const ServerOptions& options, Handler handler)
+      : options(options),
+        handler(std::move(handler)),
+        caps(std::max(1, options.max_connections),
+             std::max(1, options.max_connections_per_peer)),
+        tls(ssl::context::tls_server) {}
+
+  const ServerOptions options;
+  const Handler handler;
+  net::ConnectionCaps caps;
+  net::IpAllowList trusted_proxies;
+  ssl::context tls;
+  int port = 0;
+
+  // Set (under mu) when Stop begins; responders then drop late answers.
+  struct Lifetime {
+    absl::Mutex mu;
+    bool stopped ABSL_GUARDED_BY(mu) = false;
+  };
+  std::shared_ptr<Lifetime> lifetime = std::make_shared<Lifetime>();
+
+  absl::Mutex mu;
+  bool stopping ABSL_GUARDED_BY(mu) = false;
+  // Every open connection, so Stop() can drain them; each removes itself
+  // when destroyed.
+  std::map<const Connection*, std::weak_ptr<Connection>> live
+      ABSL_GUARDED_BY(mu);
+
+  std::optional<asio::io_context> io;
+  // Keeps the I/O threads running while nothing is pending (between the
+  // acceptor closing and the last connection draining, in Stop()).
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+      work;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+
+  void Accept();
+};
+
+// One client connection: PROXY header (when configured), TLS handshake,
+// then requests one after another. Every step runs on the connection's
+// strand; every wait has a deadline.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Server::Impl& server, tcp::socket socket, std::string host,
+             net::ConnectionCaps::Slot slot)
+      : server_(server),
+        limits_(server.options.request_limits),
+        stream_(beast::tcp_stream(std::move(socket)), server.tls),
+        buffer_(limits_.max_header_bytes + kReadChunk),
+        reply_timer_(stream_.get_executor()),
+        host_(std::move(host)),
+        slot_(std::move(slot)) {}
+
+  ~Connection() {
+    absl::MutexLock lock(&server_.mu);
+    server_.live.erase(this);
+  }
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+  void Start() {
+    stream_.next_layer().expires_after(
+        Chrono(server_.options.handshake_timeout));
+    if (server_.options.proxy_protocol) {
+      ReadProxyHeader();
+    } else {
+      Handshake();
+    }
+  }
+
+  // Stop(): no new request on this connection; an idle one closes now.
+  void Drain() {
+    draining_ = true;
+    if (!answering_) Abort();
+  }
+
+  // The handler's answer to exchange `exchange` (ignored when late).
+  void Answer(uint64_t exchange, Response response) {
+    if (exchange != exchange_ || !answering_ || writing_) return;
+    reply_timer_.cancel();
+    Write(std::move(response), /*close=*/!keep_alive_ || draining_);
+  }
+
+ private:
+  // PROXY v2: the 16 fixed bytes, then exactly the length they announce,
+  // so no TLS byte is read here.
+  void ReadProxyHeader() {
+    proxy_.resize(16);
+    asio::async_read(
+        stream_.next_layer(), asio::buffer(proxy_),
+        [self = shared_from_this()](error_code ec, size_t) {
+          if (ec) return self->Abort();
+          auto header = net::ParseProxyV2(self->proxy_);
+          if (!header.ok()) return self->Abort();
+          const size_t length =
+              (static_cast<unsigned char>(self->proxy_[14]) << 8) |
+              static_cast<unsigned char>(self->proxy_[15]);
+          if (16 + length > net::kMaxProxyHeaderBytes) return self->Abort();
+          self->proxy_.resize(16 + length);
+          asio::async_read(
+              self->stream_.next_layer(),
+              asio::buffer(self->proxy_.data() + 16, length),
+              [self](error_code ec, size_t) {
+                if (ec) return self->Abort();
+                auto header = net::ParseProxyV2(self->proxy_);
+                if (!header.ok() || !header->has_value()) return self->Abort();
+                if ((*header)->source.has_value()) {
+                  self->host_ = net::HostText(*(*header)->source);
+                  if (!self->slot_.Rekey(AddressKey(self->host_)).ok()) {
+                    return self->Abort();
+                  }
+                }
+                self->Handshake();
+              });
+        });
+  }
+
+  void Handshake() {
+    stream_.async_handshake(
+        ssl::stream_base::server, [self = shared_from_this()](error_code ec) {
+          if (ec) return self->Abort();
+          self->stream_.next_layer().expires_never();
+          SSL* ssl = self->stream_.native_handle();
+          self->certificate_pem_ = PeerCertificatePem(ssl);
+          // After the handshake the peer is its certificate: one trust
+          // behind a shared address does not count against another's cap.
+          if (const std::string key = PeerCertificateKey(ssl); !key.empty()) {
+            if (!self->slot_.Rekey(key).ok()) return self->Abort();
+          }
+          self->NextRequest();
+        });
+  }
+
+  void NextRequest() {
+    if (draining_) return Abort();
+    parser_.emplace(limits_);
+    started_ = false;
+    continued_ = false;
+    if (buffer_.size() > 0) {
+      // The peer sent the next request already (pipelining).
+      Begin();
+      return Parse();
+    }
+    stream_.next_layer().expires_after(Chrono(server_.options.idle_timeout));
+    ReadMore();
+  }
+
+  // The first byte of a request starts its deadline; nothing the peer does
+  // afterwards extends it.
+  void Begin() {
+    started_ = true;
+    stream_.next_layer().expires_after(
+        Chrono(server_.options.request_deadline));
+  }
+
+  void ReadMore() {
+    if (buffer_.size() + kReadChunk > buffer_.max_size()) {
+      // An unfinished header or chunk line longer than any limit allows.
+      return Refuse(parser_->header_done() ? 400 : 431,
+                    "request header or chunk line too long");
+    }
+    stream_.async_read_some(
+        buffer_.prepare(kReadChunk),
+        [self = shared_from_this()](error_code ec, size_t n) {
+          self->OnRead(ec, n);
+        });
+  }
+
+  void OnRead(error_code ec, size_t n) {
+    // Past the request deadline (or the idle timeout, or Stop()) the socket
+    // is closed already: nothing to answer on.
+    if (ec) return Abort();
+    buffer_.commit(n);
+    if (!started_) Begin();
+    Parse();
+  }
+
+  void Parse() {
+    const auto data = buffer_.data();
+    const RequestParser::Step step = parser_->Put(
+        absl::string_view(static_cast<const char*>(data.data()), data.size()));
+    buffer_.consume(step.consumed);
+    switch (step.error) {
+      case ParseError::kNone:
+        break;
+      case ParseError::kBodyTooLarge:
+        return Refuse(413, absl::StrCat("request body larger than ",
+                                        limits_.max_body_bytes, " bytes"));
+      case ParseError::kHeaderTooLarge:
+        return Refuse(431, absl::StrCat("request header larger than ",
+                                        limits_.max_header_bytes, " bytes"));
+      case ParseError::kTooManyHeaders:
+        return Refuse(431, absl::StrCat("more than ", limits_.max_header_count,
+                                        " header fields"));
+      case ParseError::kBadRequest:
+        return Refuse(400, "malformed HTTP request");
+    }
+    if (parser_->done()) return Dispatch();
+    if (!continued_ && parser_->expects_continue()) {
+      // The sender waits for this before its body (curl, .NET): the
+      // header passed every check, so it may go on.
+      continued_ = true;
+      static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue, sizeof(kContinue) - 1),
+                        [self = shared_from_this()](error_code ec, size_t) {
+                          if (ec) return self->Abort();
+                          self->ReadMore();
+                        });
+      return;
+    }
+    ReadMore();
+  }
+
+  void Dispatch() {
+    stream_.next_layer().expires_never();
+    Request request = parser_->Take();
+    parser_.reset();
+    request.peer_address = host_;
+    request.peer_certificate_pem = certificate_pem_;
+    keep_alive_ = request.keep_alive;
+    answering_ = true;
+    const uint64_t exchange = ++exchange_;
+    reply_timer_.expires_after(Chrono(server_.options.reply_timeout));
+    reply_timer_.async_wait([self = shared_from_this(),
+                             exchange](error_code ec) {
+      if (ec) return;  // answered in time
+      self->Answer(exchange, self->server_.options.error_page(
+                                 503, "the request was not answered in time"));
+    });
+    server_.handler(std::move(request),
+                    Responder(std::make_shared<Sink>(weak_from_this(), exchange,
+                                                     server_.lifetime)));
+  }
+
+  // A request the server refuses itself: answered, then the connection is
+  // closed (what the peer sends after it is not a request we can find).
+  void Refuse(int status, const std::string& why) {
+    keep_alive_ = false;
+    answering_ = true;
+    ++exchange_;
+    Write(server_.options.error_page(status, why), /*close=*/true,
+          /*linger=*/true);
+  }
+
+  void Write(const Response& response, bool close, bool linger = false) {
+    writing_ = true;
+    out_ = Serialize(response, close);
+    // A peer that does not read its answer does not hold the connection.
+    stream_.next_layer().expires_after(
+        Chrono(server_.options.request_deadline));
+    asio::async_write(
+        stream_, asio::buffer(out_),
+        [self = shared_from_this(), close, linger](error_code ec, size_t) {
+          self->writing_ = false;
+          self->answering_ = false;
+          self->out_.clear();
+          self->out_.shrink_to_fit();
+          if (ec) return self->Abort();
+          if (close && linger) return self->Linger();
+          if (close) return self->Abort();
+          self->NextRequest();
+        });
+  }
+
+  // Half-close, then read and drop what the peer still sends (the rest of
+  // an oversized body) for a moment, so it reads our answer rather than a
+  // reset; then close.
+  void Linger() {
+    parser_.reset();
+    buffer_.consume(buffer_.size());
+    error_code ignored;
+    tcp::socket& socket = stream_.next_layer().socket();
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.next_layer().expires_after(kLingerTime);
+    Drop();
+  }
+
+  void Drop() {
+    stream_.next_layer().async_read_some(
+        asio::buffer(scratch_),
+        [self = shared_from_this()](error_code ec, size_t) {
+          if (ec) return self->Abort();
+          self->Drop();
+        });
+  }
+
+  void Abort() {
+    reply_timer_.cancel();
+    error_code ignored;
+    stream_.next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.next_layer().close();
+  }
+
+  // Routes a handler's answer, from whatever thread, onto this strand.
+  class Sink : public ExchangeSink {
+   public:
+    Sink(std::weak_ptr<Connection> connection, uint64_t exchange,
+         std::shared_ptr<Server::Impl::Lifetime> lifetime)
+        : connection_(std::move(connection)),
+          exchange_(exchange),
+          lifetime_(std::move(lifetime)) {}
+
+    void Send(Response response) override {
+      absl::MutexLock lock(&lifetime_->mu);
+      if (lifetime_->stopped) return;  // the io_context may be gone
+      std::shared_ptr<Connection> connection = connection_.lock();
+      if (connection == nullptr) return;
+      Connection* raw = connection.get();
+      asio::post(raw->stream_.get_executor(),
+                 [connection = std::move(connection), exchange = exchange_,
+                  response = std::move(response)]() mutable {
+                   connection->Answer(exchange, std::move(response));
+                 });
+    }
+
+   private:
+    const std::weak_ptr<Connection> connection_;
+    const uint64_t exchange_;
+    const std::shared_ptr<Server::Impl::Lifetime> lifetime_;
+  };
+
+  Server::Impl& server_;
+  const RequestLimits limits_;
+  ssl::stream<beast::tcp_stream> stream_;
+  beast::flat_buffer buffer_;
+  asio::steady_timer reply_timer_;
+  std::string host_;
+  net::ConnectionCaps::Slot slot_;
+  std::string proxy_;
+  std::string certificate_pem_;
+  std::optional<RequestParser> parser_;
+  std::string out_;
+  char scratch_[4096];
+  uint64_t exchange_ = 0;
+  bool started_ = false;
+  bool continued_ = false;
+  bool answering_ = false;
+  bool writing_ = false;
+  bool keep_alive_ = true;
+  bool draining_ = false;
+};
+
+void Server::Impl::Accept() {
+  acceptor->async_accept(asio::make_strand(*io), [this](error_code ec,
+                                                        tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;  // Stop()
+    if (!ec) {
+      error_code peer_ec;
+      const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+      if (peer_ec) {
+        socket.close(peer_ec);
+      } else {
+        sockaddr_storage address{};
+        std::memcpy(&address, peer.data(), peer.size());
+        std::string host = net::HostText(address);
+        // Behind a balancer the real peer is named by its PROXY
+        // header: until then the connection counts in the total only.
+        std::string key = AddressKey(host);
+        bool allowed = true;
+        if (options.proxy_protocol) {
+          allowed = trusted_proxies.Allows(address);
+          key.clear();
+        }
+        auto slot = caps.TryAcquire(key);
+        std::shared_ptr<Connection> connection;
+        {
+          absl::MutexLock lock(&mu);
+          if (allowed && slot.ok() && !stopping) {
+            connection = std::make_shared<Connection>(
+                *this, std::move(socket), std::move(host), *std::move(slot));
+            live.emplace(connection.get(), connection);
+          }
+        }
+        // Outside the lock: the connection may be over, and this the
+        // last reference, by the time `connection` goes out of scope
+        // (its destructor takes the lock).
+        if (connection == nullptr) {
+          // Over a cap: closed before a byte of TLS is read.
+          socket.close(peer_ec);
+        } else {
+          asio::post(connection->executor(),
+                     [connection] { connection->Start(); });
+        }
+      }
+    }
+    Accept();
+  });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { Stop(); }
+
+int Server::port() const { return impl_->port; }
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(
+    const ServerOptions& options, Handler handler) {
+  const size_t colon = options.address.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(options.address.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.name, ".address: '", options.address, "' must be host:port"));
+  }
+  std::string host = options.address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (!options.crl_directory.empty() && options.client_ca_path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.name, ": a CRL folder needs a client CA to check against"));
+  }
+  auto impl = std::make_unique<Impl>(options, std::move(handler));
+  if (options.proxy_protocol) {
+    auto trusted = net::IpAllowList::Parse(options.trusted_proxy_networks);
+    if (!trusted.ok()) return trusted.status();
+    if (trusted->empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(options.name,
+                       ": the PROXY protocol needs the trusted balancers' "
+                       "networks"));
+    }
+    impl->trusted_proxies = *std::move(trusted);
+  }
+  if (absl::Status tls = SetUpServerContext(impl->tls.native_handle(), options);
+      !tls.ok()) {
+    return tls;
+  }
+  impl->io.emplace(std::max(1, options.threads));
+  impl->work.emplace(impl->io->get_executor());
+  error_code ec;
+  const asio::ip::address ip =
+      asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.name, ".address: '", options.address,
+                     "' must name an IP address to listen on"));
+  }
+  const tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
+  impl->acceptor.emplace(*impl->io);
+  impl->acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) impl->acceptor->bind(endpoint, ec);
+  if (!ec)
+    impl->acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen for ", options.name, " on ", options.address,
+        " (address in use or not local?): ", ec.message()));
+  }
+  impl->port = impl->acceptor->local_endpoint().port();
+  impl->Accept();
+  for (int i = 0; i < std::max(1, options.threads); ++i) {
+    impl->threads.emplace_back([io = &*impl->io] { io->run(); });
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+void Server::Stop() {
+  Impl& s = *impl_;
+  if (!s.io.has_value()) return;
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    absl::MutexLock lock(&s.mu);
+    s.stopping = true;
+    for (const auto& [raw, weak] : s.live) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  asio::post(*s.io, [&s] {
+    error_code ignored;
+    s.acceptor->close(ignored);
+  });
+  for (auto& connection : open) {
+    asio::post(connection->executor(), [connection] { connection->Drain(); });
+  }
+  open.clear();
+  // Answers in flight go out (their changes are durable; the sender should
+  // hear so), for as long as a handler may take.
+  const absl::Time deadline =
+      absl::Now() + s.options.reply_timeout + absl::Seconds(1);
+  while (absl::Now() < deadline) {
+    {
+      absl::MutexLock lock(&s.mu);
+      if (s.live.empty()) break;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  {
+    absl::MutexLock lock(&s.lifetime->mu);
+    s.lifetime->stopped = true;
+  }
+  s.work.reset();
+  s.io->stop();
+  for (std::thread& thread : s.threads) thread.join();
+  s.threads.clear();
+  s.acceptor.reset();
+  // Destroys what is still queued, and with it the last connections.
+  s.io.reset();
+}
+
+}  // namespace nhs::tobacco::http
