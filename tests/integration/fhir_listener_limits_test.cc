@@ -21,8 +21,8 @@
 #include "absl/time/clock.h"
 #include "adapters/fhir/https_client.h"
 #include "gtest/gtest.h"
-#include "tests/testing/secure_gateway_binary.h"
 #include "tests/testing/raw_https_client.h"
+#include "tests/testing/secure_gateway_binary.h"
 
 namespace nhs::tobacco {
 namespace {
