@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/net/crl_check.h"
 #include "adapters/net/tls_policy.h"
 
 namespace nhs::tobacco::hl7v2 {
@@ -80,17 +81,9 @@ absl::StatusOr<SSL_CTX*> NewContext(const MllpTlsOptions& options,
       1) {
     return fail(server ? "client_ca_file" : "ca_file", options.ca_file);
   }
-  if (!options.crl_directory.empty()) {
-    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-    X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
-    if (lookup == nullptr ||
-        X509_LOOKUP_add_dir(lookup, options.crl_directory.c_str(),
-                            X509_FILETYPE_PEM) != 1) {
-      return fail("crl_directory", options.crl_directory);
-    }
-    // The leaf only: the development CA publishes no CRL for itself, and a
-    // missing CRL for the leaf's issuer then fails closed.
-    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+  if (!options.crl_directory.empty() &&
+      !net::AddCrlDirectory(ctx, options.crl_directory)) {
+    return fail("crl_directory", options.crl_directory);
   }
   if (server) {
     STACK_OF(X509_NAME)* names =

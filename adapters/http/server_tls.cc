@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "adapters/http/server.h"
+#include "adapters/net/crl_check.h"
 #include "adapters/net/tls_policy.h"
 
 namespace nhs::tobacco::http {
@@ -57,17 +58,9 @@ absl::Status SetUpServerContext(SSL_CTX* ctx, const ServerOptions& options) {
   }
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                      nullptr);
-  if (!options.crl_directory.empty()) {
-    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-    X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
-    if (lookup == nullptr ||
-        X509_LOOKUP_add_dir(lookup, options.crl_directory.c_str(),
-                            X509_FILETYPE_PEM) != 1) {
-      return fail("the CRL folder", options.crl_directory);
-    }
-    // The client's certificate must be checked against its issuer's CRL; a
-    // missing CRL then fails closed rather than waving revoked ones through.
-    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+  if (!options.crl_directory.empty() &&
+      !net::AddCrlDirectory(ctx, options.crl_directory)) {
+    return fail("the CRL folder", options.crl_directory);
   }
   return absl::OkStatus();
 }
