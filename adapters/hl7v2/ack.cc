@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "adapters/hl7v2/encoding.h"
+#include "adapters/hl7v2/escape.h"
 #include "adapters/hl7v2/message.h"
 
 namespace nhs::tobacco::hl7v2 {
@@ -53,7 +54,12 @@ bool UsesLegacyErr(const Message& request) {
 void CopyRaw(const Segment& from, int from_field, Segment& to, int to_field) {
   const absl::string_view raw = from.RawField(from_field);
   // Cannot fail: the text came out of a segment with the same delimiters.
-  if (!raw.empty()) to.SetRawField(to_field, raw).IgnoreError();
+  // A control byte the sender put there (0x0B, NUL) is not echoed raw: it
+  // could break the engine's MLLP framing of our ACK.
+  if (!raw.empty()) {
+    to.SetRawField(to_field, EscapeControls(raw, from.encoding()))
+        .IgnoreError();
+  }
 }
 
 void AddErr(Message& ack, const AckError& error, bool legacy) {

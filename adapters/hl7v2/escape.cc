@@ -92,6 +92,22 @@ std::string Escape(absl::string_view text, const Encoding& enc) {
   return out;
 }
 
+std::string EscapeControls(absl::string_view raw, const Encoding& enc) {
+  std::string out;
+  out.reserve(raw.size());
+  for (const char c : raw) {
+    if (IsUnsafeControl(c) || c == '\r' || c == '\n') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const unsigned char u = static_cast<unsigned char>(c);
+      out +=
+          std::string{enc.escape, 'X', kHex[u >> 4], kHex[u & 0xF], enc.escape};
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 std::string Unescape(absl::string_view raw, const Encoding& enc) {
   const char e = enc.escape;
   std::string out;

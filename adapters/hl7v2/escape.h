@@ -23,6 +23,12 @@ namespace nhs::tobacco::hl7v2 {
 // wire and the text still reads back exactly.
 std::string Escape(absl::string_view text, const Encoding& encoding);
 
+// EscapeControls() takes text already encoded for the wire (a raw field
+// copied from another message, e.g. MSH-10 echoed in an ACK), keeps its
+// delimiters and escapes as they are, and writes only the control bytes
+// Escape() would never let through as \Xhh\.
+std::string EscapeControls(absl::string_view raw, const Encoding& encoding);
+
 // Unescape() reverses Escape(): \.br\ becomes "\n". Sequences it does not
 // interpret (\H\, \N\, \.sp\, \Cxxyy\, \Zxx\, malformed hex, an escape
 // character with no closing one) are kept verbatim, escape characters

@@ -49,6 +49,30 @@ TEST(AckTest, AcceptOfBasicReferralMatchesTheReferenceAck) {
   EXPECT_EQ(WrittenAck(request, outcome), ReadTestdata("ack_aa.hl7"));
 }
 
+TEST(AckTest, ControlBytesInEchoedFieldsAreHexEscapedNotEchoedRaw) {
+  // A sender's MSH-10 holding MLLP's start byte and NUL: echoed raw in
+  // MSA-2 they could break the engine's framing of the ACK.
+  std::string bytes = ReadTestdata("ref_i12_basic.hl7");
+  const size_t msh10 = bytes.find("|REF^I12");
+  ASSERT_NE(msh10, std::string::npos);
+  const size_t id = bytes.find('|', msh10 + 1);
+  bytes.insert(id + 1, std::string("A\x0b\0B", 4));
+  Message request = ParseOrDie(bytes);
+  AckOutcome outcome;
+  outcome.code = AckCode::kAccept;
+  outcome.kind = AckKind::kApplication;
+  outcome.control_id = "ACK000102";
+  outcome.timestamp = At(2026, 11, 28, 10, 15, 2);
+  const std::string ack = WrittenAck(request, outcome);
+  for (const char c : ack) {
+    EXPECT_TRUE(c == '\r' || static_cast<unsigned char>(c) >= 0x20)
+        << "raw control byte " << static_cast<int>(c);
+  }
+  EXPECT_THAT(ack, HasSubstr("MSA|AA|A\\X0B\\\\X00\\B"));
+  const std::string unparsed = WriteEr7(BuildAckForUnparsed(bytes, outcome));
+  EXPECT_THAT(unparsed, HasSubstr("A\\X0B\\\\X00\\B"));
+}
+
 TEST(AckTest, ErrorWithTwoErrSegmentsMatchesTheReferenceAck) {
   Message request = ParseOrDie(absl::StrReplaceAll(
       ReadTestdata("ref_i12_basic.hl7"), {{"MSG000101", "MSG000103"}}));
