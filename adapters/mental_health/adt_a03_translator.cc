@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_join.h"
 #include "adapters/mental_health/clinical_segments.h"
+#include "adapters/mental_health/registered_gp.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifiers.h"
 
@@ -40,6 +41,9 @@ absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
   const std::string service = msh.GetField(6).Text();
   if (domain::ValidateOdsCode(service).ok()) {
     referral.mutable_service()->set_ods_code(service);
+  }
+  if (auto gp = ReadRegisteredGp(message)) {
+    *referral.mutable_gp_practice() = *std::move(gp);
   }
   if (const hl7v2::Segment* pv1 = message.FindSegment("PV1"); pv1 != nullptr) {
     const hl7v2::Repetition xcn = pv1->GetField(7).GetRepetition(1);

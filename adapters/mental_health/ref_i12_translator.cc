@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "adapters/mental_health/clinical_segments.h"
+#include "adapters/mental_health/registered_gp.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifiers.h"
 
@@ -136,6 +137,9 @@ absl::StatusOr<v1::CreateReferralRequest> TranslateRefI12(
     }
   }
   ReadOds(service_ods, service_location, *referral.mutable_service(), v);
+  if (auto gp = ReadRegisteredGp(message)) {
+    *referral.mutable_gp_practice() = *std::move(gp);
+  }
 
   referral.set_source(v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
   if (const Segment* rf1 = message.FindSegment("RF1"); rf1 != nullptr) {
