@@ -42,9 +42,6 @@ absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
   if (domain::ValidateOdsCode(service).ok()) {
     referral.mutable_service()->set_ods_code(service);
   }
-  if (auto gp = ReadRegisteredGp(message)) {
-    *referral.mutable_gp_practice() = *std::move(gp);
-  }
   if (const hl7v2::Segment* pv1 = message.FindSegment("PV1"); pv1 != nullptr) {
     const hl7v2::Repetition xcn = pv1->GetField(7).GetRepetition(1);
     if (!xcn.GetComponent(1).Text().empty()) {
@@ -73,6 +70,13 @@ absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
   }
   ReadDiagnoses(message, *referral.mutable_mental_health());
   ReadObservations(message, referral, v);
+  // The access policy lets the registered practice read the referral, so it
+  // is named only when the patient agreed to share with the GP.
+  if (referral.consent().share_with_gp()) {
+    if (auto gp = ReadRegisteredGp(message)) {
+      *referral.mutable_gp_practice() = *std::move(gp);
+    }
+  }
   if (!v.empty()) return v.ToStatus("ADT^A03 translation");
   return request;
 }

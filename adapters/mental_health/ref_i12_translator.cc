@@ -137,9 +137,6 @@ absl::StatusOr<v1::CreateReferralRequest> TranslateRefI12(
     }
   }
   ReadOds(service_ods, service_location, *referral.mutable_service(), v);
-  if (auto gp = ReadRegisteredGp(message)) {
-    *referral.mutable_gp_practice() = *std::move(gp);
-  }
 
   referral.set_source(v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
   if (const Segment* rf1 = message.FindSegment("RF1"); rf1 != nullptr) {
@@ -172,6 +169,13 @@ absl::StatusOr<v1::CreateReferralRequest> TranslateRefI12(
 
   ReadDiagnoses(message, *referral.mutable_mental_health());
   ReadObservations(message, referral, v);
+  // The access policy lets the registered practice read the referral, so it
+  // is named only when the patient agreed to share with the GP.
+  if (referral.consent().share_with_gp()) {
+    if (auto gp = ReadRegisteredGp(message)) {
+      *referral.mutable_gp_practice() = *std::move(gp);
+    }
+  }
   if (!v.empty()) return v.ToStatus("REF^I12 translation");
   return request;
 }

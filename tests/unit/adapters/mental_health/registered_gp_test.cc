@@ -60,20 +60,34 @@ TEST(ReadRegisteredGpTest, CodeThatIsNotOdsIsLeftOutNotRefused) {
       ReadRegisteredGp(Parse(ReadTestdata("ref_i12_basic.hl7"))).has_value());
 }
 
-TEST(ReadRegisteredGpTest, BothTranslatorsFillTheReferralsGpPractice) {
-  auto discharge = TranslateAdtA03(
-      Parse(DischargeWithPd1("PD1|||Sample Surgery^^^^^^^^^Y90001")));
+constexpr char kConsentToGp[] =
+    "\rOBX|9|CE|CONSENT^Consent to share^L||GP^GP^L||||||F";
+
+TEST(ReadRegisteredGpTest, BothTranslatorsNameThePracticeWhenSharingIsAgreed) {
+  auto discharge = TranslateAdtA03(Parse(
+      DischargeWithPd1("PD1|||Sample Surgery^^^^^^^^^Y90001") + kConsentToGp));
   ASSERT_THAT(discharge, IsOk());
   ASSERT_TRUE(discharge->has_value());
   EXPECT_EQ((*discharge)->referral().gp_practice().ods_code(), "Y90001");
 
   // REF^I12 has no PD1 in the standard structure; trusts send one anyway.
-  const std::string ref = absl::StrReplaceAll(
-      ReadTestdata("ref_i12_basic.hl7"),
-      {{"\rDG1|", "\rPD1|||Sample Surgery^^^^^^^^^Y90001\rDG1|"}});
+  const std::string ref =
+      absl::StrReplaceAll(
+          ReadTestdata("ref_i12_basic.hl7"),
+          {{"\rDG1|", "\rPD1|||Sample Surgery^^^^^^^^^Y90001\rDG1|"}}) +
+      kConsentToGp;
   auto referral = TranslateRefI12(Parse(ref));
   ASSERT_THAT(referral, IsOk());
   EXPECT_EQ(referral->referral().gp_practice().ods_code(), "Y90001");
+}
+
+TEST(ReadRegisteredGpTest, WithoutConsentToShareWithTheGpNoPracticeIsNamed) {
+  // The access policy lets the named practice read the referral.
+  auto discharge = TranslateAdtA03(
+      Parse(DischargeWithPd1("PD1|||Sample Surgery^^^^^^^^^Y90001")));
+  ASSERT_THAT(discharge, IsOk());
+  ASSERT_TRUE(discharge->has_value());
+  EXPECT_FALSE((*discharge)->referral().has_gp_practice());
 }
 
 }  // namespace
