@@ -41,6 +41,13 @@ bool IsUnsafeControl(char c) {
   return (u < 0x20 && c != '\t') || u == 0x7F;
 }
 
+// Appends \Xhh\ (HL7 2.10.5) for one byte.
+void AppendHexEscape(char c, char escape, std::string& out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  const unsigned char u = static_cast<unsigned char>(c);
+  out += std::string{escape, 'X', kHex[u >> 4], kHex[u & 0xF], escape};
+}
+
 }  // namespace
 
 std::string Escape(absl::string_view text, const Encoding& enc) {
@@ -58,11 +65,7 @@ std::string Escape(absl::string_view text, const Encoding& enc) {
     out.append(code.data(), code.size());
     out.push_back(e);
   };
-  auto put_hex = [&](char c) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    const unsigned char u = static_cast<unsigned char>(c);
-    put(std::string{'X', kHex[u >> 4], kHex[u & 0xF]});
-  };
+  auto put_hex = [&](char c) { AppendHexEscape(c, e, out); };
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\r' || c == '\n') {
@@ -97,10 +100,7 @@ std::string EscapeControls(absl::string_view raw, const Encoding& enc) {
   out.reserve(raw.size());
   for (const char c : raw) {
     if (IsUnsafeControl(c) || c == '\r' || c == '\n') {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      const unsigned char u = static_cast<unsigned char>(c);
-      out +=
-          std::string{enc.escape, 'X', kHex[u >> 4], kHex[u & 0xF], enc.escape};
+      AppendHexEscape(c, enc.escape, out);
     } else {
       out.push_back(c);
     }

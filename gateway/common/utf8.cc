@@ -37,6 +37,11 @@ int SequenceAt(absl::string_view s, size_t i) {
 
 }  // namespace
 
+size_t Utf8SequenceLength(absl::string_view text, size_t i) {
+  const int n = SequenceAt(text, i);
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
 size_t FirstInvalidUtf8(absl::string_view text) {
   size_t i = 0;
   while (i < text.size()) {

@@ -12,6 +12,10 @@
 // (U+D800..U+DFFF), nothing above U+10FFFF.
 namespace nhs::tobacco {
 
+// The length (1-4) of the well-formed sequence starting at byte `i` of
+// `text`, or 0 when the bytes there are not one.
+size_t Utf8SequenceLength(absl::string_view text, size_t i);
+
 // The byte offset of the first ill-formed sequence, or npos when `text` is
 // valid UTF-8.
 size_t FirstInvalidUtf8(absl::string_view text);
