@@ -13,6 +13,13 @@ namespace nhs::tobacco::mental_health {
 
 absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
     const hl7v2::Message& message) {
+  TranslationNotes notes;
+  return TranslateAdtA03(message, SenderSettings(), notes);
+}
+
+absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
+    const hl7v2::Message& message, const SenderSettings& sender,
+    TranslationNotes& notes) {
   domain::Violations v;
   const hl7v2::Segment& msh = message.header();
   if (msh.GetField(9).GetRepetition(1).GetComponent(1).Text() != "ADT" ||
@@ -28,7 +35,9 @@ absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
   request.set_request_id(Hl7RequestId(message));
   v1::Referral& referral = *request.mutable_referral();
   *referral.mutable_patient() = ReadPatient(message, v);
-  referral.set_source(v1::REFERRAL_SOURCE_INPATIENT_MENTAL_HEALTH);
+  referral.set_source(sender.referral_source != v1::REFERRAL_SOURCE_UNSPECIFIED
+                          ? sender.referral_source
+                          : v1::REFERRAL_SOURCE_INPATIENT_MENTAL_HEALTH);
 
   const std::string referrer = msh.GetField(4).Text();
   if (!referrer.empty() && !domain::ValidateOdsCode(referrer).ok()) {
@@ -69,15 +78,16 @@ absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
     v.Add("PV1", "segment is required (patient visit)");
   }
   ReadDiagnoses(message, *referral.mutable_mental_health());
-  ReadObservations(message, referral, v);
-  // The access policy lets the registered practice read the referral, so it
-  // is named only when the patient agreed to share with the GP.
-  if (referral.consent().share_with_gp()) {
-    if (auto gp = ReadRegisteredGp(message)) {
-      *referral.mutable_gp_practice() = *std::move(gp);
-    }
+  ReadObservations(message, referral, v, notes);
+  // Read (and warned about) always; named only when the patient agreed to
+  // share with the GP, since the access policy lets the practice read the
+  // referral.
+  std::optional<v1::Organisation> gp = ReadRegisteredGp(message, &notes);
+  if (gp.has_value() && referral.consent().share_with_gp()) {
+    *referral.mutable_gp_practice() = *std::move(gp);
   }
   if (!v.empty()) return v.ToStatus("ADT^A03 translation");
+  request.set_note(notes.Note());
   return request;
 }
 

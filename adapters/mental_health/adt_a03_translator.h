@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "adapters/hl7v2/message.h"
+#include "adapters/mental_health/translation_notes.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
 
 namespace nhs::tobacco::mental_health {
@@ -25,11 +26,17 @@ namespace nhs::tobacco::mental_health {
 //   referrer              MSH-4.1 (the discharging trust)
 //   referring_practitioner PV1-7 attending doctor (XCN; register local)
 //   service               MSH-6.1 (the caller may fill it from config)
-//   source                inpatient mental health
+//   source                the sender's configured source, else
+//                         inpatient mental health
+//   gp_practice           as for REF^I12 (registered_gp.h)
 //   external_referral_id  PV1-19.1 visit number (PV1-18 if typed VN)
 //   mental_health, smoking as for REF^I12 (DG1, OBX)
 //
 // Errors as TranslateRefI12: INVALID_ARGUMENT with HL7-located violations.
+absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
+    const hl7v2::Message& message, const SenderSettings& sender,
+    TranslationNotes& notes);
+// As above for a sender with no settings, the warnings dropped.
 absl::StatusOr<std::optional<v1::CreateReferralRequest>> TranslateAdtA03(
     const hl7v2::Message& message);
 

@@ -1,9 +1,12 @@
 #include "adapters/mental_health/clinical_segments.h"
 
+#include <openssl/sha.h>
+
 #include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +16,9 @@
 
 namespace nhs::tobacco::mental_health {
 namespace {
+
+// Request ids are at most 128 characters (domain/request_validation).
+constexpr size_t kMaxPlainRequestId = 128;
 
 using hl7v2::Message;
 using hl7v2::Repetition;
@@ -84,8 +90,17 @@ void ReadMedicine(const Repetition& ce, v1::MentalHealthContext& context) {
 }  // namespace
 
 std::string Hl7RequestId(const Message& message) {
-  return absl::StrCat("hl7:", message.header().GetField(4).Text(), ":",
-                      message.header().GetField(10).Text());
+  std::string key = absl::StrCat("hl7:", message.header().GetField(4).Text(),
+                                 ":", message.header().GetField(10).Text());
+  if (key.size() <= kMaxPlainRequestId) return key;
+  // A long control id (v2.7 allows 199 characters) would not fit the
+  // 128-character request id: its SHA-256 is as stable a key.
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+         digest);
+  return absl::StrCat("hl7:sha256:", absl::BytesToHexString(absl::string_view(
+                                         reinterpret_cast<const char*>(digest),
+                                         sizeof(digest))));
 }
 
 std::string Hl7DateToIso(absl::string_view ts, absl::string_view location,
@@ -163,7 +178,7 @@ bool IsSmokerFinding(absl::string_view code) {
 }
 
 void ReadObservations(const Message& message, v1::Referral& referral,
-                      domain::Violations& v) {
+                      domain::Violations& v, TranslationNotes& notes) {
   v1::SmokingHistory& smoking = *referral.mutable_smoking();
   v1::MentalHealthContext& mh = *referral.mutable_mental_health();
   int occurrence = 0;
@@ -229,9 +244,12 @@ void ReadObservations(const Message& message, v1::Referral& referral,
       } else if (code == "TEMP_ABSTINENCE") {
         referral.set_goal(v1::QUIT_GOAL_TEMPORARY_ABSTINENCE);
       } else if (!code.empty()) {
-        v.Add(value_location,
-              "is not in table QUITGOAL (QUIT_NOW, CUT_DOWN, "
-              "TEMP_ABSTINENCE)");
+        // A local goal: the referral has no "other" goal, so it stays
+        // unspecified and the code is kept as sent.
+        const Repetition ce = obx->GetField(5).GetRepetition(1);
+        notes.LocalCode(value_location,
+                        "QUITGOAL (QUIT_NOW, CUT_DOWN, TEMP_ABSTINENCE)",
+                        ce.GetComponent(1).Text(), ce.GetComponent(2).Text());
       }
     }
   }

@@ -23,13 +23,15 @@
 
 #include "absl/strings/string_view.h"
 #include "adapters/hl7v2/message.h"
+#include "adapters/mental_health/translation_notes.h"
 #include "gateway/domain/field_violations.h"
 #include "nhs/tobacco/v1/referral.pb.h"
 
 namespace nhs::tobacco::mental_health {
 
 // "hl7:<MSH-4.1>:<MSH-10>": the idempotency key of an inbound message, so a
-// resend from the same sender is answered from the first result.
+// resend from the same sender is answered from the first result. Over 128
+// characters (a long MSH-10), "hl7:sha256:<hex of that key>" instead.
 std::string Hl7RequestId(const hl7v2::Message& message);
 
 // PID-3 (the repetition whose CX.5 is NH) and PID-7. The name is left out
@@ -50,8 +52,9 @@ void ReadDiagnoses(const hl7v2::Message& message,
 
 // OBX and RXE segments -> smoking history, medicines, SMI, consent,
 // contact preferences and goal (see the file comment).
+// A local QUITGOAL code is kept in `notes`, not refused.
 void ReadObservations(const hl7v2::Message& message, v1::Referral& referral,
-                      domain::Violations& violations);
+                      domain::Violations& violations, TranslationNotes& notes);
 
 // True when a coded smoking status (OBX) or a tobacco dependence diagnosis
 // (DG1: ICD-10 F17 / Z72.0, SNOMED 89765005 / 56294008) says the patient

@@ -1,5 +1,6 @@
 #include "adapters/mental_health/ref_i12_translator.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -7,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "adapters/mental_health/clinical_segments.h"
 #include "adapters/mental_health/registered_gp.h"
+#include "adapters/mental_health/translation_notes.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifiers.h"
 
@@ -62,15 +64,54 @@ std::string DisplayName(const Repetition& xpn) {
   return absl::StrJoin(parts, " ");
 }
 
-void CheckTable(const Segment& rf1, int field, absl::string_view table,
-                std::initializer_list<absl::string_view> allowed,
-                domain::Violations& v) {
-  const std::string code = rf1.GetField(field).Text();
-  if (code.empty()) return;
+// RF1-`field` (a CE from a user-defined table): its code when it is one of
+// HL7's suggested `allowed` values, else empty, with a local code kept.
+std::string ReadCoded(const Segment& rf1, int field, absl::string_view table,
+                      std::initializer_list<absl::string_view> allowed,
+                      TranslationNotes& notes) {
+  const Repetition ce = rf1.GetField(field).GetRepetition(1);
+  const std::string code = ce.GetComponent(1).Text();
+  if (code.empty()) return "";
   for (absl::string_view a : allowed) {
-    if (code == a) return;
+    if (code == a) return code;
   }
-  v.Add(absl::StrCat("RF1-", field), absl::StrCat("is not in table ", table));
+  notes.LocalCode(absl::StrCat("RF1-", field), table, code,
+                  ce.GetComponent(2).Text());
+  return "";
+}
+
+// The referral's priority and reason from RF1-2 and RF1-10; a local code
+// is OTHER.
+void ReadRf1Codes(const Segment& rf1, v1::Referral& referral,
+                  TranslationNotes& notes) {
+  const bool priority_valued = !rf1.GetField(2).Text().empty();
+  const std::string priority =
+      ReadCoded(rf1, 2, "0280 (S, A, R)", {"S", "A", "R"}, notes);
+  if (priority == "R") {
+    referral.set_priority(v1::REFERRAL_PRIORITY_ROUTINE);
+  } else if (priority == "A") {
+    referral.set_priority(v1::REFERRAL_PRIORITY_URGENT);
+  } else if (priority == "S") {
+    referral.set_priority(v1::REFERRAL_PRIORITY_IMMEDIATE);
+  } else if (priority_valued) {
+    referral.set_priority(v1::REFERRAL_PRIORITY_OTHER);
+  }
+  // RF1-5 decides only the inpatient source; a local category is kept.
+  ReadCoded(rf1, 5, "0284 (I, O, A, E)", {"I", "O", "A", "E"}, notes);
+  const bool reason_valued = !rf1.GetField(10).Text().empty();
+  const std::string reason =
+      ReadCoded(rf1, 10, "0336 (S, P, W, O)", {"S", "P", "W", "O"}, notes);
+  if (reason == "S") {
+    referral.set_reason(v1::REFERRAL_REASON_SECOND_OPINION);
+  } else if (reason == "P") {
+    referral.set_reason(v1::REFERRAL_REASON_PATIENT_PREFERENCE);
+  } else if (reason == "W") {
+    referral.set_reason(v1::REFERRAL_REASON_WORKLOAD);
+  } else if (reason == "O") {
+    referral.set_reason(v1::REFERRAL_REASON_PROVIDER_ORDERED);
+  } else if (reason_valued) {
+    referral.set_reason(v1::REFERRAL_REASON_OTHER);
+  }
 }
 
 void ReadOds(absl::string_view ods, absl::string_view location,
@@ -89,6 +130,13 @@ void ReadOds(absl::string_view ods, absl::string_view location,
 
 absl::StatusOr<v1::CreateReferralRequest> TranslateRefI12(
     const Message& message) {
+  TranslationNotes notes;
+  return TranslateRefI12(message, SenderSettings(), notes);
+}
+
+absl::StatusOr<v1::CreateReferralRequest> TranslateRefI12(
+    const Message& message, const SenderSettings& sender,
+    TranslationNotes& notes) {
   domain::Violations v;
   const Segment& msh = message.header();
   if (msh.GetField(9).GetRepetition(1).GetComponent(1).Text() != "REF" ||
@@ -140,43 +188,27 @@ absl::StatusOr<v1::CreateReferralRequest> TranslateRefI12(
 
   referral.set_source(v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
   if (const Segment* rf1 = message.FindSegment("RF1"); rf1 != nullptr) {
-    CheckTable(*rf1, 2, "0280 (S, A, R)", {"S", "A", "R"}, v);
-    CheckTable(*rf1, 5, "0284 (I, O, A, E)", {"I", "O", "A", "E"}, v);
-    CheckTable(*rf1, 10, "0336 (S, P, W, O)", {"S", "P", "W", "O"}, v);
     if (rf1->GetField(5).Text() == "I") {
       referral.set_source(v1::REFERRAL_SOURCE_INPATIENT_MENTAL_HEALTH);
     }
     referral.set_external_referral_id(rf1->GetField(6).Text());
-    const std::string priority = rf1->GetField(2).Text();
-    if (priority == "R") {
-      referral.set_priority(v1::REFERRAL_PRIORITY_ROUTINE);
-    } else if (priority == "A") {
-      referral.set_priority(v1::REFERRAL_PRIORITY_URGENT);
-    } else if (priority == "S") {
-      referral.set_priority(v1::REFERRAL_PRIORITY_IMMEDIATE);
-    }
-    const std::string reason = rf1->GetField(10).Text();
-    if (reason == "S") {
-      referral.set_reason(v1::REFERRAL_REASON_SECOND_OPINION);
-    } else if (reason == "P") {
-      referral.set_reason(v1::REFERRAL_REASON_PATIENT_PREFERENCE);
-    } else if (reason == "W") {
-      referral.set_reason(v1::REFERRAL_REASON_WORKLOAD);
-    } else if (reason == "O") {
-      referral.set_reason(v1::REFERRAL_REASON_PROVIDER_ORDERED);
-    }
+    ReadRf1Codes(*rf1, referral, notes);
+  }
+  if (sender.referral_source != v1::REFERRAL_SOURCE_UNSPECIFIED) {
+    referral.set_source(sender.referral_source);
   }
 
   ReadDiagnoses(message, *referral.mutable_mental_health());
-  ReadObservations(message, referral, v);
-  // The access policy lets the registered practice read the referral, so it
-  // is named only when the patient agreed to share with the GP.
-  if (referral.consent().share_with_gp()) {
-    if (auto gp = ReadRegisteredGp(message)) {
-      *referral.mutable_gp_practice() = *std::move(gp);
-    }
+  ReadObservations(message, referral, v, notes);
+  // Read (and warned about) always; named only when the patient agreed to
+  // share with the GP, since the access policy lets the practice read the
+  // referral.
+  std::optional<v1::Organisation> gp = ReadRegisteredGp(message, &notes);
+  if (gp.has_value() && referral.consent().share_with_gp()) {
+    *referral.mutable_gp_practice() = *std::move(gp);
   }
   if (!v.empty()) return v.ToStatus("REF^I12 translation");
+  request.set_note(notes.Note());
   return request;
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "adapters/hl7v2/message.h"
+#include "adapters/mental_health/translation_notes.h"
 #include "nhs/tobacco/v1/common.pb.h"
 
 namespace nhs::tobacco::mental_health {
@@ -14,8 +15,12 @@ namespace nhs::tobacco::mental_health {
 // care provider) whose PRD-7 has an ODS identifier. REF^I12 has no PD1 in
 // the standard's structure, but trusts send one, so it is read wherever it
 // is. A code that is not a valid ODS code is left out rather than refused:
-// a referral must not bounce for a field the gateway can do without.
-std::optional<v1::Organisation> ReadRegisteredGp(const hl7v2::Message& message);
+// a referral must not bounce for a field the gateway can do without. Each
+// such code, or no practice at all, is a warning in `notes` (when given)
+// for the ACK: ERR-3 102 (data type error) at the code, or 101 (required
+// field missing) at PD1-3, with severity W.
+std::optional<v1::Organisation> ReadRegisteredGp(
+    const hl7v2::Message& message, TranslationNotes* notes = nullptr);
 
 }  // namespace nhs::tobacco::mental_health
 

@@ -135,15 +135,26 @@ AckOutcome AckOutcomeForStatus(const absl::Status& status) {
     case absl::StatusCode::kNotFound:
       return Single(AckCode::kError, {}, ErrorCode::kUnknownKeyIdentifier,
                     status.message());
-    case absl::StatusCode::kFailedPrecondition:
-      return Single(AckCode::kError, {}, ErrorCode::kApplicationInternalError,
-                    status.message());
     default:
       // Transient or internal: not the sender's fault, so AR asks it to keep
       // the message and resend. The detail stays in our log, not the ACK.
       return Single(AckCode::kReject, {}, ErrorCode::kApplicationInternalError,
                     "temporarily unable to store the message; resend later");
   }
+}
+
+std::vector<AckError> AckWarnings(
+    const std::vector<domain::FieldViolation>& warnings) {
+  std::vector<AckError> out;
+  for (const domain::FieldViolation& w : warnings) {
+    AckError e;
+    e.location = Hl7ErrorLocation(w.field);
+    e.code = Hl7ErrorCode(w.description);
+    e.severity = hl7v2::Severity::kWarning;
+    e.user_message = Clip(absl::StrCat(w.field, ": ", w.description));
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 AckOutcome AckOutcomeForParseError(const absl::Status& status) {

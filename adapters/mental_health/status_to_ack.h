@@ -9,10 +9,13 @@
 //   INVALID_ARGUMENT with violations    AE, one ERR per violation
 //   ALREADY_EXISTS (MSH-10 reused for a different message)  AE, ERR 205
 //   NOT_FOUND                           AE, ERR 204
-//   FAILED_PRECONDITION                 AE, ERR 207
 //   UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED, CANCELLED,
-//   INTERNAL, anything else             AR (CR): transient or ours, so the
-//                                       sender keeps the message and resends
+//   INTERNAL, FAILED_PRECONDITION (the store in a state it should not be
+//   in), anything else                  AR (CR), ERR 207: transient or ours,
+//                                       so the sender keeps the message and
+//                                       resends. 207 is used for nothing
+//                                       else: "resend only when ERR-3 is
+//                                       207" is the engines' whole rule.
 //   parse failure (AckOutcomeForParseError)  AR, ERR 102
 //   over a parser limit (too many segments, fields or bytes)  AE, ERR 104
 //                                       (not 207: that means "resend")
@@ -23,14 +26,21 @@
 // 200/201 under AR for senders that route by it.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "adapters/hl7v2/ack.h"
+#include "gateway/domain/field_violations.h"
 
 namespace nhs::tobacco::mental_health {
 
 hl7v2::AckOutcome AckOutcomeForStatus(const absl::Status& status);
+
+// Warnings of an accepted message as ERR segments of severity W, located
+// and coded as violations are (Hl7ErrorLocation, Hl7ErrorCode).
+std::vector<hl7v2::AckError> AckWarnings(
+    const std::vector<domain::FieldViolation>& warnings);
 
 // For bytes ParseEr7 refused: the message is structurally unusable.
 hl7v2::AckOutcome AckOutcomeForParseError(const absl::Status& status);

@@ -6,12 +6,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "adapters/hl7v2/ack.h"
+#include "adapters/hl7v2/charset.h"
+#include "adapters/hl7v2/header_check.h"
 #include "adapters/hl7v2/message.h"
 #include "adapters/hl7v2/parser.h"
 #include "adapters/hl7v2/writer.h"
 #include "adapters/mental_health/adt_a03_translator.h"
 #include "adapters/mental_health/ref_i12_translator.h"
 #include "adapters/mental_health/status_to_ack.h"
+#include "adapters/mental_health/translation_notes.h"
 #include "gateway/api/hl7_text.h"
 #include "gateway/common/log.h"
 #include "gateway/common/utf8.h"
@@ -61,7 +64,10 @@ void LogOutcome(const Message& request, const AckOutcome& outcome,
       " ", ReplaceInvalidUtf8(request.header().GetField(10).Text()), " from ",
       ReplaceInvalidUtf8(request.header().GetField(4).Text()), ": ",
       AckName(outcome.code), detail.empty() ? "" : " (", detail,
-      detail.empty() ? "" : ")");
+      detail.empty() ? "" : ")",
+      outcome.code == hl7v2::AckCode::kAccept && !outcome.errors.empty()
+          ? absl::StrCat(" with ", outcome.errors.size(), " warning(s)")
+          : "");
   if (outcome.code == hl7v2::AckCode::kAccept) {
     LogInfo(line);
   } else {
@@ -85,6 +91,36 @@ absl::Status Hl7Violation(absl::string_view field, absl::string_view what) {
   return v.ToStatus("HL7 message");
 }
 
+// The message's character set: MSH-18 when valued (CheckHeader refused an
+// unsupported one), else the trust's default, else UTF-8.
+hl7v2::Charset CharsetOf(const Message& request,
+                         const v1::MllpTrustConfig* trust) {
+  const hl7v2::Field msh18 = request.header().GetField(18);
+  if (msh18.presence() == hl7v2::Presence::kValued) {
+    if (auto c = hl7v2::ParseCharset(msh18.GetRepetition(1).Text()); c.ok()) {
+      return *c;
+    }
+  }
+  if (trust != nullptr && !trust->default_charset().empty()) {
+    // Checked when the configuration loads.
+    if (auto c = hl7v2::ParseCharset(trust->default_charset()); c.ok()) {
+      return *c;
+    }
+  }
+  return hl7v2::Charset::kUtf8;
+}
+
+// Fields whose undecodable bytes became U+FFFD, as ACK warnings.
+void AddTextWarnings(const std::vector<std::string>& replaced,
+                     hl7v2::Charset charset,
+                     std::vector<domain::FieldViolation>& warnings) {
+  for (const std::string& field : replaced) {
+    warnings.push_back({field, absl::StrCat("has bytes that do not decode as ",
+                                            hl7v2::CharsetName(charset),
+                                            ": replaced with U+FFFD")});
+  }
+}
+
 }  // namespace
 
 Hl7ReferralEdge::Hl7ReferralEdge(pathway::ReferralUseCases& referrals,
@@ -102,6 +138,14 @@ void Hl7ReferralEdge::Refuse(
     const Message& request, const absl::Status& status, absl::string_view why,
     const std::function<void(std::string)>& reply) const {
   AckOutcome outcome = mental_health::AckOutcomeForStatus(status);
+  outcome.timestamp = clock_.Now();
+  LogOutcome(request, outcome, why);
+  reply(Render(request, std::move(outcome)));
+}
+
+void Hl7ReferralEdge::RefuseWith(
+    const Message& request, AckOutcome outcome, absl::string_view why,
+    const std::function<void(std::string)>& reply) const {
   outcome.timestamp = clock_.Now();
   LogOutcome(request, outcome, why);
   reply(Render(request, std::move(outcome)));
@@ -140,7 +184,10 @@ absl::StatusOr<const v1::MllpTrustConfig*> Hl7ReferralEdge::TrustOf(
 
 absl::StatusOr<std::optional<v1::CreateReferralRequest>>
 Hl7ReferralEdge::Translate(const Message& request,
-                           const v1::MllpTrustConfig* trust) const {
+                           const v1::MllpTrustConfig* trust,
+                           mental_health::TranslationNotes& notes) const {
+  mental_health::SenderSettings sender;
+  if (trust != nullptr) sender.referral_source = trust->referral_source();
   const hl7v2::Segment& msh = request.header();
   const std::string type =
       msh.GetField(9).GetRepetition(1).GetComponent(1).Text();
@@ -148,7 +195,7 @@ Hl7ReferralEdge::Translate(const Message& request,
       msh.GetField(9).GetRepetition(1).GetComponent(2).Text();
   if (type == "REF" && trigger == "I12") {
     absl::StatusOr<v1::CreateReferralRequest> r =
-        mental_health::TranslateRefI12(request);
+        mental_health::TranslateRefI12(request, sender, notes);
     if (!r.ok()) return r.status();
     return std::optional<v1::CreateReferralRequest>(*std::move(r));
   }
@@ -158,7 +205,7 @@ Hl7ReferralEdge::Translate(const Message& request,
     if (trust == nullptr || !trust->discharge_smokers_become_referrals()) {
       return std::optional<v1::CreateReferralRequest>();
     }
-    return mental_health::TranslateAdtA03(request);
+    return mental_health::TranslateAdtA03(request, sender, notes);
   }
   if (type == "REF" || type == "ADT") {
     return Hl7Violation("MSH-9.2",
@@ -191,32 +238,51 @@ void Hl7ReferralEdge::Handle(
     Refuse(*request, caller.status(), "sender refused", reply);
     return;
   }
+  // An MSH the message cannot be processed by: AR (CR), never 207.
+  if (hl7v2::HeaderCheck header = hl7v2::CheckHeader(*request);
+      header.code != hl7v2::AckCode::kAccept) {
+    AckOutcome outcome;
+    outcome.code = header.code;
+    outcome.errors = std::move(header.errors);
+    RefuseWith(*request, std::move(outcome), "header refused", reply);
+    return;
+  }
   absl::StatusOr<const v1::MllpTrustConfig*> trust = TrustOf(*request);
   if (!trust.ok()) {
     Refuse(*request, trust.status(), "unknown sender", reply);
     return;
   }
-  // Text the gateway needs must be UTF-8; text it does not need is made so
+  // Text is decoded to UTF-8 from the message's character set; text the
+  // gateway needs must decode, text it does not need is repaired
   // (hl7_text.h). Field names only in the log, never content.
-  Hl7TextCheck text = CheckHl7Text(*request);
+  const hl7v2::Charset charset = CharsetOf(*request, *trust);
+  Hl7TextCheck text = CheckHl7Text(*request, charset);
   if (!text.refused.empty()) {
     domain::Violations v;
     for (const std::string& field : text.refused) {
-      v.Add(field,
-            "is not valid UTF-8 (the gateway reads HL7 v2 text as UTF-8)");
+      v.Add(field, charset == hl7v2::Charset::kUtf8
+                       ? "is not valid UTF-8 (the message's character set: "
+                         "MSH-18, or the trust's default)"
+                       : absl::StrCat("has bytes that do not decode as ",
+                                      hl7v2::CharsetName(charset),
+                                      " (the message's character set)"));
     }
-    Refuse(*request, v.ToStatus("HL7 message"), "text is not UTF-8", reply);
+    Refuse(*request, v.ToStatus("HL7 message"), "text does not decode", reply);
     return;
   }
+  std::vector<domain::FieldViolation> warnings;
   if (!text.replaced.empty()) {
     LogWarning(absl::StrCat(
         "hl7: ", request->header().GetField(10).Text(), " from ",
-        request->header().GetField(4).Text(), ": text that is not UTF-8 in ",
-        absl::StrJoin(text.replaced, ", "), " replaced with U+FFFD"));
-    request = std::make_shared<const Message>(std::move(text.repaired));
+        request->header().GetField(4).Text(), ": text that does not decode as ",
+        hl7v2::CharsetName(charset), " in ", absl::StrJoin(text.replaced, ", "),
+        " replaced with U+FFFD"));
+    AddTextWarnings(text.replaced, charset, warnings);
   }
+  request = std::make_shared<const Message>(std::move(text.repaired));
+  mental_health::TranslationNotes notes;
   absl::StatusOr<std::optional<v1::CreateReferralRequest>> create =
-      Translate(*request, *trust);
+      Translate(*request, *trust, notes);
   if (!create.ok()) {
     Refuse(*request, create.status(), "not translated", reply);
     return;
@@ -230,21 +296,25 @@ void Hl7ReferralEdge::Handle(
     create->value().mutable_referral()->mutable_service()->set_ods_code(
         (*trust)->service_ods_code());
   }
-  Submit(*caller, certificate != nullptr, **std::move(create), request,
-         std::move(reply));
+  for (const domain::FieldViolation& w : notes.warnings().list()) {
+    warnings.push_back(w);
+  }
+  Submit(*caller, certificate != nullptr, **std::move(create),
+         mental_health::AckWarnings(warnings), request, std::move(reply));
 }
 
 void Hl7ReferralEdge::Submit(const security::Principal& caller,
                              bool authenticated,
                              v1::CreateReferralRequest create,
+                             std::vector<hl7v2::AckError> warnings,
                              std::shared_ptr<const Message> request,
                              std::function<void(std::string)> reply) {
   const Clock* clock = &clock_;
   const std::string caller_ods = caller.ods_code;
   referrals_.CreateReferral(
       pathway::Caller(caller, pathway::kHl7v2Adapter), create,
-      [request, reply = std::move(reply), clock, authenticated,
-       caller_ods](absl::StatusOr<v1::Referral> referral) {
+      [request, reply = std::move(reply), clock, authenticated, caller_ods,
+       warnings = std::move(warnings)](absl::StatusOr<v1::Referral> referral) {
         absl::Status status = referral.status();
         if (authenticated &&
             status.code() == absl::StatusCode::kPermissionDenied) {
@@ -254,6 +324,8 @@ void Hl7ReferralEdge::Submit(const security::Principal& caller,
                                     caller_ods, ", the sender"));
         }
         AckOutcome outcome = mental_health::AckOutcomeForStatus(status);
+        // Accepted with warnings is still AA (CA): ERR-4 W says so.
+        if (status.ok()) outcome.errors = warnings;
         // The referral's creation time: a resend gets an identical ACK.
         outcome.timestamp =
             referral.ok()

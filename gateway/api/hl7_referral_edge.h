@@ -5,8 +5,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "adapters/hl7v2/ack.h"
 #include "gateway/common/clock.h"
 #include "gateway/pathway/referral_use_cases.h"
 #include "gateway/security/principal.h"
@@ -16,6 +18,9 @@
 namespace nhs::tobacco::hl7v2 {
 class Message;
 }  // namespace nhs::tobacco::hl7v2
+namespace nhs::tobacco::mental_health {
+class TranslationNotes;
+}  // namespace nhs::tobacco::mental_health
 
 namespace nhs::tobacco::api {
 
@@ -30,6 +35,13 @@ namespace nhs::tobacco::api {
 // a byte-identical ACK (its MSH-7 is the referral's creation time and its
 // MSH-10 is derived from the request's). Errors map to AE/AR through
 // mental_health::AckOutcomeForStatus; nothing is stored on any error.
+//
+// Before translation: an MSH the message cannot be processed by (no type,
+// control id or version, an unsupported MSH-18) is AR/CR with an ERR-3
+// other than 207 (hl7v2/header_check.h); text is decoded to UTF-8 from
+// MSH-18 or the trust's default_charset (hl7_text.h). What is accepted
+// with a caveat (a local table code, no registered practice, text
+// repaired with U+FFFD) is AA/CA with ERR segments of severity W.
 //
 // Over mutual TLS the sender is the principal its client certificate names:
 // it must be a mental_health_trust whose ODS code is the MSH-4 it sends,
@@ -70,13 +82,21 @@ class Hl7ReferralEdge {
   // INVALID_ARGUMENT naming MSH-4 for an unknown sender.
   absl::StatusOr<const v1::MllpTrustConfig*> TrustOf(
       const hl7v2::Message& request) const;
-  // The CreateReferral request the message asks for; nullopt when it asks
-  // for none (a discharge not to be filed, a non-smoker).
+  // A refusal whose ACK outcome is already decided (a bad MSH).
+  void RefuseWith(const hl7v2::Message& request, hl7v2::AckOutcome outcome,
+                  absl::string_view why,
+                  const std::function<void(std::string)>& reply) const;
+  // The CreateReferral request the message asks for, with the trust's
+  // settings; nullopt when it asks for none (a discharge not to be filed,
+  // a non-smoker). Warnings and local codes go to `notes`.
   absl::StatusOr<std::optional<v1::CreateReferralRequest>> Translate(
-      const hl7v2::Message& request, const v1::MllpTrustConfig* trust) const;
-  // Hands the referral to the use case; the ACK follows its reply.
+      const hl7v2::Message& request, const v1::MllpTrustConfig* trust,
+      mental_health::TranslationNotes& notes) const;
+  // Hands the referral to the use case; the ACK follows its reply, with
+  // `warnings` (ERR severity W) when it is an accept.
   void Submit(const security::Principal& caller, bool authenticated,
               v1::CreateReferralRequest create,
+              std::vector<hl7v2::AckError> warnings,
               std::shared_ptr<const hl7v2::Message> request,
               std::function<void(std::string)> reply);
 

@@ -177,6 +177,7 @@ absl::Status ValidateCreateReferral(const v1::CreateReferralRequest& request,
   }
   CheckText("referral.external_referral_id", r.external_referral_id(), limits,
             v);
+  CheckText("note", request.note(), limits, v);  // hl7in: creation note
   return v.ToStatus("invalid referral");
 }
 

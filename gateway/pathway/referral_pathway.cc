@@ -108,6 +108,7 @@ void ReferralPathway::CreateReferral(const Caller& caller,
         event.set_referral_status(referral.status());
         *event.mutable_occurred_at() = referral.created_at();
         *event.mutable_actor() = CreatorOf(caller, referral);
+        event.set_note(request.note());  // hl7in: e.g. local HL7 codes
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         return referral;
       },

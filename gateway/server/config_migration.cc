@@ -50,6 +50,13 @@ void MigrateTrusts(v1::GatewayConfig& config, MigrationReport& report,
     v1::OrganisationConfig& o = *config.mutable_organisations(index);
     OrganisationOrigin& origin = report.origins[index];
     const v1::MllpRouteConfig route = MllpRouteOf(trust);
+    // hl7in: the registry's own fields for how the trust's HL7 is read.
+    if (o.hl7_default_charset().empty()) {
+      o.set_hl7_default_charset(trust.default_charset());
+    }
+    if (o.hl7_referral_source() == v1::REFERRAL_SOURCE_UNSPECIFIED) {
+      o.set_hl7_referral_source(trust.referral_source());
+    }
     if (!o.has_mllp()) {
       *o.mutable_mllp() = route;
       origin.mllp = path;

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "adapters/hl7v2/charset.h"
 #include "adapters/net/ip_allow_list.h"
 #include "gateway/common/host_port.h"
 #include "gateway/domain/deadline_policy.h"
@@ -334,6 +335,21 @@ void ValidateReferralSources(const std::string& path,
   }
 }
 
+// hl7in: how HL7 v2 from the organisation is read. The charset is a code
+// of HL7 table 0211 the gateway decodes; the source a known one.
+void ValidateHl7Inbound(const std::string& path,
+                        const v1::OrganisationConfig& o, Violations& v) {
+  if (!o.hl7_default_charset().empty()) {
+    if (absl::Status s = hl7v2::ParseCharset(o.hl7_default_charset()).status();
+        !s.ok()) {
+      v.Add(path + ".hl7_default_charset", s.message());
+    }
+  }
+  if (!v1::ReferralSource_IsValid(o.hl7_referral_source())) {
+    v.Add(path + ".hl7_referral_source", "is not a known referral source");
+  }
+}
+
 void ValidateOrganisations(const v1::GatewayConfig& c,
                            const std::vector<OrganisationOrigin>& origins,
                            Violations& v) {
@@ -372,6 +388,7 @@ void ValidateOrganisations(const v1::GatewayConfig& c,
     }
     if (o.has_fhir()) ValidateFhirUrl(origin.fhir_url, o.fhir().url(), v);
     ValidateReferralSources(path, o, v);
+    ValidateHl7Inbound(path, o, v);
   }
 }
 

@@ -53,6 +53,8 @@ v1::MllpListenerConfig WithTrustsFromRegistry(
       *trust->mutable_outbound_tls() = o.mllp().outbound_tls();
     }
     trust->set_receiving_application(o.mllp().receiving_application());
+    trust->set_default_charset(o.hl7_default_charset());
+    trust->set_referral_source(o.hl7_referral_source());
   }
   return with_trusts;
 }

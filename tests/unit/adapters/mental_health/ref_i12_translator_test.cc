@@ -129,10 +129,13 @@ TEST(TranslateRefI12Test, OtherMessageTypeIsRefusedAtMsh9) {
   EXPECT_THAT(ViolationFields(request.status()), ElementsAre("MSH-9"));
 }
 
-TEST(TranslateRefI12Test, UnknownPriorityIsATableError) {
+// Issue 12: table 0280 is user-defined, so a local code is accepted (it
+// was refused naming RF1-2 before).
+TEST(TranslateRefI12Test, LocalPriorityIsAcceptedAsOther) {
   auto request = TranslateRefI12(
       Parse(absl::StrReplaceAll(Basic(), {{"|R^Routine^", "|Q^Quick^"}})));
-  EXPECT_THAT(ViolationFields(request.status()), ElementsAre("RF1-2"));
+  ASSERT_THAT(request, IsOk());
+  EXPECT_EQ(request->referral().priority(), v1::REFERRAL_PRIORITY_OTHER);
 }
 
 TEST(TranslateRefI12Test, RoutinePriorityAndPatientPreferenceReasonAreCarried) {
@@ -181,10 +184,13 @@ TEST(TranslateRefI12Test, EmptyPriorityAndReasonStayUnspecified) {
   EXPECT_EQ(request->referral().reason(), v1::REFERRAL_REASON_UNSPECIFIED);
 }
 
-TEST(TranslateRefI12Test, UnknownReasonIsATableError) {
+// Issue 12: table 0336 is user-defined, so a local code is accepted (it
+// was refused naming RF1-10 before).
+TEST(TranslateRefI12Test, LocalReasonIsAcceptedAsOther) {
   auto request = TranslateRefI12(Parse(absl::StrReplaceAll(
       Basic(), {{"|P^Patient preference^HL70336", "|X^Whim^HL70336"}})));
-  EXPECT_THAT(ViolationFields(request.status()), ElementsAre("RF1-10"));
+  ASSERT_THAT(request, IsOk());
+  EXPECT_EQ(request->referral().reason(), v1::REFERRAL_REASON_OTHER);
 }
 
 TEST(TranslateRefI12Test, InpatientCategoryMakesAnInpatientReferral) {
