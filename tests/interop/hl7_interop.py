@@ -4,8 +4,9 @@
 One real tobacco-gateway binary, with trust RX9's outbound_address pointing
 at an MLLP server run here, plays both directions of a trust's pathway:
 
-Inbound: python3-hl7's MLLPClient sends the reference REF^I12 messages and
-python3-hl7 parses the ACKs.
+Inbound: python3-hl7's MLLPClient sends the reference REF^I12 messages (with
+and without a PD1 registered practice) and python3-hl7 parses the ACKs,
+their warnings (ERR-4 W) and refusals.
 Outbound: tobaccoctl (plaintext gRPC, grpc.allow_insecure: unrestricted)
 accepts the referral, recommends treatment for the patient on clozapine and
 records a 4-week outcome. The gateway's outbox then delivers RRI^I12, the
@@ -267,6 +268,36 @@ def inbound(repo, mllp_port):
         check("wrong check digit: ERR-2 is PID^1^3^1^1",
               str(err[2]) == "PID^1^3^1^1")
         check("wrong check digit: ERR-3 is 102", str(err[3][0][0]) == "102")
+
+        # The registered practice (issue 12): the reference message has no
+        # PD1, so its accept carries a warning (ERR-4 W), not a refusal...
+        ack = hl7.parse(raw)
+        err = ack.segment("ERR")
+        check("no PD1: still accepted, ERR-2 PD1^1^3 with severity W",
+              str(err[2]) == "PD1^1^3" and str(err[4]) == "W")
+        # ... a REF^I12 with PD1 (XON.10 an ODS code) has none ...
+        with_pd1 = basic.replace("MSG000101", "MSG000104").replace(
+            EXTERNAL_REFERRAL_ID, "CMHT-REF-PD1").replace(
+            "\rDG1|", "\rPD1|||Sample Surgery^^^^^^^^^Y90001\rDG1|")
+        ack = hl7.parse(send(client, with_pd1))
+        check("REF^I12 with PD1: commit accepted without ERR",
+              str(ack.segment("MSA")[1]) == "CA" and
+              not any(str(s[0]) == "ERR" for s in ack))
+        # ... and one whose PD1-3 is not an ODS code gets a data type warning.
+        bad_pd1 = with_pd1.replace("MSG000104", "MSG000105").replace(
+            "CMHT-REF-PD1", "CMHT-REF-PD1B").replace("^Y90001", "^not ods")
+        ack = hl7.parse(send(client, bad_pd1))
+        err = ack.segment("ERR")
+        check("REF^I12 with a PD1 that is not ODS: CA, ERR-3 102 severity W",
+              str(ack.segment("MSA")[1]) == "CA" and
+              str(err[3][0][0]) == "102" and str(err[4]) == "W")
+        # A broken MSH (no MSH-12) is CR, never ERR-3 207 (never resent).
+        no_version = with_pd1.replace("MSG000104", "MSG000106").replace(
+            "|P|2.5.1|", "|P||")
+        ack = hl7.parse(send(client, no_version))
+        check("MSH without a version: CR with ERR-3 101, not 207",
+              str(ack.segment("MSA")[1]) == "CR" and
+              str(ack.segment("ERR")[3][0][0]) == "101")
 
 
 def drive_pathway(ctl, engine):
