@@ -42,7 +42,8 @@ std::vector<absl::string_view> Leaves(absl::string_view path) {
     return {"consent.share_with_gp", "consent.share_with_pharmacy",
             "consent.share_with_mental_health_team"};
   }
-  if (path == "contact") return {"contact.text_reminders", "contact.home_visits"};
+  if (path == "contact")
+    return {"contact.text_reminders", "contact.home_visits"};
   return {path};
 }
 

@@ -148,8 +148,9 @@ ReferralPathway::GetReferralTimeline(const Caller& caller,
         return absl::OkStatus();
       });
   RETURN_IF_ERROR(writes_.AuditRead(
-      caller.principal, security::OperationName(Operation::kGetReferralTimeline),
-      referral_id, read));
+      caller.principal,
+      security::OperationName(Operation::kGetReferralTimeline), referral_id,
+      read));
   return response;
 }
 

@@ -110,12 +110,12 @@ TEST(DeliveryPlanConsentTest, NoMentalHealthConsentMeansNothingToTheTrust) {
 TEST(DeliveryPlanConsentTest, WithConsentTheTrustHearsEachKind) {
   v1::Referral r = Referral(false, false, /*mh_team=*/true);
   r.set_status(v1::REFERRAL_STATUS_DECLINED);
-  EXPECT_THAT(PlanReferralStatusChange(r, AllRoutes()),
-              ElementsAre(PlannedMessage{v1::MESSAGE_KIND_REFERRAL_RESPONSE,
-                                         kTrust}));
-  EXPECT_THAT(PlanOutcome(r, AllRoutes()),
-              ElementsAre(PlannedMessage{v1::MESSAGE_KIND_TRUST_OUTCOME,
-                                         kTrust}));
+  EXPECT_THAT(
+      PlanReferralStatusChange(r, AllRoutes()),
+      ElementsAre(PlannedMessage{v1::MESSAGE_KIND_REFERRAL_RESPONSE, kTrust}));
+  EXPECT_THAT(
+      PlanOutcome(r, AllRoutes()),
+      ElementsAre(PlannedMessage{v1::MESSAGE_KIND_TRUST_OUTCOME, kTrust}));
   EXPECT_THAT(
       PlanRecommendation(Request(v1::ROUTE_SERVICE_SUPPLY, kService,
                                  v1::PRESCRIPTION_STATUS_RECOMMENDED),
@@ -182,9 +182,9 @@ TEST(CancelledByWithdrawalTest, OpenRequestsOfThePartysRouteOnly) {
        ConsentParty::kMentalHealthTeam, false},
   };
   for (const Row& row : rows) {
-    EXPECT_EQ(CancelledByWithdrawal(Request(row.route, kGp, row.status),
-                                    row.party),
-              row.cancelled)
+    EXPECT_EQ(
+        CancelledByWithdrawal(Request(row.route, kGp, row.status), row.party),
+        row.cancelled)
         << v1::Route_Name(row.route) << " "
         << v1::PrescriptionStatus_Name(row.status) << " "
         << ConsentPartyName(row.party);

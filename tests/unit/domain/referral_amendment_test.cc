@@ -52,11 +52,11 @@ std::vector<std::string> ViolatedFields(const absl::Status& status) {
 }
 
 TEST(AmendablePathsTest, AreTheSituationNotTheIdentity) {
-  EXPECT_THAT(AmendablePaths(),
-              ::testing::IsSupersetOf({"gp_practice", "nominated_pharmacy",
-                                       "contact", "goal", "consent",
-                                       "consent.share_with_gp",
-                                       "mental_health.medicines"}));
+  EXPECT_THAT(
+      AmendablePaths(),
+      ::testing::IsSupersetOf({"gp_practice", "nominated_pharmacy", "contact",
+                               "goal", "consent", "consent.share_with_gp",
+                               "mental_health.medicines"}));
   for (absl::string_view fixed :
        {"patient", "patient.nhs_number", "referrer", "service", "status",
         "source", "referral_id", "mental_health", "version"}) {
@@ -97,7 +97,8 @@ TEST(ValidateUpdateReferralTest, RequestIdAndReferralIdAreRequired) {
 TEST(AmendReferralTest, OnlyMaskedFieldsChange) {
   v1::UpdateReferralRequest u = Amend({"gp_practice"});
   u.mutable_referral()->mutable_gp_practice()->set_ods_code("Y90002");
-  u.mutable_referral()->set_goal(v1::QUIT_GOAL_TEMPORARY_ABSTINENCE);  // ignored
+  u.mutable_referral()->set_goal(
+      v1::QUIT_GOAL_TEMPORARY_ABSTINENCE);  // ignored
   absl::StatusOr<Amendment> a = AmendReferral(Current(), u, kLimits, {});
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->amended.gp_practice().ods_code(), "Y90002");
@@ -129,9 +130,8 @@ TEST(AmendReferralTest, ConsentMaskNamesEachFlagThatChanged) {
 }
 
 TEST(AmendReferralTest, WithdrawingEachPartyIsReported) {
-  v1::UpdateReferralRequest u =
-      Amend({"consent.share_with_pharmacy",
-             "consent.share_with_mental_health_team"});
+  v1::UpdateReferralRequest u = Amend(
+      {"consent.share_with_pharmacy", "consent.share_with_mental_health_team"});
   absl::StatusOr<Amendment> a = AmendReferral(Current(), u, kLimits, {});
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_THAT(a->withdrawn, ElementsAre(ConsentParty::kPharmacy,
@@ -144,7 +144,8 @@ TEST(AmendReferralTest, MedicinesAreFlaggedFromTheGatewaysList) {
       "Olanzapine 10mg tablets");
   u.mutable_referral()->mutable_mental_health()->add_medicines()->set_name(
       "Sertraline");
-  absl::StatusOr<Amendment> a = AmendReferral(Current(), u, kLimits, kSensitive);
+  absl::StatusOr<Amendment> a =
+      AmendReferral(Current(), u, kLimits, kSensitive);
   ASSERT_TRUE(a.ok()) << a.status();
   ASSERT_EQ(a->amended.mental_health().medicines_size(), 2);
   EXPECT_TRUE(a->amended.mental_health().medicines(0).cyp1a2_sensitive());
