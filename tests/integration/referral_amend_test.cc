@@ -74,21 +74,25 @@ class GpReceiver {
     options.tls_cert_path = Pki("server.pem");
     options.tls_key_path = Pki("server.key");
     options.client_ca_path = Pki("ca.pem");
-    auto listener = fhir::HttpsListener::Start(
-        options, [this](const fhir::InboundMessage& in, fhir::Respond respond) {
-          const nlohmann::json bundle = nlohmann::json::parse(in.body);
-          {
-            absl::MutexLock lock(&mu_);
-            received_.push_back(
-                {bundle["entry"][0]["resource"]["eventCoding"]["code"],
-                 bundle["identifier"]["value"]});
-          }
-          fhir::HttpResponse response;
-          response.status = 200;
-          response.body =
-              R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})";
-          respond(std::move(response));
-        });
+    auto listener = fhir::HttpsListener::Start(options, [this](
+                                                            const fhir::
+                                                                InboundMessage&
+                                                                    in,
+                                                            fhir::Respond
+                                                                respond) {
+      const nlohmann::json bundle = nlohmann::json::parse(in.body);
+      {
+        absl::MutexLock lock(&mu_);
+        received_.push_back(
+            {bundle["entry"][0]["resource"]["eventCoding"]["code"],
+             bundle["identifier"]["value"]});
+      }
+      fhir::HttpResponse response;
+      response.status = 200;
+      response.body =
+          R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})";
+      respond(std::move(response));
+    });
     EXPECT_TRUE(listener.ok()) << listener.status();
     if (listener.ok()) listener_ = std::move(*listener);
   }
@@ -121,7 +125,8 @@ class ReferralAmendTest : public ::testing::Test {
     const int trust_engine = FreeLoopbackPort();  // nobody listens
     gateway_ = new SecureGatewayBinary(
         "referral_amend", [trust_engine](v1::GatewayConfig& config) {
-          for (v1::FhirEndpoint& e : *config.mutable_fhir()->mutable_endpoints()) {
+          for (v1::FhirEndpoint& e :
+               *config.mutable_fhir()->mutable_endpoints()) {
             if (e.ods_code() == kGp) e.set_url(gp_->url());
           }
           v1::FhirEndpoint* down = config.mutable_fhir()->add_endpoints();
@@ -149,9 +154,7 @@ class ReferralAmendTest : public ::testing::Test {
     delete gp_;
     gp_ = nullptr;
   }
-  void SetUp() override {
-    ASSERT_TRUE(gateway_->started()) << gateway_->log();
-  }
+  void SetUp() override { ASSERT_TRUE(gateway_->started()) << gateway_->log(); }
 
   static GrpcAs& As(const std::string& cert) { return gateway_->As(cert); }
   static std::string NextId(const std::string& what) {
@@ -169,8 +172,9 @@ class ReferralAmendTest : public ::testing::Test {
         ->mutable_consent()
         ->set_share_with_mental_health_team(mh_team_consent);
     v1::Referral referral;
-    grpc::Status s = As("trust-rx9").referrals->CreateReferral(
-        Ctx().get(), create, &referral);
+    grpc::Status s =
+        As("trust-rx9")
+            .referrals->CreateReferral(Ctx().get(), create, &referral);
     EXPECT_TRUE(s.ok()) << s.error_message();
     v1::UpdateReferralStatusRequest accept;
     accept.set_request_id(NextId("accept"));
@@ -256,8 +260,8 @@ class ReferralAmendTest : public ::testing::Test {
     v1::ListDeliveriesRequest list;
     list.set_page_size(500);
     v1::ListDeliveriesResponse response;
-    grpc::Status s = As("admin-ops").admin->ListDeliveries(Ctx().get(), list,
-                                                            &response);
+    grpc::Status s =
+        As("admin-ops").admin->ListDeliveries(Ctx().get(), list, &response);
     EXPECT_TRUE(s.ok()) << s.error_message();
     std::vector<v1::Delivery> about;
     for (const v1::Delivery& d : response.deliveries()) {
@@ -288,8 +292,8 @@ TEST_F(ReferralAmendTest, WithdrawingGpConsentDiscardsTheQueuedLetterUnsent) {
   const v1::PrescriptionRequest rx = RecommendGp(referral);
   std::optional<v1::Delivery> letter;
   ASSERT_TRUE(Eventually([&] {
-    letter = DeliveryOf(referral.referral_id(),
-                        v1::MESSAGE_KIND_GP_RECOMMENDATION);
+    letter =
+        DeliveryOf(referral.referral_id(), v1::MESSAGE_KIND_GP_RECOMMENDATION);
     return letter.has_value() && letter->attempts() >= 1;
   })) << "the letter was never tried";
   ASSERT_EQ(letter->state(), v1::DELIVERY_STATE_PENDING);
@@ -300,19 +304,20 @@ TEST_F(ReferralAmendTest, WithdrawingGpConsentDiscardsTheQueuedLetterUnsent) {
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_FALSE(amended.consent().share_with_gp());
 
-  letter = DeliveryOf(referral.referral_id(),
-                      v1::MESSAGE_KIND_GP_RECOMMENDATION);
+  letter =
+      DeliveryOf(referral.referral_id(), v1::MESSAGE_KIND_GP_RECOMMENDATION);
   ASSERT_TRUE(letter.has_value());
   EXPECT_EQ(letter->state(), v1::DELIVERY_STATE_DISCARDED);
   EXPECT_EQ(letter->last_error(), "consent withdrawn");
   // The open request is cancelled, so the service sees it; it was never
   // delivered, so no cancellation notice is owed.
-  const v1::PrescriptionRequest cancelled = GetPrescription(rx.prescription_id());
+  const v1::PrescriptionRequest cancelled =
+      GetPrescription(rx.prescription_id());
   EXPECT_EQ(cancelled.status(), v1::PRESCRIPTION_STATUS_CANCELLED);
   EXPECT_EQ(cancelled.status_reason(), "CONSENT_WITHDRAWN");
-  EXPECT_FALSE(DeliveryOf(referral.referral_id(),
-                          v1::MESSAGE_KIND_CANCELLATION_NOTICE)
-                   .has_value());
+  EXPECT_FALSE(
+      DeliveryOf(referral.referral_id(), v1::MESSAGE_KIND_CANCELLATION_NOTICE)
+          .has_value());
   // It is never tried again.
   absl::SleepFor(absl::Milliseconds(500));
   const std::optional<v1::Delivery> later =
@@ -354,7 +359,8 @@ TEST_F(ReferralAmendTest, APracticeHoldingTheLetterIsSentTheCancellation) {
             "CONSENT_WITHDRAWN");
 }
 
-TEST_F(ReferralAmendTest, WithoutGpConsentThePracticeCanNoLongerReadTheReferral) {
+TEST_F(ReferralAmendTest,
+       WithoutGpConsentThePracticeCanNoLongerReadTheReferral) {
   const v1::Referral referral = Accepted();
   v1::GetReferralRequest get;
   get.set_referral_id(referral.referral_id());
@@ -463,7 +469,8 @@ TEST_F(ReferralAmendTest, BadMasksAndValuesAreRefusedChangingNothing) {
   };
   for (const Row& row : rows) {
     v1::UpdateReferralRequest u = Update(referral.referral_id());
-    for (const std::string& p : row.paths) u.mutable_update_mask()->add_paths(p);
+    for (const std::string& p : row.paths)
+      u.mutable_update_mask()->add_paths(p);
     u.mutable_referral()->mutable_gp_practice()->set_ods_code(row.gp_ods);
     u.mutable_referral()->mutable_patient()->set_nhs_number("9990000026");
     u.mutable_referral()->set_status(v1::REFERRAL_STATUS_COMPLETED);
