@@ -71,13 +71,13 @@ TEST(BuildUpdateReferralRequestTest, UsageErrorsNameWhatToFix) {
                   .status()
                   .message(),
               HasSubstr("nothing to change"));
-  EXPECT_THAT(BuildUpdateReferralRequest(
-                  ArgsFor({"referrals", "update", "ref-1",
-                           "--withdraw-consent", "dentist"}),
-                  "req-1")
-                  .status()
-                  .message(),
-              HasSubstr("--withdraw-consent"));
+  EXPECT_THAT(
+      BuildUpdateReferralRequest(ArgsFor({"referrals", "update", "ref-1",
+                                          "--withdraw-consent", "dentist"}),
+                                 "req-1")
+          .status()
+          .message(),
+      HasSubstr("--withdraw-consent"));
   ParsedArgs no_id;
   no_id.Add("goal", "quit_now");
   EXPECT_FALSE(BuildUpdateReferralRequest(no_id, "req-1").ok());
