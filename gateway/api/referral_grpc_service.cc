@@ -51,4 +51,27 @@ grpc::ServerUnaryReactor* ReferralGrpcService::UpdateReferralStatus(
   return reactor;
 }
 
+// Amendment (issue 12, amend part).
+grpc::ServerUnaryReactor* ReferralGrpcService::UpdateReferral(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateReferralRequest* request, v1::Referral* response) {
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  referrals_.UpdateReferral(Caller(*caller, kGrpcAdapter), *request,
+                            FinishWith(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ReferralGrpcService::GetReferralTimeline(
+    grpc::CallbackServerContext* context,
+    const v1::GetReferralTimelineRequest* request,
+    v1::GetReferralTimelineResponse* response) {
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  return FinishNow(context, response,
+                   referrals_.GetReferralTimeline(Caller(*caller, kGrpcAdapter),
+                                                  request->referral_id()));
+}
+
 }  // namespace nhs::tobacco::api

@@ -31,6 +31,15 @@ class ReferralGrpcService final : public v1::ReferralService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::UpdateReferralStatusRequest* request,
       v1::Referral* response) override;
+  // Amendment (issue 12, amend part).
+  grpc::ServerUnaryReactor* UpdateReferral(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* GetReferralTimeline(
+      grpc::CallbackServerContext* context,
+      const v1::GetReferralTimelineRequest* request,
+      v1::GetReferralTimelineResponse* response) override;
 
  private:
   pathway::ReferralUseCases& referrals_;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "gateway/cli/amend_requests.h"
 #include "gateway/cli/render.h"
 #include "gateway/cli/request_id.h"
 #include "grpcpp/client_context.h"
@@ -149,6 +150,28 @@ int ReferralsShow(const Context& c) {
   return CallUnary(c, BuildGetReferralRequest(c.inv.args),
                    Bind(stub, &v1::ReferralService::Stub::GetReferral),
                    RenderReferral);
+}
+
+// Amendment (issue 12, amend part).
+int ReferralsUpdate(const Context& c) {
+  v1::ReferralService::Stub stub(c.channel);
+  return CallUnary(c, BuildUpdateReferralRequest(c.inv.args, RequestIdFor(c)),
+                   Bind(stub, &v1::ReferralService::Stub::UpdateReferral),
+                   RenderReferral);
+}
+
+std::string RenderReferralTimeline(
+    const v1::GetReferralTimelineResponse& response) {
+  v1::GetTimelineResponse events;
+  *events.mutable_events() = response.events();
+  return RenderTimeline(events);
+}
+
+int ReferralsTimeline(const Context& c) {
+  v1::ReferralService::Stub stub(c.channel);
+  return CallUnary(c, BuildGetReferralTimelineRequest(c.inv.args),
+                   Bind(stub, &v1::ReferralService::Stub::GetReferralTimeline),
+                   RenderReferralTimeline);
 }
 
 int ReferralsSetStatus(const Context& c) {
@@ -462,6 +485,32 @@ const std::vector<CommandSpec>& Commands() {
        Concat({{"reason", true, false, "why"}}, ActorFlags()),
        ReferralsSetStatus,
        true},
+      // Amendment (issue 12, amend part).
+      {{"referrals", "update"},
+       {"ID"},
+       "Amend a referral: only the fields whose flags are given change.",
+       {{"gp-practice", true, false, "the patient's GP practice (ODS)"},
+        {"nominated-pharmacy", true, false,
+         "the pharmacy the patient nominated (ODS; \"\" clears)"},
+        {"goal", true, false,
+         "quit_now, cut_down_to_quit, temporary_abstinence"},
+        {"text-reminders", false, false, "contact by text (=false: not)"},
+        {"home-visits", false, false, "home visits wanted (=false: not)"},
+        {"medicines", true, false,
+         "replaces the list: NAME or NAME:DMD_CODE, comma separated"},
+        {"withdraw-consent", true, true,
+         "gp, pharmacy or mental-health (repeatable)"},
+        {"give-consent", true, true,
+         "gp, pharmacy or mental-health (repeatable)"},
+        {"expected-version", true, false,
+         "refuse (ABORTED) unless the referral is at this version"}},
+       ReferralsUpdate,
+       true},
+      {{"referrals", "timeline"},
+       {"ID"},
+       "Show a referral's timeline with its prescription requests'.",
+       {},
+       ReferralsTimeline},
       {{"prescriptions", "recommend"},
        {},
        "Recommend a product for a referral.",

@@ -144,6 +144,7 @@ std::string RenderReferral(const v1::Referral& r) {
   table.AddRow({"Referrer", referrer});
   table.AddRow({"Service", OrgText(r.service())});
   table.AddRow({"GP practice", OrgText(r.gp_practice())});
+  table.AddRow({"Pharmacy", OrgText(r.nominated_pharmacy())});  // nominated
   std::string smoking = absl::StrCat(r.smoking().cigarettes_per_day(), "/day");
   if (r.smoking().years_smoked() > 0) {
     absl::StrAppend(&smoking, ", ", r.smoking().years_smoked(), " years");

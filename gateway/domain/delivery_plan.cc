@@ -1,7 +1,11 @@
 #include "gateway/domain/delivery_plan.h"
 
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "gateway/domain/consent_rules.h"
 
 namespace nhs::tobacco::domain {
 namespace {
@@ -15,6 +19,16 @@ void AddIfRouted(std::vector<PlannedMessage>& plan, v1::MessageKind kind,
                  absl::string_view ods_code, const DeliveryRoutes& routes) {
   if (ods_code.empty() || !routes.Has(ods_code, ChannelOf(kind))) return;
   plan.push_back(PlannedMessage{kind, std::string(ods_code)});
+}
+
+// Every plan about a referral ends here: a message goes only to a party the
+// patient consents to share with (consent_rules.h), whatever the kind.
+std::vector<PlannedMessage> WithConsent(std::vector<PlannedMessage> plan,
+                                        const v1::Referral& referral) {
+  std::erase_if(plan, [&](const PlannedMessage& m) {
+    return !ConsentAllows(referral.consent(), ConsentPartyOf(m.kind));
+  });
+  return plan;
 }
 
 }  // namespace
@@ -55,7 +69,7 @@ std::vector<PlannedMessage> PlanReferralStatusChange(
     AddIfRouted(plan, v1::MESSAGE_KIND_REFERRAL_RESPONSE,
                 referral.referrer().ods_code(), routes);
   }
-  return plan;
+  return WithConsent(std::move(plan), referral);
 }
 
 std::vector<PlannedMessage> PlanRecommendation(
@@ -74,7 +88,7 @@ std::vector<PlannedMessage> PlanRecommendation(
     AddIfRouted(plan, v1::MESSAGE_KIND_SAFETY_ALERT,
                 referral.referrer().ods_code(), routes);
   }
-  return plan;
+  return WithConsent(std::move(plan), referral);
 }
 
 std::vector<PlannedMessage> PlanPrescriptionChange(
@@ -103,7 +117,7 @@ std::vector<PlannedMessage> PlanPrescriptionChange(
                   after.nominated_pharmacy().ods_code(), routes);
     }
   }
-  return plan;
+  return WithConsent(std::move(plan), referral);
 }
 
 std::vector<PlannedMessage> PlanOutcome(const v1::Referral& referral,
@@ -115,7 +129,7 @@ std::vector<PlannedMessage> PlanOutcome(const v1::Referral& referral,
     AddIfRouted(plan, v1::MESSAGE_KIND_GP_OUTCOME,
                 referral.gp_practice().ods_code(), routes);
   }
-  return plan;
+  return WithConsent(std::move(plan), referral);
 }
 
 std::vector<PlannedMessage> PlanOverdue(const v1::PrescriptionRequest& request,

@@ -39,7 +39,10 @@ v1::DeliveryChannel ChannelOf(v1::MessageKind kind);
 
 // What each change owes whom. Pure: the pathway queues the result in the
 // change's own transaction. Every rule checks entitlement (the patient's
-// consent, the organisation's part in the care) before a route.
+// consent, the organisation's part in the care) before a route; every plan
+// about a referral drops what its consent does not allow, by kind
+// (consent_rules.h: share_with_mental_health_team gates every message to
+// the trust, share_with_gp the GP's, share_with_pharmacy a pharmacy's).
 
 // Accepted/declined: RRI^I12 back to the referring trust.
 std::vector<PlannedMessage> PlanReferralStatusChange(

@@ -15,6 +15,7 @@
 #include "gateway/domain/referral_state_machine.h"
 #include "gateway/domain/request_validation.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/pathway/consent_withdrawal.h"
 #include "gateway/pathway/outbox_queue.h"
 #include "gateway/pathway/record_access.h"
 #include "gateway/pathway/record_ids.h"
@@ -165,10 +166,15 @@ void PrescriptionPathway::RecommendPrescription(
         p.set_route(request.route());
         *p.mutable_target() = recommendation.target;
         *p.mutable_service() = referral->service();
-        *p.mutable_gp_practice() = referral->gp_practice();
+        // The practice only with consent to share with it: the access
+        // policy lets it read the request (consent_withdrawal.h).
+        *p.mutable_gp_practice() = SharedPractice(*referral);
         *p.mutable_recommended_by() = request.recommended_by();
         if (request.route() == v1::ROUTE_GP_PRESCRIPTION) {
-          *p.mutable_nominated_pharmacy() = request.nominated_pharmacy();
+          // The request's pharmacy, else the one the patient nominated.
+          *p.mutable_nominated_pharmacy() =
+              request.has_nominated_pharmacy() ? request.nominated_pharmacy()
+                                               : referral->nominated_pharmacy();
         }
         p.set_reason(request.reason());
         p.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);

@@ -99,6 +99,8 @@ void ReferralPathway::CreateReferral(const Caller& caller,
         referral.set_referral_id(NewRecordId("ref"));
         referral.set_status(v1::REFERRAL_STATUS_RECEIVED);
         referral.clear_status_reason();
+        // Amendments count from here (UpdateReferral's expected_version).
+        referral.set_version(1);
         *referral.mutable_created_at() = domain::ToTimestamp(now);
         *referral.mutable_updated_at() = domain::ToTimestamp(now);
         RETURN_IF_ERROR(tx.InsertReferral(referral));

@@ -26,6 +26,12 @@ class ReferralPathway final : public ReferralUseCases {
       const Caller& caller, absl::string_view referral_id) override;
   absl::StatusOr<v1::ListReferralsResponse> ListReferrals(
       const Caller& caller, const v1::ListReferralsRequest& request) override;
+  // Amendment (issue 12, amend part).
+  void UpdateReferral(const Caller& caller,
+                      const v1::UpdateReferralRequest& request,
+                      Reply<v1::Referral> reply) override;
+  absl::StatusOr<v1::GetReferralTimelineResponse> GetReferralTimeline(
+      const Caller& caller, absl::string_view referral_id) override;
 
  private:
   AuditedWrites& writes_;

@@ -43,6 +43,20 @@ class ReferralUseCases {
   // may read.
   virtual absl::StatusOr<v1::ListReferralsResponse> ListReferrals(
       const Caller& caller, const v1::ListReferralsRequest& request) = 0;
+
+  // Amendment (issue 12, amend part).
+  // Changes the fields update_mask names (domain/referral_amendment.h);
+  // a withdrawal of consent discards and cancels what it must
+  // (consent_withdrawal.h) in the same transaction. ABORTED when
+  // expected_version is set and stale.
+  virtual void UpdateReferral(const Caller& caller,
+                              const v1::UpdateReferralRequest& request,
+                              Reply<v1::Referral> reply) = 0;
+  // The referral's events and its requests' events the caller may read
+  // (kReadReferral on the referral, kReadPrescription on each request),
+  // oldest first.
+  virtual absl::StatusOr<v1::GetReferralTimelineResponse> GetReferralTimeline(
+      const Caller& caller, absl::string_view referral_id) = 0;
 };
 
 }  // namespace nhs::tobacco::pathway

@@ -11,7 +11,7 @@ namespace {
 enum Relation : unsigned {
   kReferrer = 1u << 0,   // sent the referral
   kService = 1u << 1,    // the tobacco dependency service treating
-  kGp = 1u << 2,         // the patient's registered practice
+  kGp = 1u << 2,         // the registered practice the patient shares with
   kTarget = 1u << 3,     // asked to act on this prescription request
   kEpsHolder = 1u << 4,  // quoted the request's EPS prescription id
 };
@@ -80,6 +80,9 @@ constexpr Rule kRules[] = {
     {R::kIntegrator, O::kReadPrescription, kTarget | kService, kAnyRoute},
     {R::kIntegrator, O::kMarkSent, kService, kAnyRoute},
     {R::kIntegrator, O::kAcknowledge, kTarget, kAnyRoute},
+    // Amendment (issue 12, amend part): the service treating the referral
+    // keeps it true to the patient's situation.
+    {R::kTobaccoService, O::kUpdateReferral, kService, kAnyRoute},
     // Operators run the gateway; they do not read patient records.
     {R::kAdmin, O::kAdminister, 0, kAnyRoute},
 };
@@ -102,7 +105,13 @@ RecordView ViewOf(const v1::Referral& referral) {
   RecordView v;
   v.referrer_ods = referral.referrer().ods_code();
   v.service_ods = referral.service().ods_code();
-  v.gp_ods = referral.gp_practice().ods_code();
+  // The registered practice is related to the referral only while the
+  // patient consents to share with it: withdrawing consent
+  // (UpdateReferral) withdraws its access. A prescription request carries
+  // the practice only under the same consent (the pathway keeps it so).
+  if (referral.consent().share_with_gp()) {
+    v.gp_ods = referral.gp_practice().ods_code();
+  }
   return v;
 }
 

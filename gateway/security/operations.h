@@ -49,6 +49,10 @@ enum class Operation {
   kReplayDelivery,
   kDiscardDelivery,
   kGetDeliveryStats,
+  // Amendment (issue 12, amend part): the permission to amend a referral,
+  // and the referral timeline read (checked as kReadReferral).
+  kUpdateReferral,
+  kGetReferralTimeline,
 };
 
 // Every operation, in declaration order.

@@ -145,6 +145,14 @@ class ReadTransaction {
   // Per-destination counts for metrics.
   virtual absl::StatusOr<std::vector<v1::DestinationStats>> DeliveryStats(
       absl::Time now) = 0;
+
+  // Amendment (issue 12, amend part).
+  // Every outbox message (any state) to `destination_ods` about
+  // `referral_id`, oldest first: what a party holds or is owed when the
+  // patient withdraws consent to share with it. Scans that destination's
+  // messages (retention keeps them few).
+  virtual absl::StatusOr<std::vector<OutboxRow>> ListOutboxRowsAbout(
+      absl::string_view referral_id, absl::string_view destination_ods) = 0;
 };
 
 // Reads and writes inside one transaction.

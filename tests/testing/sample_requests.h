@@ -10,8 +10,9 @@ namespace nhs::tobacco::testing {
 
 // A valid referral from community mental health team RX9 to service TDS01
 // for a fictional patient on clozapine (NHS number from the 999 test range,
-// GP practice Y90001), consenting to share with GP and pharmacy. Tests
-// change what they are about.
+// GP practice Y90001), consenting to share with GP, pharmacy and the
+// referring mental health team (which gates every message to the trust).
+// Tests change what they are about.
 inline v1::CreateReferralRequest SampleReferralRequest(
     const std::string& request_id) {
   v1::CreateReferralRequest r;
@@ -36,6 +37,7 @@ inline v1::CreateReferralRequest SampleReferralRequest(
   ref->set_goal(v1::QUIT_GOAL_QUIT_NOW);
   ref->mutable_consent()->set_share_with_gp(true);
   ref->mutable_consent()->set_share_with_pharmacy(true);
+  ref->mutable_consent()->set_share_with_mental_health_team(true);
   return r;
 }
 

@@ -65,6 +65,11 @@ class SqliteTransaction final : public WriteTransaction {
   absl::Status UpdateDelivery(const v1::Delivery& delivery) override;
   absl::StatusOr<int> PruneDelivered(absl::Time before, int limit) override;
 
+  // Amendment (issue 12, amend part; sqlite_outbox_about.cc).
+  absl::StatusOr<std::vector<OutboxRow>> ListOutboxRowsAbout(
+      absl::string_view referral_id,
+      absl::string_view destination_ods) override;
+
   // True when an event was appended since the last call (the store then
   // tells watchers after commit).
   bool TakeAppendedEvents();

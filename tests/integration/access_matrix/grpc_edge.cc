@@ -266,6 +266,24 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       v1::ListAuditRecordsResponse out;
       return FromGrpc(as.admin->ListAuditRecords(Ctx().get(), list, &out), "");
     }
+    // Amendment (issue 12, amend part).
+    case Op::kUpdateReferral: {
+      v1::UpdateReferralRequest update;
+      update.set_request_id(NextId("amend"));
+      update.set_referral_id(f.referral_id);
+      update.mutable_update_mask()->add_paths("goal");
+      update.mutable_referral()->set_goal(v1::QUIT_GOAL_CUT_DOWN_TO_QUIT);
+      v1::Referral out;
+      return FromGrpc(as.referrals->UpdateReferral(Ctx().get(), update, &out),
+                      f.referral_id);
+    }
+    case Op::kGetReferralTimeline: {
+      v1::GetReferralTimelineRequest get;
+      get.set_referral_id(f.referral_id);
+      v1::GetReferralTimelineResponse out;
+      return FromGrpc(as.referrals->GetReferralTimeline(Ctx().get(), get, &out),
+                      f.referral_id);
+    }
   }
   return Answer::Other("operation not driven over gRPC");
 }

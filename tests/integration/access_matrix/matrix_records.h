@@ -49,8 +49,10 @@ inline Need NeedOf(Op op) {
     case Op::kListReferrals:
     case Op::kListAnotherOrganisationsReferrals:
     case Op::kListOutcomes:
+    case Op::kGetReferralTimeline:
       return {Stage::kReferral};
     case Op::kUpdateReferralStatus:
+    case Op::kUpdateReferral:
     case Op::kRecordOutcome:
       return {Stage::kReferral, kPharmacyRoute, true};
     case Op::kRecommendPrescription:

@@ -107,6 +107,9 @@ enum class Op {
   kGetDeliveryStats,
   kVerifyAuditChain,
   kListAuditRecords,
+  // Amendment (issue 12, amend part).
+  kUpdateReferral,
+  kGetReferralTimeline,
 };
 
 struct Row {
@@ -184,6 +187,12 @@ inline const std::vector<Row>& Matrix() {
       {Op::kGetDeliveryStats, "GetDeliveryStats", {C::kAdmin}},
       {Op::kVerifyAuditChain, "VerifyAuditChain", {C::kAdmin}},
       {Op::kListAuditRecords, "ListAuditRecords", {C::kAdmin}},
+      // Amendment (issue 12, amend part): the treating service amends;
+      // the referral's timeline is read as the referral is.
+      {Op::kUpdateReferral, "UpdateReferral", {C::kService}},
+      {Op::kGetReferralTimeline,
+       "GetReferralTimeline",
+       {C::kTrust, C::kGp, C::kService, C::kIntegrator}},
   };
   return *rows;
 }

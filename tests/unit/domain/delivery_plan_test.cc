@@ -32,6 +32,7 @@ v1::Referral Referral(bool share_gp = true, bool share_pharmacy = true) {
   r.mutable_service()->set_ods_code(kService);
   r.mutable_consent()->set_share_with_gp(share_gp);
   r.mutable_consent()->set_share_with_pharmacy(share_pharmacy);
+  r.mutable_consent()->set_share_with_mental_health_team(true);
   return r;
 }
 
