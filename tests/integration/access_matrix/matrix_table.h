@@ -107,6 +107,8 @@ enum class Op {
   kGetDeliveryStats,
   kVerifyAuditChain,
   kListAuditRecords,
+  // GP refusals (issue 12, gp): on a request the GP declined.
+  kRecommendAlternative,
 };
 
 struct Row {
@@ -184,6 +186,8 @@ inline const std::vector<Row>& Matrix() {
       {Op::kGetDeliveryStats, "GetDeliveryStats", {C::kAdmin}},
       {Op::kVerifyAuditChain, "VerifyAuditChain", {C::kAdmin}},
       {Op::kListAuditRecords, "ListAuditRecords", {C::kAdmin}},
+      // GP refusals (issue 12, gp): the recommending service only.
+      {Op::kRecommendAlternative, "RecommendAlternative", {C::kService}},
   };
   return *rows;
 }
