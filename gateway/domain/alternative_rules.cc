@@ -9,10 +9,10 @@ namespace nhs::tobacco::domain {
 absl::Status CheckReplaceable(const v1::PrescriptionRequest& old) {
   if (old.status() != v1::PRESCRIPTION_STATUS_DECLINED &&
       old.status() != v1::PRESCRIPTION_STATUS_NOT_SUPPLIED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot recommend an alternative: prescription request ",
-        old.prescription_id(), " is ", StatusName(old.status()),
-        "; an alternative follows only DECLINED or NOT_SUPPLIED"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot recommend an alternative: prescription request ",
+                     old.prescription_id(), " is ", StatusName(old.status()),
+                     "; an alternative follows only DECLINED or NOT_SUPPLIED"));
   }
   return absl::OkStatus();
 }
@@ -37,7 +37,8 @@ absl::Status CheckAlternativeDiffers(const v1::PrescriptionRequest& old,
       {{"target.ods_code",
         absl::StrCat("the alternative must take another route or go to "
                      "another target than ",
-                     old.target().ods_code(), " on route ", RouteName(route))}});
+                     old.target().ods_code(), " on route ",
+                     RouteName(route))}});
 }
 
 }  // namespace nhs::tobacco::domain

@@ -16,10 +16,9 @@ bool ChasesGp(const v1::PrescriptionRequest& request,
   }
 }
 
-std::vector<PlannedMessage> PlanGpReminder(const v1::PrescriptionRequest& request,
-                                           const v1::Referral& referral,
-                                           bool enabled,
-                                           const DeliveryRoutes& routes) {
+std::vector<PlannedMessage> PlanGpReminder(
+    const v1::PrescriptionRequest& request, const v1::Referral& referral,
+    bool enabled, const DeliveryRoutes& routes) {
   std::vector<PlannedMessage> plan;
   const std::string& practice = request.target().ods_code();
   if (ChasesGp(request, referral, enabled) && !practice.empty() &&

@@ -23,10 +23,9 @@ bool ChasesGp(const v1::PrescriptionRequest& request,
 
 // The reminder to queue: GP_REMINDER to the request's practice when
 // ChasesGp and the practice has a FHIR route; nothing otherwise.
-std::vector<PlannedMessage> PlanGpReminder(const v1::PrescriptionRequest& request,
-                                           const v1::Referral& referral,
-                                           bool enabled,
-                                           const DeliveryRoutes& routes);
+std::vector<PlannedMessage> PlanGpReminder(
+    const v1::PrescriptionRequest& request, const v1::Referral& referral,
+    bool enabled, const DeliveryRoutes& routes);
 
 }  // namespace nhs::tobacco::domain
 

@@ -8,7 +8,8 @@ namespace nhs::tobacco::domain {
 
 ReasonCodeList ReasonCodeList::FromConfig(
     const google::protobuf::RepeatedPtrField<v1::ReasonCode>& codes) {
-  return ReasonCodeList(std::vector<v1::ReasonCode>(codes.begin(), codes.end()));
+  return ReasonCodeList(
+      std::vector<v1::ReasonCode>(codes.begin(), codes.end()));
 }
 
 absl::Status ReasonCodeList::Check(absl::string_view code,
@@ -36,8 +37,7 @@ std::string ReasonCodeList::Display(absl::string_view code) const {
 std::string ReasonCodeList::Describe() const {
   return absl::StrJoin(codes_, ", ",
                        [](std::string* out, const v1::ReasonCode& c) {
-                         absl::StrAppend(out, c.code(), " (", c.display(),
-                                         ")");
+                         absl::StrAppend(out, c.code(), " (", c.display(), ")");
                        });
 }
 

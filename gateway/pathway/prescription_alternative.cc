@@ -74,8 +74,8 @@ void PrescriptionPathway::RecommendAlternative(
         // Every rule of a recommendation, unchanged. A retry (same
         // request_id) passes these too and gets its first answer.
         return CheckRecommendation(
-                   tx, caller,
-                   AsRecommendation(request, old->referral_id()), now)
+                   tx, caller, AsRecommendation(request, old->referral_id()),
+                   now)
             .status();
       },
       [this, caller, request, now](store::WriteTransaction& tx)
@@ -92,10 +92,9 @@ void PrescriptionPathway::RecommendAlternative(
                          CheckRecommendation(tx, caller, recommend, now));
         RETURN_IF_ERROR(domain::CheckAlternativeDiffers(
             *old, request.route(), checked.target.ods_code()));
-        ASSIGN_OR_RETURN(
-            v1::PrescriptionRequest created,
-            InsertRecommendation(tx, caller, recommend, now,
-                                 old->prescription_id()));
+        ASSIGN_OR_RETURN(v1::PrescriptionRequest created,
+                         InsertRecommendation(tx, caller, recommend, now,
+                                              old->prescription_id()));
 
         v1::PrescriptionRequest replaced = *old;
         replaced.set_replaced_by(created.prescription_id());
@@ -115,10 +114,10 @@ void PrescriptionPathway::RecommendAlternative(
             created.recommended_by();
         event.mutable_actor()->set_adapter(caller.adapter);
         event.set_related_prescription_id(created.prescription_id());
-        event.set_note(absl::StrCat(
-            "Alternative recommended: ", created.prescription_id(), " on route ",
-            domain::RouteName(created.route()), " to ",
-            created.target().ods_code()));
+        event.set_note(
+            absl::StrCat("Alternative recommended: ", created.prescription_id(),
+                         " on route ", domain::RouteName(created.route()),
+                         " to ", created.target().ods_code()));
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
         return created;
       },

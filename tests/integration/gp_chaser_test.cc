@@ -61,18 +61,22 @@ class FhirReceiver {
     options.tls_cert_path = Pki("server.pem");
     options.tls_key_path = Pki("server.key");
     options.client_ca_path = Pki("ca.pem");
-    auto listener = fhir::HttpsListener::Start(
-        options, [this](const fhir::InboundMessage& in, fhir::Respond respond) {
-          {
-            absl::MutexLock lock(&mu_);
-            received_.push_back(nlohmann::json::parse(in.body));
-          }
-          fhir::HttpResponse response;
-          response.status = 200;
-          response.body =
-              R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})";
-          respond(std::move(response));
-        });
+    auto listener = fhir::HttpsListener::Start(options, [this](
+                                                            const fhir::
+                                                                InboundMessage&
+                                                                    in,
+                                                            fhir::Respond
+                                                                respond) {
+      {
+        absl::MutexLock lock(&mu_);
+        received_.push_back(nlohmann::json::parse(in.body));
+      }
+      fhir::HttpResponse response;
+      response.status = 200;
+      response.body =
+          R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})";
+      respond(std::move(response));
+    });
     EXPECT_TRUE(listener.ok()) << listener.status();
     if (listener.ok()) listener_ = std::move(*listener);
   }
@@ -270,11 +274,12 @@ TEST_F(GpChaserTest, AnOverduePracticeGetsTheLetterAgainOnceAsAReminder) {
   EXPECT_THAT(letter, HasSubstr(rx));
   EXPECT_THAT(letter, HasSubstr("This is not a new request"));
 
-  EXPECT_THAT(LateEvents(rx), ElementsAre("EVENT_TYPE_OVERDUE Y90001",
-                                          "EVENT_TYPE_GP_REMINDER_QUEUED Y90001",
-                                          "EVENT_TYPE_MESSAGE_SENT Y90001",
-                                          "EVENT_TYPE_MESSAGE_ACKNOWLEDGED "
-                                          "Y90001"));
+  EXPECT_THAT(LateEvents(rx),
+              ElementsAre("EVENT_TYPE_OVERDUE Y90001",
+                          "EVENT_TYPE_GP_REMINDER_QUEUED Y90001",
+                          "EVENT_TYPE_MESSAGE_SENT Y90001",
+                          "EVENT_TYPE_MESSAGE_ACKNOWLEDGED "
+                          "Y90001"));
   // The reminder never moves the request: it is still the GP's to decide.
   EXPECT_EQ(Get(rx).status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
 }

@@ -131,8 +131,8 @@ class GpRefusalTest : public ::testing::Test {
     v1::GetPrescriptionRequest get;
     get.set_prescription_id(rx);
     v1::PrescriptionRequest p;
-    grpc::Status s =
-        As("service-tds01").prescriptions->GetPrescription(Ctx().get(), get, &p);
+    grpc::Status s = As("service-tds01")
+                         .prescriptions->GetPrescription(Ctx().get(), get, &p);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return p;
   }
@@ -141,9 +141,9 @@ class GpRefusalTest : public ::testing::Test {
     v1::GetTimelineRequest get;
     get.set_prescription_id(rx);
     v1::GetTimelineResponse timeline;
-    grpc::Status s = As("service-tds01")
-                         .prescriptions->GetTimeline(Ctx().get(), get,
-                                                     &timeline);
+    grpc::Status s =
+        As("service-tds01")
+            .prescriptions->GetTimeline(Ctx().get(), get, &timeline);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return {timeline.events().begin(), timeline.events().end()};
   }
@@ -158,11 +158,10 @@ class GpRefusalTest : public ::testing::Test {
           e.type() == v1::EVENT_TYPE_DELIVERY_FAILED) {
         continue;
       }
-      steps.push_back(absl::StrCat(v1::EventType_Name(e.type()), " ",
-                                   v1::PrescriptionStatus_Name(e.to_status()),
-                                   " ", e.reason_code(), " ",
-                                   e.reason_display(), " ",
-                                   e.related_prescription_id()));
+      steps.push_back(absl::StrCat(
+          v1::EventType_Name(e.type()), " ",
+          v1::PrescriptionStatus_Name(e.to_status()), " ", e.reason_code(), " ",
+          e.reason_display(), " ", e.related_prescription_id()));
     }
     return steps;
   }
@@ -259,10 +258,11 @@ TEST_F(GpRefusalTest, NotSuppliedTakesThePharmacyList) {
   grpc::Status s =
       As("pharmacy-fzz99").prescriptions->RecordNotSupplied(Ctx().get(), r, &p);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(s),
-              Contains(AllOf(HasSubstr("reason_code: is not a configured "
-                                       "not-supplied reason"),
-                             HasSubstr("OUT_OF_STOCK (Product out of stock)"))));
+  EXPECT_THAT(
+      ViolatedFields(s),
+      Contains(AllOf(HasSubstr("reason_code: is not a configured "
+                               "not-supplied reason"),
+                     HasSubstr("OUT_OF_STOCK (Product out of stock)"))));
   EXPECT_EQ(Get(rx).status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
   r.set_request_id(NextId("not-supplied"));
   r.set_reason_code("OUT_OF_STOCK");
@@ -291,15 +291,15 @@ v1::RecommendAlternativeRequest PharmacyAlternative(const std::string& id,
 TEST_F(GpRefusalTest, ADeclineIsFollowedByAPharmacyAlternativeThatIsSupplied) {
   const std::string old_rx = Acknowledged(v1::ROUTE_GP_PRESCRIPTION);
   v1::PrescriptionRequest declined;
-  ASSERT_TRUE(Decline(old_rx, "DOES_NOT_PRESCRIBE_ON_RECOMMENDATION", &declined)
-                  .ok());
+  ASSERT_TRUE(
+      Decline(old_rx, "DOES_NOT_PRESCRIBE_ON_RECOMMENDATION", &declined).ok());
 
   const v1::RecommendAlternativeRequest request =
       PharmacyAlternative(NextId("alternative"), old_rx);
   v1::PrescriptionRequest created;
-  grpc::Status s = As("service-tds01")
-                       .prescriptions->RecommendAlternative(Ctx().get(),
-                                                            request, &created);
+  grpc::Status s =
+      As("service-tds01")
+          .prescriptions->RecommendAlternative(Ctx().get(), request, &created);
   ASSERT_TRUE(s.ok()) << s.error_message();
   const std::string new_rx = created.prescription_id();
   EXPECT_NE(new_rx, old_rx);
@@ -321,8 +321,8 @@ TEST_F(GpRefusalTest, ADeclineIsFollowedByAPharmacyAlternativeThatIsSupplied) {
               Ctx().get(), PharmacyAlternative(NextId("alternative"), old_rx),
               &again);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(s.error_message(), HasSubstr(absl::StrCat("already replaced by ",
-                                                        new_rx)));
+  EXPECT_THAT(s.error_message(),
+              HasSubstr(absl::StrCat("already replaced by ", new_rx)));
 
   // Linked both ways and on both timelines.
   const v1::PrescriptionRequest old_after = Get(old_rx);
@@ -366,9 +366,8 @@ TEST_F(GpRefusalTest, OnlyTheRecommendingServiceMayRecommendAnAlternative) {
   v1::PrescriptionRequest p;
   for (const char* cert : {"gp-y90001", "pharmacy-fzz99", "trust-rx9"}) {
     SCOPED_TRACE(cert);
-    const grpc::Status s =
-        As(cert).prescriptions->RecommendAlternative(
-            Ctx().get(), PharmacyAlternative(NextId("stranger"), rx), &p);
+    const grpc::Status s = As(cert).prescriptions->RecommendAlternative(
+        Ctx().get(), PharmacyAlternative(NextId("stranger"), rx), &p);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
         << s.error_message();
   }
@@ -379,7 +378,8 @@ TEST_F(GpRefusalTest, AnAlternativeToTheSamePracticeOnTheSameRouteIsRefused) {
   const std::string rx = Acknowledged(v1::ROUTE_GP_PRESCRIPTION);
   v1::PrescriptionRequest declined;
   ASSERT_TRUE(Decline(rx, "PATIENT_DECLINED", &declined).ok());
-  v1::RecommendAlternativeRequest same = PharmacyAlternative(NextId("same"), rx);
+  v1::RecommendAlternativeRequest same =
+      PharmacyAlternative(NextId("same"), rx);
   same.set_route(v1::ROUTE_GP_PRESCRIPTION);
   same.clear_target();  // defaults to the referral's practice: Y90001 again
   v1::PrescriptionRequest p;

@@ -1,6 +1,7 @@
 // RecommendAlternative's own rules: only after a refusal, once, and another
 // way than the refused request.
 #include "gateway/domain/alternative_rules.h"
+
 #include "gateway/domain/prescription_state_machine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -76,8 +77,7 @@ TEST(AlternativeRulesTest, TheAlternativeTakesAnotherRouteOrTarget) {
       {"service route", v1::ROUTE_SERVICE_SUPPLY, "TDS01", true},
       {"same route, another practice", v1::ROUTE_GP_PRESCRIPTION, "Y90002",
        true},
-      {"same route, same practice", v1::ROUTE_GP_PRESCRIPTION, "Y90001",
-       false},
+      {"same route, same practice", v1::ROUTE_GP_PRESCRIPTION, "Y90001", false},
   };
   const v1::PrescriptionRequest old = Old(v1::PRESCRIPTION_STATUS_DECLINED);
   for (const DiffersCase& c : cases) {

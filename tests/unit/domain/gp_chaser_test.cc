@@ -59,8 +59,8 @@ TEST(GpChaserTest, ChasesOnlyAPracticeThatHoldsTheRequestWithConsent) {
     const std::vector<PlannedMessage> plan =
         PlanGpReminder(p, r, c.enabled, routes);
     if (c.chases) {
-      EXPECT_THAT(plan, ElementsAre(PlannedMessage{
-                            v1::MESSAGE_KIND_GP_REMINDER, kGp}));
+      EXPECT_THAT(
+          plan, ElementsAre(PlannedMessage{v1::MESSAGE_KIND_GP_REMINDER, kGp}));
     } else {
       EXPECT_THAT(plan, IsEmpty());
     }
