@@ -56,6 +56,7 @@ Json MessageBundleBuilder::Build() && {
     header["destination"] = Json::array({std::move(destination)});
   }
   if (!sender_.empty()) header["sender"] = Reference(sender_);
+  if (!reason_.is_null()) header["reason"] = std::move(reason_);
   header["source"] = Json{{"name", context_.source_name},
                           {"endpoint", context_.source_endpoint}};
   if (!response_to_.empty()) {

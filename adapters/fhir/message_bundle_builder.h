@@ -45,6 +45,9 @@ class MessageBundleBuilder {
     receiver_ = std::string(full_url);
   }
   void AddFocus(absl::string_view full_url) { focus_.emplace_back(full_url); }
+  // MessageHeader.reason: why the event happened (a CodeableConcept),
+  // e.g. that this message is a reminder.
+  void SetReason(Json reason) { reason_ = std::move(reason); }
   // Makes this a response to the request whose MessageHeader id is
   // `request_header_id`; `code` is ok, transient-error or fatal-error.
   void SetResponse(absl::string_view request_header_id, absl::string_view code);
@@ -60,6 +63,7 @@ class MessageBundleBuilder {
   std::vector<std::string> focus_;
   std::string response_to_;
   std::string response_code_;
+  Json reason_;
   Json entries_ = Json::array();
 };
 

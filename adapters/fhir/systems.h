@@ -77,6 +77,13 @@ inline constexpr char kEventDispense[] = "dispense-notification";
 inline constexpr char kEventOutcome[] = "outcome-notification";
 inline constexpr char kEventOverdueEscalation[] = "overdue-escalation";
 inline constexpr char kEventCancellation[] = "prescription-cancellation";
+// GP silence (issue 12, gp): the recommendation again, as a reminder.
+inline constexpr char kEventRecommendationReminder[] =
+    "prescription-recommendation-reminder";
+// MessageHeader.reason codes (local): why this message was sent.
+inline constexpr char kMessageReasonSystem[] =
+    "https://example.org/fhir/CodeSystem/td-message-reason";
+inline constexpr char kReasonReminder[] = "reminder";
 
 }  // namespace nhs::tobacco::fhir
 

@@ -58,7 +58,8 @@ std::string FormatNhsNumber(const std::string& n) {
 }
 
 std::string RecommendationLetterXhtml(const v1::PrescriptionRequest& request,
-                                      const v1::Referral& referral) {
+                                      const v1::Referral& referral,
+                                      bool reminder) {
   const v1::Patient& patient = request.patient();
   const std::string service = request.service().name().empty()
                                   ? request.service().ods_code()
@@ -67,9 +68,18 @@ std::string RecommendationLetterXhtml(const v1::PrescriptionRequest& request,
                                    ? request.target().ods_code()
                                    : request.target().name();
   std::string out;
-  absl::StrAppend(&out,
-                  "<h2>Tobacco dependence treatment: request to "
+  absl::StrAppend(&out, "<h2>", reminder ? "Reminder: " : "",
+                  "Tobacco dependence treatment: request to "
                   "prescribe</h2>");
+  if (reminder) {
+    absl::StrAppend(
+        &out,
+        "<p><b>Reminder:</b> we have not had your reply to this request "
+        "(our reference ",
+        EscapeXhtml(request.prescription_id()),
+        ") and it is now overdue. The letter is repeated below; please "
+        "reply through your clinical system. This is not a new request.</p>");
+  }
   absl::StrAppend(&out, "<p>To: the GP, ", EscapeXhtml(practice), " (ODS ",
                   EscapeXhtml(request.target().ods_code()), ")</p>");
   absl::StrAppend(&out, "<p><b>Re: ", EscapeXhtml(PatientName(patient)),

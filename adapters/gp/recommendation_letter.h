@@ -13,9 +13,12 @@ namespace nhs::tobacco::gp {
 // recommended (product, dose, quantity, duration, reason), the smoking
 // history, the clozapine/olanzapine safety note when the request carries the
 // CYP1A2 alert, what to reply, and who signs it. XHTML for a FHIR narrative
-// div (inner content, every value escaped).
+// div (inner content, every value escaped). A `reminder` (the GP chaser)
+// opens by saying so: the practice has not replied and the request is
+// overdue.
 std::string RecommendationLetterXhtml(const v1::PrescriptionRequest& request,
-                                      const v1::Referral& referral);
+                                      const v1::Referral& referral,
+                                      bool reminder = false);
 
 // "999 000 0018": how people read NHS numbers.
 std::string FormatNhsNumber(const std::string& nhs_number);

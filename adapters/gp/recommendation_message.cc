@@ -16,7 +16,7 @@ using fhir::Json;
 
 absl::StatusOr<Json> BuildRecommendationMessage(
     const v1::PrescriptionRequest& request, const v1::Referral& referral,
-    const fhir::MessageContext& context) {
+    const fhir::MessageContext& context, bool reminder) {
   domain::Violations v;
   if (request.route() != v1::ROUTE_GP_PRESCRIPTION) {
     v.Add("route", "only GP_PRESCRIPTION requests go to a GP practice");
@@ -29,17 +29,28 @@ absl::StatusOr<Json> BuildRecommendationMessage(
   }
   if (!v.empty()) return v.ToStatus("cannot build a GP recommendation");
 
-  fhir::MessageBundleBuilder b(context, fhir::kEventRecommendation,
-                               "Prescription recommendation to GP");
+  fhir::MessageBundleBuilder b(
+      context,
+      reminder ? fhir::kEventRecommendationReminder
+               : fhir::kEventRecommendation,
+      reminder ? "Reminder: prescription recommendation to GP"
+               : "Prescription recommendation to GP");
+  if (reminder) {
+    b.SetReason(
+        fhir::Concept(fhir::Coding(fhir::kMessageReasonSystem,
+                                   fhir::kReasonReminder, "Reminder"),
+                      "Reminder: no reply was received before the deadline"));
+  }
   const std::string patient = b.UrlFor("patient");
   const std::string service = b.UrlFor("service");
   const std::string practice = b.UrlFor("gp-practice");
   const std::string role = b.UrlFor("practitioner-role");
   const std::string practitioner = b.UrlFor("practitioner");
-  const std::string focus = b.Add(
-      "medication-request", fhir::BuildMedicationRequest(
-                                request, "proposal", patient, role, practice,
-                                RecommendationLetterXhtml(request, referral)));
+  const std::string focus =
+      b.Add("medication-request",
+            fhir::BuildMedicationRequest(
+                request, "proposal", patient, role, practice,
+                RecommendationLetterXhtml(request, referral, reminder)));
   b.Add("patient", fhir::BuildPatient(request.patient(),
                                       referral.gp_practice().ods_code().empty()
                                           ? request.target().ods_code()

@@ -16,9 +16,14 @@ namespace nhs::tobacco::gp {
 // the letter, the Patient, both Organizations, the PractitionerRole and
 // Practitioner. Pure; the same input gives the same bytes. INVALID_ARGUMENT
 // when the request is not on the GP route or lacks what a GP needs.
+//
+// `reminder` (the GP chaser, issue 12): the same letter again, said to be a
+// reminder in its narrative, in MessageHeader.reason and in the event
+// (prescription-recommendation-reminder), so a practice system can tell it
+// from a new request. The MedicationRequest keeps our request's identifier.
 absl::StatusOr<fhir::Json> BuildRecommendationMessage(
     const v1::PrescriptionRequest& request, const v1::Referral& referral,
-    const fhir::MessageContext& context);
+    const fhir::MessageContext& context, bool reminder = false);
 
 }  // namespace nhs::tobacco::gp
 

@@ -150,6 +150,7 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
     step.transition = decision->require_appointment;
     step.nhs_number = decision->nhs_number;
     step.id_path = "MedicationRequest.basedOn.identifier";
+    step.reason_path = "MedicationRequest.statusReason.coding[0].code";
     prescriptions_.ApplyMessage(
         as, std::move(step),
         Answer(std::move(request), public_endpoint_, std::move(respond)));
@@ -176,6 +177,8 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
     step.eps_prescription_id = report->eps_prescription_id;
     step.nhs_number = report->nhs_number;
     step.id_path = "MedicationDispense.authorizingPrescription";
+    step.reason_path =
+        "MedicationDispense.statusReasonCodeableConcept.coding[0].code";
     prescriptions_.ApplyMessage(
         as, std::move(step),
         Answer(std::move(request), public_endpoint_, std::move(respond)));

@@ -36,6 +36,18 @@ grpc::ServerUnaryReactor* PrescriptionGrpcService::RecommendPrescription(
   return reactor;
 }
 
+grpc::ServerUnaryReactor* PrescriptionGrpcService::RecommendAlternative(
+    grpc::CallbackServerContext* context,
+    const v1::RecommendAlternativeRequest* request,
+    v1::PrescriptionRequest* response) {
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  prescriptions_.RecommendAlternative(Caller(*caller, kGrpcAdapter), *request,
+                                      FinishWith(reactor, response));
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* PrescriptionGrpcService::GetPrescription(
     grpc::CallbackServerContext* context,
     const v1::GetPrescriptionRequest* request,

@@ -81,6 +81,11 @@ class PrescriptionGrpcService final
   grpc::ServerWriteReactor<v1::TimelineEvent>* WatchEvents(
       grpc::CallbackServerContext* context,
       const v1::WatchEventsRequest* request) override;
+  // GP refusals (issue 12, gp).
+  grpc::ServerUnaryReactor* RecommendAlternative(
+      grpc::CallbackServerContext* context,
+      const v1::RecommendAlternativeRequest* request,
+      v1::PrescriptionRequest* response) override;
 
  private:
   template <typename Request>

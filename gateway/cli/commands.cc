@@ -190,6 +190,14 @@ int PrescriptionsRecommend(const Context& c) {
       RenderPrescription);
 }
 
+int PrescriptionsAlternative(const Context& c) {
+  v1::PrescriptionService::Stub stub(c.channel);
+  return CallUnary(
+      c, BuildRecommendAlternativeRequest(c.inv.args, RequestIdFor(c)),
+      Bind(stub, &v1::PrescriptionService::Stub::RecommendAlternative),
+      RenderPrescription);
+}
+
 int PrescriptionsList(const Context& c) {
   v1::PrescriptionService::Stub stub(c.channel);
   return CallUnary(
@@ -532,6 +540,28 @@ const std::vector<CommandSpec>& Commands() {
            PractitionerFlags()),
        PrescriptionsRecommend,
        true},
+      {{"prescriptions", "alternative"},
+       {"ID"},
+       "After DECLINED or NOT_SUPPLIED: recommend again on another route "
+       "or to another target, linked to ID.",
+       Concat(
+           {
+               {"product", true, false, "product id from the formulary"},
+               {"dose", true, false, "dose text"},
+               {"quantity", true, false, "quantity value"},
+               {"unit", true, false, "quantity unit (patch, piece, ...)"},
+               {"duration-days", true, false, "integer"},
+               {"route", true, false,
+                "gp_prescription, pharmacy_supply, service_supply"},
+               {"target", true, false, "GP practice or pharmacy (ODS code)"},
+               {"target-ods", true, false, "the same as --target"},
+               {"nominated-pharmacy", true, false,
+                "GP route: pharmacy told when the GP prescribes"},
+               {"reason", true, false, "clinical reason shown to the GP"},
+           },
+           PractitionerFlags()),
+       PrescriptionsAlternative,
+       true},
       {{"prescriptions", "list"},
        {},
        "List prescription requests.",
@@ -573,7 +603,14 @@ const std::vector<CommandSpec>& Commands() {
       {{"prescriptions", "decline"},
        {"ID"},
        "ACKNOWLEDGED | APPOINTMENT_REQUIRED -> DECLINED.",
-       TransitionFlags({{"reason", true, false, "reason code (required)"}}),
+       TransitionFlags(
+           {{"reason", true, false,
+             "reason code from the gateway's decline_reasons list "
+             "(required; by default CLINICAL_CONTRAINDICATION, "
+             "PATIENT_DECLINED, WANTS_TO_SEE_PATIENT, "
+             "DOES_NOT_PRESCRIBE_ON_RECOMMENDATION, "
+             "DIAGNOSIS_RELATED_CONCERN; any other is refused listing the "
+             "configured ones)"}}),
        ReasonedTransition(&PrescriptionStub::Decline),
        true},
       {{"prescriptions", "appointment-required"},
@@ -597,7 +634,11 @@ const std::vector<CommandSpec>& Commands() {
       {{"prescriptions", "not-supplied"},
        {"ID"},
        "ACKNOWLEDGED -> NOT_SUPPLIED.",
-       TransitionFlags({{"reason", true, false, "reason code (required)"}}),
+       TransitionFlags(
+           {{"reason", true, false,
+             "reason code from the gateway's not_supplied_reasons list "
+             "(required; by default OUT_OF_STOCK, PATIENT_DECLINED, "
+             "NOT_CLINICALLY_SUITABLE, PATIENT_DID_NOT_COLLECT)"}}),
        ReasonedTransition(&PrescriptionStub::RecordNotSupplied),
        true},
       {{"prescriptions", "cancel"},

@@ -68,7 +68,12 @@ std::string Transition(const v1::TimelineEvent& event) {
 
 std::string ReasonAndNote(const v1::TimelineEvent& event) {
   std::vector<std::string> parts;
-  if (!event.reason_code().empty()) parts.push_back(event.reason_code());
+  if (!event.reason_code().empty()) {
+    parts.push_back(event.reason_display().empty()
+                        ? event.reason_code()
+                        : absl::StrCat(event.reason_code(), " (",
+                                       event.reason_display(), ")"));
+  }
   if (!event.note().empty()) parts.push_back(event.note());
   if (event.has_due_at()) {
     parts.push_back(absl::StrCat("due ", FormatTimestamp(event.due_at())));
@@ -210,6 +215,10 @@ std::string RenderPrescription(const v1::PrescriptionRequest& p) {
   table.AddRow({"Status", Name(p.status())});
   if (!p.status_reason().empty())
     table.AddRow({"Reason code", p.status_reason()});
+  if (!p.status_reason_display().empty())
+    table.AddRow({"Reason", p.status_reason_display()});
+  if (!p.replaces().empty()) table.AddRow({"Replaces", p.replaces()});
+  if (!p.replaced_by().empty()) table.AddRow({"Replaced by", p.replaced_by()});
   table.AddRow({"NHS number", OrDash(MaskNhsNumber(p.patient().nhs_number()))});
   std::string product =
       OrDash(p.product().display().empty() ? p.product().product_id()

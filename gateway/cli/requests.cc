@@ -351,6 +351,35 @@ BuildRecommendPrescriptionRequest(const ParsedArgs& args,
   return request;
 }
 
+absl::StatusOr<v1::RecommendAlternativeRequest>
+BuildRecommendAlternativeRequest(const ParsedArgs& args,
+                                 absl::string_view request_id) {
+  v1::RecommendAlternativeRequest request;
+  request.set_request_id(std::string(request_id));
+  ASSIGN_OR_RETURN(*request.mutable_prescription_id(),
+                   PositionalArg(args, 0, "ID"));
+  // Every flag means what it means to `prescriptions recommend`.
+  ASSIGN_OR_RETURN(v1::RecommendPrescriptionRequest r,
+                   BuildRecommendPrescriptionRequest(args, request_id));
+  request.set_route(r.route());
+  request.set_product_id(r.product_id());
+  request.set_dose_text(r.dose_text());
+  if (r.has_quantity()) *request.mutable_quantity() = r.quantity();
+  request.set_duration_days(r.duration_days());
+  if (r.has_target()) *request.mutable_target() = r.target();
+  if (args.Has("target")) {
+    request.mutable_target()->set_ods_code(args.GetString("target"));
+  }
+  if (r.has_nominated_pharmacy()) {
+    *request.mutable_nominated_pharmacy() = r.nominated_pharmacy();
+  }
+  if (r.has_recommended_by()) {
+    *request.mutable_recommended_by() = r.recommended_by();
+  }
+  request.set_reason(r.reason());
+  return request;
+}
+
 absl::StatusOr<v1::ListPrescriptionsRequest> BuildListPrescriptionsRequest(
     const ParsedArgs& args) {
   v1::ListPrescriptionsRequest request;

@@ -46,6 +46,12 @@ BuildRecommendPrescriptionRequest(const ParsedArgs& args,
                                   absl::string_view request_id);
 absl::StatusOr<v1::ListPrescriptionsRequest> BuildListPrescriptionsRequest(
     const ParsedArgs& args);
+// GP refusals (issue 12): positional ID (the DECLINED or NOT_SUPPLIED
+// request) and the recommend flags but --referral; --target is
+// --target-ods.
+absl::StatusOr<v1::RecommendAlternativeRequest>
+BuildRecommendAlternativeRequest(const ParsedArgs& args,
+                                 absl::string_view request_id);
 // Positional: ID.
 absl::StatusOr<v1::GetPrescriptionRequest> BuildGetPrescriptionRequest(
     const ParsedArgs& args);

@@ -74,6 +74,10 @@ absl::StatusOr<std::string> RenderFhir(const v1::OutboundMessage& m,
       built = gp::BuildRecommendationMessage(m.prescription(), m.referral(),
                                              context);
       break;
+    case v1::MESSAGE_KIND_GP_REMINDER:
+      built = gp::BuildRecommendationMessage(m.prescription(), m.referral(),
+                                             context, /*reminder=*/true);
+      break;
     case v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST:
       built = pharmacy::BuildPharmacyMessage(
           m.prescription(), m.referral(), m.prescription().target(), context);

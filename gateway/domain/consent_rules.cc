@@ -12,6 +12,7 @@ ConsentParty ConsentPartyOf(v1::MessageKind kind) {
       return ConsentParty::kMentalHealthTeam;
     case v1::MESSAGE_KIND_GP_RECOMMENDATION:
     case v1::MESSAGE_KIND_GP_OUTCOME:
+    case v1::MESSAGE_KIND_GP_REMINDER:
       return ConsentParty::kGp;
     case v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST:
     case v1::MESSAGE_KIND_PRESCRIPTION_NOTICE:

@@ -55,6 +55,7 @@ v1::DeliveryChannel ChannelOf(v1::MessageKind kind) {
     case v1::MESSAGE_KIND_GP_OUTCOME:
     case v1::MESSAGE_KIND_OVERDUE_ESCALATION:
     case v1::MESSAGE_KIND_CANCELLATION_NOTICE:
+    case v1::MESSAGE_KIND_GP_REMINDER:
       return v1::DELIVERY_CHANNEL_FHIR_HTTPS;
     default:
       return v1::DELIVERY_CHANNEL_UNSPECIFIED;

@@ -1,11 +1,13 @@
 #include "gateway/pathway/deadline_scan.h"
 
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/domain/gp_chaser.h"
 #include "gateway/domain/prescription_state_machine.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/outbox_queue.h"
@@ -24,15 +26,44 @@ constexpr absl::string_view kScanDeadlines = "ScanDeadlines";
 
 }  // namespace
 
+absl::Status DeadlineScan::ChaseGp(store::WriteTransaction& tx,
+                                   const v1::PrescriptionRequest& request,
+                                   const v1::TimelineEvent& overdue,
+                                   absl::Time now) const {
+  // Cheap checks first: the referral is read only for a GP-route request.
+  if (!chase_gp_on_overdue_ || request.route() != v1::ROUTE_GP_PRESCRIPTION) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                   tx.GetReferral(request.referral_id()));
+  if (!referral.has_value()) return absl::OkStatus();
+  const std::vector<domain::PlannedMessage> plan =
+      domain::PlanGpReminder(request, *referral, chase_gp_on_overdue_, routes_);
+  if (plan.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(QueueMessages(
+      tx, plan, {.referral = &*referral, .prescription = &request}, now));
+  v1::TimelineEvent event = overdue;
+  event.set_type(v1::EVENT_TYPE_GP_REMINDER_QUEUED);
+  event.clear_to_status();
+  event.clear_from_status();
+  event.set_reason_code(domain::MessageKindName(v1::MESSAGE_KIND_GP_REMINDER));
+  event.set_note(absl::StrCat("Reminder queued for the GP practice ",
+                              request.target().ods_code(),
+                              ": the recommendation letter again"));
+  return tx.AppendEvent(event).status();
+}
+
 DeadlineScan::DeadlineScan(store::Store& store,
                            domain::DeadlinePolicy deadlines,
                            domain::DeliveryRoutes routes, const Clock& clock,
-                           const security::AuditKeyRing& keys)
+                           const security::AuditKeyRing& keys,
+                           bool chase_gp_on_overdue)
     : store_(store),
       deadlines_(std::move(deadlines)),
       routes_(std::move(routes)),
       clock_(clock),
-      keys_(keys) {}
+      keys_(keys),
+      chase_gp_on_overdue_(chase_gp_on_overdue) {}
 
 absl::StatusOr<int> DeadlineScan::Scan(const security::Principal& caller) {
   absl::Status allowed = security::AuthorizeSystemWork(caller);
@@ -99,6 +130,7 @@ absl::StatusOr<int> DeadlineScan::Scan(const security::Principal& caller) {
             RETURN_IF_ERROR(QueueMessages(
                 tx, domain::PlanOverdue(updated, routes_),
                 {.prescription = &updated, .note = event.note()}, now));
+            RETURN_IF_ERROR(ChaseGp(tx, updated, event, now));
           }
           ++*changed;
         }

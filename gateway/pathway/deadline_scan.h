@@ -13,7 +13,8 @@ namespace nhs::tobacco::pathway {
 
 // The deadline scan: system work the gateway does on its own behalf. One
 // pass raises OVERDUE once per missed deadline (and queues the escalation
-// to the recommending service) and expires requests never acted on.
+// to the recommending service, and with `chase_gp_on_overdue` the GP
+// reminder: domain/gp_chaser.h) and expires requests never acted on.
 //
 // Audit: one row per request the pass changed, in the same transaction as
 // the change, naming the caller (the gateway principal), operation
@@ -26,7 +27,8 @@ class DeadlineScan {
   // `keys` seals the audit rows and outlives this.
   DeadlineScan(store::Store& store, domain::DeadlinePolicy deadlines,
                domain::DeliveryRoutes routes, const Clock& clock,
-               const security::AuditKeyRing& keys);
+               const security::AuditKeyRing& keys,
+               bool chase_gp_on_overdue = false);
 
   // One pass, as `caller`: only the gateway principal (and development
   // mode) may run it; a refusal is audited. Blocks until durable; returns
@@ -34,11 +36,18 @@ class DeadlineScan {
   absl::StatusOr<int> Scan(const security::Principal& caller);
 
  private:
+  // Queues the GP reminder for a request that just went overdue, when the
+  // chaser applies, with an event on its timeline.
+  absl::Status ChaseGp(store::WriteTransaction& tx,
+                       const v1::PrescriptionRequest& request,
+                       const v1::TimelineEvent& overdue, absl::Time now) const;
+
   store::Store& store_;
   const domain::DeadlinePolicy deadlines_;
   const domain::DeliveryRoutes routes_;
   const Clock& clock_;
   const security::AuditKeyRing& keys_;
+  const bool chase_gp_on_overdue_;
 };
 
 }  // namespace nhs::tobacco::pathway

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
+#include "gateway/domain/reason_codes.h"
 #include "gateway/domain/referrer_registry.h"
 #include "gateway/pathway/reply.h"
 
@@ -26,6 +27,10 @@ struct PathwayOptions {
   // A read whose audit row cannot be written fails (UNAVAILABLE) instead of
   // answering; the read then waits for its audit row to be durable.
   bool read_audit_fail_closed = false;
+  // GP refusals (issue 12, gp): the codes Decline and RecordNotSupplied
+  // take (empty = any well-formed code).
+  domain::ReasonCodeList decline_reasons;
+  domain::ReasonCodeList not_supplied_reasons;
 };
 
 // The page size a list uses for `requested` (0 = the default).

@@ -119,104 +119,124 @@ void PrescriptionPathway::RecommendPrescription(
       request.request_id(), request,
       [this, caller, request, now](store::WriteTransaction& tx,
                                    AuditTarget&) -> absl::Status {
-        ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
-                         tx.GetReferral(request.referral_id()));
-        RETURN_IF_ERROR(AuthorizeRecord(
-            caller.principal, Operation::kRecommend, referral,
-            absl::OkStatus()));  // an unknown referral: NOT_FOUND below
-        RETURN_IF_ERROR(domain::ValidateRecommendPrescription(
-            request, {options_.max_text_length,
-                      absl::ToCivilDay(now, absl::UTCTimeZone())}));
-        ASSIGN_OR_RETURN(v1::Product product,
-                         domain::CheckProductAndRoute(request, formulary_));
-        if (!referral.has_value()) {
-          return NotFound("referral", request.referral_id());
-        }
-        return domain::CheckRecommendationForReferral(*referral, request,
-                                                      std::move(product))
-            .status();
+        return CheckRecommendation(tx, caller, request, now).status();
       },
       [this, caller, request, now](store::WriteTransaction& tx)
           -> absl::StatusOr<v1::PrescriptionRequest> {
-        ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
-                         tx.GetReferral(request.referral_id()));
-        if (!referral.has_value()) {
-          return NotFound("referral", request.referral_id());
-        }
-        ASSIGN_OR_RETURN(v1::Product product,
-                         domain::CheckProductAndRoute(request, formulary_));
-        ASSIGN_OR_RETURN(domain::Recommendation recommendation,
-                         domain::CheckRecommendationForReferral(
-                             *referral, request, std::move(product)));
-        // The referral's first recommendation is when treatment starts.
-        store::PrescriptionQuery earlier;
-        earlier.referral_id = referral->referral_id();
-        earlier.limit = 1;
-        ASSIGN_OR_RETURN(store::Page<v1::PrescriptionRequest> existing,
-                         tx.ListPrescriptions(earlier));
-        const bool first_for_referral = existing.items.empty();
-        v1::PrescriptionRequest p;
-        p.set_prescription_id(NewRecordId("rx"));
-        p.set_referral_id(referral->referral_id());
-        *p.mutable_patient() = referral->patient();
-        *p.mutable_product() = recommendation.product;
-        p.set_dose_text(request.dose_text());
-        *p.mutable_quantity() = request.quantity();
-        p.set_duration_days(request.duration_days());
-        p.set_route(request.route());
-        *p.mutable_target() = recommendation.target;
-        *p.mutable_service() = referral->service();
-        // The practice only with consent to share with it: the access
-        // policy lets it read the request (consent_withdrawal.h).
-        *p.mutable_gp_practice() = SharedPractice(*referral);
-        *p.mutable_recommended_by() = request.recommended_by();
-        if (request.route() == v1::ROUTE_GP_PRESCRIPTION) {
-          // The request's pharmacy, else the one the patient nominated.
-          *p.mutable_nominated_pharmacy() =
-              request.has_nominated_pharmacy() ? request.nominated_pharmacy()
-                                               : referral->nominated_pharmacy();
-        }
-        p.set_reason(request.reason());
-        p.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);
-        *p.mutable_created_at() = domain::ToTimestamp(now);
-        *p.mutable_updated_at() = domain::ToTimestamp(now);
-        p.set_version(1);
-        const bool sensitive = recommendation.cyp1a2_safety_alert;
-        p.set_cyp1a2_safety_alert(sensitive);
-        SetDueAt(p, deadlines_, now);
-        RETURN_IF_ERROR(tx.InsertPrescription(p));
-
-        v1::TimelineEvent event;
-        event.set_type(v1::EVENT_TYPE_PRESCRIPTION_RECOMMENDED);
-        event.set_referral_id(p.referral_id());
-        event.set_prescription_id(p.prescription_id());
-        event.set_to_status(p.status());
-        *event.mutable_occurred_at() = p.created_at();
-        // The service recommends: for any caller but an unrestricted one,
-        // the authorisation above made that the caller.
-        *event.mutable_actor()->mutable_organisation() = p.service();
-        *event.mutable_actor()->mutable_practitioner() = p.recommended_by();
-        event.mutable_actor()->set_adapter(caller.adapter);
-        RETURN_IF_ERROR(tx.AppendEvent(event).status());
-        if (sensitive) {
-          // Starting treatment changes CYP1A2 induction: the prescriber and
-          // mental health team must review levels. The note names the
-          // medicine class, never the patient.
-          v1::TimelineEvent alert = event;
-          alert.set_type(v1::EVENT_TYPE_SAFETY_ALERT);
-          alert.clear_to_status();
-          alert.set_reason_code(std::string(domain::kCyp1a2AlertReasonCode));
-          alert.set_note(std::string(domain::kCyp1a2AlertNote));
-          RETURN_IF_ERROR(tx.AppendEvent(alert).status());
-        }
-        RETURN_IF_ERROR(QueueMessages(
-            tx,
-            domain::PlanRecommendation(p, *referral, first_for_referral,
-                                       options_.routes),
-            {.referral = &*referral, .prescription = &p}, now));
-        return p;
+        return InsertRecommendation(tx, caller, request, now, "");
       },
       std::move(reply));
+}
+
+absl::StatusOr<domain::Recommendation> PrescriptionPathway::CheckRecommendation(
+    store::WriteTransaction& tx, const Caller& caller,
+    const v1::RecommendPrescriptionRequest& request, absl::Time now) const {
+  ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                   tx.GetReferral(request.referral_id()));
+  RETURN_IF_ERROR(AuthorizeRecord(
+      caller.principal, Operation::kRecommend, referral,
+      absl::OkStatus()));  // an unknown referral: NOT_FOUND below
+  RETURN_IF_ERROR(domain::ValidateRecommendPrescription(
+      request,
+      {options_.max_text_length, absl::ToCivilDay(now, absl::UTCTimeZone())}));
+  ASSIGN_OR_RETURN(v1::Product product,
+                   domain::CheckProductAndRoute(request, formulary_));
+  if (!referral.has_value()) {
+    return NotFound("referral", request.referral_id());
+  }
+  return domain::CheckRecommendationForReferral(*referral, request,
+                                                std::move(product));
+}
+
+absl::StatusOr<v1::PrescriptionRequest>
+PrescriptionPathway::InsertRecommendation(
+    store::WriteTransaction& tx, const Caller& caller,
+    const v1::RecommendPrescriptionRequest& request, absl::Time now,
+    const std::string& replaces) const {
+  ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                   tx.GetReferral(request.referral_id()));
+  if (!referral.has_value()) {
+    return NotFound("referral", request.referral_id());
+  }
+  ASSIGN_OR_RETURN(v1::Product product,
+                   domain::CheckProductAndRoute(request, formulary_));
+  ASSIGN_OR_RETURN(domain::Recommendation recommendation,
+                   domain::CheckRecommendationForReferral(*referral, request,
+                                                          std::move(product)));
+  // The referral's first recommendation is when treatment starts.
+  store::PrescriptionQuery earlier;
+  earlier.referral_id = referral->referral_id();
+  earlier.limit = 1;
+  ASSIGN_OR_RETURN(store::Page<v1::PrescriptionRequest> existing,
+                   tx.ListPrescriptions(earlier));
+  const bool first_for_referral = existing.items.empty();
+  v1::PrescriptionRequest p;
+  p.set_prescription_id(NewRecordId("rx"));
+  p.set_referral_id(referral->referral_id());
+  *p.mutable_patient() = referral->patient();
+  *p.mutable_product() = recommendation.product;
+  p.set_dose_text(request.dose_text());
+  *p.mutable_quantity() = request.quantity();
+  p.set_duration_days(request.duration_days());
+  p.set_route(request.route());
+  *p.mutable_target() = recommendation.target;
+  *p.mutable_service() = referral->service();
+  // The practice only with consent to share with it: the access policy
+  // lets it read the request (consent_withdrawal.h).
+  *p.mutable_gp_practice() = SharedPractice(*referral);
+  *p.mutable_recommended_by() = request.recommended_by();
+  if (request.route() == v1::ROUTE_GP_PRESCRIPTION) {
+    // The request's pharmacy, else the one the patient nominated.
+    *p.mutable_nominated_pharmacy() = request.has_nominated_pharmacy()
+                                          ? request.nominated_pharmacy()
+                                          : referral->nominated_pharmacy();
+  }
+  p.set_reason(request.reason());
+  p.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);
+  *p.mutable_created_at() = domain::ToTimestamp(now);
+  *p.mutable_updated_at() = domain::ToTimestamp(now);
+  p.set_version(1);
+  p.set_replaces(replaces);
+  const bool sensitive = recommendation.cyp1a2_safety_alert;
+  p.set_cyp1a2_safety_alert(sensitive);
+  SetDueAt(p, deadlines_, now);
+  RETURN_IF_ERROR(tx.InsertPrescription(p));
+
+  v1::TimelineEvent event;
+  event.set_type(v1::EVENT_TYPE_PRESCRIPTION_RECOMMENDED);
+  event.set_referral_id(p.referral_id());
+  event.set_prescription_id(p.prescription_id());
+  event.set_to_status(p.status());
+  *event.mutable_occurred_at() = p.created_at();
+  // The service recommends: for any caller but an unrestricted one,
+  // the authorisation above made that the caller.
+  *event.mutable_actor()->mutable_organisation() = p.service();
+  *event.mutable_actor()->mutable_practitioner() = p.recommended_by();
+  event.mutable_actor()->set_adapter(caller.adapter);
+  if (!replaces.empty()) {
+    // An alternative names the request it replaces on its own timeline.
+    event.set_related_prescription_id(replaces);
+    event.set_note(absl::StrCat("Recommended instead of ", replaces));
+  }
+  RETURN_IF_ERROR(tx.AppendEvent(event).status());
+  if (sensitive) {
+    // Starting treatment changes CYP1A2 induction: the prescriber and
+    // mental health team must review levels. The note names the
+    // medicine class, never the patient.
+    v1::TimelineEvent alert = event;
+    alert.set_type(v1::EVENT_TYPE_SAFETY_ALERT);
+    alert.clear_to_status();
+    alert.clear_related_prescription_id();
+    alert.set_reason_code(std::string(domain::kCyp1a2AlertReasonCode));
+    alert.set_note(std::string(domain::kCyp1a2AlertNote));
+    RETURN_IF_ERROR(tx.AppendEvent(alert).status());
+  }
+  RETURN_IF_ERROR(
+      QueueMessages(tx,
+                    domain::PlanRecommendation(p, *referral, first_for_referral,
+                                               options_.routes),
+                    {.referral = &*referral, .prescription = &p}, now));
+  return p;
 }
 
 absl::StatusOr<v1::PrescriptionRequest> PrescriptionPathway::GetPrescription(

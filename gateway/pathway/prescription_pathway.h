@@ -7,6 +7,7 @@
 
 #include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/formulary.h"
+#include "gateway/domain/recommendation_rules.h"
 #include "gateway/pathway/audited_write.h"
 #include "gateway/pathway/pathway_options.h"
 #include "gateway/pathway/prescription_use_cases.h"
@@ -54,8 +55,25 @@ class PrescriptionPathway final : public PrescriptionUseCases {
       const Caller& caller, absl::string_view prescription_id) override;
   absl::StatusOr<std::unique_ptr<EventWatch>> WatchEvents(
       const Caller& caller, const v1::WatchEventsRequest& request) override;
+  // GP refusals (issue 12, gp): prescription_alternative.cc.
+  void RecommendAlternative(const Caller& caller,
+                            const v1::RecommendAlternativeRequest& request,
+                            Reply<v1::PrescriptionRequest> reply) override;
 
  private:
+  // Every rule of a recommendation, in the change's transaction: the
+  // caller may recommend on the referral, the request is well formed, the
+  // formulary allows the product on the route, the referral allows it.
+  // Shared by RecommendPrescription and RecommendAlternative.
+  absl::StatusOr<domain::Recommendation> CheckRecommendation(
+      store::WriteTransaction& tx, const Caller& caller,
+      const v1::RecommendPrescriptionRequest& request, absl::Time now) const;
+  // Stores the checked recommendation (with `replaces`, for an
+  // alternative), its timeline events and the messages it owes.
+  absl::StatusOr<v1::PrescriptionRequest> InsertRecommendation(
+      store::WriteTransaction& tx, const Caller& caller,
+      const v1::RecommendPrescriptionRequest& request, absl::Time now,
+      const std::string& replaces) const;
   // What a step's check settles for its apply: the action (a message's
   // depends on the route) and the command with its actor resolved.
   struct Step {

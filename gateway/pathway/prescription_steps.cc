@@ -29,6 +29,36 @@ bool NeedsReason(PrescriptionAction action) {
          action == PrescriptionAction::kCancel;
 }
 
+// GP refusals (issue 12): the configured code list a reasoned step takes
+// its reason from, or null when the reason is free (Cancel).
+const domain::ReasonCodeList* ReasonsFor(const PathwayOptions& options,
+                                         PrescriptionAction action) {
+  switch (action) {
+    case PrescriptionAction::kDecline:
+      return &options.decline_reasons;
+    case PrescriptionAction::kRecordNotSupplied:
+      return &options.not_supplied_reasons;
+    default:
+      return nullptr;
+  }
+}
+
+// The shape check of a reasoned step, then its code against the list
+// (violation on `reason_field`): the list is checked only for a well-formed
+// code, so one error names one problem.
+absl::Status ValidateReasoned(const PathwayOptions& options,
+                              PrescriptionAction action,
+                              const v1::ReasonedTransitionRequest& request,
+                              absl::string_view reason_field) {
+  RETURN_IF_ERROR(domain::ValidateReasonedTransition(
+      request, {options.max_text_length, {}}));
+  const domain::ReasonCodeList* list = ReasonsFor(options, action);
+  if (list == nullptr) return absl::OkStatus();
+  return list->Check(
+      request.reason_code(), reason_field,
+      action == PrescriptionAction::kDecline ? "decline" : "not-supplied");
+}
+
 template <typename Request>
 TransitionCommand CommandFrom(const Request& request) {
   TransitionCommand c;
@@ -150,8 +180,8 @@ void PrescriptionPathway::Transition(const Caller& caller,
   command.reason_code = request.reason_code();
   ApplyRequest(
       caller, action, request, std::move(command),
-      [request, limit = options_.max_text_length] {
-        return domain::ValidateReasonedTransition(request, {limit, {}});
+      [request, action, options = &options_] {
+        return ValidateReasoned(*options, action, request, "reason_code");
       },
       std::move(reply));
 }
@@ -187,8 +217,9 @@ void PrescriptionPathway::ApplyMessage(const Caller& caller, MessageStep msg,
   auto message = std::make_shared<const MessageStep>(std::move(msg));
   writes_.Write<v1::PrescriptionRequest>(
       caller, {"", message->prescription_id}, request_id, fingerprint,
-      [caller, step, message, limit = options_.max_text_length](
-          store::WriteTransaction& tx, AuditTarget& target) -> absl::Status {
+      [caller, step, message, options = &options_,
+       limit = options_.max_text_length](store::WriteTransaction& tx,
+                                         AuditTarget& target) -> absl::Status {
         std::string id = message->prescription_id;
         if (id.empty()) {
           // A pharmacy dispensing a GP prescription knows it by its EPS id.
@@ -233,7 +264,10 @@ void PrescriptionPathway::ApplyMessage(const Caller& caller, MessageStep msg,
           r.set_prescription_id(id);
           command = CommandFrom(r);
           command.reason_code = r.reason_code();
-          valid = domain::ValidateReasonedTransition(r, {limit, {}});
+          valid = ValidateReasoned(*options, action, r,
+                                   message->reason_path.empty()
+                                       ? "reason_code"
+                                       : message->reason_path);
         } else {
           v1::TransitionRequest r = message->transition;
           r.set_prescription_id(id);
@@ -281,8 +315,15 @@ absl::StatusOr<v1::PrescriptionRequest> PrescriptionPathway::Apply(
   if (!command.eps_prescription_id.empty()) {
     updated.set_eps_prescription_id(command.eps_prescription_id);
   }
+  // The code's text from its list goes with it wherever it is shown.
+  std::string reason_display;
+  if (const domain::ReasonCodeList* list = ReasonsFor(options_, step.action);
+      list != nullptr) {
+    reason_display = list->Display(command.reason_code);
+  }
   if (!command.reason_code.empty()) {
     updated.set_status_reason(command.reason_code);
+    updated.set_status_reason_display(reason_display);
   }
   RETURN_IF_ERROR(tx.UpdatePrescription(updated, current->version()));
 
@@ -303,6 +344,7 @@ absl::StatusOr<v1::PrescriptionRequest> PrescriptionPathway::Apply(
     eps->set_value(command.eps_prescription_id);
   }
   event.set_reason_code(command.reason_code);
+  event.set_reason_display(reason_display);
   event.set_note(command.note);
   RETURN_IF_ERROR(tx.AppendEvent(event).status());
   // Only a prescribed request with a nominated pharmacy, or a cancelled

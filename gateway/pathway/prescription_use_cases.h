@@ -39,6 +39,9 @@ struct MessageStep {
   std::string nhs_number;
   // The element that named the request, for NOT_FOUND.
   std::string id_path;
+  // The element that carried the reason code (a decline's statusReason),
+  // for a code outside the configured list; "reason_code" when empty.
+  std::string reason_path;
 };
 
 // The events of one WatchEvents stream that its caller may see.
@@ -110,6 +113,17 @@ class PrescriptionUseCases {
   // caller may read (audited as WatchEvents).
   virtual absl::StatusOr<std::unique_ptr<EventWatch>> WatchEvents(
       const Caller& caller, const v1::WatchEventsRequest& request) = 0;
+
+  // GP refusals (issue 12, gp): after DECLINED or NOT_SUPPLIED, a new
+  // request on another route (or target) for the same referral, under
+  // every rule of RecommendPrescription, linked both ways (replaces /
+  // replaced_by) with an ALTERNATIVE_RECOMMENDED event on the old
+  // request's timeline, in one transaction. Authorised as a
+  // recommendation by the old request's service (audited as
+  // RecommendAlternative); idempotent on request_id.
+  virtual void RecommendAlternative(
+      const Caller& caller, const v1::RecommendAlternativeRequest& request,
+      Reply<v1::PrescriptionRequest> reply) = 0;
 };
 
 }  // namespace nhs::tobacco::pathway

@@ -60,6 +60,8 @@ constexpr Entry kOperations[] = {
     // Amendment (issue 12, amend part).
     {O::kUpdateReferral, "UpdateReferral", O::kUpdateReferral, {}},
     {O::kGetReferralTimeline, "GetReferralTimeline", O::kReadReferral, {}},
+    // GP refusals (issue 12, gp).
+    {O::kRecommendAlternative, "RecommendAlternative", O::kRecommend, {}},
 };
 
 // Row i describes the operation whose value is i, so lookups index.
@@ -70,7 +72,7 @@ constexpr bool InDeclarationOrder() {
   return true;
 }
 static_assert(InDeclarationOrder(), "kOperations must follow enum order");
-static_assert(static_cast<size_t>(O::kGetReferralTimeline) + 1 ==
+static_assert(static_cast<size_t>(O::kRecommendAlternative) + 1 ==
                   std::size(kOperations),
               "every Operation needs a row in kOperations");
 

@@ -53,6 +53,10 @@ enum class Operation {
   // and the referral timeline read (checked as kReadReferral).
   kUpdateReferral,
   kGetReferralTimeline,
+  // GP refusals (issue 12, gp): a recommendation in place of a DECLINED or
+  // NOT_SUPPLIED request, checked as kRecommend (the old request's
+  // service recommends again).
+  kRecommendAlternative,
 };
 
 // Every operation, in declaration order.
@@ -68,7 +72,8 @@ std::optional<Operation> OperationNamed(absl::string_view name);
 // The permission the access policy checks `op` as: itself for the
 // permissions, kReadReferral for GetReferral and ListReferrals,
 // kReadPrescription for GetPrescription, ListPrescriptions and GetTimeline,
-// kReadOutcomes for ListOutcomes, kAdminister for operator calls.
+// kReadOutcomes for ListOutcomes, kAdminister for operator calls,
+// kRecommend for RecommendAlternative.
 // kWatchEvents maps to itself, which no rule grants.
 Operation PermissionFor(Operation op);
 

@@ -83,8 +83,43 @@ void DefaultFhirListenerLimits(v1::FhirListenerConfig& fhir) {
   if (fhir.reply_timeout_ms() == 0) fhir.set_reply_timeout_ms(30000);
 }
 
+// GP refusals and silence (issue 12, gp). The reason codes are local: no
+// NHS-published code list for declining a recommendation or not supplying
+// was found (reference domain.md), so they are marked unconfirmed in the
+// README and the sample config, and a commissioner may replace them.
+void AddReason(google::protobuf::RepeatedPtrField<v1::ReasonCode>& list,
+               const char* code, const char* display) {
+  v1::ReasonCode* r = list.Add();
+  r->set_code(code);
+  r->set_display(display);
+}
+
+void ApplyGpRefusalDefaults(v1::GatewayConfig& c) {
+  if (c.decline_reasons().empty()) {
+    auto& l = *c.mutable_decline_reasons();
+    AddReason(l, "CLINICAL_CONTRAINDICATION", "Clinical contraindication");
+    AddReason(l, "PATIENT_DECLINED", "Patient declined");
+    AddReason(l, "WANTS_TO_SEE_PATIENT", "GP wants to see the patient first");
+    AddReason(l, "DOES_NOT_PRESCRIBE_ON_RECOMMENDATION",
+              "Practice does not prescribe on recommendation");
+    AddReason(l, "DIAGNOSIS_RELATED_CONCERN", "Concern related to diagnosis");
+  }
+  if (c.not_supplied_reasons().empty()) {
+    auto& l = *c.mutable_not_supplied_reasons();
+    AddReason(l, "OUT_OF_STOCK", "Product out of stock");
+    AddReason(l, "PATIENT_DECLINED", "Patient declined");
+    AddReason(l, "NOT_CLINICALLY_SUITABLE",
+              "Not clinically suitable (pharmacist's assessment)");
+    AddReason(l, "PATIENT_DID_NOT_COLLECT", "Patient did not collect");
+  }
+  if (!c.deadlines().has_chase_gp_on_overdue()) {
+    c.mutable_deadlines()->set_chase_gp_on_overdue(true);
+  }
+}
+
 void ApplyDefaults(v1::GatewayConfig& c) {
   ApplyAuditDefaults(*c.mutable_audit());
+  ApplyGpRefusalDefaults(c);
   auto* delivery = c.mutable_delivery();
   if (delivery->max_attempts() == 0) delivery->set_max_attempts(12);
   if (delivery->initial_backoff_ms() == 0) {

@@ -433,6 +433,34 @@ void ValidateAudit(const v1::AuditConfig& a, Violations& v) {
   }
 }
 
+// GP refusals (issue 12, gp): each code well formed, listed once, with a
+// display text people can read.
+void ValidateReasonCodes(
+    const std::string& path,
+    const google::protobuf::RepeatedPtrField<v1::ReasonCode>& codes,
+    Violations& v) {
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < codes.size(); ++i) {
+    const std::string at = absl::StrCat(path, "[", i, "]");
+    const std::string& code = codes[i].code();
+    bool ok = !code.empty() && code.size() <= 64;
+    for (char ch : code) {
+      ok = ok && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  ch == '_' || ch == '-');
+    }
+    if (!ok) {
+      v.Add(absl::StrCat(at, ".code"),
+            "must be an upper-case code of at most 64 characters (A-Z, 0-9, "
+            "_ or -)");
+    } else if (!seen.insert(code).second) {
+      v.Add(absl::StrCat(at, ".code"), "is listed twice");
+    }
+    if (codes[i].display().empty()) {
+      v.Add(absl::StrCat(at, ".display"), "is required");
+    }
+  }
+}
+
 absl::Status ValidateConfig(const v1::GatewayConfig& c,
                             const std::vector<OrganisationOrigin>& origins) {
   Violations v;
@@ -446,6 +474,8 @@ absl::Status ValidateConfig(const v1::GatewayConfig& c,
   ValidateDelivery(c.delivery(), v);
   ValidateFormulary(c, v);
   ValidateOrganisations(c, origins, v);
+  ValidateReasonCodes("decline_reasons", c.decline_reasons(), v);
+  ValidateReasonCodes("not_supplied_reasons", c.not_supplied_reasons(), v);
   return v.ToStatus("invalid gateway configuration");
 }
 

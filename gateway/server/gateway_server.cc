@@ -106,8 +106,13 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
                                           config.cyp1a2_medicines().end());
   pathway_options.routes = transports_->routes();
   pathway_options.referrers = domain::ReferrerRegistry::FromConfig(config);
+  pathway_options.decline_reasons =
+      domain::ReasonCodeList::FromConfig(config.decline_reasons());
+  pathway_options.not_supplied_reasons =
+      domain::ReasonCodeList::FromConfig(config.not_supplied_reasons());
   deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
-      *store_, deadlines, pathway_options.routes, clock, audit_keys_);
+      *store_, deadlines, pathway_options.routes, clock, audit_keys_,
+      config.deadlines().chase_gp_on_overdue());
   pathway::DeliveryPathwayOptions delivery_options;
   delivery_options.max_page_size = pathway_options.max_page_size;
   delivery_options.max_text_length = pathway_options.max_text_length;

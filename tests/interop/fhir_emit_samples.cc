@@ -125,6 +125,15 @@ int main(int argc, char** argv) {
                    service::BuildCancellationMessage(
                        cancelled, referral, cancelled.target(),
                        Context("0d9e7c56-1b1e-4c55-8f4a-5a4a2b9d0006")));
+  // GP silence (issue 12): the chaser's reminder, the letter again.
+  v1::PrescriptionRequest chased = Request(v1::ROUTE_GP_PRESCRIPTION);
+  chased.set_status(v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+  chased.set_overdue(true);
+  out.emplace_back(
+      "gp_recommendation_reminder",
+      gp::BuildRecommendationMessage(
+          chased, referral, Context("0d9e7c56-1b1e-4c55-8f4a-5a4a2b9d0007"),
+          /*reminder=*/true));
   out.emplace_back("response_ok",
                    fhir::BuildOkResponse(
                        {"bc1f4a2e-0011", "7c1f4a2e-0011-4d1a-9a11-000000000011",

@@ -26,7 +26,7 @@ execFileSync(bin, [dir]);
 const samples = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 test('the gateway wrote every kind of message', () => {
-  assert.equal(samples.length, 9, samples.join(', '));
+  assert.equal(samples.length, 10, samples.join(', '));
 });
 
 for (const name of samples) {
@@ -83,6 +83,27 @@ test('the overdue escalation tells the service in a Communication', () => {
   assert.equal(header.destination[0].receiver.reference,
                communication.recipient[0].reference);
   assert.match(communication.payload[0].contentString, /still SENT, due 2026-11-27T10:30:00Z/);
+});
+
+test('the GP reminder says it is a reminder, in the header and the letter', () => {
+  const bundle = JSON.parse(fs.readFileSync(
+    path.join(dir, 'gp_recommendation_reminder.json'), 'utf8'));
+  const header = bundle.entry[0].resource;
+  assert.equal(header.eventCoding.code, 'prescription-recommendation-reminder');
+  assert.match(header.eventCoding.display, /^Reminder: /);
+  assert.equal(header.reason.coding[0].code, 'reminder');
+  const byUrl = new Map(bundle.entry.map((e) => [e.fullUrl, e.resource]));
+  const request = byUrl.get(header.focus[0].reference);
+  assert.equal(request.resourceType, 'MedicationRequest');
+  assert.equal(request.intent, 'proposal');
+  assert.match(request.text.div, /<b>Reminder:<\/b>/);
+  assert.match(request.text.div, /This is not a new request/);
+  // The same request the first letter named.
+  const first = JSON.parse(fs.readFileSync(
+    path.join(dir, 'gp_recommendation.json'), 'utf8'));
+  const firstRequest = new Map(first.entry.map((e) => [e.fullUrl, e.resource]))
+    .get(first.entry[0].resource.focus[0].reference);
+  assert.deepEqual(request.identifier, firstRequest.identifier);
 });
 
 test('the validator is not a rubber stamp', () => {

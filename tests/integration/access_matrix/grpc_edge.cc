@@ -81,6 +81,25 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
                   records_.TargetOds(c.world, v1::ROUTE_PHARMACY_SUPPLY)),
               &p),
           f.referral_id);
+    case Op::kRecommendAlternative: {
+      v1::RecommendAlternativeRequest alternative;
+      alternative.set_request_id(NextId("alternative"));
+      alternative.set_prescription_id(rx);
+      alternative.set_route(v1::ROUTE_PHARMACY_SUPPLY);
+      alternative.mutable_target()->set_ods_code(
+          records_.TargetOds(c.world, v1::ROUTE_PHARMACY_SUPPLY));
+      alternative.set_product_id("nrt-patch-21mg-24h");
+      alternative.set_dose_text("As directed");
+      alternative.mutable_quantity()->set_value(28);
+      alternative.mutable_quantity()->set_unit("unit");
+      alternative.set_duration_days(28);
+      alternative.mutable_recommended_by()->set_identifier("12A3456B");
+      alternative.mutable_recommended_by()->set_register_(
+          v1::PROFESSIONAL_REGISTER_NMC);
+      return FromGrpc(
+          as.prescriptions->RecommendAlternative(Ctx().get(), alternative, &p),
+          rx);
+    }
     case Op::kGetPrescription: {
       v1::GetPrescriptionRequest get;
       get.set_prescription_id(rx);

@@ -31,7 +31,10 @@ enum class Stage {
   kRecommended,
   kSent,
   kAcknowledged,
-  kPrescribed
+  kPrescribed,
+  // GP refusals (issue 12, gp): acknowledged, then declined by the GP (a
+  // branch after kAcknowledged, not after kPrescribed).
+  kDeclined
 };
 
 struct Need {
@@ -84,6 +87,8 @@ inline Need NeedOf(Op op) {
     case Op::kSupplyServiceRoute:
     case Op::kRecordNotSuppliedServiceRoute:
       return {Stage::kAcknowledged, kServiceRoute, true};
+    case Op::kRecommendAlternative:
+      return {Stage::kDeclined, kGpRoute, true};
     default:
       return {};
   }
@@ -245,7 +250,14 @@ class MatrixRecords {
           Step<v1::TransitionRequest>(f.prescription_id, OdsOfCert(who)), &p);
       EXPECT_TRUE(s.ok()) << "set-up Acknowledge: " << s.error_message();
     }
-    if (stage >= Stage::kPrescribed) {
+    if (stage == Stage::kDeclined) {
+      auto decline = Step<v1::ReasonedTransitionRequest>(
+          f.prescription_id, OdsOfCert(Prescriber(w)));
+      decline.set_reason_code("CLINICAL_CONTRAINDICATION");
+      s = gateway_.As(Prescriber(w))
+              .prescriptions->Decline(Ctx().get(), decline, &p);
+      EXPECT_TRUE(s.ok()) << "set-up Decline: " << s.error_message();
+    } else if (stage >= Stage::kPrescribed) {
       auto prescribe = Step<v1::PrescribeRequest>(f.prescription_id,
                                                   OdsOfCert(Prescriber(w)));
       f.eps_id = EpsId(NextNumber());

@@ -110,6 +110,8 @@ enum class Op {
   // Amendment (issue 12, amend part).
   kUpdateReferral,
   kGetReferralTimeline,
+  // GP refusals (issue 12, gp): on a request the GP declined.
+  kRecommendAlternative,
 };
 
 struct Row {
@@ -193,6 +195,8 @@ inline const std::vector<Row>& Matrix() {
       {Op::kGetReferralTimeline,
        "GetReferralTimeline",
        {C::kTrust, C::kGp, C::kService, C::kIntegrator}},
+      // GP refusals (issue 12, gp): the recommending service only.
+      {Op::kRecommendAlternative, "RecommendAlternative", {C::kService}},
   };
   return *rows;
 }

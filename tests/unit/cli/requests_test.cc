@@ -661,3 +661,49 @@ TEST(BuildDiscardDeliveryRequestTest, MissingOrBlankReasonIsNamed) {
 
 }  // namespace
 }  // namespace nhs::tobacco::cli
+
+namespace nhs::tobacco::cli {
+namespace {
+
+// GP refusals (issue 12): `prescriptions alternative ID` takes the recommend
+// flags; --target is --target-ods.
+TEST(BuildRecommendAlternativeRequestTest, FlagsBecomeTheNewRequest) {
+  absl::StatusOr<v1::RecommendAlternativeRequest> request =
+      BuildRecommendAlternativeRequest(
+          ArgsFor({"prescriptions", "alternative", "P-1", "--route",
+                   "pharmacy_supply", "--target", "FZZ99", "--product",
+                   "nrt-patch-21mg-24h", "--dose", "One a day", "--quantity",
+                   "28", "--unit", "patch", "--duration-days", "28",
+                   "--practitioner", "12A3456B"}),
+          "req-9");
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_TRUE(ProtoEq(*request, Proto<v1::RecommendAlternativeRequest>(R"pb(
+    request_id: "req-9"
+    prescription_id: "P-1"
+    route: ROUTE_PHARMACY_SUPPLY
+    target { ods_code: "FZZ99" }
+    product_id: "nrt-patch-21mg-24h"
+    dose_text: "One a day"
+    quantity { value: 28 unit: "patch" }
+    duration_days: 28
+    recommended_by { identifier: "12A3456B" }
+  )pb")));
+}
+
+TEST(BuildRecommendAlternativeRequestTest, MissingIdAndBadRouteAreNamed) {
+  EXPECT_THAT(BuildRecommendAlternativeRequest(
+                  ArgsFor({"prescriptions", "alternative"}), "r")
+                  .status()
+                  .message(),
+              HasSubstr("ID"));
+  EXPECT_THAT(
+      BuildRecommendAlternativeRequest(
+          ArgsFor({"prescriptions", "alternative", "P-1", "--route", "bus"}),
+          "r")
+          .status()
+          .message(),
+      HasSubstr("--route"));
+}
+
+}  // namespace
+}  // namespace nhs::tobacco::cli

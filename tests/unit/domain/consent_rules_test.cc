@@ -62,6 +62,7 @@ TEST(ConsentPartyOfTest, EveryKindNamesThePartyWhoseConsentItNeeds) {
       {v1::MESSAGE_KIND_SAFETY_ALERT, ConsentParty::kMentalHealthTeam},
       {v1::MESSAGE_KIND_GP_RECOMMENDATION, ConsentParty::kGp},
       {v1::MESSAGE_KIND_GP_OUTCOME, ConsentParty::kGp},
+      {v1::MESSAGE_KIND_GP_REMINDER, ConsentParty::kGp},
       {v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST, ConsentParty::kPharmacy},
       {v1::MESSAGE_KIND_PRESCRIPTION_NOTICE, ConsentParty::kPharmacy},
       {v1::MESSAGE_KIND_OVERDUE_ESCALATION, ConsentParty::kNone},

@@ -33,7 +33,7 @@ TEST(OperationsTest, EveryOperationHasADistinctNameThatRoundTrips) {
 
 TEST(OperationsTest, ListsEveryOperationOnceInDeclarationOrder) {
   const absl::Span<const Operation> all = AllOperations();
-  ASSERT_EQ(all.size(), static_cast<size_t>(O::kGetReferralTimeline) + 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(O::kRecommendAlternative) + 1);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(static_cast<size_t>(all[i]), i);
   }
@@ -88,6 +88,7 @@ TEST(OperationsTest, KeepsTheNamesTheAuditLogAlreadyHolds) {
       // Amendment (issue 12, amend part).
       {O::kUpdateReferral, "UpdateReferral"},
       {O::kGetReferralTimeline, "GetReferralTimeline"},
+      {O::kRecommendAlternative, "RecommendAlternative"},
   };
   EXPECT_EQ(cases.size(), AllOperations().size());
   for (const NameCase& c : cases) {
@@ -116,6 +117,7 @@ TEST(OperationsTest, EntryPointsAreCheckedAsTheirPermission) {
       {O::kReplayDelivery, O::kAdminister},
       {O::kDiscardDelivery, O::kAdminister},
       {O::kGetDeliveryStats, O::kAdminister},
+      {O::kRecommendAlternative, O::kRecommend},
       {O::kCreateReferral, O::kCreateReferral},
       {O::kRecommend, O::kRecommend},
       {O::kAdminister, O::kAdminister},

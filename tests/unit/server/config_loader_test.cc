@@ -625,5 +625,43 @@ TEST(ConfigLoaderTest, AuditKeysAreCheckedByName) {
                               "key_file or key_env is required"));
 }
 
+// GP refusals and silence (issue 12): the reason lists and the chaser.
+TEST(ConfigLoaderTest, GpRefusalDefaultsAreFilledIn) {
+  auto config = Parse("");
+  ASSERT_TRUE(config.ok()) << config.status();
+  std::vector<std::string> decline;
+  for (const auto& r : config->decline_reasons()) decline.push_back(r.code());
+  EXPECT_THAT(decline, ElementsAre("CLINICAL_CONTRAINDICATION",
+                                   "PATIENT_DECLINED", "WANTS_TO_SEE_PATIENT",
+                                   "DOES_NOT_PRESCRIBE_ON_RECOMMENDATION",
+                                   "DIAGNOSIS_RELATED_CONCERN"));
+  EXPECT_EQ(config->decline_reasons(0).display(), "Clinical contraindication");
+  EXPECT_EQ(config->not_supplied_reasons(0).code(), "OUT_OF_STOCK");
+  EXPECT_TRUE(config->deadlines().chase_gp_on_overdue());
+}
+
+TEST(ConfigLoaderTest, AConfiguredReasonListAndChaserAreKept) {
+  auto config = Parse(R"pb(
+    deadlines { chase_gp_on_overdue: false }
+    decline_reasons { code: "LOCAL_POLICY" display: "Local policy" }
+  )pb");
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->decline_reasons_size(), 1);
+  EXPECT_EQ(config->decline_reasons(0).code(), "LOCAL_POLICY");
+  EXPECT_FALSE(config->deadlines().chase_gp_on_overdue());
+}
+
+TEST(ConfigLoaderTest, BadReasonCodesAreNamed) {
+  const auto v = Violations(R"pb(
+    decline_reasons { code: "PATIENT_DECLINED" display: "Patient declined" }
+    decline_reasons { code: "PATIENT_DECLINED" display: "Again" }
+    decline_reasons { code: "not upper" display: "x" }
+    not_supplied_reasons { code: "OUT_OF_STOCK" }
+  )pb");
+  EXPECT_THAT(v, HasViolation("decline_reasons[1].code", "listed twice"));
+  EXPECT_THAT(v, HasViolation("decline_reasons[2].code", "upper-case"));
+  EXPECT_THAT(v, HasViolation("not_supplied_reasons[0].display", "required"));
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::server

@@ -158,5 +158,25 @@ TEST(RecommendationMessageTest, PharmacyRouteIsNotSentToAGp) {
                        HasSubstr("GP_PRESCRIPTION")));
 }
 
+// The GP chaser (issue 12): the same letter, said to be a reminder in the
+// event, the header's reason and the narrative; the first letter is not.
+TEST(RecommendationMessageTest, AReminderSaysSoInTheHeaderAndTheLetter) {
+  auto built = BuildRecommendationMessage(SampleRequest(), SampleReferral(),
+                                          Context(), /*reminder=*/true);
+  ASSERT_TRUE(built.ok()) << built.status();
+  const Json& header = (*built)["entry"][0]["resource"];
+  EXPECT_EQ(header["eventCoding"]["code"], fhir::kEventRecommendationReminder);
+  EXPECT_EQ(header["reason"]["coding"][0]["code"], fhir::kReasonReminder);
+  const Json& mr = (*built)["entry"][1]["resource"];
+  EXPECT_EQ(mr["identifier"][0]["value"], "rx-0001");
+  EXPECT_THAT(mr["text"]["div"].get<std::string>(),
+              HasSubstr("<b>Reminder:</b> we have not had your reply"));
+
+  const Json first = Build(SampleRequest());
+  EXPECT_FALSE(first["entry"][0]["resource"].contains("reason"));
+  EXPECT_THAT(first["entry"][1]["resource"]["text"]["div"].get<std::string>(),
+              Not(HasSubstr("Reminder")));
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::gp

@@ -1,0 +1,31 @@
+#include "gateway/domain/gp_chaser.h"
+
+namespace nhs::tobacco::domain {
+
+bool ChasesGp(const v1::PrescriptionRequest& request,
+              const v1::Referral& referral, bool enabled) {
+  if (!enabled || request.route() != v1::ROUTE_GP_PRESCRIPTION) return false;
+  if (!referral.consent().share_with_gp()) return false;
+  switch (request.status()) {
+    case v1::PRESCRIPTION_STATUS_SENT:
+    case v1::PRESCRIPTION_STATUS_ACKNOWLEDGED:
+    case v1::PRESCRIPTION_STATUS_APPOINTMENT_REQUIRED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::vector<PlannedMessage> PlanGpReminder(
+    const v1::PrescriptionRequest& request, const v1::Referral& referral,
+    bool enabled, const DeliveryRoutes& routes) {
+  std::vector<PlannedMessage> plan;
+  const std::string& practice = request.target().ods_code();
+  if (ChasesGp(request, referral, enabled) && !practice.empty() &&
+      routes.Has(practice, ChannelOf(v1::MESSAGE_KIND_GP_REMINDER))) {
+    plan.push_back(PlannedMessage{v1::MESSAGE_KIND_GP_REMINDER, practice});
+  }
+  return plan;
+}
+
+}  // namespace nhs::tobacco::domain
