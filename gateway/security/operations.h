@@ -49,6 +49,11 @@ enum class Operation {
   kReplayDelivery,
   kDiscardDelivery,
   kGetDeliveryStats,
+  // referrers (issue 12): formulary discovery. kReadFormulary is the
+  // permission (every certificate role holds it: the catalogue holds no
+  // patient data); ListProducts is the read audited under it.
+  kReadFormulary,
+  kListProducts,
 };
 
 // Every operation, in declaration order.
@@ -64,7 +69,8 @@ std::optional<Operation> OperationNamed(absl::string_view name);
 // The permission the access policy checks `op` as: itself for the
 // permissions, kReadReferral for GetReferral and ListReferrals,
 // kReadPrescription for GetPrescription, ListPrescriptions and GetTimeline,
-// kReadOutcomes for ListOutcomes, kAdminister for operator calls.
+// kReadOutcomes for ListOutcomes, kAdminister for operator calls,
+// kReadFormulary for ListProducts.
 // kWatchEvents maps to itself, which no rule grants.
 Operation PermissionFor(Operation op);
 

@@ -33,7 +33,7 @@ TEST(OperationsTest, EveryOperationHasADistinctNameThatRoundTrips) {
 
 TEST(OperationsTest, ListsEveryOperationOnceInDeclarationOrder) {
   const absl::Span<const Operation> all = AllOperations();
-  ASSERT_EQ(all.size(), static_cast<size_t>(O::kGetDeliveryStats) + 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(O::kListProducts) + 1);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(static_cast<size_t>(all[i]), i);
   }
@@ -85,6 +85,9 @@ TEST(OperationsTest, KeepsTheNamesTheAuditLogAlreadyHolds) {
       {O::kReplayDelivery, "ReplayDelivery"},
       {O::kDiscardDelivery, "DiscardDelivery"},
       {O::kGetDeliveryStats, "GetDeliveryStats"},
+      // referrers
+      {O::kReadFormulary, "ReadFormulary"},
+      {O::kListProducts, "ListProducts"},
   };
   EXPECT_EQ(cases.size(), AllOperations().size());
   for (const NameCase& c : cases) {
@@ -116,6 +119,7 @@ TEST(OperationsTest, EntryPointsAreCheckedAsTheirPermission) {
       {O::kCreateReferral, O::kCreateReferral},
       {O::kRecommend, O::kRecommend},
       {O::kAdminister, O::kAdminister},
+      {O::kListProducts, O::kReadFormulary},
   };
   for (const PermissionCase& c : cases) {
     SCOPED_TRACE(OperationName(c.op));
