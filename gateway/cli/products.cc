@@ -45,8 +45,8 @@ std::string RenderProductList(const v1::ListProductsResponse& response) {
     for (int route : fp.routes()) {
       routes.push_back(EnumName(static_cast<v1::Route>(route)));
     }
-    table.AddRow({p.product_id(), p.display(),
-                  EnumName(p.kind()), code, absl::StrJoin(routes, ", ")});
+    table.AddRow({p.product_id(), p.display(), EnumName(p.kind()), code,
+                  absl::StrJoin(routes, ", ")});
   }
   return table.Render();
 }

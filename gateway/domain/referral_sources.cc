@@ -44,12 +44,11 @@ absl::StatusOr<v1::ReferralSource> ReferralSourceFor(
   return InvalidArgumentWithViolations(
       "invalid referral source",
       {{"referral.source",
-        absl::StrCat(
-            "a ", role, " organisation refers under ", ShortName(*own),
-            v1::ReferralSource_IsValid(requested)
-                ? absl::StrCat(", not ", ShortName(requested))
-                : std::string(),
-            " (leave it unset to have it filled in)")}});
+        absl::StrCat("a ", role, " organisation refers under ", ShortName(*own),
+                     v1::ReferralSource_IsValid(requested)
+                         ? absl::StrCat(", not ", ShortName(requested))
+                         : std::string(),
+                     " (leave it unset to have it filled in)")}});
 }
 
 }  // namespace nhs::tobacco::domain

@@ -16,8 +16,8 @@ absl::StatusOr<security::RecordView> PrescriptionViews::Of(
     // No referral (never the case: the store keeps the reference): no
     // referrer, so no one is entitled as one.
     it = referrer_of_
-             .emplace(p.referral_id(),
-                      referral.has_value() ? referral->referrer().ods_code()
+             .emplace(p.referral_id(), referral.has_value()
+                                           ? referral->referrer().ods_code()
                                            : std::string())
              .first;
   }

@@ -52,9 +52,8 @@ TEST(ReferralSourcesTest, ARoleOfOneKindFilesUnderItsOwnSource) {
   for (const Case& c : cases) {
     absl::StatusOr<v1::ReferralSource> got =
         ReferralSourceFor(c.role, c.requested);
-    const bool refused =
-        c.filed == v1::REFERRAL_SOURCE_UNSPECIFIED &&
-        SourceOfRole(c.role).has_value();
+    const bool refused = c.filed == v1::REFERRAL_SOURCE_UNSPECIFIED &&
+                         SourceOfRole(c.role).has_value();
     if (refused) {
       EXPECT_THAT(got, StatusIs(absl::StatusCode::kInvalidArgument))
           << c.role << " " << c.requested;

@@ -86,15 +86,14 @@ void ExpectClassified(const Descriptor* d, const std::set<std::string>& shown,
 }
 
 TEST(ReferrerRedactionTest, EveryStringFieldIsClassified) {
+  ExpectClassified(v1::PrescriptionRequest::descriptor(),
+                   {"prescription_id", "referral_id", "dose_text",
+                    "eps_prescription_id", "status_reason"},
+                   {"reason"});
   ExpectClassified(
-      v1::PrescriptionRequest::descriptor(),
-      {"prescription_id", "referral_id", "dose_text", "eps_prescription_id",
-       "status_reason"},
-      {"reason"});
-  ExpectClassified(v1::TimelineEvent::descriptor(),
-                   {"referral_id", "prescription_id", "reason_code",
-                    "outcome_id"},
-                   {"note"});
+      v1::TimelineEvent::descriptor(),
+      {"referral_id", "prescription_id", "reason_code", "outcome_id"},
+      {"note"});
 }
 
 }  // namespace
