@@ -58,7 +58,7 @@ class FormularyDiscoveryTest : public ::testing::Test {
                            const v1::ListProductsRequest& request,
                            v1::ListProductsResponse* out) {
     return gateway_->As(cert).formulary->ListProducts(Ctx().get(), request,
-                                                       out);
+                                                      out);
   }
 
   static SecureGatewayBinary* gateway_;
@@ -178,10 +178,10 @@ TEST_F(FormularyDiscoveryTest, TobaccoctlProductsListPrintsTheCatalogue) {
       },
       env);
   ASSERT_EQ(code, 0) << err.str();
-  EXPECT_THAT(out.str(), AllOf(HasSubstr("vape-starter-kit"),
-                               HasSubstr("local VAPE-STARTER"),
-                               HasSubstr("nrt-patch-21mg-24h"),
-                               HasSubstr("PHARMACY_SUPPLY")));
+  EXPECT_THAT(
+      out.str(),
+      AllOf(HasSubstr("vape-starter-kit"), HasSubstr("local VAPE-STARTER"),
+            HasSubstr("nrt-patch-21mg-24h"), HasSubstr("PHARMACY_SUPPLY")));
   EXPECT_THAT(out.str(), ::testing::Not(HasSubstr("varenicline-1mg")))
       << "GP route only: filtered out";
 }

@@ -122,9 +122,8 @@ class ReferrerVisibilityTest : public ::testing::Test {
     list.set_referral_id(referral_id);
     list.set_page_size(500);
     v1::ListPrescriptionsResponse page;
-    grpc::Status s =
-        gateway_->As(cert).prescriptions->ListPrescriptions(Ctx().get(), list,
-                                                            &page);
+    grpc::Status s = gateway_->As(cert).prescriptions->ListPrescriptions(
+        Ctx().get(), list, &page);
     EXPECT_TRUE(s.ok()) << s.error_message();
     std::vector<std::string> ids;
     for (const auto& p : page.prescriptions()) {
@@ -142,8 +141,8 @@ class ReferrerVisibilityTest : public ::testing::Test {
     auto ctx = Ctx(absl::Seconds(2));
     v1::WatchEventsRequest watch;
     watch.set_referral_id(referral_id);
-    auto reader = gateway_->As(cert).prescriptions->WatchEvents(ctx.get(),
-                                                                 watch);
+    auto reader =
+        gateway_->As(cert).prescriptions->WatchEvents(ctx.get(), watch);
     std::vector<v1::TimelineEvent> events;
     v1::TimelineEvent e;
     while (static_cast<int>(events.size()) < want && reader->Read(&e)) {
@@ -161,9 +160,8 @@ SecureGatewayBinary* ReferrerVisibilityTest::gateway_ = nullptr;
 
 TEST_F(ReferrerVisibilityTest,
        TrustReadsItsReferralsPrescriptionStatusAndTimelineWithoutLetterText) {
-  const auto [referral_id, rx] =
-      ReferredAndDeclined("trust-rx9", "RX9",
-                          v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
+  const auto [referral_id, rx] = ReferredAndDeclined(
+      "trust-rx9", "RX9", v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
 
   v1::PrescriptionRequest seen;
   grpc::Status s = Get("trust-rx9", rx, &seen);
@@ -195,11 +193,11 @@ TEST_F(ReferrerVisibilityTest,
     }
     EXPECT_EQ(e.note(), "") << "event " << e.sequence();
   }
-  EXPECT_THAT(statuses, ::testing::ElementsAre(
-                            v1::PRESCRIPTION_STATUS_RECOMMENDED,
-                            v1::PRESCRIPTION_STATUS_SENT,
-                            v1::PRESCRIPTION_STATUS_ACKNOWLEDGED,
-                            v1::PRESCRIPTION_STATUS_DECLINED));
+  EXPECT_THAT(statuses,
+              ::testing::ElementsAre(v1::PRESCRIPTION_STATUS_RECOMMENDED,
+                                     v1::PRESCRIPTION_STATUS_SENT,
+                                     v1::PRESCRIPTION_STATUS_ACKNOWLEDGED,
+                                     v1::PRESCRIPTION_STATUS_DECLINED));
   EXPECT_TRUE(decline_coded) << "who declined and why (the code) is shown";
   EXPECT_THAT(timeline.SerializeAsString(), Not(HasSubstr("GP-NOTE-4410")));
   v1::GetTimelineResponse gp_timeline;
@@ -223,9 +221,8 @@ TEST_F(ReferrerVisibilityTest,
 }
 
 TEST_F(ReferrerVisibilityTest, AnotherTrustIsRefusedAsIfTheRequestDidNotExist) {
-  const auto [referral_id, rx] =
-      ReferredAndDeclined("trust-rx9", "RX9",
-                          v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
+  const auto [referral_id, rx] = ReferredAndDeclined(
+      "trust-rx9", "RX9", v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH);
   v1::PrescriptionRequest out;
   const grpc::Status other = Get("trust-rx8", rx, &out);
   const grpc::Status missing = Get("trust-rx8", "rx-does-not-exist", &out);
@@ -253,15 +250,16 @@ TEST_F(ReferrerVisibilityTest, AnotherTrustIsRefusedAsIfTheRequestDidNotExist) {
   EXPECT_THAT(Watched("trust-rx8", referral_id, 1), ::testing::IsEmpty());
 }
 
-TEST_F(ReferrerVisibilityTest, TalkingTherapiesCertificateRefersUnderItsSource) {
+TEST_F(ReferrerVisibilityTest,
+       TalkingTherapiesCertificateRefersUnderItsSource) {
   v1::CreateReferralRequest create =
       testing::SampleReferralRequest(NextId("tt"));
   create.mutable_referral()->mutable_referrer()->set_ods_code("TT001");
   create.mutable_referral()->clear_source();
   v1::Referral referral;
-  grpc::Status s = gateway_->As("talking-therapies-tt001")
-                       .referrals->CreateReferral(Ctx().get(), create,
-                                                  &referral);
+  grpc::Status s =
+      gateway_->As("talking-therapies-tt001")
+          .referrals->CreateReferral(Ctx().get(), create, &referral);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(referral.source(), v1::REFERRAL_SOURCE_TALKING_THERAPIES);
   EXPECT_EQ(referral.referrer().ods_code(), "TT001");
@@ -299,8 +297,7 @@ TEST_F(ReferrerVisibilityTest, EveryNewReferrerFollowsItsOwnReferral) {
       {"talking-therapies-tt001", "TT001",
        v1::REFERRAL_SOURCE_TALKING_THERAPIES},
       {"local-authority-la001", "LA001", v1::REFERRAL_SOURCE_LOCAL_AUTHORITY},
-      {"voluntary-sector-vs001", "VS001",
-       v1::REFERRAL_SOURCE_VOLUNTARY_SECTOR},
+      {"voluntary-sector-vs001", "VS001", v1::REFERRAL_SOURCE_VOLUNTARY_SECTOR},
       {"pharmacy-fzz95", "FZZ95", v1::REFERRAL_SOURCE_COMMUNITY_PHARMACY},
   };
   for (const Case& c : cases) {
