@@ -10,7 +10,8 @@
 # Where the principal lives: the client certificate's subject carries the
 # organisation's ODS code in O (organizationName) and its role in OU
 # (organizationalUnitName), one of gp, pharmacy, mental_health_trust,
-# tobacco_service, integrator, admin. The gateway reads both from the
+# tobacco_service, integrator, admin, talking_therapies, local_authority,
+# voluntary_sector. The gateway reads both from the
 # verified certificate, never from anything the client sends.
 #
 # Idempotent: keeps what exists. Private keys are generated here and never
@@ -93,6 +94,9 @@ clients=(
   "integrator-x26 X26 integrator Example EHR Integration"
   "admin-ops ADM01 admin Gateway Operations"
   "revoked-pharmacy FZZ97 pharmacy Revoked Example Pharmacy"
+  "talking-therapies-tt001 TT001 talking_therapies Example Talking Therapies"
+  "local-authority-la001 LA001 local_authority Example Local Authority"
+  "voluntary-sector-vs001 VS001 voluntary_sector Example Voluntary Service"
 )
 for entry in "${clients[@]}"; do
   read -r name ods role display <<<"$entry"

@@ -10,10 +10,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "gateway/cli/amend_requests.h"
+#include "gateway/cli/products.h"
 #include "gateway/cli/render.h"
 #include "gateway/cli/request_id.h"
 #include "grpcpp/client_context.h"
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
+#include "nhs/tobacco/v1/formulary_service.grpc.pb.h"
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
@@ -337,6 +339,14 @@ int OutcomesRecord(const Context& c) {
   return CallUnary(c, BuildRecordOutcomeRequest(c.inv.args, RequestIdFor(c)),
                    Bind(stub, &v1::OutcomeService::Stub::RecordOutcome),
                    RenderOutcome);
+}
+
+// referrers: formulary discovery.
+int ProductsList(const Context& c) {
+  v1::FormularyService::Stub stub(c.channel);
+  return CallUnary(c, BuildListProductsRequest(c.inv.args),
+                   Bind(stub, &v1::FormularyService::Stub::ListProducts),
+                   RenderProductList);
 }
 
 int OutcomesList(const Context& c) {
@@ -726,6 +736,15 @@ const std::vector<CommandSpec>& Commands() {
        "Outbox per destination: queue, oldest, tries, dead letters (admin).",
        {},
        DeliveriesStats},
+      // referrers
+      {{"products", "list"},
+       {},
+       "List the formulary's products: kind, dm+d code, routes.",
+       {{"kind", true, false, "nrt, varenicline, cytisine, bupropion, vape"},
+        {"route", true, false,
+         "only products that may take gp_prescription, pharmacy_supply or "
+         "service_supply"}},
+       ProductsList},
   };
   return *commands;
 }

@@ -66,10 +66,19 @@ absl::StatusOr<Formulary> Formulary::FromConfig(
       violations.Add(absl::StrCat(path, ".product.dmd_verified"),
                      "cannot be true without a dm+d code");
     }
-    formulary.entries_[p.product_id()] = e;
+    if (formulary.entries_.emplace(p.product_id(), e).second) {
+      formulary.order_.push_back(p.product_id());
+    }
   }
   if (!violations.empty()) return violations.ToStatus("invalid formulary");
   return formulary;
+}
+
+std::vector<const v1::FormularyEntry*> Formulary::Entries() const {
+  std::vector<const v1::FormularyEntry*> all;
+  all.reserve(order_.size());
+  for (const std::string& id : order_) all.push_back(&entries_.at(id));
+  return all;
 }
 
 const v1::FormularyEntry* Formulary::Find(absl::string_view product_id) const {

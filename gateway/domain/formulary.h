@@ -2,6 +2,7 @@
 #define GATEWAY_DOMAIN_FORMULARY_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -29,10 +30,15 @@ class Formulary {
 
   static bool AllowsRoute(const v1::FormularyEntry& entry, v1::Route route);
 
+  // Every entry, in the order the configuration lists them (what
+  // ListProducts shows).
+  std::vector<const v1::FormularyEntry*> Entries() const;
+
   size_t size() const { return entries_.size(); }
 
  private:
   absl::flat_hash_map<std::string, v1::FormularyEntry> entries_;
+  std::vector<std::string> order_;  // product ids as configured
 };
 
 }  // namespace nhs::tobacco::domain

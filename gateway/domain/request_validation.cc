@@ -138,7 +138,8 @@ absl::Status ValidateCreateReferral(const v1::CreateReferralRequest& request,
       !v1::ReferralSource_IsValid(r.source())) {
     v.Add("referral.source",
           "must be one of GP, COMMUNITY_MENTAL_HEALTH, "
-          "INPATIENT_MENTAL_HEALTH, TALKING_THERAPIES, ACUTE_TRUST, SELF");
+          "INPATIENT_MENTAL_HEALTH, TALKING_THERAPIES, ACUTE_TRUST, SELF, "
+          "COMMUNITY_PHARMACY, LOCAL_AUTHORITY, VOLUNTARY_SECTOR");
   }
   if (!v1::QuitGoal_IsValid(r.goal())) {
     v.Add("referral.goal", "is not a known quit goal");

@@ -13,12 +13,14 @@
 #include "gateway/domain/identifiers.h"
 #include "gateway/domain/recommendation_rules.h"
 #include "gateway/domain/referral_state_machine.h"
+#include "gateway/domain/referrer_redaction.h"
 #include "gateway/domain/request_validation.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/consent_withdrawal.h"
 #include "gateway/pathway/outbox_queue.h"
 #include "gateway/pathway/record_access.h"
 #include "gateway/pathway/record_ids.h"
+#include "gateway/pathway/referrer_view.h"
 
 namespace nhs::tobacco::pathway {
 namespace {
@@ -51,10 +53,13 @@ class ScopedEventWatch final : public EventWatch {
           ASSIGN_OR_RETURN(std::vector<v1::TimelineEvent> events,
                            tx.ListEvents(query));
           batch.read = static_cast<int>(events.size());
+          PrescriptionViews views(tx);
           for (v1::TimelineEvent& e : events) {
             batch.last_sequence = e.sequence();
-            ASSIGN_OR_RETURN(bool visible, Visible(tx, e));
-            if (visible) batch.visible.push_back(std::move(e));
+            ASSIGN_OR_RETURN(Seen seen, Visible(tx, views, e));
+            if (seen == Seen::kHidden) continue;
+            if (seen == Seen::kAsReferrer) domain::RedactForReferrer(e);
+            batch.visible.push_back(std::move(e));
           }
           return absl::OkStatus();
         }));
@@ -62,26 +67,39 @@ class ScopedEventWatch final : public EventWatch {
   }
 
  private:
-  absl::StatusOr<bool> Visible(store::ReadTransaction& tx,
+  // How the caller sees an event: not at all, in full, or as the referrer
+  // of a prescription request it only referred (without the notes).
+  enum class Seen { kHidden, kFull, kAsReferrer };
+
+  absl::StatusOr<Seen> Visible(store::ReadTransaction& tx,
+                               PrescriptionViews& views,
                                const v1::TimelineEvent& event) {
-    if (everything_) return true;
+    if (everything_) return Seen::kFull;
     const bool about_prescription = !event.prescription_id().empty();
     const std::string& id =
         about_prescription ? event.prescription_id() : event.referral_id();
     auto cached = visible_.find(id);
     if (cached != visible_.end()) return cached->second;
-    bool visible;
+    Seen visible = Seen::kHidden;
     if (about_prescription) {
       ASSIGN_OR_RETURN(std::optional<v1::PrescriptionRequest> p,
                        tx.GetPrescription(id));
-      visible = AuthorizeRecord(caller_, Operation::kReadPrescription, p,
-                                absl::NotFoundError(""))
-                    .ok();
+      if (p.has_value()) {
+        ASSIGN_OR_RETURN(security::RecordView view, views.Of(*p));
+        if (security::Authorize(caller_, Operation::kReadPrescription, view)
+                .ok()) {
+          visible = security::RelatesOnlyAsReferrer(caller_, view)
+                        ? Seen::kAsReferrer
+                        : Seen::kFull;
+        }
+      }
     } else {
       ASSIGN_OR_RETURN(std::optional<v1::Referral> r, tx.GetReferral(id));
-      visible = AuthorizeRecord(caller_, Operation::kReadReferral, r,
-                                absl::NotFoundError(""))
-                    .ok();
+      if (AuthorizeRecord(caller_, Operation::kReadReferral, r,
+                          absl::NotFoundError(""))
+              .ok()) {
+        visible = Seen::kFull;
+      }
     }
     // Bounded memory: forget everything rather than grow without limit.
     if (visible_.size() > 10000) visible_.clear();
@@ -94,7 +112,7 @@ class ScopedEventWatch final : public EventWatch {
   const std::string prescription_id_;
   const std::string referral_id_;
   const bool everything_;
-  absl::flat_hash_map<std::string, bool> visible_;
+  absl::flat_hash_map<std::string, Seen> visible_;
 };
 
 }  // namespace
@@ -245,9 +263,17 @@ absl::StatusOr<v1::PrescriptionRequest> PrescriptionPathway::GetPrescription(
   absl::Status read =
       writes_.store().Read([&](store::ReadTransaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(found, tx.GetPrescription(prescription_id));
-        return AuthorizeRecord(
-            caller.principal, Operation::kReadPrescription, found,
-            NotFound("prescription request", prescription_id));
+        if (!found.has_value()) {
+          return AuthorizeView(
+              caller.principal, Operation::kReadPrescription, nullptr,
+              NotFound("prescription request", prescription_id));
+        }
+        ASSIGN_OR_RETURN(security::RecordView view,
+                         PrescriptionViews(tx).Of(*found));
+        RETURN_IF_ERROR(security::Authorize(
+            caller.principal, Operation::kReadPrescription, view));
+        ShowTo(caller.principal, view, *found);
+        return absl::OkStatus();
       });
   RETURN_IF_ERROR(writes_.AuditRead(
       caller.principal, security::OperationName(Operation::kGetPrescription),
@@ -297,11 +323,13 @@ PrescriptionPathway::ListPrescriptions(
         writes_.store().Read([&](store::ReadTransaction& tx) -> absl::Status {
           ASSIGN_OR_RETURN(store::Page<v1::PrescriptionRequest> page,
                            tx.ListPrescriptions(query));
+          PrescriptionViews views(tx);
           for (auto& p : page.items) {
+            ASSIGN_OR_RETURN(security::RecordView view, views.Of(p));
             if (security::Authorize(caller.principal,
-                                    Operation::kReadPrescription,
-                                    security::ViewOf(p))
+                                    Operation::kReadPrescription, view)
                     .ok()) {
+              ShowTo(caller.principal, view, p);
               *response.add_prescriptions() = std::move(p);
             }
           }
@@ -324,15 +352,24 @@ absl::StatusOr<v1::GetTimelineResponse> PrescriptionPathway::GetTimeline(
       writes_.store().Read([&](store::ReadTransaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(std::optional<v1::PrescriptionRequest> p,
                          tx.GetPrescription(prescription_id));
-        RETURN_IF_ERROR(
-            AuthorizeRecord(caller.principal, Operation::kReadPrescription, p,
-                            NotFound("prescription request", prescription_id)));
+        if (!p.has_value()) {
+          return AuthorizeView(
+              caller.principal, Operation::kReadPrescription, nullptr,
+              NotFound("prescription request", prescription_id));
+        }
+        ASSIGN_OR_RETURN(security::RecordView view,
+                         PrescriptionViews(tx).Of(*p));
+        RETURN_IF_ERROR(security::Authorize(
+            caller.principal, Operation::kReadPrescription, view));
         store::EventQuery query;
         query.prescription_id = std::string(prescription_id);
         query.limit = 10000;
         ASSIGN_OR_RETURN(std::vector<v1::TimelineEvent> events,
                          tx.ListEvents(query));
-        for (auto& e : events) *response.add_events() = std::move(e);
+        for (auto& e : events) {
+          ShowTo(caller.principal, view, e);
+          *response.add_events() = std::move(e);
+        }
         return absl::OkStatus();
       });
   RETURN_IF_ERROR(writes_.AuditRead(

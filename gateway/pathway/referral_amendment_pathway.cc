@@ -14,6 +14,7 @@
 #include "gateway/pathway/consent_withdrawal.h"
 #include "gateway/pathway/record_access.h"
 #include "gateway/pathway/referral_pathway.h"
+#include "gateway/pathway/referrer_view.h"
 
 namespace nhs::tobacco::pathway {
 namespace {
@@ -118,8 +119,12 @@ ReferralPathway::GetReferralTimeline(const Caller& caller,
         RETURN_IF_ERROR(
             AuthorizeRecord(caller.principal, Operation::kGetReferralTimeline,
                             referral, NotFound("referral", referral_id)));
-        // Whether the caller may read each request, asked once per request.
-        absl::flat_hash_map<std::string, bool> readable;
+        // How the caller relates to each request (nullopt: it may not read
+        // it), asked once per request; a referrer sees requests that follow
+        // its referral without the letter text (referrer_view.h).
+        PrescriptionViews views(tx);
+        absl::flat_hash_map<std::string, std::optional<security::RecordView>>
+            readable;
         store::EventQuery query;
         query.referral_id = std::string(referral_id);
         query.limit = 1000;
@@ -133,13 +138,17 @@ ReferralPathway::GetReferralTimeline(const Caller& caller,
               if (inserted) {
                 ASSIGN_OR_RETURN(std::optional<v1::PrescriptionRequest> p,
                                  tx.GetPrescription(e.prescription_id()));
-                it->second = p.has_value() &&
-                             AuthorizeRecord(caller.principal,
-                                             Operation::kReadPrescription, p,
-                                             absl::OkStatus())
-                                 .ok();
+                if (p.has_value()) {
+                  ASSIGN_OR_RETURN(security::RecordView view, views.Of(*p));
+                  if (security::Authorize(caller.principal,
+                                          Operation::kReadPrescription, view)
+                          .ok()) {
+                    it->second = std::move(view);
+                  }
+                }
               }
-              if (!it->second) continue;
+              if (!it->second.has_value()) continue;
+              ShowTo(caller.principal, *it->second, e);
             }
             *response.add_events() = std::move(e);
           }

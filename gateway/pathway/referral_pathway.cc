@@ -9,6 +9,7 @@
 #include "gateway/domain/cyp1a2_medicines.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifiers.h"
+#include "gateway/domain/referral_sources.h"
 #include "gateway/domain/referral_state_machine.h"
 #include "gateway/domain/request_validation.h"
 #include "gateway/domain/timestamps.h"
@@ -74,22 +75,31 @@ void ReferralPathway::CreateReferral(const Caller& caller,
                                      const v1::CreateReferralRequest& request,
                                      Reply<v1::Referral> reply) {
   const absl::Time now = writes_.clock().Now();
+  // A referrer of one kind (a Talking Therapies service, a community
+  // pharmacy, a local authority, a voluntary sector service) files under its
+  // own source: filled in when the request leaves it unset, refused when it
+  // names another (checked below, after authorisation).
+  absl::StatusOr<v1::ReferralSource> source = domain::ReferralSourceFor(
+      security::RoleName(caller.principal.role), request.referral().source());
+  v1::CreateReferralRequest filed = request;
+  if (source.ok()) filed.mutable_referral()->set_source(*source);
   writes_.Write<v1::Referral>(
       caller,
       {std::string(security::OperationName(Operation::kCreateReferral)), ""},
       request.request_id(), request,
-      [&options = options_, caller, request, now](
+      [&options = options_, caller, request = filed, source, now](
           store::WriteTransaction&, AuditTarget&) -> absl::Status {
         // A creating operation is checked against the record as it will
         // be: a trust creates only referrals it sends.
         RETURN_IF_ERROR(
             security::Authorize(caller.principal, Operation::kCreateReferral,
                                 security::ViewOf(request.referral())));
+        RETURN_IF_ERROR(source.status());
         RETURN_IF_ERROR(
             domain::ValidateCreateReferral(request, LimitsAt(options, now)));
         return CheckReferrer(caller, request.referral(), options.referrers);
       },
-      [&options = options_, caller, request,
+      [&options = options_, caller, request = filed,
        now](store::WriteTransaction& tx) -> absl::StatusOr<v1::Referral> {
         v1::Referral referral = request.referral();
         referral.mutable_patient()->set_nhs_number(

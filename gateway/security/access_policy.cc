@@ -85,6 +85,41 @@ constexpr Rule kRules[] = {
     {R::kTobaccoService, O::kUpdateReferral, kService, kAnyRoute},
     // Operators run the gateway; they do not read patient records.
     {R::kAdmin, O::kAdminister, 0, kAnyRoute},
+    // referrers (issue 12): every organisation that may refer creates
+    // referrals naming itself as referrer, reads them and their outcomes,
+    // and follows the status and timeline of the prescription requests that
+    // follow them (the use case withholds the letter text from a caller
+    // that is only the referrer: RelatesOnlyAsReferrer).
+    {R::kMentalHealthTrust, O::kReadPrescription, kReferrer, kAnyRoute},
+    {R::kGp, O::kReadPrescription, kReferrer, kAnyRoute},
+    {R::kIntegrator, O::kReadPrescription, kReferrer, kAnyRoute},
+    {R::kPharmacy, O::kCreateReferral, kReferrer, kAnyRoute},
+    {R::kPharmacy, O::kReadReferral, kReferrer, kAnyRoute},
+    {R::kPharmacy, O::kReadOutcomes, kReferrer, kAnyRoute},
+    {R::kPharmacy, O::kReadPrescription, kReferrer, kAnyRoute},
+    {R::kTalkingTherapies, O::kCreateReferral, kReferrer, kAnyRoute},
+    {R::kTalkingTherapies, O::kReadReferral, kReferrer, kAnyRoute},
+    {R::kTalkingTherapies, O::kReadOutcomes, kReferrer, kAnyRoute},
+    {R::kTalkingTherapies, O::kReadPrescription, kReferrer, kAnyRoute},
+    {R::kLocalAuthority, O::kCreateReferral, kReferrer, kAnyRoute},
+    {R::kLocalAuthority, O::kReadReferral, kReferrer, kAnyRoute},
+    {R::kLocalAuthority, O::kReadOutcomes, kReferrer, kAnyRoute},
+    {R::kLocalAuthority, O::kReadPrescription, kReferrer, kAnyRoute},
+    {R::kVoluntarySector, O::kCreateReferral, kReferrer, kAnyRoute},
+    {R::kVoluntarySector, O::kReadReferral, kReferrer, kAnyRoute},
+    {R::kVoluntarySector, O::kReadOutcomes, kReferrer, kAnyRoute},
+    {R::kVoluntarySector, O::kReadPrescription, kReferrer, kAnyRoute},
+    // The formulary catalogue is not patient data: every certificate role
+    // may list it (no relation to any record needed).
+    {R::kGp, O::kReadFormulary, 0, kAnyRoute},
+    {R::kPharmacy, O::kReadFormulary, 0, kAnyRoute},
+    {R::kMentalHealthTrust, O::kReadFormulary, 0, kAnyRoute},
+    {R::kTobaccoService, O::kReadFormulary, 0, kAnyRoute},
+    {R::kIntegrator, O::kReadFormulary, 0, kAnyRoute},
+    {R::kAdmin, O::kReadFormulary, 0, kAnyRoute},
+    {R::kTalkingTherapies, O::kReadFormulary, 0, kAnyRoute},
+    {R::kLocalAuthority, O::kReadFormulary, 0, kAnyRoute},
+    {R::kVoluntarySector, O::kReadFormulary, 0, kAnyRoute},
 };
 
 unsigned RelationsOf(const Principal& p, const RecordView& r) {
@@ -115,13 +150,24 @@ RecordView ViewOf(const v1::Referral& referral) {
   return v;
 }
 
-RecordView ViewOf(const v1::PrescriptionRequest& p) {
+RecordView ViewOf(const v1::PrescriptionRequest& p,
+                  absl::string_view referrer_ods) {
   RecordView v;
+  v.referrer_ods = std::string(referrer_ods);
   v.service_ods = p.service().ods_code();
   v.gp_ods = p.gp_practice().ods_code();
   v.target_ods = p.target().ods_code();
   v.route = p.route();
   return v;
+}
+
+bool RelatesOnlyAsReferrer(const Principal& principal,
+                           const RecordView& record) {
+  if (principal.role == Role::kDevelopment ||
+      principal.role == Role::kGateway) {
+    return false;
+  }
+  return RelationsOf(principal, record) == kReferrer;
 }
 
 absl::Status NotEntitled(const Principal& principal, Operation op) {

@@ -26,7 +26,20 @@ struct RecordView {
 };
 
 RecordView ViewOf(const v1::Referral& referral);
-RecordView ViewOf(const v1::PrescriptionRequest& prescription);
+// A prescription request does not carry who referred: the use case reads
+// it from the request's referral (`referrer_ods`, empty when unknown, which
+// grants a referrer nothing).
+RecordView ViewOf(const v1::PrescriptionRequest& prescription,
+                  absl::string_view referrer_ods = "");
+
+// Whether `principal` relates to the record only as the organisation that
+// referred the patient (not as its service, GP practice, target or EPS
+// holder). Such a caller may follow a prescription request's status and
+// timeline but is not shown the clinical letter text written for the
+// parties that act on it (domain/referrer_redaction.h). False for the
+// unrestricted principals.
+bool RelatesOnlyAsReferrer(const Principal& principal,
+                           const RecordView& record);
 
 // OK when `principal` may perform `op` on the record; otherwise
 // PERMISSION_DENIED with a message that reveals nothing about the record

@@ -62,6 +62,9 @@ constexpr Entry kOperations[] = {
     {O::kGetReferralTimeline, "GetReferralTimeline", O::kReadReferral, {}},
     // GP refusals (issue 12, gp).
     {O::kRecommendAlternative, "RecommendAlternative", O::kRecommend, {}},
+    // referrers
+    {O::kReadFormulary, "ReadFormulary", O::kReadFormulary, {}},
+    {O::kListProducts, "ListProducts", O::kReadFormulary, {}},
 };
 
 // Row i describes the operation whose value is i, so lookups index.
@@ -72,7 +75,7 @@ constexpr bool InDeclarationOrder() {
   return true;
 }
 static_assert(InDeclarationOrder(), "kOperations must follow enum order");
-static_assert(static_cast<size_t>(O::kRecommendAlternative) + 1 ==
+static_assert(static_cast<size_t>(O::kListProducts) + 1 ==
                   std::size(kOperations),
               "every Operation needs a row in kOperations");
 

@@ -57,6 +57,11 @@ enum class Operation {
   // NOT_SUPPLIED request, checked as kRecommend (the old request's
   // service recommends again).
   kRecommendAlternative,
+  // referrers (issue 12): formulary discovery. kReadFormulary is the
+  // permission (every certificate role holds it: the catalogue holds no
+  // patient data); ListProducts is the read audited under it.
+  kReadFormulary,
+  kListProducts,
 };
 
 // Every operation, in declaration order.
@@ -73,7 +78,7 @@ std::optional<Operation> OperationNamed(absl::string_view name);
 // permissions, kReadReferral for GetReferral and ListReferrals,
 // kReadPrescription for GetPrescription, ListPrescriptions and GetTimeline,
 // kReadOutcomes for ListOutcomes, kAdminister for operator calls,
-// kRecommend for RecommendAlternative.
+// kRecommend for RecommendAlternative, kReadFormulary for ListProducts.
 // kWatchEvents maps to itself, which no rule grants.
 Operation PermissionFor(Operation op);
 

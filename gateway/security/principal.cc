@@ -55,13 +55,27 @@ absl::string_view RoleName(Role role) {
       return "development";
     case Role::kGateway:
       return "gateway";
+    case Role::kTalkingTherapies:
+      return "talking_therapies";
+    case Role::kLocalAuthority:
+      return "local_authority";
+    case Role::kVoluntarySector:
+      return "voluntary_sector";
   }
   return "unknown";
 }
 
+absl::Span<const Role> CertificateRoles() {
+  static constexpr Role kRoles[] = {
+      Role::kGp, Role::kPharmacy, Role::kMentalHealthTrust,
+      Role::kTobaccoService, Role::kIntegrator, Role::kAdmin,
+      // referrers
+      Role::kTalkingTherapies, Role::kLocalAuthority, Role::kVoluntarySector};
+  return kRoles;
+}
+
 absl::StatusOr<Role> ParseRole(absl::string_view name) {
-  for (Role role : {Role::kGp, Role::kPharmacy, Role::kMentalHealthTrust,
-                    Role::kTobaccoService, Role::kIntegrator, Role::kAdmin}) {
+  for (Role role : CertificateRoles()) {
     if (RoleName(role) == name) return role;
   }
   return absl::UnauthenticatedError(

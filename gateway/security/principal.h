@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace nhs::tobacco::security {
 
@@ -20,6 +21,11 @@ enum class Role {
   // The gateway acting on its own behalf (deadline scan, outbox, retention):
   // unrestricted, and never parsed from a certificate.
   kGateway,
+  // Referrers (issue 12): organisations that refer and follow what became
+  // of their referrals, and nothing else.
+  kTalkingTherapies,  // an NHS Talking Therapies service
+  kLocalAuthority,    // a local authority (e.g. public health, social care)
+  kVoluntarySector,   // a voluntary, community or social enterprise service
 };
 
 // Who is calling: an organisation (ODS code) acting in a role. Comes only
@@ -31,10 +37,15 @@ struct Principal {
 };
 
 // "gp", "pharmacy", "mental_health_trust", "tobacco_service", "integrator",
-// "admin", "development", "gateway".
+// "admin", "development", "gateway", "talking_therapies", "local_authority",
+// "voluntary_sector".
 absl::string_view RoleName(Role role);
 // Never yields kDevelopment or kGateway: no certificate can claim them.
 absl::StatusOr<Role> ParseRole(absl::string_view name);
+
+// The roles a certificate (OU) or the organisation registry (role) may
+// name, in the order ParseRole knows them.
+absl::Span<const Role> CertificateRoles();
 
 // The principal a client certificate names: ODS code from the subject's O,
 // role from its OU, display name from CN (certs/make_dev_certs.sh documents

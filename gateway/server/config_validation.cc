@@ -374,7 +374,8 @@ void ValidateOrganisations(const v1::GatewayConfig& c,
       if (!role.ok() || *role == security::Role::kDevelopment) {
         v.Add(path + ".role",
               "must be one of gp, pharmacy, mental_health_trust, "
-              "tobacco_service, integrator, admin");
+              "tobacco_service, integrator, admin, talking_therapies, "
+              "local_authority, voluntary_sector");
       }
     }
     if (!o.icb_ods_code().empty() &&

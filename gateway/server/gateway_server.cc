@@ -11,6 +11,7 @@
 #include "gateway/api/admin_grpc_service.h"
 #include "gateway/api/caller.h"
 #include "gateway/api/fhir_process_message_edge.h"
+#include "gateway/api/formulary_grpc_service.h"
 #include "gateway/api/outcome_grpc_service.h"
 #include "gateway/api/prescription_grpc_service.h"
 #include "gateway/api/referral_grpc_service.h"
@@ -129,6 +130,7 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
       std::make_unique<pathway::ReferralPathway>(*writes_, pathway_options);
   prescriptions_ = std::make_unique<pathway::PrescriptionPathway>(
       *writes_, formulary, deadlines, pathway_options);
+  formulary_ = std::make_unique<pathway::FormularyPathway>(*writes_, formulary);
   outcomes_ =
       std::make_unique<pathway::OutcomePathway>(*writes_, pathway_options);
   delivery_ = std::make_unique<pathway::DeliveryPathway>(
@@ -199,6 +201,8 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
       std::make_unique<api::OutcomeGrpcService>(*outcomes_, guard));
   services_.push_back(
       std::make_unique<api::AdminGrpcService>(*audit_, *delivery_, guard));
+  services_.push_back(
+      std::make_unique<api::FormularyGrpcService>(*formulary_, guard));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

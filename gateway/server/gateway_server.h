@@ -16,6 +16,7 @@
 #include "gateway/pathway/deadline_scan.h"
 #include "gateway/pathway/delivery_pathway.h"
 #include "gateway/pathway/event_hub.h"
+#include "gateway/pathway/formulary_pathway.h"
 #include "gateway/pathway/outcome_pathway.h"
 #include "gateway/pathway/prescription_pathway.h"
 #include "gateway/pathway/referral_pathway.h"
@@ -108,6 +109,7 @@ class GatewayServer {
   std::unique_ptr<pathway::ReferralPathway> referrals_;
   std::unique_ptr<pathway::PrescriptionPathway> prescriptions_;
   std::unique_ptr<pathway::OutcomePathway> outcomes_;
+  std::unique_ptr<pathway::FormularyPathway> formulary_;
   // The outbox (operators' functions and the dispatcher's work), the audit
   // log's readers and the deadline scan: use cases of their own.
   std::unique_ptr<pathway::DeliveryPathway> delivery_;

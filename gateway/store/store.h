@@ -43,7 +43,8 @@ struct ReferralQuery {
 };
 
 struct PrescriptionQuery {
-  // Requests targeted at, or recommended by, this ODS code; empty = all.
+  // Requests targeted at, or recommended by, this ODS code, or following a
+  // referral it sent; empty = all.
   std::string ods_code;
   v1::PrescriptionStatus status = v1::PRESCRIPTION_STATUS_UNSPECIFIED;
   bool overdue_only = false;

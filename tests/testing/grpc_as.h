@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
+#include "nhs/tobacco/v1/formulary_service.grpc.pb.h"
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
@@ -32,12 +33,14 @@ struct GrpcAs {
     prescriptions = v1::PrescriptionService::NewStub(channel);
     outcomes = v1::OutcomeService::NewStub(channel);
     admin = v1::AdminService::NewStub(channel);
+    formulary = v1::FormularyService::NewStub(channel);
   }
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::ReferralService::Stub> referrals;
   std::unique_ptr<v1::PrescriptionService::Stub> prescriptions;
   std::unique_ptr<v1::OutcomeService::Stub> outcomes;
   std::unique_ptr<v1::AdminService::Stub> admin;
+  std::unique_ptr<v1::FormularyService::Stub> formulary;
 };
 
 }  // namespace nhs::tobacco::testing

@@ -202,9 +202,13 @@ SqliteTransaction::ListPrescriptions(const PrescriptionQuery& query) {
   std::vector<std::string> where;
   std::vector<Param> params;
   if (!query.ods_code.empty()) {
-    where.push_back("(target_ods = ? OR service_ods = ?)");
-    params.push_back(Text(query.ods_code));
-    params.push_back(Text(query.ods_code));
+    // The referrer is the referral's: a request follows its referral's
+    // referrer through the referrals_by_referrer index, and each of its
+    // referrals through prescriptions_by_referral (no copy to keep true).
+    where.push_back(
+        "(target_ods = ? OR service_ods = ? OR referral_id IN "
+        "(SELECT referral_id FROM referrals WHERE referrer_ods = ?))");
+    for (int i = 0; i < 3; ++i) params.push_back(Text(query.ods_code));
   }
   if (query.status != v1::PRESCRIPTION_STATUS_UNSPECIFIED) {
     where.push_back("status = ?");

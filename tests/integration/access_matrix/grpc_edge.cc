@@ -279,6 +279,15 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       }
       return FromGrpc(s, "");
     }
+    case Op::kListProducts: {
+      v1::ListProductsResponse out;
+      grpc::Status s = as.formulary->ListProducts(
+          Ctx().get(), v1::ListProductsRequest(), &out);
+      if (s.ok() && out.products_size() == 0) {
+        return Answer::Other("an empty catalogue");
+      }
+      return FromGrpc(s, "");
+    }
     case Op::kListAuditRecords: {
       v1::ListAuditRecordsRequest list;
       list.set_limit(1);

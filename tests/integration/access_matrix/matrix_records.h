@@ -137,13 +137,14 @@ class MatrixRecords {
   GrpcAs& As(const std::string& cert) { return gateway_.As(cert); }
 
   const char* Creator(World w) {
+    if (w == World::kTalkingTherapies) return "talking-therapies-tt001";
     return w == World::kMain ? "trust-rx9" : "integrator-x26";
   }
   const char* ServiceCert(World w) {
-    return w == World::kMain ? "service-tds01" : "service-x26";
+    return w == World::kIntegrator ? "service-x26" : "service-tds01";
   }
   const char* ServiceOds(World w) {
-    return w == World::kMain ? "TDS01" : "X26";
+    return w == World::kIntegrator ? "X26" : "TDS01";
   }
   std::string TargetOds(World w, v1::Route route) {
     if (w == World::kIntegrator) return "X26";
@@ -158,7 +159,7 @@ class MatrixRecords {
     return "gp-y90001";
   }
   const char* Prescriber(World w) {
-    return w == World::kMain ? "gp-y90001" : "gp-x26";
+    return w == World::kIntegrator ? "gp-x26" : "gp-y90001";
   }
   std::string OdsOfCert(const std::string& cert) {
     if (cert == "service-x26" || cert == "gp-x26" || cert == "integrator-x26") {
@@ -177,6 +178,11 @@ class MatrixRecords {
       r.mutable_referral()->mutable_referrer()->set_ods_code("X26");
       r.mutable_referral()->mutable_service()->set_ods_code("X26");
     }
+    if (w == World::kTalkingTherapies) {
+      // Its role's own source is filled in (issue 12).
+      r.mutable_referral()->mutable_referrer()->set_ods_code("TT001");
+      r.mutable_referral()->clear_source();
+    }
     return r;
   }
 
@@ -186,6 +192,10 @@ class MatrixRecords {
     v1::CreateReferralRequest r = ReferralBody(c.world);
     if (c.related && c.caller != Caller::kService) {
       r.mutable_referral()->mutable_referrer()->set_ods_code(c.ods);
+    }
+    // A community pharmacy refers under its own source (issue 12).
+    if (c.related && std::string(c.role) == "pharmacy") {
+      r.mutable_referral()->clear_source();
     }
     return r;
   }

@@ -16,8 +16,10 @@ namespace nhs::tobacco::access_matrix {
 //                asked of pharmacy FZZ99 (pharmacy route), TDS01 (service
 //                route) or Y90001 (GP route);
 //   integrator:  referred by integrator X26 to a service run by X26, GP
-//                practice Y90001, asked of X26 on every route.
-enum class World { kMain, kIntegrator };
+//                practice Y90001, asked of X26 on every route;
+//   talking therapies: referred by Talking Therapies service TT001 to
+//                service TDS01, otherwise as main (issue 12: referrers).
+enum class World { kMain, kIntegrator, kTalkingTherapies };
 
 enum class Caller {
   kTrust,
@@ -31,6 +33,11 @@ enum class Caller {
   kIntegrator,
   kIntegratorUnrelated,
   kAdmin,
+  // referrers (issue 12)
+  kTalkingTherapies,
+  kTalkingTherapiesUnrelated,
+  kLocalAuthorityUnrelated,
+  kVoluntarySectorUnrelated,
 };
 
 struct CallerInfo {
@@ -68,6 +75,18 @@ inline constexpr CallerInfo kCallers[] = {
      "integrator-x26", "X26", "integrator", World::kMain, false},
     {Caller::kAdmin, "admin ADM01", "admin-ops", "ADM01", "admin", World::kMain,
      true},
+    // referrers
+    {Caller::kTalkingTherapies, "Talking Therapies TT001 (referrer)",
+     "talking-therapies-tt001", "TT001", "talking_therapies",
+     World::kTalkingTherapies, true},
+    {Caller::kTalkingTherapiesUnrelated, "Talking Therapies TT001 (unrelated)",
+     "talking-therapies-tt001", "TT001", "talking_therapies", World::kMain,
+     false},
+    {Caller::kLocalAuthorityUnrelated, "local authority LA001 (unrelated)",
+     "local-authority-la001", "LA001", "local_authority", World::kMain, false},
+    {Caller::kVoluntarySectorUnrelated, "voluntary sector VS001 (unrelated)",
+     "voluntary-sector-vs001", "VS001", "voluntary_sector", World::kMain,
+     false},
 };
 
 // ---------------------------------------------------------------------------
@@ -112,6 +131,8 @@ enum class Op {
   kGetReferralTimeline,
   // GP refusals (issue 12, gp): on a request the GP declined.
   kRecommendAlternative,
+  // referrers (issue 12)
+  kListProducts,
 };
 
 struct Row {
@@ -123,40 +144,47 @@ struct Row {
 // THE TABLE: role x operation x relation -> allowed, from kRules in
 // gateway/security/access_policy.cc and the README's Security section.
 // Reads of a prescription (Get, Timeline, own list, Watch) follow
-// ReadPrescription; lists of another organisation are refused to everyone.
+// ReadPrescription (the referrer reads them too, without the letter text:
+// issue 12); lists of another organisation are refused to everyone.
 inline const std::vector<Row>& Matrix() {
   using C = Caller;
   static const auto* rows = new std::vector<Row>{
       {Op::kCreateReferral,
        "CreateReferral",
-       {C::kTrust, C::kGp, C::kService, C::kIntegrator}},
+       {C::kTrust, C::kGp, C::kPharmacy, C::kService, C::kIntegrator,
+        C::kTalkingTherapies}},
       {Op::kGetReferral,
        "GetReferral",
-       {C::kTrust, C::kGp, C::kService, C::kIntegrator}},
+       {C::kTrust, C::kGp, C::kService, C::kIntegrator, C::kTalkingTherapies}},
       {Op::kListReferrals,
        "ListReferrals",
-       {C::kTrust, C::kGp, C::kService, C::kIntegrator}},
+       {C::kTrust, C::kGp, C::kService, C::kIntegrator, C::kTalkingTherapies}},
       {Op::kListAnotherOrganisationsReferrals, "ListReferrals(other ODS)", {}},
       {Op::kUpdateReferralStatus, "UpdateReferralStatus", {C::kService}},
       {Op::kRecommendPrescription, "RecommendPrescription", {C::kService}},
       {Op::kGetPrescription,
        "GetPrescription",
-       {C::kGp, C::kPharmacy, C::kService, C::kIntegrator}},
-      // The store lists a request under its target and its service only,
-      // so the patient's GP practice, which may Get it, does not find it in
-      // its own list (reported; not an edge difference).
+       {C::kTrust, C::kGp, C::kPharmacy, C::kService, C::kIntegrator,
+        C::kTalkingTherapies}},
+      // The store lists a request under its target, its service and its
+      // referral's referrer only, so the patient's GP practice, which may
+      // Get it, does not find it in its own list (reported; not an edge
+      // difference).
       {Op::kListPrescriptions,
        "ListPrescriptions",
-       {C::kPharmacy, C::kService, C::kIntegrator}},
+       {C::kTrust, C::kPharmacy, C::kService, C::kIntegrator,
+        C::kTalkingTherapies}},
       {Op::kListAnotherOrganisationsPrescriptions,
        "ListPrescriptions(other ODS)",
        {}},
       {Op::kGetTimeline,
        "GetTimeline",
-       {C::kGp, C::kPharmacy, C::kService, C::kIntegrator}},
+       {C::kTrust, C::kGp, C::kPharmacy, C::kService, C::kIntegrator,
+        C::kTalkingTherapies}},
       {Op::kWatchEvents,
        "WatchEvents",
-       {C::kGp, C::kPharmacy, C::kService, C::kIntegrator}},
+       {C::kTrust, C::kGp, C::kPharmacy, C::kService, C::kIntegrator,
+        C::kTalkingTherapies}},
       {Op::kMarkSent, "MarkSent", {C::kService, C::kIntegrator}},
       {Op::kAcknowledgeGpRoute,
        "Acknowledge(GP route)",
@@ -181,7 +209,9 @@ inline const std::vector<Row>& Matrix() {
        {C::kService}},
       {Op::kCancel, "Cancel", {C::kService}},
       {Op::kRecordOutcome, "RecordOutcome", {C::kService}},
-      {Op::kListOutcomes, "ListOutcomes", {C::kTrust, C::kGp, C::kService}},
+      {Op::kListOutcomes,
+       "ListOutcomes",
+       {C::kTrust, C::kGp, C::kService, C::kTalkingTherapies}},
       {Op::kListDeliveries, "ListDeliveries", {C::kAdmin}},
       {Op::kGetDelivery, "GetDelivery", {C::kAdmin}},
       {Op::kDiscardDelivery, "DiscardDelivery", {C::kAdmin}},
@@ -197,6 +227,14 @@ inline const std::vector<Row>& Matrix() {
        {C::kTrust, C::kGp, C::kService, C::kIntegrator}},
       // GP refusals (issue 12, gp): the recommending service only.
       {Op::kRecommendAlternative, "RecommendAlternative", {C::kService}},
+      // referrers: the formulary holds no patient data; everyone lists it.
+      {Op::kListProducts,
+       "ListProducts",
+       {C::kTrust, C::kTrustUnrelated, C::kGp, C::kGpUnrelated, C::kPharmacy,
+        C::kPharmacyUnrelated, C::kService, C::kServiceUnrelated,
+        C::kIntegrator, C::kIntegratorUnrelated, C::kAdmin,
+        C::kTalkingTherapies, C::kTalkingTherapiesUnrelated,
+        C::kLocalAuthorityUnrelated, C::kVoluntarySectorUnrelated}},
   };
   return *rows;
 }

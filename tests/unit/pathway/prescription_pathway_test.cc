@@ -192,10 +192,13 @@ TEST_F(PrescriptionPathwayTest, ReadsAreAuthorisedAndAudited) {
   EXPECT_THAT(prescriptions_->GetPrescription(Gp(), p.prescription_id()),
               IsOk());
   EXPECT_EQ(LastAudit("GetPrescription", "OK").result(), "OK");
-  EXPECT_THAT(prescriptions_->GetPrescription(Trust(), p.prescription_id()),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+  // Another trust than the referrer (issue 12: the referrer may read it).
+  EXPECT_THAT(
+      prescriptions_->GetPrescription(
+          As("RX8", security::Role::kMentalHealthTrust), p.prescription_id()),
+      StatusIs(absl::StatusCode::kPermissionDenied));
   v1::AuditRecord row = LastAudit("GetPrescription", "PERMISSION_DENIED");
-  EXPECT_EQ(row.ods_code(), "RX9");
+  EXPECT_EQ(row.ods_code(), "RX8");
   EXPECT_EQ(row.result(), "PERMISSION_DENIED");
   EXPECT_THAT(prescriptions_->GetTimeline(Pharmacy(), p.prescription_id()),
               StatusIs(absl::StatusCode::kPermissionDenied));
@@ -231,8 +234,11 @@ TEST_F(PrescriptionPathwayTest, WatchEventsAreScopedToTheCaller) {
     for (const auto& e : batch->visible) types.push_back(e.type());
     return types;
   };
-  // The trust referred but does not see prescriptions.
-  EXPECT_THAT(sequences(Trust()), ElementsAre(v1::EVENT_TYPE_REFERRAL_CREATED));
+  // The trust referred: it follows the request too (issue 12); another
+  // trust sees nothing.
+  EXPECT_EQ(sequences(Trust()).size(), sequences(Inspector()).size());
+  EXPECT_THAT(sequences(As("RX8", security::Role::kMentalHealthTrust)),
+              ElementsAre());
   EXPECT_THAT(sequences(OtherGp()), ElementsAre());
   EXPECT_EQ(sequences(Service()).size(), sequences(Inspector()).size());
   EXPECT_GT(sequences(Inspector()).size(), 1u);

@@ -21,14 +21,17 @@ const Role kRoles[] = {Role::kGp,
                        Role::kMentalHealthTrust,
                        Role::kTobaccoService,
                        Role::kIntegrator,
-                       Role::kAdmin};
+                       Role::kAdmin,
+                       Role::kTalkingTherapies,
+                       Role::kLocalAuthority,
+                       Role::kVoluntarySector};
 const Operation kOps[] = {
     O::kCreateReferral,     O::kReadReferral,     O::kUpdateReferralStatus,
     O::kRecommend,          O::kReadPrescription, O::kMarkSent,
     O::kAcknowledge,        O::kPrescribe,        O::kDecline,
     O::kRequireAppointment, O::kDispense,         O::kSupply,
     O::kRecordNotSupplied,  O::kCancel,           O::kRecordOutcome,
-    O::kReadOutcomes,       O::kAdminister};
+    O::kReadOutcomes,       O::kAdminister,       O::kReadFormulary};
 
 // How the caller relates to the record in a scenario.
 enum class Relation { kNone, kReferrer, kService, kGp, kTarget, kEpsHolder };
@@ -124,6 +127,23 @@ std::map<Grant, std::set<v1::Route>> Expected() {
   g[{R::kIntegrator, O::kAcknowledge, L::kTarget}] = all;
   // Admin operations need admin, whatever the record.
   for (L l : kRelations) g[{R::kAdmin, O::kAdminister, l}] = all;
+  // Referrers (issue 12): every role that refers follows the prescription
+  // requests of its referrals; the new roles and community pharmacies
+  // refer, and read their referrals and outcomes.
+  for (R r : {R::kMentalHealthTrust, R::kGp, R::kIntegrator, R::kPharmacy,
+              R::kTalkingTherapies, R::kLocalAuthority, R::kVoluntarySector}) {
+    g[{r, O::kReadPrescription, L::kReferrer}] = all;
+  }
+  for (R r : {R::kPharmacy, R::kTalkingTherapies, R::kLocalAuthority,
+              R::kVoluntarySector}) {
+    for (O op : {O::kCreateReferral, O::kReadReferral, O::kReadOutcomes}) {
+      g[{r, op, L::kReferrer}] = all;
+    }
+  }
+  // The formulary holds no patient data: every role may list it.
+  for (R r : kRoles) {
+    for (L l : kRelations) g[{r, O::kReadFormulary, l}] = all;
+  }
   return g;
 }
 
@@ -148,7 +168,7 @@ TEST(AccessPolicyTest, EveryRoleOperationRelationAndRouteMatchesTheTable) {
       }
     }
   }
-  EXPECT_EQ(checked, 6 * 17 * 6 * 3);
+  EXPECT_EQ(checked, 9 * 18 * 6 * 3);
 }
 
 TEST(AccessPolicyTest, PharmacyCannotReadOrConfirmAnotherPharmacysItem) {
@@ -210,6 +230,103 @@ TEST(AccessPolicyTest, NoCertificateRoleMayDoSystemWork) {
     EXPECT_THAT(AuthorizeSystemWork(Principal{kMe, role, ""}),
                 StatusIs(absl::StatusCode::kPermissionDenied,
                          HasSubstr(std::string(kNotEntitled))))
+        << RoleName(role);
+  }
+}
+
+TEST(AccessPolicyTest, TrustReadsThePrescriptionOfItsOwnReferralOnly) {
+  v1::PrescriptionRequest p;
+  p.set_route(v1::ROUTE_GP_PRESCRIPTION);
+  p.mutable_target()->set_ods_code("Y90001");
+  p.mutable_service()->set_ods_code("TDS01");
+  p.mutable_gp_practice()->set_ods_code("Y90001");
+  const Principal trust{"RX9", Role::kMentalHealthTrust, ""};
+  EXPECT_THAT(Authorize(trust, O::kReadPrescription, ViewOf(p, "RX9")), IsOk());
+  EXPECT_THAT(Authorize(trust, O::kGetTimeline, ViewOf(p, "RX9")), IsOk());
+  // Another trust's referral, and a request whose referrer is unknown: the
+  // same refusal a missing record gets.
+  for (absl::string_view referrer : {"RX8", ""}) {
+    EXPECT_THAT(Authorize(trust, O::kGetPrescription, ViewOf(p, referrer)),
+                StatusIs(absl::StatusCode::kPermissionDenied,
+                         "ReadPrescription refused for RX9 "
+                         "(mental_health_trust): " +
+                             std::string(kNotEntitled)))
+        << referrer;
+  }
+  // Reading never lets a referrer act on the request.
+  for (O op : {O::kAcknowledge, O::kDecline, O::kCancel, O::kMarkSent}) {
+    EXPECT_THAT(Authorize(trust, op, ViewOf(p, "RX9")),
+                StatusIs(absl::StatusCode::kPermissionDenied))
+        << OperationName(op);
+  }
+}
+
+TEST(AccessPolicyTest, OnlyAReferrerThatIsNothingElseRelatesOnlyAsReferrer) {
+  struct Case {
+    const char* who;
+    Role role;
+    RecordView view;
+    bool only_referrer;
+  };
+  const Case cases[] = {
+      {"RX9",
+       Role::kMentalHealthTrust,
+       {"RX9", "TDS01", "Y90001", "FZZ99", v1::ROUTE_PHARMACY_SUPPLY, false},
+       true},
+      {"Y90001",
+       Role::kGp,
+       {"Y90001", "TDS01", "Y90001", "Y90001", v1::ROUTE_GP_PRESCRIPTION,
+        false},
+       false},  // also the practice asked to prescribe
+      {"FZZ99",
+       Role::kPharmacy,
+       {"FZZ99", "TDS01", "Y90001", "FZZ99", v1::ROUTE_PHARMACY_SUPPLY, false},
+       false},  // also the target
+      {"FZZ99",
+       Role::kPharmacy,
+       {"FZZ99", "TDS01", "Y90001", "Y90001", v1::ROUTE_GP_PRESCRIPTION, true},
+       false},  // also holds the EPS id
+      {"X26",
+       Role::kIntegrator,
+       {"X26", "X26", "Y90001", "FZZ99", v1::ROUTE_PHARMACY_SUPPLY, false},
+       false},  // also the service
+      {"TT001",
+       Role::kTalkingTherapies,
+       {"TT001", "TDS01", "Y90001", "FZZ99", v1::ROUTE_PHARMACY_SUPPLY, false},
+       true},
+      {"RX8",
+       Role::kMentalHealthTrust,
+       {"RX9", "TDS01", "Y90001", "FZZ99", v1::ROUTE_PHARMACY_SUPPLY, false},
+       false},  // not related at all
+      {"DEV",
+       Role::kDevelopment,
+       {"DEV", "TDS01", "Y90001", "FZZ99", v1::ROUTE_PHARMACY_SUPPLY, false},
+       false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(RelatesOnlyAsReferrer(Principal{c.who, c.role, ""}, c.view),
+              c.only_referrer)
+        << c.who << " " << RoleName(c.role);
+  }
+}
+
+TEST(AccessPolicyTest, NewReferringRolesCreateAndReadOnlyTheirOwnReferrals) {
+  v1::Referral r;
+  r.mutable_referrer()->set_ods_code("LA001");
+  r.mutable_service()->set_ods_code("TDS01");
+  for (Role role : {Role::kTalkingTherapies, Role::kLocalAuthority,
+                    Role::kVoluntarySector, Role::kPharmacy}) {
+    const Principal self{"LA001", role, ""};
+    const Principal other{"LA002", role, ""};
+    for (O op : {O::kCreateReferral, O::kGetReferral, O::kListOutcomes}) {
+      EXPECT_THAT(Authorize(self, op, ViewOf(r)), IsOk())
+          << RoleName(role) << " " << OperationName(op);
+      EXPECT_THAT(Authorize(other, op, ViewOf(r)),
+                  StatusIs(absl::StatusCode::kPermissionDenied))
+          << RoleName(role) << " " << OperationName(op);
+    }
+    EXPECT_THAT(Authorize(self, O::kUpdateReferralStatus, ViewOf(r)),
+                StatusIs(absl::StatusCode::kPermissionDenied))
         << RoleName(role);
   }
 }

@@ -33,7 +33,7 @@ TEST(OperationsTest, EveryOperationHasADistinctNameThatRoundTrips) {
 
 TEST(OperationsTest, ListsEveryOperationOnceInDeclarationOrder) {
   const absl::Span<const Operation> all = AllOperations();
-  ASSERT_EQ(all.size(), static_cast<size_t>(O::kRecommendAlternative) + 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(O::kListProducts) + 1);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(static_cast<size_t>(all[i]), i);
   }
@@ -89,6 +89,9 @@ TEST(OperationsTest, KeepsTheNamesTheAuditLogAlreadyHolds) {
       {O::kUpdateReferral, "UpdateReferral"},
       {O::kGetReferralTimeline, "GetReferralTimeline"},
       {O::kRecommendAlternative, "RecommendAlternative"},
+      // referrers
+      {O::kReadFormulary, "ReadFormulary"},
+      {O::kListProducts, "ListProducts"},
   };
   EXPECT_EQ(cases.size(), AllOperations().size());
   for (const NameCase& c : cases) {
@@ -124,6 +127,7 @@ TEST(OperationsTest, EntryPointsAreCheckedAsTheirPermission) {
       // Amendment (issue 12, amend part).
       {O::kUpdateReferral, O::kUpdateReferral},
       {O::kGetReferralTimeline, O::kReadReferral},
+      {O::kListProducts, O::kReadFormulary},
   };
   for (const PermissionCase& c : cases) {
     SCOPED_TRACE(OperationName(c.op));

@@ -27,8 +27,10 @@ TEST(PrincipalTest, OdsCodeAndRoleComeFromTheCertificateSubject) {
 }
 
 TEST(PrincipalTest, EveryDocumentedRoleParses) {
-  for (const char* role : {"gp", "pharmacy", "mental_health_trust",
-                           "tobacco_service", "integrator", "admin"}) {
+  for (const char* role :
+       {"gp", "pharmacy", "mental_health_trust", "tobacco_service",
+        "integrator", "admin", "talking_therapies", "local_authority",
+        "voluntary_sector"}) {
     absl::StatusOr<Role> parsed = ParseRole(role);
     ASSERT_TRUE(parsed.ok()) << role;
     EXPECT_EQ(RoleName(*parsed), role);
@@ -36,6 +38,24 @@ TEST(PrincipalTest, EveryDocumentedRoleParses) {
   EXPECT_THAT(ParseRole("development"),
               StatusIs(absl::StatusCode::kUnauthenticated))
       << "development mode can never come from a certificate";
+}
+
+TEST(PrincipalTest, ReferrerRoleCertificatesNameTheirRole) {
+  const struct {
+    const char* file;
+    const char* ods;
+    Role role;
+  } cases[] = {
+      {"talking-therapies-tt001.pem", "TT001", Role::kTalkingTherapies},
+      {"local-authority-la001.pem", "LA001", Role::kLocalAuthority},
+      {"voluntary-sector-vs001.pem", "VS001", Role::kVoluntarySector},
+  };
+  for (const auto& c : cases) {
+    absl::StatusOr<Principal> p = PrincipalFromCertificatePem(DevPem(c.file));
+    ASSERT_TRUE(p.ok()) << c.file << ": " << p.status();
+    EXPECT_EQ(p->ods_code, c.ods);
+    EXPECT_EQ(p->role, c.role);
+  }
 }
 
 TEST(PrincipalTest, NoCertificateCanClaimToBeTheGateway) {
