@@ -82,6 +82,10 @@ constexpr Rule kRules[] = {
     {R::kIntegrator, O::kAcknowledge, kTarget, kAnyRoute},
     // Operators run the gateway; they do not read patient records.
     {R::kAdmin, O::kAdminister, 0, kAnyRoute},
+    // care (issue 12): the treating service sets the quit date and records
+    // contacts on the referrals sent to it.
+    {R::kTobaccoService, O::kSetQuitDate, kService, kAnyRoute},
+    {R::kTobaccoService, O::kRecordContact, kService, kAnyRoute},
 };
 
 unsigned RelationsOf(const Principal& p, const RecordView& r) {

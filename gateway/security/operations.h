@@ -49,6 +49,10 @@ enum class Operation {
   kReplayDelivery,
   kDiscardDelivery,
   kGetDeliveryStats,
+  // care (issue 12): permissions of the treating service; ListOutcomes by
+  // organisation and period is kListOutcomes above.
+  kSetQuitDate,
+  kRecordContact,
 };
 
 // Every operation, in declaration order.

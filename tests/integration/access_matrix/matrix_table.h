@@ -107,6 +107,9 @@ enum class Op {
   kGetDeliveryStats,
   kVerifyAuditChain,
   kListAuditRecords,
+  // care (issue 12).
+  kSetQuitDate,
+  kRecordContact,
 };
 
 struct Row {
@@ -184,6 +187,9 @@ inline const std::vector<Row>& Matrix() {
       {Op::kGetDeliveryStats, "GetDeliveryStats", {C::kAdmin}},
       {Op::kVerifyAuditChain, "VerifyAuditChain", {C::kAdmin}},
       {Op::kListAuditRecords, "ListAuditRecords", {C::kAdmin}},
+      // care (issue 12): the treating service only.
+      {Op::kSetQuitDate, "SetQuitDate", {C::kService}},
+      {Op::kRecordContact, "RecordContact", {C::kService}},
   };
   return *rows;
 }
