@@ -35,16 +35,20 @@ absl::StatusOr<v1::Referral> AuthorizedReferral(store::ReadTransaction& tx,
 }
 
 // Sets the quit date on `referral` (checked): the record, its event, the
-// referral's copy, and the move to treatment. The safety part's quit-date
-// trigger hooks in after this, in the same transaction (it sees the
-// stored record and the updated referral).
-absl::Status ApplyQuitDate(store::WriteTransaction& tx, v1::Referral& referral,
-                           const v1::QuitDate& record, absl::Time now) {
+// referral's copy, and the move to treatment, all in the transaction of
+// the SetQuitDate write. A trigger on the quit date (the CYP1A2 safety
+// alert) belongs at the end, in the same transaction: it sees the stored
+// record (previous_quit_date set on an amendment) and the updated referral.
+absl::Status ApplyQuitDate(store::WriteTransaction& tx,
+                           [[maybe_unused]] const PathwayOptions& options,
+                           v1::Referral& referral, const v1::QuitDate& record,
+                           absl::Time now) {
   RETURN_IF_ERROR(tx.InsertQuitDate(record));
   RETURN_IF_ERROR(tx.AppendEvent(domain::QuitDateSetEvent(record)).status());
   *referral.mutable_quit_date() = record;
   *referral.mutable_updated_at() = domain::ToTimestamp(now);
-  const v1::ReferralStatus next = domain::StatusAfterQuitDate(referral.status());
+  const v1::ReferralStatus next =
+      domain::StatusAfterQuitDate(referral.status());
   if (next != referral.status()) {
     domain::ApplyReferralStatus(referral, next);
     referral.set_status_reason("quit date set");
@@ -82,12 +86,12 @@ void CarePathway::SetQuitDate(const Caller& caller,
                             .status());
         RETURN_IF_ERROR(domain::ValidateSetQuitDate(
             request, options.max_text_length, Today(now)));
-        ASSIGN_OR_RETURN(*actor,
-                         ActorOf(caller, Operation::kSetQuitDate,
-                                 request.actor(), "actor.organisation.ods_code"));
+        ASSIGN_OR_RETURN(
+            *actor, ActorOf(caller, Operation::kSetQuitDate, request.actor(),
+                            "actor.organisation.ods_code"));
         return absl::OkStatus();
       },
-      [caller, request, now,
+      [&options = options_, caller, request, now,
        actor](store::WriteTransaction& tx) -> absl::StatusOr<v1::Referral> {
         ASSIGN_OR_RETURN(v1::Referral referral,
                          AuthorizedReferral(tx, caller, Operation::kSetQuitDate,
@@ -101,7 +105,7 @@ void CarePathway::SetQuitDate(const Caller& caller,
         *record.mutable_set_at() = domain::ToTimestamp(now);
         record.set_note(request.note());
         record.set_previous_quit_date(referral.quit_date().quit_date());
-        RETURN_IF_ERROR(ApplyQuitDate(tx, referral, record, now));
+        RETURN_IF_ERROR(ApplyQuitDate(tx, options, referral, record, now));
         return referral;
       },
       std::move(reply));
@@ -125,9 +129,9 @@ void CarePathway::RecordContact(const Caller& caller,
                             .status());
         RETURN_IF_ERROR(domain::ValidateRecordContact(
             request, options.max_text_length, Today(now)));
-        ASSIGN_OR_RETURN(*actor,
-                         ActorOf(caller, Operation::kRecordContact,
-                                 request.actor(), "actor.organisation.ods_code"));
+        ASSIGN_OR_RETURN(
+            *actor, ActorOf(caller, Operation::kRecordContact, request.actor(),
+                            "actor.organisation.ods_code"));
         return absl::OkStatus();
       },
       [caller, request, now,
@@ -148,8 +152,8 @@ void CarePathway::RecordContact(const Caller& caller,
         *contact.mutable_created_at() = domain::ToTimestamp(now);
         RETURN_IF_ERROR(tx.InsertContact(contact));
         RETURN_IF_ERROR(
-            tx.AppendEvent(
-                  domain::ContactEvent(v1::EVENT_TYPE_CONTACT_RECORDED, contact))
+            tx.AppendEvent(domain::ContactEvent(v1::EVENT_TYPE_CONTACT_RECORDED,
+                                                contact))
                 .status());
         const domain::EngagementStep step = domain::AfterContact(
             {referral.disengaged(), referral.missed_contacts_in_a_row()},
@@ -165,9 +169,9 @@ void CarePathway::RecordContact(const Caller& caller,
                     domain::ContactEvent(v1::EVENT_TYPE_RE_ENGAGED, contact))
                   .status());
         }
-        if (!(step.after == domain::Engagement{
-                                referral.disengaged(),
-                                referral.missed_contacts_in_a_row()})) {
+        if (!(step.after ==
+              domain::Engagement{referral.disengaged(),
+                                 referral.missed_contacts_in_a_row()})) {
           referral.set_disengaged(step.after.disengaged);
           referral.set_missed_contacts_in_a_row(step.after.missed_in_a_row);
           *referral.mutable_updated_at() = domain::ToTimestamp(now);
