@@ -25,18 +25,19 @@ absl::Status ValidateSetQuitDate(const v1::SetQuitDateRequest& request,
     absl::ParseCivilTime(request.quit_date(), &day);
     if (day > today + kQuitDateMaxDaysFromToday ||
         day < today - kQuitDateMaxDaysFromToday) {
-      v.Add("quit_date", absl::StrCat("must be within ",
-                                      kQuitDateMaxDaysFromToday,
-                                      " days of today"));
+      v.Add("quit_date",
+            absl::StrCat("must be within ", kQuitDateMaxDaysFromToday,
+                         " days of today"));
     }
   }
-  if (absl::Status s = ValidateOdsCode(request.actor().organisation().ods_code());
+  if (absl::Status s =
+          ValidateOdsCode(request.actor().organisation().ods_code());
       !s.ok()) {
     v.Add("actor.organisation.ods_code", s.message());
   }
   if (static_cast<int>(request.note().size()) > max_text_length) {
-    v.Add("note", absl::StrCat("must be at most ", max_text_length,
-                               " characters"));
+    v.Add("note",
+          absl::StrCat("must be at most ", max_text_length, " characters"));
   }
   return v.ToStatus("invalid quit date");
 }

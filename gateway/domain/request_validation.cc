@@ -326,9 +326,9 @@ absl::Status ValidateRecordOutcome(const v1::RecordOutcomeRequest& request,
             "QUIT_SELF_REPORTED or NOT_QUIT instead");
     }
   }
-  const bool quit = o.status() == v1::OUTCOME_STATUS_QUIT_CO_VERIFIED ||
-                    o.status() == v1::OUTCOME_STATUS_QUIT_SELF_REPORTED;
-  CheckDate("outcome.quit_date", o.quit_date(), /*required=*/quit, limits, v);
+  // The quit date comes from the referral's quit date record (care, issue
+  // 12: domain/outcome_rules.h); one given must be a date.
+  CheckDate("outcome.quit_date", o.quit_date(), /*required=*/false, limits, v);
   CheckDate("outcome.recorded_on", o.recorded_on(), /*required=*/true, limits,
             v);
   if (!o.quit_date().empty() && !o.recorded_on().empty() &&

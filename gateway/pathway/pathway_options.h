@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
+#include "gateway/domain/outcome_rules.h"
 #include "gateway/domain/referrer_registry.h"
 #include "gateway/pathway/reply.h"
 
@@ -26,6 +27,8 @@ struct PathwayOptions {
   // A read whose audit row cannot be written fails (UNAVAILABLE) instead of
   // answering; the read then waits for its audit row to be durable.
   bool read_audit_fail_closed = false;
+  // care: which days after the quit date count as each follow-up.
+  domain::FollowUpWindows follow_up;
 };
 
 // The page size a list uses for `requested` (0 = the default).

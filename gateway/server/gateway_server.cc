@@ -106,6 +106,8 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
                                           config.cyp1a2_medicines().end());
   pathway_options.routes = transports_->routes();
   pathway_options.referrers = domain::ReferrerRegistry::FromConfig(config);
+  pathway_options.follow_up =
+      domain::FollowUpWindows::FromConfig(config.follow_up());
   deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
       *store_, deadlines, pathway_options.routes, clock, audit_keys_);
   pathway::DeliveryPathwayOptions delivery_options;

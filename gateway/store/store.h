@@ -50,6 +50,8 @@ struct OutcomeQuery {
   std::string referral_id;  // empty = any
   // On referrals sent by, sent to, or registered with this ODS code.
   std::string ods_code;
+  // And with this one (the caller's own, for a restricted caller).
+  std::string scope_ods;
   // recorded_on bounds, YYYY-MM-DD, inclusive; empty = open.
   std::string recorded_from;
   std::string recorded_to;

@@ -46,9 +46,11 @@ class EngagementTest : public ::testing::Test {
   // A referral from RX9 to TDS01, accepted by the service.
   std::string AcceptedReferral() {
     v1::Referral referral;
-    grpc::Status s = gateway_.As("trust-rx9").referrals->CreateReferral(
-        Ctx().get(), testing::SampleReferralRequest(NextId("create")),
-        &referral);
+    grpc::Status s =
+        gateway_.As("trust-rx9")
+            .referrals->CreateReferral(
+                Ctx().get(), testing::SampleReferralRequest(NextId("create")),
+                &referral);
     EXPECT_TRUE(s.ok()) << s.error_message();
     s = SetStatus(referral.referral_id(), v1::REFERRAL_STATUS_ACCEPTED, "",
                   &referral);
@@ -64,8 +66,8 @@ class EngagementTest : public ::testing::Test {
     r.set_status(status);
     r.set_reason(reason);
     r.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
-    return gateway_.As(kService).referrals->UpdateReferralStatus(Ctx().get(),
-                                                                 r, out);
+    return gateway_.As(kService).referrals->UpdateReferralStatus(Ctx().get(), r,
+                                                                 out);
   }
 
   grpc::Status SetQuitDate(const std::string& id, const std::string& date,
@@ -163,19 +165,20 @@ TEST_F(EngagementTest, QuitDateIsARecordOnTheTimelineAndStartsTreatment) {
     }
   }
   EXPECT_THAT(quit_dates, ElementsAre(DaysFromToday(3), DaysFromToday(5)));
-  EXPECT_THAT(Types(id),
-              ElementsAre(v1::EVENT_TYPE_REFERRAL_CREATED,
-                          v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED,
-                          v1::EVENT_TYPE_QUIT_DATE_SET,
-                          v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED,
-                          v1::EVENT_TYPE_QUIT_DATE_SET));
+  EXPECT_THAT(Types(id), ElementsAre(v1::EVENT_TYPE_REFERRAL_CREATED,
+                                     v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED,
+                                     v1::EVENT_TYPE_QUIT_DATE_SET,
+                                     v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED,
+                                     v1::EVENT_TYPE_QUIT_DATE_SET));
 }
 
 TEST_F(EngagementTest, QuitDateIsRefusedOnAReferralNotTakenOn) {
   v1::Referral referral;
-  grpc::Status s = gateway_.As("trust-rx9").referrals->CreateReferral(
-      Ctx().get(), testing::SampleReferralRequest(NextId("create")),
-      &referral);
+  grpc::Status s =
+      gateway_.As("trust-rx9")
+          .referrals->CreateReferral(
+              Ctx().get(), testing::SampleReferralRequest(NextId("create")),
+              &referral);
   ASSERT_TRUE(s.ok()) << s.error_message();
   s = SetQuitDate(referral.referral_id(), DaysFromToday(1), &referral);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -266,16 +269,15 @@ TEST_F(EngagementTest, TwoMissedContactsDisengageAndAnAttendedOneReEngages) {
   ASSERT_TRUE(Contact(id, v1::CONTACT_OUTCOME_ATTENDED).ok());
   EXPECT_FALSE(Get(id).disengaged());
   EXPECT_THAT(Disengaged(), ElementsAre());
-  EXPECT_THAT(Types(id),
-              ElementsAre(v1::EVENT_TYPE_REFERRAL_CREATED,
-                          v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED,
-                          v1::EVENT_TYPE_CONTACT_RECORDED,
-                          v1::EVENT_TYPE_CONTACT_RECORDED,
-                          v1::EVENT_TYPE_CONTACT_RECORDED,
-                          v1::EVENT_TYPE_DISENGAGED,
-                          v1::EVENT_TYPE_CONTACT_RECORDED,
-                          v1::EVENT_TYPE_CONTACT_RECORDED,
-                          v1::EVENT_TYPE_RE_ENGAGED));
+  EXPECT_THAT(
+      Types(id),
+      ElementsAre(v1::EVENT_TYPE_REFERRAL_CREATED,
+                  v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED,
+                  v1::EVENT_TYPE_CONTACT_RECORDED,
+                  v1::EVENT_TYPE_CONTACT_RECORDED,
+                  v1::EVENT_TYPE_CONTACT_RECORDED, v1::EVENT_TYPE_DISENGAGED,
+                  v1::EVENT_TYPE_CONTACT_RECORDED,
+                  v1::EVENT_TYPE_CONTACT_RECORDED, v1::EVENT_TYPE_RE_ENGAGED));
 }
 
 TEST_F(EngagementTest, ContactsAreRefusedWithPreciseErrors) {
@@ -289,9 +291,8 @@ TEST_F(EngagementTest, ContactsAreRefusedWithPreciseErrors) {
   grpc::Status s =
       gateway_.As(kService).referrals->RecordContact(Ctx().get(), r, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(s.error_message(),
-              AllOf(HasSubstr("outcome"), HasSubstr("mode"),
-                    HasSubstr("contact_date")));
+  EXPECT_THAT(s.error_message(), AllOf(HasSubstr("outcome"), HasSubstr("mode"),
+                                       HasSubstr("contact_date")));
   EXPECT_THAT(Types(id), Not(Contains(v1::EVENT_TYPE_CONTACT_RECORDED)));
 
   // The same request_id replays the first answer, recording nothing new.

@@ -296,10 +296,11 @@ absl::StatusOr<Page<v1::Outcome>> SqliteTransaction::ListOutcomesPage(
     where.push_back("o.referral_id = ?");
     params.push_back(Text(query.referral_id));
   }
-  if (!query.ods_code.empty()) {
+  for (const std::string& ods : {query.ods_code, query.scope_ods}) {
+    if (ods.empty()) continue;
     where.push_back(
         "(r.referrer_ods = ? OR r.service_ods = ? OR r.gp_ods = ?)");
-    for (int i = 0; i < 3; ++i) params.push_back(Text(query.ods_code));
+    for (int i = 0; i < 3; ++i) params.push_back(Text(ods));
   }
   if (!query.recorded_from.empty()) {
     where.push_back("o.recorded_on >= ?");

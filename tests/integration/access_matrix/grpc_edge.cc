@@ -205,8 +205,8 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       o->set_referral_id(f.referral_id);
       o->set_follow_up(v1::FOLLOW_UP_POINT_WEEK_4);
       o->set_status(v1::OUTCOME_STATUS_QUIT_SELF_REPORTED);
-      o->set_quit_date("2026-10-20");
-      o->set_recorded_on("2026-11-17");
+      o->set_quit_date(DaysFromToday(-28));
+      o->set_recorded_on(DaysFromToday(0));
       o->mutable_recorded_by()->mutable_organisation()->set_ods_code(c.ods);
       v1::Outcome out;
       return FromGrpc(as.outcomes->RecordOutcome(Ctx().get(), record, &out),

@@ -32,7 +32,10 @@ enum class Stage {
   kRecommended,
   kSent,
   kAcknowledged,
-  kPrescribed
+  kPrescribed,
+  // care (issue 12): accepted, then a quit date 28 days ago (IN_TREATMENT),
+  // where a 4-week outcome is due today.
+  kInTreatment
 };
 
 struct Need {
@@ -52,8 +55,9 @@ inline Need NeedOf(Op op) {
     case Op::kListOutcomes:
       return {Stage::kReferral};
     case Op::kUpdateReferralStatus:
-    case Op::kRecordOutcome:
       return {Stage::kReferral, kPharmacyRoute, true};
+    case Op::kRecordOutcome:
+      return {Stage::kInTreatment, kPharmacyRoute, true};
     case Op::kRecommendPrescription:
     case Op::kSetQuitDate:
     case Op::kRecordContact:
@@ -223,7 +227,17 @@ class MatrixRecords {
               .referrals->UpdateReferralStatus(Ctx().get(), accept, &referral);
       EXPECT_TRUE(s.ok()) << "set-up accept: " << s.error_message();
     }
-    if (stage <= Stage::kAccepted) {
+    if (stage == Stage::kInTreatment) {
+      v1::SetQuitDateRequest quit;
+      quit.set_request_id(NextId("quit-date"));
+      quit.set_referral_id(f.referral_id);
+      quit.set_quit_date(DaysFromToday(-28));
+      quit.mutable_actor()->mutable_organisation()->set_ods_code(ServiceOds(w));
+      s = gateway_.As(ServiceCert(w))
+              .referrals->SetQuitDate(Ctx().get(), quit, &referral);
+      EXPECT_TRUE(s.ok()) << "set-up SetQuitDate: " << s.error_message();
+    }
+    if (stage <= Stage::kAccepted || stage == Stage::kInTreatment) {
       f.fingerprint = Fingerprint(w, f);
       return f;
     }

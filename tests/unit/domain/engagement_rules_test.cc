@@ -36,7 +36,9 @@ TEST(AfterContactTest, TwoMissedInARowDisengageAndAttendedReEngages) {
       {"three misses: one event", {M, M, M}, {kNone, kOff, kNone}, true},
       {"attended resets the run", {M, A, M}, {kNone, kNone, kNone}, false},
       {"cancelled is not missed", {C, C, M}, {kNone, kNone, kNone}, false},
-      {"cancelled does not break the run", {M, C, M}, {kNone, kNone, kOff},
+      {"cancelled does not break the run",
+       {M, C, M},
+       {kNone, kNone, kOff},
        true},
       {"attended re-engages", {M, M, A}, {kNone, kOff, kBack}, false},
       {"cancelled does not re-engage", {M, M, C}, {kNone, kOff, kNone}, true},
@@ -85,10 +87,9 @@ TEST(ValidateRecordContactTest, NamesEveryBadField) {
   bad.set_note(std::string(101, 'x'));
   const absl::Status s = ValidateRecordContact(bad, 100, today);
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
-  for (const char* field :
-       {"request_id", "referral_id", "outcome", "mode",
-        "contact_date: must not be in the future",
-        "actor.organisation.ods_code", "note"}) {
+  for (const char* field : {"request_id", "referral_id", "outcome", "mode",
+                            "contact_date: must not be in the future",
+                            "actor.organisation.ods_code", "note"}) {
     EXPECT_THAT(s.message(), HasSubstr(field));
   }
 }
