@@ -68,8 +68,8 @@ class OutcomeRulesTest : public ::testing::Test {
     r.set_reason(reason);
     r.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
     v1::Referral out;
-    return gateway_.As(kService).referrals->UpdateReferralStatus(Ctx().get(),
-                                                                 r, &out);
+    return gateway_.As(kService).referrals->UpdateReferralStatus(Ctx().get(), r,
+                                                                 &out);
   }
 
   // Accepted, and in treatment from a quit date `days_ago` days back.
@@ -88,12 +88,11 @@ class OutcomeRulesTest : public ::testing::Test {
     return id;
   }
 
-  grpc::Status Record(const std::string& id, v1::FollowUpPoint point,
-                      const std::string& recorded_on,
-                      const std::string& quit_date = "",
-                      v1::OutcomeStatus status =
-                          v1::OUTCOME_STATUS_QUIT_SELF_REPORTED,
-                      v1::Outcome* out = nullptr) {
+  grpc::Status Record(
+      const std::string& id, v1::FollowUpPoint point,
+      const std::string& recorded_on, const std::string& quit_date = "",
+      v1::OutcomeStatus status = v1::OUTCOME_STATUS_QUIT_SELF_REPORTED,
+      v1::Outcome* out = nullptr) {
     v1::RecordOutcomeRequest r;
     r.set_request_id(NextId("outcome"));
     v1::Outcome* o = r.mutable_outcome();
@@ -126,8 +125,8 @@ class OutcomeRulesTest : public ::testing::Test {
     int n = 0;
     do {
       v1::ListOutcomesResponse page;
-      grpc::Status s = gateway_.As(cert).outcomes->ListOutcomes(Ctx().get(),
-                                                                request, &page);
+      grpc::Status s =
+          gateway_.As(cert).outcomes->ListOutcomes(Ctx().get(), request, &page);
       EXPECT_TRUE(s.ok()) << s.error_message();
       if (!s.ok()) break;
       ++n;
@@ -146,8 +145,8 @@ class OutcomeRulesTest : public ::testing::Test {
 TEST_F(OutcomeRulesTest, OutcomeOnADeclinedReferralIsRefused) {
   const std::string id = Referral();
   ASSERT_TRUE(SetStatus(id, v1::REFERRAL_STATUS_DECLINED, "not eligible").ok());
-  const grpc::Status s =
-      Record(id, v1::FOLLOW_UP_POINT_WEEK_4, DaysFromToday(0), DaysFromToday(-28));
+  const grpc::Status s = Record(id, v1::FOLLOW_UP_POINT_WEEK_4,
+                                DaysFromToday(0), DaysFromToday(-28));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(),
               AllOf(HasSubstr("reached treatment"), HasSubstr("DECLINED")));
@@ -166,11 +165,11 @@ TEST_F(OutcomeRulesTest, FourWeekOutcomeOutsideItsWindowIsRefusedNamingIt) {
   // Day 20: too early.
   grpc::Status s = Record(id, v1::FOLLOW_UP_POINT_WEEK_4, DaysFromToday(-30));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(s.error_message(),
-              AllOf(HasSubstr("outcome.recorded_on"), HasSubstr("day 20"),
-                    HasSubstr("WEEK_4 follow-up window is days 25-42"),
-                    HasSubstr(DaysFromToday(-25)),
-                    HasSubstr(DaysFromToday(-8))));
+  EXPECT_THAT(
+      s.error_message(),
+      AllOf(HasSubstr("outcome.recorded_on"), HasSubstr("day 20"),
+            HasSubstr("WEEK_4 follow-up window is days 25-42"),
+            HasSubstr(DaysFromToday(-25)), HasSubstr(DaysFromToday(-8))));
   // Day 43: too late.
   s = Record(id, v1::FOLLOW_UP_POINT_WEEK_4, DaysFromToday(-7));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -195,8 +194,8 @@ TEST_F(OutcomeRulesTest, EngagementStatusesAreRefusedPointingAtRecordContact) {
   const std::string id = Treated(28);
   for (v1::OutcomeStatus status :
        {v1::OUTCOME_STATUS_DISENGAGED, v1::OUTCOME_STATUS_RE_ENGAGED}) {
-    const grpc::Status s = Record(id, v1::FOLLOW_UP_POINT_WEEK_4,
-                                  DaysFromToday(0), "", status);
+    const grpc::Status s =
+        Record(id, v1::FOLLOW_UP_POINT_WEEK_4, DaysFromToday(0), "", status);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_THAT(s.error_message(),
                 AllOf(HasSubstr("outcome.status"), HasSubstr("RecordContact")));
@@ -218,9 +217,8 @@ TEST_F(OutcomeRulesTest, ListOutcomesPagesByOrganisationAndPeriodScoped) {
   }
   std::vector<std::string> y90001;
   const std::string other = Treated(90, "Y90001");
-  for (auto [point, ago] :
-       {std::pair{v1::FOLLOW_UP_POINT_WEEK_4, 60},
-        std::pair{v1::FOLLOW_UP_POINT_WEEK_12, 0}}) {
+  for (auto [point, ago] : {std::pair{v1::FOLLOW_UP_POINT_WEEK_4, 60},
+                            std::pair{v1::FOLLOW_UP_POINT_WEEK_12, 0}}) {
     v1::Outcome o;
     ASSERT_TRUE(Record(other, point, DaysFromToday(-ago), "",
                        v1::OUTCOME_STATUS_RELAPSED, &o)
