@@ -79,9 +79,13 @@ delivered "$vape" pharmacy-fzz99 FZZ99
 as pharmacy-fzz99 prescriptions supply "$vape" --actor-ods FZZ99 >/dev/null
 as service-tds01 prescriptions list --referral "$referral"
 
-say "Four weeks on: a CO-verified quit"
+say "The quit date, set with the patient (the referral moves to in_treatment)"
+as service-tds01 referrals quit-date "$referral" "$(date -u -d '-30 days' +%F)" \
+  --actor-ods TDS01 >/dev/null
+
+say "Four weeks on: a CO-verified quit (its quit date from the record)"
 as service-tds01 outcomes record --referral "$referral" --follow-up 4 --status quit_co_verified \
-  --co-ppm 4 --quit-date "$(date -u -d '-30 days' +%F)" --recorded-on "$(date -u +%F)" \
+  --co-ppm 4 --recorded-on "$(date -u +%F)" \
   --actor-ods TDS01 >/dev/null
 as trust-rx9 outcomes list "$referral"
 

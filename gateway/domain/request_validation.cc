@@ -192,12 +192,16 @@ absl::Status ValidateUpdateReferralStatus(
       request.status() == v1::REFERRAL_STATUS_RECEIVED ||
       !v1::ReferralStatus_IsValid(request.status())) {
     v.Add("status",
-          "must be ACCEPTED, DECLINED, IN_TREATMENT, COMPLETED or WITHDRAWN");
+          "must be ACCEPTED, DECLINED, IN_TREATMENT, COMPLETED, WITHDRAWN or "
+          "ON_HOLD");
   }
   if ((request.status() == v1::REFERRAL_STATUS_DECLINED ||
-       request.status() == v1::REFERRAL_STATUS_WITHDRAWN) &&
+       request.status() == v1::REFERRAL_STATUS_WITHDRAWN ||
+       request.status() == v1::REFERRAL_STATUS_ON_HOLD) &&
       request.reason().empty()) {
-    v.Add("reason", "is required when declining or withdrawing a referral");
+    v.Add("reason",
+          "is required when declining, withdrawing or putting a referral on "
+          "hold");
   }
   CheckText("reason", request.reason(), limits, v);
   CheckActor("actor", request.actor(), limits, v);
@@ -324,9 +328,9 @@ absl::Status ValidateRecordOutcome(const v1::RecordOutcomeRequest& request,
             "QUIT_SELF_REPORTED or NOT_QUIT instead");
     }
   }
-  const bool quit = o.status() == v1::OUTCOME_STATUS_QUIT_CO_VERIFIED ||
-                    o.status() == v1::OUTCOME_STATUS_QUIT_SELF_REPORTED;
-  CheckDate("outcome.quit_date", o.quit_date(), /*required=*/quit, limits, v);
+  // The quit date comes from the referral's quit date record (care, issue
+  // 12: domain/outcome_rules.h); one given must be a date.
+  CheckDate("outcome.quit_date", o.quit_date(), /*required=*/false, limits, v);
   CheckDate("outcome.recorded_on", o.recorded_on(), /*required=*/true, limits,
             v);
   if (!o.quit_date().empty() && !o.recorded_on().empty() &&

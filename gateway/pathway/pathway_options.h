@@ -9,6 +9,7 @@
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
 #include "gateway/domain/reason_codes.h"
+#include "gateway/domain/outcome_rules.h"
 #include "gateway/domain/referrer_registry.h"
 #include "gateway/pathway/reply.h"
 
@@ -31,6 +32,8 @@ struct PathwayOptions {
   // take (empty = any well-formed code).
   domain::ReasonCodeList decline_reasons;
   domain::ReasonCodeList not_supplied_reasons;
+  // care: which days after the quit date count as each follow-up.
+  domain::FollowUpWindows follow_up;
 };
 
 // The page size a list uses for `requested` (0 = the default).

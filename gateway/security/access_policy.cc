@@ -120,6 +120,10 @@ constexpr Rule kRules[] = {
     {R::kTalkingTherapies, O::kReadFormulary, 0, kAnyRoute},
     {R::kLocalAuthority, O::kReadFormulary, 0, kAnyRoute},
     {R::kVoluntarySector, O::kReadFormulary, 0, kAnyRoute},
+    // care (issue 12): the treating service sets the quit date and records
+    // contacts on the referrals sent to it.
+    {R::kTobaccoService, O::kSetQuitDate, kService, kAnyRoute},
+    {R::kTobaccoService, O::kRecordContact, kService, kAnyRoute},
 };
 
 unsigned RelationsOf(const Principal& p, const RecordView& r) {

@@ -62,6 +62,10 @@ enum class Operation {
   // patient data); ListProducts is the read audited under it.
   kReadFormulary,
   kListProducts,
+  // care (issue 12): permissions of the treating service; ListOutcomes by
+  // organisation and period is kListOutcomes above.
+  kSetQuitDate,
+  kRecordContact,
 };
 
 // Every operation, in declaration order.

@@ -13,6 +13,7 @@
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/cyp1a2_medicines.h"
+#include "gateway/domain/outcome_rules.h"
 #include "gateway/server/config_migration.h"
 #include "gateway/server/config_validation.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -117,9 +118,26 @@ void ApplyGpRefusalDefaults(v1::GatewayConfig& c) {
   }
 }
 
+// care: an unset follow-up window takes its default (the defaults are
+// unconfirmed: domain/outcome_rules.h), written out so the effective
+// config shows them.
+void ApplyFollowUpDefaults(v1::FollowUpConfig& f) {
+  const domain::FollowUpWindows defaults;
+  auto fill = [](v1::FollowUpWindow& w, const domain::FollowUpWindow& d) {
+    if (w.min_days() == 0 && w.max_days() == 0) {
+      w.set_min_days(d.min_days);
+      w.set_max_days(d.max_days);
+    }
+  };
+  fill(*f.mutable_week_4(), defaults.week_4);
+  fill(*f.mutable_week_12(), defaults.week_12);
+  fill(*f.mutable_week_52(), defaults.week_52);
+}
+
 void ApplyDefaults(v1::GatewayConfig& c) {
   ApplyAuditDefaults(*c.mutable_audit());
   ApplyGpRefusalDefaults(c);
+  ApplyFollowUpDefaults(*c.mutable_follow_up());
   auto* delivery = c.mutable_delivery();
   if (delivery->max_attempts() == 0) delivery->set_max_attempts(12);
   if (delivery->initial_backoff_ms() == 0) {

@@ -95,6 +95,20 @@ void ValidateDeadlines(const v1::DeadlineConfig& d, Violations& v) {
   }
 }
 
+// care: each follow-up window is days after the quit date, min <= max.
+void ValidateFollowUp(const v1::FollowUpConfig& f, Violations& v) {
+  auto check = [&v](const std::string& path, const v1::FollowUpWindow& w) {
+    if (w.min_days() < 0) v.Add(path + ".min_days", "must not be negative");
+    if (w.max_days() < w.min_days()) {
+      v.Add(path + ".max_days", "must be at least min_days");
+    }
+    if (w.max_days() > 1000) v.Add(path + ".max_days", "must be at most 1000");
+  };
+  check("follow_up.week_4", f.week_4());
+  check("follow_up.week_12", f.week_12());
+  check("follow_up.week_52", f.week_52());
+}
+
 void ValidateFormulary(const v1::GatewayConfig& c, Violations& v) {
   if (c.formulary().empty()) {
     v.Add("formulary", "needs at least one product");
@@ -474,6 +488,7 @@ absl::Status ValidateConfig(const v1::GatewayConfig& c,
   if (c.has_fhir()) ValidateFhir(c.fhir(), v);
   ValidateDelivery(c.delivery(), v);
   ValidateFormulary(c, v);
+  ValidateFollowUp(c.follow_up(), v);
   ValidateOrganisations(c, origins, v);
   ValidateReasonCodes("decline_reasons", c.decline_reasons(), v);
   ValidateReasonCodes("not_supplied_reasons", c.not_supplied_reasons(), v);

@@ -111,6 +111,8 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
       domain::ReasonCodeList::FromConfig(config.decline_reasons());
   pathway_options.not_supplied_reasons =
       domain::ReasonCodeList::FromConfig(config.not_supplied_reasons());
+  pathway_options.follow_up =
+      domain::FollowUpWindows::FromConfig(config.follow_up());
   deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
       *store_, deadlines, pathway_options.routes, clock, audit_keys_,
       config.deadlines().chase_gp_on_overdue());
@@ -133,6 +135,7 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
   formulary_ = std::make_unique<pathway::FormularyPathway>(*writes_, formulary);
   outcomes_ =
       std::make_unique<pathway::OutcomePathway>(*writes_, pathway_options);
+  care_ = std::make_unique<pathway::CarePathway>(*writes_, pathway_options);
   delivery_ = std::make_unique<pathway::DeliveryPathway>(
       *store_, deadlines, std::move(delivery_options), clock, audit_keys_);
   const std::string checkpoints =
@@ -194,7 +197,7 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
       insecure, config.grpc().per_principal_rate_limit());
   api::CallerGuard& guard = *guard_;
   services_.push_back(
-      std::make_unique<api::ReferralGrpcService>(*referrals_, guard));
+      std::make_unique<api::ReferralGrpcService>(*referrals_, *care_, guard));
   services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
       *prescriptions_, *hub_, *stream_slots_, guard));
   services_.push_back(

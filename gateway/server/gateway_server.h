@@ -13,6 +13,7 @@
 #include "gateway/common/clock.h"
 #include "gateway/pathway/audit_pathway.h"
 #include "gateway/pathway/audited_write.h"
+#include "gateway/pathway/care_pathway.h"
 #include "gateway/pathway/deadline_scan.h"
 #include "gateway/pathway/delivery_pathway.h"
 #include "gateway/pathway/event_hub.h"
@@ -72,6 +73,7 @@ class GatewayServer {
   pathway::ReferralUseCases& referrals() { return *referrals_; }
   pathway::PrescriptionUseCases& prescriptions() { return *prescriptions_; }
   pathway::OutcomeUseCases& outcomes() { return *outcomes_; }
+  pathway::CareUseCases& care() { return *care_; }
   pathway::AuditedWrites& audited_writes() { return *writes_; }
   pathway::DeadlineScan& deadline_scan() { return *deadline_scan_; }
   store::Store& store() { return *store_; }
@@ -110,6 +112,7 @@ class GatewayServer {
   std::unique_ptr<pathway::PrescriptionPathway> prescriptions_;
   std::unique_ptr<pathway::OutcomePathway> outcomes_;
   std::unique_ptr<pathway::FormularyPathway> formulary_;
+  std::unique_ptr<pathway::CarePathway> care_;
   // The outbox (operators' functions and the dispatcher's work), the audit
   // log's readers and the deadline scan: use cases of their own.
   std::unique_ptr<pathway::DeliveryPathway> delivery_;

@@ -207,6 +207,15 @@ grpc::Status RunFlow(Clients& c, const OutcomeDates& dates, Flow& flow) {
   if (!s.ok()) return s;
   answered(flow.pharmacy_prescription_id, p.prescription_id());
 
+  // Treatment starts from the quit date the outcome counts from (issue 12).
+  v1::SetQuitDateRequest quit;
+  quit.set_request_id(absl::StrCat(flow.key, "-quit"));
+  quit.set_referral_id(flow.referral_id);
+  quit.set_quit_date(dates.quit_date);
+  quit.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+  s = c.referrals->SetQuitDate(Ctx(absl::Seconds(5)).get(), quit, &referral);
+  if (!s.ok()) return s;
+
   v1::RecordOutcomeRequest outcome;
   outcome.set_request_id(absl::StrCat(flow.key, "-outcome"));
   v1::Outcome* o = outcome.mutable_outcome();

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "adapters/fhir/https_listener.h"
 #include "adapters/hl7v2/ack.h"
@@ -351,16 +352,31 @@ class DeliveryTest : public ::testing::Test {
     return ::testing::AssertionFailure() << s.error_message();
   }
 
-  // A week-4 outcome recorded by the service; `outcome` has only what the
-  // test is about (status, CO, quit date).
+  // A week-4 outcome recorded by the service today, 28 days after the quit
+  // date it sets first (issue 12: outcomes count from the quit date
+  // record); `outcome` has only what the test is about (status, CO).
   ::testing::AssertionResult RecordOutcome(const std::string& request_id,
                                            const v1::Referral& referral,
                                            v1::Outcome outcome) {
+    const absl::CivilDay today =
+        absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+    v1::SetQuitDateRequest quit;
+    quit.set_request_id(request_id + "-quit");
+    quit.set_referral_id(referral.referral_id());
+    quit.set_quit_date(absl::FormatCivilTime(today - 28));
+    quit.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+    v1::Referral treated;
+    grpc::Status set =
+        clients_->referrals->SetQuitDate(Ctx().get(), quit, &treated);
+    if (!set.ok()) {
+      return ::testing::AssertionFailure()
+             << "SetQuitDate: " << set.error_message();
+    }
     v1::RecordOutcomeRequest request;
     request.set_request_id(request_id);
     outcome.set_referral_id(referral.referral_id());
     outcome.set_follow_up(v1::FOLLOW_UP_POINT_WEEK_4);
-    outcome.set_recorded_on("2026-11-17");
+    outcome.set_recorded_on(absl::FormatCivilTime(today));
     outcome.mutable_recorded_by()->mutable_organisation()->set_ods_code(
         "TDS01");
     *request.mutable_outcome() = std::move(outcome);
@@ -451,7 +467,6 @@ TEST_F(DeliveryTest, EveryCausedMessageArrivesAndTheProtocolAdvances) {
   v1::Outcome quit;
   quit.set_status(v1::OUTCOME_STATUS_QUIT_CO_VERIFIED);
   quit.set_co_reading_ppm(4);
-  quit.set_quit_date("2026-10-20");
   ASSERT_TRUE(RecordOutcome("happy-outcome", referral, quit));
   ASSERT_TRUE(Eventually([&] { return Drained(); }));
 

@@ -156,6 +156,24 @@ TEST_F(GrpcPathwayTest, GpRouteRunsFromReferralToOutcome) {
                                  "PRESCRIPTION_STATUS_DISPENSED"));
   EXPECT_EQ(timeline.events(4).external_ids(0).value(), "24F5DA-A83008-7EFE6Z");
 
+  // Outcomes are recorded once treatment started from a quit date (issue
+  // 12): accepted, then the quit date the outcome counts from.
+  v1::UpdateReferralStatusRequest accept;
+  accept.set_request_id("accept-1");
+  accept.set_referral_id(referral.referral_id());
+  accept.set_status(v1::REFERRAL_STATUS_ACCEPTED);
+  accept.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+  ASSERT_TRUE(
+      clients_->referrals->UpdateReferralStatus(Ctx().get(), accept, &referral)
+          .ok());
+  v1::SetQuitDateRequest quit;
+  quit.set_request_id("quit-1");
+  quit.set_referral_id(referral.referral_id());
+  quit.set_quit_date("2026-10-20");
+  quit.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+  ASSERT_TRUE(
+      clients_->referrals->SetQuitDate(Ctx().get(), quit, &referral).ok());
+
   v1::RecordOutcomeRequest outcome_request;
   outcome_request.set_request_id("out-1");
   v1::Outcome* o = outcome_request.mutable_outcome();

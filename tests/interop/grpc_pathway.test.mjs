@@ -497,6 +497,22 @@ describe('tobacco-gateway driven by @grpc/grpc-js over localhost', { timeout: 24
     const referralId = state.referral.referral_id;
     const quitDate = isoDay(-30);
     const recordedOn = isoDay(-2);
+    // Issue 12: an outcome counts from the quit date record, on a referral
+    // in treatment: accepted, then the quit date set (-> IN_TREATMENT).
+    await unary(referrals, 'UpdateReferralStatus', {
+      request_id: requestId('accept'),
+      referral_id: referralId,
+      status: 'REFERRAL_STATUS_ACCEPTED',
+      actor: actor(SERVICE),
+    });
+    const treated = await unary(referrals, 'SetQuitDate', {
+      request_id: requestId('quit-date'),
+      referral_id: referralId,
+      quit_date: quitDate,
+      actor: actor(SERVICE),
+    });
+    assert.equal(treated.status, 'REFERRAL_STATUS_IN_TREATMENT');
+    assert.equal(treated.quit_date.quit_date, quitDate);
     const o = await unary(outcomes, 'RecordOutcome', {
       request_id: requestId('outcome'),
       outcome: {
@@ -673,21 +689,27 @@ describe('tobacco-gateway driven by @grpc/grpc-js over localhost', { timeout: 24
     const others = events.filter((e) => !known.some((k) => k.sequence === e.sequence));
     assert.deepEqual(others.map((e) => [e.type, e.referral_id, e.prescription_id]), [
       ['EVENT_TYPE_REFERRAL_CREATED', referralId, ''],
+      ['EVENT_TYPE_REFERRAL_STATUS_CHANGED', referralId, ''],
+      ['EVENT_TYPE_QUIT_DATE_SET', referralId, ''],
+      ['EVENT_TYPE_REFERRAL_STATUS_CHANGED', referralId, ''],
       ['EVENT_TYPE_OUTCOME_RECORDED', referralId, ''],
-    ], 'besides the two timelines: one referral created (retries add none) and one outcome');
-    assert.equal(others[1].outcome_id, state.outcome.outcome_id);
-    assert.equal(events.length, known.length + 2);
+    ], 'besides the two timelines: one referral created (retries add none), accepted, its quit date, and one outcome');
+    assert.equal(others[4].outcome_id, state.outcome.outcome_id);
+    assert.equal(events.length, known.length + 5);
 
     // Resume from the last sequence seen: one change while disconnected,
     // one while connected; exactly those arrive, once each.
     const cursor = events[events.length - 1].sequence;
-    const accepted = await unary(referrals, 'UpdateReferralStatus', {
-      request_id: requestId('accept'),
+    // (Issue 12: the referral is in treatment since step 3; it pauses and
+    // reopens to the status it left.)
+    const held = await unary(referrals, 'UpdateReferralStatus', {
+      request_id: requestId('hold'),
       referral_id: referralId,
-      status: 'REFERRAL_STATUS_ACCEPTED',
+      status: 'REFERRAL_STATUS_ON_HOLD',
+      reason: 'admitted to hospital',
       actor: actor(SERVICE),
     });
-    assert.equal(accepted.status, 'REFERRAL_STATUS_ACCEPTED');
+    assert.equal(held.status, 'REFERRAL_STATUS_ON_HOLD');
 
     const resumed = watch(prescriptions, { after_sequence: cursor });
     try {
@@ -703,7 +725,7 @@ describe('tobacco-gateway driven by @grpc/grpc-js over localhost', { timeout: 24
       await sleep(500); // a repeat or a stray event would show up here
       const fresh = [...resumed.events];
       assert.deepEqual(fresh.map((e) => [e.type, e.referral_id, e.referral_status]), [
-        ['EVENT_TYPE_REFERRAL_STATUS_CHANGED', referralId, 'REFERRAL_STATUS_ACCEPTED'],
+        ['EVENT_TYPE_REFERRAL_STATUS_CHANGED', referralId, 'REFERRAL_STATUS_ON_HOLD'],
         ['EVENT_TYPE_REFERRAL_STATUS_CHANGED', referralId, 'REFERRAL_STATUS_IN_TREATMENT'],
       ], 'exactly the new events, none missed or repeated');
       assert.ok(seq(fresh[0]) > BigInt(cursor), 'nothing at or before the cursor is repeated');

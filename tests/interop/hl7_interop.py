@@ -327,6 +327,10 @@ def drive_pathway(ctl, engine):
             "--route", "service_supply", "--target-ods", SERVICE,
             "--practitioner", "12A3456B", "--practitioner-register", "nmc")
     today = datetime.date.today()
+    # Issue 12: the outcome counts from the quit date record.
+    ctl.run("referrals", "quit-date", referral,
+            (today - datetime.timedelta(days=30)).isoformat(),
+            "--actor-ods", SERVICE)
     ctl.run("outcomes", "record", "--referral", referral, "--follow-up", "4",
             "--status", "quit_co_verified", "--co-ppm", "4",
             "--quit-date", (today - datetime.timedelta(days=30)).isoformat(),

@@ -69,6 +69,15 @@ class SqliteTransaction final : public WriteTransaction {
   absl::StatusOr<std::vector<OutboxRow>> ListOutboxRowsAbout(
       absl::string_view referral_id,
       absl::string_view destination_ods) override;
+  // care (sqlite_care.cc; ListOutcomesPage in sqlite_transaction.cc).
+  absl::StatusOr<std::vector<v1::QuitDate>> ListQuitDates(
+      absl::string_view referral_id) override;
+  absl::StatusOr<std::vector<v1::Contact>> ListContacts(
+      absl::string_view referral_id) override;
+  absl::StatusOr<Page<v1::Outcome>> ListOutcomesPage(
+      const OutcomeQuery& query) override;
+  absl::Status InsertQuitDate(const v1::QuitDate& quit_date) override;
+  absl::Status InsertContact(const v1::Contact& contact) override;
 
   // True when an event was appended since the last call (the store then
   // tells watchers after commit).

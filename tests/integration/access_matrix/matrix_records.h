@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/access_matrix/matrix_table.h"
@@ -35,6 +36,9 @@ enum class Stage {
   // GP refusals (issue 12, gp): acknowledged, then declined by the GP (a
   // branch after kAcknowledged, not after kPrescribed).
   kDeclined
+  // care (issue 12): accepted, then a quit date 28 days ago (IN_TREATMENT),
+  // where a 4-week outcome is due today.
+  kInTreatment
 };
 
 struct Need {
@@ -58,7 +62,11 @@ inline Need NeedOf(Op op) {
     case Op::kUpdateReferral:
     case Op::kRecordOutcome:
       return {Stage::kReferral, kPharmacyRoute, true};
+    case Op::kRecordOutcome:
+      return {Stage::kInTreatment, kPharmacyRoute, true};
     case Op::kRecommendPrescription:
+    case Op::kSetQuitDate:
+    case Op::kRecordContact:
       return {Stage::kAccepted, kPharmacyRoute, true};
     case Op::kGetPrescription:
     case Op::kListPrescriptions:
@@ -123,6 +131,12 @@ inline std::string EpsId(int n) {
 inline int NextNumber() {
   static int counter = 0;
   return ++counter;
+}
+
+// care: today (UTC) plus `days`, YYYY-MM-DD, for quit dates and follow-ups.
+inline std::string DaysFromToday(int days) {
+  return absl::FormatCivilTime(
+      absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + days);
 }
 
 inline std::string NextId(absl::string_view what) {
@@ -231,7 +245,17 @@ class MatrixRecords {
               .referrals->UpdateReferralStatus(Ctx().get(), accept, &referral);
       EXPECT_TRUE(s.ok()) << "set-up accept: " << s.error_message();
     }
-    if (stage <= Stage::kAccepted) {
+    if (stage == Stage::kInTreatment) {
+      v1::SetQuitDateRequest quit;
+      quit.set_request_id(NextId("quit-date"));
+      quit.set_referral_id(f.referral_id);
+      quit.set_quit_date(DaysFromToday(-28));
+      quit.mutable_actor()->mutable_organisation()->set_ods_code(ServiceOds(w));
+      s = gateway_.As(ServiceCert(w))
+              .referrals->SetQuitDate(Ctx().get(), quit, &referral);
+      EXPECT_TRUE(s.ok()) << "set-up SetQuitDate: " << s.error_message();
+    }
+    if (stage <= Stage::kAccepted || stage == Stage::kInTreatment) {
       f.fingerprint = Fingerprint(w, f);
       return f;
     }

@@ -133,6 +133,9 @@ enum class Op {
   kRecommendAlternative,
   // referrers (issue 12)
   kListProducts,
+  // care (issue 12).
+  kSetQuitDate,
+  kRecordContact,
 };
 
 struct Row {
@@ -235,6 +238,9 @@ inline const std::vector<Row>& Matrix() {
         C::kIntegrator, C::kIntegratorUnrelated, C::kAdmin,
         C::kTalkingTherapies, C::kTalkingTherapiesUnrelated,
         C::kLocalAuthorityUnrelated, C::kVoluntarySectorUnrelated}},
+      // care (issue 12): the treating service only.
+      {Op::kSetQuitDate, "SetQuitDate", {C::kService}},
+      {Op::kRecordContact, "RecordContact", {C::kService}},
   };
   return *rows;
 }

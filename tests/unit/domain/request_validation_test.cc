@@ -201,11 +201,12 @@ TEST(ValidateRecordOutcomeTest, CoVerifiedQuitNeedsAReadingUnderTenPpm) {
               UnorderedElementsAre("outcome.co_reading_ppm"));
 }
 
-TEST(ValidateRecordOutcomeTest, QuitDateIsRequiredForAQuitAndNotAfterFollowUp) {
+// Issue 12 (care): the quit date comes from the referral's quit date
+// record, so a quit outcome may leave it empty (outcome_rules.h checks it).
+TEST(ValidateRecordOutcomeTest, QuitDateMayBeLeftEmptyButNotAfterFollowUp) {
   v1::RecordOutcomeRequest r = GoodOutcome();
   r.mutable_outcome()->clear_quit_date();
-  EXPECT_THAT(ViolatedFields(ValidateRecordOutcome(r, kLimits)),
-              UnorderedElementsAre("outcome.quit_date"));
+  EXPECT_THAT(ValidateRecordOutcome(r, kLimits), IsOk());
   r.mutable_outcome()->set_quit_date("2026-11-20");
   EXPECT_THAT(ViolatedFields(ValidateRecordOutcome(r, kLimits)),
               UnorderedElementsAre("outcome.quit_date"));

@@ -1,5 +1,6 @@
 #include "gateway/pathway/outcome_pathway.h"
 
+#include "gateway/pathway/care_pathway.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -31,6 +32,33 @@ v1::RecordOutcomeRequest Quit(const std::string& referral_id,
 
 class OutcomePathwayTest : public PathwayTest {
  protected:
+  // Issue 12: outcomes are recorded on a referral in treatment from a quit
+  // date (Quit's 2026-02-01): the sample referral, accepted, with it set.
+  std::string TreatedReferral() {
+    const std::string id = SampleReferral();
+    v1::UpdateReferralStatusRequest accept;
+    accept.set_request_id("accept-1");
+    accept.set_referral_id(id);
+    accept.set_status(v1::REFERRAL_STATUS_ACCEPTED);
+    accept.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+    EXPECT_THAT(Await<v1::Referral>([&](Reply<v1::Referral> reply) {
+                  referrals_->UpdateReferralStatus(Service(), accept,
+                                                   std::move(reply));
+                }),
+                IsOk());
+    v1::SetQuitDateRequest quit;
+    quit.set_request_id("quit-1");
+    quit.set_referral_id(id);
+    quit.set_quit_date("2026-02-01");
+    quit.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+    CarePathway care(*writes_, PathwayOptions());
+    EXPECT_THAT(Await<v1::Referral>([&](Reply<v1::Referral> reply) {
+                  care.SetQuitDate(Service(), quit, std::move(reply));
+                }),
+                IsOk());
+    return id;
+  }
+
   absl::StatusOr<v1::Outcome> Record(const Caller& caller,
                                      const v1::RecordOutcomeRequest& r) {
     return Await<v1::Outcome>([&](Reply<v1::Outcome> reply) {
@@ -40,14 +68,15 @@ class OutcomePathwayTest : public PathwayTest {
 };
 
 TEST_F(OutcomePathwayTest, TheServiceRecordsAnOutcomeAsItself) {
-  const std::string id = SampleReferral();
+  const std::string id = TreatedReferral();
+  const size_t before = Events(id).size();
   auto recorded = Record(Service(), Quit(id, "TDS01"));
   ASSERT_THAT(recorded, IsOk());
   EXPECT_EQ(recorded->recorded_by().adapter(), "grpc");
   std::vector<v1::TimelineEvent> events = Events(id);
-  ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[1].type(), v1::EVENT_TYPE_OUTCOME_RECORDED);
-  EXPECT_EQ(events[1].actor().organisation().ods_code(), "TDS01");
+  ASSERT_EQ(events.size(), before + 1);
+  EXPECT_EQ(events.back().type(), v1::EVENT_TYPE_OUTCOME_RECORDED);
+  EXPECT_EQ(events.back().actor().organisation().ods_code(), "TDS01");
   v1::AuditRecord row = LastAudit("RecordOutcome", "OK");
   EXPECT_EQ(row.ods_code(), "TDS01");
   EXPECT_EQ(row.result(), "OK");
@@ -64,16 +93,17 @@ TEST_F(OutcomePathwayTest, TheGpCannotRecordOutcomes) {
 }
 
 TEST_F(OutcomePathwayTest, AnOutcomeRecordedInAnotherNameIsInvalid) {
-  const std::string id = SampleReferral();
+  const std::string id = TreatedReferral();
+  const size_t before = Events(id).size();
   auto forged = Record(Service(), Quit(id, "TDS02"));
   EXPECT_THAT(forged, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ViolatedFields(forged.status()),
               ElementsAre("outcome.recorded_by.organisation.ods_code"));
-  EXPECT_EQ(Events(id).size(), 1u) << "nothing recorded";
+  EXPECT_EQ(Events(id).size(), before) << "nothing recorded";
 }
 
 TEST_F(OutcomePathwayTest, OutcomesAreReadByThoseConcernedOnly) {
-  const std::string id = SampleReferral();
+  const std::string id = TreatedReferral();
   ASSERT_THAT(Record(Service(), Quit(id, "TDS01")), IsOk());
   v1::ListOutcomesRequest list;
   list.set_referral_id(id);

@@ -33,7 +33,7 @@ TEST(OperationsTest, EveryOperationHasADistinctNameThatRoundTrips) {
 
 TEST(OperationsTest, ListsEveryOperationOnceInDeclarationOrder) {
   const absl::Span<const Operation> all = AllOperations();
-  ASSERT_EQ(all.size(), static_cast<size_t>(O::kListProducts) + 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(O::kRecordContact) + 1);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(static_cast<size_t>(all[i]), i);
   }
@@ -92,6 +92,8 @@ TEST(OperationsTest, KeepsTheNamesTheAuditLogAlreadyHolds) {
       // referrers
       {O::kReadFormulary, "ReadFormulary"},
       {O::kListProducts, "ListProducts"},
+      {O::kSetQuitDate, "SetQuitDate"},
+      {O::kRecordContact, "RecordContact"},
   };
   EXPECT_EQ(cases.size(), AllOperations().size());
   for (const NameCase& c : cases) {
@@ -128,6 +130,8 @@ TEST(OperationsTest, EntryPointsAreCheckedAsTheirPermission) {
       {O::kUpdateReferral, O::kUpdateReferral},
       {O::kGetReferralTimeline, O::kReadReferral},
       {O::kListProducts, O::kReadFormulary},
+      {O::kSetQuitDate, O::kSetQuitDate},
+      {O::kRecordContact, O::kRecordContact},
   };
   for (const PermissionCase& c : cases) {
     SCOPED_TRACE(OperationName(c.op));

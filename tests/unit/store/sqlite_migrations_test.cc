@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/store/sqlite/sqlite_connection.h"
 #include "gateway/store/store.h"
@@ -66,7 +67,13 @@ TEST_F(SqliteMigrationsTest, VersionThreeIndexesEpsIdsStoredBeforeIt) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT(
-        (*conn)->Exec("DROP TABLE outbox;"
+        (*conn)->Exec("DROP TABLE quit_dates;"
+                      "DROP TABLE contacts;"
+                      "DROP INDEX referrals_disengaged;"
+                      "ALTER TABLE referrals DROP COLUMN disengaged;"
+                      "DROP INDEX outcomes_by_created;"
+                      "ALTER TABLE outcomes DROP COLUMN recorded_on;"
+                      "DROP TABLE outbox;"
                       "DROP INDEX prescriptions_by_eps;"
                       "ALTER TABLE prescriptions DROP COLUMN eps_id;"
                       "ALTER TABLE audit_log DROP COLUMN key_id;"
@@ -108,7 +115,13 @@ TEST_F(SqliteMigrationsTest, VersionSixKeepsAuditRowsFromBeforeAsUnkeyed) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT(
-        (*conn)->Exec("ALTER TABLE audit_log DROP COLUMN key_id;"
+        (*conn)->Exec("DROP TABLE quit_dates;"
+                      "DROP TABLE contacts;"
+                      "DROP INDEX referrals_disengaged;"
+                      "ALTER TABLE referrals DROP COLUMN disengaged;"
+                      "DROP INDEX outcomes_by_created;"
+                      "ALTER TABLE outcomes DROP COLUMN recorded_on;"
+                      "ALTER TABLE audit_log DROP COLUMN key_id;"
                       "DELETE FROM schema_migrations WHERE version >= 6"),
         IsOk());
   }
@@ -125,6 +138,57 @@ TEST_F(SqliteMigrationsTest, VersionSixKeepsAuditRowsFromBeforeAsUnkeyed) {
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(last->key_id(), "");
   EXPECT_EQ(last->hash(), std::string(64, 'c'));
+}
+
+// care (issue 12): version 7 copies each outcome's recorded_on out of its
+// body, so outcomes recorded before it list by period.
+TEST_F(SqliteMigrationsTest, VersionSevenBackfillsOutcomeDates) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_THAT(
+        (*store)->WriteAndWait([](WriteTransaction& tx) -> absl::Status {
+          v1::Referral r;
+          r.set_referral_id("ref-1");
+          r.mutable_referrer()->set_ods_code("RX9");
+          if (absl::Status s = tx.InsertReferral(r); !s.ok()) return s;
+          v1::Outcome o;
+          o.set_outcome_id("out-1");
+          o.set_referral_id("ref-1");
+          o.set_recorded_on("2026-02-03");
+          return tx.InsertOutcome(o);
+        }),
+        IsOk());
+  }
+  {
+    auto conn = SqliteConnection::Open((dir_ / "gateway.db").string(),
+                                       /*read_only=*/false);
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    ASSERT_THAT(
+        (*conn)->Exec("DROP TABLE quit_dates;"
+                      "DROP TABLE contacts;"
+                      "DROP INDEX referrals_disengaged;"
+                      "ALTER TABLE referrals DROP COLUMN disengaged;"
+                      "DROP INDEX outcomes_by_created;"
+                      "ALTER TABLE outcomes DROP COLUMN recorded_on;"
+                      "DELETE FROM schema_migrations WHERE version >= 7"),
+        IsOk());
+  }
+  auto store = Open();
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::vector<std::string> found;
+  ASSERT_THAT((*store)->Read([&](ReadTransaction& tx) -> absl::Status {
+    OutcomeQuery q;
+    q.ods_code = "RX9";
+    q.recorded_from = "2026-02-01";
+    q.recorded_to = "2026-02-28";
+    auto page = tx.ListOutcomesPage(q);
+    if (!page.ok()) return page.status();
+    for (const auto& o : page->items) found.push_back(o.outcome_id());
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_EQ(found, std::vector<std::string>{"out-1"});
 }
 
 }  // namespace

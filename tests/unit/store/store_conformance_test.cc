@@ -640,6 +640,84 @@ TEST_P(StoreConformanceTest, PruneDeletesOnlyOldDeliveredOrDiscardedMessages) {
   EXPECT_EQ(pruned, 2);
 }
 
+// care (issue 12): quit dates and contacts per referral in the order
+// recorded; the disengaged flag filters referrals; outcomes page by
+// organisation and recorded_on.
+TEST_P(StoreConformanceTest, CareRecordsListPerReferralAndOutcomesByPeriod) {
+  ASSERT_THAT(Write([](WriteTransaction& tx) -> absl::Status {
+                absl::Status s = tx.InsertReferral(MakeReferral("ref-1", 1));
+                v1::Referral other = MakeReferral("ref-2", 2, "RX8");
+                other.set_disengaged(true);
+                if (s.ok()) s = tx.InsertReferral(other);
+                for (int i = 0; s.ok() && i < 3; ++i) {
+                  v1::QuitDate q;
+                  q.set_quit_date_id(absl::StrCat("qd-", i));
+                  q.set_referral_id("ref-1");
+                  q.set_quit_date(absl::StrCat("2026-01-0", i + 1));
+                  *q.mutable_set_at() =
+                      Ts(100);  // same time: recorded order wins
+                  s = tx.InsertQuitDate(q);
+                  v1::Contact c;
+                  c.set_contact_id(absl::StrCat("con-", i));
+                  c.set_referral_id("ref-1");
+                  *c.mutable_created_at() = Ts(100);
+                  if (s.ok()) s = tx.InsertContact(c);
+                }
+                for (int i = 0; s.ok() && i < 6; ++i) {
+                  v1::Outcome o;
+                  o.set_outcome_id(absl::StrCat("out-", i));
+                  o.set_referral_id(i < 4 ? "ref-1" : "ref-2");
+                  o.set_recorded_on(absl::StrCat("2026-02-0", i + 1));
+                  *o.mutable_created_at() = Ts(1000 + i);
+                  s = tx.InsertOutcome(o);
+                }
+                return s;
+              }),
+              IsOk());
+  ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto quit_dates = tx.ListQuitDates("ref-1");
+    if (!quit_dates.ok()) return quit_dates.status();
+    EXPECT_EQ(quit_dates->size(), 3u);
+    EXPECT_EQ(quit_dates->back().quit_date(), "2026-01-03");
+    auto contacts = tx.ListContacts("ref-1");
+    if (!contacts.ok()) return contacts.status();
+    EXPECT_EQ(contacts->size(), 3u);
+    EXPECT_EQ(contacts->front().contact_id(), "con-0");
+    EXPECT_TRUE(tx.ListContacts("ref-2")->empty());
+    ReferralQuery disengaged;
+    disengaged.disengaged_only = true;
+    auto referrals = tx.ListReferrals(disengaged);
+    if (!referrals.ok()) return referrals.status();
+    EXPECT_EQ(referrals->items.size(), 1u);
+    EXPECT_EQ(referrals->items[0].referral_id(), "ref-2");
+    return absl::OkStatus();
+  }),
+              IsOk());
+  // RX9's outcomes recorded 2 to 4 February, two a page, newest first.
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    ASSERT_THAT(store_->Read([&](ReadTransaction& tx) -> absl::Status {
+      OutcomeQuery q;
+      q.ods_code = "RX9";
+      q.recorded_from = "2026-02-02";
+      q.recorded_to = "2026-02-04";
+      q.limit = 2;
+      q.cursor = cursor;
+      auto page = tx.ListOutcomesPage(q);
+      if (!page.ok()) return page.status();
+      for (const auto& o : page->items) seen.push_back(o.outcome_id());
+      cursor = page->next_cursor;
+      return absl::OkStatus();
+    }),
+                IsOk());
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  EXPECT_EQ(seen, (std::vector<std::string>{"out-3", "out-2", "out-1"}));
+  EXPECT_EQ(pages, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
                          ::testing::Values(Backend{"sqlite"}),
                          [](const auto& info) { return info.param.name; });
