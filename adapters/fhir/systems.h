@@ -77,6 +77,8 @@ inline constexpr char kEventDispense[] = "dispense-notification";
 inline constexpr char kEventOutcome[] = "outcome-notification";
 inline constexpr char kEventOverdueEscalation[] = "overdue-escalation";
 inline constexpr char kEventCancellation[] = "prescription-cancellation";
+// safety: a CYP1A2 safety alert nobody acknowledged in time.
+inline constexpr char kEventSafetyAlertOverdue[] = "safety-alert-overdue";
 
 }  // namespace nhs::tobacco::fhir
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
 #include "gateway/domain/referrer_registry.h"
@@ -26,6 +27,9 @@ struct PathwayOptions {
   // A read whose audit row cannot be written fails (UNAVAILABLE) instead of
   // answering; the read then waits for its audit row to be durable.
   bool read_audit_fail_closed = false;
+  // safety: how long a CYP1A2 safety alert waits for a person's
+  // acknowledgement before it goes OVERDUE (config.safety).
+  absl::Duration safety_acknowledge_within = absl::Hours(48);
 };
 
 // The page size a list uses for `requested` (0 = the default).

@@ -18,6 +18,7 @@
 #include "gateway/pathway/outbox_queue.h"
 #include "gateway/pathway/record_access.h"
 #include "gateway/pathway/record_ids.h"
+#include "gateway/pathway/safety_alerts.h"
 
 namespace nhs::tobacco::pathway {
 namespace {
@@ -192,10 +193,23 @@ void PrescriptionPathway::RecommendPrescription(
         *event.mutable_actor()->mutable_practitioner() = p.recommended_by();
         event.mutable_actor()->set_adapter(caller.adapter);
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
-        if (sensitive) {
-          // Starting treatment changes CYP1A2 induction: the prescriber and
-          // mental health team must review levels. The note names the
-          // medicine class, never the patient.
+        // safety: the first recommendation for a patient on a
+        // CYP1A2-sensitive medicine raises the safety alert (a record of
+        // its own, sent to the prescriber); later ones note it again.
+        v1::PrescriptionRequest snapshot = p;
+        if (sensitive && first_for_referral) {
+          SafetyAlertCause cause;
+          cause.trigger = v1::SAFETY_ALERT_TRIGGER_FIRST_RECOMMENDATION;
+          cause.trigger_date =
+              absl::FormatCivilTime(absl::ToCivilDay(now, absl::UTCTimeZone()));
+          cause.prescription = &p;
+          cause.actor = event.actor();
+          RETURN_IF_ERROR(
+              RaiseSafetyAlert(tx, *referral, cause, options_.routes,
+                               options_.safety_acknowledge_within, now)
+                  .status());
+        } else if (sensitive) {
+          // The medicine class, never the patient.
           v1::TimelineEvent alert = event;
           alert.set_type(v1::EVENT_TYPE_SAFETY_ALERT);
           alert.clear_to_status();
@@ -203,11 +217,19 @@ void PrescriptionPathway::RecommendPrescription(
           alert.set_note(std::string(domain::kCyp1a2AlertNote));
           RETURN_IF_ERROR(tx.AppendEvent(alert).status());
         }
+        if (sensitive) {
+          // The letter and supply request say only what happened.
+          ASSIGN_OR_RETURN(std::optional<v1::SafetyAlertNotice> notice,
+                           SafetyAlertNoticeFor(tx, p.referral_id()));
+          if (notice.has_value()) {
+            *snapshot.mutable_safety_alert_notice() = *notice;
+          }
+        }
         RETURN_IF_ERROR(QueueMessages(
             tx,
             domain::PlanRecommendation(p, *referral, first_for_referral,
                                        options_.routes),
-            {.referral = &*referral, .prescription = &p}, now));
+            {.referral = &*referral, .prescription = &snapshot}, now));
         return p;
       },
       std::move(reply));

@@ -14,6 +14,8 @@ enum Relation : unsigned {
   kGp = 1u << 2,         // the patient's registered practice
   kTarget = 1u << 3,     // asked to act on this prescription request
   kEpsHolder = 1u << 4,  // quoted the request's EPS prescription id
+  // safety: the patient's mental health prescriber (a safety alert's).
+  kPrescriber = 1u << 5,
 };
 
 enum RouteMask : unsigned {
@@ -82,6 +84,16 @@ constexpr Rule kRules[] = {
     {R::kIntegrator, O::kAcknowledge, kTarget, kAnyRoute},
     // Operators run the gateway; they do not read patient records.
     {R::kAdmin, O::kAdminister, 0, kAnyRoute},
+    // safety: CYP1A2 safety alerts. The prescriber's trust and the treating
+    // service read and acknowledge them (a named person's word); a trust
+    // that referred sees its patients' alerts; an integrator reads for its
+    // organisation. A system's AA never acknowledges (no rule names one).
+    {R::kMentalHealthTrust, O::kReadSafetyAlerts, kPrescriber | kReferrer,
+     kAnyRoute},
+    {R::kMentalHealthTrust, O::kAcknowledgeSafetyAlert, kPrescriber, kAnyRoute},
+    {R::kTobaccoService, O::kReadSafetyAlerts, kService, kAnyRoute},
+    {R::kTobaccoService, O::kAcknowledgeSafetyAlert, kService, kAnyRoute},
+    {R::kIntegrator, O::kReadSafetyAlerts, kPrescriber | kService, kAnyRoute},
 };
 
 unsigned RelationsOf(const Principal& p, const RecordView& r) {
@@ -91,6 +103,7 @@ unsigned RelationsOf(const Principal& p, const RecordView& r) {
     if (p.ods_code == r.service_ods) rel |= kService;
     if (p.ods_code == r.gp_ods) rel |= kGp;
     if (p.ods_code == r.target_ods) rel |= kTarget;
+    if (p.ods_code == r.prescriber_ods) rel |= kPrescriber;
   }
   if (r.holds_eps_id) rel |= kEpsHolder;
   return rel;
@@ -112,6 +125,13 @@ RecordView ViewOf(const v1::PrescriptionRequest& p) {
   v.gp_ods = p.gp_practice().ods_code();
   v.target_ods = p.target().ods_code();
   v.route = p.route();
+  return v;
+}
+
+RecordView ViewOf(const v1::SafetyAlert& alert) {
+  RecordView v;
+  v.prescriber_ods = alert.prescriber().ods_code();
+  v.service_ods = alert.service().ods_code();
   return v;
 }
 

@@ -57,6 +57,13 @@ constexpr Entry kOperations[] = {
     {O::kReplayDelivery, "ReplayDelivery", O::kAdminister, {}},
     {O::kDiscardDelivery, "DiscardDelivery", O::kAdminister, {}},
     {O::kGetDeliveryStats, "GetDeliveryStats", O::kAdminister, {}},
+    // safety: the CYP1A2 safety alerts.
+    {O::kReadSafetyAlerts, "ReadSafetyAlerts", O::kReadSafetyAlerts, {}},
+    {O::kAcknowledgeSafetyAlert,
+     "AcknowledgeSafetyAlert",
+     O::kAcknowledgeSafetyAlert,
+     {}},
+    {O::kListSafetyAlerts, "ListSafetyAlerts", O::kReadSafetyAlerts, {}},
 };
 
 // Row i describes the operation whose value is i, so lookups index.
@@ -67,7 +74,7 @@ constexpr bool InDeclarationOrder() {
   return true;
 }
 static_assert(InDeclarationOrder(), "kOperations must follow enum order");
-static_assert(static_cast<size_t>(O::kGetDeliveryStats) + 1 ==
+static_assert(static_cast<size_t>(O::kListSafetyAlerts) + 1 ==
                   std::size(kOperations),
               "every Operation needs a row in kOperations");
 

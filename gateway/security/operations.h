@@ -49,6 +49,11 @@ enum class Operation {
   kReplayDelivery,
   kDiscardDelivery,
   kGetDeliveryStats,
+  // safety: the CYP1A2 safety alerts. Permissions (access_policy.cc):
+  kReadSafetyAlerts,
+  kAcknowledgeSafetyAlert,
+  // ... and the listing, checked as kReadSafetyAlerts.
+  kListSafetyAlerts,
 };
 
 // Every operation, in declaration order.

@@ -19,6 +19,7 @@
 #include "gateway/pathway/outcome_pathway.h"
 #include "gateway/pathway/prescription_pathway.h"
 #include "gateway/pathway/referral_pathway.h"
+#include "gateway/pathway/safety_alert_pathway.h"
 #include "gateway/security/audit_chain.h"
 #include "gateway/store/store.h"
 #include "nhs/tobacco/v1/config.pb.h"
@@ -71,6 +72,7 @@ class GatewayServer {
   pathway::ReferralUseCases& referrals() { return *referrals_; }
   pathway::PrescriptionUseCases& prescriptions() { return *prescriptions_; }
   pathway::OutcomeUseCases& outcomes() { return *outcomes_; }
+  pathway::SafetyAlertUseCases& safety_alerts() { return *safety_alerts_; }
   pathway::AuditedWrites& audited_writes() { return *writes_; }
   pathway::DeadlineScan& deadline_scan() { return *deadline_scan_; }
   store::Store& store() { return *store_; }
@@ -108,6 +110,8 @@ class GatewayServer {
   std::unique_ptr<pathway::ReferralPathway> referrals_;
   std::unique_ptr<pathway::PrescriptionPathway> prescriptions_;
   std::unique_ptr<pathway::OutcomePathway> outcomes_;
+  // safety: the CYP1A2 safety alerts.
+  std::unique_ptr<pathway::SafetyAlertPathway> safety_alerts_;
   // The outbox (operators' functions and the dispatcher's work), the audit
   // log's readers and the deadline scan: use cases of their own.
   std::unique_ptr<pathway::DeliveryPathway> delivery_;

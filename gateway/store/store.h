@@ -19,6 +19,7 @@
 #include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 #include "nhs/tobacco/v1/referral.pb.h"
+#include "nhs/tobacco/v1/safety_alert.pb.h"
 
 namespace nhs::tobacco::store {
 
@@ -77,6 +78,16 @@ struct OutboxRow {
 struct DeliveryQuery {
   v1::DeliveryState state = v1::DELIVERY_STATE_UNSPECIFIED;  // = any
   std::string destination_ods;                               // empty = any
+  int limit = 100;
+  std::string cursor;
+};
+
+// safety: CYP1A2 safety alerts of one referral, or whose prescriber or
+// service is ods_code; newest first.
+struct SafetyAlertQuery {
+  std::string referral_id;
+  std::string ods_code;
+  v1::SafetyAlertState state = v1::SAFETY_ALERT_STATE_UNSPECIFIED;  // = any
   int limit = 100;
   std::string cursor;
 };
@@ -145,6 +156,16 @@ class ReadTransaction {
   // Per-destination counts for metrics.
   virtual absl::StatusOr<std::vector<v1::DestinationStats>> DeliveryStats(
       absl::Time now) = 0;
+
+  // --- safety: CYP1A2 safety alerts (migration 8) ---
+  virtual absl::StatusOr<std::optional<v1::SafetyAlert>> GetSafetyAlert(
+      absl::string_view alert_id) = 0;
+  virtual absl::StatusOr<Page<v1::SafetyAlert>> ListSafetyAlerts(
+      const SafetyAlertQuery& query) = 0;
+  // Alerts still RAISED or SENT whose due_at is at or before `now`, soonest
+  // due first, at most `limit` (the deadline scan's candidates). Indexed.
+  virtual absl::StatusOr<std::vector<v1::SafetyAlert>> ListDueSafetyAlerts(
+      absl::Time now, int limit) = 0;
 };
 
 // Reads and writes inside one transaction.
@@ -180,6 +201,14 @@ class WriteTransaction : public ReadTransaction {
   // (retention; the audit log keeps who discarded what);
   // returns how many.
   virtual absl::StatusOr<int> PruneDelivered(absl::Time before, int limit) = 0;
+
+  // --- safety: CYP1A2 safety alerts (migration 8) ---
+  // ALREADY_EXISTS when the id is taken.
+  virtual absl::Status InsertSafetyAlert(const v1::SafetyAlert& alert) = 0;
+  // ABORTED when the stored version is not `expected_version`; NOT_FOUND
+  // when absent. The caller bumps the version.
+  virtual absl::Status UpdateSafetyAlert(const v1::SafetyAlert& alert,
+                                         int64_t expected_version) = 0;
 };
 
 // Counters for operators and benchmarks.

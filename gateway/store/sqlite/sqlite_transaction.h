@@ -65,6 +65,17 @@ class SqliteTransaction final : public WriteTransaction {
   absl::Status UpdateDelivery(const v1::Delivery& delivery) override;
   absl::StatusOr<int> PruneDelivered(absl::Time before, int limit) override;
 
+  // safety: CYP1A2 safety alerts (sqlite_safety_alerts.cc).
+  absl::StatusOr<std::optional<v1::SafetyAlert>> GetSafetyAlert(
+      absl::string_view alert_id) override;
+  absl::StatusOr<Page<v1::SafetyAlert>> ListSafetyAlerts(
+      const SafetyAlertQuery& query) override;
+  absl::StatusOr<std::vector<v1::SafetyAlert>> ListDueSafetyAlerts(
+      absl::Time now, int limit) override;
+  absl::Status InsertSafetyAlert(const v1::SafetyAlert& alert) override;
+  absl::Status UpdateSafetyAlert(const v1::SafetyAlert& alert,
+                                 int64_t expected_version) override;
+
   // True when an event was appended since the last call (the store then
   // tells watchers after commit).
   bool TakeAppendedEvents();

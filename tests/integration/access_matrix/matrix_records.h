@@ -50,6 +50,11 @@ inline Need NeedOf(Op op) {
     case Op::kListAnotherOrganisationsReferrals:
     case Op::kListOutcomes:
       return {Stage::kReferral};
+    // safety: the alert the first recommendation raised.
+    case Op::kListSafetyAlerts:
+      return {Stage::kRecommended, kPharmacyRoute};
+    case Op::kAcknowledgeSafetyAlert:
+      return {Stage::kRecommended, kPharmacyRoute, true};
     case Op::kUpdateReferralStatus:
     case Op::kRecordOutcome:
       return {Stage::kReferral, kPharmacyRoute, true};

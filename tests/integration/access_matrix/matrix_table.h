@@ -107,6 +107,11 @@ enum class Op {
   kGetDeliveryStats,
   kVerifyAuditChain,
   kListAuditRecords,
+  // safety: CYP1A2 safety alerts (the sample referral's patient is on
+  // clozapine, so its first recommendation raises one; the matrix config
+  // gives RX9 no HL7 route, so the alert has no prescriber).
+  kListSafetyAlerts,
+  kAcknowledgeSafetyAlert,
 };
 
 struct Row {
@@ -184,6 +189,13 @@ inline const std::vector<Row>& Matrix() {
       {Op::kGetDeliveryStats, "GetDeliveryStats", {C::kAdmin}},
       {Op::kVerifyAuditChain, "VerifyAuditChain", {C::kAdmin}},
       {Op::kListAuditRecords, "ListAuditRecords", {C::kAdmin}},
+      // safety: a referral's alerts: its referring trust and its service (an
+      // integrator as either); acknowledged by the prescriber's trust (none
+      // here: no route) or the treating service, never a GP or pharmacy.
+      {Op::kListSafetyAlerts,
+       "ListSafetyAlerts",
+       {C::kTrust, C::kService, C::kIntegrator}},
+      {Op::kAcknowledgeSafetyAlert, "AcknowledgeSafetyAlert", {C::kService}},
   };
   return *rows;
 }

@@ -33,7 +33,7 @@ TEST(OperationsTest, EveryOperationHasADistinctNameThatRoundTrips) {
 
 TEST(OperationsTest, ListsEveryOperationOnceInDeclarationOrder) {
   const absl::Span<const Operation> all = AllOperations();
-  ASSERT_EQ(all.size(), static_cast<size_t>(O::kGetDeliveryStats) + 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(O::kListSafetyAlerts) + 1);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(static_cast<size_t>(all[i]), i);
   }
@@ -85,6 +85,10 @@ TEST(OperationsTest, KeepsTheNamesTheAuditLogAlreadyHolds) {
       {O::kReplayDelivery, "ReplayDelivery"},
       {O::kDiscardDelivery, "DiscardDelivery"},
       {O::kGetDeliveryStats, "GetDeliveryStats"},
+      // safety
+      {O::kReadSafetyAlerts, "ReadSafetyAlerts"},
+      {O::kAcknowledgeSafetyAlert, "AcknowledgeSafetyAlert"},
+      {O::kListSafetyAlerts, "ListSafetyAlerts"},
   };
   EXPECT_EQ(cases.size(), AllOperations().size());
   for (const NameCase& c : cases) {
@@ -113,6 +117,8 @@ TEST(OperationsTest, EntryPointsAreCheckedAsTheirPermission) {
       {O::kReplayDelivery, O::kAdminister},
       {O::kDiscardDelivery, O::kAdminister},
       {O::kGetDeliveryStats, O::kAdminister},
+      {O::kListSafetyAlerts, O::kReadSafetyAlerts},
+      {O::kAcknowledgeSafetyAlert, O::kAcknowledgeSafetyAlert},
       {O::kCreateReferral, O::kCreateReferral},
       {O::kRecommend, O::kRecommend},
       {O::kAdminister, O::kAdminister},
