@@ -51,4 +51,27 @@ grpc::ServerUnaryReactor* ReferralGrpcService::UpdateReferralStatus(
   return reactor;
 }
 
+// care (issue 12).
+grpc::ServerUnaryReactor* ReferralGrpcService::SetQuitDate(
+    grpc::CallbackServerContext* context, const v1::SetQuitDateRequest* request,
+    v1::Referral* response) {
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  care_.SetQuitDate(Caller(*caller, kGrpcAdapter), *request,
+                    FinishWith(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ReferralGrpcService::RecordContact(
+    grpc::CallbackServerContext* context,
+    const v1::RecordContactRequest* request, v1::Contact* response) {
+  absl::StatusOr<security::Principal> caller = guard_.Authenticate(*context);
+  if (!caller.ok()) return FinishNow(context, response, {caller.status()});
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  care_.RecordContact(Caller(*caller, kGrpcAdapter), *request,
+                      FinishWith(reactor, response));
+  return reactor;
+}
+
 }  // namespace nhs::tobacco::api

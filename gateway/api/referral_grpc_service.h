@@ -2,6 +2,7 @@
 #define GATEWAY_API_REFERRAL_GRPC_SERVICE_H_
 
 #include "gateway/api/caller.h"
+#include "gateway/pathway/care_use_cases.h"
 #include "gateway/pathway/referral_use_cases.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
 
@@ -13,8 +14,9 @@ namespace nhs::tobacco::api {
 class ReferralGrpcService final : public v1::ReferralService::CallbackService {
  public:
   // `guard` authenticates callers and applies the rate limit.
-  ReferralGrpcService(pathway::ReferralUseCases& referrals, CallerGuard& guard)
-      : referrals_(referrals), guard_(guard) {}
+  ReferralGrpcService(pathway::ReferralUseCases& referrals,
+                      pathway::CareUseCases& care, CallerGuard& guard)
+      : referrals_(referrals), care_(care), guard_(guard) {}
 
   grpc::ServerUnaryReactor* CreateReferral(
       grpc::CallbackServerContext* context,
@@ -32,8 +34,17 @@ class ReferralGrpcService final : public v1::ReferralService::CallbackService {
       const v1::UpdateReferralStatusRequest* request,
       v1::Referral* response) override;
 
+  // care (issue 12).
+  grpc::ServerUnaryReactor* SetQuitDate(grpc::CallbackServerContext* context,
+                                        const v1::SetQuitDateRequest* request,
+                                        v1::Referral* response) override;
+  grpc::ServerUnaryReactor* RecordContact(
+      grpc::CallbackServerContext* context,
+      const v1::RecordContactRequest* request, v1::Contact* response) override;
+
  private:
   pathway::ReferralUseCases& referrals_;
+  pathway::CareUseCases& care_;
   CallerGuard& guard_;
 };
 

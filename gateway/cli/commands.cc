@@ -161,6 +161,28 @@ int ReferralsSetStatus(const Context& c) {
       RenderReferral);
 }
 
+// care (issue 12).
+int ReferralsQuitDate(const Context& c) {
+  v1::ReferralService::Stub stub(c.channel);
+  return CallUnary(c, BuildSetQuitDateRequest(c.inv.args, RequestIdFor(c)),
+                   Bind(stub, &v1::ReferralService::Stub::SetQuitDate),
+                   RenderReferral);
+}
+
+int ReferralsContact(const Context& c) {
+  v1::ReferralService::Stub stub(c.channel);
+  return CallUnary(c, BuildRecordContactRequest(c.inv.args, RequestIdFor(c)),
+                   Bind(stub, &v1::ReferralService::Stub::RecordContact),
+                   RenderContact);
+}
+
+int OutcomesSearch(const Context& c) {
+  v1::OutcomeService::Stub stub(c.channel);
+  return CallUnary(c, BuildSearchOutcomesRequest(c.inv.args),
+                   Bind(stub, &v1::OutcomeService::Stub::ListOutcomes),
+                   RenderOutcomeList);
+}
+
 int PrescriptionsRecommend(const Context& c) {
   v1::PrescriptionService::Stub stub(c.channel);
   return CallUnary(
@@ -469,9 +491,12 @@ const std::vector<CommandSpec>& Commands() {
        "List referrals.",
        {{"ods", true, false, "sent by or to this ODS code"},
         {"status", true, false,
-         "received, accepted, declined, in_treatment, completed, withdrawn"},
+         "received, accepted, declined, in_treatment, completed, withdrawn, "
+         "on_hold"},
         {"page-size", true, false, "referrals per page"},
-        {"page-token", true, false, "from the previous page"}},
+        {"page-token", true, false, "from the previous page"},
+        {"disengaged", false, false,
+         "only disengaged patients (two missed contacts in a row)"}},
        ReferralsList},
       {{"referrals", "show"}, {"ID"}, "Show one referral.", {}, ReferralsShow},
       {{"referrals", "set-status"},
@@ -479,6 +504,24 @@ const std::vector<CommandSpec>& Commands() {
        "Move a referral to STATUS (accepted, declined, in_treatment, ...).",
        Concat({{"reason", true, false, "why"}}, ActorFlags()),
        ReferralsSetStatus,
+       true},
+      // care (issue 12).
+      {{"referrals", "quit-date"},
+       {"ID", "DATE"},
+       "Set or amend the quit date (YYYY-MM-DD); an accepted referral moves "
+       "to in_treatment.",
+       Concat({{"note", true, false, "short note for the timeline"}},
+              ActorFlags()),
+       ReferralsQuitDate,
+       true},
+      {{"referrals", "contact"},
+       {"ID", "OUTCOME"},
+       "Record a contact: OUTCOME attended, missed or cancelled.",
+       Concat({{"mode", true, false, "phone, video, home_visit, clinic"},
+               {"date", true, false, "day of the contact, YYYY-MM-DD"},
+               {"note", true, false, "short note"}},
+              ActorFlags()),
+       ReferralsContact,
        true},
       {{"prescriptions", "recommend"},
        {},
@@ -625,6 +668,16 @@ const std::vector<CommandSpec>& Commands() {
               PractitionerFlags()),
        SafetyAlertsAck,
        true},
+      {{"outcomes", "search"},
+       {},
+       "List outcomes by organisation and follow-up date, newest first.",
+       {{"referral", true, false, "only this referral"},
+        {"ods", true, false, "referrals sent by, to or registered with it"},
+        {"from", true, false, "recorded on or after, YYYY-MM-DD"},
+        {"to", true, false, "recorded on or before, YYYY-MM-DD"},
+        {"page-size", true, false, "outcomes per page"},
+        {"page-token", true, false, "from the previous page"}},
+       OutcomesSearch},
       {{"audit", "verify"},
        {},
        "Check every audit row against the audit key and the head against "

@@ -178,6 +178,18 @@ std::string RenderReferral(const v1::Referral& r) {
   if (!r.external_referral_id().empty()) {
     table.AddRow({"External id", r.external_referral_id()});
   }
+  // care (issue 12).
+  if (r.status() == v1::REFERRAL_STATUS_ON_HOLD) {
+    table.AddRow({"Reopens to", Name(r.held_from())});
+  }
+  if (r.has_quit_date()) {
+    table.AddRow({"Quit date", r.quit_date().quit_date()});
+  }
+  if (r.disengaged()) {
+    table.AddRow({"Engagement",
+                  absl::StrCat("disengaged (", r.missed_contacts_in_a_row(),
+                               " missed in a row)")});
+  }
   table.AddRow({"Created", FormatTimestamp(r.created_at())});
   table.AddRow({"Updated", FormatTimestamp(r.updated_at())});
   return table.Render();
@@ -324,7 +336,9 @@ std::string RenderOutcome(const v1::Outcome& o) {
 }
 
 std::string RenderOutcomeList(const v1::ListOutcomesResponse& response) {
-  if (response.outcomes().empty()) return "no outcomes\n";
+  if (response.outcomes().empty()) {
+    return absl::StrCat("no outcomes\n", NextPage(response.next_page_token()));
+  }
   Table table({"ID", "FOLLOW-UP", "STATUS", "CO PPM", "QUIT DATE",
                "RECORDED ON", "RECORDED BY"});
   for (const v1::Outcome& o : response.outcomes()) {
@@ -334,6 +348,18 @@ std::string RenderOutcomeList(const v1::ListOutcomesResponse& response) {
          OrDash(o.quit_date()), OrDash(o.recorded_on()),
          ActorText(o.recorded_by())});
   }
+  return absl::StrCat(table.Render(), NextPage(response.next_page_token()));
+}
+
+std::string RenderContact(const v1::Contact& c) {
+  Table table({});
+  table.AddRow({"Contact", OrDash(c.contact_id())});
+  table.AddRow({"Referral", OrDash(c.referral_id())});
+  table.AddRow({"Outcome", Name(c.outcome())});
+  table.AddRow({"Mode", Name(c.mode())});
+  table.AddRow({"Date", OrDash(c.contact_date())});
+  table.AddRow({"Recorded by", ActorText(c.recorded_by())});
+  if (!c.note().empty()) table.AddRow({"Note", c.note()});
   return table.Render();
 }
 

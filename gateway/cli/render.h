@@ -42,6 +42,8 @@ std::string RenderEventLine(const v1::TimelineEvent& event);
 
 std::string RenderOutcome(const v1::Outcome& outcome);
 std::string RenderOutcomeList(const v1::ListOutcomesResponse& response);
+// care (issue 12).
+std::string RenderContact(const v1::Contact& contact);
 
 // "audit chain intact: N rows checked" or the first broken row and why.
 std::string RenderAuditVerification(const v1::VerifyAuditChainResponse& r);

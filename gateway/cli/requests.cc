@@ -281,6 +281,7 @@ absl::StatusOr<v1::ListReferralsRequest> BuildListReferralsRequest(
   ASSIGN_OR_RETURN(int page_size, NonNegativeInt(args, "page-size"));
   request.set_page_size(page_size);
   request.set_page_token(args.GetString("page-token"));
+  request.set_disengaged_only(args.Has("disengaged"));
   return request;
 }
 
@@ -504,6 +505,59 @@ absl::StatusOr<v1::DiscardDeliveryRequest> BuildDiscardDeliveryRequest(
     return FlagError("reason", "required");
   }
   request.set_reason(std::move(reason));
+  return request;
+}
+
+// care (issue 12).
+absl::StatusOr<v1::SetQuitDateRequest> BuildSetQuitDateRequest(
+    const ParsedArgs& args, absl::string_view request_id) {
+  v1::SetQuitDateRequest request;
+  request.set_request_id(std::string(request_id));
+  ASSIGN_OR_RETURN(*request.mutable_referral_id(),
+                   PositionalArg(args, 0, "ID"));
+  ASSIGN_OR_RETURN(*request.mutable_quit_date(),
+                   PositionalArg(args, 1, "DATE"));
+  request.set_note(args.GetString("note"));
+  ASSIGN_OR_RETURN(std::optional<v1::Actor> actor, ActorFromArgs(args));
+  if (actor.has_value()) *request.mutable_actor() = *std::move(actor);
+  return request;
+}
+
+absl::StatusOr<v1::RecordContactRequest> BuildRecordContactRequest(
+    const ParsedArgs& args, absl::string_view request_id) {
+  v1::RecordContactRequest request;
+  request.set_request_id(std::string(request_id));
+  ASSIGN_OR_RETURN(*request.mutable_referral_id(),
+                   PositionalArg(args, 0, "ID"));
+  ASSIGN_OR_RETURN(std::string outcome_text, PositionalArg(args, 1, "OUTCOME"));
+  absl::StatusOr<v1::ContactOutcome> outcome =
+      ParseEnum<v1::ContactOutcome>("outcome", outcome_text);
+  if (!outcome.ok()) {
+    std::string message(outcome.status().message());
+    return absl::InvalidArgumentError(
+        absl::StrCat("OUTCOME", message.substr(message.find(':'))));
+  }
+  request.set_outcome(*outcome);
+  ASSIGN_OR_RETURN(std::optional<v1::ContactMode> mode,
+                   OptionalEnum<v1::ContactMode>(args, "mode"));
+  if (mode.has_value()) request.set_mode(*mode);
+  request.set_contact_date(args.GetString("date"));
+  request.set_note(args.GetString("note"));
+  ASSIGN_OR_RETURN(std::optional<v1::Actor> actor, ActorFromArgs(args));
+  if (actor.has_value()) *request.mutable_actor() = *std::move(actor);
+  return request;
+}
+
+absl::StatusOr<v1::ListOutcomesRequest> BuildSearchOutcomesRequest(
+    const ParsedArgs& args) {
+  v1::ListOutcomesRequest request;
+  request.set_referral_id(args.GetString("referral"));
+  request.set_ods_code(args.GetString("ods"));
+  request.set_recorded_from(args.GetString("from"));
+  request.set_recorded_to(args.GetString("to"));
+  ASSIGN_OR_RETURN(int page_size, NonNegativeInt(args, "page-size"));
+  request.set_page_size(page_size);
+  request.set_page_token(args.GetString("page-token"));
   return request;
 }
 

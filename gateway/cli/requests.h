@@ -92,6 +92,15 @@ absl::StatusOr<v1::DiscardDeliveryRequest> BuildDiscardDeliveryRequest(
 absl::StatusOr<std::string> PositionalArg(const ParsedArgs& args, size_t index,
                                           absl::string_view name);
 
+// care (issue 12): `referrals quit-date ID DATE`, `referrals contact ID
+// OUTCOME --mode --date`, `outcomes search --ods --from --to`.
+absl::StatusOr<v1::SetQuitDateRequest> BuildSetQuitDateRequest(
+    const ParsedArgs& args, absl::string_view request_id);
+absl::StatusOr<v1::RecordContactRequest> BuildRecordContactRequest(
+    const ParsedArgs& args, absl::string_view request_id);
+absl::StatusOr<v1::ListOutcomesRequest> BuildSearchOutcomesRequest(
+    const ParsedArgs& args);
+
 }  // namespace nhs::tobacco::cli
 
 #endif  // GATEWAY_CLI_REQUESTS_H_

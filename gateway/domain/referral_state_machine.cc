@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "gateway/common/status_macros.h"
 
 namespace nhs::tobacco::domain {
 namespace {
@@ -23,9 +24,14 @@ bool Allowed(ReferralStatus from, ReferralStatus to) {
              to == v1::REFERRAL_STATUS_DECLINED;
     case v1::REFERRAL_STATUS_ACCEPTED:
       return to == v1::REFERRAL_STATUS_IN_TREATMENT ||
-             to == v1::REFERRAL_STATUS_COMPLETED;
+             to == v1::REFERRAL_STATUS_COMPLETED ||
+             to == v1::REFERRAL_STATUS_ON_HOLD;
     case v1::REFERRAL_STATUS_IN_TREATMENT:
-      return to == v1::REFERRAL_STATUS_COMPLETED;
+      return to == v1::REFERRAL_STATUS_COMPLETED ||
+             to == v1::REFERRAL_STATUS_ON_HOLD;
+    case v1::REFERRAL_STATUS_ON_HOLD:
+      return to == v1::REFERRAL_STATUS_ACCEPTED ||
+             to == v1::REFERRAL_STATUS_IN_TREATMENT;
     default:
       return false;
   }
@@ -48,6 +54,28 @@ absl::Status CheckReferralTransition(ReferralStatus from, ReferralStatus to) {
   return absl::FailedPreconditionError(
       absl::StrCat("cannot move referral from ", ReferralStatusName(from),
                    " to ", ReferralStatusName(to)));
+}
+
+absl::Status CheckReferralStatusChange(const v1::Referral& referral,
+                                       ReferralStatus to) {
+  RETURN_IF_ERROR(CheckReferralTransition(referral.status(), to));
+  if (referral.status() == v1::REFERRAL_STATUS_ON_HOLD &&
+      to != v1::REFERRAL_STATUS_WITHDRAWN && to != referral.held_from()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot reopen the referral to ", ReferralStatusName(to),
+        ": it went ON_HOLD from ", ReferralStatusName(referral.held_from()),
+        " and reopens only to that status"));
+  }
+  return absl::OkStatus();
+}
+
+void ApplyReferralStatus(v1::Referral& referral, ReferralStatus to) {
+  if (to == v1::REFERRAL_STATUS_ON_HOLD) {
+    referral.set_held_from(referral.status());
+  } else {
+    referral.clear_held_from();
+  }
+  referral.set_status(to);
 }
 
 }  // namespace nhs::tobacco::domain

@@ -190,12 +190,16 @@ absl::Status ValidateUpdateReferralStatus(
       request.status() == v1::REFERRAL_STATUS_RECEIVED ||
       !v1::ReferralStatus_IsValid(request.status())) {
     v.Add("status",
-          "must be ACCEPTED, DECLINED, IN_TREATMENT, COMPLETED or WITHDRAWN");
+          "must be ACCEPTED, DECLINED, IN_TREATMENT, COMPLETED, WITHDRAWN or "
+          "ON_HOLD");
   }
   if ((request.status() == v1::REFERRAL_STATUS_DECLINED ||
-       request.status() == v1::REFERRAL_STATUS_WITHDRAWN) &&
+       request.status() == v1::REFERRAL_STATUS_WITHDRAWN ||
+       request.status() == v1::REFERRAL_STATUS_ON_HOLD) &&
       request.reason().empty()) {
-    v.Add("reason", "is required when declining or withdrawing a referral");
+    v.Add("reason",
+          "is required when declining, withdrawing or putting a referral on "
+          "hold");
   }
   CheckText("reason", request.reason(), limits, v);
   CheckActor("actor", request.actor(), limits, v);

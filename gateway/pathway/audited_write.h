@@ -21,6 +21,7 @@
 #include "gateway/security/principal.h"
 #include "gateway/store/store.h"
 #include "google/protobuf/message.h"
+#include "nhs/tobacco/v1/care.pb.h"
 #include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 #include "nhs/tobacco/v1/referral.pb.h"
@@ -35,6 +36,7 @@ inline std::string RecordIdOf(const v1::PrescriptionRequest& p) {
 inline std::string RecordIdOf(const v1::Outcome& o) { return o.outcome_id(); }
 // safety: a CYP1A2 safety alert.
 inline std::string RecordIdOf(const v1::SafetyAlert& a) { return a.alert_id(); }
+inline std::string RecordIdOf(const v1::Contact& c) { return c.contact_id(); }
 
 // What the audit row of a change names: the operation (also the
 // idempotency scope) and, for a refusal, the record asked about. The check

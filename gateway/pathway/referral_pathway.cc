@@ -145,10 +145,10 @@ void ReferralPathway::UpdateReferralStatus(
         if (!current.has_value()) {
           return NotFound("referral", request.referral_id());
         }
-        RETURN_IF_ERROR(domain::CheckReferralTransition(current->status(),
-                                                        request.status()));
+        RETURN_IF_ERROR(
+            domain::CheckReferralStatusChange(*current, request.status()));
         v1::Referral updated = *current;
-        updated.set_status(request.status());
+        domain::ApplyReferralStatus(updated, request.status());
         updated.set_status_reason(request.reason());
         *updated.mutable_updated_at() = domain::ToTimestamp(now);
         RETURN_IF_ERROR(tx.UpdateReferral(updated));
@@ -160,9 +160,12 @@ void ReferralPathway::UpdateReferralStatus(
         *event.mutable_actor() = *actor;
         event.set_note(request.reason());
         RETURN_IF_ERROR(tx.AppendEvent(event).status());
-        RETURN_IF_ERROR(QueueMessages(
-            tx, domain::PlanReferralStatusChange(updated, options.routes),
-            {.referral = &updated}, now));
+        // Reopening after ON_HOLD (care) is no new answer to the referrer.
+        if (current->status() != v1::REFERRAL_STATUS_ON_HOLD) {
+          RETURN_IF_ERROR(QueueMessages(
+              tx, domain::PlanReferralStatusChange(updated, options.routes),
+              {.referral = &updated}, now));
+        }
         return updated;
       },
       std::move(reply));
@@ -246,6 +249,7 @@ absl::StatusOr<v1::ListReferralsResponse> ReferralPathway::ListReferrals(
     store::ReferralQuery query;
     query.ods_code = scoped.ods_code();
     query.status = scoped.status();
+    query.disengaged_only = scoped.disengaged_only();  // care: overdue list
     query.limit = PageSize(options_, scoped.page_size());
     query.cursor = scoped.page_token();
     listed =

@@ -94,6 +94,10 @@ constexpr Rule kRules[] = {
     {R::kTobaccoService, O::kReadSafetyAlerts, kService, kAnyRoute},
     {R::kTobaccoService, O::kAcknowledgeSafetyAlert, kService, kAnyRoute},
     {R::kIntegrator, O::kReadSafetyAlerts, kPrescriber | kService, kAnyRoute},
+    // care (issue 12): the treating service sets the quit date and records
+    // contacts on the referrals sent to it.
+    {R::kTobaccoService, O::kSetQuitDate, kService, kAnyRoute},
+    {R::kTobaccoService, O::kRecordContact, kService, kAnyRoute},
 };
 
 unsigned RelationsOf(const Principal& p, const RecordView& r) {

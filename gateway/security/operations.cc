@@ -64,6 +64,9 @@ constexpr Entry kOperations[] = {
      O::kAcknowledgeSafetyAlert,
      {}},
     {O::kListSafetyAlerts, "ListSafetyAlerts", O::kReadSafetyAlerts, {}},
+    // care (issue 12).
+    {O::kSetQuitDate, "SetQuitDate", O::kSetQuitDate, {}},
+    {O::kRecordContact, "RecordContact", O::kRecordContact, {}},
 };
 
 // Row i describes the operation whose value is i, so lookups index.
@@ -74,7 +77,7 @@ constexpr bool InDeclarationOrder() {
   return true;
 }
 static_assert(InDeclarationOrder(), "kOperations must follow enum order");
-static_assert(static_cast<size_t>(O::kListSafetyAlerts) + 1 ==
+static_assert(static_cast<size_t>(O::kRecordContact) + 1 ==
                   std::size(kOperations),
               "every Operation needs a row in kOperations");
 

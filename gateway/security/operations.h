@@ -54,6 +54,10 @@ enum class Operation {
   kAcknowledgeSafetyAlert,
   // ... and the listing, checked as kReadSafetyAlerts.
   kListSafetyAlerts,
+  // care (issue 12): permissions of the treating service; ListOutcomes by
+  // organisation and period is kListOutcomes above.
+  kSetQuitDate,
+  kRecordContact,
 };
 
 // Every operation, in declaration order.

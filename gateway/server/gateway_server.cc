@@ -134,6 +134,7 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
       std::make_unique<pathway::OutcomePathway>(*writes_, pathway_options);
   safety_alerts_ =
       std::make_unique<pathway::SafetyAlertPathway>(*writes_, pathway_options);
+  care_ = std::make_unique<pathway::CarePathway>(*writes_, pathway_options);
   delivery_ = std::make_unique<pathway::DeliveryPathway>(
       *store_, deadlines, std::move(delivery_options), clock, audit_keys_);
   const std::string checkpoints =
@@ -195,7 +196,7 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
       insecure, config.grpc().per_principal_rate_limit());
   api::CallerGuard& guard = *guard_;
   services_.push_back(
-      std::make_unique<api::ReferralGrpcService>(*referrals_, guard));
+      std::make_unique<api::ReferralGrpcService>(*referrals_, *care_, guard));
   services_.push_back(std::make_unique<api::PrescriptionGrpcService>(
       *prescriptions_, *hub_, *stream_slots_, guard));
   services_.push_back(

@@ -13,6 +13,7 @@
 #include "gateway/common/clock.h"
 #include "gateway/pathway/audit_pathway.h"
 #include "gateway/pathway/audited_write.h"
+#include "gateway/pathway/care_pathway.h"
 #include "gateway/pathway/deadline_scan.h"
 #include "gateway/pathway/delivery_pathway.h"
 #include "gateway/pathway/event_hub.h"
@@ -73,6 +74,7 @@ class GatewayServer {
   pathway::PrescriptionUseCases& prescriptions() { return *prescriptions_; }
   pathway::OutcomeUseCases& outcomes() { return *outcomes_; }
   pathway::SafetyAlertUseCases& safety_alerts() { return *safety_alerts_; }
+  pathway::CareUseCases& care() { return *care_; }
   pathway::AuditedWrites& audited_writes() { return *writes_; }
   pathway::DeadlineScan& deadline_scan() { return *deadline_scan_; }
   store::Store& store() { return *store_; }
@@ -112,6 +114,7 @@ class GatewayServer {
   std::unique_ptr<pathway::OutcomePathway> outcomes_;
   // safety: the CYP1A2 safety alerts.
   std::unique_ptr<pathway::SafetyAlertPathway> safety_alerts_;
+  std::unique_ptr<pathway::CarePathway> care_;
   // The outbox (operators' functions and the dispatcher's work), the audit
   // log's readers and the deadline scan: use cases of their own.
   std::unique_ptr<pathway::DeliveryPathway> delivery_;

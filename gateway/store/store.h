@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "nhs/tobacco/v1/admin_service.pb.h"
+#include "nhs/tobacco/v1/care.pb.h"
 #include "nhs/tobacco/v1/config.pb.h"
 #include "nhs/tobacco/v1/delivery.pb.h"
 #include "nhs/tobacco/v1/event.pb.h"
@@ -39,6 +40,20 @@ struct ReferralQuery {
   // Referrals sent by, sent to, or registered with this ODS code; empty = all.
   std::string ods_code;
   v1::ReferralStatus status = v1::REFERRAL_STATUS_UNSPECIFIED;
+  int limit = 100;
+  std::string cursor;
+  // care: only referrals flagged disengaged (Referral.disengaged).
+  bool disengaged_only = false;
+};
+
+// care: outcomes by referral, organisation and follow-up date.
+struct OutcomeQuery {
+  std::string referral_id;  // empty = any
+  // On referrals sent by, sent to, or registered with this ODS code.
+  std::string ods_code;
+  // recorded_on bounds, YYYY-MM-DD, inclusive; empty = open.
+  std::string recorded_from;
+  std::string recorded_to;
   int limit = 100;
   std::string cursor;
 };
@@ -166,6 +181,16 @@ class ReadTransaction {
   // due first, at most `limit` (the deadline scan's candidates). Indexed.
   virtual absl::StatusOr<std::vector<v1::SafetyAlert>> ListDueSafetyAlerts(
       absl::Time now, int limit) = 0;
+  // care (issue 12): quit dates, contacts, outcome listings.
+  // Every quit date set on the referral, oldest first.
+  virtual absl::StatusOr<std::vector<v1::QuitDate>> ListQuitDates(
+      absl::string_view referral_id) = 0;
+  // Every contact recorded on the referral, in the order recorded.
+  virtual absl::StatusOr<std::vector<v1::Contact>> ListContacts(
+      absl::string_view referral_id) = 0;
+  // Outcomes newest first (created), keyset-paged like the other listings.
+  virtual absl::StatusOr<Page<v1::Outcome>> ListOutcomesPage(
+      const OutcomeQuery& query) = 0;
 };
 
 // Reads and writes inside one transaction.
@@ -209,6 +234,9 @@ class WriteTransaction : public ReadTransaction {
   // when absent. The caller bumps the version.
   virtual absl::Status UpdateSafetyAlert(const v1::SafetyAlert& alert,
                                          int64_t expected_version) = 0;
+  // care (issue 12). ALREADY_EXISTS when the id is taken.
+  virtual absl::Status InsertQuitDate(const v1::QuitDate& quit_date) = 0;
+  virtual absl::Status InsertContact(const v1::Contact& contact) = 0;
 };
 
 // Counters for operators and benchmarks.

@@ -226,6 +226,26 @@ class SafetyLoopTest : public ::testing::Test {
     return referral.referral_id();
   }
 
+  // The service sets the quit date `days` from today (negative: past).
+  void SetQuitDate(const std::string& referral_id, int days,
+                   const std::string& request_id) {
+    v1::SetQuitDateRequest r;
+    r.set_request_id(request_id);
+    r.set_referral_id(referral_id);
+    r.set_quit_date(Day(days));
+    r.mutable_actor()->mutable_organisation()->set_ods_code("TDS01");
+    v1::Referral out;
+    grpc::Status s = gateway_->As("service-tds01")
+                         .referrals->SetQuitDate(Ctx().get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  static std::string Day(int days_from_today) {
+    return absl::FormatTime("%Y-%m-%d",
+                            absl::Now() + absl::Hours(24) * days_from_today,
+                            absl::UTCTimeZone());
+  }
+
   std::vector<v1::SafetyAlert> AlertsOf(const std::string& referral_id) {
     v1::ListSafetyAlertsRequest r;
     r.set_referral_id(referral_id);
@@ -395,31 +415,56 @@ TEST_F(SafetyLoopTest, AnUnacknowledgedAlertGoesOverdueAndEscalatesOnce) {
   EXPECT_EQ(answer.state(), v1::SAFETY_ALERT_STATE_ACKNOWLEDGED);
 }
 
+TEST_F(SafetyLoopTest, TheQuitDateAlertsThePrescriberAgain) {
+  Start({.trust_routed = true, .acknowledge_within_seconds = 60});
+  const std::string referral = ReferAndRecommend("quit");
+  ASSERT_TRUE(Eventually([&] { return trust_->alerts().size() == 1; }));
+  SetQuitDate(referral, 7, "quit-date");
+  ASSERT_TRUE(Eventually([&] { return trust_->alerts().size() == 2; }));
+  const hl7v2::Message oru = trust_->alerts()[1];
+  EXPECT_THAT(hl7v2::WriteEr7(oru),
+              HasSubstr(absl::StrCat("has set a quit date of ", Day(7))));
+  const std::vector<v1::SafetyAlert> alerts = AlertsOf(referral);
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].trigger(), v1::SAFETY_ALERT_TRIGGER_QUIT_DATE);
+  EXPECT_EQ(alerts[0].trigger_date(), Day(7));
+  EXPECT_EQ(oru.Get("OBR-20").value_or(""), alerts[0].alert_id());
+  ASSERT_TRUE(Eventually([&] {
+    return AlertsOf(referral)[0].state() == v1::SAFETY_ALERT_STATE_SENT;
+  }));
+  // The same date again moves no levels: no new alert.
+  SetQuitDate(referral, 7, "quit-date-again");
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(AlertsOf(referral).size(), 2u);
+}
+
 TEST_F(SafetyLoopTest, ARelapseRaisesAnotherAlertToTheTrust) {
   Start({.trust_routed = true, .acknowledge_within_seconds = 60});
   const std::string referral = ReferAndRecommend("relapse");
-  ASSERT_TRUE(Eventually([&] { return trust_->alerts().size() == 1; }));
+  // Quit 30 days ago, so today is in the week-4 follow-up window.
+  SetQuitDate(referral, -30, "relapse-quit-date");
+  ASSERT_TRUE(Eventually([&] { return trust_->alerts().size() == 2; }));
   v1::RecordOutcomeRequest outcome;
   outcome.set_request_id("relapse-outcome");
   outcome.mutable_outcome()->set_referral_id(referral);
   outcome.mutable_outcome()->set_follow_up(v1::FOLLOW_UP_POINT_WEEK_4);
   outcome.mutable_outcome()->set_status(v1::OUTCOME_STATUS_RELAPSED);
+  outcome.mutable_outcome()->set_quit_date(Day(-30));
   outcome.mutable_outcome()
       ->mutable_recorded_by()
       ->mutable_organisation()
       ->set_ods_code("TDS01");
-  outcome.mutable_outcome()->set_recorded_on(
-      absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone()));
+  outcome.mutable_outcome()->set_recorded_on(Day(0));
   v1::Outcome recorded;
   grpc::Status s =
       gateway_->As("service-tds01")
           .outcomes->RecordOutcome(Ctx().get(), outcome, &recorded);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  ASSERT_TRUE(Eventually([&] { return trust_->alerts().size() == 2; }));
-  EXPECT_THAT(hl7v2::WriteEr7(trust_->alerts()[1]),
+  ASSERT_TRUE(Eventually([&] { return trust_->alerts().size() == 3; }));
+  EXPECT_THAT(hl7v2::WriteEr7(trust_->alerts()[2]),
               HasSubstr("relapsed to smoking"));
   const std::vector<v1::SafetyAlert> alerts = AlertsOf(referral);
-  ASSERT_EQ(alerts.size(), 2u);
+  ASSERT_EQ(alerts.size(), 3u);
   EXPECT_EQ(alerts[0].trigger(), v1::SAFETY_ALERT_TRIGGER_RELAPSE);
   EXPECT_EQ(alerts[0].outcome_id(), recorded.outcome_id());
 }

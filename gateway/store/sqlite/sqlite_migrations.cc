@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/common/status_macros.h"
+#include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 
 namespace nhs::tobacco::store {
@@ -46,6 +47,32 @@ absl::Status BackfillEpsIds(SqliteConnection& conn) {
                      conn.Prepare("UPDATE prescriptions SET eps_id = ? WHERE "
                                   "prescription_id = ?"));
     RETURN_IF_ERROR(update.Bind(1, eps_id).Bind(2, prescription_id).Run());
+  }
+  return absl::OkStatus();
+}
+
+// Version 7 lists outcomes by follow-up date; outcomes recorded before it
+// carry theirs only inside `body`.
+absl::Status BackfillOutcomeDates(SqliteConnection& conn) {
+  std::vector<std::pair<std::string, std::string>> found;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement rows,
+                     conn.Prepare("SELECT outcome_id, body FROM outcomes"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      v1::Outcome o;
+      // An unreadable row keeps '' and is skipped by listings as before.
+      if (o.ParseFromString(std::string(rows.ColumnBlob(1)))) {
+        found.emplace_back(o.outcome_id(), o.recorded_on());
+      }
+    }
+  }
+  for (const auto& [outcome_id, recorded_on] : found) {
+    ASSIGN_OR_RETURN(SqliteStatement update,
+                     conn.Prepare("UPDATE outcomes SET recorded_on = ? WHERE "
+                                  "outcome_id = ?"));
+    RETURN_IF_ERROR(update.Bind(1, recorded_on).Bind(2, outcome_id).Run());
   }
   return absl::OkStatus();
 }
@@ -185,6 +212,29 @@ CREATE INDEX outbox_by_destination_seq ON outbox (destination_ods, seq);
     {6, R"sql(
 ALTER TABLE audit_log ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
 )sql"},
+    // care (issue 12): quit date records, contacts, the disengaged flag on
+    // referrals (the service's overdue list) and outcomes by date.
+    {7, R"sql(
+CREATE TABLE quit_dates (
+  quit_date_id TEXT PRIMARY KEY,
+  referral_id  TEXT NOT NULL,
+  set_us       BIGINT NOT NULL,
+  body         BLOB NOT NULL
+);
+CREATE INDEX quit_dates_by_referral ON quit_dates (referral_id, set_us);
+CREATE TABLE contacts (
+  contact_id  TEXT PRIMARY KEY,
+  referral_id TEXT NOT NULL,
+  created_us  BIGINT NOT NULL,
+  body        BLOB NOT NULL
+);
+CREATE INDEX contacts_by_referral ON contacts (referral_id, created_us);
+ALTER TABLE referrals ADD COLUMN disengaged INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX referrals_disengaged ON referrals (disengaged, created_us);
+ALTER TABLE outcomes ADD COLUMN recorded_on TEXT NOT NULL DEFAULT '';
+CREATE INDEX outcomes_by_created ON outcomes (created_us, outcome_id);
+)sql",
+     BackfillOutcomeDates},
     // safety: CYP1A2 safety alerts, a record each. due_us is set only while
     // an alert waits for a person (RAISED or SENT), so the deadline scan's
     // partial index holds just those.

@@ -142,6 +142,7 @@ absl::StatusOr<Page<v1::Referral>> SqliteTransaction::ListReferrals(
     where.push_back("status = ?");
     params.push_back(Int(query.status));
   }
+  if (query.disengaged_only) where.push_back("disengaged = 1");
   if (!query.cursor.empty()) {
     int64_t created_us;
     std::string id;
@@ -287,6 +288,48 @@ absl::StatusOr<std::vector<v1::Outcome>> SqliteTransaction::ListOutcomes(
   return outcomes;
 }
 
+absl::StatusOr<Page<v1::Outcome>> SqliteTransaction::ListOutcomesPage(
+    const OutcomeQuery& query) {
+  std::vector<std::string> where;
+  std::vector<Param> params;
+  if (!query.referral_id.empty()) {
+    where.push_back("o.referral_id = ?");
+    params.push_back(Text(query.referral_id));
+  }
+  if (!query.ods_code.empty()) {
+    where.push_back(
+        "(r.referrer_ods = ? OR r.service_ods = ? OR r.gp_ods = ?)");
+    for (int i = 0; i < 3; ++i) params.push_back(Text(query.ods_code));
+  }
+  if (!query.recorded_from.empty()) {
+    where.push_back("o.recorded_on >= ?");
+    params.push_back(Text(query.recorded_from));
+  }
+  if (!query.recorded_to.empty()) {
+    where.push_back("o.recorded_on <= ?");
+    params.push_back(Text(query.recorded_to));
+  }
+  if (!query.cursor.empty()) {
+    int64_t created_us;
+    std::string id;
+    RETURN_IF_ERROR(DecodeCursor(query.cursor, &created_us, &id));
+    where.push_back(
+        "(o.created_us < ? OR (o.created_us = ? AND o.outcome_id < ?))");
+    params.push_back(Int(created_us));
+    params.push_back(Int(created_us));
+    params.push_back(Text(id));
+  }
+  params.push_back(Int(query.limit + 1));
+  const std::string sql = absl::StrCat(
+      "SELECT o.body, o.created_us, o.outcome_id FROM outcomes o JOIN "
+      "referrals r ON r.referral_id = o.referral_id",
+      where.empty() ? "" : " WHERE ", absl::StrJoin(where, " AND "),
+      " ORDER BY o.created_us DESC, o.outcome_id DESC LIMIT ?");
+  ASSIGN_OR_RETURN(SqliteStatement stmt, conn_.Prepare(sql));
+  BindAll(stmt, params);
+  return ReadPage<v1::Outcome>(stmt, query.limit, "outcomes");
+}
+
 absl::StatusOr<std::optional<IdempotencyRecord>>
 SqliteTransaction::GetIdempotencyRecord(absl::string_view scope,
                                         absl::string_view request_id) {
@@ -343,7 +386,7 @@ absl::Status SqliteTransaction::InsertReferral(const v1::Referral& r) {
       SqliteStatement stmt,
       conn_.Prepare("INSERT INTO referrals (referral_id, nhs_number, "
                     "referrer_ods, service_ods, gp_ods, status, created_us, "
-                    "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "body, disengaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(1, r.referral_id())
       .Bind(2, r.patient().nhs_number())
       .Bind(3, r.referrer().ods_code())
@@ -351,16 +394,20 @@ absl::Status SqliteTransaction::InsertReferral(const v1::Referral& r) {
       .Bind(5, r.gp_practice().ods_code())
       .Bind(6, int64_t{r.status()})
       .Bind(7, Micros(r.created_at()))
-      .BindBlob(8, body);
+      .BindBlob(8, body)
+      .Bind(9, int64_t{r.disengaged() ? 1 : 0});
   return stmt.Run();
 }
 
 absl::Status SqliteTransaction::UpdateReferral(const v1::Referral& r) {
   ASSIGN_OR_RETURN(const std::string body, StoredBody(r, "referral"));
   ASSIGN_OR_RETURN(SqliteStatement stmt,
-                   conn_.Prepare("UPDATE referrals SET status = ?, body = ? "
-                                 "WHERE referral_id = ?"));
-  stmt.Bind(1, int64_t{r.status()}).BindBlob(2, body).Bind(3, r.referral_id());
+                   conn_.Prepare("UPDATE referrals SET status = ?, body = ?, "
+                                 "disengaged = ? WHERE referral_id = ?"));
+  stmt.Bind(1, int64_t{r.status()})
+      .BindBlob(2, body)
+      .Bind(3, int64_t{r.disengaged() ? 1 : 0})
+      .Bind(4, r.referral_id());
   RETURN_IF_ERROR(stmt.Run());
   if (sqlite3_changes(conn_.handle()) == 0) {
     return absl::NotFoundError("referral not found");
@@ -455,12 +502,13 @@ absl::Status SqliteTransaction::InsertOutcome(const v1::Outcome& o) {
   ASSIGN_OR_RETURN(const std::string body, StoredBody(o, "outcome"));
   ASSIGN_OR_RETURN(SqliteStatement stmt,
                    conn_.Prepare("INSERT INTO outcomes (outcome_id, "
-                                 "referral_id, created_us, body) VALUES (?, "
-                                 "?, ?, ?)"));
+                                 "referral_id, created_us, body, recorded_on) "
+                                 "VALUES (?, ?, ?, ?, ?)"));
   stmt.Bind(1, o.outcome_id())
       .Bind(2, o.referral_id())
       .Bind(3, Micros(o.created_at()))
-      .BindBlob(4, body);
+      .BindBlob(4, body)
+      .Bind(5, o.recorded_on());
   return stmt.Run();
 }
 

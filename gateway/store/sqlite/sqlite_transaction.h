@@ -75,6 +75,15 @@ class SqliteTransaction final : public WriteTransaction {
   absl::Status InsertSafetyAlert(const v1::SafetyAlert& alert) override;
   absl::Status UpdateSafetyAlert(const v1::SafetyAlert& alert,
                                  int64_t expected_version) override;
+  // care (sqlite_care.cc; ListOutcomesPage in sqlite_transaction.cc).
+  absl::StatusOr<std::vector<v1::QuitDate>> ListQuitDates(
+      absl::string_view referral_id) override;
+  absl::StatusOr<std::vector<v1::Contact>> ListContacts(
+      absl::string_view referral_id) override;
+  absl::StatusOr<Page<v1::Outcome>> ListOutcomesPage(
+      const OutcomeQuery& query) override;
+  absl::Status InsertQuitDate(const v1::QuitDate& quit_date) override;
+  absl::Status InsertContact(const v1::Contact& contact) override;
 
   // True when an event was appended since the last call (the store then
   // tells watchers after commit).

@@ -213,6 +213,28 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       return FromGrpc(as.outcomes->RecordOutcome(Ctx().get(), record, &out),
                       f.referral_id);
     }
+    case Op::kSetQuitDate: {
+      v1::SetQuitDateRequest set;
+      set.set_request_id(NextId("quit-date"));
+      set.set_referral_id(f.referral_id);
+      set.set_quit_date(DaysFromToday(0));
+      set.mutable_actor()->mutable_organisation()->set_ods_code(c.ods);
+      v1::Referral out;
+      return FromGrpc(as.referrals->SetQuitDate(Ctx().get(), set, &out),
+                      f.referral_id);
+    }
+    case Op::kRecordContact: {
+      v1::RecordContactRequest contact;
+      contact.set_request_id(NextId("contact"));
+      contact.set_referral_id(f.referral_id);
+      contact.set_outcome(v1::CONTACT_OUTCOME_ATTENDED);
+      contact.set_mode(v1::CONTACT_MODE_PHONE);
+      contact.set_contact_date(DaysFromToday(0));
+      contact.mutable_actor()->mutable_organisation()->set_ods_code(c.ods);
+      v1::Contact out;
+      return FromGrpc(as.referrals->RecordContact(Ctx().get(), contact, &out),
+                      f.referral_id);
+    }
     case Op::kListOutcomes: {
       v1::ListOutcomesRequest list;
       list.set_referral_id(f.referral_id);

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/access_matrix/matrix_table.h"
@@ -59,6 +60,8 @@ inline Need NeedOf(Op op) {
     case Op::kRecordOutcome:
       return {Stage::kReferral, kPharmacyRoute, true};
     case Op::kRecommendPrescription:
+    case Op::kSetQuitDate:
+    case Op::kRecordContact:
       return {Stage::kAccepted, kPharmacyRoute, true};
     case Op::kGetPrescription:
     case Op::kListPrescriptions:
@@ -121,6 +124,12 @@ inline std::string EpsId(int n) {
 inline int NextNumber() {
   static int counter = 0;
   return ++counter;
+}
+
+// care: today (UTC) plus `days`, YYYY-MM-DD, for quit dates and follow-ups.
+inline std::string DaysFromToday(int days) {
+  return absl::FormatCivilTime(
+      absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + days);
 }
 
 inline std::string NextId(absl::string_view what) {

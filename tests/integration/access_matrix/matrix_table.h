@@ -112,6 +112,9 @@ enum class Op {
   // gives RX9 no HL7 route, so the alert has no prescriber).
   kListSafetyAlerts,
   kAcknowledgeSafetyAlert,
+  // care (issue 12).
+  kSetQuitDate,
+  kRecordContact,
 };
 
 struct Row {
@@ -196,6 +199,9 @@ inline const std::vector<Row>& Matrix() {
        "ListSafetyAlerts",
        {C::kTrust, C::kService, C::kIntegrator}},
       {Op::kAcknowledgeSafetyAlert, "AcknowledgeSafetyAlert", {C::kService}},
+      // care (issue 12): the treating service only.
+      {Op::kSetQuitDate, "SetQuitDate", {C::kService}},
+      {Op::kRecordContact, "RecordContact", {C::kService}},
   };
   return *rows;
 }

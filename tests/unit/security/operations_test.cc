@@ -33,7 +33,7 @@ TEST(OperationsTest, EveryOperationHasADistinctNameThatRoundTrips) {
 
 TEST(OperationsTest, ListsEveryOperationOnceInDeclarationOrder) {
   const absl::Span<const Operation> all = AllOperations();
-  ASSERT_EQ(all.size(), static_cast<size_t>(O::kListSafetyAlerts) + 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(O::kRecordContact) + 1);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(static_cast<size_t>(all[i]), i);
   }
@@ -89,6 +89,8 @@ TEST(OperationsTest, KeepsTheNamesTheAuditLogAlreadyHolds) {
       {O::kReadSafetyAlerts, "ReadSafetyAlerts"},
       {O::kAcknowledgeSafetyAlert, "AcknowledgeSafetyAlert"},
       {O::kListSafetyAlerts, "ListSafetyAlerts"},
+      {O::kSetQuitDate, "SetQuitDate"},
+      {O::kRecordContact, "RecordContact"},
   };
   EXPECT_EQ(cases.size(), AllOperations().size());
   for (const NameCase& c : cases) {
@@ -122,6 +124,8 @@ TEST(OperationsTest, EntryPointsAreCheckedAsTheirPermission) {
       {O::kCreateReferral, O::kCreateReferral},
       {O::kRecommend, O::kRecommend},
       {O::kAdminister, O::kAdminister},
+      {O::kSetQuitDate, O::kSetQuitDate},
+      {O::kRecordContact, O::kRecordContact},
   };
   for (const PermissionCase& c : cases) {
     SCOPED_TRACE(OperationName(c.op));
