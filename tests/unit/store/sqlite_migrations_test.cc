@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gateway/store/sqlite/sqlite_connection.h"
 #include "gateway/store/store.h"
 #include "gtest/gtest.h"
@@ -17,6 +18,18 @@
 
 namespace nhs::tobacco::store {
 namespace {
+
+// Undoes migrations 7 (care: quit dates, contacts, referrals.disengaged,
+// outcomes.recorded_on) and 8 (safety: safety_alerts), so a test can take
+// the database back to an older version and migrate it forward again.
+constexpr char kUndoMigrationsFrom7[] =
+    "DROP TABLE IF EXISTS safety_alerts;"
+    "DROP TABLE IF EXISTS quit_dates;"
+    "DROP TABLE IF EXISTS contacts;"
+    "DROP INDEX IF EXISTS referrals_disengaged;"
+    "ALTER TABLE referrals DROP COLUMN disengaged;"
+    "DROP INDEX IF EXISTS outcomes_by_created;"
+    "ALTER TABLE outcomes DROP COLUMN recorded_on;";
 
 using ::nhs::tobacco::testing::IsOk;
 
@@ -65,13 +78,14 @@ TEST_F(SqliteMigrationsTest, VersionThreeIndexesEpsIdsStoredBeforeIt) {
     auto conn = SqliteConnection::Open((dir_ / "gateway.db").string(),
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
-    ASSERT_THAT(
-        (*conn)->Exec("DROP TABLE outbox;"
-                      "DROP INDEX prescriptions_by_eps;"
-                      "ALTER TABLE prescriptions DROP COLUMN eps_id;"
-                      "ALTER TABLE audit_log DROP COLUMN key_id;"
-                      "DELETE FROM schema_migrations WHERE version >= 3"),
-        IsOk());
+    ASSERT_THAT((*conn)->Exec(absl::StrCat(
+                    kUndoMigrationsFrom7,
+                    "DROP TABLE outbox;"
+                    "DROP INDEX prescriptions_by_eps;"
+                    "ALTER TABLE prescriptions DROP COLUMN eps_id;"
+                    "ALTER TABLE audit_log DROP COLUMN key_id;"
+                    "DELETE FROM schema_migrations WHERE version >= 3")),
+                IsOk());
   }
   auto store = Open();
   ASSERT_TRUE(store.ok()) << store.status();
@@ -108,8 +122,9 @@ TEST_F(SqliteMigrationsTest, VersionSixKeepsAuditRowsFromBeforeAsUnkeyed) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT(
-        (*conn)->Exec("ALTER TABLE audit_log DROP COLUMN key_id;"
-                      "DELETE FROM schema_migrations WHERE version >= 6"),
+        (*conn)->Exec(absl::StrCat(
+            kUndoMigrationsFrom7, "ALTER TABLE audit_log DROP COLUMN key_id;",
+            "DELETE FROM schema_migrations WHERE version >= 6")),
         IsOk());
   }
   auto store = Open();
