@@ -1,7 +1,9 @@
 #include "adapters/fhir/medication_request.h"
 
+#include "absl/strings/str_cat.h"
 #include "adapters/fhir/common_resources.h"
 #include "adapters/fhir/systems.h"
+#include "gateway/domain/safety_alert_rules.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::fhir {
@@ -43,7 +45,11 @@ Json BuildMedicationRequest(const v1::PrescriptionRequest& request,
       {Concept(Coding(kSnomedSystem, "77176002", "Smoker"), request.reason())});
   Json notes = Json::array();
   if (request.cyp1a2_safety_alert()) {
-    notes.push_back(Json{{"text", std::string(kSafetyNote)}});
+    // safety: and whether the prescriber was alerted, only as it happened.
+    notes.push_back(
+        Json{{"text", absl::StrCat(kSafetyNote, " ",
+                                   domain::PrescriberAlertStatement(
+                                       request.safety_alert_notice()))}});
   }
   if (DmdCodeWithheld(request.product())) {
     notes.push_back(Json{{"text",

@@ -84,6 +84,8 @@ inline constexpr char kEventRecommendationReminder[] =
 inline constexpr char kMessageReasonSystem[] =
     "https://example.org/fhir/CodeSystem/td-message-reason";
 inline constexpr char kReasonReminder[] = "reminder";
+// safety: a CYP1A2 safety alert nobody acknowledged in time.
+inline constexpr char kEventSafetyAlertOverdue[] = "safety-alert-overdue";
 
 }  // namespace nhs::tobacco::fhir
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "adapters/fhir/common_resources.h"
 #include "adapters/fhir/xhtml.h"
+#include "gateway/domain/safety_alert_rules.h"
 
 namespace nhs::tobacco::gp {
 namespace {
@@ -139,6 +140,11 @@ std::string RecommendationLetterXhtml(const v1::PrescriptionRequest& request,
         "monitoring with the prescriber and the mental health pharmacy "
         "before and after the quit date. This service does not calculate "
         "doses.</p>");
+    // safety: whether and when the prescriber was told, as it happened.
+    absl::StrAppend(&out, "<p>",
+                    EscapeXhtml(domain::PrescriberAlertStatement(
+                        request.safety_alert_notice())),
+                    "</p>");
   }
   absl::StrAppend(
       &out,

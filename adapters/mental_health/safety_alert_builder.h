@@ -5,6 +5,7 @@
 #include "adapters/hl7v2/message.h"
 #include "adapters/mental_health/hl7_segment_writing.h"
 #include "nhs/tobacco/v1/referral.pb.h"
+#include "nhs/tobacco/v1/safety_alert.pb.h"
 
 namespace nhs::tobacco::mental_health {
 
@@ -31,6 +32,15 @@ namespace nhs::tobacco::mental_health {
 absl::StatusOr<hl7v2::Message> BuildSafetyAlert(
     const v1::Referral& referral, absl::string_view treatment_start_date,
     const OutboundHeader& header);
+
+// The same for a safety alert record (gateway "safety"): OBR-7 the trigger
+// date; the note says what moved (treatment start, quit date set, relapse)
+// and quotes the alert id to acknowledge it by (AcknowledgeSafetyAlert,
+// tobaccoctl safety-alerts ack); OBR-20 (filler field 1) carries the id too.
+// The medicines are the alert's.
+absl::StatusOr<hl7v2::Message> BuildSafetyAlert(const v1::Referral& referral,
+                                                const v1::SafetyAlert& alert,
+                                                const OutboundHeader& header);
 
 }  // namespace nhs::tobacco::mental_health
 

@@ -7,6 +7,7 @@
 #include "adapters/fhir/systems.h"
 #include "adapters/fhir/xhtml.h"
 #include "gateway/domain/field_violations.h"
+#include "gateway/domain/safety_alert_rules.h"
 
 namespace nhs::tobacco::pharmacy {
 namespace {
@@ -55,10 +56,14 @@ absl::StatusOr<Json> BuildPharmacyMessage(
         "<p><b>Please supply</b> under the service's protocol or voucher: ",
         Summary(request), "</p>");
     if (request.cyp1a2_safety_alert()) {
-      absl::StrAppend(&text,
-                      "<p><b>Safety:</b> the patient takes clozapine or "
-                      "olanzapine; their prescriber has been asked to review "
-                      "levels after the quit date.</p>");
+      // safety: only what happened: alerted (and when) or not alerted.
+      absl::StrAppend(
+          &text,
+          "<p><b>Safety:</b> the patient takes a medicine whose levels rise "
+          "when smoking stops (e.g. clozapine, olanzapine). ",
+          EscapeXhtml(
+              domain::PrescriberAlertStatement(request.safety_alert_notice())),
+          "</p>");
     }
     focus = b.Add("medication-request",
                   fhir::BuildMedicationRequest(request, "order", patient, role,

@@ -13,12 +13,14 @@
 #include "gateway/cli/products.h"
 #include "gateway/cli/render.h"
 #include "gateway/cli/request_id.h"
+#include "gateway/cli/safety_alert_cli.h"
 #include "grpcpp/client_context.h"
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 #include "nhs/tobacco/v1/formulary_service.grpc.pb.h"
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
+#include "nhs/tobacco/v1/safety_alert_service.grpc.pb.h"
 
 namespace nhs::tobacco::cli {
 namespace {
@@ -378,6 +380,22 @@ int OutcomesList(const Context& c) {
                    RenderOutcomeList);
 }
 
+// safety: the CYP1A2 safety alerts.
+int SafetyAlertsList(const Context& c) {
+  v1::SafetyAlertService::Stub stub(c.channel);
+  return CallUnary(c, BuildListSafetyAlertsRequest(c.inv.args),
+                   Bind(stub, &v1::SafetyAlertService::Stub::ListSafetyAlerts),
+                   RenderSafetyAlertList);
+}
+
+int SafetyAlertsAck(const Context& c) {
+  v1::SafetyAlertService::Stub stub(c.channel);
+  return CallUnary(
+      c, BuildAcknowledgeSafetyAlertRequest(c.inv.args, RequestIdFor(c)),
+      Bind(stub, &v1::SafetyAlertService::Stub::AcknowledgeSafetyAlert),
+      RenderSafetyAlert);
+}
+
 // The checkpoint to verify against: --checkpoint's line, or the last line
 // of --checkpoint-file (a copy kept off the host: the file is append-only,
 // so its last line is its newest checkpoint). Empty: the gateway's own file.
@@ -732,6 +750,24 @@ const std::vector<CommandSpec>& Commands() {
        "List a referral's outcomes.",
        {},
        OutcomesList},
+      // safety: the CYP1A2 safety alerts.
+      {{"safety-alerts", "list"},
+       {},
+       "List CYP1A2 safety alerts: a referral's, or an organisation's.",
+       {{"referral", true, false, "referral id"},
+        {"ods", true, false, "prescriber or service ODS code (default: yours)"},
+        {"state", true, false, "raised, sent, acknowledged, overdue"},
+        {"page-size", true, false, "alerts per page"},
+        {"page-token", true, false, "from the previous page"}},
+       SafetyAlertsList},
+      {{"safety-alerts", "ack"},
+       {"ALERT_ID"},
+       "Acknowledge a safety alert as a named person (the prescriber knows).",
+       Concat({{"actor-ods", true, false, "ODS code of your organisation"},
+               {"note", true, false, "short note for the timeline"}},
+              PractitionerFlags()),
+       SafetyAlertsAck,
+       true},
       {{"outcomes", "search"},
        {},
        "List outcomes by organisation and follow-up date, newest first.",

@@ -12,6 +12,7 @@
 #include "adapters/pharmacy/supply_request_message.h"
 #include "adapters/service/cancellation_message.h"
 #include "adapters/service/overdue_escalation_message.h"
+#include "adapters/service/safety_alert_escalation_message.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
 
@@ -48,7 +49,13 @@ absl::StatusOr<std::string> RenderHl7(const v1::OutboundMessage& m,
       built = mental_health::BuildOruR01(m.outcome(), m.referral(), header);
       break;
     case v1::MESSAGE_KIND_SAFETY_ALERT:
-      // Treatment starts with the recommendation that caused the alert.
+      if (m.has_safety_alert()) {
+        built = mental_health::BuildSafetyAlert(m.referral(), m.safety_alert(),
+                                                header);
+        break;
+      }
+      // Queued before alerts were records: treatment starts with the
+      // recommendation that caused it.
       built = mental_health::BuildSafetyAlert(
           m.referral(),
           absl::FormatTime("%Y-%m-%d", header.timestamp, absl::UTCTimeZone()),
@@ -93,6 +100,10 @@ absl::StatusOr<std::string> RenderFhir(const v1::OutboundMessage& m,
     case v1::MESSAGE_KIND_OVERDUE_ESCALATION:
       built = service::BuildOverdueEscalationMessage(m.prescription(), m.note(),
                                                      context);
+      break;
+    case v1::MESSAGE_KIND_SAFETY_ALERT_ESCALATION:
+      built = service::BuildSafetyAlertEscalationMessage(
+          m.safety_alert(), m.referral(), m.note(), context);
       break;
     case v1::MESSAGE_KIND_CANCELLATION_NOTICE:
       built = service::BuildCancellationMessage(

@@ -56,6 +56,7 @@ v1::DeliveryChannel ChannelOf(v1::MessageKind kind) {
     case v1::MESSAGE_KIND_OVERDUE_ESCALATION:
     case v1::MESSAGE_KIND_CANCELLATION_NOTICE:
     case v1::MESSAGE_KIND_GP_REMINDER:
+    case v1::MESSAGE_KIND_SAFETY_ALERT_ESCALATION:
       return v1::DELIVERY_CHANNEL_FHIR_HTTPS;
     default:
       return v1::DELIVERY_CHANNEL_UNSPECIFIED;
@@ -85,11 +86,25 @@ std::vector<PlannedMessage> PlanRecommendation(
     AddIfRouted(plan, v1::MESSAGE_KIND_PHARMACY_SUPPLY_REQUEST,
                 request.target().ods_code(), routes);
   }
-  if (request.cyp1a2_safety_alert() && first_for_referral) {
-    AddIfRouted(plan, v1::MESSAGE_KIND_SAFETY_ALERT,
-                referral.referrer().ods_code(), routes);
-  }
+  // The safety alert is a record of its own (PlanSafetyAlert).
+  (void)first_for_referral;
   return WithConsent(std::move(plan), referral);
+}
+
+std::vector<PlannedMessage> PlanSafetyAlert(const v1::SafetyAlert& alert,
+                                            const DeliveryRoutes& routes) {
+  std::vector<PlannedMessage> plan;
+  AddIfRouted(plan, v1::MESSAGE_KIND_SAFETY_ALERT,
+              alert.prescriber().ods_code(), routes);
+  return plan;
+}
+
+std::vector<PlannedMessage> PlanSafetyAlertOverdue(
+    const v1::SafetyAlert& alert, const DeliveryRoutes& routes) {
+  std::vector<PlannedMessage> plan;
+  AddIfRouted(plan, v1::MESSAGE_KIND_SAFETY_ALERT_ESCALATION,
+              alert.service().ods_code(), routes);
+  return plan;
 }
 
 std::vector<PlannedMessage> PlanPrescriptionChange(

@@ -10,6 +10,7 @@
 #include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 #include "nhs/tobacco/v1/referral.pb.h"
+#include "nhs/tobacco/v1/safety_alert.pb.h"
 
 namespace nhs::tobacco::domain {
 
@@ -49,9 +50,8 @@ std::vector<PlannedMessage> PlanReferralStatusChange(
     const v1::Referral& referral, const DeliveryRoutes& routes);
 
 // A new recommendation: the letter to the GP (GP route) or the supply
-// request to the pharmacy (pharmacy route); when it is the referral's first
-// (treatment starts) and the patient takes a CYP1A2-sensitive medicine, a
-// safety alert to the referring trust: once, not per product.
+// request to the pharmacy (pharmacy route). The CYP1A2 safety alert its
+// first one raises is planned with PlanSafetyAlert.
 std::vector<PlannedMessage> PlanRecommendation(
     const v1::PrescriptionRequest& request, const v1::Referral& referral,
     bool first_for_referral, const DeliveryRoutes& routes);
@@ -68,6 +68,15 @@ std::vector<PlannedMessage> PlanPrescriptionChange(
 // record with consent to share with the GP.
 std::vector<PlannedMessage> PlanOutcome(const v1::Referral& referral,
                                         const DeliveryRoutes& routes);
+
+// safety: a CYP1A2 safety alert goes to the patient's mental health
+// prescriber (alert.prescriber, empty when none) over HL7 v2.
+std::vector<PlannedMessage> PlanSafetyAlert(const v1::SafetyAlert& alert,
+                                            const DeliveryRoutes& routes);
+// safety: an alert nobody acknowledged in time: the treating service is
+// told.
+std::vector<PlannedMessage> PlanSafetyAlertOverdue(
+    const v1::SafetyAlert& alert, const DeliveryRoutes& routes);
 
 // A missed deadline: the recommending service is told.
 std::vector<PlannedMessage> PlanOverdue(const v1::PrescriptionRequest& request,

@@ -25,6 +25,7 @@
 #include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 #include "nhs/tobacco/v1/referral.pb.h"
+#include "nhs/tobacco/v1/safety_alert.pb.h"
 
 namespace nhs::tobacco::pathway {
 
@@ -33,6 +34,8 @@ inline std::string RecordIdOf(const v1::PrescriptionRequest& p) {
   return p.prescription_id();
 }
 inline std::string RecordIdOf(const v1::Outcome& o) { return o.outcome_id(); }
+// safety: a CYP1A2 safety alert.
+inline std::string RecordIdOf(const v1::SafetyAlert& a) { return a.alert_id(); }
 inline std::string RecordIdOf(const v1::Contact& c) { return c.contact_id(); }
 
 // What the audit row of a change names: the operation (also the

@@ -12,6 +12,7 @@
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/record_access.h"
 #include "gateway/pathway/record_ids.h"
+#include "gateway/pathway/safety_alerts.h"
 
 namespace nhs::tobacco::pathway {
 namespace {
@@ -40,7 +41,7 @@ absl::StatusOr<v1::Referral> AuthorizedReferral(store::ReadTransaction& tx,
 // alert) belongs at the end, in the same transaction: it sees the stored
 // record (previous_quit_date set on an amendment) and the updated referral.
 absl::Status ApplyQuitDate(store::WriteTransaction& tx,
-                           [[maybe_unused]] const PathwayOptions& options,
+                           const PathwayOptions& options,
                            v1::Referral& referral, const v1::QuitDate& record,
                            absl::Time now) {
   RETURN_IF_ERROR(tx.InsertQuitDate(record));
@@ -61,7 +62,20 @@ absl::Status ApplyQuitDate(store::WriteTransaction& tx,
     moved.set_note("quit date set");
     RETURN_IF_ERROR(tx.AppendEvent(moved).status());
   }
-  return tx.UpdateReferral(referral);
+  RETURN_IF_ERROR(tx.UpdateReferral(referral));
+  // safety: levels rise within days of the quit date: the prescriber is
+  // alerted when it is set, and again when it moves (not for the same date
+  // set twice).
+  if (record.quit_date() != record.previous_quit_date()) {
+    SafetyAlertCause cause;
+    cause.trigger = v1::SAFETY_ALERT_TRIGGER_QUIT_DATE;
+    cause.trigger_date = record.quit_date();
+    cause.actor = record.set_by();
+    RETURN_IF_ERROR(RaiseSafetyAlert(tx, referral, cause, options.routes,
+                                     options.safety_acknowledge_within, now)
+                        .status());
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/outbox_queue.h"
 #include "gateway/pathway/record_stamps.h"
+#include "gateway/pathway/safety_alerts.h"
 #include "gateway/security/access_policy.h"
 
 namespace nhs::tobacco::pathway {
@@ -134,6 +135,10 @@ absl::StatusOr<int> DeadlineScan::Scan(const security::Principal& caller) {
           }
           ++*changed;
         }
+        // safety: CYP1A2 safety alerts nobody acknowledged in time.
+        ASSIGN_OR_RETURN(
+            int alerts, RaiseOverdueSafetyAlerts(tx, routes_, keys_, who, now));
+        *changed += alerts;
         return absl::OkStatus();
       }));
   return *changed;

@@ -18,6 +18,7 @@
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/delivery_timeline.h"
 #include "gateway/pathway/record_stamps.h"
+#include "gateway/pathway/safety_alerts.h"
 
 namespace nhs::tobacco::pathway {
 namespace {
@@ -161,6 +162,12 @@ void DeliveryPathway::RecordDelivery(const store::OutboxRow& claimed,
             RETURN_IF_ERROR(AppendDeliveryEvent(
                 tx, message, v1::EVENT_TYPE_MESSAGE_SENT, "", now));
           }
+        }
+        if (next.state() == v1::DELIVERY_STATE_DELIVERED &&
+            message.kind() == v1::MESSAGE_KIND_SAFETY_ALERT) {
+          // safety: the receiving system took the alert: SENT, never
+          // ACKNOWLEDGED (only a person acknowledges).
+          RETURN_IF_ERROR(RecordSafetyAlertDelivered(tx, message, now));
         }
         if (next.state() == v1::DELIVERY_STATE_DELIVERED) {
           bool advanced = false;

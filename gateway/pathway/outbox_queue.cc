@@ -30,6 +30,12 @@ absl::Status QueueMessages(store::WriteTransaction& tx,
       m.set_referral_id(subject.referral->referral_id());
     }
     m.set_note(subject.note);
+    if (subject.safety_alert != nullptr) {
+      *m.mutable_safety_alert() = *subject.safety_alert;
+      if (m.referral_id().empty()) {
+        m.set_referral_id(subject.safety_alert->referral_id());
+      }
+    }
 
     v1::Delivery& d = row.delivery;
     d.set_message_id(m.message_id());

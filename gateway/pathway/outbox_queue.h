@@ -18,6 +18,8 @@ struct MessageSubject {
   const v1::PrescriptionRequest* prescription = nullptr;
   const v1::Outcome* outcome = nullptr;
   std::string note;
+  // safety: the CYP1A2 safety alert the message carries.
+  const v1::SafetyAlert* safety_alert = nullptr;
 };
 
 // Writes one outbox row per planned message into `tx`: the transactional

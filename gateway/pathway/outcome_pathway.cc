@@ -11,10 +11,12 @@
 #include "gateway/domain/identifiers.h"
 #include "gateway/domain/outcome_rules.h"
 #include "gateway/domain/request_validation.h"
+#include "gateway/domain/safety_alert_rules.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/outbox_queue.h"
 #include "gateway/pathway/record_access.h"
 #include "gateway/pathway/record_ids.h"
+#include "gateway/pathway/safety_alerts.h"
 
 namespace nhs::tobacco::pathway {
 
@@ -77,6 +79,19 @@ void OutcomePathway::RecordOutcome(const Caller& caller,
         RETURN_IF_ERROR(
             QueueMessages(tx, domain::PlanOutcome(*referral, options.routes),
                           {.referral = &*referral, .outcome = &*outcome}, now));
+        // safety: a relapse moves CYP1A2 levels again.
+        if (std::optional<v1::SafetyAlertTrigger> trigger =
+                domain::TriggerForOutcome(*outcome)) {
+          RETURN_IF_ERROR(
+              RaiseSafetyAlert(tx, *referral,
+                               {.trigger = *trigger,
+                                .trigger_date = outcome->recorded_on(),
+                                .outcome_id = outcome->outcome_id(),
+                                .actor = outcome->recorded_by()},
+                               options.routes,
+                               options.safety_acknowledge_within, now)
+                  .status());
+        }
         return *outcome;
       },
       std::move(reply));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
 #include "gateway/domain/reason_codes.h"
@@ -34,6 +35,9 @@ struct PathwayOptions {
   domain::ReasonCodeList not_supplied_reasons;
   // care: which days after the quit date count as each follow-up.
   domain::FollowUpWindows follow_up;
+  // safety: how long a CYP1A2 safety alert waits for a person's
+  // acknowledgement before it goes OVERDUE (config.safety).
+  absl::Duration safety_acknowledge_within = absl::Hours(48);
 };
 
 // The page size a list uses for `requested` (0 = the default).

@@ -21,6 +21,7 @@
 #include "gateway/pathway/record_access.h"
 #include "gateway/pathway/record_ids.h"
 #include "gateway/pathway/referrer_view.h"
+#include "gateway/pathway/safety_alerts.h"
 
 namespace nhs::tobacco::pathway {
 namespace {
@@ -237,10 +238,22 @@ PrescriptionPathway::InsertRecommendation(
     event.set_note(absl::StrCat("Recommended instead of ", replaces));
   }
   RETURN_IF_ERROR(tx.AppendEvent(event).status());
-  if (sensitive) {
-    // Starting treatment changes CYP1A2 induction: the prescriber and
-    // mental health team must review levels. The note names the
-    // medicine class, never the patient.
+  // safety: the first recommendation for a patient on a CYP1A2-sensitive
+  // medicine raises the safety alert (a record of its own, sent to the
+  // prescriber); later ones note it again.
+  v1::PrescriptionRequest snapshot = p;
+  if (sensitive && first_for_referral) {
+    SafetyAlertCause cause;
+    cause.trigger = v1::SAFETY_ALERT_TRIGGER_FIRST_RECOMMENDATION;
+    cause.trigger_date =
+        absl::FormatCivilTime(absl::ToCivilDay(now, absl::UTCTimeZone()));
+    cause.prescription = &p;
+    cause.actor = event.actor();
+    RETURN_IF_ERROR(RaiseSafetyAlert(tx, *referral, cause, options_.routes,
+                                     options_.safety_acknowledge_within, now)
+                        .status());
+  } else if (sensitive) {
+    // The medicine class, never the patient.
     v1::TimelineEvent alert = event;
     alert.set_type(v1::EVENT_TYPE_SAFETY_ALERT);
     alert.clear_to_status();
@@ -249,11 +262,19 @@ PrescriptionPathway::InsertRecommendation(
     alert.set_note(std::string(domain::kCyp1a2AlertNote));
     RETURN_IF_ERROR(tx.AppendEvent(alert).status());
   }
+  if (sensitive) {
+    // The letter and supply request say only what happened.
+    ASSIGN_OR_RETURN(std::optional<v1::SafetyAlertNotice> notice,
+                     SafetyAlertNoticeFor(tx, p.referral_id()));
+    if (notice.has_value()) {
+      *snapshot.mutable_safety_alert_notice() = *notice;
+    }
+  }
   RETURN_IF_ERROR(
       QueueMessages(tx,
                     domain::PlanRecommendation(p, *referral, first_for_referral,
                                                options_.routes),
-                    {.referral = &*referral, .prescription = &p}, now));
+                    {.referral = &*referral, .prescription = &snapshot}, now));
   return p;
 }
 

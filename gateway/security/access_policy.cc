@@ -14,6 +14,8 @@ enum Relation : unsigned {
   kGp = 1u << 2,         // the registered practice the patient shares with
   kTarget = 1u << 3,     // asked to act on this prescription request
   kEpsHolder = 1u << 4,  // quoted the request's EPS prescription id
+  // safety: the patient's mental health prescriber (a safety alert's).
+  kPrescriber = 1u << 5,
 };
 
 enum RouteMask : unsigned {
@@ -120,6 +122,16 @@ constexpr Rule kRules[] = {
     {R::kTalkingTherapies, O::kReadFormulary, 0, kAnyRoute},
     {R::kLocalAuthority, O::kReadFormulary, 0, kAnyRoute},
     {R::kVoluntarySector, O::kReadFormulary, 0, kAnyRoute},
+    // safety: CYP1A2 safety alerts. The prescriber's trust and the treating
+    // service read and acknowledge them (a named person's word); a trust
+    // that referred sees its patients' alerts; an integrator reads for its
+    // organisation. A system's AA never acknowledges (no rule names one).
+    {R::kMentalHealthTrust, O::kReadSafetyAlerts, kPrescriber | kReferrer,
+     kAnyRoute},
+    {R::kMentalHealthTrust, O::kAcknowledgeSafetyAlert, kPrescriber, kAnyRoute},
+    {R::kTobaccoService, O::kReadSafetyAlerts, kService, kAnyRoute},
+    {R::kTobaccoService, O::kAcknowledgeSafetyAlert, kService, kAnyRoute},
+    {R::kIntegrator, O::kReadSafetyAlerts, kPrescriber | kService, kAnyRoute},
     // care (issue 12): the treating service sets the quit date and records
     // contacts on the referrals sent to it.
     {R::kTobaccoService, O::kSetQuitDate, kService, kAnyRoute},
@@ -133,6 +145,7 @@ unsigned RelationsOf(const Principal& p, const RecordView& r) {
     if (p.ods_code == r.service_ods) rel |= kService;
     if (p.ods_code == r.gp_ods) rel |= kGp;
     if (p.ods_code == r.target_ods) rel |= kTarget;
+    if (p.ods_code == r.prescriber_ods) rel |= kPrescriber;
   }
   if (r.holds_eps_id) rel |= kEpsHolder;
   return rel;
@@ -172,6 +185,12 @@ bool RelatesOnlyAsReferrer(const Principal& principal,
     return false;
   }
   return RelationsOf(principal, record) == kReferrer;
+}
+RecordView ViewOf(const v1::SafetyAlert& alert) {
+  RecordView v;
+  v.prescriber_ods = alert.prescriber().ods_code();
+  v.service_ods = alert.service().ods_code();
+  return v;
 }
 
 absl::Status NotEntitled(const Principal& principal, Operation op) {

@@ -8,6 +8,7 @@
 #include "gateway/security/principal.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 #include "nhs/tobacco/v1/referral.pb.h"
+#include "nhs/tobacco/v1/safety_alert.pb.h"
 
 namespace nhs::tobacco::security {
 
@@ -23,6 +24,9 @@ struct RecordView {
   std::string target_ods;
   v1::Route route = v1::ROUTE_UNSPECIFIED;
   bool holds_eps_id = false;
+  // safety: the patient's mental health prescriber's organisation (a CYP1A2
+  // safety alert's prescriber).
+  std::string prescriber_ods;
 };
 
 RecordView ViewOf(const v1::Referral& referral);
@@ -40,6 +44,8 @@ RecordView ViewOf(const v1::PrescriptionRequest& prescription,
 // unrestricted principals.
 bool RelatesOnlyAsReferrer(const Principal& principal,
                            const RecordView& record);
+// safety: a CYP1A2 safety alert: its prescriber and its service.
+RecordView ViewOf(const v1::SafetyAlert& alert);
 
 // OK when `principal` may perform `op` on the record; otherwise
 // PERMISSION_DENIED with a message that reveals nothing about the record

@@ -65,6 +65,13 @@ constexpr Entry kOperations[] = {
     // referrers
     {O::kReadFormulary, "ReadFormulary", O::kReadFormulary, {}},
     {O::kListProducts, "ListProducts", O::kReadFormulary, {}},
+    // safety: the CYP1A2 safety alerts.
+    {O::kReadSafetyAlerts, "ReadSafetyAlerts", O::kReadSafetyAlerts, {}},
+    {O::kAcknowledgeSafetyAlert,
+     "AcknowledgeSafetyAlert",
+     O::kAcknowledgeSafetyAlert,
+     {}},
+    {O::kListSafetyAlerts, "ListSafetyAlerts", O::kReadSafetyAlerts, {}},
     // care (issue 12).
     {O::kSetQuitDate, "SetQuitDate", O::kSetQuitDate, {}},
     {O::kRecordContact, "RecordContact", O::kRecordContact, {}},

@@ -62,6 +62,11 @@ enum class Operation {
   // patient data); ListProducts is the read audited under it.
   kReadFormulary,
   kListProducts,
+  // safety: the CYP1A2 safety alerts. Permissions (access_policy.cc):
+  kReadSafetyAlerts,
+  kAcknowledgeSafetyAlert,
+  // ... and the listing, checked as kReadSafetyAlerts.
+  kListSafetyAlerts,
   // care (issue 12): permissions of the treating service; ListOutcomes by
   // organisation and period is kListOutcomes above.
   kSetQuitDate,

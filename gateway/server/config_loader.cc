@@ -66,6 +66,15 @@ void ApplyAuditDefaults(v1::AuditConfig& a) {
   }
 }
 
+// safety: a CYP1A2 safety alert waits 48 clock hours for a person's
+// acknowledgement unless the config says otherwise.
+void ApplySafetyDefaults(v1::SafetyConfig& safety) {
+  if (safety.acknowledge_within_hours() == 0 &&
+      safety.acknowledge_within_seconds() == 0) {
+    safety.set_acknowledge_within_hours(48);
+  }
+}
+
 // The HTTPS listener's limits (issue 11): what one peer may hold, and for
 // how long, while it sends.
 void DefaultFhirListenerLimits(v1::FhirListenerConfig& fhir) {
@@ -138,6 +147,7 @@ void ApplyDefaults(v1::GatewayConfig& c) {
   ApplyAuditDefaults(*c.mutable_audit());
   ApplyGpRefusalDefaults(c);
   ApplyFollowUpDefaults(*c.mutable_follow_up());
+  ApplySafetyDefaults(*c.mutable_safety());
   auto* delivery = c.mutable_delivery();
   if (delivery->max_attempts() == 0) delivery->set_max_attempts(12);
   if (delivery->initial_backoff_ms() == 0) {

@@ -119,6 +119,17 @@ void ValidateFormulary(const v1::GatewayConfig& c, Violations& v) {
   }
 }
 
+// safety: the acknowledgement window of CYP1A2 safety alerts.
+void ValidateSafety(const v1::SafetyConfig& s, Violations& v) {
+  if (s.acknowledge_within_hours() < 0 ||
+      s.acknowledge_within_hours() > 24 * 14) {
+    v.Add("safety.acknowledge_within_hours", "must be between 0 and 336");
+  }
+  if (s.acknowledge_within_seconds() < 0) {
+    v.Add("safety.acknowledge_within_seconds", "must not be negative");
+  }
+}
+
 void ValidateLimits(const v1::LimitsConfig& l, Violations& v) {
   if (l.max_page_size() < 1 || l.max_text_length() < 1) {
     v.Add("limits", "max_page_size and max_text_length must be positive");
@@ -484,6 +495,7 @@ absl::Status ValidateConfig(const v1::GatewayConfig& c,
   ValidateAudit(c.audit(), v);
   ValidateDeadlines(c.deadlines(), v);
   ValidateLimits(c.limits(), v);
+  ValidateSafety(c.safety(), v);
   if (c.has_mllp()) ValidateMllp(c.mllp(), v);
   if (c.has_fhir()) ValidateFhir(c.fhir(), v);
   ValidateDelivery(c.delivery(), v);

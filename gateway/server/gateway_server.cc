@@ -15,6 +15,7 @@
 #include "gateway/api/outcome_grpc_service.h"
 #include "gateway/api/prescription_grpc_service.h"
 #include "gateway/api/referral_grpc_service.h"
+#include "gateway/api/safety_alert_grpc_service.h"
 #include "gateway/api/stream_slots.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
@@ -22,6 +23,7 @@
 #include "gateway/delivery/outbound_transports.h"
 #include "gateway/delivery/transport_sender.h"
 #include "gateway/domain/referrer_registry.h"
+#include "gateway/domain/safety_alert_rules.h"
 #include "gateway/server/audit_checkpointer.h"
 #include "gateway/server/audit_keys.h"
 #include "gateway/server/config_migration.h"
@@ -113,6 +115,10 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
       domain::ReasonCodeList::FromConfig(config.not_supplied_reasons());
   pathway_options.follow_up =
       domain::FollowUpWindows::FromConfig(config.follow_up());
+  // safety: how long a CYP1A2 safety alert waits for a person.
+  pathway_options.safety_acknowledge_within =
+      domain::AcknowledgeWithin(config.safety().acknowledge_within_hours(),
+                                config.safety().acknowledge_within_seconds());
   deadline_scan_ = std::make_unique<pathway::DeadlineScan>(
       *store_, deadlines, pathway_options.routes, clock, audit_keys_,
       config.deadlines().chase_gp_on_overdue());
@@ -135,6 +141,8 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
   formulary_ = std::make_unique<pathway::FormularyPathway>(*writes_, formulary);
   outcomes_ =
       std::make_unique<pathway::OutcomePathway>(*writes_, pathway_options);
+  safety_alerts_ =
+      std::make_unique<pathway::SafetyAlertPathway>(*writes_, pathway_options);
   care_ = std::make_unique<pathway::CarePathway>(*writes_, pathway_options);
   delivery_ = std::make_unique<pathway::DeliveryPathway>(
       *store_, deadlines, std::move(delivery_options), clock, audit_keys_);
@@ -202,6 +210,8 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
       *prescriptions_, *hub_, *stream_slots_, guard));
   services_.push_back(
       std::make_unique<api::OutcomeGrpcService>(*outcomes_, guard));
+  services_.push_back(
+      std::make_unique<api::SafetyAlertGrpcService>(*safety_alerts_, guard));
   services_.push_back(
       std::make_unique<api::AdminGrpcService>(*audit_, *delivery_, guard));
   services_.push_back(

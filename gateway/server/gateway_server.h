@@ -21,6 +21,7 @@
 #include "gateway/pathway/outcome_pathway.h"
 #include "gateway/pathway/prescription_pathway.h"
 #include "gateway/pathway/referral_pathway.h"
+#include "gateway/pathway/safety_alert_pathway.h"
 #include "gateway/security/audit_chain.h"
 #include "gateway/store/store.h"
 #include "nhs/tobacco/v1/config.pb.h"
@@ -73,6 +74,7 @@ class GatewayServer {
   pathway::ReferralUseCases& referrals() { return *referrals_; }
   pathway::PrescriptionUseCases& prescriptions() { return *prescriptions_; }
   pathway::OutcomeUseCases& outcomes() { return *outcomes_; }
+  pathway::SafetyAlertUseCases& safety_alerts() { return *safety_alerts_; }
   pathway::CareUseCases& care() { return *care_; }
   pathway::AuditedWrites& audited_writes() { return *writes_; }
   pathway::DeadlineScan& deadline_scan() { return *deadline_scan_; }
@@ -112,6 +114,8 @@ class GatewayServer {
   std::unique_ptr<pathway::PrescriptionPathway> prescriptions_;
   std::unique_ptr<pathway::OutcomePathway> outcomes_;
   std::unique_ptr<pathway::FormularyPathway> formulary_;
+  // safety: the CYP1A2 safety alerts.
+  std::unique_ptr<pathway::SafetyAlertPathway> safety_alerts_;
   std::unique_ptr<pathway::CarePathway> care_;
   // The outbox (operators' functions and the dispatcher's work), the audit
   // log's readers and the deadline scan: use cases of their own.

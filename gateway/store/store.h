@@ -20,6 +20,7 @@
 #include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 #include "nhs/tobacco/v1/referral.pb.h"
+#include "nhs/tobacco/v1/safety_alert.pb.h"
 
 namespace nhs::tobacco::store {
 
@@ -99,6 +100,16 @@ struct DeliveryQuery {
   std::string cursor;
 };
 
+// safety: CYP1A2 safety alerts of one referral, or whose prescriber or
+// service is ods_code; newest first.
+struct SafetyAlertQuery {
+  std::string referral_id;
+  std::string ods_code;
+  v1::SafetyAlertState state = v1::SAFETY_ALERT_STATE_UNSPECIFIED;  // = any
+  int limit = 100;
+  std::string cursor;
+};
+
 // Messages to one destination over one channel share a queue: ordering and
 // concurrency limits apply per queue.
 std::string DeliveryQueue(absl::string_view destination_ods,
@@ -171,6 +182,15 @@ class ReadTransaction {
   // messages (retention keeps them few).
   virtual absl::StatusOr<std::vector<OutboxRow>> ListOutboxRowsAbout(
       absl::string_view referral_id, absl::string_view destination_ods) = 0;
+  // --- safety: CYP1A2 safety alerts (migration 8) ---
+  virtual absl::StatusOr<std::optional<v1::SafetyAlert>> GetSafetyAlert(
+      absl::string_view alert_id) = 0;
+  virtual absl::StatusOr<Page<v1::SafetyAlert>> ListSafetyAlerts(
+      const SafetyAlertQuery& query) = 0;
+  // Alerts still RAISED or SENT whose due_at is at or before `now`, soonest
+  // due first, at most `limit` (the deadline scan's candidates). Indexed.
+  virtual absl::StatusOr<std::vector<v1::SafetyAlert>> ListDueSafetyAlerts(
+      absl::Time now, int limit) = 0;
   // care (issue 12): quit dates, contacts, outcome listings.
   // Every quit date set on the referral, oldest first.
   virtual absl::StatusOr<std::vector<v1::QuitDate>> ListQuitDates(
@@ -217,6 +237,13 @@ class WriteTransaction : public ReadTransaction {
   // returns how many.
   virtual absl::StatusOr<int> PruneDelivered(absl::Time before, int limit) = 0;
 
+  // --- safety: CYP1A2 safety alerts (migration 8) ---
+  // ALREADY_EXISTS when the id is taken.
+  virtual absl::Status InsertSafetyAlert(const v1::SafetyAlert& alert) = 0;
+  // ABORTED when the stored version is not `expected_version`; NOT_FOUND
+  // when absent. The caller bumps the version.
+  virtual absl::Status UpdateSafetyAlert(const v1::SafetyAlert& alert,
+                                         int64_t expected_version) = 0;
   // care (issue 12). ALREADY_EXISTS when the id is taken.
   virtual absl::Status InsertQuitDate(const v1::QuitDate& quit_date) = 0;
   virtual absl::Status InsertContact(const v1::Contact& contact) = 0;

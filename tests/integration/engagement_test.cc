@@ -165,11 +165,15 @@ TEST_F(EngagementTest, QuitDateIsARecordOnTheTimelineAndStartsTreatment) {
     }
   }
   EXPECT_THAT(quit_dates, ElementsAre(DaysFromToday(3), DaysFromToday(5)));
+  // The sample patient takes clozapine: each quit date also raises the
+  // CYP1A2 safety alert (safety part of issue 12).
   EXPECT_THAT(Types(id), ElementsAre(v1::EVENT_TYPE_REFERRAL_CREATED,
                                      v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED,
                                      v1::EVENT_TYPE_QUIT_DATE_SET,
                                      v1::EVENT_TYPE_REFERRAL_STATUS_CHANGED,
-                                     v1::EVENT_TYPE_QUIT_DATE_SET));
+                                     v1::EVENT_TYPE_SAFETY_ALERT,
+                                     v1::EVENT_TYPE_QUIT_DATE_SET,
+                                     v1::EVENT_TYPE_SAFETY_ALERT));
 }
 
 TEST_F(EngagementTest, QuitDateIsRefusedOnAReferralNotTakenOn) {

@@ -17,6 +17,7 @@
 #include "adapters/pharmacy/supply_request_message.h"
 #include "adapters/service/cancellation_message.h"
 #include "adapters/service/overdue_escalation_message.h"
+#include "adapters/service/safety_alert_escalation_message.h"
 #include "gateway/domain/field_violations.h"
 
 namespace nhs::tobacco {
@@ -118,6 +119,22 @@ int main(int argc, char** argv) {
       service::BuildOverdueEscalationMessage(
           overdue, "Escalated after 1 working day without an answer.",
           Context("0d9e7c56-1b1e-4c55-8f4a-5a4a2b9d0005")));
+  // safety: a CYP1A2 safety alert nobody acknowledged in time.
+  v1::SafetyAlert alert;
+  alert.set_alert_id("sa-0193a1b2c3d4e5f6");
+  alert.set_referral_id("ref-0193a1b2");
+  alert.set_trigger(v1::SAFETY_ALERT_TRIGGER_QUIT_DATE);
+  alert.set_trigger_date("2026-11-27");
+  alert.set_state(v1::SAFETY_ALERT_STATE_OVERDUE);
+  alert.mutable_prescriber()->set_ods_code("RX9");
+  alert.mutable_service()->set_ods_code("TDS01");
+  out.emplace_back(
+      "service_safety_alert_overdue",
+      service::BuildSafetyAlertEscalationMessage(
+          alert, referral,
+          "CYP1A2 safety alert to the prescriber RX9 (their system took it) "
+          "not acknowledged by a person in time: contact the prescriber.",
+          Context("0d9e7c56-1b1e-4c55-8f4a-5a4a2b9d0009")));
   v1::PrescriptionRequest cancelled = Request(v1::ROUTE_GP_PRESCRIPTION);
   cancelled.set_status(v1::PRESCRIPTION_STATUS_CANCELLED);
   cancelled.set_status_reason("PATIENT_DECLINED");

@@ -66,6 +66,20 @@ function referencesIn(value, out = []) {
   return out;
 }
 
+test('an unacknowledged safety alert escalates to the service', () => {
+  const bundle = JSON.parse(fs.readFileSync(
+    path.join(dir, 'service_safety_alert_overdue.json'), 'utf8'));
+  const header = bundle.entry[0].resource;
+  assert.equal(header.eventCoding.code, 'safety-alert-overdue');
+  const byUrl = new Map(bundle.entry.map((e) => [e.fullUrl, e.resource]));
+  const communication = byUrl.get(header.focus[0].reference);
+  assert.equal(communication.resourceType, 'Communication');
+  assert.equal(communication.priority, 'urgent');
+  assert.equal(communication.about[0].identifier.value, 'sa-0193a1b2c3d4e5f6');
+  assert.equal(byUrl.get(communication.recipient[0].reference).resourceType,
+    'Organization');
+});
+
 test('the overdue escalation tells the service in a Communication', () => {
   const bundle = JSON.parse(fs.readFileSync(
     path.join(dir, 'service_overdue_escalation.json'), 'utf8'));

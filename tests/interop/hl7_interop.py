@@ -391,6 +391,19 @@ def outbound(ctl, engine, referral):
           % ",".join(controls), controls == [])
     check("safety alert: the medicine name unescapes to what the trust sent",
           alert.unescape(str(alert.segments("OBX")[0][5][0][1])) == MEDICINE)
+    # The alert is a record: our CA makes it SENT, never ACKNOWLEDGED (only
+    # a person acknowledges), and OBR-20 names it for the acknowledgement.
+    records = []
+    eventually(lambda: records.extend(
+        [a for a in ctl.run("safety-alerts", "list", "--referral",
+                            referral).get("alerts", [])
+         if a.get("state") == "SAFETY_ALERT_STATE_SENT"]) or bool(records))
+    check("safety alert: the record is SENT on our CA, not acknowledged",
+          len(records) >= 1 and "acknowledgedAt" not in records[0]
+          and "acknowledgedBy" not in records[0])
+    check("safety alert: OBR-20 names the alert id to acknowledge",
+          bool(records)
+          and str(alert.segment("OBR")[20]) == records[0]["alertId"])
 
     check("outcome: ORU^R01 OBR-4 TDOUTCOME",
           str(oru.segment("MSH")[9]) == "ORU^R01^ORU_R01"

@@ -235,6 +235,26 @@ ALTER TABLE outcomes ADD COLUMN recorded_on TEXT NOT NULL DEFAULT '';
 CREATE INDEX outcomes_by_created ON outcomes (created_us, outcome_id);
 )sql",
      BackfillOutcomeDates},
+    // safety: CYP1A2 safety alerts, a record each. due_us is set only while
+    // an alert waits for a person (RAISED or SENT), so the deadline scan's
+    // partial index holds just those.
+    {8, R"sql(
+CREATE TABLE safety_alerts (
+  alert_id       TEXT PRIMARY KEY,
+  referral_id    TEXT NOT NULL REFERENCES referrals (referral_id),
+  prescriber_ods TEXT NOT NULL,
+  service_ods    TEXT NOT NULL,
+  state          INTEGER NOT NULL,
+  due_us         BIGINT,
+  created_us     BIGINT NOT NULL,
+  version        BIGINT NOT NULL,
+  body           BLOB NOT NULL
+);
+CREATE INDEX safety_alerts_by_referral ON safety_alerts (referral_id, created_us);
+CREATE INDEX safety_alerts_by_prescriber ON safety_alerts (prescriber_ods, created_us);
+CREATE INDEX safety_alerts_by_service ON safety_alerts (service_ods, created_us);
+CREATE INDEX safety_alerts_due ON safety_alerts (due_us) WHERE due_us IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

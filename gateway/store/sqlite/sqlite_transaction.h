@@ -69,6 +69,16 @@ class SqliteTransaction final : public WriteTransaction {
   absl::StatusOr<std::vector<OutboxRow>> ListOutboxRowsAbout(
       absl::string_view referral_id,
       absl::string_view destination_ods) override;
+  // safety: CYP1A2 safety alerts (sqlite_safety_alerts.cc).
+  absl::StatusOr<std::optional<v1::SafetyAlert>> GetSafetyAlert(
+      absl::string_view alert_id) override;
+  absl::StatusOr<Page<v1::SafetyAlert>> ListSafetyAlerts(
+      const SafetyAlertQuery& query) override;
+  absl::StatusOr<std::vector<v1::SafetyAlert>> ListDueSafetyAlerts(
+      absl::Time now, int limit) override;
+  absl::Status InsertSafetyAlert(const v1::SafetyAlert& alert) override;
+  absl::Status UpdateSafetyAlert(const v1::SafetyAlert& alert,
+                                 int64_t expected_version) override;
   // care (sqlite_care.cc; ListOutcomesPage in sqlite_transaction.cc).
   absl::StatusOr<std::vector<v1::QuitDate>> ListQuitDates(
       absl::string_view referral_id) override;

@@ -1,6 +1,7 @@
 // The gRPC column of the access matrix: every operation, for every role,
 // on one mutual-TLS channel per certificate.
 #include "absl/strings/str_cat.h"
+#include "nhs/tobacco/v1/safety_alert_service.grpc.pb.h"
 #include "tests/integration/access_matrix/matrix_edge.h"
 
 namespace nhs::tobacco::access_matrix {
@@ -333,6 +334,40 @@ Answer GrpcColumn::Run(Op op, const CallerInfo& c, const Fixture& f) {
       v1::GetReferralTimelineResponse out;
       return FromGrpc(as.referrals->GetReferralTimeline(Ctx().get(), get, &out),
                       f.referral_id);
+    }
+    // safety: CYP1A2 safety alerts.
+    case Op::kListSafetyAlerts: {
+      v1::ListSafetyAlertsRequest list;
+      list.set_referral_id(f.referral_id);
+      v1::ListSafetyAlertsResponse out;
+      grpc::Status s = v1::SafetyAlertService::NewStub(as.channel)
+                           ->ListSafetyAlerts(Ctx().get(), list, &out);
+      if (s.ok() && out.alerts_size() != 1) {
+        return Answer::Other(absl::StrCat(out.alerts_size(), " alerts"));
+      }
+      return FromGrpc(s, f.referral_id);
+    }
+    case Op::kAcknowledgeSafetyAlert: {
+      // The alert's id, as the world's service reads it.
+      v1::ListSafetyAlertsRequest list;
+      list.set_referral_id(f.referral_id);
+      v1::ListSafetyAlertsResponse alerts;
+      grpc::Status s = v1::SafetyAlertService::NewStub(
+                           records_.As(records_.ServiceCert(c.world)).channel)
+                           ->ListSafetyAlerts(Ctx().get(), list, &alerts);
+      if (!s.ok() || alerts.alerts_size() != 1) {
+        return Answer::Other("set-up: the referral has no safety alert");
+      }
+      v1::AcknowledgeSafetyAlertRequest ack;
+      ack.set_request_id(NextId("ack-alert"));
+      ack.set_alert_id(alerts.alerts(0).alert_id());
+      ack.mutable_actor()->mutable_practitioner()->set_identifier("C7654321");
+      ack.mutable_actor()->mutable_practitioner()->set_display_name(
+          "Dr A Prescriber");
+      v1::SafetyAlert out;
+      return FromGrpc(v1::SafetyAlertService::NewStub(as.channel)
+                          ->AcknowledgeSafetyAlert(Ctx().get(), ack, &out),
+                      ack.alert_id());
     }
   }
   return Answer::Other("operation not driven over gRPC");

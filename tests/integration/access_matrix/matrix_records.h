@@ -58,6 +58,11 @@ inline Need NeedOf(Op op) {
     case Op::kListOutcomes:
     case Op::kGetReferralTimeline:
       return {Stage::kReferral};
+    // safety: the alert the first recommendation raised.
+    case Op::kListSafetyAlerts:
+      return {Stage::kRecommended, kPharmacyRoute};
+    case Op::kAcknowledgeSafetyAlert:
+      return {Stage::kRecommended, kPharmacyRoute, true};
     case Op::kUpdateReferralStatus:
     case Op::kUpdateReferral:
     case Op::kRecordOutcome:

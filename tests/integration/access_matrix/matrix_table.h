@@ -133,6 +133,11 @@ enum class Op {
   kRecommendAlternative,
   // referrers (issue 12)
   kListProducts,
+  // safety: CYP1A2 safety alerts (the sample referral's patient is on
+  // clozapine, so its first recommendation raises one; the matrix config
+  // gives RX9 no HL7 route, so the alert has no prescriber).
+  kListSafetyAlerts,
+  kAcknowledgeSafetyAlert,
   // care (issue 12).
   kSetQuitDate,
   kRecordContact,
@@ -238,6 +243,13 @@ inline const std::vector<Row>& Matrix() {
         C::kIntegrator, C::kIntegratorUnrelated, C::kAdmin,
         C::kTalkingTherapies, C::kTalkingTherapiesUnrelated,
         C::kLocalAuthorityUnrelated, C::kVoluntarySectorUnrelated}},
+      // safety: a referral's alerts: its referring trust and its service (an
+      // integrator as either); acknowledged by the prescriber's trust (none
+      // here: no route) or the treating service, never a GP or pharmacy.
+      {Op::kListSafetyAlerts,
+       "ListSafetyAlerts",
+       {C::kTrust, C::kService, C::kIntegrator}},
+      {Op::kAcknowledgeSafetyAlert, "AcknowledgeSafetyAlert", {C::kService}},
       // care (issue 12): the treating service only.
       {Op::kSetQuitDate, "SetQuitDate", {C::kService}},
       {Op::kRecordContact, "RecordContact", {C::kService}},

@@ -81,17 +81,35 @@ TEST(DeliveryPlanTest, RecommendationGoesToTheTargetOfItsRoute) {
               IsEmpty());
 }
 
-TEST(DeliveryPlanTest, SensitiveMedicineAlsoAlertsTheTrust) {
+TEST(DeliveryPlanTest, RecommendationLeavesTheSafetyAlertToItsOwnPlan) {
   v1::PrescriptionRequest p = Request(v1::ROUTE_GP_PRESCRIPTION, kGp);
   p.set_cyp1a2_safety_alert(true);
   EXPECT_THAT(
       PlanRecommendation(p, Referral(), true, AllRoutes()),
-      ElementsAre(PlannedMessage{v1::MESSAGE_KIND_GP_RECOMMENDATION, kGp},
-                  PlannedMessage{v1::MESSAGE_KIND_SAFETY_ALERT, kTrust}));
-  // A second product for the same referral: treatment already started.
-  EXPECT_THAT(
-      PlanRecommendation(p, Referral(), false, AllRoutes()),
       ElementsAre(PlannedMessage{v1::MESSAGE_KIND_GP_RECOMMENDATION, kGp}));
+}
+
+TEST(DeliveryPlanTest, SafetyAlertGoesToItsPrescriberOverHl7Only) {
+  v1::SafetyAlert alert;
+  alert.mutable_prescriber()->set_ods_code(kTrust);
+  alert.mutable_service()->set_ods_code(kService);
+  EXPECT_THAT(
+      PlanSafetyAlert(alert, AllRoutes()),
+      ElementsAre(PlannedMessage{v1::MESSAGE_KIND_SAFETY_ALERT, kTrust}));
+  // No prescriber (no route to one): nothing queued.
+  alert.clear_prescriber();
+  EXPECT_THAT(PlanSafetyAlert(alert, AllRoutes()), IsEmpty());
+}
+
+TEST(DeliveryPlanTest, OverdueSafetyAlertEscalatesToTheService) {
+  v1::SafetyAlert alert;
+  alert.mutable_prescriber()->set_ods_code(kTrust);
+  alert.mutable_service()->set_ods_code(kService);
+  EXPECT_THAT(PlanSafetyAlertOverdue(alert, AllRoutes()),
+              ElementsAre(PlannedMessage{
+                  v1::MESSAGE_KIND_SAFETY_ALERT_ESCALATION, kService}));
+  EXPECT_EQ(ChannelOf(v1::MESSAGE_KIND_SAFETY_ALERT_ESCALATION),
+            v1::DELIVERY_CHANNEL_FHIR_HTTPS);
 }
 
 TEST(DeliveryPlanTest, NominatedPharmacyHearsOnceTheGpPrescribesWithConsent) {

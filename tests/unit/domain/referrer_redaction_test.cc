@@ -98,7 +98,9 @@ TEST(ReferrerRedactionTest, EveryStringFieldIsClassified) {
       {"referral_id", "prescription_id", "reason_code", "outcome_id",
        // Field mask paths (never values), a configured code's display text,
        // the linked request's id.
-       "changed_paths", "reason_display", "related_prescription_id"},
+       "changed_paths", "reason_display", "related_prescription_id",
+       // The id of a safety alert the event is about.
+       "safety_alert_id"},
       {"note"});
 }
 

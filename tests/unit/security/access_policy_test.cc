@@ -3,6 +3,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -328,6 +329,43 @@ TEST(AccessPolicyTest, NewReferringRolesCreateAndReadOnlyTheirOwnReferrals) {
     EXPECT_THAT(Authorize(self, O::kUpdateReferralStatus, ViewOf(r)),
                 StatusIs(absl::StatusCode::kPermissionDenied))
         << RoleName(role);
+  }
+}
+// safety: the CYP1A2 safety alert rules, role x relation.
+TEST(AccessPolicyTest, SafetyAlertsAreForThePrescriberAndTheServiceOnly) {
+  struct Case {
+    Role role;
+    const char* relation;  // prescriber, service, referrer, none
+    bool read;
+    bool acknowledge;
+  };
+  const std::vector<Case> cases = {
+      {Role::kMentalHealthTrust, "prescriber", true, true},
+      {Role::kMentalHealthTrust, "referrer", true, false},
+      {Role::kMentalHealthTrust, "none", false, false},
+      {Role::kTobaccoService, "service", true, true},
+      {Role::kTobaccoService, "prescriber", false, false},
+      {Role::kTobaccoService, "none", false, false},
+      {Role::kIntegrator, "prescriber", true, false},
+      {Role::kIntegrator, "service", true, false},
+      {Role::kGp, "prescriber", false, false},
+      {Role::kPharmacy, "service", false, false},
+      {Role::kAdmin, "service", false, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(absl::StrCat(RoleName(c.role), " as ", c.relation));
+    RecordView v;
+    v.prescriber_ods = "RX9";
+    v.service_ods = "TDS01";
+    v.referrer_ods = "RX9";
+    const std::string relation = c.relation;
+    if (relation == "prescriber") v.prescriber_ods = kMe;
+    if (relation == "service") v.service_ods = kMe;
+    if (relation == "referrer") v.referrer_ods = kMe;
+    const Principal me{kMe, c.role, ""};
+    EXPECT_EQ(Authorize(me, O::kReadSafetyAlerts, v).ok(), c.read);
+    EXPECT_EQ(Authorize(me, O::kListSafetyAlerts, v).ok(), c.read);
+    EXPECT_EQ(Authorize(me, O::kAcknowledgeSafetyAlert, v).ok(), c.acknowledge);
   }
 }
 

@@ -92,6 +92,10 @@ TEST(OperationsTest, KeepsTheNamesTheAuditLogAlreadyHolds) {
       // referrers
       {O::kReadFormulary, "ReadFormulary"},
       {O::kListProducts, "ListProducts"},
+      // safety
+      {O::kReadSafetyAlerts, "ReadSafetyAlerts"},
+      {O::kAcknowledgeSafetyAlert, "AcknowledgeSafetyAlert"},
+      {O::kListSafetyAlerts, "ListSafetyAlerts"},
       {O::kSetQuitDate, "SetQuitDate"},
       {O::kRecordContact, "RecordContact"},
   };
@@ -123,6 +127,8 @@ TEST(OperationsTest, EntryPointsAreCheckedAsTheirPermission) {
       {O::kDiscardDelivery, O::kAdminister},
       {O::kGetDeliveryStats, O::kAdminister},
       {O::kRecommendAlternative, O::kRecommend},
+      {O::kListSafetyAlerts, O::kReadSafetyAlerts},
+      {O::kAcknowledgeSafetyAlert, O::kAcknowledgeSafetyAlert},
       {O::kCreateReferral, O::kCreateReferral},
       {O::kRecommend, O::kRecommend},
       {O::kAdminister, O::kAdminister},

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gateway/store/sqlite/sqlite_connection.h"
 #include "gateway/store/store.h"
 #include "gtest/gtest.h"
@@ -18,6 +19,18 @@
 
 namespace nhs::tobacco::store {
 namespace {
+
+// Undoes migrations 7 (care: quit dates, contacts, referrals.disengaged,
+// outcomes.recorded_on) and 8 (safety: safety_alerts), so a test can take
+// the database back to an older version and migrate it forward again.
+constexpr char kUndoMigrationsFrom7[] =
+    "DROP TABLE IF EXISTS safety_alerts;"
+    "DROP TABLE IF EXISTS quit_dates;"
+    "DROP TABLE IF EXISTS contacts;"
+    "DROP INDEX IF EXISTS referrals_disengaged;"
+    "ALTER TABLE referrals DROP COLUMN disengaged;"
+    "DROP INDEX IF EXISTS outcomes_by_created;"
+    "ALTER TABLE outcomes DROP COLUMN recorded_on;";
 
 using ::nhs::tobacco::testing::IsOk;
 
@@ -66,19 +79,14 @@ TEST_F(SqliteMigrationsTest, VersionThreeIndexesEpsIdsStoredBeforeIt) {
     auto conn = SqliteConnection::Open((dir_ / "gateway.db").string(),
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
-    ASSERT_THAT(
-        (*conn)->Exec("DROP TABLE quit_dates;"
-                      "DROP TABLE contacts;"
-                      "DROP INDEX referrals_disengaged;"
-                      "ALTER TABLE referrals DROP COLUMN disengaged;"
-                      "DROP INDEX outcomes_by_created;"
-                      "ALTER TABLE outcomes DROP COLUMN recorded_on;"
-                      "DROP TABLE outbox;"
-                      "DROP INDEX prescriptions_by_eps;"
-                      "ALTER TABLE prescriptions DROP COLUMN eps_id;"
-                      "ALTER TABLE audit_log DROP COLUMN key_id;"
-                      "DELETE FROM schema_migrations WHERE version >= 3"),
-        IsOk());
+    ASSERT_THAT((*conn)->Exec(absl::StrCat(
+                    kUndoMigrationsFrom7,
+                    "DROP TABLE outbox;"
+                    "DROP INDEX prescriptions_by_eps;"
+                    "ALTER TABLE prescriptions DROP COLUMN eps_id;"
+                    "ALTER TABLE audit_log DROP COLUMN key_id;"
+                    "DELETE FROM schema_migrations WHERE version >= 3")),
+                IsOk());
   }
   auto store = Open();
   ASSERT_TRUE(store.ok()) << store.status();
@@ -115,14 +123,9 @@ TEST_F(SqliteMigrationsTest, VersionSixKeepsAuditRowsFromBeforeAsUnkeyed) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT(
-        (*conn)->Exec("DROP TABLE quit_dates;"
-                      "DROP TABLE contacts;"
-                      "DROP INDEX referrals_disengaged;"
-                      "ALTER TABLE referrals DROP COLUMN disengaged;"
-                      "DROP INDEX outcomes_by_created;"
-                      "ALTER TABLE outcomes DROP COLUMN recorded_on;"
-                      "ALTER TABLE audit_log DROP COLUMN key_id;"
-                      "DELETE FROM schema_migrations WHERE version >= 6"),
+        (*conn)->Exec(absl::StrCat(
+            kUndoMigrationsFrom7, "ALTER TABLE audit_log DROP COLUMN key_id;",
+            "DELETE FROM schema_migrations WHERE version >= 6")),
         IsOk());
   }
   auto store = Open();
@@ -165,13 +168,9 @@ TEST_F(SqliteMigrationsTest, VersionSevenBackfillsOutcomeDates) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT(
-        (*conn)->Exec("DROP TABLE quit_dates;"
-                      "DROP TABLE contacts;"
-                      "DROP INDEX referrals_disengaged;"
-                      "ALTER TABLE referrals DROP COLUMN disengaged;"
-                      "DROP INDEX outcomes_by_created;"
-                      "ALTER TABLE outcomes DROP COLUMN recorded_on;"
-                      "DELETE FROM schema_migrations WHERE version >= 7"),
+        (*conn)->Exec(absl::StrCat(
+            kUndoMigrationsFrom7,
+            "DELETE FROM schema_migrations WHERE version >= 7")),
         IsOk());
   }
   auto store = Open();
