@@ -232,7 +232,7 @@ inline const std::vector<Row>& Matrix() {
       {Op::kUpdateReferral, "UpdateReferral", {C::kService}},
       {Op::kGetReferralTimeline,
        "GetReferralTimeline",
-       {C::kTrust, C::kGp, C::kService, C::kIntegrator}},
+       {C::kTrust, C::kGp, C::kService, C::kIntegrator, C::kTalkingTherapies}},
       // GP refusals (issue 12, gp): the recommending service only.
       {Op::kRecommendAlternative, "RecommendAlternative", {C::kService}},
       // referrers: the formulary holds no patient data; everyone lists it.
