@@ -9,8 +9,8 @@
 #include "absl/time/time.h"
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
-#include "gateway/domain/reason_codes.h"
 #include "gateway/domain/outcome_rules.h"
+#include "gateway/domain/reason_codes.h"
 #include "gateway/domain/referrer_registry.h"
 #include "gateway/pathway/reply.h"
 

@@ -36,9 +36,9 @@ enum class Stage {
   // GP refusals (issue 12, gp): acknowledged, then declined by the GP (a
   // branch after kAcknowledged, not after kPrescribed).
   kDeclined
-  // care (issue 12): accepted, then a quit date 28 days ago (IN_TREATMENT),
-  // where a 4-week outcome is due today.
-  kInTreatment
+      // care (issue 12): accepted, then a quit date 28 days ago (IN_TREATMENT),
+      // where a 4-week outcome is due today.
+      kInTreatment
 };
 
 struct Need {

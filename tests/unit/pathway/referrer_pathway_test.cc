@@ -40,9 +40,9 @@ class ReferrerPathwayTest : public PathwayTest {
   // A pharmacy-route request with a reason, supplied with a note.
   v1::PrescriptionRequest Supplied() {
     const std::string referral = SampleReferral("ref-s");
-    v1::RecommendPrescriptionRequest recommend = testing::SampleRecommendation(
-        "rec-s", referral, "nrt-patch-21mg-24h", v1::ROUTE_PHARMACY_SUPPLY,
-        "FZZ99");
+    v1::RecommendPrescriptionRequest recommend =
+        testing::SampleRecommendation("rec-s", referral, "nrt-patch-21mg-24h",
+                                      v1::ROUTE_PHARMACY_SUPPLY, "FZZ99");
     recommend.set_reason(kLetter);
     auto rx = Await<v1::PrescriptionRequest>(
         [&](Reply<v1::PrescriptionRequest> reply) {
@@ -56,13 +56,12 @@ class ReferrerPathwayTest : public PathwayTest {
     EXPECT_THAT(Step(Service(), domain::PrescriptionAction::kMarkSent, step),
                 IsOk());
     step.set_request_id("ack");
-    EXPECT_THAT(Step(Pharmacy(), domain::PrescriptionAction::kAcknowledge,
-                     step),
-                IsOk());
+    EXPECT_THAT(
+        Step(Pharmacy(), domain::PrescriptionAction::kAcknowledge, step),
+        IsOk());
     step.set_request_id("supply");
     step.set_note("supplied 7 patches, patient anxious");
-    auto supplied =
-        Step(Pharmacy(), domain::PrescriptionAction::kSupply, step);
+    auto supplied = Step(Pharmacy(), domain::PrescriptionAction::kSupply, step);
     EXPECT_THAT(supplied, IsOk());
     return *supplied;
   }
@@ -76,7 +75,8 @@ TEST_F(ReferrerPathwayTest, TrustReadsItsRequestWithoutTheLetterText) {
   EXPECT_EQ(got->reason(), "");
   EXPECT_EQ(LastAudit("GetPrescription").result(), "OK");
   // The target reads it whole.
-  auto whole = prescriptions_->GetPrescription(Pharmacy(), rx.prescription_id());
+  auto whole =
+      prescriptions_->GetPrescription(Pharmacy(), rx.prescription_id());
   ASSERT_THAT(whole, IsOk());
   EXPECT_EQ(whole->reason(), kLetter);
 
@@ -141,8 +141,7 @@ TEST_F(ReferrerPathwayTest, TalkingTherapiesRefersUnderItsOwnSource) {
   request.mutable_referral()->set_source(v1::REFERRAL_SOURCE_GP);
   auto refused = CreateReferral(tt, request);
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ViolatedFields(refused.status()),
-              ElementsAre("referral.source"));
+  EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("referral.source"));
   EXPECT_EQ(LastAudit("CreateReferral", "INVALID_ARGUMENT").ods_code(),
             "TT001");
 }
@@ -154,8 +153,7 @@ TEST_F(ReferrerPathwayTest, EveryCertificateRoleListsProductsAndIsAudited) {
     auto listed = formulary.ListProducts(caller, v1::ListProductsRequest());
     ASSERT_THAT(listed, IsOk()) << security::RoleName(role);
     ASSERT_EQ(listed->products_size(), 1);
-    EXPECT_EQ(listed->products(0).product().product_id(),
-              "nrt-patch-21mg-24h");
+    EXPECT_EQ(listed->products(0).product().product_id(), "nrt-patch-21mg-24h");
     EXPECT_EQ(listed->products(0).routes_size(), 3);
     // Read audits are written after the answer: wait for this one's row.
     EXPECT_TRUE(AuditedListing(security::RoleName(role)))
@@ -169,8 +167,7 @@ TEST_F(ReferrerPathwayTest, EveryCertificateRoleListsProductsAndIsAudited) {
   auto refused = formulary.ListProducts(Gp(), bad);
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("route"));
-  EXPECT_EQ(LastAudit("ListProducts", "INVALID_ARGUMENT").ods_code(),
-            "Y90001");
+  EXPECT_EQ(LastAudit("ListProducts", "INVALID_ARGUMENT").ods_code(), "Y90001");
 }
 
 }  // namespace

@@ -167,11 +167,10 @@ TEST_F(SqliteMigrationsTest, VersionSevenBackfillsOutcomeDates) {
     auto conn = SqliteConnection::Open((dir_ / "gateway.db").string(),
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
-    ASSERT_THAT(
-        (*conn)->Exec(absl::StrCat(
-            kUndoMigrationsFrom7,
-            "DELETE FROM schema_migrations WHERE version >= 7")),
-        IsOk());
+    ASSERT_THAT((*conn)->Exec(absl::StrCat(
+                    kUndoMigrationsFrom7,
+                    "DELETE FROM schema_migrations WHERE version >= 7")),
+                IsOk());
   }
   auto store = Open();
   ASSERT_TRUE(store.ok()) << store.status();
