@@ -35,10 +35,10 @@ enum class Stage {
   kPrescribed,
   // GP refusals (issue 12, gp): acknowledged, then declined by the GP (a
   // branch after kAcknowledged, not after kPrescribed).
-  kDeclined
-      // care (issue 12): accepted, then a quit date 28 days ago (IN_TREATMENT),
-      // where a 4-week outcome is due today.
-      kInTreatment
+  kDeclined,
+  // care (issue 12): accepted, then a quit date 28 days ago (IN_TREATMENT),
+  // where a 4-week outcome is due today.
+  kInTreatment
 };
 
 struct Need {
@@ -65,7 +65,6 @@ inline Need NeedOf(Op op) {
       return {Stage::kRecommended, kPharmacyRoute, true};
     case Op::kUpdateReferralStatus:
     case Op::kUpdateReferral:
-    case Op::kRecordOutcome:
       return {Stage::kReferral, kPharmacyRoute, true};
     case Op::kRecordOutcome:
       return {Stage::kInTreatment, kPharmacyRoute, true};
