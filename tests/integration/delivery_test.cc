@@ -472,11 +472,17 @@ TEST_F(DeliveryTest, EveryCausedMessageArrivesAndTheProtocolAdvances) {
 
   const std::vector<v1::Delivery> delivered =
       Deliveries(v1::DELIVERY_STATE_DELIVERED);
-  // One safety alert per referral, not per recommendation.
-  ASSERT_EQ(delivered.size(), 7u);
+  // Safety alerts where levels move: the first recommendation (not each
+  // one) and the quit date the outcome needed.
+  ASSERT_EQ(delivered.size(), 8u);
   std::map<std::string, std::string> id_by_kind;
+  std::vector<std::string> safety_alerts;
   for (const v1::Delivery& d : delivered) {
     id_by_kind[v1::MessageKind_Name(d.kind())] = d.message_id();
+    if (d.kind() == v1::MESSAGE_KIND_SAFETY_ALERT) {
+      safety_alerts.push_back(absl::StrCat(
+          "ORU TDSAFETY ", delivery::Hl7ControlId(d.message_id())));
+    }
     EXPECT_EQ(d.attempts(), 1) << d.ShortDebugString();
     EXPECT_TRUE(d.handed_over());
   }
@@ -492,9 +498,7 @@ TEST_F(DeliveryTest, EveryCausedMessageArrivesAndTheProtocolAdvances) {
           absl::StrCat("RRI  ",
                        delivery::Hl7ControlId(
                            id_by_kind["MESSAGE_KIND_REFERRAL_RESPONSE"])),
-          absl::StrCat(
-              "ORU TDSAFETY ",
-              delivery::Hl7ControlId(id_by_kind["MESSAGE_KIND_SAFETY_ALERT"])),
+          safety_alerts.at(0), safety_alerts.at(1),
           absl::StrCat("ORU TDOUTCOME ",
                        delivery::Hl7ControlId(
                            id_by_kind["MESSAGE_KIND_TRUST_OUTCOME"]))));
@@ -731,9 +735,16 @@ TEST_F(DeliveryTest, MessagesAboutOneReferralLeaveInTheOrderTheyWereCaused) {
   trust_->Answer(TrustReceiver::Answer::kAccept);
   ASSERT_TRUE(Eventually([&] { return Drained(); }));
   const auto received = trust_->received();
-  ASSERT_GE(received.size(), 2u);
-  EXPECT_EQ(received.back().type, "ORU");
-  EXPECT_EQ(received[received.size() - 2].type, "RRI");
+  // The RRI^I12 (and its retries) first, then the quit date's safety alert
+  // and the outcome, both ORU^R01, in the order they were caused.
+  size_t first_oru = 0;
+  while (first_oru < received.size() && received[first_oru].type == "RRI") {
+    ++first_oru;
+  }
+  ASSERT_GT(first_oru, 0u);
+  ASSERT_EQ(received.size() - first_oru, 2u);
+  EXPECT_EQ(received[first_oru].obr4, "TDSAFETY");
+  EXPECT_EQ(received.back().obr4, "TDOUTCOME");
   EXPECT_THAT(Deliveries(v1::DELIVERY_STATE_DEAD_LETTER), ::testing::IsEmpty());
 }
 

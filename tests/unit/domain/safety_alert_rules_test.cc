@@ -81,6 +81,7 @@ v1::Referral ReferralWith(std::vector<std::pair<std::string, bool>> meds,
   r.set_referral_id("ref-1");
   r.mutable_referrer()->set_ods_code(referrer);
   r.mutable_service()->set_ods_code("TDS01");
+  r.mutable_consent()->set_share_with_mental_health_team(true);
   for (const auto& [name, flagged] : meds) {
     v1::PsychiatricMedicine* m = r.mutable_mental_health()->add_medicines();
     m->set_name(name);
@@ -118,6 +119,14 @@ TEST(NewSafetyAlertTest,
       {"olanzapine from a GP (no MLLP route)",
        ReferralWith({{"Olanzapine", true}}, "Y90001"), true, ""},
       {"a trust without a route", ReferralWith({{"Clozapine", true}}, "RT1"),
+       true, ""},
+      // Every message to the trust needs consent to share with it.
+      {"a routed trust without the patient's consent",
+       [] {
+         v1::Referral r = ReferralWith({{"Clozapine", true}}, "RX9");
+         r.mutable_consent()->set_share_with_mental_health_team(false);
+         return r;
+       }(),
        true, ""},
   };
   for (const TriggerCase& c : cases) {
