@@ -27,6 +27,7 @@
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/fhir_receiver.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
@@ -36,6 +37,7 @@ namespace {
 
 using ::nhs::tobacco::testing::Clients;
 using ::nhs::tobacco::testing::Ctx;
+using ::nhs::tobacco::testing::FhirReceiver;
 using ::nhs::tobacco::testing::FreeLoopbackPort;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
@@ -139,89 +141,6 @@ class TrustReceiver {
   std::unique_ptr<hl7v2::MllpListener> listener_;
   absl::Mutex mu_;
   std::vector<Received> received_ ABSL_GUARDED_BY(mu_);
-};
-
-// A GP or pharmacy system's $process-message endpoint (mutual TLS, the dev
-// server certificate) answering with the HTTP status the test sets, after
-// an optional delay; records each Bundle's event code and id and the most
-// requests it ever had in flight at once.
-class FhirReceiver {
- public:
-  FhirReceiver() {
-    fhir::HttpsListenerOptions options;
-    options.address = "127.0.0.1:0";
-    options.tls_cert_path = Pki("server.pem");
-    options.tls_key_path = Pki("server.key");
-    options.client_ca_path = Pki("ca.pem");
-    auto listener = fhir::HttpsListener::Start(
-        options, [this](const fhir::InboundMessage& in, fhir::Respond respond) {
-          Receive(in, std::move(respond));
-        });
-    EXPECT_TRUE(listener.ok()) << listener.status();
-    if (listener.ok()) listener_ = std::move(*listener);
-  }
-
-  std::string url() const {
-    return absl::StrCat("https://127.0.0.1:", listener_->port(),
-                        "/fhir/$process-message");
-  }
-  // The next `count` requests get `status`; then 200.
-  void FailNext(int count, int status) {
-    absl::MutexLock lock(&mu_);
-    fail_count_ = count;
-    fail_status_ = status;
-  }
-  void Delay(absl::Duration d) { delay_ns_ = absl::ToInt64Nanoseconds(d); }
-
-  struct Received {
-    std::string event;
-    std::string id;
-    std::string destination;
-  };
-  std::vector<Received> received() {
-    absl::MutexLock lock(&mu_);
-    return received_;
-  }
-  int max_in_flight() const { return max_in_flight_.load(); }
-
- private:
-  void Receive(const fhir::InboundMessage& in, fhir::Respond respond) {
-    const int now = ++in_flight_;
-    int seen = max_in_flight_.load();
-    while (now > seen && !max_in_flight_.compare_exchange_weak(seen, now)) {
-    }
-    absl::SleepFor(absl::Nanoseconds(delay_ns_.load()));
-    const nlohmann::json bundle = nlohmann::json::parse(in.body);
-    const nlohmann::json& header = bundle["entry"][0]["resource"];
-    int status = 200;
-    {
-      absl::MutexLock lock(&mu_);
-      received_.push_back(Received{header["eventCoding"]["code"],
-                                   bundle["identifier"]["value"],
-                                   header["destination"][0]["endpoint"]});
-      if (fail_count_ > 0) {
-        --fail_count_;
-        status = fail_status_;
-      }
-    }
-    --in_flight_;
-    fhir::HttpResponse response;
-    response.status = status;
-    response.body =
-        status == 200
-            ? R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})"
-            : R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","diagnostics":"Patient 9990000018 unknown here"}]})";
-    respond(std::move(response));
-  }
-
-  std::unique_ptr<fhir::HttpsListener> listener_;
-  absl::Mutex mu_;
-  std::vector<Received> received_ ABSL_GUARDED_BY(mu_);
-  int fail_count_ ABSL_GUARDED_BY(mu_) = 0;
-  int fail_status_ ABSL_GUARDED_BY(mu_) = 200;
-  std::atomic<int64_t> delay_ns_{0};
-  std::atomic<int> in_flight_{0};
-  std::atomic<int> max_in_flight_{0};
 };
 
 class DeliveryTest : public ::testing::Test {

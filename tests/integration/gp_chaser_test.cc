@@ -20,6 +20,7 @@
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/fhir_receiver.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
@@ -29,6 +30,7 @@ namespace {
 
 using ::nhs::tobacco::testing::Clients;
 using ::nhs::tobacco::testing::Ctx;
+using ::nhs::tobacco::testing::FhirReceiver;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::testing::ElementsAre;
@@ -50,60 +52,6 @@ bool Eventually(F done, absl::Duration timeout = absl::Seconds(20)) {
   }
   return done();
 }
-
-// A practice's or service's $process-message endpoint: keeps every Bundle
-// it is sent and answers 200.
-class FhirReceiver {
- public:
-  FhirReceiver() {
-    fhir::HttpsListenerOptions options;
-    options.address = "127.0.0.1:0";
-    options.tls_cert_path = Pki("server.pem");
-    options.tls_key_path = Pki("server.key");
-    options.client_ca_path = Pki("ca.pem");
-    auto listener = fhir::HttpsListener::Start(options, [this](
-                                                            const fhir::
-                                                                InboundMessage&
-                                                                    in,
-                                                            fhir::Respond
-                                                                respond) {
-      {
-        absl::MutexLock lock(&mu_);
-        received_.push_back(nlohmann::json::parse(in.body));
-      }
-      fhir::HttpResponse response;
-      response.status = 200;
-      response.body =
-          R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})";
-      respond(std::move(response));
-    });
-    EXPECT_TRUE(listener.ok()) << listener.status();
-    if (listener.ok()) listener_ = std::move(*listener);
-  }
-  std::string url() const {
-    return absl::StrCat("https://127.0.0.1:", listener_->port(),
-                        "/fhir/$process-message");
-  }
-  std::vector<nlohmann::json> received() {
-    absl::MutexLock lock(&mu_);
-    return received_;
-  }
-  // The Bundles whose MessageHeader event is `code`.
-  std::vector<nlohmann::json> WithEvent(const std::string& code) {
-    std::vector<nlohmann::json> out;
-    for (const nlohmann::json& b : received()) {
-      if (b["entry"][0]["resource"]["eventCoding"]["code"] == code) {
-        out.push_back(b);
-      }
-    }
-    return out;
-  }
-
- private:
-  std::unique_ptr<fhir::HttpsListener> listener_;
-  absl::Mutex mu_;
-  std::vector<nlohmann::json> received_ ABSL_GUARDED_BY(mu_);
-};
 
 class GpChaserTest : public ::testing::Test {
  protected:
@@ -262,7 +210,7 @@ TEST_F(GpChaserTest, AnOverduePracticeGetsTheLetterAgainOnceAsAReminder) {
       << "the first letter, once";
   EXPECT_EQ(service_->WithEvent("overdue-escalation").size(), 1u);
 
-  const nlohmann::json& bundle = reminders[0];
+  const nlohmann::json bundle = reminders[0].bundle();
   const nlohmann::json& header = bundle["entry"][0]["resource"];
   EXPECT_EQ(header["reason"]["coding"][0]["code"], "reminder");
   EXPECT_THAT(header["eventCoding"]["display"].get<std::string>(),

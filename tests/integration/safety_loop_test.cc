@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "nhs/tobacco/v1/safety_alert_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/fhir_receiver.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/secure_gateway_binary.h"
 
@@ -31,6 +32,7 @@ namespace nhs::tobacco {
 namespace {
 
 using ::nhs::tobacco::testing::Ctx;
+using ::nhs::tobacco::testing::FhirReceiver;
 using ::nhs::tobacco::testing::FreeLoopbackPort;
 using ::nhs::tobacco::testing::SampleRecommendation;
 using ::nhs::tobacco::testing::SampleReferralRequest;
@@ -38,10 +40,6 @@ using ::nhs::tobacco::testing::SecureGatewayBinary;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-std::string Pki(const std::string& name) {
-  return (testing::DevCerts() / name).string();
-}
 
 template <typename F>
 bool Eventually(F done, absl::Duration timeout = absl::Seconds(20)) {
@@ -97,59 +95,6 @@ class TrustEngine {
   std::vector<hl7v2::Message> received_ ABSL_GUARDED_BY(mu_);
 };
 
-// A pharmacy or service system's $process-message endpoint (mutual TLS):
-// records each Bundle (event code, body), answers 200.
-class FhirSystem {
- public:
-  FhirSystem() {
-    fhir::HttpsListenerOptions options;
-    options.address = "127.0.0.1:0";
-    options.tls_cert_path = Pki("server.pem");
-    options.tls_key_path = Pki("server.key");
-    options.client_ca_path = Pki("ca.pem");
-    auto listener = fhir::HttpsListener::Start(options, [this](
-                                                            const fhir::
-                                                                InboundMessage&
-                                                                    in,
-                                                            fhir::Respond
-                                                                respond) {
-      const nlohmann::json bundle = nlohmann::json::parse(in.body);
-      {
-        absl::MutexLock lock(&mu_);
-        received_.push_back(
-            {bundle["entry"][0]["resource"]["eventCoding"]["code"],
-             std::string(in.body)});
-      }
-      fhir::HttpResponse response;
-      response.status = 200;
-      response.body =
-          R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})";
-      respond(std::move(response));
-    });
-    EXPECT_TRUE(listener.ok()) << listener.status();
-    if (listener.ok()) listener_ = std::move(*listener);
-  }
-  std::string url() const {
-    return absl::StrCat("https://127.0.0.1:", listener_->port(),
-                        "/fhir/$process-message");
-  }
-  // Bodies of the Bundles with event `code`.
-  std::vector<std::string> With(const std::string& code) {
-    absl::MutexLock lock(&mu_);
-    std::vector<std::string> out;
-    for (const auto& [event, body] : received_) {
-      if (event == code) out.push_back(body);
-    }
-    return out;
-  }
-
- private:
-  std::unique_ptr<fhir::HttpsListener> listener_;
-  absl::Mutex mu_;
-  std::vector<std::pair<std::string, std::string>> received_
-      ABSL_GUARDED_BY(mu_);
-};
-
 struct LoopSetup {
   // The trust's engine is RX9's MLLP route (else RX9 has none).
   bool trust_routed = true;
@@ -160,8 +105,8 @@ class SafetyLoopTest : public ::testing::Test {
  protected:
   void Start(LoopSetup setup) {
     trust_ = std::make_unique<TrustEngine>();
-    pharmacy_ = std::make_unique<FhirSystem>();
-    service_ = std::make_unique<FhirSystem>();
+    pharmacy_ = std::make_unique<FhirReceiver>();
+    service_ = std::make_unique<FhirReceiver>();
     const int trust_port = trust_->port();
     const std::string pharmacy_url = pharmacy_->url();
     const std::string service_url = service_->url();
@@ -286,8 +231,8 @@ class SafetyLoopTest : public ::testing::Test {
   }
 
   std::unique_ptr<TrustEngine> trust_;
-  std::unique_ptr<FhirSystem> pharmacy_;
-  std::unique_ptr<FhirSystem> service_;
+  std::unique_ptr<FhirReceiver> pharmacy_;
+  std::unique_ptr<FhirReceiver> service_;
   std::unique_ptr<SecureGatewayBinary> gateway_;
 };
 
@@ -391,16 +336,16 @@ TEST_F(SafetyLoopTest, AnUnacknowledgedAlertGoesOverdueAndEscalatesOnce) {
   Start({.trust_routed = true, .acknowledge_within_seconds = 2});
   const std::string referral = ReferAndRecommend("late");
   ASSERT_TRUE(Eventually(
-      [&] { return service_->With("safety-alert-overdue").size() == 1; }));
+      [&] { return service_->WithEvent("safety-alert-overdue").size() == 1; }));
   const std::vector<v1::SafetyAlert> alerts = AlertsOf(referral);
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].state(), v1::SAFETY_ALERT_STATE_OVERDUE);
-  const std::string body = service_->With("safety-alert-overdue")[0];
+  const std::string body = service_->WithEvent("safety-alert-overdue")[0].body;
   EXPECT_THAT(body, HasSubstr(alerts[0].alert_id()));
   EXPECT_THAT(body, HasSubstr("not acknowledged"));
   // Later scans escalate no more.
   absl::SleepFor(absl::Seconds(3));
-  EXPECT_EQ(service_->With("safety-alert-overdue").size(), 1u);
+  EXPECT_EQ(service_->WithEvent("safety-alert-overdue").size(), 1u);
   // The service still may acknowledge it, as a named person.
   v1::AcknowledgeSafetyAlertRequest ack;
   ack.set_request_id("late-ack");
@@ -473,8 +418,8 @@ TEST_F(SafetyLoopTest, ThePharmacyIsToldNoPrescriberWasAlertedWithoutARoute) {
   Start({.trust_routed = false, .acknowledge_within_seconds = 60});
   const std::string referral = ReferAndRecommend("noroute");
   ASSERT_TRUE(Eventually(
-      [&] { return pharmacy_->With("supply-request").size() == 1; }));
-  const std::string body = pharmacy_->With("supply-request")[0];
+      [&] { return pharmacy_->WithEvent("supply-request").size() == 1; }));
+  const std::string body = pharmacy_->WithEvent("supply-request")[0].body;
   EXPECT_THAT(body, HasSubstr("was not alerted (no route to the prescriber)"));
   EXPECT_THAT(body, Not(HasSubstr("has been asked to review")));
   // The alert is still a record, with nobody to send it to.
@@ -489,8 +434,8 @@ TEST_F(SafetyLoopTest, ThePharmacyIsNotToldThePrescriberWasAlertedBeforeItWas) {
   Start({.trust_routed = true, .acknowledge_within_seconds = 60});
   ReferAndRecommend("routed");
   ASSERT_TRUE(Eventually(
-      [&] { return pharmacy_->With("supply-request").size() == 1; }));
-  const std::string body = pharmacy_->With("supply-request")[0];
+      [&] { return pharmacy_->WithEvent("supply-request").size() == 1; }));
+  const std::string body = pharmacy_->WithEvent("supply-request")[0].body;
   // The supply request left with the alert still queued: it says so.
   EXPECT_THAT(body, HasSubstr("prescriber (RX9)"));
   EXPECT_THAT(body, Not(HasSubstr("has been asked to review")));
