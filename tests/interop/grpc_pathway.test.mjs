@@ -692,10 +692,11 @@ describe('tobacco-gateway driven by @grpc/grpc-js over localhost', { timeout: 24
       ['EVENT_TYPE_REFERRAL_STATUS_CHANGED', referralId, ''],
       ['EVENT_TYPE_QUIT_DATE_SET', referralId, ''],
       ['EVENT_TYPE_REFERRAL_STATUS_CHANGED', referralId, ''],
+      ['EVENT_TYPE_SAFETY_ALERT', referralId, ''],
       ['EVENT_TYPE_OUTCOME_RECORDED', referralId, ''],
-    ], 'besides the two timelines: one referral created (retries add none), accepted, its quit date, and one outcome');
-    assert.equal(others[4].outcome_id, state.outcome.outcome_id);
-    assert.equal(events.length, known.length + 5);
+    ], 'besides the two timelines: one referral created (retries add none), accepted, its quit date with its CYP1A2 safety alert, and one outcome');
+    assert.equal(others[5].outcome_id, state.outcome.outcome_id);
+    assert.equal(events.length, known.length + 6);
 
     // Resume from the last sequence seen: one change while disconnected,
     // one while connected; exactly those arrive, once each.

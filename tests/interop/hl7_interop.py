@@ -239,8 +239,12 @@ class Ctl:
 
 def inbound(repo, mllp_port):
     with hl7.client.MLLPClient("127.0.0.1", mllp_port) as client:
+        # The patient consents to sharing with the mental health team:
+        # every message back to the trust needs it (issue 12).
         basic = example(repo, "ref_i12_basic.hl7").replace(
-            "CLOZ^Clozapine 300mg daily^L", "CLOZ^%s^L" % MEDICINE_HL7)
+            "CLOZ^Clozapine 300mg daily^L", "CLOZ^%s^L" % MEDICINE_HL7).replace(
+            "\rNTE|", "\rOBX|6|CE|CONSENT^Consent to share^L||"
+            "MHT^Mental health team^L||||||F\rNTE|", 1)
         raw = send(client, basic)
         ack = hl7.parse(raw)
         check("REF^I12 basic: python3-hl7 parses the ACK as ACK",
@@ -345,22 +349,25 @@ def outbound(ctl, engine, referral):
                          "--destination", TRUST)
         return listed.get("deliveries", [])
 
-    got_all = eventually(lambda: len(engine.messages()) >= 3
-                         and len(delivered()) >= 3)
+    # RRI^I12, the safety alerts where levels move (treatment starts, the
+    # quit date) and the outcome.
+    got_all = eventually(lambda: len(engine.messages()) >= 4
+                         and len(delivered()) >= 4)
     received = engine.messages()
-    check("python3-hl7's server parsed three messages from the gateway",
-          got_all and len(received) == 3)
+    check("python3-hl7's server parsed four messages from the gateway",
+          got_all and len(received) == 4)
     check("python3-hl7's server saw no framing or parse errors",
           engine.errors == [])
-    if len(received) != 3:
+    if len(received) != 4:
         for m in received:
             print(str(m).replace("\r", "\n"))
         print(ctl.run("deliveries", "list", as_json=False))
         return
 
     # Messages about one referral leave in the order they were caused.
-    rri, alert, oru = received
+    rri, alert, quit_alert, oru = received
     for name, msg in (("RRI^I12", rri), ("safety alert", alert),
+                      ("quit date safety alert", quit_alert),
                       ("ORU^R01", oru)):
         msh = msg.segment("MSH")
         check("%s: MSH-10 is 20 hex digits" % name,
@@ -383,6 +390,8 @@ def outbound(ctl, engine, referral):
     check("safety alert: ORU^R01 OBR-4 TDSAFETY",
           str(alert.segment("MSH")[9][0][0]) == "ORU"
           and str(alert.segment("OBR")[4][0][0]) == "TDSAFETY")
+    check("quit date safety alert: ORU^R01 OBR-4 TDSAFETY",
+          str(quit_alert.segment("OBR")[4][0][0]) == "TDSAFETY")
     check("safety alert: names clozapine",
           "Clozapine" in str(alert.segments("OBX")[0][5]))
     controls = sorted({"%02X" % ord(c) for c in str(alert)
@@ -401,9 +410,12 @@ def outbound(ctl, engine, referral):
     check("safety alert: the record is SENT on our CA, not acknowledged",
           len(records) >= 1 and "acknowledgedAt" not in records[0]
           and "acknowledgedBy" not in records[0])
-    check("safety alert: OBR-20 names the alert id to acknowledge",
-          bool(records)
-          and str(alert.segment("OBR")[20]) == records[0]["alertId"])
+    alert_ids = {a["alertId"] for a in ctl.run(
+        "safety-alerts", "list", "--referral", referral).get("alerts", [])}
+    check("safety alerts: OBR-20 names each alert's id to acknowledge",
+          len(alert_ids) == 2
+          and {str(alert.segment("OBR")[20]),
+               str(quit_alert.segment("OBR")[20])} == alert_ids)
 
     check("outcome: ORU^R01 OBR-4 TDOUTCOME",
           str(oru.segment("MSH")[9]) == "ORU^R01^ORU_R01"
