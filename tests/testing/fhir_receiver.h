@@ -93,10 +93,9 @@ class FhirReceiver {
     int status = 200;
     {
       absl::MutexLock lock(&mu_);
-      received_.push_back(Received{header["eventCoding"]["code"],
-                                   bundle["identifier"]["value"],
-                                   header["destination"][0]["endpoint"],
-                                   std::string(in.body)});
+      received_.push_back(
+          Received{header["eventCoding"]["code"], bundle["identifier"]["value"],
+                   header["destination"][0]["endpoint"], std::string(in.body)});
       if (fail_count_ > 0) {
         --fail_count_;
         status = fail_status_;
