@@ -12,6 +12,10 @@ namespace nhs::tobacco::domain {
 inline constexpr absl::string_view kGrpcAdapter = "grpc";
 inline constexpr absl::string_view kHl7v2Adapter = "hl7v2";
 inline constexpr absl::string_view kFhirAdapter = "fhir";
+// The HTTP/JSON API called by a program (issue 13).
+inline constexpr absl::string_view kHttpAdapter = "http";
+// The same API called from the web console in a browser (issue 13).
+inline constexpr absl::string_view kConsoleAdapter = "console";
 // The gateway acting on its own behalf (deadline scan, retention).
 inline constexpr absl::string_view kGatewayAdapter = "gateway";
 

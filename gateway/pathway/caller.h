@@ -12,10 +12,12 @@ namespace nhs::tobacco::pathway {
 
 // Actor.adapter values: which edge a change came through
 // (domain/adapter_names.h).
+using domain::kConsoleAdapter;
 using domain::kFhirAdapter;
 using domain::kGatewayAdapter;
 using domain::kGrpcAdapter;
 using domain::kHl7v2Adapter;
+using domain::kHttpAdapter;
 
 // Who asks a use case for something, as the edge established it: the
 // principal its authentication proved (certificate, or the development

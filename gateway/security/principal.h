@@ -28,12 +28,27 @@ enum class Role {
   kVoluntarySector,   // a voluntary, community or social enterprise service
 };
 
+// The person acting for the organisation, where one is known: today
+// self-asserted in the web console (issue 13), later from an NHS CIS2
+// login. `register_code` is a ProfessionalRegister name (e.g. "GMC",
+// "NMC", "GPHC"); all empty when no person is named.
+struct NamedPractitioner {
+  std::string register_code;
+  std::string number;
+  std::string display_name;
+
+  bool empty() const { return number.empty(); }
+};
+
 // Who is calling: an organisation (ODS code) acting in a role. Comes only
 // from a verified client certificate (or the explicit development mode).
+// `practitioner` is set only by an edge that established a person
+// (HttpPrincipalSource for the console); programs leave it empty.
 struct Principal {
   std::string ods_code;
   Role role = Role::kIntegrator;
   std::string display_name;
+  NamedPractitioner practitioner;
 };
 
 // "gp", "pharmacy", "mental_health_trust", "tobacco_service", "integrator",
