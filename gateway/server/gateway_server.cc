@@ -24,6 +24,7 @@
 #include "gateway/delivery/transport_sender.h"
 #include "gateway/domain/referrer_registry.h"
 #include "gateway/domain/safety_alert_rules.h"
+#include "gateway/jsonapi/server_sent_events.h"
 #include "gateway/server/audit_checkpointer.h"
 #include "gateway/server/audit_keys.h"
 #include "gateway/server/config_migration.h"
@@ -250,6 +251,15 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
       *prescriptions_, config.fhir().public_endpoint(),
       config.fhir().per_principal_rate_limit());
+  // Live events: the stream caps are the server's one StreamSlots, shared
+  // with gRPC WatchEvents.
+  jsonapi::ServerSentEventsOptions events_options;
+  if (config.fhir().event_keep_alive_seconds() > 0) {
+    events_options.keep_alive =
+        absl::Seconds(config.fhir().event_keep_alive_seconds());
+  }
+  server_sent_events_ = std::make_unique<jsonapi::ServerSentEvents>(
+      *prescriptions_, *hub_, *stream_slots_, events_options);
   fhir::HttpsListenerOptions fhir_options;
   fhir_options.address = config.fhir().address();
   // fhir.tls, the TLS block every listener shares (the deprecated
@@ -274,6 +284,8 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   set(fhir_options.max_header_bytes, fhir.max_header_bytes());
   set(fhir_options.max_header_count, fhir.max_header_count());
   set(fhir_options.threads, fhir.io_threads());
+  set(fhir_options.stream_buffer_bytes,
+      static_cast<size_t>(fhir.stream_buffer_bytes()));
   set(fhir_options.max_connections, limits.max_connections());
   set(fhir_options.max_connections_per_peer, limits.max_connections_per_peer());
   set_ms(fhir_options.reply_timeout, fhir.reply_timeout_ms());
@@ -317,6 +329,8 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   // In-flight FHIR requests finish (their replies need the store) before the
   // store closes.
   fhir_listener_.reset();
+  // After the listener: its Stop() ended every event stream.
+  server_sent_events_.reset();
   fhir_edge_.reset();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();

@@ -37,6 +37,9 @@ namespace nhs::tobacco::api {
 class CallerGuard;
 class StreamSlots;
 }  // namespace nhs::tobacco::api
+namespace nhs::tobacco::jsonapi {
+class ServerSentEvents;
+}  // namespace nhs::tobacco::jsonapi
 namespace nhs::tobacco::delivery {
 class DeliveryDispatcher;
 class MessageSender;
@@ -132,6 +135,8 @@ class GatewayServer {
   std::unique_ptr<class DeadlineScanner> scanner_;
   // FHIR $process-message over HTTPS (config.fhir present).
   std::unique_ptr<api::FhirProcessMessageEdge> fhir_edge_;
+  // GET /v1/events (server-sent events) on the same listener: outlives it.
+  std::unique_ptr<jsonapi::ServerSentEvents> server_sent_events_;
   std::unique_ptr<fhir::HttpsListener> fhir_listener_;
   int port_ = 0;
   int fhir_port_ = 0;
