@@ -41,10 +41,12 @@ ALLOWED = {
     # Edges: decode, call a use case, encode. Never the store directly.
     "gateway/api": ["gateway/common", "gateway/domain", "gateway/security",
                     "gateway/pathway", PROTOS] + ADAPTERS,
-    # The HTTP/JSON API edge and the web console (issue 13).
+    # The HTTP/JSON edge (issue 13): an edge like gateway/api, which it
+    # builds on (HttpPrincipalSource).
     "gateway/jsonapi": ["gateway/common", "gateway/domain",
                         "gateway/security", "gateway/pathway", "gateway/api",
                         PROTOS] + ADAPTERS,
+    # The web console: an edge over the JSON API.
     "gateway/console": ["gateway/common", "gateway/domain",
                         "gateway/security", "gateway/pathway", "gateway/api",
                         "gateway/jsonapi", PROTOS] + ADAPTERS,

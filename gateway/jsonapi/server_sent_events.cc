@@ -6,9 +6,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/domain/field_violations.h"
+#include "gateway/jsonapi/json_errors.h"
 #include "google/protobuf/util/json_util.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 
 namespace nhs::tobacco::jsonapi {
 namespace {
@@ -20,67 +19,6 @@ constexpr int kReadBatch = 32;
 constexpr size_t kLowWater = 16 * 1024;
 
 constexpr char kKeepAlive[] = ": keep-alive\n\n";
-
-// The HTTP status of the standard gRPC-to-HTTP mapping, for the codes a
-// stream is refused with.
-int HttpStatusFor(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange:
-      return 400;
-    case absl::StatusCode::kUnauthenticated:
-      return 401;
-    case absl::StatusCode::kPermissionDenied:
-      return 403;
-    case absl::StatusCode::kNotFound:
-      return 404;
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted:
-      return 409;
-    case absl::StatusCode::kResourceExhausted:
-      return 429;
-    case absl::StatusCode::kUnavailable:
-      return 503;
-    case absl::StatusCode::kDeadlineExceeded:
-      return 504;
-    default:
-      return 500;
-  }
-}
-
-void AddApiHeaders(http::Response& response) {
-  response.headers.emplace_back("Cache-Control", "no-store");
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
-}
-
-// A refusal as google.rpc.Status JSON, field violations included.
-http::Response Refusal(const absl::Status& status) {
-  google::rpc::Status body;
-  body.set_code(static_cast<int>(status.code()));
-  body.set_message(std::string(status.message()));
-  const std::vector<domain::FieldViolation> violations =
-      domain::GetFieldViolations(status);
-  if (!violations.empty()) {
-    google::rpc::BadRequest bad_request;
-    for (const domain::FieldViolation& v : violations) {
-      auto* out = bad_request.add_field_violations();
-      out->set_field(v.field);
-      out->set_description(v.description);
-    }
-    body.add_details()->PackFrom(bad_request);
-  }
-  http::Response response;
-  response.status = HttpStatusFor(status.code());
-  response.content_type = "application/json";
-  if (!google::protobuf::util::MessageToJsonString(body, &response.body)
-           .ok()) {
-    response.body = R"({"code":13,"message":"error not printable"})";
-  }
-  AddApiHeaders(response);
-  return response;
-}
 
 }  // namespace
 
@@ -114,8 +52,8 @@ std::string FormatTimelineEvent(const v1::TimelineEvent& event) {
   }
   // Proto JSON printed without indentation holds no newline, so it is one
   // data line.
-  return absl::StrCat("id: ", event.sequence(), "\nevent: timeline\ndata: ",
-                      json, "\n\n");
+  return absl::StrCat("id: ", event.sequence(),
+                      "\nevent: timeline\ndata: ", json, "\n\n");
 }
 
 // One open stream: its cursor over the caller's view of the timeline and
@@ -252,20 +190,20 @@ void ServerSentEvents::Watch(const pathway::Caller& caller,
   v1::WatchEventsRequest watch_request;
   if (request != nullptr &&
       !watch_request.ParseFromString(request->SerializeAsString())) {
-    return responder.Send(
-        Refusal(absl::InternalError("the event stream request is malformed")));
+    return responder.Send(ErrorResponse(
+        absl::InternalError("the event stream request is malformed")));
   }
   absl::StatusOr<int64_t> after = ResumeAfter(watch_request, http_request);
-  if (!after.ok()) return responder.Send(Refusal(after.status()));
+  if (!after.ok()) return responder.Send(ErrorResponse(after.status()));
   watch_request.set_after_sequence(*after);
   // The certificate's organisation holds the slot, in the same caps as its
   // gRPC Watch streams.
   absl::StatusOr<api::StreamSlots::Slot> slot =
       slots_.Acquire(caller.principal.ods_code);
-  if (!slot.ok()) return responder.Send(Refusal(slot.status()));
+  if (!slot.ok()) return responder.Send(ErrorResponse(slot.status()));
   absl::StatusOr<std::unique_ptr<pathway::EventWatch>> watch =
       prescriptions_.WatchEvents(caller, watch_request);
-  if (!watch.ok()) return responder.Send(Refusal(watch.status()));
+  if (!watch.ok()) return responder.Send(ErrorResponse(watch.status()));
 
   int64_t id = 0;
   {

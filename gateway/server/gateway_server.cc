@@ -24,7 +24,10 @@
 #include "gateway/delivery/transport_sender.h"
 #include "gateway/domain/referrer_registry.h"
 #include "gateway/domain/safety_alert_rules.h"
+#include "gateway/jsonapi/certificate_principal_source.h"
+#include "gateway/jsonapi/json_api.h"
 #include "gateway/jsonapi/server_sent_events.h"
+#include "gateway/jsonapi/use_case_bindings.h"
 #include "gateway/server/audit_checkpointer.h"
 #include "gateway/server/audit_keys.h"
 #include "gateway/server/config_migration.h"
@@ -251,15 +254,7 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
       *prescriptions_, config.fhir().public_endpoint(),
       config.fhir().per_principal_rate_limit());
-  // Live events: the stream caps are the server's one StreamSlots, shared
-  // with gRPC WatchEvents.
-  jsonapi::ServerSentEventsOptions events_options;
-  if (config.fhir().event_keep_alive_seconds() > 0) {
-    events_options.keep_alive =
-        absl::Seconds(config.fhir().event_keep_alive_seconds());
-  }
-  server_sent_events_ = std::make_unique<jsonapi::ServerSentEvents>(
-      *prescriptions_, *hub_, *stream_slots_, events_options);
+
   fhir::HttpsListenerOptions fhir_options;
   fhir_options.address = config.fhir().address();
   // fhir.tls, the TLS block every listener shares (the deprecated
@@ -296,6 +291,8 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   fhir_options.trusted_proxy_networks.assign(
       limits.trusted_proxy_networks().begin(),
       limits.trusted_proxy_networks().end());
+  ASSIGN_OR_RETURN(http::Mount json_api, StartJsonApi(config));
+  fhir_options.mounts.push_back(std::move(json_api));
   api::FhirProcessMessageEdge* edge = fhir_edge_.get();
   ASSIGN_OR_RETURN(fhir_listener_,
                    fhir::HttpsListener::Start(
@@ -307,6 +304,35 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   LogInfo(absl::StrCat("FHIR $process-message listening on https://",
                        config.fhir().address(), " (port ", fhir_port_, ")"));
   return absl::OkStatus();
+}
+
+absl::StatusOr<http::Mount> GatewayServer::StartJsonApi(
+    const v1::GatewayConfig& config) {
+  http_principals_ = std::make_unique<jsonapi::CertificatePrincipalSource>(
+      config.fhir().json_api_rate_limit());
+  jsonapi::MethodBindings bindings = jsonapi::BindUseCases(
+      {*referrals_, *care_, *prescriptions_, *outcomes_, *safety_alerts_,
+       *formulary_, *audit_, *delivery_});
+  // GET /v1/events: WatchEvents as server-sent events, under the server's
+  // one StreamSlots (the caps gRPC Watch streams count against too).
+  jsonapi::ServerSentEventsOptions events_options;
+  if (config.fhir().event_keep_alive_seconds() > 0) {
+    events_options.keep_alive =
+        absl::Seconds(config.fhir().event_keep_alive_seconds());
+  }
+  server_sent_events_ = std::make_unique<jsonapi::ServerSentEvents>(
+      *prescriptions_, *hub_, *stream_slots_, events_options);
+  bindings.streaming["nhs.tobacco.v1.PrescriptionService.WatchEvents"] =
+      [events = server_sent_events_.get()](
+          const pathway::Caller& caller,
+          std::unique_ptr<google::protobuf::Message> request,
+          const http::Request& http_request, http::Responder responder) {
+        events->Watch(caller, std::move(request), http_request,
+                      std::move(responder));
+      };
+  ASSIGN_OR_RETURN(json_api_, jsonapi::JsonApi::Create(*http_principals_,
+                                                       std::move(bindings)));
+  return json_api_->MakeMount();
 }
 
 absl::Status GatewayServer::StartMllp(const v1::GatewayConfig& config,
@@ -329,9 +355,11 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   // In-flight FHIR requests finish (their replies need the store) before the
   // store closes.
   fhir_listener_.reset();
+  fhir_edge_.reset();
+  json_api_.reset();
   // After the listener: its Stop() ended every event stream.
   server_sent_events_.reset();
-  fhir_edge_.reset();
+  http_principals_.reset();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   // The store's destructor commits every write still queued.

@@ -51,8 +51,7 @@ class Timeline {
     pathway::EventBatch batch;
     batch.last_sequence = after;
     for (int64_t s = after + 1;
-         s <= static_cast<int64_t>(events_.size()) && batch.read < limit;
-         ++s) {
+         s <= static_cast<int64_t>(events_.size()) && batch.read < limit; ++s) {
       const v1::TimelineEvent& e = events_[s - 1];
       ++batch.read;
       batch.last_sequence = s;
@@ -174,9 +173,9 @@ class SseTest : public ::testing::Test {
     auto client =
         std::make_unique<TlsTestClient>(server_->port(), "pharmacy-fzz99");
     EXPECT_TRUE(client->ok()) << client->error();
-    EXPECT_TRUE(client->Write(absl::StrCat("GET /v1/events?org=", org, query,
-                                           " HTTP/1.1\r\nHost: t\r\n", extra,
-                                           "\r\n")));
+    EXPECT_TRUE(
+        client->Write(absl::StrCat("GET /v1/events?org=", org, query,
+                                   " HTTP/1.1\r\nHost: t\r\n", extra, "\r\n")));
     return client;
   }
 
@@ -209,8 +208,8 @@ TEST(ResumeAfterTest, LastEventIdBeatsAfterSequenceAndBadValuesAreNamed) {
   struct Case {
     const char* header;
     int64_t after_sequence;
-    int64_t want;          // -1: refused
-    const char* field;     // the violation's field when refused
+    int64_t want;       // -1: refused
+    const char* field;  // the violation's field when refused
   };
   const Case cases[] = {
       {"", 0, 0, ""},
@@ -256,7 +255,8 @@ TEST(FormatTimelineEventTest, IdIsTheSequenceAndDataIsOneLineOfProtoJson) {
 
 TEST_F(SseTest, CommittedEventsArriveAsTheyAreCommittedOnlyForTheirCaller) {
   auto client = Open("FA001");
-  const std::string head = client->ReadUntil("retry: 3000\n\n", absl::Seconds(5));
+  const std::string head =
+      client->ReadUntil("retry: 3000\n\n", absl::Seconds(5));
   EXPECT_TRUE(absl::StartsWith(head, "HTTP/1.1 200 OK")) << head;
   EXPECT_TRUE(absl::StrContains(head, "Content-Type: text/event-stream"));
   EXPECT_TRUE(absl::StrContains(head, "Cache-Control: no-store"));
@@ -264,8 +264,8 @@ TEST_F(SseTest, CommittedEventsArriveAsTheyAreCommittedOnlyForTheirCaller) {
 
   Commit("FB002", "not yours");
   Commit("FA001", "yours");
-  const std::string got = client->ReadUntil("\"note\":\"yours\"}\n\n",
-                                            absl::Seconds(5));
+  const std::string got =
+      client->ReadUntil("\"note\":\"yours\"}\n\n", absl::Seconds(5));
   EXPECT_EQ(Ids(got), std::vector<int64_t>{2}) << got;
   EXPECT_FALSE(absl::StrContains(got, "not yours"));
   EXPECT_TRUE(absl::StrContains(got, "event: timeline\n"));
@@ -280,7 +280,8 @@ TEST_F(SseTest, BacklogFarLargerThanTheBufferArrivesWholeToAReadingClient) {
   auto client = Open("FA001");
   const std::string got = client->ReadUntil("id: 3000\n", absl::Seconds(30));
   const std::vector<int64_t> ids = Ids(got);
-  ASSERT_EQ(ids.size(), 2000u) << "stream cut short: " << got.size() << " bytes";
+  ASSERT_EQ(ids.size(), 2000u)
+      << "stream cut short: " << got.size() << " bytes";
   for (size_t i = 0; i < ids.size(); ++i) {
     EXPECT_NE(ids[i] % 3, 1) << ids[i];
   }
@@ -330,9 +331,9 @@ TEST_F(SseTest, IdleStreamGetsKeepAliveComments) {
   auto client = Open("FA001");
   client->ReadUntil("retry: 3000\n\n", absl::Seconds(5));
   const absl::Time start = absl::Now();
-  EXPECT_TRUE(absl::StrContains(
-      client->ReadUntil(": keep-alive\n\n", absl::Seconds(5)),
-      ": keep-alive\n\n"));
+  EXPECT_TRUE(
+      absl::StrContains(client->ReadUntil(": keep-alive\n\n", absl::Seconds(5)),
+                        ": keep-alive\n\n"));
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 }
 
