@@ -143,11 +143,15 @@ class SchemaNames {
     for (const auto& [full, e] : enums_) assign(full, e);
   }
 
-  Json Ref(const std::string& full_name) const {
-    auto it = names_.find(full_name);
-    return {
-        {"$ref", absl::StrCat(kSchemaRef,
-                              it == names_.end() ? full_name : it->second)}};
+  // A reference to the type's component; the first pass records every
+  // type referenced (and what it reaches), the second finds its name.
+  Json Ref(const pb::Descriptor* message) {
+    AddMessage(message);
+    return RefTo(message->full_name());
+  }
+  Json Ref(const pb::EnumDescriptor* enum_type) {
+    enums_.emplace(enum_type->full_name(), enum_type);
+    return RefTo(enum_type->full_name());
   }
   const std::string& Name(const std::string& full_name) const {
     return names_.at(full_name);
@@ -160,20 +164,26 @@ class SchemaNames {
   }
 
  private:
+  Json RefTo(const std::string& full_name) const {
+    auto it = names_.find(full_name);
+    return {
+        {"$ref", absl::StrCat(kSchemaRef,
+                              it == names_.end() ? full_name : it->second)}};
+  }
+
   std::map<std::string, const pb::Descriptor*> messages_;
   std::map<std::string, const pb::EnumDescriptor*> enums_;
   absl::flat_hash_map<std::string, std::string> names_;
 };
 
-Json MessageSchema(const pb::Descriptor* message, const SchemaNames& names) {
+Json MessageSchema(const pb::Descriptor* message, SchemaNames& names) {
   bool found = false;
   Json wkt = WellKnownSchema(message->full_name(), &found);
-  return found ? wkt : names.Ref(message->full_name());
+  return found ? wkt : names.Ref(message);
 }
 
 // One value of the field, as proto JSON prints it.
-Json SingularSchema(const pb::FieldDescriptor* field,
-                    const SchemaNames& names) {
+Json SingularSchema(const pb::FieldDescriptor* field, SchemaNames& names) {
   switch (field->cpp_type()) {
     case pb::FieldDescriptor::CPPTYPE_INT32:
       return {{"type", "integer"}, {"format", "int32"}};
@@ -197,14 +207,14 @@ Json SingularSchema(const pb::FieldDescriptor* field,
       }
       return {{"type", "string"}};
     case pb::FieldDescriptor::CPPTYPE_ENUM:
-      return names.Ref(field->enum_type()->full_name());
+      return names.Ref(field->enum_type());
     case pb::FieldDescriptor::CPPTYPE_MESSAGE:
       return MessageSchema(field->message_type(), names);
   }
   return Json::object();
 }
 
-Json FieldSchema(const pb::FieldDescriptor* field, const SchemaNames& names) {
+Json FieldSchema(const pb::FieldDescriptor* field, SchemaNames& names) {
   Json schema;
   if (field->is_map()) {
     schema = {{"type", "object"},
@@ -219,7 +229,7 @@ Json FieldSchema(const pb::FieldDescriptor* field, const SchemaNames& names) {
   return schema;
 }
 
-Json ObjectSchema(const pb::Descriptor* message, const SchemaNames& names,
+Json ObjectSchema(const pb::Descriptor* message, SchemaNames& names,
                   const std::set<std::string>& leave_out) {
   Json properties = Json::object();
   for (int i = 0; i < message->field_count(); ++i) {
@@ -245,7 +255,7 @@ Json ObjectSchema(const pb::Descriptor* message, const SchemaNames& names,
   return schema;
 }
 
-Json ComponentSchemas(const SchemaNames& names) {
+Json ComponentSchemas(SchemaNames& names) {
   // Sorted by component name, for a reader and for stable output.
   std::map<std::string, Json> sorted;
   for (const auto& [full, message] : names.messages()) {
@@ -302,15 +312,14 @@ constexpr ErrorResponse kErrorResponses[] = {
     {"504", "GatewayTimeout", "DEADLINE_EXCEEDED.", false},
 };
 
-Json ComponentResponses(const SchemaNames& names) {
+Json ComponentResponses(SchemaNames& names) {
   Json out = Json::object();
   for (const ErrorResponse& error : kErrorResponses) {
     out[error.name] = {
         {"description", error.description},
         {"content",
          {{"application/json",
-           {{"schema",
-             names.Ref(google::rpc::Status::descriptor()->full_name())}}}}}};
+           {{"schema", names.Ref(google::rpc::Status::descriptor())}}}}}};
   }
   return out;
 }
@@ -403,8 +412,7 @@ const pb::FieldDescriptor* FieldAt(const pb::Descriptor* message,
 // well-known types), nested messages' fields dotted.
 void AddQueryParameters(const pb::Descriptor* message,
                         const std::string& prefix,
-                        const std::set<std::string>& bound,
-                        const SchemaNames& names,
+                        const std::set<std::string>& bound, SchemaNames& names,
                         std::vector<const pb::Descriptor*>* stack,
                         Json* parameters) {
   for (int i = 0; i < message->field_count(); ++i) {
@@ -445,7 +453,7 @@ void AddQueryParameters(const pb::Descriptor* message,
 
 Json Operation(const pb::MethodDescriptor* method, const Binding& binding,
                const std::vector<std::string>& variables,
-               const std::string& operation_id, const SchemaNames& names) {
+               const std::string& operation_id, SchemaNames& names) {
   const pb::Descriptor* input = method->input_type();
   const google::api::HttpRule& rule = *binding.rule;
   Json operation = {
@@ -548,29 +556,14 @@ std::vector<Binding> Bindings(const pb::MethodDescriptor* method) {
   return out;
 }
 
-}  // namespace
-
-std::string OpenApiDocument(
-    absl::Span<const pb::ServiceDescriptor* const> services,
-    absl::string_view server_url) {
-  SchemaNames names;
-  names.AddMessage(google::rpc::Status::descriptor());
-  names.AddMessage(google::rpc::BadRequest::descriptor());
-  for (const pb::ServiceDescriptor* service : services) {
-    for (int m = 0; m < service->method_count(); ++m) {
-      const pb::MethodDescriptor* method = service->method(m);
-      if (Bindings(method).empty()) continue;
-      names.AddMessage(method->input_type());
-      names.AddMessage(method->output_type());
-    }
-  }
-  names.AssignNames();
-
-  // Sorted by path; within a path, the verbs in the order declared.
+// The paths object, sorted by path; within a path, the verbs in the order
+// declared. The tags, one per service, go to `tags`.
+Json Paths(absl::Span<const pb::ServiceDescriptor* const> services,
+           SchemaNames& names, Json* tags) {
   std::map<std::string, Json> paths;
-  Json tags = Json::array();
+  *tags = Json::array();
   for (const pb::ServiceDescriptor* service : services) {
-    tags.push_back(
+    tags->push_back(
         {{"name", service->name()},
          {"description", absl::StrCat("gRPC service ", service->full_name())}});
     for (int m = 0; m < service->method_count(); ++m) {
@@ -590,6 +583,26 @@ std::string OpenApiDocument(
       }
     }
   }
+  Json out = Json::object();
+  for (auto& [path, item] : paths) out[path] = std::move(item);
+  return out;
+}
+
+}  // namespace
+
+std::string OpenApiDocument(
+    absl::Span<const pb::ServiceDescriptor* const> services,
+    absl::string_view server_url) {
+  // Two passes: the first finds every type an operation refers to (so the
+  // components hold those and what they reach, no more) and names them; the
+  // second writes the references with those names.
+  SchemaNames names;
+  names.Ref(google::rpc::Status::descriptor());
+  names.Ref(google::rpc::BadRequest::descriptor());
+  Json tags;
+  Paths(services, names, &tags);
+  names.AssignNames();
+  Json paths = Paths(services, names, &tags);
 
   Json doc = {
       {"openapi", "3.1.0"},
@@ -607,9 +620,7 @@ std::string OpenApiDocument(
       {"security", {{{"mutualTLS", Json::array()}}}},
       {"tags", tags},
   };
-  Json paths_json = Json::object();
-  for (auto& [path, item] : paths) paths_json[path] = std::move(item);
-  doc["paths"] = std::move(paths_json);
+  doc["paths"] = std::move(paths);
   doc["components"] = {
       {"schemas", ComponentSchemas(names)},
       {"responses", ComponentResponses(names)},

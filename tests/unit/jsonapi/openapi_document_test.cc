@@ -579,6 +579,20 @@ TEST(OpenApiDocumentTest, SchemasAreProtoJsonNamesAndTypes) {
       Json::parse(R"(["STATE_UNSPECIFIED","STATE_NEW","STATE_ARCHIVED"])"));
 }
 
+TEST(OpenApiDocumentTest, ComponentsHoldOnlyWhatAnOperationReaches) {
+  const Json doc = TestApi().Document();
+  std::set<std::string> schemas;
+  for (const auto& [name, schema] : doc["components"]["schemas"].items()) {
+    schemas.insert(name);
+  }
+  // GetThingRequest and WatchRequest travel in the path and query only;
+  // ArchiveThingRequest's body is inline (its path field left out).
+  EXPECT_THAT(schemas,
+              UnorderedElementsAre("Thing", "Owner", "State",
+                                   "ListThingsResponse", "Status", "BadRequest",
+                                   "BadRequest.FieldViolation"));
+}
+
 TEST(OpenApiDocumentTest, ErrorsAreGoogleRpcStatusWithTheirHttpStatuses) {
   const Json doc = TestApi().Document();
   const Json& get = doc["paths"]["/v1/things/{thing_id}"]["get"]["responses"];
