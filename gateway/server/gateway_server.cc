@@ -27,6 +27,8 @@
 #include "gateway/jsonapi/certificate_principal_source.h"
 #include "gateway/jsonapi/json_api.h"
 #include "gateway/jsonapi/server_sent_events.h"
+#include "gateway/jsonapi/json_errors.h"
+#include "gateway/jsonapi/openapi_document.h"
 #include "gateway/jsonapi/use_case_bindings.h"
 #include "gateway/server/audit_checkpointer.h"
 #include "gateway/server/audit_keys.h"
@@ -332,6 +334,18 @@ absl::StatusOr<http::Mount> GatewayServer::StartJsonApi(
       };
   ASSIGN_OR_RETURN(json_api_, jsonapi::JsonApi::Create(*http_principals_,
                                                        std::move(bindings)));
+  // Made once from the same annotations as the routes; "/" = relative to
+  // where it was fetched, so it holds behind a proxy.
+  auto document = std::make_shared<const std::string>(
+      jsonapi::OpenApiDocument(jsonapi::JsonApi::GatewayServices(), "/"));
+  json_api_->AddStaticRoute(
+      "GET", "/v1/openapi.json",
+      [document](http::Request, http::Responder responder) {
+        http::Response response;
+        response.body = *document;
+        jsonapi::AddApiHeaders(response);
+        responder.Send(std::move(response));
+      });
   return json_api_->MakeMount();
 }
 
