@@ -5,6 +5,7 @@
 #include "absl/strings/string_view.h"
 #include "gateway/domain/prescription_state_machine.h"
 #include "nhs/tobacco/v1/common.pb.h"
+#include "nhs/tobacco/v1/console.pb.h"
 
 namespace nhs::tobacco::domain {
 
@@ -28,6 +29,18 @@ bool NamesPractitioner(const v1::Practitioner& practitioner);
 absl::Status CheckPractitionerNamed(absl::string_view adapter,
                                     bool practitioner_act,
                                     const v1::Practitioner& practitioner);
+
+// The registers a console user may sign in under: GMC, NMC, GPHC, HCPC
+// (the professional registers) and LOCAL (a service's own staff id).
+bool IsSignInRegister(absl::string_view register_code);
+
+// The self-asserted sign-in form of the console (POST /console/api/session):
+// a known register, a number in that register's shape (GMC and GPhC: 7
+// digits; NMC: 2 digits, a letter, 4 digits, a letter; HCPC: 2 letters and
+// 4-6 digits; LOCAL: 1-32 letters, digits or '-'), and a display name of
+// 1-100 printable characters. INVALID_ARGUMENT naming every field
+// ("register", "number", "display_name") that is wrong.
+absl::Status ValidateSignIn(const v1::ConsolePractitioner& form);
 
 }  // namespace nhs::tobacco::domain
 

@@ -12,9 +12,9 @@
 namespace nhs::tobacco::domain {
 namespace {
 
+using ::nhs::tobacco::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::Field;
-using ::nhs::tobacco::testing::StatusIs;
 
 v1::Practitioner Named() {
   v1::Practitioner p;
@@ -76,8 +76,7 @@ TEST(CheckPractitionerNamedTest, RefusesOnlyTheConsoleWithoutAPerson) {
   };
   for (const Case& c : cases) {
     const absl::Status s = CheckPractitionerNamed(
-        c.adapter, c.practitioner_act,
-        c.named ? Named() : v1::Practitioner());
+        c.adapter, c.practitioner_act, c.named ? Named() : v1::Practitioner());
     EXPECT_EQ(s.ok(), c.allowed)
         << c.adapter << " act=" << c.practitioner_act << " named=" << c.named;
   }
@@ -89,6 +88,54 @@ TEST(CheckPractitionerNamedTest, RefusalIsAPreconditionOnThePractitionerField) {
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(GetFieldViolations(s),
               ElementsAre(Field(&FieldViolation::field, "practitioner")));
+}
+
+struct SignInCase {
+  std::string register_code;
+  std::string number;
+  std::string name;
+  std::vector<std::string> wrong;  // violated fields; empty = accepted
+};
+
+TEST(ValidateSignInTest, FollowsTheTable) {
+  const std::vector<SignInCase> cases = {
+      {"GMC", "7654321", "Dr Ada Jones", {}},
+      {"GPHC", "2012345", "Sam Patel", {}},
+      {"NMC", "12A3456B", "Jo Smith", {}},
+      {"HCPC", "PH123456", "Lee Chan", {}},
+      {"LOCAL", "tds-0042", "Advisor Kim", {}},
+      {"GMC", "765432", "Dr Short", {"number"}},
+      {"GMC", "76543210", "Dr Long", {"number"}},
+      {"GMC", "76543X1", "Dr Letter", {"number"}},
+      {"NMC", "1234567B", "No Letter", {"number"}},
+      {"HCPC", "P1234567", "One Letter", {"number"}},
+      {"LOCAL", "", "Nobody", {"number"}},
+      {"LOCAL", "a b", "Space", {"number"}},
+      {"", "7654321", "No Register", {"register"}},
+      {"gmc", "7654321", "Lower Case", {"register"}},
+      {"SDS_USER", "123", "Not Offered", {"register"}},
+      {"GMC", "7654321", "", {"display_name"}},
+      {"GMC", "7654321", "   ", {"display_name"}},
+      {"GMC", "7654321", "Line\nBreak", {"display_name"}},
+      {"GMC", "7654321", std::string(101, 'a'), {"display_name"}},
+      {"", "", "", {"register", "display_name"}},
+  };
+  for (const SignInCase& c : cases) {
+    v1::ConsolePractitioner form;
+    form.set_register_(c.register_code);
+    form.set_number(c.number);
+    form.set_display_name(c.name);
+    const absl::Status s = ValidateSignIn(form);
+    std::vector<std::string> fields;
+    for (const FieldViolation& v : GetFieldViolations(s)) {
+      fields.push_back(v.field);
+    }
+    EXPECT_EQ(fields, c.wrong) << c.register_code << " " << c.number;
+    EXPECT_EQ(s.ok(), c.wrong.empty());
+    if (!s.ok()) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    }
+  }
 }
 
 }  // namespace

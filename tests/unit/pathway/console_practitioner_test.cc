@@ -58,7 +58,8 @@ class ConsolePractitionerTest : public PathwayTest {
         });
   }
   v1::TimelineEvent LastEvent(const v1::PrescriptionRequest& p) {
-    auto timeline = prescriptions_->GetTimeline(Inspector(), p.prescription_id());
+    auto timeline =
+        prescriptions_->GetTimeline(Inspector(), p.prescription_id());
     EXPECT_THAT(timeline, IsOk());
     if (!timeline.ok() || timeline->events().empty()) return {};
     return *timeline->events().rbegin();
@@ -74,7 +75,8 @@ TEST_F(ConsolePractitionerTest, AConsolePrescriptionWithoutAPersonIsRefused) {
   EXPECT_EQ(LastEvent(p).to_status(), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
 }
 
-TEST_F(ConsolePractitionerTest, APractitionerInTheBodyDoesNotCountInTheConsole) {
+TEST_F(ConsolePractitionerTest,
+       APractitionerInTheBodyDoesNotCountInTheConsole) {
   v1::PrescriptionRequest p = Acknowledged(ConsoleGp(false));
   v1::Practitioner claimed;
   claimed.set_register_(v1::PROFESSIONAL_REGISTER_GMC);
