@@ -181,9 +181,9 @@ void ConsoleSite::Handle(http::Request request,
   // Pages revalidate on every load (an upgraded gateway serves new files at
   // once); HTML is not stored at all, so a shared computer keeps nothing.
   response.headers.emplace_back(
-      "Cache-Control",
-      absl::StartsWith(asset->content_type, "text/html") ? "no-store"
-                                                         : "no-cache");
+      "Cache-Control", absl::StartsWith(asset->content_type, "text/html")
+                           ? "no-store"
+                           : "no-cache");
   AddSecurityHeaders(response);
   response.content_type = std::string(asset->content_type);
   if (request.header("If-None-Match") == asset->etag) {

@@ -2,7 +2,6 @@
 #define GATEWAY_CONSOLE_STATIC_ASSETS_H_
 
 #include "absl/strings/string_view.h"
-
 #include "absl/types/span.h"
 
 namespace nhs::tobacco::console {

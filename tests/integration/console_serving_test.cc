@@ -49,8 +49,8 @@ struct Answer {
   }
 };
 
-domain::ReasonCodeList Reasons(std::vector<std::pair<std::string, std::string>>
-                                   codes) {
+domain::ReasonCodeList Reasons(
+    std::vector<std::pair<std::string, std::string>> codes) {
   std::vector<v1::ReasonCode> list;
   for (auto& [code, display] : codes) {
     v1::ReasonCode reason;
@@ -69,13 +69,12 @@ class ConsoleServingTest : public ::testing::Test {
         Reasons({{"CLINICALLY_UNSUITABLE", "Not clinically suitable"}});
     options.not_supplied_reasons = Reasons({{"OUT_OF_STOCK", "Out of stock"}});
     site_ = std::make_unique<ConsoleSite>(std::move(options));
-    site_->AddApiRoute("/console/api/session",
-                       [](http::Request request, http::Responder responder) {
-                         http::Response response;
-                         response.body = absl::StrCat(
-                             "{\"method\":\"", request.method, "\"}");
-                         responder.Send(std::move(response));
-                       });
+    site_->AddApiRoute("/console/api/session", [](http::Request request,
+                                                  http::Responder responder) {
+      http::Response response;
+      response.body = absl::StrCat("{\"method\":\"", request.method, "\"}");
+      responder.Send(std::move(response));
+    });
     http::ServerOptions options_http;
     options_http.name = "console";
     options_http.address = "127.0.0.1:0";
@@ -84,8 +83,8 @@ class ConsoleServingTest : public ::testing::Test {
     options_http.client_ca_path = (DevCerts() / "ca.pem").string();
     options_http.error_page = ConsoleSite::ErrorPage;
     auto server = http::Server::Start(
-        options_http, [site = site_.get()](http::Request request,
-                                           http::Responder responder) {
+        options_http,
+        [site = site_.get()](http::Request request, http::Responder responder) {
           site->Handle(std::move(request), std::move(responder));
         });
     ASSERT_TRUE(server.ok()) << server.status();
@@ -97,8 +96,8 @@ class ConsoleServingTest : public ::testing::Test {
     TlsTestClient client(server_->port(), kService);
     EXPECT_TRUE(client.ok()) << client.error();
     client.Write(absl::StrCat(method, " ", target,
-                              " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
-                              extra_headers, "Content-Length: 0\r\n\r\n"));
+                              " HTTP/1.1\r\nHost: 127.0.0.1\r\n", extra_headers,
+                              "Content-Length: 0\r\n\r\n"));
     Answer answer;
     answer.status =
         client.ReadStatus(absl::Seconds(10), &answer.body, &answer.head);
@@ -170,8 +169,8 @@ TEST_F(ConsoleServingTest, MatchingETagIsAnsweredNotModifiedWithoutBody) {
   ASSERT_EQ(first.status, 200);
   const std::string etag = first.Header("ETag");
   ASSERT_FALSE(etag.empty());
-  const Answer again =
-      Get("/console/console.css", absl::StrCat("If-None-Match: ", etag, "\r\n"));
+  const Answer again = Get("/console/console.css",
+                           absl::StrCat("If-None-Match: ", etag, "\r\n"));
   EXPECT_EQ(again.status, 304) << again.head;
   EXPECT_EQ(again.body, "");
   EXPECT_EQ(again.Header("ETag"), etag);
@@ -219,9 +218,10 @@ TEST_F(ConsoleServingTest, ReasonListsAreTheConfiguredOnesAsUnstoredJson) {
   ASSERT_EQ(answer.status, 200) << answer.body;
   EXPECT_EQ(answer.Header("Content-Type"), "application/json");
   EXPECT_EQ(answer.Header("Cache-Control"), "no-store");
-  EXPECT_THAT(answer.body,
-              HasSubstr("\"declineReasons\":[{\"code\":\"CLINICALLY_UNSUITABLE\""
-                        ",\"display\":\"Not clinically suitable\"}]"));
+  EXPECT_THAT(
+      answer.body,
+      HasSubstr("\"declineReasons\":[{\"code\":\"CLINICALLY_UNSUITABLE\""
+                ",\"display\":\"Not clinically suitable\"}]"));
   EXPECT_THAT(answer.body, HasSubstr("\"notSuppliedReasons\":[{\"code\":"
                                      "\"OUT_OF_STOCK\""));
   ExpectBrowserSecurityHeaders(answer);
@@ -241,7 +241,8 @@ TEST_F(ConsoleServingTest, AddedApiRouteAnswersEveryMethodAndOthersAre404) {
 TEST_F(ConsoleServingTest, ServerMadeErrorsUseTheConsoleErrorPage) {
   TlsTestClient client(server_->port(), kService);
   ASSERT_TRUE(client.ok());
-  client.Write("GET /console/ HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n");
+  client.Write(
+      "GET /console/ HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n");
   std::string body, head;
   EXPECT_EQ(client.ReadStatus(absl::Seconds(10), &body, &head), 400);
   EXPECT_THAT(head, HasSubstr("Content-Security-Policy: default-src 'none'"));
