@@ -5,7 +5,7 @@
 import { call, listAll } from './api.js';
 import { startPage } from './common.js';
 import {
-  button, byId, clear, dateTime, el, enumText, form, notice, showLoadError, summaryList, table,
+  button, byId, clear, count, dateTime, el, enumText, form, notice, showLoadError, summaryList, table,
 } from './ui.js';
 
 function section(id, heading) {
@@ -50,7 +50,7 @@ async function showDeadLetters() {
       notice(body, 'No dead letters.');
       return;
     }
-    clear(body).append(table(`${dead.length} dead letters`, ['Message', 'Kind', 'Destination', 'Attempts', 'Last error', 'Since', 'Actions'],
+    clear(body).append(table(count(dead.length, 'dead letter'), ['Message', 'Kind', 'Destination', 'Attempts', 'Last error', 'Since', 'Actions'],
       dead.map((d) => [d.messageId, enumText(d.kind, 'MESSAGE_KIND_'), d.destinationOds, String(d.attempts || 0), d.lastError || '', dateTime(d.updatedAt),
         el('div', {},
           button('Replay', async () => {

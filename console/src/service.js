@@ -6,11 +6,12 @@ import { call, listAll, newRequestId, query } from './api.js';
 import { startPage } from './common.js';
 import { showTimeline, stopLive } from './timeline.js';
 import {
-  button, byId, clear, dateTime, el, enumText, form, howLong, nhsNumberText, notice, organisationText,
+  button, byId, clear, count, dateTime, el, enumText, form, howLong, nhsNumberText, notice, organisationText,
   patientName, referralStatusText, routeText, showLoadError, statusTag, statusText, summaryList, table,
 } from './ui.js';
 
 const STATUSES = ['RECOMMENDED', 'SENT', 'ACKNOWLEDGED', 'PRESCRIBED', 'DECLINED', 'APPOINTMENT_REQUIRED', 'DISPENSED', 'SUPPLIED', 'NOT_SUPPLIED', 'CANCELLED', 'EXPIRED'].map((s) => `PRESCRIPTION_STATUS_${s}`);
+const FINAL = new Set(['DISPENSED', 'SUPPLIED', 'NOT_SUPPLIED', 'DECLINED', 'CANCELLED', 'EXPIRED'].map((s) => `PRESCRIPTION_STATUS_${s}`));
 const ROUTES = ['ROUTE_GP_PRESCRIPTION', 'ROUTE_PHARMACY_SUPPLY', 'ROUTE_SERVICE_SUPPLY'];
 const FOLLOW_UPS = ['FOLLOW_UP_POINT_WEEK_4', 'FOLLOW_UP_POINT_WEEK_12', 'FOLLOW_UP_POINT_WEEK_52'];
 const OUTCOMES = ['QUIT_SELF_REPORTED', 'QUIT_CO_VERIFIED', 'REDUCED', 'RELAPSED', 'NOT_QUIT', 'LOST_TO_FOLLOW_UP'].map((s) => `OUTCOME_STATUS_${s}`);
@@ -39,7 +40,7 @@ async function showPipeline() {
       const total = ROUTES.reduce((n, r) => n + (counts[`${s}|${r}`] || 0), 0);
       return [statusText(s), ...cells, String(total)];
     });
-    clear(body).append(table(`${all.length} prescription requests by status and route`, ['Status', ...ROUTES.map(routeText), 'Total'], rows, 'pipeline-table'));
+    clear(body).append(table(`${count(all.length, 'prescription request')} by status and route`, ['Status', ...ROUTES.map(routeText), 'Total'], rows, 'pipeline-table'));
   } catch (error) {
     showLoadError(body, error);
   }
@@ -54,12 +55,12 @@ async function showOverdue() {
       return;
     }
     overdue.sort((a, b) => String(a.dueAt).localeCompare(String(b.dueAt)));
-    clear(body).append(table(`${overdue.length} overdue requests, longest first`,
+    clear(body).append(table(`${count(overdue.length, 'overdue request')}, longest first`,
       ['Product', 'Route', 'Status', 'Overdue by', 'Waiting on', ''],
-      overdue.map((p) => [
+      overdue.map((p, i) => [
         p.product ? p.product.display : '', routeText(p.route), statusTag(p.status),
         howLong(p.dueAt), waitingOn(p),
-        button('Open', () => openPrescription(p.prescriptionId), { secondary: true }),
+        button('Open', () => openPrescription(p.prescriptionId), { secondary: true, context: `overdue request ${i + 1}` }),
       ]), 'overdue-table'));
   } catch (error) {
     showLoadError(body, error);
@@ -74,10 +75,10 @@ async function showReferrals() {
       notice(body, 'No referrals yet.');
       return;
     }
-    clear(body).append(table(`${referrals.length} referrals`, ['Patient', 'NHS number', 'Status', 'Received', ''],
-      referrals.map((r) => [
+    clear(body).append(table(count(referrals.length, 'referral'), ['Patient', 'NHS number', 'Status', 'Received', ''],
+      referrals.map((r, i) => [
         patientName(r.patient), nhsNumberText(r.patient && r.patient.nhsNumber), referralStatusText(r.status),
-        dateTime(r.createdAt), button('Open', () => openReferral(r.referralId), { secondary: true }),
+        dateTime(r.createdAt), button('Open', () => openReferral(r.referralId), { secondary: true, context: `referral ${i + 1}` }),
       ]), 'referrals-table'));
   } catch (error) {
     showLoadError(body, error);
@@ -122,8 +123,8 @@ async function openReferral(referralId) {
       ], 'referral-summary'),
       el('h3', { text: 'Prescription requests' }),
       prescriptions.length === 0 ? el('p', { text: 'None yet.' }) : table('Prescription requests for this referral', ['Product', 'Route', 'Status', ''],
-        prescriptions.map((p) => [p.product ? p.product.display : '', routeText(p.route), statusTag(p.status),
-          button('Open', () => openPrescription(p.prescriptionId), { secondary: true })]), 'referral-prescriptions'),
+        prescriptions.map((p, i) => [p.product ? p.product.display : '', routeText(p.route), statusTag(p.status),
+          button('Open', () => openPrescription(p.prescriptionId), { secondary: true, context: `prescription request ${i + 1}` })]), 'referral-prescriptions'),
       recommendForm(referral, options),
       outcomeForm(referral));
   } catch (error) {
@@ -209,7 +210,7 @@ async function openPrescription(prescriptionId) {
     const summaryHolder = el('div', { id: 'prescription-summary-holder' }, prescriptionSummary(p));
     const list = el('ol', { class: 'nhsuk-list nhsuk-list--number console-timeline', id: 'timeline' });
     const live = el('p', { class: 'nhsuk-body-s', id: 'timeline-live', 'aria-live': 'polite', text: 'Connecting to live updates\u2026' });
-    detail.append(summaryHolder, el('h3', { text: 'Timeline' }), live, list, cancelForm(p));
+    detail.append(summaryHolder, el('h3', { text: 'Timeline' }), live, list, FINAL.has(p.status) ? null : cancelForm(p));
     await showTimeline(prescriptionId, list, live, async () => {
       const fresh = await call('GET', `/v1/prescriptions/${encodeURIComponent(prescriptionId)}`);
       clear(summaryHolder).append(prescriptionSummary(fresh));

@@ -27,12 +27,25 @@ export function byId(id) {
   return document.getElementById(id);
 }
 
+const ACRONYMS = { gp: 'GP', fhir: 'FHIR', https: 'HTTPS', hl7v2: 'HL7 v2', mllp: 'MLLP', co: 'CO', eps: 'EPS', nrt: 'NRT' };
+
 // PRESCRIPTION_STATUS_APPOINTMENT_REQUIRED -> "Appointment required".
 export function enumText(value, prefix) {
   if (!value) return '';
-  const words = value.startsWith(prefix) ? value.slice(prefix.length) : value;
-  const text = words.toLowerCase().replaceAll('_', ' ');
+  const words = (value.startsWith(prefix) ? value.slice(prefix.length) : value).toLowerCase().split('_');
+  const text = words.map((w) => ACRONYMS[w] || w).join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// "1 referral", "3 referrals".
+export function count(n, singular, plural = `${singular}s`) {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+// A visually hidden end to a button's name, so each "Open" in a table says
+// which row it opens to a screen reader.
+export function hidden(text) {
+  return el('span', { class: 'nhsuk-u-visually-hidden', text });
 }
 export const statusText = (s) => enumText(s, 'PRESCRIPTION_STATUS_');
 export const routeText = (r) => enumText(r, 'ROUTE_');
@@ -102,7 +115,7 @@ export function table(caption, headings, rows, id) {
   return el('table', { class: 'nhsuk-table', id },
     el('caption', { class: 'nhsuk-table__caption', text: caption }),
     el('thead', { class: 'nhsuk-table__head' },
-      el('tr', {}, headings.map((h) => el('th', { scope: 'col', class: 'nhsuk-table__header', text: h })))),
+      el('tr', {}, headings.map((h) => el('th', { scope: 'col', class: 'nhsuk-table__header' }, h || hidden('Action'))))),
     el('tbody', { class: 'nhsuk-table__body' },
       rows.map((cells) => el('tr', { class: 'nhsuk-table__row' },
         cells.map((c) => el('td', { class: 'nhsuk-table__cell' }, c))))));
@@ -116,11 +129,11 @@ export function summaryList(pairs, id) {
         el('dd', { class: 'nhsuk-summary-list__value' }, v))));
 }
 
-export function button(text, onclick, { secondary = false, warning = false, id } = {}) {
+export function button(text, onclick, { secondary = false, warning = false, id, context } = {}) {
   let cls = 'nhsuk-button';
   if (secondary) cls += ' nhsuk-button--secondary';
   if (warning) cls += ' nhsuk-button--warning';
-  return el('button', { type: 'button', class: `${cls} nhsuk-button--small`, id, onclick, text });
+  return el('button', { type: 'button', class: `${cls} nhsuk-button--small`, id, onclick }, text, context ? hidden(` ${context}`) : null);
 }
 
 export function inset(text, id) {
