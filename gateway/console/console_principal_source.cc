@@ -36,7 +36,8 @@ absl::StatusOr<pathway::Caller> ConsolePrincipalSource::Resolve(
     RETURN_IF_ERROR(
         CheckCsrfToken(request.header(kCsrfHeader), session->csrf_token));
   }
-  pathway::Caller console(std::move(caller.principal), pathway::kConsoleAdapter);
+  pathway::Caller console(std::move(caller.principal),
+                          pathway::kConsoleAdapter);
   // Whatever the certificate's source said of a person, a browser's person
   // is its session's or nobody.
   console.principal.practitioner =

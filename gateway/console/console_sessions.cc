@@ -19,8 +19,8 @@ std::string Sha256Hex(absl::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
          digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 // 256 random bits from the operating system's generator, URL-safe base64
@@ -32,8 +32,8 @@ std::string RandomToken() {
     // guessable one.
     OPENSSL_die("RAND_bytes failed", __FILE__, __LINE__);
   }
-  return absl::WebSafeBase64Escape(absl::string_view(
-      reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+  return absl::WebSafeBase64Escape(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
 }
 
 }  // namespace

@@ -7,14 +7,33 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/console/browser_checks.h"
-#include "gateway/console/status_json.h"
+#include "gateway/console/console_site.h"
 #include "gateway/domain/practitioner_rules.h"
+#include "gateway/jsonapi/json_errors.h"
 #include "gateway/pathway/caller.h"
 #include "google/protobuf/util/json_util.h"
 #include "nhs/tobacco/v1/console.pb.h"
 
 namespace nhs::tobacco::console {
 namespace {
+
+// Every answer: never cached (it holds the anti-CSRF token), and the
+// console's security headers.
+http::Response Headed(http::Response r) {
+  r.headers.emplace_back("Cache-Control", "no-store");
+  ConsoleSite::AddSecurityHeaders(r);
+  return r;
+}
+
+// A refusal as the JSON API sends one: google.rpc.Status JSON with the
+// HTTP status of its code.
+http::Response StatusResponse(const absl::Status& status) {
+  http::Response r;
+  r.status = jsonapi::HttpStatusOf(status.code());
+  r.content_type = "application/json";
+  r.body = jsonapi::StatusJson(status);
+  return Headed(std::move(r));
+}
 
 // __Host-: Secure, Path=/ and no Domain, or the browser drops it. No
 // Max-Age: it lasts the browser session; the server ends it sooner.
@@ -44,12 +63,10 @@ http::Response SessionJson(const pathway::Caller& caller,
   view.set_csrf_token(session.csrf_token);
   http::Response response;
   response.content_type = "application/json";
-  if (!google::protobuf::util::MessageToJsonString(view, &response.body)
-           .ok()) {
+  if (!google::protobuf::util::MessageToJsonString(view, &response.body).ok()) {
     return StatusResponse(absl::InternalError("session not printable"));
   }
-  AddNoStoreHeaders(response);
-  return response;
+  return Headed(std::move(response));
 }
 
 absl::StatusOr<v1::ConsolePractitioner> ParseSignIn(
@@ -107,8 +124,7 @@ http::Response SessionRoutes::Answer(const http::Request& request) {
     r.status = 204;
     r.content_type = "application/json";
     r.headers.emplace_back("Set-Cookie", ClearCookie());
-    AddNoStoreHeaders(r);
-    return r;
+    return Headed(std::move(r));
   }
   if (method == "POST") {
     absl::StatusOr<v1::ConsolePractitioner> form = ParseSignIn(request);

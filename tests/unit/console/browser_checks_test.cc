@@ -83,18 +83,27 @@ TEST(CheckSameOriginTest, FollowsTheTable) {
       {"null", "", "localhost:8443", {}, false},
       {"https://localhost:8443", "", "", {}, false},
       // Configured origins replace the Host header's.
-      {"https://console.example", "", "localhost:8443",
-       {"https://console.example"}, true},
-      {"https://localhost:8443", "", "localhost:8443",
-       {"https://console.example"}, false},
-      {"https://evil.example", "", "evil.example",
-       {"https://console.example"}, false},
+      {"https://console.example",
+       "",
+       "localhost:8443",
+       {"https://console.example"},
+       true},
+      {"https://localhost:8443",
+       "",
+       "localhost:8443",
+       {"https://console.example"},
+       false},
+      {"https://evil.example",
+       "",
+       "evil.example",
+       {"https://console.example"},
+       false},
   };
   for (const OriginCase& c : cases) {
     const absl::Status s =
         CheckSameOrigin(c.origin, c.fetch_site, c.host, c.allowed);
-    EXPECT_EQ(s.ok(), c.ok) << c.origin << " / " << c.fetch_site << " / "
-                            << c.host;
+    EXPECT_EQ(s.ok(), c.ok)
+        << c.origin << " / " << c.fetch_site << " / " << c.host;
     if (!c.ok) {
       EXPECT_THAT(s, StatusIs(absl::StatusCode::kPermissionDenied,
                               HasSubstr("same-origin check")));

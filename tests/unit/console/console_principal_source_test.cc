@@ -73,8 +73,7 @@ TEST_F(ConsolePrincipalSourceTest, NoCertificateIsNobodyEvenWithASession) {
   http::Request r = Browser("GET");
   r.peer_certificate_pem.clear();
   WithSession(r, opened);
-  EXPECT_THAT(source_.Resolve(r),
-              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(source_.Resolve(r), StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 TEST_F(ConsolePrincipalSourceTest, ASameOriginReadNeedsNoSession) {

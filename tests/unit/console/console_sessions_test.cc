@@ -30,8 +30,7 @@ TEST(CertificateFingerprintTest, IsTheSha256OfTheCertificate) {
   EXPECT_EQ(gp, CertificateFingerprint(DevPem("gp-y90001.pem")));
   EXPECT_NE(gp, CertificateFingerprint(DevPem("gp-y90002.pem")));
   EXPECT_EQ(CertificateFingerprint(""), "");
-  EXPECT_EQ(CertificateFingerprint("-----BEGIN CERTIFICATE-----\nnope\n"),
-            "");
+  EXPECT_EQ(CertificateFingerprint("-----BEGIN CERTIFICATE-----\nnope\n"), "");
 }
 
 TEST_F(ConsoleSessionsTest, AnOpenedSessionIsFoundWithItsCertificate) {
