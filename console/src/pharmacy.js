@@ -8,6 +8,7 @@ import {
 } from './ui.js';
 
 let notSuppliedReasons = [];
+const EPS_SYSTEM = 'https://fhir.nhs.uk/Id/prescription-order-number';
 
 const OPEN = new Set(['PRESCRIPTION_STATUS_SENT', 'PRESCRIPTION_STATUS_ACKNOWLEDGED', 'PRESCRIPTION_STATUS_PRESCRIBED']);
 
@@ -42,7 +43,11 @@ function actions(p, refresh) {
       id: `dispense-${id}`, title: 'Dispensed', submit: 'Record as dispensed',
       fields: [{ name: 'note', label: 'Note (optional)', type: 'textarea', api: ['note'] }],
       onSubmit: async (v) => {
-        await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:dispense`, { requestId: dispenseRequest, note: v.note });
+        // The dispense names the EPS prescription it fulfils, as a
+        // pharmacy system's FHIR notice would.
+        const body = { requestId: dispenseRequest, note: v.note };
+        if (p.epsPrescriptionId) body.externalIds = [{ system: EPS_SYSTEM, value: p.epsPrescriptionId }];
+        await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:dispense`, body);
         refresh('Recorded as dispensed.');
       },
     }));

@@ -145,6 +145,7 @@ function recommendForm(referral, products) {
       productField,
       { name: 'route', label: 'Route', type: 'select', required: true, requiredMessage: 'Choose a route', options: ROUTES.map((r) => ({ value: r, text: routeText(r) })) },
       { name: 'target', label: 'Send to (ODS code)', hint: 'The GP practice or pharmacy; leave empty to use the referral\u2019s', width: 10, api: ['target', 'target.ods_code'] },
+      { name: 'nominatedPharmacy', label: 'Nominated pharmacy (ODS code)', hint: 'Where the patient collects; for a GP prescription the pharmacy that dispenses', width: 10, value: referral.nominatedPharmacy ? referral.nominatedPharmacy.odsCode : '', api: ['nominated_pharmacy', 'nominated_pharmacy.ods_code'] },
       { name: 'doseText', label: 'Dose', hint: 'For example: one 21 mg patch every 24 hours', required: true, requiredMessage: 'Enter the dose', api: ['dose_text'] },
       { name: 'quantity', label: 'Quantity', type: 'number', inputmode: 'decimal', width: 5, required: true, requiredMessage: 'Enter the quantity', api: ['quantity', 'quantity.value'] },
       { name: 'unit', label: 'Unit', hint: 'For example: patch', width: 10, required: true, requiredMessage: 'Enter the unit', api: ['quantity.unit'] },
@@ -157,6 +158,7 @@ function recommendForm(referral, products) {
         quantity: { value: Number(v.quantity), unit: v.unit }, durationDays: Number(v.durationDays), reason: v.reason,
       };
       if (v.target) body.target = { odsCode: v.target.toUpperCase() };
+      if (v.nominatedPharmacy) body.nominatedPharmacy = { odsCode: v.nominatedPharmacy.toUpperCase() };
       const created = await call('POST', '/v1/prescriptions', body);
       await openPrescription(created.prescriptionId);
       showPipeline();
