@@ -525,13 +525,14 @@ std::string RenderAuditVerification(const v1::VerifyAuditChainResponse& r) {
 }
 
 std::string RenderAuditRecords(const v1::ListAuditRecordsResponse& r) {
-  Table table(
-      {"SEQ", "AT (UTC)", "ODS", "ROLE", "OPERATION", "RECORD", "RESULT"});
+  // PRACTITIONER: the person a console session named (issue 13), if any.
+  Table table({"SEQ", "AT (UTC)", "ODS", "ROLE", "OPERATION", "RECORD",
+               "RESULT", "PRACTITIONER"});
   for (const v1::AuditRecord& a : r.records()) {
     table.AddRow({absl::StrCat(a.sequence()),
                   google::protobuf::util::TimeUtil::ToString(a.at()),
                   a.ods_code(), a.role(), a.operation(), a.record_id(),
-                  a.result()});
+                  a.result(), a.practitioner()});
   }
   return table.Render();
 }
