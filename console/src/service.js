@@ -3,7 +3,7 @@
 // their prescriptions, a prescription's live timeline; recommend, cancel and
 // record an outcome. What is shown lives in memory only.
 import { call, listAll, newRequestId, query } from './api.js';
-import { startPage } from './common.js';
+import { practitionerMessage, startPage } from './common.js';
 import { showTimeline, stopLive } from './timeline.js';
 import {
   button, byId, clear, count, dateTime, el, enumText, form, howLong, nhsNumberText, notice, organisationText,
@@ -157,6 +157,8 @@ function recommendForm(referral, products) {
         requestId, referralId: referral.referralId, productId: v.productId, route: v.route, doseText: v.doseText,
         quantity: { value: Number(v.quantity), unit: v.unit }, durationDays: Number(v.durationDays), reason: v.reason,
       };
+      const recommendedBy = practitionerMessage();
+      if (recommendedBy) body.recommendedBy = recommendedBy;
       if (v.target) body.target = { odsCode: v.target.toUpperCase() };
       if (v.nominatedPharmacy) body.nominatedPharmacy = { odsCode: v.nominatedPharmacy.toUpperCase() };
       const created = await call('POST', '/v1/prescriptions', body);
