@@ -83,7 +83,8 @@ TEST_F(ConsoleGatewayTest, EachRoleGetsTheStartPageAndItsOwnPage) {
 }
 
 TEST_F(ConsoleGatewayTest, DesignSystemRevalidatesByETag) {
-  const Answer first = Get("gp-y90001", "/console/nhsuk/nhsuk-frontend.min.css");
+  const Answer first =
+      Get("gp-y90001", "/console/nhsuk/nhsuk-frontend.min.css");
   ASSERT_EQ(first.status, 200);
   EXPECT_THAT(first.head, HasSubstr("Content-Type: text/css; charset=utf-8"));
   std::string etag;
@@ -110,9 +111,9 @@ TEST_F(ConsoleGatewayTest, UnknownFileIsTheConsolesHtml404NotFhir) {
 TEST_F(ConsoleGatewayTest, ServerMadeErrorUnderConsoleIsTheHtmlErrorPage) {
   // A header over the listener's limit: the server answers 431 itself, in
   // the format of the mount the path falls under.
-  const Answer answer = Get("gp-y90001", "/console/gp.html",
-                            absl::StrCat("X-Padding: ",
-                                         std::string(64 * 1024, 'a'), "\r\n"));
+  const Answer answer =
+      Get("gp-y90001", "/console/gp.html",
+          absl::StrCat("X-Padding: ", std::string(64 * 1024, 'a'), "\r\n"));
   EXPECT_EQ(answer.status, 431) << answer.head;
   EXPECT_THAT(answer.head, HasSubstr("text/html"));
   EXPECT_THAT(answer.head, HasSubstr("X-Frame-Options: DENY"));
