@@ -112,13 +112,15 @@ export function statusTag(status) {
 
 // A table with a caption; `rows` are arrays of cells (text or nodes).
 export function table(caption, headings, rows, id) {
-  return el('table', { class: 'nhsuk-table', id },
+  // Wide tables scroll inside their own region (focusable, so a keyboard
+  // can scroll it) rather than past the page's edge.
+  return el('div', { class: 'console-scroll', role: 'region', 'aria-label': caption, tabindex: '0' }, el('table', { class: 'nhsuk-table', id },
     el('caption', { class: 'nhsuk-table__caption', text: caption }),
     el('thead', { class: 'nhsuk-table__head' },
       el('tr', {}, headings.map((h) => el('th', { scope: 'col', class: 'nhsuk-table__header' }, h || hidden('Action'))))),
     el('tbody', { class: 'nhsuk-table__body' },
       rows.map((cells) => el('tr', { class: 'nhsuk-table__row' },
-        cells.map((c) => el('td', { class: 'nhsuk-table__cell' }, c))))));
+        cells.map((c) => el('td', { class: 'nhsuk-table__cell' }, c)))))));
 }
 
 export function summaryList(pairs, id) {
