@@ -21,7 +21,7 @@ async function showOutbox() {
       notice(body, 'The outbox is empty.');
       return;
     }
-    clear(body).append(table('Outbox by destination', ['Destination', 'Channel', 'Pending', 'Dead letters', 'Delivered', 'Oldest pending'],
+    clear(body).append(table('Messages per destination and channel', ['Destination', 'Channel', 'Pending', 'Dead letters', 'Delivered', 'Oldest pending'],
       destinations.map((d) => [d.destinationOds, enumText(d.channel, 'DELIVERY_CHANNEL_'), d.pending || '0', d.deadLetters || '0', d.delivered || '0',
         d.oldestPendingAgeSeconds ? `${Math.round(d.oldestPendingAgeSeconds / 60)} minutes` : '']), 'outbox-table'));
   } catch (error) {
@@ -50,8 +50,8 @@ async function showDeadLetters() {
       notice(body, 'No dead letters.');
       return;
     }
-    clear(body).append(table(count(dead.length, 'dead letter'), ['Message', 'Kind', 'Destination', 'Attempts', 'Last error', 'Since', 'Actions'],
-      dead.map((d) => [d.messageId, enumText(d.kind, 'MESSAGE_KIND_'), d.destinationOds, String(d.attempts || 0), d.lastError || '', dateTime(d.updatedAt),
+    clear(body).append(table(count(dead.length, 'dead letter'), ['Message', 'Kind', 'Destination', 'Attempts', 'Last error', 'Actions'],
+      dead.map((d) => [d.messageId, enumText(d.kind, 'MESSAGE_KIND_'), d.destinationOds, `${d.attempts || 0}, last ${dateTime(d.updatedAt)}`, d.lastError || '',
         el('div', {},
           button('Replay', async () => {
             try {

@@ -84,3 +84,11 @@ export async function signOut() {
 export function newRequestId() {
   return crypto.randomUUID();
 }
+
+// A request still SENT has reached the organisation the moment a person
+// there reads it in the console: acknowledge it (as its system would) before
+// acting on it, with the form's own request id so a retry repeats nothing.
+export async function acknowledgeIfSent(prescription, requestId) {
+  if (prescription.status !== 'PRESCRIPTION_STATUS_SENT') return;
+  await call('POST', `/v1/prescriptions/${encodeURIComponent(prescription.prescriptionId)}:acknowledge`, { requestId });
+}

@@ -65,6 +65,15 @@ function renderPractitioner(session, onChange) {
     }));
 }
 
+// The practitioner the session names, as the API's Practitioner message
+// (recommended_by), or null before anyone has said who they are.
+let currentPractitioner = null;
+export function practitionerMessage() {
+  const p = currentPractitioner;
+  if (!p) return null;
+  return { identifier: p.number, register: `PROFESSIONAL_REGISTER_${p.register}`, displayName: p.displayName };
+}
+
 // Starts a page for `role`; `render(session)` draws its content into
 // #page-content. Another organisation's role is sent to its own page.
 export async function startPage(role, render, { needsPractitioner = true } = {}) {
@@ -87,6 +96,7 @@ export async function startPage(role, render, { needsPractitioner = true } = {})
     return;
   }
   const redraw = (s) => {
+    currentPractitioner = s.practitioner || null;
     if (needsPractitioner) renderPractitioner(s, redraw);
     render(s);
   };

@@ -2,7 +2,7 @@
 // letter as the GP would read it; prescribe (EPS prescription ID checked as
 // it is typed), decline (a reason from the gateway's configured list), or
 // say an appointment is needed.
-import { call, listAll, newRequestId } from './api.js';
+import { acknowledgeIfSent, call, listAll, newRequestId } from './api.js';
 import { startPage } from './common.js';
 import { epsIdProblem } from './eps.js';
 import {
@@ -31,7 +31,8 @@ function letter(p) {
 
 function recommendation(p, refresh) {
   const id = p.prescriptionId;
-  const heading = el('h2', { class: 'nhsuk-heading-m', text: `${p.product ? p.product.display : 'Recommendation'} for ${patientName(p.patient)}` });
+  const heading = el('h2', { class: 'nhsuk-heading-m', text: `${p.product ? p.product.display : 'Recommendation'} for ${patientName(p.patient) || `NHS number ${nhsNumberText(p.patient && p.patient.nhsNumber)}`}` });
+  const acknowledgeRequest = newRequestId();
   const prescribeRequest = newRequestId();
   const prescribe = form({
     id: `prescribe-${id}`,
@@ -43,6 +44,7 @@ function recommendation(p, refresh) {
       check: (value) => epsIdProblem(value.toUpperCase()), live: 'This is a valid EPS prescription ID',
     }],
     onSubmit: async (v) => {
+      await acknowledgeIfSent(p, acknowledgeRequest);
       await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:prescribe`, { requestId: prescribeRequest, epsPrescriptionId: v.epsPrescriptionId.toUpperCase() });
       refresh('Prescribed: the service and the pharmacy will be told.');
     },
@@ -58,6 +60,7 @@ function recommendation(p, refresh) {
       { name: 'note', label: 'Note to the service (optional)', type: 'textarea', api: ['note'] },
     ],
     onSubmit: async (v) => {
+      await acknowledgeIfSent(p, acknowledgeRequest);
       await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:decline`, { requestId: declineRequest, reasonCode: v.reasonCode, note: v.note });
       refresh('Declined: the service will be told the reason.');
     },
@@ -69,6 +72,7 @@ function recommendation(p, refresh) {
     submit: 'Ask to see the patient',
     fields: [{ name: 'note', label: 'Note to the service (optional)', type: 'textarea', api: ['note'] }],
     onSubmit: async (v) => {
+      await acknowledgeIfSent(p, acknowledgeRequest);
       await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:requireAppointment`, { requestId: appointmentRequest, note: v.note });
       refresh('Recorded: the service will be told an appointment is needed.');
     },

@@ -1,26 +1,30 @@
 // A community pharmacy: the supply requests and prescription notices routed
 // to it; record supplied, not supplied (a reason from the configured list) or
 // dispensed.
-import { call, listAll, newRequestId } from './api.js';
+import { acknowledgeIfSent, call, listAll, newRequestId } from './api.js';
 import { startPage } from './common.js';
+import { epsIdProblem } from './eps.js';
 import {
   byId, clear, dateTime, el, form, nhsNumberText, notice, patientName, routeText, showLoadError, statusTag, summaryList,
 } from './ui.js';
 
 let notSuppliedReasons = [];
+const EPS_SYSTEM = 'https://fhir.nhs.uk/Id/prescription-order-number';
 
 const OPEN = new Set(['PRESCRIPTION_STATUS_SENT', 'PRESCRIPTION_STATUS_ACKNOWLEDGED', 'PRESCRIPTION_STATUS_PRESCRIBED']);
 
 function actions(p, refresh) {
   const id = p.prescriptionId;
   const parts = [];
+  const acknowledgeRequest = newRequestId();
   if (p.route === 'ROUTE_PHARMACY_SUPPLY') {
     const supplyRequest = newRequestId();
     parts.push(form({
       id: `supply-${id}`, title: 'Supplied', submit: 'Record as supplied',
       fields: [{ name: 'note', label: 'Note (optional)', type: 'textarea', api: ['note'] }],
       onSubmit: async (v) => {
-        await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:supply`, { requestId: supplyRequest, note: v.note });
+        await acknowledgeIfSent(p, acknowledgeRequest);
+      await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:supply`, { requestId: supplyRequest, note: v.note });
         refresh('Recorded as supplied.');
       },
     }));
@@ -32,7 +36,8 @@ function actions(p, refresh) {
         { name: 'note', label: 'Note (optional)', type: 'textarea', api: ['note'] },
       ],
       onSubmit: async (v) => {
-        await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:recordNotSupplied`, { requestId: notSuppliedRequest, reasonCode: v.reasonCode, note: v.note });
+        await acknowledgeIfSent(p, acknowledgeRequest);
+      await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:recordNotSupplied`, { requestId: notSuppliedRequest, reasonCode: v.reasonCode, note: v.note });
         refresh('Recorded as not supplied.');
       },
     }));
@@ -42,7 +47,11 @@ function actions(p, refresh) {
       id: `dispense-${id}`, title: 'Dispensed', submit: 'Record as dispensed',
       fields: [{ name: 'note', label: 'Note (optional)', type: 'textarea', api: ['note'] }],
       onSubmit: async (v) => {
-        await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:dispense`, { requestId: dispenseRequest, note: v.note });
+        // The dispense names the EPS prescription it fulfils, as a
+        // pharmacy system's FHIR notice would.
+        const body = { requestId: dispenseRequest, note: v.note };
+        if (p.epsPrescriptionId) body.externalIds = [{ system: EPS_SYSTEM, value: p.epsPrescriptionId }];
+        await call('POST', `/v1/prescriptions/${encodeURIComponent(id)}:dispense`, body);
         refresh('Recorded as dispensed.');
       },
     }));
@@ -68,6 +77,31 @@ function request(p, refresh) {
     el('div', { class: 'console-actions' }, actions(p, refresh)));
 }
 
+// A GP prescription is the pharmacy's to see only once it holds the EPS
+// prescription ID (the gateway's access rule: the patient brings it), so the
+// dispense is recorded by quoting it with the request's id from the notice.
+function dispenseByEpsForm() {
+  const requestId = newRequestId();
+  return el('section', { class: 'console-panel', id: 'dispense-by-eps', 'aria-labelledby': 'dispense-by-eps-heading' },
+    el('h2', { id: 'dispense-by-eps-heading', text: 'Dispense a GP prescription' }),
+    el('p', { text: 'Quote the prescription request ID from the prescription notice and the EPS prescription ID the patient brings.' }),
+    form({
+      id: 'dispense-eps',
+      submit: 'Record as dispensed',
+      fields: [
+        { name: 'prescriptionId', label: 'Prescription request ID', hint: 'From the prescription notice, for example rx-01a2...', width: 30, required: true, requiredMessage: 'Enter the prescription request ID', api: ['prescription_id'] },
+        { name: 'epsPrescriptionId', label: 'EPS prescription ID', hint: 'The 20-character ID on the prescription', width: 20, required: true, requiredMessage: 'Enter the EPS prescription ID', api: ['external_ids'], check: (v) => epsIdProblem(v.toUpperCase()), live: 'This is a valid EPS prescription ID' },
+        { name: 'note', label: 'Note (optional)', type: 'textarea', api: ['note'] },
+      ],
+      onSubmit: async (v) => {
+        await call('POST', `/v1/prescriptions/${encodeURIComponent(v.prescriptionId)}:dispense`, {
+          requestId, note: v.note, externalIds: [{ system: EPS_SYSTEM, value: v.epsPrescriptionId.toUpperCase() }],
+        });
+        showRequests(`Recorded as dispensed: ${v.epsPrescriptionId.toUpperCase()}.`);
+      },
+    }));
+}
+
 async function showRequests(message) {
   const content = clear(byId('page-content'));
   const status = el('div', { id: 'pharmacy-status', role: 'status' });
@@ -80,6 +114,7 @@ async function showRequests(message) {
     content.append(el('h2', { id: 'requests-heading', text: `Waiting for you (${open.length})` }), list);
     if (open.length === 0) notice(list, 'No supply request or prescription notice is waiting.');
     for (const p of open) list.append(request(p, showRequests));
+    content.append(dispenseByEpsForm());
   } catch (error) {
     showLoadError(content, error);
   }

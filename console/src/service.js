@@ -3,7 +3,7 @@
 // their prescriptions, a prescription's live timeline; recommend, cancel and
 // record an outcome. What is shown lives in memory only.
 import { call, listAll, newRequestId, query } from './api.js';
-import { startPage } from './common.js';
+import { practitionerMessage, startPage } from './common.js';
 import { showTimeline, stopLive } from './timeline.js';
 import {
   button, byId, clear, count, dateTime, el, enumText, form, howLong, nhsNumberText, notice, organisationText,
@@ -145,6 +145,7 @@ function recommendForm(referral, products) {
       productField,
       { name: 'route', label: 'Route', type: 'select', required: true, requiredMessage: 'Choose a route', options: ROUTES.map((r) => ({ value: r, text: routeText(r) })) },
       { name: 'target', label: 'Send to (ODS code)', hint: 'The GP practice or pharmacy; leave empty to use the referral\u2019s', width: 10, api: ['target', 'target.ods_code'] },
+      { name: 'nominatedPharmacy', label: 'Nominated pharmacy (ODS code)', hint: 'Where the patient collects; for a GP prescription the pharmacy that dispenses', width: 10, value: referral.nominatedPharmacy ? referral.nominatedPharmacy.odsCode : '', api: ['nominated_pharmacy', 'nominated_pharmacy.ods_code'] },
       { name: 'doseText', label: 'Dose', hint: 'For example: one 21 mg patch every 24 hours', required: true, requiredMessage: 'Enter the dose', api: ['dose_text'] },
       { name: 'quantity', label: 'Quantity', type: 'number', inputmode: 'decimal', width: 5, required: true, requiredMessage: 'Enter the quantity', api: ['quantity', 'quantity.value'] },
       { name: 'unit', label: 'Unit', hint: 'For example: patch', width: 10, required: true, requiredMessage: 'Enter the unit', api: ['quantity.unit'] },
@@ -156,7 +157,10 @@ function recommendForm(referral, products) {
         requestId, referralId: referral.referralId, productId: v.productId, route: v.route, doseText: v.doseText,
         quantity: { value: Number(v.quantity), unit: v.unit }, durationDays: Number(v.durationDays), reason: v.reason,
       };
+      const recommendedBy = practitionerMessage();
+      if (recommendedBy) body.recommendedBy = recommendedBy;
       if (v.target) body.target = { odsCode: v.target.toUpperCase() };
+      if (v.nominatedPharmacy) body.nominatedPharmacy = { odsCode: v.nominatedPharmacy.toUpperCase() };
       const created = await call('POST', '/v1/prescriptions', body);
       await openPrescription(created.prescriptionId);
       showPipeline();

@@ -6,11 +6,18 @@ import { call, query } from './api.js';
 import { clear, dateTime, el, eventText, organisationText, statusText } from './ui.js';
 
 let source = null;
+let poller = null;
 
 export function stopLive() {
   if (source) source.close();
   source = null;
+  if (poller) clearInterval(poller);
+  poller = null;
 }
+
+// When the stream is refused for good (the organisation's stream slots are
+// all in use: 429), the timeline is fetched again every 15 seconds instead.
+const POLL_MS = 15000;
 
 function eventLine(e) {
   const parts = [eventText(e.type)];
@@ -35,15 +42,27 @@ export async function showTimeline(prescriptionId, list, liveStatus, onEvent) {
     list.append(eventLine(e));
     last = Math.max(last, Number(e.sequence || 0));
   }
-  source = new EventSource(`/v1/events${query({ prescription_id: prescriptionId, after_sequence: last })}`);
-  source.addEventListener('open', () => { liveStatus.textContent = 'Live: new events appear here as they happen.'; });
-  source.addEventListener('error', () => { liveStatus.textContent = 'Live updates paused; reconnecting\u2026'; });
-  source.addEventListener('timeline', (message) => {
-    const e = JSON.parse(message.data);
+  const add = (e) => {
     if (e.prescriptionId && e.prescriptionId !== prescriptionId) return;
     if (Number(e.sequence || 0) <= last) return;
     last = Number(e.sequence);
     list.append(eventLine(e));
     if (onEvent) onEvent(e);
+  };
+  const stream = new EventSource(`/v1/events${query({ prescription_id: prescriptionId, after_sequence: last })}`);
+  source = stream;
+  stream.addEventListener('open', () => { liveStatus.textContent = 'Live: new events appear here as they happen.'; });
+  stream.addEventListener('error', () => {
+    if (stream !== source) return;
+    if (stream.readyState !== EventSource.CLOSED) {
+      liveStatus.textContent = 'Live updates paused; reconnecting\u2026';
+      return;
+    }
+    liveStatus.textContent = 'Live updates are not available; the timeline is checked every 15 seconds.';
+    poller = setInterval(async () => {
+      const fresh = await call('GET', `/v1/prescriptions/${encodeURIComponent(prescriptionId)}/timeline`);
+      for (const e of fresh.events || []) add(e);
+    }, POLL_MS);
   });
+  stream.addEventListener('timeline', (message) => add(JSON.parse(message.data)));
 }

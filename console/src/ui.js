@@ -112,13 +112,15 @@ export function statusTag(status) {
 
 // A table with a caption; `rows` are arrays of cells (text or nodes).
 export function table(caption, headings, rows, id) {
-  return el('table', { class: 'nhsuk-table', id },
+  // Wide tables scroll inside their own region (focusable, so a keyboard
+  // can scroll it) rather than past the page's edge.
+  return el('div', { class: 'console-scroll', role: 'region', 'aria-label': caption, tabindex: '0' }, el('table', { class: 'nhsuk-table', id },
     el('caption', { class: 'nhsuk-table__caption', text: caption }),
     el('thead', { class: 'nhsuk-table__head' },
       el('tr', {}, headings.map((h) => el('th', { scope: 'col', class: 'nhsuk-table__header' }, h || hidden('Action'))))),
     el('tbody', { class: 'nhsuk-table__body' },
       rows.map((cells) => el('tr', { class: 'nhsuk-table__row' },
-        cells.map((c) => el('td', { class: 'nhsuk-table__cell' }, c))))));
+        cells.map((c) => el('td', { class: 'nhsuk-table__cell' }, c)))))));
 }
 
 export function summaryList(pairs, id) {
@@ -219,8 +221,8 @@ export function form({ id, title, fields, submit, onSubmit, warning = false }) {
       if (hint) inputs[name].setAttribute('aria-describedby', hint); else inputs[name].removeAttribute('aria-describedby');
     }
     summary.hidden = errors.length === 0;
-    for (const { name, message } of errors) {
-      const target = name && groups[name] ? `${id}-${name}` : `${id}-${fields[0].name}`;
+    for (const { name, message, href } of errors) {
+      const target = href || (name && groups[name] ? `${id}-${name}` : `${id}-${fields[0].name}`);
       list.append(el('li', {}, el('a', { href: `#${target}`, text: message })));
       if (name && groups[name]) {
         const group = groups[name];
@@ -241,8 +243,11 @@ export function form({ id, title, fields, submit, onSubmit, warning = false }) {
     const link = event.target.closest('a');
     if (!link) return;
     event.preventDefault();
-    const input = byId(link.getAttribute('href').slice(1));
-    if (input) input.focus();
+    const target = byId(link.getAttribute('href').slice(1));
+    if (target) {
+      if (target.tabIndex < 0 && !/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName)) target.tabIndex = -1;
+      target.focus();
+    }
   });
 
   formNode.addEventListener('submit', async (event) => {
@@ -268,7 +273,15 @@ export function form({ id, title, fields, submit, onSubmit, warning = false }) {
       const found = [];
       for (const v of error.fieldViolations) {
         const field = fields.find((f) => f.name === v.field || (f.api || []).includes(v.field));
-        found.push({ name: field ? field.name : '', message: v.description || error.message });
+        const description = v.description || error.message;
+        if (field) {
+          found.push({ name: field.name, message: `${field.label}: ${description}` });
+        } else if (v.field === 'practitioner' || v.field.startsWith('recommended_by')) {
+          // Who acts is asked once per session, above the page's forms.
+          found.push({ name: '', href: byId('practitioner-form-register') ? 'practitioner-form-register' : 'practitioner-panel', message: `Who is acting: ${description}` });
+        } else {
+          found.push({ name: '', message: `${v.field}: ${description}` });
+        }
       }
       if (found.length === 0) found.push({ name: '', message: error.message });
       showErrors(found);
