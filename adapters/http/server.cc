@@ -75,6 +75,22 @@ std::string Serialize(const Response& response, bool close) {
   return out;
 }
 
+// The head of a streamed answer: chunked, and the connection is the
+// stream's until it ends.
+std::string SerializeStreamHead(const Response& head) {
+  Response without_body = head;
+  without_body.body.clear();
+  std::string out = Serialize(without_body, /*close=*/true);
+  // Serialize ends "Content-Length: 0\r\nConnection: close\r\n\r\n".
+  const size_t at = out.rfind("Content-Length: 0\r\n");
+  out.replace(at, std::strlen("Content-Length: 0\r\n"),
+              "Transfer-Encoding: chunked\r\n");
+  return out;
+}
+
+// The last chunk of a streamed answer.
+constexpr char kLastChunk[] = "0\r\n\r\n";
+
 }  // namespace
 
 class Connection;
@@ -138,6 +154,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         slot_(std::move(slot)) {}
 
   ~Connection() {
+    EndStream();
     absl::MutexLock lock(&server_.mu);
     server_.live.erase(this);
   }
@@ -157,6 +174,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Stop(): no new request on this connection; an idle one closes now.
   void Drain() {
     draining_ = true;
+    // A stream ends: what is queued goes out, then the last chunk.
+    if (queue_ != nullptr) return queue_->Close();
     if (!answering_) Abort();
   }
 
@@ -165,6 +184,58 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (exchange != exchange_ || !answering_ || writing_) return;
     reply_timer_.cancel();
     Write(std::move(response), /*close=*/!keep_alive_ || draining_);
+  }
+
+  class StreamQueue;
+
+  // The handler's streamed answer to exchange `exchange`: its head goes
+  // out, then whatever `queue` is given. When the exchange is over (late,
+  // 503 sent, stopping) the stream is closed at once.
+  void BeginStream(uint64_t exchange, Response head, StreamEvents events,
+                   std::shared_ptr<StreamQueue> queue) {
+    if (exchange != exchange_ || !answering_ || writing_ || draining_) {
+      queue->MarkClosed();
+      if (events.on_close) events.on_close();
+      // Stop() began before the handler answered: it is told so, now.
+      if (draining_ && exchange == exchange_ && answering_ && !writing_) {
+        Answer(exchange,
+               server_.options.error_page(503, "the server is stopping"));
+      }
+      return;
+    }
+    reply_timer_.cancel();
+    // No other answer on this exchange, and no further request on this
+    // connection.
+    writing_ = true;
+    keep_alive_ = false;
+    queue_ = std::move(queue);
+    events_ = std::move(events);
+    // A read stays outstanding so a client that goes away ends its stream
+    // at once, not at the next write.
+    WatchPeer();
+    stream_out_ = SerializeStreamHead(head);
+    WriteStream();
+  }
+
+  // On the strand: writes what the stream's producer queued, one write at a
+  // time; ends the stream when it was closed or cut off.
+  void PumpStream() {
+    if (queue_ == nullptr || stream_writing_ || stream_ended_) return;
+    switch (queue_->Take(stream_out_)) {
+      case StreamQueue::Next::kWrite:
+        return WriteStream();
+      case StreamQueue::Next::kIdle:
+        if (std::exchange(drained_due_, false) && events_.on_drained) {
+          events_.on_drained();
+        }
+        return;
+      case StreamQueue::Next::kFinish:
+        stream_out_ = kLastChunk;
+        finishing_ = true;
+        return WriteStream();
+      case StreamQueue::Next::kCutOff:
+        return Abort();
+    }
   }
 
  private:
@@ -313,9 +384,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
       self->Answer(exchange, self->server_.options.error_page(
                                  503, "the request was not answered in time"));
     });
-    server_.handler(std::move(request),
-                    Responder(std::make_shared<Sink>(weak_from_this(), exchange,
-                                                     server_.lifetime)));
+    server_.handler(
+        std::move(request),
+        Responder(std::make_shared<Sink>(
+            weak_from_this(), exchange, server_.lifetime,
+            std::max<size_t>(1, server_.options.stream_buffer_bytes))));
   }
 
   // A request the server refuses itself: answered, then the connection is
@@ -370,7 +443,45 @@ class Connection : public std::enable_shared_from_this<Connection> {
         });
   }
 
+  void WriteStream() {
+    stream_writing_ = true;
+    // A client that does not read does not hold the connection (nor its
+    // stream's slot) beyond the request deadline.
+    stream_.next_layer().expires_after(
+        Chrono(server_.options.request_deadline));
+    asio::async_write(stream_, asio::buffer(stream_out_),
+                      [self = shared_from_this()](error_code ec, size_t) {
+                        self->stream_writing_ = false;
+                        self->stream_out_.clear();
+                        if (ec || self->finishing_) return self->Abort();
+                        self->queue_->Written();
+                        self->drained_due_ = true;
+                        self->PumpStream();
+                      });
+  }
+
+  // Reads and drops what a streaming client sends; its end (or an error)
+  // ends the stream.
+  void WatchPeer() {
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this()](error_code ec, size_t) {
+                              if (ec) return self->Abort();
+                              self->WatchPeer();
+                            });
+  }
+
+  // Once: the stream is closed to its producer, who hears so.
+  void EndStream() {
+    if (queue_ == nullptr || stream_ended_) return;
+    stream_ended_ = true;
+    queue_->MarkClosed();
+    std::function<void()> on_close = std::move(events_.on_close);
+    events_ = StreamEvents{};
+    if (on_close) on_close();
+  }
+
   void Abort() {
+    EndStream();
     reply_timer_.cancel();
     error_code ignored;
     stream_.next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -381,10 +492,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   class Sink : public ExchangeSink {
    public:
     Sink(std::weak_ptr<Connection> connection, uint64_t exchange,
-         std::shared_ptr<Server::Impl::Lifetime> lifetime)
+         std::shared_ptr<Server::Impl::Lifetime> lifetime, size_t capacity)
         : connection_(std::move(connection)),
           exchange_(exchange),
-          lifetime_(std::move(lifetime)) {}
+          lifetime_(std::move(lifetime)),
+          capacity_(capacity) {}
 
     void Send(Response response) override {
       absl::MutexLock lock(&lifetime_->mu);
@@ -399,12 +511,140 @@ class Connection : public std::enable_shared_from_this<Connection> {
                  });
     }
 
+    std::shared_ptr<StreamSink> StartStream(Response head,
+                                            StreamEvents events) override {
+      auto queue =
+          std::make_shared<StreamQueue>(connection_, lifetime_, capacity_);
+      {
+        absl::MutexLock lock(&lifetime_->mu);
+        std::shared_ptr<Connection> connection = connection_.lock();
+        if (!lifetime_->stopped && connection != nullptr) {
+          Connection* raw = connection.get();
+          asio::post(raw->stream_.get_executor(),
+                     [connection = std::move(connection), exchange = exchange_,
+                      head = std::move(head), events = std::move(events),
+                      queue]() mutable {
+                       connection->BeginStream(exchange, std::move(head),
+                                               std::move(events),
+                                               std::move(queue));
+                     });
+          return queue;
+        }
+      }
+      // The connection is gone or the server stopped.
+      queue->MarkClosed();
+      if (events.on_close) events.on_close();
+      return queue;
+    }
+
    private:
     const std::weak_ptr<Connection> connection_;
     const uint64_t exchange_;
     const std::shared_ptr<Server::Impl::Lifetime> lifetime_;
+    const size_t capacity_;
   };
 
+ public:
+  // The bytes of one stream between its producer (any thread) and the
+  // connection's strand: bounded, so a client that does not read is cut
+  // off instead of growing the server's memory.
+  class StreamQueue : public StreamSink {
+   public:
+    enum class Next { kIdle, kWrite, kFinish, kCutOff };
+
+    StreamQueue(std::weak_ptr<Connection> connection,
+                std::shared_ptr<Server::Impl::Lifetime> lifetime,
+                size_t capacity)
+        : connection_(std::move(connection)),
+          lifetime_(std::move(lifetime)),
+          capacity_(capacity) {}
+
+    bool Write(std::string chunk) override {
+      bool poke = false;
+      bool accepted = false;
+      {
+        absl::MutexLock lock(&mu_);
+        if (closed_) return false;
+        if (chunk.empty()) return true;  // would read as the last chunk
+        std::string framed =
+            absl::StrCat(absl::Hex(chunk.size()), "\r\n", chunk, "\r\n");
+        if (pending_.size() + in_flight_ + framed.size() > capacity_) {
+          closed_ = true;
+          cut_off_ = true;
+        } else {
+          pending_ += framed;
+          accepted = true;
+        }
+        poke = !std::exchange(poked_, true);
+      }
+      if (poke) Poke();
+      return accepted;
+    }
+
+    size_t buffered() const override {
+      absl::MutexLock lock(&mu_);
+      return pending_.size() + in_flight_;
+    }
+
+    void Close() override {
+      bool poke = false;
+      {
+        absl::MutexLock lock(&mu_);
+        if (closed_) return;
+        closed_ = true;
+        poke = !std::exchange(poked_, true);
+      }
+      if (poke) Poke();
+    }
+
+    // The strand's side. What to do next; with kWrite, `out` holds the
+    // bytes (counted as in flight until Written()).
+    Next Take(std::string& out) {
+      absl::MutexLock lock(&mu_);
+      poked_ = false;
+      if (cut_off_) return Next::kCutOff;
+      if (!pending_.empty()) {
+        out.swap(pending_);
+        pending_.clear();
+        in_flight_ = out.size();
+        return Next::kWrite;
+      }
+      return closed_ ? Next::kFinish : Next::kIdle;
+    }
+    void Written() {
+      absl::MutexLock lock(&mu_);
+      in_flight_ = 0;
+    }
+    void MarkClosed() {
+      absl::MutexLock lock(&mu_);
+      closed_ = true;
+    }
+
+   private:
+    // Asks the strand to write (dropped once the server stopped).
+    void Poke() {
+      absl::MutexLock lock(&lifetime_->mu);
+      if (lifetime_->stopped) return;
+      std::shared_ptr<Connection> connection = connection_.lock();
+      if (connection == nullptr) return;
+      Connection* raw = connection.get();
+      asio::post(
+          raw->stream_.get_executor(),
+          [connection = std::move(connection)] { connection->PumpStream(); });
+    }
+
+    const std::weak_ptr<Connection> connection_;
+    const std::shared_ptr<Server::Impl::Lifetime> lifetime_;
+    const size_t capacity_;
+    mutable absl::Mutex mu_;
+    std::string pending_ ABSL_GUARDED_BY(mu_);
+    size_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+    bool closed_ ABSL_GUARDED_BY(mu_) = false;
+    bool cut_off_ ABSL_GUARDED_BY(mu_) = false;
+    bool poked_ ABSL_GUARDED_BY(mu_) = false;
+  };
+
+ private:
   Server::Impl& server_;
   const RequestLimits limits_;
   ssl::stream<beast::tcp_stream> stream_;
@@ -424,6 +664,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   bool keep_alive_ = true;
   bool draining_ = false;
+  // A streamed answer (only on the strand).
+  std::shared_ptr<StreamQueue> queue_;
+  StreamEvents events_;
+  std::string stream_out_;
+  bool stream_writing_ = false;
+  bool stream_ended_ = false;
+  bool drained_due_ = false;
+  bool finishing_ = false;
 };
 
 void Server::Impl::Accept() {

@@ -45,6 +45,11 @@ struct ServerOptions {
   // The I/O threads (every connection is served by them; never a thread
   // per connection).
   int threads = 2;
+  // A streamed answer (Responder::StartStream) may queue this many bytes
+  // not yet written to its socket; a client that reads slower than its
+  // stream is produced is cut off there. A stream whose write stalls for
+  // request_deadline is cut off too.
+  size_t stream_buffer_bytes = 256 * 1024;
   // A load balancer in front sends a PROXY protocol v2 header first; only
   // connections from these CIDR blocks may (and must) send one.
   bool proxy_protocol = false;
@@ -55,10 +60,10 @@ struct ServerOptions {
 
 // HTTP/1.1 over TLS on Boost.Asio and Beast: a few I/O threads serve every
 // connection; each request is read under the limits above and handed to
-// the handler with its peer; keep-alive between requests. Thread-safe;
-// Stop() (or the destructor) stops accepting, lets answers in flight go
-// out (up to reply_timeout), closes every connection and joins the
-// threads.
+// the handler with its peer; keep-alive between requests; streamed answers
+// (chunked, bounded per stream). Thread-safe; Stop() (or the destructor)
+// stops accepting, lets answers in flight go out (up to reply_timeout),
+// ends every stream, closes every connection and joins the threads.
 class Server {
  public:
   static absl::StatusOr<std::unique_ptr<Server>> Start(

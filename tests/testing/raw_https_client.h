@@ -98,6 +98,48 @@ class TlsTestClient {
     return !in_.empty() || read_error_;
   }
 
+  // What the server sent until `needle` arrived (through it), the server
+  // closed or `timeout` passed; what is returned is consumed. For streamed
+  // answers, read as raw bytes.
+  std::string ReadUntil(absl::string_view needle, absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    StartReading();
+    while (in_.find(needle.data(), 0, needle.size()) == std::string::npos &&
+           !read_error_) {
+      const absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) break;
+      io_.restart();
+      io_.run_one_for(absl::ToChronoNanoseconds(left));
+    }
+    const size_t at = in_.find(needle.data(), 0, needle.size());
+    const size_t end =
+        at == std::string::npos ? in_.size() : at + needle.size();
+    std::string out = in_.substr(0, end);
+    in_.erase(0, end);
+    return out;
+  }
+
+  // True once the server closed (or reset) the connection, waiting up to
+  // `timeout`; what it sent meanwhile is kept for ReadUntil.
+  bool ClosedWithin(absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    StartReading();
+    while (!read_error_) {
+      const absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) break;
+      io_.restart();
+      io_.run_one_for(absl::ToChronoNanoseconds(left));
+    }
+    return read_error_;
+  }
+
+  // Closes the connection at once (no TLS close_notify), as a client that
+  // goes away does.
+  void Drop() {
+    boost::system::error_code ignored;
+    stream_->next_layer().close(ignored);
+  }
+
   // Reads one answer (head, then Content-Length bytes of body) within
   // `timeout`; its status, or -1 when none came (closed, reset, timeout).
   int ReadStatus(absl::Duration timeout, std::string* body = nullptr) {
