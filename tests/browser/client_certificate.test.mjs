@@ -3,15 +3,24 @@
 // that organisation's development certificate to the real gateway's HTTPS
 // listener (which requires one) with no prompt; a Chromium whose database
 // holds no certificate is refused in the TLS handshake; and the policy file
-// is gone once the test's world is closed.
+// is gone once the test's world is closed (and a killed run's is removed
+// before a new run writes its own).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 import { openWorld } from './harness/context.mjs';
 
 let world;
+let stalePolicy;
 before(async () => {
+  // A policy file left by a run that was killed (its process is gone).
+  const dead = spawnSync('true').pid;
+  stalePolicy = path.join('/etc/chromium/policies/managed', `tobacco-browser-test-${dead}.json`);
+  fs.mkdirSync(path.dirname(stalePolicy), { recursive: true });
+  fs.writeFileSync(stalePolicy, '{"AutoSelectCertificateForUrls":[]}');
   world = await openWorld({ roles: ['service', 'gp', 'pharmacy', 'admin'], withoutCertificate: true });
 });
 after(async () => { await world?.close(); });
@@ -36,6 +45,7 @@ test('a Chromium with no certificate is refused in the handshake', async () => {
 });
 
 test('the auto-select policy names only the test\'s origin and is removed at the end', async () => {
+  assert.equal(fs.existsSync(stalePolicy), false, 'a dead run\'s policy file was left in place');
   const policy = JSON.parse(fs.readFileSync(world.policy.file, 'utf8'));
   assert.deepEqual(policy.AutoSelectCertificateForUrls.map((p) => JSON.parse(p).pattern),
                    [world.origin]);

@@ -47,12 +47,28 @@ export function makeNssHome(root, pki, certStem) {
   return home;
 }
 
+// A run killed outright (SIGKILL on a ctest timeout) leaves its policy
+// file; two files setting the same policy conflict and Chromium keeps only
+// one, so files of ours whose process is gone are removed first.
+function removeStalePolicies() {
+  for (const name of fs.readdirSync(POLICY_DIR)) {
+    const match = /^tobacco-browser-test-(\d+)\.json$/.exec(name);
+    if (!match) continue;
+    try {
+      process.kill(Number(match[1]), 0);
+    } catch {
+      fs.rmSync(path.join(POLICY_DIR, name), { force: true });
+    }
+  }
+}
+
 // Writes the auto-select policy for `origin`; returns a function that
 // removes it (also run when the process exits or is interrupted).
 export function installAutoSelectPolicy(origin) {
   const file = path.join(POLICY_DIR, `tobacco-browser-test-${process.pid}.json`);
   try {
     fs.mkdirSync(POLICY_DIR, { recursive: true });
+    removeStalePolicies();
     fs.writeFileSync(file, JSON.stringify({
       AutoSelectCertificateForUrls: [JSON.stringify({ pattern: origin, filter: {} })],
     }));
