@@ -3,6 +3,13 @@
 # ccache; an unchanged tree rebuilds nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The web console's front end (nhsuk-frontend, pinned by the lockfile) is
+# compiled into the gateway: install it when missing or when the lockfile
+# changed since the last install.
+if [[ ! -f console/node_modules/.package-lock.json ]] ||
+   [[ console/package-lock.json -nt console/node_modules/.package-lock.json ]]; then
+  (cd console && npm ci --no-audit --no-fund)
+fi
 if [[ ! -f build/default/build.ninja ]]; then
   cmake --preset default
 fi

@@ -41,11 +41,15 @@ ALLOWED = {
     # Edges: decode, call a use case, encode. Never the store directly.
     "gateway/api": ["gateway/common", "gateway/domain", "gateway/security",
                     "gateway/pathway", PROTOS] + ADAPTERS,
+    # The web console (issue 13): an edge like api, plus the JSON API.
+    "gateway/console": ["gateway/common", "gateway/domain",
+                        "gateway/security", "gateway/pathway", "gateway/api",
+                        "gateway/jsonapi", PROTOS] + ADAPTERS,
     # Wiring may include every layer except the CLI.
     "gateway/server": ["gateway/common", "gateway/domain",
                        "gateway/security", "gateway/store",
                        "gateway/pathway", "gateway/delivery", "gateway/api",
-                       PROTOS] + ADAPTERS,
+                       "gateway/console", PROTOS] + ADAPTERS,
     # tobaccoctl talks to the server over gRPC only.
     "gateway/cli": ["gateway/common", PROTOS],
     # Shared listener pieces (TLS policy, caps, PROXY protocol): nothing of

@@ -142,11 +142,13 @@ class TlsTestClient {
 
   // Reads one answer (head, then Content-Length bytes of body) within
   // `timeout`; its status, or -1 when none came (closed, reset, timeout).
-  int ReadStatus(absl::Duration timeout, std::string* body = nullptr) {
+  // `head` gets the status line and headers when asked for.
+  int ReadStatus(absl::Duration timeout, std::string* body = nullptr,
+                 std::string* head = nullptr) {
     const absl::Time deadline = absl::Now() + timeout;
     StartReading();
     int status = -1;
-    while (!Parse(&status, body) && !read_error_) {
+    while (!Parse(&status, body, head) && !read_error_) {
       const absl::Duration left = deadline - absl::Now();
       if (left <= absl::ZeroDuration()) break;
       io_.restart();
@@ -196,7 +198,7 @@ class TlsTestClient {
   }
 
   // One whole answer at the front of in_: its status (and body), removed.
-  bool Parse(int* status, std::string* body) {
+  bool Parse(int* status, std::string* body, std::string* head) {
     const size_t end = in_.find("\r\n\r\n");
     if (end == std::string::npos) return false;
     int code = -1;
@@ -214,6 +216,7 @@ class TlsTestClient {
     }
     if (in_.size() < end + 4 + length) return false;
     if (body != nullptr) *body = in_.substr(end + 4, length);
+    if (head != nullptr) *head = in_.substr(0, end + 2);
     in_.erase(0, end + 4 + length);
     *status = code;
     return true;
