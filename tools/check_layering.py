@@ -41,7 +41,12 @@ ALLOWED = {
     # Edges: decode, call a use case, encode. Never the store directly.
     "gateway/api": ["gateway/common", "gateway/domain", "gateway/security",
                     "gateway/pathway", PROTOS] + ADAPTERS,
-    # The web console (issue 13): an edge like api, plus the JSON API.
+    # The HTTP/JSON edge (issue 13): an edge like gateway/api, which it
+    # builds on (HttpPrincipalSource).
+    "gateway/jsonapi": ["gateway/common", "gateway/domain",
+                        "gateway/security", "gateway/pathway", "gateway/api",
+                        PROTOS] + ADAPTERS,
+    # The web console: an edge over the JSON API.
     "gateway/console": ["gateway/common", "gateway/domain",
                         "gateway/security", "gateway/pathway", "gateway/api",
                         "gateway/jsonapi", PROTOS] + ADAPTERS,
@@ -49,7 +54,8 @@ ALLOWED = {
     "gateway/server": ["gateway/common", "gateway/domain",
                        "gateway/security", "gateway/store",
                        "gateway/pathway", "gateway/delivery", "gateway/api",
-                       "gateway/console", PROTOS] + ADAPTERS,
+                       "gateway/jsonapi", "gateway/console",
+                       PROTOS] + ADAPTERS,
     # tobaccoctl talks to the server over gRPC only.
     "gateway/cli": ["gateway/common", PROTOS],
     # Shared listener pieces (TLS policy, caps, PROXY protocol): nothing of

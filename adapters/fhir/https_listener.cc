@@ -75,6 +75,11 @@ absl::StatusOr<std::unique_ptr<HttpsListener>> HttpsListener::Start(
   server.error_page = OutcomePage;
 
   auto router = std::make_shared<http::Router>(OutcomePage);
+  for (const http::Mount& mount : options.mounts) router->AddMount(mount);
+  server.path_error_page = [router](absl::string_view path, int status,
+                                    const std::string& why) {
+    return router->ErrorPageFor(path, status, why);
+  };
   // The body and certificate stay alive until the answer is given: the
   // handler may read them until then, as it always could.
   router->Add("POST", kPath,

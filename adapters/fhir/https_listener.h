@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "adapters/http/router.h"
 
 namespace nhs::tobacco::http {
 class Server;
@@ -75,13 +76,18 @@ struct HttpsListenerOptions {
   // PROXY protocol v2 from these balancers only.
   bool proxy_protocol = false;
   std::vector<std::string> trusted_proxy_networks;
+  // Other protocols on the same listener (issue 13: the JSON API at /v1/,
+  // the console at /console/), each with its own error page; the limits
+  // above apply to them too.
+  std::vector<http::Mount> mounts;
 };
 
 // The inbound FHIR transport: `POST /fhir/$process-message` over TLS on the
 // event-driven HTTP server (adapters/http), body handed to the handler, its
 // answer written back when the handler gives it, so the 2xx leaves only
 // after the handler says the change is durable. Other paths get 404, other
-// methods 405, refused requests 400/413/431, as OperationOutcomes.
+// methods 405, refused requests 400/413/431, as OperationOutcomes, except
+// under a mount, whose handler and error page answer them.
 // Thread-safe; Stop() (or the destructor) stops accepting, lets answers in
 // flight go out and closes every connection.
 class HttpsListener {

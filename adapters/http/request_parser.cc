@@ -159,6 +159,8 @@ ParseError RequestParser::PutEof() {
 
 bool RequestParser::header_done() const { return impl_->is_header_done(); }
 
+absl::string_view RequestParser::path() const { return impl_->request.path(); }
+
 bool RequestParser::expects_continue() const {
   return impl_->is_header_done() &&
          absl::EqualsIgnoreCase(impl_->request.header("Expect"),

@@ -52,6 +52,9 @@ class RequestParser {
   ParseError PutEof();
 
   bool header_done() const;
+  // The request line's path (no query) once it was read, else empty: which
+  // error page a refusal gets.
+  absl::string_view path() const;
   // The header asks for "100 Continue" before the body is sent.
   bool expects_continue() const;
   bool done() const;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -20,6 +21,29 @@ void Router::Add(std::string method, std::string path, Handler handler) {
       Route{std::move(method), std::move(path), std::move(handler)});
 }
 
+void Router::AddMount(Mount mount) { mounts_.push_back(std::move(mount)); }
+
+const Mount* Router::MountOf(absl::string_view path) const {
+  const Mount* best = nullptr;
+  for (const Mount& mount : mounts_) {
+    // "/v1" alone falls under "/v1/" too, so its 404 is the mount's.
+    const absl::string_view bare =
+        absl::string_view(mount.prefix).substr(0, mount.prefix.size() - 1);
+    if (!absl::StartsWith(path, mount.prefix) && path != bare) continue;
+    if (best == nullptr || mount.prefix.size() > best->prefix.size()) {
+      best = &mount;
+    }
+  }
+  return best;
+}
+
+Response Router::ErrorPageFor(absl::string_view path, int status,
+                              const std::string& why) const {
+  const Mount* mount = MountOf(path);
+  return mount != nullptr ? mount->error_page(status, why)
+                          : error_page_(status, why);
+}
+
 void Router::Dispatch(Request request, Responder responder) const {
   const absl::string_view path = request.path();
   std::vector<absl::string_view> allowed;
@@ -32,6 +56,10 @@ void Router::Dispatch(Request request, Responder responder) const {
     allowed.push_back(route.method);
   }
   if (allowed.empty()) {
+    if (const Mount* mount = MountOf(path); mount != nullptr) {
+      mount->handler(std::move(request), std::move(responder));
+      return;
+    }
     // The path is not echoed: it is the sender's bytes, maybe not UTF-8.
     responder.Send(error_page_(404, "no such endpoint"));
     return;

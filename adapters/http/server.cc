@@ -378,11 +378,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     answering_ = true;
     const uint64_t exchange = ++exchange_;
     reply_timer_.expires_after(Chrono(server_.options.reply_timeout));
-    reply_timer_.async_wait([self = shared_from_this(),
-                             exchange](error_code ec) {
+    reply_timer_.async_wait([self = shared_from_this(), exchange,
+                             path =
+                                 std::string(request.path())](error_code ec) {
       if (ec) return;  // answered in time
-      self->Answer(exchange, self->server_.options.error_page(
-                                 503, "the request was not answered in time"));
+      self->Answer(
+          exchange,
+          self->ErrorPage(path, 503, "the request was not answered in time"));
     });
     server_.handler(
         std::move(request),
@@ -397,8 +399,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
     keep_alive_ = false;
     answering_ = true;
     ++exchange_;
-    Write(server_.options.error_page(status, why), /*close=*/true,
-          /*linger=*/true);
+    const absl::string_view path =
+        parser_.has_value() ? parser_->path() : absl::string_view();
+    Write(ErrorPage(path, status, why), /*close=*/true, /*linger=*/true);
+  }
+
+  Response ErrorPage(absl::string_view path, int status,
+                     const std::string& why) const {
+    const ServerOptions& options = server_.options;
+    return options.path_error_page ? options.path_error_page(path, status, why)
+                                   : options.error_page(status, why);
   }
 
   void Write(const Response& response, bool close, bool linger = false) {

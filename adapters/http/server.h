@@ -1,11 +1,13 @@
 #ifndef ADAPTERS_HTTP_SERVER_H_
 #define ADAPTERS_HTTP_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "adapters/http/request_parser.h"
 #include "adapters/http/responder.h"
@@ -56,6 +58,12 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxy_networks;
 
   ErrorPage error_page = PlainErrorPage;
+  // When set, chooses the error page by the request's path (empty when it
+  // was not read): one listener serving several protocols (router.h mounts)
+  // answers each in its own format. Otherwise error_page.
+  std::function<Response(absl::string_view path, int status,
+                         const std::string& why)>
+      path_error_page;
 };
 
 // HTTP/1.1 over TLS on Boost.Asio and Beast: a few I/O threads serve every

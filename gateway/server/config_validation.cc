@@ -240,6 +240,13 @@ void ValidateFhirLimits(const v1::FhirListenerConfig& f, Violations& v) {
 }
 
 // The FHIR listener and client, when configured.
+// The JSON API shares the listener; only its rate is its own.
+void ValidateJsonApi(const v1::FhirListenerConfig& f, Violations& v) {
+  if (f.json_api_rate_limit() < 0) {
+    v.Add("fhir.json_api_rate_limit", "must not be negative");
+  }
+}
+
 void ValidateFhir(const v1::FhirListenerConfig& f, Violations& v) {
   CheckAddress("fhir.address", f.address(), PortZero::kAllowed, v);
   if (f.tls().cert_file().empty() || f.tls().key_file().empty()) {
@@ -263,6 +270,7 @@ void ValidateFhir(const v1::FhirListenerConfig& f, Violations& v) {
     v.Add("fhir.request_timeout_ms", "timeouts must be positive");
   }
   ValidateFhirLimits(f, v);
+  ValidateJsonApi(f, v);
 }
 
 void ValidateDelivery(const v1::DeliveryConfig& d, Violations& v) {

@@ -24,6 +24,9 @@
 #include "gateway/delivery/transport_sender.h"
 #include "gateway/domain/referrer_registry.h"
 #include "gateway/domain/safety_alert_rules.h"
+#include "gateway/jsonapi/certificate_principal_source.h"
+#include "gateway/jsonapi/json_api.h"
+#include "gateway/jsonapi/use_case_bindings.h"
 #include "gateway/server/audit_checkpointer.h"
 #include "gateway/server/audit_keys.h"
 #include "gateway/server/config_migration.h"
@@ -284,6 +287,8 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   fhir_options.trusted_proxy_networks.assign(
       limits.trusted_proxy_networks().begin(),
       limits.trusted_proxy_networks().end());
+  ASSIGN_OR_RETURN(http::Mount json_api, StartJsonApi(config));
+  fhir_options.mounts.push_back(std::move(json_api));
   api::FhirProcessMessageEdge* edge = fhir_edge_.get();
   ASSIGN_OR_RETURN(fhir_listener_,
                    fhir::HttpsListener::Start(
@@ -295,6 +300,18 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   LogInfo(absl::StrCat("FHIR $process-message listening on https://",
                        config.fhir().address(), " (port ", fhir_port_, ")"));
   return absl::OkStatus();
+}
+
+absl::StatusOr<http::Mount> GatewayServer::StartJsonApi(
+    const v1::GatewayConfig& config) {
+  http_principals_ = std::make_unique<jsonapi::CertificatePrincipalSource>(
+      config.fhir().json_api_rate_limit());
+  jsonapi::MethodBindings bindings = jsonapi::BindUseCases(
+      {*referrals_, *care_, *prescriptions_, *outcomes_, *safety_alerts_,
+       *formulary_, *audit_, *delivery_});
+  ASSIGN_OR_RETURN(json_api_, jsonapi::JsonApi::Create(*http_principals_,
+                                                       std::move(bindings)));
+  return json_api_->MakeMount();
 }
 
 absl::Status GatewayServer::StartMllp(const v1::GatewayConfig& config,
@@ -318,6 +335,8 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   // store closes.
   fhir_listener_.reset();
   fhir_edge_.reset();
+  json_api_.reset();
+  http_principals_.reset();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   // The store's destructor commits every write still queued.

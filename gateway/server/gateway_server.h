@@ -29,9 +29,16 @@
 namespace nhs::tobacco::fhir {
 class HttpsListener;
 }
+namespace nhs::tobacco::http {
+struct Mount;
+}
 namespace nhs::tobacco::api {
 class FhirProcessMessageEdge;
 }
+namespace nhs::tobacco::jsonapi {
+class CertificatePrincipalSource;
+class JsonApi;
+}  // namespace nhs::tobacco::jsonapi
 
 namespace nhs::tobacco::api {
 class CallerGuard;
@@ -98,6 +105,8 @@ class GatewayServer {
   absl::Status StartGrpc(const v1::GatewayConfig& config,
                          const GatewayServerOptions& options);
   absl::Status StartFhir(const v1::GatewayConfig& config);
+  // The /v1/ mount of the HTTPS listener: JsonApi over the use cases.
+  absl::StatusOr<http::Mount> StartJsonApi(const v1::GatewayConfig& config);
   absl::Status StartMllp(const v1::GatewayConfig& config, const Clock& clock);
 
   // Declared before the store: writes still queued at close seal with it.
@@ -132,6 +141,10 @@ class GatewayServer {
   std::unique_ptr<class DeadlineScanner> scanner_;
   // FHIR $process-message over HTTPS (config.fhir present).
   std::unique_ptr<api::FhirProcessMessageEdge> fhir_edge_;
+  // The HTTP/JSON API at /v1/ on the same listener (issue 13); both
+  // outlive the listener, which calls them.
+  std::unique_ptr<jsonapi::CertificatePrincipalSource> http_principals_;
+  std::unique_ptr<jsonapi::JsonApi> json_api_;
   std::unique_ptr<fhir::HttpsListener> fhir_listener_;
   int port_ = 0;
   int fhir_port_ = 0;

@@ -142,7 +142,7 @@ class TlsTestClient {
 
   // Reads one answer (head, then Content-Length bytes of body) within
   // `timeout`; its status, or -1 when none came (closed, reset, timeout).
-  // `head` gets the status line and headers when asked for.
+  // `head`, when given, gets the status line and header fields.
   int ReadStatus(absl::Duration timeout, std::string* body = nullptr,
                  std::string* head = nullptr) {
     const absl::Time deadline = absl::Now() + timeout;
@@ -198,7 +198,7 @@ class TlsTestClient {
   }
 
   // One whole answer at the front of in_: its status (and body), removed.
-  bool Parse(int* status, std::string* body, std::string* head) {
+  bool Parse(int* status, std::string* body, std::string* head = nullptr) {
     const size_t end = in_.find("\r\n\r\n");
     if (end == std::string::npos) return false;
     int code = -1;
