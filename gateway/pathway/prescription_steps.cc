@@ -9,6 +9,7 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifier_systems.h"
+#include "gateway/domain/practitioner_rules.h"
 #include "gateway/domain/request_validation.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/outbox_queue.h"
@@ -139,7 +140,10 @@ void PrescriptionPathway::ApplyRequest(const Caller& caller,
         ASSIGN_OR_RETURN(step->command.actor,
                          ActorOf(caller, op, step->command.actor,
                                  "actor.organisation.ods_code"));
-        return absl::OkStatus();
+        // In the console a named person answers for a clinical act.
+        return domain::CheckPractitionerNamed(
+            caller.adapter, domain::IsPractitionerAct(step->action),
+            step->command.actor.practitioner());
       },
       [this, step, now](store::WriteTransaction& tx) {
         return Apply(tx, *step, now);

@@ -22,10 +22,34 @@ absl::Status AuthorizeView(const security::Principal& caller,
       security::RoleName(caller.role), "): ", security::kNotEntitled));
 }
 
+v1::Practitioner PractitionerOf(const security::NamedPractitioner& named) {
+  v1::Practitioner p;
+  if (named.empty()) return p;
+  v1::ProfessionalRegister reg = v1::PROFESSIONAL_REGISTER_UNSPECIFIED;
+  if (v1::ProfessionalRegister_Parse(
+          absl::StrCat("PROFESSIONAL_REGISTER_", named.register_code), &reg)) {
+    p.set_register_(reg);
+  }
+  p.set_identifier(named.number);
+  p.set_display_name(named.display_name);
+  return p;
+}
+
+v1::Actor WithCallerPractitioner(const Caller& caller, v1::Actor requested) {
+  if (caller.adapter == kConsoleAdapter ||
+      !caller.principal.practitioner.empty()) {
+    // A browser cannot vouch for a person in the body: only the session's
+    // sign-in (or, later, an NHS CIS2 login) names one.
+    *requested.mutable_practitioner() =
+        PractitionerOf(caller.principal.practitioner);
+  }
+  return requested;
+}
+
 absl::StatusOr<v1::Actor> ActorOf(const Caller& caller, security::Operation op,
                                   const v1::Actor& requested,
                                   absl::string_view field) {
-  v1::Actor actor = requested;
+  v1::Actor actor = WithCallerPractitioner(caller, requested);
   actor.set_adapter(caller.adapter);
   if (Unrestricted(caller.principal, op)) return actor;
   const std::string& named = requested.organisation().ods_code();

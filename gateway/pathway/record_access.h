@@ -44,11 +44,22 @@ absl::Status AuthorizeRecord(const security::Principal& caller,
   return AuthorizeView(caller, op, &view, missing);
 }
 
+// The practitioner a principal names, as the timeline records one
+// (register "GMC" -> PROFESSIONAL_REGISTER_GMC); empty when it names none.
+v1::Practitioner PractitionerOf(const security::NamedPractitioner& named);
+
+// `requested` with the person the edge established: for the console
+// (issue 13) the session's practitioner, or none, whatever the body says;
+// for any other edge the principal's practitioner when it names one, else
+// the body's as before.
+v1::Actor WithCallerPractitioner(const Caller& caller, v1::Actor requested);
+
 // The timeline actor of a change `caller` makes: the request's actor with
 // its organisation the caller's (a request naming another organisation is
-// INVALID_ARGUMENT on `field`, e.g. "actor.organisation.ods_code") and the
-// adapter the edge's. An unrestricted caller (development mode) acts in the
-// name the request gives.
+// INVALID_ARGUMENT on `field`, e.g. "actor.organisation.ods_code"), the
+// adapter the edge's and the person WithCallerPractitioner gives. An
+// unrestricted caller (development mode) acts in the name the request
+// gives.
 absl::StatusOr<v1::Actor> ActorOf(const Caller& caller, security::Operation op,
                                   const v1::Actor& requested,
                                   absl::string_view field);

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/security/audit_chain.h"
@@ -47,6 +48,12 @@ absl::Status AppendAudit(store::WriteTransaction& tx,
   row.set_operation(std::string(operation));
   row.set_record_id(std::string(record_id));
   row.set_result(std::string(result));
+  // The person acting for the organisation, where the edge named one
+  // (issue 13): register and number identify them; no name in the log.
+  if (!who.practitioner.empty()) {
+    row.set_practitioner(absl::StrCat(who.practitioner.register_code, " ",
+                                      who.practitioner.number));
+  }
   // The first keyed row of an old database anchors on its last unkeyed
   // row's hash, like any other row.
   keys.Seal(last.has_value() ? last->hash()

@@ -7,6 +7,7 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/identifiers.h"
+#include "gateway/domain/practitioner_rules.h"
 #include "gateway/domain/safety_alert_rules.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/record_access.h"
@@ -138,7 +139,14 @@ void SafetyAlertPathway::AcknowledgeSafetyAlert(
         RETURN_IF_ERROR(AuthorizeRecord(
             caller.principal, Operation::kAcknowledgeSafetyAlert, alert,
             absl::OkStatus()));  // an unknown alert: NOT_FOUND below
-        RETURN_IF_ERROR(ValidateAcknowledge(request, limit));
+        // The console's person is its session's (issue 13): without one the
+        // console is told to sign in, not to fill in the body.
+        v1::AcknowledgeSafetyAlertRequest checked = request;
+        *checked.mutable_actor() =
+            WithCallerPractitioner(caller, request.actor());
+        RETURN_IF_ERROR(domain::CheckPractitionerNamed(
+            caller.adapter, true, checked.actor().practitioner()));
+        RETURN_IF_ERROR(ValidateAcknowledge(checked, limit));
         if (!alert.has_value()) {
           return NotFound("safety alert", request.alert_id());
         }

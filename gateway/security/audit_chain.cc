@@ -33,6 +33,12 @@ std::string Canonical(absl::string_view previous_hash,
   AppendField(canonical, r.operation());
   AppendField(canonical, r.record_id());
   AppendField(canonical, r.result());
+  // The practitioner (issue 13) only when named, so rows from before it
+  // existed, and rows without a person, hash exactly as they always did.
+  if (!r.practitioner().empty()) {
+    AppendField(canonical, "practitioner");
+    AppendField(canonical, r.practitioner());
+  }
   return canonical;
 }
 

@@ -75,6 +75,18 @@ void ApplySafetyDefaults(v1::SafetyConfig& safety) {
   }
 }
 
+// identity (issue 13): console sessions end after 15 idle minutes or a
+// 12-hour working day; at most 10000 are held in memory.
+void ApplyConsoleDefaults(v1::ConsoleConfig& console) {
+  if (console.session_idle_timeout_seconds() == 0) {
+    console.set_session_idle_timeout_seconds(900);
+  }
+  if (console.session_max_age_seconds() == 0) {
+    console.set_session_max_age_seconds(43200);
+  }
+  if (console.max_sessions() == 0) console.set_max_sessions(10000);
+}
+
 // The HTTPS listener's limits (issue 11): what one peer may hold, and for
 // how long, while it sends.
 void DefaultFhirListenerLimits(v1::FhirListenerConfig& fhir) {
@@ -148,6 +160,7 @@ void ApplyDefaults(v1::GatewayConfig& c) {
   ApplyGpRefusalDefaults(c);
   ApplyFollowUpDefaults(*c.mutable_follow_up());
   ApplySafetyDefaults(*c.mutable_safety());
+  ApplyConsoleDefaults(*c.mutable_console());
   auto* delivery = c.mutable_delivery();
   if (delivery->max_attempts() == 0) delivery->set_max_attempts(12);
   if (delivery->initial_backoff_ms() == 0) {

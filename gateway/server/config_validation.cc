@@ -130,6 +130,41 @@ void ValidateSafety(const v1::SafetyConfig& s, Violations& v) {
   }
 }
 
+// identity (issue 13): console session lifetimes and the origins a
+// browser's request may come from ("https://host[:port]", exactly as a
+// browser's Origin header spells it: no path, no trailing slash).
+void ValidateConsole(const v1::ConsoleConfig& c, Violations& v) {
+  if (c.session_idle_timeout_seconds() < 1 ||
+      c.session_idle_timeout_seconds() > 86400) {
+    v.Add("console.session_idle_timeout_seconds",
+          "must be between 1 and 86400");
+  }
+  if (c.session_max_age_seconds() < c.session_idle_timeout_seconds() ||
+      c.session_max_age_seconds() > 7 * 86400) {
+    v.Add("console.session_max_age_seconds",
+          "must be at least session_idle_timeout_seconds and at most 604800");
+  }
+  if (c.max_sessions() < 1 || c.max_sessions() > 1000000) {
+    v.Add("console.max_sessions", "must be between 1 and 1000000");
+  }
+  for (int i = 0; i < c.allowed_origins_size(); ++i) {
+    const std::string& origin = c.allowed_origins(i);
+    const std::string path = absl::StrCat("console.allowed_origins[", i, "]");
+    constexpr absl::string_view kScheme = "https://";
+    const absl::string_view host =
+        absl::StartsWith(origin, kScheme)
+            ? absl::string_view(origin).substr(kScheme.size())
+            : absl::string_view();
+    if (host.empty() || absl::StrContains(host, "/") ||
+        absl::StrContains(host, "?") || absl::StrContains(host, "#") ||
+        absl::StrContains(host, "@") || absl::StrContains(host, " ")) {
+      v.Add(path,
+            "must be an https origin such as https://console.example:8443 "
+            "(no path, no trailing slash)");
+    }
+  }
+}
+
 void ValidateLimits(const v1::LimitsConfig& l, Violations& v) {
   if (l.max_page_size() < 1 || l.max_text_length() < 1) {
     v.Add("limits", "max_page_size and max_text_length must be positive");
@@ -504,6 +539,7 @@ absl::Status ValidateConfig(const v1::GatewayConfig& c,
   ValidateDeadlines(c.deadlines(), v);
   ValidateLimits(c.limits(), v);
   ValidateSafety(c.safety(), v);
+  ValidateConsole(c.console(), v);
   if (c.has_mllp()) ValidateMllp(c.mllp(), v);
   if (c.has_fhir()) ValidateFhir(c.fhir(), v);
   ValidateDelivery(c.delivery(), v);

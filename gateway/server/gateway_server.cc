@@ -19,6 +19,10 @@
 #include "gateway/api/stream_slots.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/console/console_principal_source.h"
+#include "gateway/console/console_sessions.h"
+#include "gateway/console/console_site.h"
+#include "gateway/console/session_routes.h"
 #include "gateway/delivery/delivery_dispatcher.h"
 #include "gateway/delivery/outbound_transports.h"
 #include "gateway/delivery/transport_sender.h"
@@ -289,6 +293,7 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
       limits.trusted_proxy_networks().end());
   ASSIGN_OR_RETURN(http::Mount json_api, StartJsonApi(config));
   fhir_options.mounts.push_back(std::move(json_api));
+  fhir_options.mounts.push_back(StartConsole(config));
   api::FhirProcessMessageEdge* edge = fhir_edge_.get();
   ASSIGN_OR_RETURN(fhir_listener_,
                    fhir::HttpsListener::Start(
@@ -306,12 +311,51 @@ absl::StatusOr<http::Mount> GatewayServer::StartJsonApi(
     const v1::GatewayConfig& config) {
   http_principals_ = std::make_unique<jsonapi::CertificatePrincipalSource>(
       config.fhir().json_api_rate_limit());
+  // identity (issue 13): a browser's request passes the console's checks
+  // (same origin, anti-CSRF token) and names the session's person; a
+  // program's passes straight through to the certificate.
+  const v1::ConsoleConfig& c = config.console();
+  console::ConsoleSessionOptions sessions;
+  if (c.session_idle_timeout_seconds() > 0) {
+    sessions.idle_timeout = absl::Seconds(c.session_idle_timeout_seconds());
+  }
+  if (c.session_max_age_seconds() > 0) {
+    sessions.max_age = absl::Seconds(c.session_max_age_seconds());
+  }
+  if (c.max_sessions() > 0) sessions.max_sessions = c.max_sessions();
+  console_sessions_ =
+      std::make_unique<console::ConsoleSessions>(sessions, Clock::Real());
+  console_principals_ = std::make_unique<console::ConsolePrincipalSource>(
+      *http_principals_, *console_sessions_,
+      std::vector<std::string>(c.allowed_origins().begin(),
+                               c.allowed_origins().end()));
   jsonapi::MethodBindings bindings = jsonapi::BindUseCases(
       {*referrals_, *care_, *prescriptions_, *outcomes_, *safety_alerts_,
        *formulary_, *audit_, *delivery_});
-  ASSIGN_OR_RETURN(json_api_, jsonapi::JsonApi::Create(*http_principals_,
+  ASSIGN_OR_RETURN(json_api_, jsonapi::JsonApi::Create(*console_principals_,
                                                        std::move(bindings)));
   return json_api_->MakeMount();
+}
+
+http::Mount GatewayServer::StartConsole(const v1::GatewayConfig& config) {
+  console_site_ =
+      std::make_unique<console::ConsoleSite>(console::ConsoleSiteOptions{
+          domain::ReasonCodeList::FromConfig(config.decline_reasons()),
+          domain::ReasonCodeList::FromConfig(config.not_supplied_reasons())});
+  session_routes_ = std::make_unique<console::SessionRoutes>(
+      *console_principals_, *console_sessions_);
+  console::SessionRoutes* routes = session_routes_.get();
+  console_site_->AddApiRoute(
+      std::string(console::kSessionPath),
+      [routes](http::Request request, http::Responder responder) {
+        routes->Handle(request, std::move(responder));
+      });
+  const console::ConsoleSite* site = console_site_.get();
+  return http::Mount{"/console/",
+                     [site](http::Request request, http::Responder responder) {
+                       site->Handle(std::move(request), std::move(responder));
+                     },
+                     console::ConsoleSite::ErrorPage};
 }
 
 absl::Status GatewayServer::StartMllp(const v1::GatewayConfig& config,
@@ -336,6 +380,10 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   fhir_listener_.reset();
   fhir_edge_.reset();
   json_api_.reset();
+  console_site_.reset();
+  session_routes_.reset();
+  console_principals_.reset();
+  console_sessions_.reset();
   http_principals_.reset();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();

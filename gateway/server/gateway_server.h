@@ -39,6 +39,12 @@ namespace nhs::tobacco::jsonapi {
 class CertificatePrincipalSource;
 class JsonApi;
 }  // namespace nhs::tobacco::jsonapi
+namespace nhs::tobacco::console {
+class ConsolePrincipalSource;
+class ConsoleSessions;
+class ConsoleSite;
+class SessionRoutes;
+}  // namespace nhs::tobacco::console
 
 namespace nhs::tobacco::api {
 class CallerGuard;
@@ -107,6 +113,9 @@ class GatewayServer {
   absl::Status StartFhir(const v1::GatewayConfig& config);
   // The /v1/ mount of the HTTPS listener: JsonApi over the use cases.
   absl::StatusOr<http::Mount> StartJsonApi(const v1::GatewayConfig& config);
+  // The /console/ mount: the console's pages and /console/api/session
+  // (after StartJsonApi, which makes the sessions and principal source).
+  http::Mount StartConsole(const v1::GatewayConfig& config);
   absl::Status StartMllp(const v1::GatewayConfig& config, const Clock& clock);
 
   // Declared before the store: writes still queued at close seal with it.
@@ -144,7 +153,13 @@ class GatewayServer {
   // The HTTP/JSON API at /v1/ on the same listener (issue 13); both
   // outlive the listener, which calls them.
   std::unique_ptr<jsonapi::CertificatePrincipalSource> http_principals_;
+  // identity: the console's sessions and the principal source /v1/ and
+  // /console/api/ go through (decorating http_principals_).
+  std::unique_ptr<console::ConsoleSessions> console_sessions_;
+  std::unique_ptr<console::ConsolePrincipalSource> console_principals_;
   std::unique_ptr<jsonapi::JsonApi> json_api_;
+  std::unique_ptr<console::SessionRoutes> session_routes_;
+  std::unique_ptr<console::ConsoleSite> console_site_;
   std::unique_ptr<fhir::HttpsListener> fhir_listener_;
   int port_ = 0;
   int fhir_port_ = 0;

@@ -255,6 +255,11 @@ CREATE INDEX safety_alerts_by_prescriber ON safety_alerts (prescriber_ods, creat
 CREATE INDEX safety_alerts_by_service ON safety_alerts (service_ods, created_us);
 CREATE INDEX safety_alerts_due ON safety_alerts (due_us) WHERE due_us IS NOT NULL;
 )sql"},
+    // identity (issue 13): the person who acted through the console
+    // ("GMC 1234567"), empty for programs and for rows from before.
+    {9, R"sql(
+ALTER TABLE audit_log ADD COLUMN practitioner TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace

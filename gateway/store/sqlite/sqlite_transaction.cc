@@ -536,7 +536,7 @@ namespace {
 
 constexpr absl::string_view kAuditColumns =
     "sequence, at_us, ods_code, role, operation, record_id, result, hash, "
-    "key_id";
+    "key_id, practitioner";
 
 v1::AuditRecord AuditFromRow(const SqliteStatement& stmt) {
   v1::AuditRecord r;
@@ -549,6 +549,7 @@ v1::AuditRecord AuditFromRow(const SqliteStatement& stmt) {
   r.set_result(stmt.ColumnText(6));
   r.set_hash(stmt.ColumnText(7));
   r.set_key_id(stmt.ColumnText(8));
+  r.set_practitioner(stmt.ColumnText(9));
   return r;
 }
 
@@ -586,7 +587,7 @@ absl::Status SqliteTransaction::InsertAuditRecord(const v1::AuditRecord& r) {
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       conn_.Prepare(absl::StrCat("INSERT INTO audit_log (", kAuditColumns,
-                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
   stmt.Bind(1, r.sequence())
       .Bind(2, Micros(r.at()))
       .Bind(3, r.ods_code())
@@ -595,7 +596,8 @@ absl::Status SqliteTransaction::InsertAuditRecord(const v1::AuditRecord& r) {
       .Bind(6, r.record_id())
       .Bind(7, r.result())
       .Bind(8, r.hash())
-      .Bind(9, r.key_id());
+      .Bind(9, r.key_id())
+      .Bind(10, r.practitioner());
   return stmt.Run();
 }
 

@@ -268,5 +268,51 @@ TEST(KeyedAuditChainTest, KeyIdsAreShortAndPlain) {
   EXPECT_FALSE(ValidAuditKeyId(std::string(33, 'k')));
 }
 
+// identity (issue 13): the console's practitioner is sealed with its row;
+// a row without one hashes exactly as rows always have, so old chains verify.
+namespace practitioner {
+
+std::string Field(absl::string_view v) {
+  return absl::StrCat(v.size(), ":", v, ";");
+}
+
+TEST(KeyedAuditChainTest, ARowWithoutAPractitionerHashesAsBefore) {
+  std::vector<v1::AuditRecord> rows;
+  Extend(rows, 1, AuditKeyRing(kKey1));
+  const v1::AuditRecord& r = rows[0];
+  const std::string canonical = absl::StrCat(
+      Field(kAuditGenesisHash), Field("1"), Field("1764000001000000"),
+      Field("TDS01"), Field("service"), Field("CreateReferral"), Field("ref-1"),
+      Field("OK"), Field("k1"));
+  EXPECT_EQ(r.hash(), HmacSha256Hex(kKey1.secret, canonical));
+}
+
+TEST(KeyedAuditChainTest, ThePractitionerIsCoveredByTheHash) {
+  const AuditKeyRing keys(kKey1);
+  std::vector<v1::AuditRecord> rows;
+  Extend(rows, 2, keys);
+  v1::AuditRecord r = rows[1];
+  r.set_sequence(3);
+  r.set_operation("Prescribe");
+  r.set_practitioner("GMC 7654321");
+  keys.Seal(rows[1].hash(), r);
+  rows.push_back(r);
+  Extend(rows, 2, keys);
+  {
+    AuditChainVerifier verifier{AuditKeyRing(kKey1)};
+    EXPECT_THAT(VerifyAll(rows, verifier), IsOk());
+  }
+  for (const char* forged : {"GMC 1111111", ""}) {
+    std::vector<v1::AuditRecord> changed = rows;
+    changed[2].set_practitioner(forged);
+    AuditChainVerifier verifier{AuditKeyRing(kKey1)};
+    EXPECT_THAT(VerifyAll(changed, verifier),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr("row 3")))
+        << forged;
+  }
+}
+
+}  // namespace practitioner
+
 }  // namespace
 }  // namespace nhs::tobacco::security

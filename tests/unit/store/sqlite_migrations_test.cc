@@ -21,7 +21,8 @@ namespace nhs::tobacco::store {
 namespace {
 
 // Undoes migrations 7 (care: quit dates, contacts, referrals.disengaged,
-// outcomes.recorded_on) and 8 (safety: safety_alerts), so a test can take
+// outcomes.recorded_on), 8 (safety: safety_alerts) and 9 (identity:
+// audit_log.practitioner), so a test can take
 // the database back to an older version and migrate it forward again.
 constexpr char kUndoMigrationsFrom7[] =
     "DROP TABLE IF EXISTS safety_alerts;"
@@ -30,7 +31,8 @@ constexpr char kUndoMigrationsFrom7[] =
     "DROP INDEX IF EXISTS referrals_disengaged;"
     "ALTER TABLE referrals DROP COLUMN disengaged;"
     "DROP INDEX IF EXISTS outcomes_by_created;"
-    "ALTER TABLE outcomes DROP COLUMN recorded_on;";
+    "ALTER TABLE outcomes DROP COLUMN recorded_on;"
+    "ALTER TABLE audit_log DROP COLUMN practitioner;";
 
 using ::nhs::tobacco::testing::IsOk;
 
