@@ -70,6 +70,7 @@ absl::StatusOr<std::unique_ptr<HttpsListener>> HttpsListener::Start(
   server.max_connections = options.max_connections;
   server.max_connections_per_peer = options.max_connections_per_peer;
   server.threads = options.threads;
+  server.stream_buffer_bytes = options.stream_buffer_bytes;
   server.proxy_protocol = options.proxy_protocol;
   server.trusted_proxy_networks = options.trusted_proxy_networks;
   server.error_page = OutcomePage;

@@ -73,6 +73,9 @@ struct HttpsListenerOptions {
   int max_connections_per_peer = 32;
   // The I/O threads that serve every connection.
   int threads = 4;
+  // Bytes a streamed answer (server-sent events) may queue for a client
+  // that has not read them; beyond it the client is cut off.
+  size_t stream_buffer_bytes = 256 * 1024;
   // PROXY protocol v2 from these balancers only.
   bool proxy_protocol = false;
   std::vector<std::string> trusted_proxy_networks;

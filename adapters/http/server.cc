@@ -199,7 +199,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       // Stop() began before the handler answered: it is told so, now.
       if (draining_ && exchange == exchange_ && answering_ && !writing_) {
         Answer(exchange,
-               server_.options.error_page(503, "the server is stopping"));
+               ErrorPage(request_path_, 503, "the server is stopping"));
       }
       return;
     }
@@ -377,6 +377,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     keep_alive_ = request.keep_alive;
     answering_ = true;
     const uint64_t exchange = ++exchange_;
+    request_path_ = std::string(request.path());
     reply_timer_.expires_after(Chrono(server_.options.reply_timeout));
     reply_timer_.async_wait([self = shared_from_this(), exchange,
                              path =
@@ -674,6 +675,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   bool keep_alive_ = true;
   bool draining_ = false;
+  // The path of the request being answered (for its mount's error page).
+  std::string request_path_;
   // A streamed answer (only on the strand).
   std::shared_ptr<StreamQueue> queue_;
   StreamEvents events_;

@@ -105,6 +105,14 @@ void DefaultFhirListenerLimits(v1::FhirListenerConfig& fhir) {
   if (fhir.reply_timeout_ms() == 0) fhir.set_reply_timeout_ms(30000);
 }
 
+// Server-sent event streams on the HTTPS listener (issue 13, sse).
+void DefaultEventStreams(v1::FhirListenerConfig& fhir) {
+  if (fhir.stream_buffer_bytes() == 0) fhir.set_stream_buffer_bytes(256 * 1024);
+  if (fhir.event_keep_alive_seconds() == 0) {
+    fhir.set_event_keep_alive_seconds(15);
+  }
+}
+
 // GP refusals and silence (issue 12, gp). The reason codes are local: no
 // NHS-published code list for declining a recommendation or not supplying
 // was found (reference domain.md), so they are marked unconfirmed in the
@@ -240,6 +248,7 @@ void ApplyDefaults(v1::GatewayConfig& c) {
       fhir->set_client_key_path(fhir->tls().key_file());
     }
     DefaultFhirListenerLimits(*fhir);
+    DefaultEventStreams(*fhir);
   }
 }
 

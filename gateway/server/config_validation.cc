@@ -235,6 +235,18 @@ void ValidateMllp(const v1::MllpListenerConfig& m, Violations& v) {
   ValidateConnectionLimits("mllp.limits", m.limits(), v);
 }
 
+// Server-sent event streams (after defaults): a buffer that holds a batch
+// of events, and a keep-alive a proxy's idle timeout does not outlast.
+void ValidateEventStreams(const v1::FhirListenerConfig& f, Violations& v) {
+  if (f.stream_buffer_bytes() < 64 * 1024 ||
+      f.stream_buffer_bytes() > 16 * 1024 * 1024) {
+    v.Add("fhir.stream_buffer_bytes", "must be between 65536 and 16777216");
+  }
+  if (f.event_keep_alive_seconds() < 1 || f.event_keep_alive_seconds() > 300) {
+    v.Add("fhir.event_keep_alive_seconds", "must be between 1 and 300");
+  }
+}
+
 // The HTTPS listener's limits (after defaults: zero means someone set a
 // negative or absurd value).
 void ValidateFhirLimits(const v1::FhirListenerConfig& f, Violations& v) {
@@ -305,6 +317,7 @@ void ValidateFhir(const v1::FhirListenerConfig& f, Violations& v) {
     v.Add("fhir.request_timeout_ms", "timeouts must be positive");
   }
   ValidateFhirLimits(f, v);
+  ValidateEventStreams(f, v);
   ValidateJsonApi(f, v);
 }
 

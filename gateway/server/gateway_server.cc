@@ -30,6 +30,7 @@
 #include "gateway/domain/safety_alert_rules.h"
 #include "gateway/jsonapi/certificate_principal_source.h"
 #include "gateway/jsonapi/json_api.h"
+#include "gateway/jsonapi/server_sent_events.h"
 #include "gateway/jsonapi/use_case_bindings.h"
 #include "gateway/server/audit_checkpointer.h"
 #include "gateway/server/audit_keys.h"
@@ -257,6 +258,7 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   fhir_edge_ = std::make_unique<api::FhirProcessMessageEdge>(
       *prescriptions_, config.fhir().public_endpoint(),
       config.fhir().per_principal_rate_limit());
+
   fhir::HttpsListenerOptions fhir_options;
   fhir_options.address = config.fhir().address();
   // fhir.tls, the TLS block every listener shares (the deprecated
@@ -281,6 +283,8 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   set(fhir_options.max_header_bytes, fhir.max_header_bytes());
   set(fhir_options.max_header_count, fhir.max_header_count());
   set(fhir_options.threads, fhir.io_threads());
+  set(fhir_options.stream_buffer_bytes,
+      static_cast<size_t>(fhir.stream_buffer_bytes()));
   set(fhir_options.max_connections, limits.max_connections());
   set(fhir_options.max_connections_per_peer, limits.max_connections_per_peer());
   set_ms(fhir_options.reply_timeout, fhir.reply_timeout_ms());
@@ -332,6 +336,23 @@ absl::StatusOr<http::Mount> GatewayServer::StartJsonApi(
   jsonapi::MethodBindings bindings = jsonapi::BindUseCases(
       {*referrals_, *care_, *prescriptions_, *outcomes_, *safety_alerts_,
        *formulary_, *audit_, *delivery_});
+  // GET /v1/events: WatchEvents as server-sent events, under the server's
+  // one StreamSlots (the caps gRPC Watch streams count against too).
+  jsonapi::ServerSentEventsOptions events_options;
+  if (config.fhir().event_keep_alive_seconds() > 0) {
+    events_options.keep_alive =
+        absl::Seconds(config.fhir().event_keep_alive_seconds());
+  }
+  server_sent_events_ = std::make_unique<jsonapi::ServerSentEvents>(
+      *prescriptions_, *hub_, *stream_slots_, events_options);
+  bindings.streaming["nhs.tobacco.v1.PrescriptionService.WatchEvents"] =
+      [events = server_sent_events_.get()](
+          const pathway::Caller& caller,
+          std::unique_ptr<google::protobuf::Message> request,
+          const http::Request& http_request, http::Responder responder) {
+        events->Watch(caller, std::move(request), http_request,
+                      std::move(responder));
+      };
   ASSIGN_OR_RETURN(json_api_, jsonapi::JsonApi::Create(*console_principals_,
                                                        std::move(bindings)));
   return json_api_->MakeMount();
@@ -384,6 +405,8 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   session_routes_.reset();
   console_principals_.reset();
   console_sessions_.reset();
+  // After the listener: its Stop() ended every event stream.
+  server_sent_events_.reset();
   http_principals_.reset();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();

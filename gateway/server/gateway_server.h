@@ -38,6 +38,7 @@ class FhirProcessMessageEdge;
 namespace nhs::tobacco::jsonapi {
 class CertificatePrincipalSource;
 class JsonApi;
+class ServerSentEvents;
 }  // namespace nhs::tobacco::jsonapi
 namespace nhs::tobacco::console {
 class ConsolePrincipalSource;
@@ -150,6 +151,8 @@ class GatewayServer {
   std::unique_ptr<class DeadlineScanner> scanner_;
   // FHIR $process-message over HTTPS (config.fhir present).
   std::unique_ptr<api::FhirProcessMessageEdge> fhir_edge_;
+  // GET /v1/events (server-sent events) on the same listener: outlives it.
+  std::unique_ptr<jsonapi::ServerSentEvents> server_sent_events_;
   // The HTTP/JSON API at /v1/ on the same listener (issue 13); both
   // outlive the listener, which calls them.
   std::unique_ptr<jsonapi::CertificatePrincipalSource> http_principals_;

@@ -225,6 +225,24 @@ TEST(ConfigLoaderTest, BadFhirListenerLimitsAreNamed) {
   EXPECT_THAT(v, HasViolation("fhir.io_threads", "between 1 and 64"));
 }
 
+TEST(ConfigLoaderTest, EventStreamDefaultsAreFilledIn) {
+  auto config = Parse(std::string(kFhirTls) + "}");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->fhir().stream_buffer_bytes(), 262144);
+  EXPECT_EQ(config->fhir().event_keep_alive_seconds(), 15);
+}
+
+TEST(ConfigLoaderTest, BadEventStreamSettingsAreNamed) {
+  const auto v = Violations(std::string(kFhirTls) + R"pb(
+    stream_buffer_bytes: 1000
+    event_keep_alive_seconds: 301
+  })pb");
+  EXPECT_THAT(v, HasViolation("fhir.stream_buffer_bytes",
+                              "between 65536 and 16777216"));
+  EXPECT_THAT(
+      v, HasViolation("fhir.event_keep_alive_seconds", "between 1 and 300"));
+}
+
 const v1::OrganisationConfig* Find(const v1::GatewayConfig& config,
                                    const std::string& ods_code) {
   for (const v1::OrganisationConfig& o : config.organisations()) {

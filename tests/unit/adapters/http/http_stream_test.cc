@@ -59,12 +59,11 @@ class Streams {
   // The latest stream's handle, once a request started one.
   std::optional<StreamHandle> Await(absl::Duration timeout) {
     absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(
-                             +[](std::optional<StreamHandle>* h) {
-                               return h->has_value();
-                             },
-                             &handle_),
-                         timeout);
+    mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](std::optional<StreamHandle>* h) { return h->has_value(); },
+            &handle_),
+        timeout);
     return std::exchange(handle_, std::nullopt);
   }
 
