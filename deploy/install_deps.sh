@@ -21,6 +21,11 @@ packages=(
   # the sample pathway script, database inspection, certificates, and the
   # independent HL7 v2 peer (python3-hl7) of the interop tests
   jq sqlite3 openssl python3-hl7
+  # the console's browser tests (tests/browser): Debian's Chromium, driven
+  # by playwright-core, and certutil/pk12util to give each organisation an
+  # NSS database holding its development client certificate; libfaketime
+  # moves the gateway's clock forward so a request goes overdue in the walk
+  chromium libnss3-tools libfaketime
 )
 
 missing=()

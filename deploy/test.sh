@@ -7,8 +7,10 @@
 #   layering      no include from a layer above (tools/check_layering.py + its own test)
 #   default       g++ -Wall -Wextra -Werror build of everything, then ctest over every
 #                 label: unit, integration (real sockets, kill -9), interop (Node
-#                 @grpc/grpc-js, python3-hl7, @medplum/core), fuzz (bounded libFuzzer
-#                 run, clang), bench (prints numbers; never fails on speed), lint
+#                 @grpc/grpc-js, python3-hl7, @medplum/core), browser (Debian's
+#                 Chromium + playwright-core walk the web console, axe-core; run
+#                 alone, RUN_SERIAL), fuzz (bounded libFuzzer run, clang), bench
+#                 (prints numbers; never fails on speed), lint
 #   thread-safety clang -Wthread-safety -Werror=thread-safety over our libraries
 #                 (compiles, links nothing): the ABSL_GUARDED_BY annotations
 #   asan          clang ASan+UBSan, -O1, unit + integration tests, ctest -j2
@@ -77,6 +79,10 @@ run_default() {
   if [[ ! -d tests/interop/node_modules ]] ||
      [[ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]]; then
     (cd tests/interop && npm ci --no-audit --no-fund)
+  fi
+  if [[ ! -d tests/browser/node_modules ]] ||
+     [[ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]]; then
+    (cd tests/browser && npm ci --no-audit --no-fund)
   fi
   ctest --preset default -j2 "$@"
 }
