@@ -1,11 +1,13 @@
 // The access matrix on the wire: every role, as an organisation related to
 // the record and as one that is not, against every operation, through every
 // edge of the real tobacco-gateway binary that offers it (gRPC; HL7 v2 over
-// MLLP/TLS; FHIR $process-message over HTTPS), all on mutual TLS with the
+// MLLP/TLS; FHIR $process-message over HTTPS; the HTTP/JSON API at /v1/,
+// every unary operation, issue 13), all on mutual TLS with the
 // development PKI. One table (access_matrix/matrix_table.h) says who may do
 // what; each edge (access_matrix/*_edge.cc) is a column that must give the
 // table's answer - allowed, or refused (gRPC PERMISSION_DENIED, HL7 AE with
-// an ERR naming the field at fault, FHIR 403 forbidden). A refusal must
+// an ERR naming the field at fault, FHIR 403 forbidden, JSON 403 with a
+// google.rpc.Status). A refusal must
 // change nothing and leave an audit row naming the caller. An edge that does
 // not offer an operation to a role (HL7 takes referrals from trusts only)
 // must refuse it: no edge may be a way round the table. The proof for
@@ -189,6 +191,16 @@ TEST_F(AccessMatrixTest, FhirGivesEveryRoleTheTablesAnswer) {
   const int cases = RunEdge(*FhirEdge(records_));
   EXPECT_EQ(cases, static_cast<int>(8 * std::size(kCallers)));
   std::cout << "FHIR: " << cases << " cases in " << (absl::Now() - start)
+            << "\n";
+}
+
+TEST_F(AccessMatrixTest, HttpJsonGivesEveryRoleTheTablesAnswer) {
+  const absl::Time start = absl::Now();
+  const int cases = RunEdge(*HttpEdge(records_));
+  EXPECT_EQ(cases,
+            static_cast<int>((Matrix().size() - 1) * std::size(kCallers)))
+      << "every operation but the event stream";
+  std::cout << "HTTP/JSON: " << cases << " cases in " << (absl::Now() - start)
             << "\n";
 }
 

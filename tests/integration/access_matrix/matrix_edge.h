@@ -88,6 +88,8 @@ std::unique_ptr<Edge> Hl7Edge(MatrixRecords& records);
 // FHIR $process-message: the GP's decisions and the pharmacy's (or the
 // service's) dispense and supply reports, from anyone with a certificate.
 std::unique_ptr<Edge> FhirEdge(MatrixRecords& records);
+// The HTTP/JSON API (issue 13): every unary operation, every role.
+std::unique_ptr<Edge> HttpEdge(MatrixRecords& records);
 
 }  // namespace nhs::tobacco::access_matrix
 

@@ -215,6 +215,7 @@ TEST(ConfigLoaderTest, BadFhirListenerLimitsAreNamed) {
     }
     max_header_count: 5000
     io_threads: 100
+    json_api_rate_limit: -1
   })pb");
   EXPECT_THAT(v, HasViolation("fhir.limits.max_connections_per_peer",
                               "at most max_connections"));
@@ -223,6 +224,7 @@ TEST(ConfigLoaderTest, BadFhirListenerLimitsAreNamed) {
       v, HasViolation("fhir.limits.trusted_proxy_networks", "load balancers"));
   EXPECT_THAT(v, HasViolation("fhir.max_header_count", "between 8 and 1000"));
   EXPECT_THAT(v, HasViolation("fhir.io_threads", "between 1 and 64"));
+  EXPECT_THAT(v, HasViolation("fhir.json_api_rate_limit", "not be negative"));
 }
 
 TEST(ConfigLoaderTest, EventStreamDefaultsAreFilledIn) {
