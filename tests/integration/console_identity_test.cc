@@ -84,8 +84,9 @@ class ConsoleIdentityTest : public ::testing::Test {
                      const std::string& body = "") {
     testing::TlsTestClient client(gateway_->fhir_port(), cert);
     EXPECT_TRUE(client.ok()) << client.error();
-    std::string request = absl::StrCat(method, " ", target, " HTTP/1.1\r\nHost: ",
-                                       Host(), "\r\nConnection: close\r\n");
+    std::string request =
+        absl::StrCat(method, " ", target, " HTTP/1.1\r\nHost: ", Host(),
+                     "\r\nConnection: close\r\n");
     for (const std::string& h : headers) absl::StrAppend(&request, h, "\r\n");
     if (!body.empty() || method == "POST") {
       absl::StrAppend(&request,
@@ -141,9 +142,9 @@ class ConsoleIdentityTest : public ::testing::Test {
   // A GP-route request sent to practice Y90001 and acknowledged by it, by
   // programs (no browser headers).
   static std::string Acknowledged(const std::string& key) {
-    const Answer created = Call(
-        "trust-rx9", "POST", "/v1/referrals", {},
-        ToJson(testing::SampleReferralRequest(absl::StrCat("ref-", key))));
+    const Answer created =
+        Call("trust-rx9", "POST", "/v1/referrals", {},
+             ToJson(testing::SampleReferralRequest(absl::StrCat("ref-", key))));
     EXPECT_EQ(created.status, 200) << created.body;
     const auto referral = FromJson<v1::Referral>(created.body);
     const Answer recommended =
@@ -202,7 +203,8 @@ TEST_F(ConsoleIdentityTest, TheSessionNamesTheCertificatesOrganisation) {
   const Answer a =
       Call("gp-y90001", "GET", "/console/api/session", SameOrigin(gp));
   ASSERT_EQ(a.status, 200) << a.body;
-  EXPECT_THAT(a.head, ::testing::Not(HasSubstr("Set-Cookie")));  // the same session
+  EXPECT_THAT(a.head,
+              ::testing::Not(HasSubstr("Set-Cookie")));  // the same session
   const auto session = FromJson<v1::ConsoleSession>(a.body);
   EXPECT_EQ(session.organisation().ods_code(), "Y90001");
   EXPECT_EQ(session.role(), "gp");
@@ -295,9 +297,9 @@ TEST_F(ConsoleIdentityTest, ASessionIsUselessWithAnotherCertificate) {
   }
   EXPECT_EQ(StatusOf(id), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
   // Still good with its own certificate.
-  EXPECT_EQ(Call("gp-y90001", "GET", "/console/api/session", SameOrigin(gp))
-                .status,
-            200);
+  EXPECT_EQ(
+      Call("gp-y90001", "GET", "/console/api/session", SameOrigin(gp)).status,
+      200);
 }
 
 TEST_F(ConsoleIdentityTest, ThePractitionerIsOnTheTimelineAndInTheAuditLog) {
@@ -335,8 +337,8 @@ TEST_F(ConsoleIdentityTest, ThePractitionerIsOnTheTimelineAndInTheAuditLog) {
   EXPECT_EQ(last.actor().practitioner().identifier(), "7654321");
   EXPECT_EQ(last.actor().practitioner().display_name(), "Dr Ada Jones");
 
-  const Answer audit = Call("admin-ops", "GET",
-                            "/v1/audit?after_sequence=0&limit=10000", {});
+  const Answer audit =
+      Call("admin-ops", "GET", "/v1/audit?after_sequence=0&limit=10000", {});
   ASSERT_EQ(audit.status, 200) << audit.body;
   const auto rows = FromJson<v1::ListAuditRecordsResponse>(audit.body);
   bool refused = false;
