@@ -40,7 +40,7 @@ test('each organisation\'s Chromium completes the mutual TLS handshake', async (
 test('a Chromium with no certificate is refused in the handshake', async () => {
   const page = await world.browsers.none.newPage();
   await assert.rejects(page.goto(`${world.origin}/fhir/metadata`, { timeout: 20_000 }),
-                       /ERR_BAD_SSL_CLIENT_AUTH_CERT|ERR_SSL|ERR_CONNECTION/);
+                       /ERR_BAD_SSL_CLIENT_AUTH_CERT|ERR_SSL|ERR_CONNECTION|ERR_SOCKET_NOT_CONNECTED/);
   await page.close();
 });
 
