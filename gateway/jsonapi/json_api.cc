@@ -70,16 +70,23 @@ http::Response JsonResponse(const google::protobuf::Message& message) {
 }  // namespace
 
 std::vector<const ServiceDescriptor*> JsonApi::GatewayServices() {
-  // The request messages of each file are linked in (the bindings use
-  // them), so the files' descriptors are in the generated pool.
-  const auto& pool = *google::protobuf::DescriptorPool::generated_pool();
+  // Through a message of each file, so that the file is linked in (a
+  // static library drops an object nothing refers to) and its descriptors
+  // are in the generated pool.
+  const std::pair<const google::protobuf::FileDescriptor*, const char*>
+      kFiles[] = {
+          {v1::CreateReferralRequest::descriptor()->file(), "ReferralService"},
+          {v1::RecommendPrescriptionRequest::descriptor()->file(),
+           "PrescriptionService"},
+          {v1::RecordOutcomeRequest::descriptor()->file(), "OutcomeService"},
+          {v1::ListSafetyAlertsRequest::descriptor()->file(),
+           "SafetyAlertService"},
+          {v1::ListProductsRequest::descriptor()->file(), "FormularyService"},
+          {v1::VerifyAuditChainRequest::descriptor()->file(), "AdminService"},
+      };
   std::vector<const ServiceDescriptor*> services;
-  for (const char* name :
-       {"ReferralService", "PrescriptionService", "OutcomeService",
-        "SafetyAlertService", "FormularyService", "AdminService"}) {
-    const ServiceDescriptor* service =
-        pool.FindServiceByName(absl::StrCat("nhs.tobacco.v1.", name));
-    if (service != nullptr) services.push_back(service);
+  for (const auto& [file, name] : kFiles) {
+    services.push_back(file->FindServiceByName(name));
   }
   return services;
 }

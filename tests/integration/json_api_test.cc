@@ -20,7 +20,12 @@
 namespace nhs::tobacco {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+
+// The EPS prescription id's identifier system, as a client writes it.
+constexpr char kEpsSystem[] =
+    "https://fhir.nhs.uk/Id/prescription-order-number";
 
 struct Answer {
   int status = -1;
@@ -92,11 +97,14 @@ class JsonApiTest : public ::testing::Test {
              ToJson(testing::SampleReferralRequest(absl::StrCat("ref-", key))));
     EXPECT_EQ(created.status, 200) << created.body;
     const auto referral = FromJson<v1::Referral>(created.body);
-    const Answer recommended =
-        Call("service-tds01", "POST", "/v1/prescriptions",
-             ToJson(testing::SampleRecommendation(
-                 absl::StrCat("rec-", key), referral.referral_id(),
-                 "varenicline-1mg", v1::ROUTE_GP_PRESCRIPTION)));
+    v1::RecommendPrescriptionRequest recommendation =
+        testing::SampleRecommendation(absl::StrCat("rec-", key),
+                                      referral.referral_id(), "varenicline-1mg",
+                                      v1::ROUTE_GP_PRESCRIPTION);
+    // The pharmacy that dispenses the EPS prescription.
+    recommendation.mutable_nominated_pharmacy()->set_ods_code("FZZ99");
+    const Answer recommended = Call(
+        "service-tds01", "POST", "/v1/prescriptions", ToJson(recommendation));
     EXPECT_EQ(recommended.status, 200) << recommended.body;
     return FromJson<v1::PrescriptionRequest>(recommended.body);
   }
@@ -129,7 +137,10 @@ TEST_F(JsonApiTest, GpRouteRunsEndToEndInJson) {
       R"({"requestId":"gp-3","epsPrescriptionId":"24F5DA-A83008-7EFE6Z"})");
   EXPECT_EQ(p.status(), v1::PRESCRIPTION_STATUS_PRESCRIBED);
   EXPECT_EQ(p.eps_prescription_id(), "24F5DA-A83008-7EFE6Z");
-  p = Step("pharmacy-fzz99", id, "dispense", R"({"requestId":"gp-4"})");
+  // The dispensing pharmacy proves itself with the EPS id.
+  p = Step("pharmacy-fzz99", id, "dispense",
+           absl::StrCat(R"({"requestId":"gp-4","externalIds":[{"system":")",
+                        kEpsSystem, R"(","value":"24F5DA-A83008-7EFE6Z"}]})"));
   EXPECT_EQ(p.status(), v1::PRESCRIPTION_STATUS_DISPENSED);
 
   // Reads: the timeline, the record and a filtered list (query parameters).
@@ -138,9 +149,20 @@ TEST_F(JsonApiTest, GpRouteRunsEndToEndInJson) {
            absl::StrCat("/v1/prescriptions/", id, "/timeline"));
   ASSERT_EQ(timeline.status, 200) << timeline.body;
   const auto events = FromJson<v1::GetTimelineResponse>(timeline.body);
-  ASSERT_GE(events.events_size(), 5);
-  EXPECT_EQ(events.events(events.events_size() - 1).to_status(),
-            v1::PRESCRIPTION_STATUS_DISPENSED);
+  std::vector<v1::PrescriptionStatus> statuses;
+  for (const auto& e : events.events()) {
+    if (e.to_status() != v1::PRESCRIPTION_STATUS_UNSPECIFIED) {
+      statuses.push_back(e.to_status());
+    }
+    if (e.to_status() == v1::PRESCRIPTION_STATUS_ACKNOWLEDGED) {
+      EXPECT_EQ(e.actor().adapter(), "http") << "the edge it came through";
+    }
+  }
+  EXPECT_THAT(statuses, ElementsAre(v1::PRESCRIPTION_STATUS_RECOMMENDED,
+                                    v1::PRESCRIPTION_STATUS_SENT,
+                                    v1::PRESCRIPTION_STATUS_ACKNOWLEDGED,
+                                    v1::PRESCRIPTION_STATUS_PRESCRIBED,
+                                    v1::PRESCRIPTION_STATUS_DISPENSED));
   const Answer got =
       Call("gp-y90001", "GET", absl::StrCat("/v1/prescriptions/", id));
   ASSERT_EQ(got.status, 200) << got.body;
@@ -184,8 +206,8 @@ TEST_F(JsonApiTest, RetryWithTheSameRequestIdReturnsTheFirstAnswer) {
       "service-tds01", "GET",
       absl::StrCat("/v1/prescriptions/", p.prescription_id(), "/timeline"));
   int sent = 0;
-  for (const auto& e :
-       FromJson<v1::GetTimelineResponse>(timeline.body).events()) {
+  const auto events = FromJson<v1::GetTimelineResponse>(timeline.body);
+  for (const auto& e : events.events()) {
     if (e.to_status() == v1::PRESCRIPTION_STATUS_SENT) ++sent;
   }
   EXPECT_EQ(sent, 1);
@@ -204,10 +226,12 @@ TEST_F(JsonApiTest, SecondPharmacySeesNothingAndIsRefused) {
   EXPECT_EQ(
       FromJson<v1::ListPrescriptionsResponse>(list.body).prescriptions_size(),
       0);
+  // It does not hold the EPS id: it quotes one of its own.
   const Answer dispense =
       Call("pharmacy-fzz98", "POST",
            absl::StrCat("/v1/prescriptions/", id, ":dispense"),
-           R"({"requestId":"o-4"})");
+           absl::StrCat(R"({"requestId":"o-4","externalIds":[{"system":")",
+                        kEpsSystem, R"(","value":"AAAAAA-A83008-7EFE6Z"}]})"));
   EXPECT_EQ(dispense.status, 403) << dispense.body;
   EXPECT_EQ(StatusOf(dispense).code(), 7);  // PERMISSION_DENIED
   const Answer read =
@@ -262,7 +286,11 @@ TEST_F(JsonApiTest, RefusalsAreGoogleRpcStatusesWithTheirHttpStatus) {
       HasSubstr(R"("@type":"type.googleapis.com/google.rpc.BadRequest")"));
   EXPECT_THAT(a.body, HasSubstr(R"("field":"product_id")"));
 
-  a = Call("pharmacy-fzz99", "POST", step, R"({"requestId":"e-2"})");
+  // Prescribing what the GP has not acknowledged yet: the wrong state.
+  a = Call(
+      "gp-y90001", "POST",
+      absl::StrCat("/v1/prescriptions/", p.prescription_id(), ":prescribe"),
+      R"({"requestId":"e-2","epsPrescriptionId":"24F5DA-A83008-7EFE6Z"})");
   EXPECT_EQ(a.status, 400) << a.body;
   EXPECT_EQ(StatusOf(a).code(), 9);  // FAILED_PRECONDITION
 
