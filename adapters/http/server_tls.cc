@@ -58,6 +58,13 @@ absl::Status SetUpServerContext(SSL_CTX* ctx, const ServerOptions& options) {
   }
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                      nullptr);
+  // No session resumption: every connection proves its certificate afresh
+  // (chain, dates, CRL). Left on, OpenSSL fails a client's resumption with
+  // "session id context uninitialized", which a browser meets on its next
+  // connection (Chromium: ERR_SSL_PROTOCOL_ERROR loading a page's files).
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(ctx, 0);
   if (!options.crl_directory.empty() &&
       !net::AddCrlDirectory(ctx, options.crl_directory)) {
     return fail("the CRL folder", options.crl_directory);

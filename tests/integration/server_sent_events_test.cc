@@ -199,7 +199,6 @@ TEST_F(ServerSentEventsTest, ReconnectWithLastEventIdLosesNothing) {
 TEST_F(ServerSentEventsTest, PharmacySeesOnlyItsOwnRequestsEvents) {
   const std::string mine = Recommend("mine", "FZZ99");
   const std::string theirs = Recommend("theirs", "FZZ98");
-  const int64_t last = LastSequence("service-tds01");
 
   auto pharmacy = Open("pharmacy-fzz99");
   // What gRPC Watch delivers to the pharmacy, and no more.
@@ -214,7 +213,6 @@ TEST_F(ServerSentEventsTest, PharmacySeesOnlyItsOwnRequestsEvents) {
   }
   EXPECT_GT(about_mine, 0);
   EXPECT_EQ(Ids(events), grpc);
-  EXPECT_LT(events.back().id, last);
   // Nothing more comes, even though the other pharmacy's request moved on.
   EXPECT_FALSE(
       absl::StrContains(pharmacy->ReadUntil("id: ", absl::Seconds(2)), "id: "));
