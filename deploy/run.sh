@@ -84,6 +84,10 @@ As the operator, verify the audit chain and see what was sent where:
   $ctl \$admin audit verify
   $ctl \$admin deliveries list
   $ctl \$admin deliveries stats
+The same pathway over HTTP/JSON (the OpenAPI document is /v1/openapi.json):
+  curl --cacert certs/out/ca.pem --cert certs/out/service-tds01.pem --key certs/out/service-tds01.key https://127.0.0.1:8443/v1/prescriptions
+The web console: import an organisation's certificate into your browser
+(README "Opening the console"), then open https://127.0.0.1:8443/console/
 What the receiving systems get, live: tail -f $receivers_log
 MSG
 wait $gateway
