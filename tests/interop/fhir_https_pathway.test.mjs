@@ -37,8 +37,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
 import {
-  freeLocalPort, gatewayBinary, removeTopLevelBlock, sleep, startGateway,
-  tryConnect,
+  freeLocalPort, gatewayBinary, sleep, startGateway, tryConnect,
+  writeMutualTlsConfig,
 } from './gateway_harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -92,49 +92,25 @@ function makePki(dir) {
 
 
 // The sample config with mutual TLS on gRPC and FHIR, our ports and a
-// throw-away store; formulary and deadlines as shipped.
+// throw-away store; formulary and deadlines as shipped. Only the endpoint
+// below is reachable.
 function writeConfig(dir, pki, grpcPort, fhirPort, gpUrl) {
-  let text = fs.readFileSync(SAMPLE_CONFIG, 'utf8');
-  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery']) {
-    text = removeTopLevelBlock(text, block, { required: false });
-  }
-  // The sample's organisation registry too (one block per organisation):
-  // only the endpoint below is reachable.
-  while (/^organisations\s*\{/m.test(text)) {
-    text = removeTopLevelBlock(text, 'organisations');
-  }
   const p = (name) => JSON.stringify(path.join(pki.dir, name));
-  const header = [
-    '# Written by tests/interop/fhir_https_pathway.test.mjs',
-    'grpc {',
-    `  address: "127.0.0.1:${grpcPort}"`,
-    `  tls { cert_file: ${p('server.pem')} key_file: ${p('server.key')}`,
-    `        client_ca_file: ${p('ca.pem')} crl_directory: ${p('crl')} }`,
-    '}',
-    'store {',
-    `  data_dir: ${JSON.stringify(path.join(dir, 'data'))}`,
-    '  sqlite { path: "gateway.db" }',
-    '}',
-    'fhir {',
-    `  address: "127.0.0.1:${fhirPort}"`,
-    `  tls_cert_path: ${p('server.pem')}`,
-    `  tls_key_path: ${p('server.key')}`,
-    `  client_ca_file: ${p('ca.pem')}`,
-    `  crl_directory: ${p('crl')}`,
+  return writeMutualTlsConfig(dir, pki, SAMPLE_CONFIG, {
+    writtenBy: 'tests/interop/fhir_https_pathway.test.mjs',
+    grpcPort,
+    httpsPort: fhirPort,
     // Outbound: only the GP practice has an endpoint (ours); the pharmacy
     // reads the gRPC API, so its steps below stay manual.
-    `  ca_cert_path: ${p('ca.pem')}`,
-    `  client_cert_path: ${p('service-tds01.pem')}`,
-    `  client_key_path: ${p('service-tds01.key')}`,
-    `  endpoints { ods_code: "Y90001" url: ${JSON.stringify(gpUrl)} }`,
-    '}',
+    fhirExtra: [
+      `  ca_cert_path: ${p('ca.pem')}`,
+      `  client_cert_path: ${p('service-tds01.pem')}`,
+      `  client_key_path: ${p('service-tds01.key')}`,
+      `  endpoints { ods_code: "Y90001" url: ${JSON.stringify(gpUrl)} }`,
+    ],
     // Short backoff: a first try that fails must not outlast the step.
-    'delivery { initial_backoff_ms: 200 max_backoff_ms: 1000 poll_interval_ms: 50 }',
-    '',
-  ].join('\n');
-  const file = path.join(dir, 'gateway.textproto');
-  fs.writeFileSync(file, header + text);
-  return file;
+    trailer: ['delivery { initial_backoff_ms: 200 max_backoff_ms: 1000 poll_interval_ms: 50 }'],
+  });
 }
 
 

@@ -87,3 +87,46 @@ export function tryConnect(port) {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The sample config at `sampleConfig` with mutual TLS on gRPC and on the
+// HTTPS listener (/fhir/ and /v1/) from the PKI in `pki.dir`, our ports and
+// a throw-away store under `dir`; the sample's listeners, outbox and
+// organisation registry removed. `fhirExtra` adds lines inside the fhir
+// block, `trailer` lines after it. Returns the file written.
+export function writeMutualTlsConfig(dir, pki, sampleConfig, {
+  writtenBy, grpcPort, httpsPort, fhirExtra = [], trailer = [],
+}) {
+  let text = fs.readFileSync(sampleConfig, 'utf8');
+  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery']) {
+    text = removeTopLevelBlock(text, block, { required: false });
+  }
+  while (/^organisations\s*\{/m.test(text)) {
+    text = removeTopLevelBlock(text, 'organisations');
+  }
+  const p = (name) => JSON.stringify(path.join(pki.dir, name));
+  const header = [
+    `# Written by ${writtenBy}`,
+    'grpc {',
+    `  address: "127.0.0.1:${grpcPort}"`,
+    `  tls { cert_file: ${p('server.pem')} key_file: ${p('server.key')}`,
+    `        client_ca_file: ${p('ca.pem')} crl_directory: ${p('crl')} }`,
+    '}',
+    'store {',
+    `  data_dir: ${JSON.stringify(path.join(dir, 'data'))}`,
+    '  sqlite { path: "gateway.db" }',
+    '}',
+    'fhir {',
+    `  address: "127.0.0.1:${httpsPort}"`,
+    `  tls_cert_path: ${p('server.pem')}`,
+    `  tls_key_path: ${p('server.key')}`,
+    `  client_ca_file: ${p('ca.pem')}`,
+    `  crl_directory: ${p('crl')}`,
+    ...fhirExtra,
+    '}',
+    ...trailer,
+    '',
+  ].join('\n');
+  const file = path.join(dir, 'gateway.textproto');
+  fs.writeFileSync(file, header + text);
+  return file;
+}

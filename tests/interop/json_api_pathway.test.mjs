@@ -30,8 +30,8 @@ import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 
 import {
-  freeLocalPort, gatewayBinary, removeTopLevelBlock, sleep, startGateway,
-  tryConnect,
+  freeLocalPort, gatewayBinary, sleep, startGateway, tryConnect,
+  writeMutualTlsConfig,
 } from './gateway_harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -76,37 +76,9 @@ function makePki(dir) {
 // serves /fhir/ and /v1/), our ports and a throw-away store; no outbound
 // endpoints, so every step below is the API's, none the outbox's.
 function writeConfig(dir, pki, grpcPort, httpsPort) {
-  let text = fs.readFileSync(SAMPLE_CONFIG, 'utf8');
-  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery']) {
-    text = removeTopLevelBlock(text, block, { required: false });
-  }
-  while (/^organisations\s*\{/m.test(text)) {
-    text = removeTopLevelBlock(text, 'organisations');
-  }
-  const p = (name) => JSON.stringify(path.join(pki.dir, name));
-  const header = [
-    '# Written by tests/interop/json_api_pathway.test.mjs',
-    'grpc {',
-    `  address: "127.0.0.1:${grpcPort}"`,
-    `  tls { cert_file: ${p('server.pem')} key_file: ${p('server.key')}`,
-    `        client_ca_file: ${p('ca.pem')} crl_directory: ${p('crl')} }`,
-    '}',
-    'store {',
-    `  data_dir: ${JSON.stringify(path.join(dir, 'data'))}`,
-    '  sqlite { path: "gateway.db" }',
-    '}',
-    'fhir {',
-    `  address: "127.0.0.1:${httpsPort}"`,
-    `  tls_cert_path: ${p('server.pem')}`,
-    `  tls_key_path: ${p('server.key')}`,
-    `  client_ca_file: ${p('ca.pem')}`,
-    `  crl_directory: ${p('crl')}`,
-    '}',
-    '',
-  ].join('\n');
-  const file = path.join(dir, 'gateway.textproto');
-  fs.writeFileSync(file, header + text);
-  return file;
+  return writeMutualTlsConfig(dir, pki, SAMPLE_CONFIG, {
+    writtenBy: 'tests/interop/json_api_pathway.test.mjs', grpcPort, httpsPort,
+  });
 }
 
 async function waitForPorts(gw, ports) {
