@@ -11,7 +11,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "gateway/domain/report_facts.h"
 #include "nhs/tobacco/v1/admin_service.pb.h"
 #include "nhs/tobacco/v1/care.pb.h"
 #include "nhs/tobacco/v1/config.pb.h"
@@ -110,6 +112,22 @@ struct SafetyAlertQuery {
   std::string cursor;
 };
 
+// reports (issue 14): which rows a report scans. Days are Europe/London
+// (domain::LondonDay), both inclusive.
+struct ReportScan {
+  absl::CivilDay from;
+  absl::CivilDay to;
+  // Only rows whose service or registered practice is one of these; empty =
+  // every row. A prefilter on indexed columns: the use case still scopes
+  // each fact with the access policy.
+  std::vector<std::string> ods_codes;
+};
+
+// Called once per fact, in no particular order; a non-OK status stops the
+// scan and is returned by it.
+template <typename T>
+using FactSink = std::function<absl::Status(const T&)>;
+
 // Messages to one destination over one channel share a queue: ordering and
 // concurrency limits apply per queue.
 std::string DeliveryQueue(absl::string_view destination_ods,
@@ -201,6 +219,21 @@ class ReadTransaction {
   // Outcomes newest first (created), keyset-paged like the other listings.
   virtual absl::StatusOr<Page<v1::Outcome>> ListOutcomesPage(
       const OutcomeQuery& query) = 0;
+
+  // --- reports (issue 14): scans over the reporting columns (migration 10)
+  // Referrals received in the scan's days, or whose current quit date
+  // falls in them.
+  virtual absl::Status ScanReferralFacts(
+      const ReportScan& scan, const FactSink<domain::ReferralFacts>& sink) = 0;
+  // Prescription requests recommended (created) in the scan's days.
+  virtual absl::Status ScanPrescriptionFacts(
+      const ReportScan& scan,
+      const FactSink<domain::PrescriptionFacts>& sink) = 0;
+  // Outbox messages now in DEAD_LETTER, created in the scan's days, about a
+  // referral (or one of its requests) the scan covers.
+  virtual absl::Status ScanDeadLetterFacts(
+      const ReportScan& scan,
+      const FactSink<domain::DeadLetterFacts>& sink) = 0;
 };
 
 // Reads and writes inside one transaction.

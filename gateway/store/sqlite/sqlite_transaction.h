@@ -88,6 +88,16 @@ class SqliteTransaction final : public WriteTransaction {
       const OutcomeQuery& query) override;
   absl::Status InsertQuitDate(const v1::QuitDate& quit_date) override;
   absl::Status InsertContact(const v1::Contact& contact) override;
+  // reports (sqlite_reports.cc).
+  absl::Status ScanReferralFacts(
+      const ReportScan& scan,
+      const FactSink<domain::ReferralFacts>& sink) override;
+  absl::Status ScanPrescriptionFacts(
+      const ReportScan& scan,
+      const FactSink<domain::PrescriptionFacts>& sink) override;
+  absl::Status ScanDeadLetterFacts(
+      const ReportScan& scan,
+      const FactSink<domain::DeadLetterFacts>& sink) override;
 
   // True when an event was appended since the last call (the store then
   // tells watchers after commit).
