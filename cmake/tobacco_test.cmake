@@ -1,6 +1,7 @@
 # tobacco_add_test(NAME <name> SOURCES <files...> DEPS <targets...> LABELS <labels...>)
 # One executable per _test.cc, registered with ctest under the given labels.
 find_package(GTest REQUIRED)
+include(${CMAKE_CURRENT_LIST_DIR}/tobacco_test_costs.cmake)
 
 function(tobacco_add_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
@@ -26,4 +27,10 @@ function(tobacco_add_test)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}"
                        TIMEOUT ${T_TIMEOUT})
+  tobacco_test_cost(${T_NAME})
+  # The development PKI, made once per ctest run by the fixture test
+  # dev_certs_template (tests/CMakeLists.txt); DevCerts() copies it.
+  set_property(TEST ${T_NAME} APPEND PROPERTY FIXTURES_REQUIRED dev_certs)
+  set_property(TEST ${T_NAME} APPEND PROPERTY ENVIRONMENT_MODIFICATION
+    "TOBACCO_DEV_CERTS_TEMPLATE=set:${PROJECT_BINARY_DIR}/tests/dev_certs_template")
 endfunction()
