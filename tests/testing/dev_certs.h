@@ -37,9 +37,9 @@ inline const std::filesystem::path& DevCerts() {
                             copied);
       EXPECT_FALSE(copied) << "copying " << from << ": " << copied.message();
     } else {
-      const std::string command = absl::StrCat(
-          "bash ", TOBACCO_SOURCE_DIR, "/certs/make_dev_certs.sh ",
-          path->string(), " >/dev/null");
+      const std::string command =
+          absl::StrCat("bash ", TOBACCO_SOURCE_DIR, "/certs/make_dev_certs.sh ",
+                       path->string(), " >/dev/null");
       EXPECT_EQ(std::system(command.c_str()), 0) << command;
     }
     // Keys must not pile up in /tmp, one folder per test process.
