@@ -28,7 +28,13 @@ fail() {
   exit 1
 }
 
-bash "$src/certs/make_dev_certs.sh" "$work/certs" >/dev/null
+# Under ctest, a copy of the PKI the fixture dev_certs_template made for the
+# run (tests/CMakeLists.txt); on its own, a PKI of its own.
+if [[ -f "${TOBACCO_DEV_CERTS_TEMPLATE:-}/ca.pem" ]]; then
+  cp -r "$TOBACCO_DEV_CERTS_TEMPLATE" "$work/certs"
+else
+  bash "$src/certs/make_dev_certs.sh" "$work/certs" >/dev/null
+fi
 touch "$work/gateway.log" "$work/receivers.out" "$work/receivers.err"
 # Four distinct free ports (all bound at once): gRPC, the gateway's FHIR
 # listener, and the demo receivers' MLLP and FHIR listeners.
