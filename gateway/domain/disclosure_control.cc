@@ -1,5 +1,6 @@
 #include "gateway/domain/disclosure_control.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -40,13 +41,84 @@ void DisclosureTable::Apply(const v1::ReportingConfig& config) {
     c.published = RoundToBase(c.value, base);
     c.rounded = true;
   }
+  GuardRounding(up_to, base);
+}
+
+DisclosureTable::Range DisclosureTable::Known(const Cell& c, int64_t up_to,
+                                              int base) const {
+  if (c.suppressed) return {0, kUnbounded};
+  if (!c.rounded) return {c.published, c.published};
+  // Half up: v rounds to r for r - floor(base/2) <= v < r + base/2; and a
+  // rounded count is above the suppression threshold.
+  return {std::max(c.published - base / 2, up_to + 1),
+          c.published + (base + 1) / 2 - 1};
+}
+
+void DisclosureTable::GuardRounding(int64_t up_to, int base) {
+  // Rounding alone is not always enough: when a line's only withheld cell
+  // sits beside a total and parts that all lie at the edges of their
+  // rounding intervals (1 + 8 + 8 = 17, published * + 10 + 10 = 15), the
+  // published figures leave it one possible value. Such a line has one
+  // more cell withheld, as secondary suppression would, to a fixed point.
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (const std::vector<int>& line : lines_) {
+      if (cells_[line[0]].suppressed) continue;  // no published total
+      int withheld = -1;
+      int count = 0;
+      for (size_t i = 1; i < line.size(); ++i) {
+        if (cells_[line[i]].suppressed) {
+          withheld = line[i];
+          ++count;
+        }
+      }
+      if (count != 1 || cells_[withheld].value > up_to) continue;
+      Range total = Known(cells_[line[0]], up_to, base);
+      int64_t lo = total.lo;
+      int64_t hi = total.hi;
+      for (size_t i = 1; i < line.size(); ++i) {
+        if (line[i] == withheld) continue;
+        Range r = Known(cells_[line[i]], up_to, base);
+        lo -= r.hi;
+        hi -= r.lo;
+      }
+      if (std::min(hi, up_to) - std::max<int64_t>(lo, 1) + 1 >= 2) continue;
+      Withhold(PickComplement(line));
+      changed = true;
+    }
+  }
+}
+
+int DisclosureTable::PickComplement(const std::vector<int>& line) const {
+  // The one that costs the reader least: the smallest non-zero part, else
+  // the total, else a zero part.
+  int pick = -1;
+  for (size_t i = 1; i < line.size(); ++i) {
+    const Cell& c = cells_[line[i]];
+    if (c.suppressed || c.value == 0) continue;
+    if (pick < 0 || c.value < cells_[pick].value) pick = line[i];
+  }
+  if (pick < 0 && !cells_[line[0]].suppressed) pick = line[0];
+  if (pick < 0) {
+    for (size_t i = 1; i < line.size(); ++i) {
+      if (!cells_[line[i]].suppressed) return line[i];
+    }
+  }
+  return pick;
+}
+
+void DisclosureTable::Withhold(int id) {
+  if (id < 0) return;
+  cells_[id].suppressed = true;
+  cells_[id].rounded = false;
+  cells_[id].published = 0;
 }
 
 void DisclosureTable::SuppressSecondary() {
   // A line with exactly one withheld cell gives it away (total minus the
-  // rest). Withhold one more of its cells, the one that costs the reader
-  // least: the smallest non-zero part, else the total, else a zero part.
-  // Withholding only ever grows, so this reaches a fixed point.
+  // rest). Withhold one more of its cells (PickComplement). Withholding only
+  // ever grows, so this reaches a fixed point.
   bool changed = true;
   while (changed) {
     changed = false;
@@ -54,24 +126,9 @@ void DisclosureTable::SuppressSecondary() {
       int withheld = 0;
       for (int id : line) withheld += cells_[id].suppressed ? 1 : 0;
       if (withheld != 1) continue;
-      int pick = -1;
-      for (size_t i = 1; i < line.size(); ++i) {
-        const Cell& c = cells_[line[i]];
-        if (c.suppressed || c.value == 0) continue;
-        if (pick < 0 || c.value < cells_[pick].value) pick = line[i];
-      }
-      if (pick < 0 && !cells_[line[0]].suppressed) pick = line[0];
-      if (pick < 0) {
-        for (size_t i = 1; i < line.size(); ++i) {
-          if (!cells_[line[i]].suppressed) {
-            pick = line[i];
-            break;
-          }
-        }
-      }
+      int pick = PickComplement(line);
       if (pick < 0) continue;  // cannot happen: a line has two cells
-      cells_[pick].suppressed = true;
-      cells_[pick].published = 0;
+      Withhold(pick);
       changed = true;
     }
   }

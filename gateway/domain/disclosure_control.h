@@ -15,7 +15,10 @@
 // - primary suppression: counts 1..suppress_up_to are withheld; 0 is
 //   published;
 // - SECONDARY_ROUNDING: every other count is rounded to the nearest
-//   rounding_base, half up;
+//   rounding_base, half up; where a line's published total and cells would
+//   still leave its one withheld small count a single possible value (the
+//   cells at the edges of their rounding intervals), one more cell of the
+//   line is withheld;
 // - SECONDARY_SUPPRESSION: counts stay exact, and further cells are
 //   withheld until no line (a published total and the cells that add up to
 //   it) has exactly one withheld cell, to a fixed point.
@@ -44,7 +47,20 @@ class DisclosureTable {
   const std::vector<std::vector<int>>& lines() const { return lines_; }
 
  private:
+  // What a reader knows of a cell from its published form: a withheld cell
+  // anything from 0; a rounded one its rounding interval above up_to.
+  struct Range {
+    int64_t lo;
+    int64_t hi;
+  };
+  static constexpr int64_t kUnbounded = int64_t{1} << 40;
+  Range Known(const Cell& c, int64_t up_to, int base) const;
+
   void SuppressSecondary();
+  void GuardRounding(int64_t up_to, int base);
+  // The cell of `line` to withhold beside one already withheld, or -1.
+  int PickComplement(const std::vector<int>& line) const;
+  void Withhold(int id);
 
   std::vector<Cell> cells_;
   std::vector<std::vector<int>> lines_;

@@ -61,6 +61,30 @@ TEST(DisclosureControlTest, ConfiguredThresholdAndBase) {
   EXPECT_EQ(t.cell(fifteen).published, 20);
 }
 
+TEST(DisclosureControlTest, RoundingWithholdsMoreWhereEdgesPinACount) {
+  // 17 = 1 + 8 + 8 publishes as 15 = * + 10 + 10: the total is at most 17
+  // and the parts at least 8 each, so the withheld cell is at most 1. One
+  // more cell is withheld (the smallest other part).
+  DisclosureTable t;
+  int one = t.Add(1), a = t.Add(8), b = t.Add(8), total = t.Add(17);
+  t.AddLine(total, {one, a, b});
+  t.Apply(Rounding());
+  EXPECT_TRUE(t.cell(one).suppressed);
+  EXPECT_EQ(t.cell(a).suppressed + t.cell(b).suppressed, 1);
+  EXPECT_FALSE(t.cell(total).suppressed);
+  EXPECT_EQ(t.cell(total).published, 15);
+
+  // 12 = 2 + 10 publishes as 10 = * + 10, which leaves the withheld cell
+  // anything from 1 to 4: rounding alone is enough.
+  DisclosureTable u;
+  int two = u.Add(2), ten = u.Add(10), twelve = u.Add(12);
+  u.AddLine(twelve, {two, ten});
+  u.Apply(Rounding());
+  EXPECT_FALSE(u.cell(ten).suppressed);
+  EXPECT_EQ(u.cell(ten).published, 10);
+  EXPECT_EQ(u.cell(twelve).published, 10);
+}
+
 TEST(DisclosureControlTest, SecondarySuppressionKeepsCountsExact) {
   DisclosureTable t;
   int a = t.Add(3), b = t.Add(20), c = t.Add(30), total = t.Add(53);
