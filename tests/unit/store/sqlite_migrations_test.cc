@@ -20,11 +20,57 @@
 namespace nhs::tobacco::store {
 namespace {
 
+// Undoes migration 10 (reports: the reporting columns and their indexes).
+constexpr char kUndoMigration10[] =
+    "DROP INDEX referrals_by_received;"
+    "DROP INDEX referrals_by_quit_date;"
+    "DROP INDEX referrals_by_service_received;"
+    "DROP INDEX referrals_by_gp_received;"
+    "DROP INDEX referrals_by_service_quit_date;"
+    "DROP INDEX referrals_by_gp_quit_date;"
+    "ALTER TABLE referrals DROP COLUMN source;"
+    "ALTER TABLE referrals DROP COLUMN smi;"
+    "ALTER TABLE referrals DROP COLUMN diagnosis;"
+    "ALTER TABLE referrals DROP COLUMN shares_with_gp;"
+    "ALTER TABLE referrals DROP COLUMN received_on;"
+    "ALTER TABLE referrals DROP COLUMN quit_date;"
+    "ALTER TABLE referrals DROP COLUMN outcome_4wk;"
+    "ALTER TABLE referrals DROP COLUMN outcome_12wk;"
+    "ALTER TABLE referrals DROP COLUMN outcome_52wk;"
+    "ALTER TABLE referrals DROP COLUMN first_route;"
+    "ALTER TABLE referrals DROP COLUMN first_product_kind;"
+    "ALTER TABLE referrals DROP COLUMN first_pharmacy_ods;"
+    "DROP INDEX outcomes_by_follow_up;"
+    "ALTER TABLE outcomes DROP COLUMN follow_up;"
+    "ALTER TABLE outcomes DROP COLUMN status;"
+    "ALTER TABLE outcomes DROP COLUMN co_verified;"
+    "DROP INDEX prescriptions_by_created_on;"
+    "DROP INDEX prescriptions_by_service_created_on;"
+    "DROP INDEX prescriptions_by_gp_created_on;"
+    "ALTER TABLE prescriptions DROP COLUMN route;"
+    "ALTER TABLE prescriptions DROP COLUMN product_kind;"
+    "ALTER TABLE prescriptions DROP COLUMN pharmacy_ods;"
+    "ALTER TABLE prescriptions DROP COLUMN referrer_ods;"
+    "ALTER TABLE prescriptions DROP COLUMN gp_ods;"
+    "ALTER TABLE prescriptions DROP COLUMN source;"
+    "ALTER TABLE prescriptions DROP COLUMN smi;"
+    "ALTER TABLE prescriptions DROP COLUMN diagnosis;"
+    "ALTER TABLE prescriptions DROP COLUMN shares_with_gp;"
+    "ALTER TABLE prescriptions DROP COLUMN created_on;"
+    "ALTER TABLE prescriptions DROP COLUMN acknowledged_us;"
+    "ALTER TABLE prescriptions DROP COLUMN prescribed_or_supplied_us;"
+    "ALTER TABLE prescriptions DROP COLUMN dispensed_us;"
+    "ALTER TABLE prescriptions DROP COLUMN status_reason;"
+    "ALTER TABLE prescriptions DROP COLUMN first_overdue_waiting_on;"
+    "DROP INDEX outbox_by_state_created;"
+    "ALTER TABLE outbox DROP COLUMN referral_id;"
+    "DELETE FROM schema_migrations WHERE version >= 10;";
+
 // Undoes migrations 7 (care: quit dates, contacts, referrals.disengaged,
 // outcomes.recorded_on), 8 (safety: safety_alerts) and 9 (identity:
 // audit_log.practitioner), so a test can take
 // the database back to an older version and migrate it forward again.
-constexpr char kUndoMigrationsFrom7[] =
+constexpr char kUndoMigrationsFrom7To9[] =
     "DROP TABLE IF EXISTS safety_alerts;"
     "DROP TABLE IF EXISTS quit_dates;"
     "DROP TABLE IF EXISTS contacts;"
@@ -82,7 +128,7 @@ TEST_F(SqliteMigrationsTest, VersionThreeIndexesEpsIdsStoredBeforeIt) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT((*conn)->Exec(absl::StrCat(
-                    kUndoMigrationsFrom7,
+                    kUndoMigration10, kUndoMigrationsFrom7To9,
                     "DROP TABLE outbox;"
                     "DROP INDEX prescriptions_by_eps;"
                     "ALTER TABLE prescriptions DROP COLUMN eps_id;"
@@ -126,7 +172,7 @@ TEST_F(SqliteMigrationsTest, VersionSixKeepsAuditRowsFromBeforeAsUnkeyed) {
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT(
         (*conn)->Exec(absl::StrCat(
-            kUndoMigrationsFrom7, "ALTER TABLE audit_log DROP COLUMN key_id;",
+            kUndoMigration10, kUndoMigrationsFrom7To9, "ALTER TABLE audit_log DROP COLUMN key_id;",
             "DELETE FROM schema_migrations WHERE version >= 6")),
         IsOk());
   }
@@ -170,7 +216,7 @@ TEST_F(SqliteMigrationsTest, VersionSevenBackfillsOutcomeDates) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT((*conn)->Exec(absl::StrCat(
-                    kUndoMigrationsFrom7,
+                    kUndoMigration10, kUndoMigrationsFrom7To9,
                     "DELETE FROM schema_migrations WHERE version >= 7")),
                 IsOk());
   }
