@@ -18,6 +18,8 @@
 #include "gateway/domain/london_day.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/dev_certs.h"
+#include "tests/testing/grpc_as.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
 
@@ -26,7 +28,9 @@ namespace {
 
 using ::nhs::tobacco::testing::Clients;
 using ::nhs::tobacco::testing::Ctx;
+using ::nhs::tobacco::testing::DevCerts;
 using ::nhs::tobacco::testing::FreshDataDir;
+using ::nhs::tobacco::testing::GrpcAs;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::nhs::tobacco::testing::SampleRecommendation;
 using ::nhs::tobacco::testing::SampleReferralRequest;
@@ -63,9 +67,21 @@ std::string NhsNumber(int n) {
 
 class TobaccoctlReportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Start(false); }
+
+  // The sample gateway; on mutual TLS with the development PKI when `mtls`.
+  void Start(bool mtls) {
+    mtls_ = mtls;
     dir_ = FreshDataDir();
     v1::GatewayConfig config = SampleConfig(dir_);
+    if (mtls) {
+      config.mutable_grpc()->set_allow_insecure(false);
+      v1::TlsConfig* tls = config.mutable_grpc()->mutable_tls();
+      tls->set_cert_file((DevCerts() / "server.pem").string());
+      tls->set_key_file((DevCerts() / "server.key").string());
+      tls->set_client_ca_file((DevCerts() / "ca.pem").string());
+      tls->set_crl_directory((DevCerts() / "crl").string());
+    }
     // The defaults, stated: counts 1-7 withheld, the rest rounded to 5.
     config.mutable_reporting()->set_suppress_up_to(7);
     config.mutable_reporting()->set_secondary(
@@ -74,6 +90,22 @@ class TobaccoctlReportTest : public ::testing::Test {
     auto server = server::GatewayServer::Start(config);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
+    connection_ = {"--target", absl::StrCat("127.0.0.1:", server_->port())};
+    if (mtls) {
+      connection_ = {"--target", absl::StrCat("localhost:", server_->port()),
+                     "--ca", (DevCerts() / "ca.pem").string()};
+    }
+  }
+
+  // Global flags presenting the development certificate `name`.
+  std::vector<std::string> As(const std::string& name) {
+    std::vector<std::string> flags = connection_;
+    for (const std::string& f :
+         {std::string("--cert"), (DevCerts() / (name + ".pem")).string(),
+          std::string("--key"), (DevCerts() / (name + ".key")).string()}) {
+      flags.push_back(f);
+    }
+    return flags;
   }
   void TearDown() override {
     server_.reset();
@@ -82,11 +114,14 @@ class TobaccoctlReportTest : public ::testing::Test {
 
   // Runs the real binary; stdout through a pipe, stderr into a file (so
   // neither is a terminal, as in a script or a cron job).
-  CtlRun Tobaccoctl(const std::vector<std::string>& args) {
+  // `global` replaces the connection flags (a certificate to present).
+  CtlRun Tobaccoctl(const std::vector<std::string>& args,
+                    const std::vector<std::string>& global = {}) {
     const std::filesystem::path err_file = dir_ / "tobaccoctl.err";
-    std::string command =
-        absl::StrCat(TOBACCOCTL_BIN, " --target 127.0.0.1:", server_->port(),
-                     " --timeout 60");
+    std::string command = absl::StrCat(TOBACCOCTL_BIN, " --timeout 60");
+    for (const std::string& a : global.empty() ? connection_ : global) {
+      absl::StrAppend(&command, " '", a, "'");
+    }
     for (const std::string& a : args) absl::StrAppend(&command, " '", a, "'");
     absl::StrAppend(&command, " 2>'", err_file.string(), "'");
     FILE* pipe = popen(command.c_str(), "r");
@@ -102,10 +137,23 @@ class TobaccoctlReportTest : public ::testing::Test {
             ReadText(err_file)};
   }
 
-  // `count` referrals from `source`, each with a GP-route recommendation
-  // when `recommend`.
+  // `count` referrals from `source` (sent by RX9 for service TDS01, GP
+  // Y90001: all mapped to ICB QE1), each with a GP-route recommendation when
+  // `recommend`. On mutual TLS the referring trust sends them.
   void CreateReferrals(int count, v1::ReferralSource source, bool recommend) {
-    Clients clients(server_->port());
+    std::unique_ptr<Clients> plain;
+    std::unique_ptr<GrpcAs> tls;
+    v1::ReferralService::Stub* referrals = nullptr;
+    v1::PrescriptionService::Stub* prescriptions = nullptr;
+    if (mtls_) {
+      tls = std::make_unique<GrpcAs>(server_->port(), "trust-rx9");
+      referrals = tls->referrals.get();
+      prescriptions = tls->prescriptions.get();
+    } else {
+      plain = std::make_unique<Clients>(server_->port());
+      referrals = plain->referrals.get();
+      prescriptions = plain->prescriptions.get();
+    }
     for (int i = 0; i < count; ++i) {
       const int n = made_++;
       v1::CreateReferralRequest request =
@@ -115,11 +163,11 @@ class TobaccoctlReportTest : public ::testing::Test {
       request.mutable_referral()->set_source(source);
       v1::Referral referral;
       grpc::Status s =
-          clients.referrals->CreateReferral(Ctx().get(), request, &referral);
+          referrals->CreateReferral(Ctx().get(), request, &referral);
       ASSERT_TRUE(s.ok()) << s.error_message();
       if (!recommend) continue;
       v1::PrescriptionRequest prescription;
-      s = clients.prescriptions->RecommendPrescription(
+      s = prescriptions->RecommendPrescription(
           Ctx().get(),
           SampleRecommendation(absl::StrCat("report-rx-", n),
                                referral.referral_id(), "varenicline-1mg",
@@ -145,6 +193,8 @@ class TobaccoctlReportTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<server::GatewayServer> server_;
+  bool mtls_ = false;
+  std::vector<std::string> connection_;
   int made_ = 0;
 };
 
@@ -227,6 +277,51 @@ TEST_F(TobaccoctlReportTest, UnknownBreakdownExitsTwoListingTheValidOnes) {
       HasSubstr("error: --by: unknown breakdown \"ccg\"; valid: source, "
                 "smi, diagnosis, route, product_kind, gp_practice, "
                 "pharmacy, service, icb, quarter"));
+}
+
+// The README's example: a commissioner's quarterly return for their ICB as
+// CSV from one command, on mutual TLS with the icb-qe1 certificate; the
+// admin certificate gets no figures.
+class TobaccoctlReportMtlsTest : public TobaccoctlReportTest {
+ protected:
+  void SetUp() override { Start(true); }
+};
+
+// "2026-27 Q3" for a day in October to December 2026.
+std::string FinancialQuarter(absl::CivilDay day) {
+  const int month = day.month();
+  const int64_t start_year = month >= 4 ? day.year() : day.year() - 1;
+  const int quarter = (month + 8) % 12 / 3 + 1;
+  return absl::StrCat(start_year, "-", (start_year + 1) % 100 < 10 ? "0" : "",
+                      (start_year + 1) % 100, " Q", quarter);
+}
+
+TEST_F(TobaccoctlReportMtlsTest, CommissionerGetsTheQuarterlyReturnAsCsv) {
+  CreateReferrals(10, v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH, false);
+  std::vector<std::string> args = {"report", "outcomes"};
+  for (const std::string& a : Period()) args.push_back(a);
+  for (const char* a : {"--by", "quarter,source", "--format", "csv"}) {
+    args.push_back(a);
+  }
+  CtlRun run = Tobaccoctl(args, As("icb-qe1"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  std::vector<std::string> lines = Lines(run.out);
+  ASSERT_GE(lines.size(), 2u) << run.out;
+  EXPECT_TRUE(absl::StartsWith(
+      lines[0], "period_start,period_end,quarter,source,referrals_received,"))
+      << lines[0];
+  const std::string quarter = FinancialQuarter(domain::LondonDay(absl::Now()));
+  EXPECT_THAT(run.out, HasSubstr(absl::StrCat(",", quarter,
+                                              ",COMMUNITY_MENTAL_HEALTH,10,")));
+  EXPECT_TRUE(absl::StartsWith(
+      lines.back(), absl::StrCat(args[3], ",", args[5], ",total,total,10,")))
+      << lines.back();
+
+  CtlRun admin = Tobaccoctl(args, As("admin-ops"));
+  EXPECT_EQ(admin.exit_code, 1);
+  EXPECT_EQ(admin.out, "");
+  EXPECT_THAT(admin.err, HasSubstr("PERMISSION_DENIED"));
 }
 
 }  // namespace
