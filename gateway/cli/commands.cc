@@ -12,6 +12,7 @@
 #include "gateway/cli/amend_requests.h"
 #include "gateway/cli/products.h"
 #include "gateway/cli/render.h"
+#include "gateway/cli/report_cli.h"
 #include "gateway/cli/request_id.h"
 #include "gateway/cli/safety_alert_cli.h"
 #include "grpcpp/client_context.h"
@@ -20,6 +21,7 @@
 #include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
 #include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
 #include "nhs/tobacco/v1/referral_service.grpc.pb.h"
+#include "nhs/tobacco/v1/report_service.grpc.pb.h"
 #include "nhs/tobacco/v1/safety_alert_service.grpc.pb.h"
 
 namespace nhs::tobacco::cli {
@@ -484,6 +486,43 @@ int DeliveriesStats(const Context& c) {
                    RenderDeliveryStats);
 }
 
+// reports (issue 14): `report outcomes|pathway`. Every flag is checked
+// before the call; the call runs under the progress line (terminal only).
+template <typename Response>
+int Report(const Context& c, ReportKind kind,
+           grpc::Status (v1::ReportService::Stub::*method)(
+               grpc::ClientContext*, const v1::ReportRequest&, Response*)) {
+  absl::StatusOr<v1::ReportRequest> request = BuildReportRequest(c.inv.args);
+  if (!request.ok()) return UsageError(c, request.status());
+  absl::StatusOr<ReportOptions> options =
+      ParseReportOptions(c.inv.args, kind, c.inv.options.json);
+  if (!options.ok()) return UsageError(c, options.status());
+  v1::ReportService::Stub stub(c.channel);
+  grpc::ClientContext context;
+  SetDeadline(c, &context);
+  Response response;
+  grpc::Status status;
+  RunWithProgress(
+      [&] { status = (stub.*method)(&context, *request, &response); }, c.err,
+      c.env.progress);
+  if (!status.ok()) {
+    c.err << RenderRpcError(status);
+    return kExitRpcError;
+  }
+  c.out << RenderReport(response, *options);
+  return kExitOk;
+}
+
+int ReportOutcomes(const Context& c) {
+  return Report(c, ReportKind::kOutcomes,
+                &v1::ReportService::Stub::GetOutcomeReport);
+}
+
+int ReportPathway(const Context& c) {
+  return Report(c, ReportKind::kPathway,
+                &v1::ReportService::Stub::GetPathwayReport);
+}
+
 const std::vector<CommandSpec>& Commands() {
   static const auto* commands = new std::vector<CommandSpec>{
       {{"referrals", "create"},
@@ -834,6 +873,19 @@ const std::vector<CommandSpec>& Commands() {
          "only products that may take gp_prescription, pharmacy_supply or "
          "service_supply"}},
        ProductsList},
+      // reports (issue 14)
+      {{"report", "outcomes"},
+       {},
+       "The outcome return over a period: referrals, quit dates, 4/12/52-week "
+       "quits, rates; by breakdown, small numbers withheld.",
+       ReportFlags(ReportKind::kOutcomes),
+       ReportOutcomes},
+      {{"report", "pathway"},
+       {},
+       "Pathway performance over a period: requests by status, working days "
+       "to each step, declines, overdue and dead-letter hot spots.",
+       ReportFlags(ReportKind::kPathway),
+       ReportPathway},
   };
   return *commands;
 }

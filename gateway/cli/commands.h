@@ -13,6 +13,7 @@
 #include "absl/types/span.h"
 #include "gateway/cli/args.h"
 #include "gateway/cli/channel.h"
+#include "gateway/cli/report_cli.h"
 #include "gateway/cli/request_id.h"
 #include "gateway/cli/requests.h"
 #include "grpcpp/channel.h"
@@ -60,6 +61,9 @@ struct Environment {
   };
   absl::Duration initial_backoff = absl::Milliseconds(500);
   absl::Duration max_backoff = absl::Seconds(30);
+  // reports (issue 14): the progress line while a report is computed (on a
+  // terminal only).
+  ProgressSettings progress;
 };
 
 // Runs a parsed command against `channel`, writing results to `out` and
