@@ -49,8 +49,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr char kGp1[] = "Y90001";     // ICB QE1 (the sample registry)
-constexpr char kGp2[] = "Y90002";     // ICB QE2 (added here)
+constexpr char kGp1[] = "Y90001";      // ICB QE1 (the sample registry)
+constexpr char kGp2[] = "Y90002";      // ICB QE2 (added here)
 constexpr char kService1[] = "TDS01";  // ICB QE1
 constexpr char kService2[] = "TDS02";  // ICB QE2 (added here)
 constexpr char kPharmacy[] = "FZZ99";
@@ -233,8 +233,8 @@ class ReportTest : public ::testing::Test {
         services_[referral]);
     v1::Referral out;
     grpc::ClientContext c;
-    grpc::Status s =
-        As(ServiceCert(services_[referral])).referrals->SetQuitDate(&c, r, &out);
+    grpc::Status s = As(ServiceCert(services_[referral]))
+                         .referrals->SetQuitDate(&c, r, &out);
     EXPECT_TRUE(s.ok()) << day << ": " << s.error_message();
   }
 
@@ -252,9 +252,8 @@ class ReportTest : public ::testing::Test {
         services_[referral]);
     v1::Outcome out;
     grpc::ClientContext c;
-    grpc::Status s =
-        As(ServiceCert(services_[referral])).outcomes->RecordOutcome(&c, r,
-                                                                     &out);
+    grpc::Status s = As(ServiceCert(services_[referral]))
+                         .outcomes->RecordOutcome(&c, r, &out);
     EXPECT_TRUE(s.ok()) << recorded_on << ": " << s.error_message();
   }
 
@@ -274,7 +273,8 @@ class ReportTest : public ::testing::Test {
     grpc::ClientContext c2;
     s = As("service-tds01")
             .prescriptions->MarkSent(
-                &c2, Step<v1::TransitionRequest>(p.prescription_id(), kService1),
+                &c2,
+                Step<v1::TransitionRequest>(p.prescription_id(), kService1),
                 &p);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return p.prescription_id();
@@ -405,9 +405,9 @@ class ReportTest : public ::testing::Test {
             "2027-07-01");
   }
 
-  static v1::ReportRequest Period(std::vector<v1::ReportBreakdown> by = {},
-                                  v1::Disclosure disclosure =
-                                      v1::DISCLOSURE_UNSPECIFIED) {
+  static v1::ReportRequest Period(
+      std::vector<v1::ReportBreakdown> by = {},
+      v1::Disclosure disclosure = v1::DISCLOSURE_UNSPECIFIED) {
     v1::ReportRequest r;
     r.set_from("2026-08-01");
     r.set_to("2026-09-30");
@@ -456,7 +456,6 @@ class ReportTest : public ::testing::Test {
     return {status, body};
   }
 
-
   testing::FakeClock clock_{London(2026, 8, 28, 9)};
   std::filesystem::path dir_;
   int grpc_port_ = 0;
@@ -473,7 +472,8 @@ TEST_F(ReportTest, TheOutcomeReturnCountsAsTheReadmeDefinesExactOnTheConsole) {
   BuildDataSet();
   absl::StatusOr<v1::OutcomeReport> report =
       server_->reports().GetOutcomeReport(
-          Console(), Period({v1::REPORT_BREAKDOWN_SOURCE}, v1::DISCLOSURE_EXACT));
+          Console(),
+          Period({v1::REPORT_BREAKDOWN_SOURCE}, v1::DISCLOSURE_EXACT));
   ASSERT_TRUE(report.ok()) << report.status();
   const v1::ReportHeader& h = report->header();
   EXPECT_EQ(h.from(), "2026-08-01");
@@ -515,10 +515,10 @@ TEST_F(ReportTest, TheOutcomeReturnCountsAsTheReadmeDefinesExactOnTheConsole) {
       Period({v1::REPORT_BREAKDOWN_ROUTE, v1::REPORT_BREAKDOWN_PHARMACY},
              v1::DISCLOSURE_EXACT));
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_THAT(RowKeys(*report),
-              ElementsAre("GP_PRESCRIPTION/FZZ99/", "NONE/NONE/",
-                          "PHARMACY_SUPPLY/FZZ99/", "SERVICE_SUPPLY/NONE/",
-                          ""));
+  EXPECT_THAT(
+      RowKeys(*report),
+      ElementsAre("GP_PRESCRIPTION/FZZ99/", "NONE/NONE/",
+                  "PHARMACY_SUPPLY/FZZ99/", "SERVICE_SUPPLY/NONE/", ""));
   // r1 r3 | r6 r7 r8 | r2 r4 | r5
   EXPECT_EQ(Counts(report->rows(0)), "2 2 1 1 1 0 1 1");
   EXPECT_EQ(Counts(report->rows(1)), "3 2 1 1 1 0 0 0");
@@ -541,7 +541,8 @@ TEST_F(ReportTest, PathwayTimesAreWorkingDaysAcrossTheBankHoliday) {
   BuildDataSet();
   absl::StatusOr<v1::PathwayReport> report =
       server_->reports().GetPathwayReport(
-          Console(), Period({v1::REPORT_BREAKDOWN_ROUTE}, v1::DISCLOSURE_EXACT));
+          Console(),
+          Period({v1::REPORT_BREAKDOWN_ROUTE}, v1::DISCLOSURE_EXACT));
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_EQ(report->rows_size(), 4);
   EXPECT_EQ(report->rows(0).dimensions(0).value(), "GP_PRESCRIPTION");
@@ -568,7 +569,8 @@ TEST_F(ReportTest, PathwayTimesAreWorkingDaysAcrossTheBankHoliday) {
   EXPECT_EQ(gp.to_acknowledgement().median_working_days(), 1);
   // Final statuses.
   std::map<v1::PrescriptionStatus, int64_t> statuses;
-  for (const auto& s : total.by_status()) statuses[s.status()] = s.count().value();
+  for (const auto& s : total.by_status())
+    statuses[s.status()] = s.count().value();
   EXPECT_EQ(statuses, (std::map<v1::PrescriptionStatus, int64_t>{
                           {v1::PRESCRIPTION_STATUS_DISPENSED, 1},
                           {v1::PRESCRIPTION_STATUS_SUPPLIED, 2},
@@ -631,9 +633,10 @@ TEST_F(ReportTest, ProgramsGetControlledFiguresAndAreRefusedExactOnes) {
 
   // Over JSON: the same controlled report, breakdown named as in the
   // README (?by=SOURCE).
-  auto [status, body] = GetJson(
-      "service-tds01", "/v1/reports/outcomes?from=2026-08-01&to=2026-09-30"
-                       "&by=SOURCE");
+  auto [status, body] =
+      GetJson("service-tds01",
+              "/v1/reports/outcomes?from=2026-08-01&to=2026-09-30"
+              "&by=SOURCE");
   ASSERT_EQ(status, 200) << body;
   v1::OutcomeReport json;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(body, &json).ok())
@@ -653,8 +656,8 @@ TEST_F(ReportTest, ProgramsGetControlledFiguresAndAreRefusedExactOnes) {
 
 TEST_F(ReportTest, EachRoleSeesItsOwnReferralsAndAdminAndPharmacyNone) {
   BuildDataSet();
-  const v1::ReportRequest by_service_and_practice = Period(
-      {v1::REPORT_BREAKDOWN_SERVICE, v1::REPORT_BREAKDOWN_GP_PRACTICE});
+  const v1::ReportRequest by_service_and_practice =
+      Period({v1::REPORT_BREAKDOWN_SERVICE, v1::REPORT_BREAKDOWN_GP_PRACTICE});
   const auto keys = [&](const std::string& cert) {
     v1::OutcomeReport report;
     grpc::Status s = OutcomesAs(cert, by_service_and_practice, &report);
@@ -663,9 +666,9 @@ TEST_F(ReportTest, EachRoleSeesItsOwnReferralsAndAdminAndPharmacyNone) {
   };
   // The service: its own referrals (r1-r8), whichever practice.
   EXPECT_EQ(keys("service-tds01"),
-            std::make_pair(std::vector<std::string>{"TDS01/Y90001/",
-                                                    "TDS01/Y90002/", ""},
-                           std::string("service TDS01")));
+            std::make_pair(
+                std::vector<std::string>{"TDS01/Y90001/", "TDS01/Y90002/", ""},
+                std::string("service TDS01")));
   EXPECT_EQ(keys("service-tds02").first,
             (std::vector<std::string>{"TDS02/Y90002/", ""}));
   // A practice: its patients who consent to share with it. Y90001: r1-r5,
@@ -679,13 +682,13 @@ TEST_F(ReportTest, EachRoleSeesItsOwnReferralsAndAdminAndPharmacyNone) {
   // (RX9, Y90001, FZZ99, TDS01): r1-r8; QE2 (Y90002, TDS02): r6 (practice)
   // and r9.
   EXPECT_EQ(keys("icb-qe1"),
-            std::make_pair(std::vector<std::string>{"TDS01/Y90001/",
-                                                    "TDS01/Y90002/", ""},
-                           std::string("ICB QE1 (4 organisations)")));
+            std::make_pair(
+                std::vector<std::string>{"TDS01/Y90001/", "TDS01/Y90002/", ""},
+                std::string("ICB QE1 (4 organisations)")));
   EXPECT_EQ(keys("icb-qe2"),
-            std::make_pair(std::vector<std::string>{"TDS01/Y90002/",
-                                                    "TDS02/Y90002/", ""},
-                           std::string("ICB QE2 (2 organisations)")));
+            std::make_pair(
+                std::vector<std::string>{"TDS01/Y90002/", "TDS02/Y90002/", ""},
+                std::string("ICB QE2 (2 organisations)")));
   // The counts agree: QE2's two referrals are both withheld, QE1's eight
   // rounded to 10; the pathway's requests are all TDS01's.
   {
@@ -731,10 +734,10 @@ TEST_F(ReportTest, EveryReportIsAuditedAsARead) {
   ASSERT_TRUE(PathwayAs("gp-y90001", Period(), &pathway).ok());
   EXPECT_EQ(OutcomesAs("admin-ops", Period(), &outcomes).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(OutcomesAs("service-tds01", Period({}, v1::DISCLOSURE_EXACT),
-                       &outcomes)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      OutcomesAs("service-tds01", Period({}, v1::DISCLOSURE_EXACT), &outcomes)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   v1::ReportRequest bad = Period();
   bad.set_to("2026-07-01");
   EXPECT_EQ(OutcomesAs("service-tds01", bad, &outcomes).error_code(),
