@@ -392,7 +392,7 @@ Answer RunOperation(As& as, MatrixRecords& records_, Op op, const CallerInfo& c,
           SafetyAlerts(as)->AcknowledgeSafetyAlert(Ctx().get(), ack, &out),
           ack.alert_id());
     }
-    // reports (issue 14): this month, by service.
+    // reports (issue 14): this month, the total only.
     case Op::kGetOutcomeReport:
     case Op::kGetPathwayReport: {
       const std::string today = absl::FormatCivilTime(
@@ -400,7 +400,6 @@ Answer RunOperation(As& as, MatrixRecords& records_, Op op, const CallerInfo& c,
       v1::ReportRequest report;
       report.set_from(today.substr(0, 8) + "01");
       report.set_to(today);
-      report.add_by(v1::REPORT_BREAKDOWN_SERVICE);
       const std::string id =
           op == Op::kGetOutcomeReport ? "report:outcomes" : "report:pathway";
       grpc::Status s;
