@@ -7,7 +7,8 @@
 // API. By default a small data set that runs in seconds (ctest's `bench`
 // label); the 1,000,000-referral data set only when asked:
 //
-//   TOBACCO_REPORT_BENCH_REFERRALS=1000000 build/default/tests/bench/report_bench
+//   TOBACCO_REPORT_BENCH_REFERRALS=1000000
+//   build/default/tests/bench/report_bench
 //
 // It checks free disk space first and refuses politely when short. With
 // TOBACCO_REPORT_BENCH_KEEP=1 the database is kept (and reused by the next
@@ -103,7 +104,8 @@ class Generator {
         year_start + absl::Seconds(Uniform(0, 365 * 86400 - 1));
     v1::Referral& r = g.referral;
     r.set_referral_id(id);
-    r.mutable_patient()->set_nhs_number(absl::StrFormat("9%09d", n % 1000000000));
+    r.mutable_patient()->set_nhs_number(
+        absl::StrFormat("9%09d", n % 1000000000));
     r.mutable_referrer()->set_ods_code(Code("RX", Uniform(1, 30), 2));
     r.mutable_service()->set_ods_code(Code("TDS", Uniform(1, kServices), 2));
     r.mutable_gp_practice()->set_ods_code(
@@ -122,8 +124,7 @@ class Generator {
       v1::QuitDate q;
       q.set_quit_date_id(absl::StrCat("qd-", n));
       q.set_referral_id(id);
-      const absl::CivilDay day =
-          domain::LondonDay(created) + Uniform(3, 14);
+      const absl::CivilDay day = domain::LondonDay(created) + Uniform(3, 14);
       q.set_quit_date(domain::IsoDay(day));
       q.mutable_set_by()->mutable_organisation()->set_ods_code(
           r.service().ods_code());
@@ -191,9 +192,8 @@ class Generator {
       const absl::CivilDay on = quit + p.days + Uniform(0, 7);
       o.set_quit_date(domain::IsoDay(quit));
       o.set_recorded_on(domain::IsoDay(on));
-      *o.mutable_created_at() = domain::ToTimestamp(
-          absl::FromCivil(absl::CivilSecond(on) + 15 * 3600,
-                          domain::LondonZone()));
+      *o.mutable_created_at() = domain::ToTimestamp(absl::FromCivil(
+          absl::CivilSecond(on) + 15 * 3600, domain::LondonZone()));
       g.outcomes.push_back(std::move(o));
     }
   }
@@ -205,8 +205,7 @@ class Generator {
     p.set_prescription_id(id);
     p.set_referral_id(r.referral_id());
     *p.mutable_patient() = r.patient();
-    p.mutable_product()->set_kind(
-        static_cast<v1::ProductKind>(Uniform(1, 5)));
+    p.mutable_product()->set_kind(static_cast<v1::ProductKind>(Uniform(1, 5)));
     const int64_t route_pick = Uniform(1, 10);
     const v1::Route route = route_pick <= 5   ? v1::ROUTE_GP_PRESCRIPTION
                             : route_pick <= 9 ? v1::ROUTE_PHARMACY_SUPPLY
@@ -402,11 +401,10 @@ absl::Status TimeScans(store::Store& store, const store::ReportScan& scan,
             return absl::OkStatus();
           });
       if (!scanned.ok()) return scanned;
-      return tx.ScanDeadLetterFacts(scan,
-                                    [&](const domain::DeadLetterFacts&) {
-                                      ++dead;
-                                      return absl::OkStatus();
-                                    });
+      return tx.ScanDeadLetterFacts(scan, [&](const domain::DeadLetterFacts&) {
+        ++dead;
+        return absl::OkStatus();
+      });
     });
     if (!s.ok()) return s;
     std::cout << absl::StrFormat(

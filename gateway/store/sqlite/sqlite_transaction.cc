@@ -565,9 +565,7 @@ absl::Status SqliteTransaction::UpdatePrescription(
   } else {
     stmt.BindNull(5);
   }
-  stmt.Bind(6, p.version())
-      .BindBlob(7, body)
-      .Bind(8, p.eps_prescription_id());
+  stmt.Bind(6, p.version()).BindBlob(7, body).Bind(8, p.eps_prescription_id());
   BindStepColumns(stmt, 9, PrescriptionColumnsOf(p));
   stmt.Bind(18, p.prescription_id()).Bind(19, expected_version);
   RETURN_IF_ERROR(stmt.Run());
@@ -627,9 +625,7 @@ absl::Status SqliteTransaction::InsertOutcome(const v1::Outcome& o) {
           " = (SELECT o.status FROM outcomes o WHERE o.referral_id = ?1 AND "
           "o.follow_up = ?2 ORDER BY o.created_us DESC, o.outcome_id DESC "
           "LIMIT 1) WHERE referral_id = ?1")));
-  return latest.Bind(1, o.referral_id())
-      .Bind(2, int64_t{o.follow_up()})
-      .Run();
+  return latest.Bind(1, o.referral_id()).Bind(2, int64_t{o.follow_up()}).Run();
 }
 
 absl::Status SqliteTransaction::PutIdempotencyRecord(
