@@ -41,13 +41,19 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "gateway/common/status_macros.h"
+#include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/london_day.h"
+#include "gateway/domain/report_builders.h"
 #include "gateway/domain/report_facts.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/store/store.h"
@@ -57,7 +63,7 @@ ABSL_FLAG(int64_t, referrals, 0,
           "2000)");
 ABSL_FLAG(std::string, dir, "",
           "where the database goes (default: a directory under $TMPDIR)");
-ABSL_FLAG(int, batch, 20000, "referrals per write transaction");
+ABSL_FLAG(int, batch, 5000, "referrals per write transaction");
 
 namespace nhs::tobacco::bench {
 namespace {
@@ -93,15 +99,18 @@ struct Generated {
 
 class Generator {
  public:
-  explicit Generator(uint64_t seed) : rng_(seed) {}
+  Generator(uint64_t seed, int64_t total) : rng_(seed), total_(total) {}
 
   Generated Next(int64_t n) {
     Generated g;
-    const std::string id = absl::StrCat("ref-", n);
+    const std::string id = absl::StrFormat("ref-%08d", n);
     const absl::Time year_start =
         absl::FromCivil(absl::CivilSecond(kFrom), domain::LondonZone());
+    // In the order they arrive, as a live gateway writes them (and so
+    // its indexes grow at their ends rather than everywhere at once).
     const absl::Time created =
-        year_start + absl::Seconds(Uniform(0, 365 * 86400 - 1));
+        year_start +
+        absl::Seconds(n * (365 * 86400 - 60) / total_ + Uniform(0, 59));
     v1::Referral& r = g.referral;
     r.set_referral_id(id);
     r.mutable_patient()->set_nhs_number(
@@ -122,7 +131,7 @@ class Generator {
 
     if (Chance(0.7)) {
       v1::QuitDate q;
-      q.set_quit_date_id(absl::StrCat("qd-", n));
+      q.set_quit_date_id(absl::StrFormat("qd-%08d", n));
       q.set_referral_id(id);
       const absl::CivilDay day = domain::LondonDay(created) + Uniform(3, 14);
       q.set_quit_date(domain::IsoDay(day));
@@ -136,12 +145,12 @@ class Generator {
     const int requests = Chance(0.85) ? (Chance(0.15) ? 2 : 1) : 0;
     for (int k = 0; k < requests; ++k) {
       g.prescriptions.push_back(
-          Prescription(r, absl::StrCat("rx-", n, "-", k),
+          Prescription(r, absl::StrFormat("rx-%08d-%d", n, k),
                        created + absl::Hours(Uniform(1, 72))));
     }
     if (Chance(0.001)) {
       store::OutboxRow row;
-      row.message.set_message_id(absl::StrCat("msg-", n));
+      row.message.set_message_id(absl::StrFormat("msg-%08d", n));
       row.message.set_destination_ods(r.gp_practice().ods_code());
       row.message.set_referral_id(id);
       row.delivery.set_message_id(row.message.message_id());
@@ -272,6 +281,7 @@ class Generator {
   }
 
   std::mt19937_64 rng_;
+  int64_t total_;
 };
 
 int64_t ReferralsWanted() {
@@ -305,7 +315,7 @@ absl::StatusOr<int64_t> CountReferrals(store::Store& store) {
 }
 
 absl::Status Generate(store::Store& store, int64_t n, int batch) {
-  Generator gen(14);
+  Generator gen(14, n);
   const Clock::time_point start = Clock::now();
   for (int64_t done = 0; done < n;) {
     const int64_t count = std::min<int64_t>(batch, n - done);
@@ -471,9 +481,106 @@ void TimeSqliteShell(const std::filesystem::path& dir) {
       lines > 0 ? lines - 1 : 0, seconds);
 }
 
-// (b) The full use cases (ReportPathway), once the service part is in.
+// England and Wales bank holidays in the year.
+v1::DeadlineConfig Calendar() {
+  v1::DeadlineConfig config;
+  for (const char* day :
+       {"2025-05-05", "2025-05-26", "2025-08-25", "2025-12-25", "2025-12-26",
+        "2026-01-01", "2026-04-03", "2026-04-06"}) {
+    config.add_bank_holidays(day);
+  }
+  return config;
+}
+
+const std::vector<std::vector<v1::ReportBreakdown>>& Breakdowns(bool outcomes) {
+  static const auto* kOutcomes =
+      new std::vector<std::vector<v1::ReportBreakdown>>{
+          {v1::REPORT_BREAKDOWN_SOURCE, v1::REPORT_BREAKDOWN_ROUTE,
+           v1::REPORT_BREAKDOWN_QUARTER},
+          {v1::REPORT_BREAKDOWN_GP_PRACTICE, v1::REPORT_BREAKDOWN_SMI,
+           v1::REPORT_BREAKDOWN_QUARTER}};
+  static const auto* kPathway =
+      new std::vector<std::vector<v1::ReportBreakdown>>{
+          {v1::REPORT_BREAKDOWN_ROUTE, v1::REPORT_BREAKDOWN_PRODUCT_KIND,
+           v1::REPORT_BREAKDOWN_QUARTER},
+          {v1::REPORT_BREAKDOWN_PHARMACY, v1::REPORT_BREAKDOWN_SERVICE,
+           v1::REPORT_BREAKDOWN_QUARTER}};
+  return outcomes ? *kOutcomes : *kPathway;
+}
+
+std::string Names(const std::vector<v1::ReportBreakdown>& by) {
+  std::vector<std::string> names;
+  for (v1::ReportBreakdown b : by) {
+    std::string name = v1::ReportBreakdown_Name(b);
+    names.push_back(
+        absl::AsciiStrToLower(absl::StripPrefix(name, "REPORT_BREAKDOWN_")));
+  }
+  return absl::StrJoin(names, ",");
+}
+
+// (b1) The scans feeding the domain's report builders (the use case
+// without scoping and audit), controlled disclosure.
+absl::Status TimeBuilders(store::Store& store, absl::CivilDay from,
+                          absl::CivilDay to) {
+  ASSIGN_OR_RETURN(domain::DeadlinePolicy calendar,
+                   domain::DeadlinePolicy::FromConfig(Calendar()));
+  domain::ReportSpec base;
+  base.from = from;
+  base.to = to;
+  base.as_of = to + 1;
+  base.disclosure = v1::DISCLOSURE_CONTROLLED;
+  base.reporting = domain::ReportingDefaults(v1::ReportingConfig());
+  base.follow_up.mutable_week_4()->set_max_days(42);
+  base.calendar = &calendar;
+  store::ReportScan scan;
+  scan.from = from;
+  scan.to = to;
+  for (const auto& by : Breakdowns(true)) {
+    domain::ReportSpec spec = base;
+    spec.by = by;
+    const Clock::time_point start = Clock::now();
+    auto builder = domain::NewOutcomeReportBuilder(spec);
+    RETURN_IF_ERROR(store.Read([&](store::ReadTransaction& tx) {
+      return tx.ScanReferralFacts(scan, [&](const domain::ReferralFacts& f) {
+        builder->Add(f);
+        return absl::OkStatus();
+      });
+    }));
+    const v1::OutcomeReport report = builder->Finish();
+    std::cout << absl::StrFormat(
+        "report_bench: (b1) scan + builder, outcome return by %s: %d rows "
+        "in %.3f s\n",
+        Names(by), report.rows_size(), Seconds(start));
+  }
+  for (const auto& by : Breakdowns(false)) {
+    domain::ReportSpec spec = base;
+    spec.by = by;
+    const Clock::time_point start = Clock::now();
+    auto builder = domain::NewPathwayReportBuilder(spec);
+    RETURN_IF_ERROR(store.Read([&](store::ReadTransaction& tx) {
+      RETURN_IF_ERROR(tx.ScanPrescriptionFacts(
+          scan, [&](const domain::PrescriptionFacts& f) {
+            builder->Add(f);
+            return absl::OkStatus();
+          }));
+      return tx.ScanDeadLetterFacts(scan,
+                                    [&](const domain::DeadLetterFacts& f) {
+                                      builder->AddDeadLetter(f);
+                                      return absl::OkStatus();
+                                    });
+    }));
+    const v1::PathwayReport report = builder->Finish();
+    std::cout << absl::StrFormat(
+        "report_bench: (b1) scans + builder, pathway performance by %s: %d "
+        "rows in %.3f s\n",
+        Names(by), report.rows_size(), Seconds(start));
+  }
+  return absl::OkStatus();
+}
+
+// (b2) The full use cases (ReportPathway), once the service part is in.
 absl::Status TimeUseCases(store::Store&, absl::CivilDay, absl::CivilDay) {
-  std::cout << "report_bench: (b) the report use cases are not built in "
+  std::cout << "report_bench: (b2) the report use cases are not built in "
                "this tree yet\n";
   return absl::OkStatus();
 }
@@ -564,6 +671,10 @@ int Run() {
       std::cerr << "report_bench: scan failed: " << s << "\n";
       rc = 1;
     }
+  }
+  if (absl::Status s = TimeBuilders(*store, kFrom, kTo); !s.ok()) {
+    std::cerr << "report_bench: report builders failed: " << s << "\n";
+    rc = 1;
   }
   if (absl::Status s = TimeUseCases(*store, kFrom, kTo); !s.ok()) {
     std::cerr << "report_bench: use case failed: " << s << "\n";
