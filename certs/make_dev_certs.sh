@@ -11,7 +11,8 @@
 # organisation's ODS code in O (organizationName) and its role in OU
 # (organizationalUnitName), one of gp, pharmacy, mental_health_trust,
 # tobacco_service, integrator, admin, talking_therapies, local_authority,
-# voluntary_sector. The gateway reads both from the
+# voluntary_sector, icb_commissioner (O is then the integrated care board's
+# ODS code). The gateway reads both from the
 # verified certificate, never from anything the client sends.
 #
 # Idempotent: keeps what exists. Private keys are generated here and never
@@ -97,6 +98,7 @@ clients=(
   "talking-therapies-tt001 TT001 talking_therapies Example Talking Therapies"
   "local-authority-la001 LA001 local_authority Example Local Authority"
   "voluntary-sector-vs001 VS001 voluntary_sector Example Voluntary Service"
+  "icb-qe1 QE1 icb_commissioner Example Integrated Care Board"
 )
 for entry in "${clients[@]}"; do
   read -r name ods role display <<<"$entry"

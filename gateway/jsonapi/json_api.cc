@@ -17,6 +17,7 @@
 #include "nhs/tobacco/v1/outcome_service.pb.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
+#include "nhs/tobacco/v1/report_service.pb.h"
 #include "nhs/tobacco/v1/safety_alert_service.pb.h"
 
 namespace nhs::tobacco::jsonapi {
@@ -83,6 +84,7 @@ std::vector<const ServiceDescriptor*> JsonApi::GatewayServices() {
            "SafetyAlertService"},
           {v1::ListProductsRequest::descriptor()->file(), "FormularyService"},
           {v1::VerifyAuditChainRequest::descriptor()->file(), "AdminService"},
+          {v1::ReportRequest::descriptor()->file(), "ReportService"},
       };
   std::vector<const ServiceDescriptor*> services;
   for (const auto& [file, name] : kFiles) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -55,6 +56,22 @@ std::pair<Message*, const FieldDescriptor*> Resolve(Message& root,
     message = message->GetReflection()->MutableMessage(message, field);
   }
   return {message, nullptr};
+}
+
+// An enum value by its full name ("REPORT_BREAKDOWN_SOURCE"), its number,
+// or its name without the type's prefix ("SOURCE" for ReportBreakdown):
+// what a person types in a URL.
+const google::protobuf::EnumValueDescriptor* EnumValueNamed(
+    const google::protobuf::EnumDescriptor& type, const std::string& text) {
+  if (const auto* value = type.FindValueByName(text)) return value;
+  int number;
+  if (absl::SimpleAtoi(text, &number)) return type.FindValueByNumber(number);
+  std::string prefix;
+  for (char c : type.name()) {
+    if (absl::ascii_isupper(c) && !prefix.empty()) prefix.push_back('_');
+    prefix.push_back(absl::ascii_toupper(c));
+  }
+  return type.FindValueByName(absl::StrCat(prefix, "_", text));
 }
 
 // Sets (or adds, for a repeated field) one scalar from text.
@@ -121,11 +138,7 @@ absl::Status SetScalar(Message& message, const FieldDescriptor& field,
     }
     case FieldDescriptor::CPPTYPE_ENUM: {
       const google::protobuf::EnumValueDescriptor* value =
-          field.enum_type()->FindValueByName(text);
-      int number;
-      if (value == nullptr && absl::SimpleAtoi(text, &number)) {
-        value = field.enum_type()->FindValueByNumber(number);
-      }
+          EnumValueNamed(*field.enum_type(), text);
       if (value == nullptr) {
         return Refuse(
             name, absl::StrCat("not a value of ", field.enum_type()->name()));

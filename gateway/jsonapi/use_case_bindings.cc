@@ -7,6 +7,7 @@
 #include "nhs/tobacco/v1/outcome_service.pb.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
+#include "nhs/tobacco/v1/report_service.pb.h"
 #include "nhs/tobacco/v1/safety_alert_service.pb.h"
 
 namespace nhs::tobacco::jsonapi {
@@ -22,6 +23,7 @@ constexpr char kOutcomes[] = "nhs.tobacco.v1.OutcomeService.";
 constexpr char kSafetyAlerts[] = "nhs.tobacco.v1.SafetyAlertService.";
 constexpr char kFormulary[] = "nhs.tobacco.v1.FormularyService.";
 constexpr char kAdmin[] = "nhs.tobacco.v1.AdminService.";
+constexpr char kReports[] = "nhs.tobacco.v1.ReportService.";
 
 std::string Name(const char* service, const char* method) {
   return std::string(service) + method;
@@ -204,6 +206,18 @@ void BindOthers(const UseCases& u, MethodBindings& b) {
       Admin(u.delivery, &Delivery::DiscardDelivery);
   b.unary[Name(kAdmin, "GetDeliveryStats")] =
       Admin(u.delivery, &Delivery::DeliveryStats);
+  // reports (issue 14): GET /v1/reports/outcomes and /v1/reports/pathway.
+  pathway::ReportUseCases& reports = u.reports;
+  b.unary[Name(kReports, "GetOutcomeReport")] =
+      BindSync<v1::ReportRequest, v1::OutcomeReport>(
+          [&reports](const Caller& c, const v1::ReportRequest& r) {
+            return reports.GetOutcomeReport(c, r);
+          });
+  b.unary[Name(kReports, "GetPathwayReport")] =
+      BindSync<v1::ReportRequest, v1::PathwayReport>(
+          [&reports](const Caller& c, const v1::ReportRequest& r) {
+            return reports.GetPathwayReport(c, r);
+          });
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "gateway/pathway/outcome_use_cases.h"
 #include "gateway/pathway/prescription_use_cases.h"
 #include "gateway/pathway/referral_use_cases.h"
+#include "gateway/pathway/report_use_cases.h"
 #include "gateway/pathway/safety_alert_use_cases.h"
 
 namespace nhs::tobacco::jsonapi {
@@ -23,9 +24,11 @@ struct UseCases {
   pathway::FormularyUseCases& formulary;
   pathway::AuditUseCases& audit;
   pathway::DeliveryUseCases& delivery;
+  // reports (issue 14).
+  pathway::ReportUseCases& reports;
 };
 
-// Every unary RPC of the six services bound to its use case, as the gRPC
+// Every unary RPC of the seven services bound to its use case, as the gRPC
 // services bind them (same request, same use case, same answer). The
 // streaming WatchEvents is not here (server_sent_events binds it).
 MethodBindings BindUseCases(const UseCases& use_cases);

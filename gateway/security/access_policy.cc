@@ -16,6 +16,9 @@ enum Relation : unsigned {
   kEpsHolder = 1u << 4,  // quoted the request's EPS prescription id
   // safety: the patient's mental health prescriber (a safety alert's).
   kPrescriber = 1u << 5,
+  // reports (issue 14): the integrated care board the registered practice
+  // or the service is mapped to (organisation registry).
+  kIcb = 1u << 6,
 };
 
 enum RouteMask : unsigned {
@@ -122,6 +125,7 @@ constexpr Rule kRules[] = {
     {R::kTalkingTherapies, O::kReadFormulary, 0, kAnyRoute},
     {R::kLocalAuthority, O::kReadFormulary, 0, kAnyRoute},
     {R::kVoluntarySector, O::kReadFormulary, 0, kAnyRoute},
+    {R::kIcbCommissioner, O::kReadFormulary, 0, kAnyRoute},
     // safety: CYP1A2 safety alerts. The prescriber's trust and the treating
     // service read and acknowledge them (a named person's word); a trust
     // that referred sees its patients' alerts; an integrator reads for its
@@ -136,6 +140,14 @@ constexpr Rule kRules[] = {
     // contacts on the referrals sent to it.
     {R::kTobaccoService, O::kSetQuitDate, kService, kAnyRoute},
     {R::kTobaccoService, O::kRecordContact, kService, kAnyRoute},
+    // reports (issue 14), checked per referral the report counts: a
+    // service its own referrals, a GP practice its patients (with consent
+    // to share with it), an ICB commissioner those whose practice or
+    // service is mapped to its ICB. Nobody else, admin included: small
+    // counts are patient data.
+    {R::kTobaccoService, O::kReadReports, kService, kAnyRoute},
+    {R::kGp, O::kReadReports, kGp, kAnyRoute},
+    {R::kIcbCommissioner, O::kReadReports, kIcb, kAnyRoute},
 };
 
 unsigned RelationsOf(const Principal& p, const RecordView& r) {
@@ -146,6 +158,9 @@ unsigned RelationsOf(const Principal& p, const RecordView& r) {
     if (p.ods_code == r.gp_ods) rel |= kGp;
     if (p.ods_code == r.target_ods) rel |= kTarget;
     if (p.ods_code == r.prescriber_ods) rel |= kPrescriber;
+    if (p.ods_code == r.gp_icb_ods || p.ods_code == r.service_icb_ods) {
+      rel |= kIcb;
+    }
   }
   if (r.holds_eps_id) rel |= kEpsHolder;
   return rel;
@@ -191,6 +206,23 @@ RecordView ViewOf(const v1::SafetyAlert& alert) {
   v.prescriber_ods = alert.prescriber().ods_code();
   v.service_ods = alert.service().ods_code();
   return v;
+}
+
+RecordView ViewOf(const domain::ReportSubject& subject) {
+  RecordView v;
+  v.referrer_ods = subject.referrer_ods;
+  v.service_ods = subject.service_ods;
+  if (subject.shares_with_gp) v.gp_ods = subject.gp_ods;
+  return v;
+}
+
+absl::Status AuthorizeAnyRecord(const Principal& principal, Operation op) {
+  if (principal.role == Role::kDevelopment) return absl::OkStatus();
+  op = PermissionFor(op);
+  for (const Rule& rule : kRules) {
+    if (rule.role == principal.role && rule.op == op) return absl::OkStatus();
+  }
+  return NotEntitled(principal, op);
 }
 
 absl::Status NotEntitled(const Principal& principal, Operation op) {

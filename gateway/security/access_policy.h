@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "gateway/domain/report_facts.h"
 #include "gateway/security/operations.h"
 #include "gateway/security/principal.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
@@ -27,6 +28,12 @@ struct RecordView {
   // safety: the patient's mental health prescriber's organisation (a CYP1A2
   // safety alert's prescriber).
   std::string prescriber_ods;
+  // reports (issue 14): the integrated care boards the registered practice
+  // (whatever the consent) and the service are mapped to in the
+  // organisation registry (OrganisationConfig.icb_ods_code); filled by the
+  // report use case, empty elsewhere (which relates no ICB).
+  std::string gp_icb_ods;
+  std::string service_icb_ods;
 };
 
 RecordView ViewOf(const v1::Referral& referral);
@@ -46,6 +53,10 @@ bool RelatesOnlyAsReferrer(const Principal& principal,
                            const RecordView& record);
 // safety: a CYP1A2 safety alert: its prescriber and its service.
 RecordView ViewOf(const v1::SafetyAlert& alert);
+// reports (issue 14): the referral a report fact belongs to, related as
+// ViewOf(Referral) relates it (the practice only with consent to share with
+// it). The ICB fields are left to the caller, who knows the registry.
+RecordView ViewOf(const domain::ReportSubject& subject);
 
 // OK when `principal` may perform `op` on the record; otherwise
 // PERMISSION_DENIED with a message that reveals nothing about the record
@@ -60,6 +71,12 @@ absl::Status Authorize(const Principal& principal, Operation op,
 // certificate role may; and the gateway role has no rule in Authorize's
 // table, so it may do nothing else.
 absl::Status AuthorizeSystemWork(const Principal& principal);
+
+// reports (issue 14): OK when some rule lets `principal`'s role perform
+// `op` on some record (development: always); NotEntitled otherwise. A
+// report asked for by a role that can never see a single row of it (admin,
+// pharmacy...) is refused as a whole, not answered empty.
+absl::Status AuthorizeAnyRecord(const Principal& principal, Operation op);
 
 // The PERMISSION_DENIED a refusal of `op` to `principal` gives, word for
 // word, whether or not the record exists.

@@ -75,6 +75,10 @@ constexpr Entry kOperations[] = {
     // care (issue 12).
     {O::kSetQuitDate, "SetQuitDate", O::kSetQuitDate, {}},
     {O::kRecordContact, "RecordContact", O::kRecordContact, {}},
+    // reports (issue 14).
+    {O::kReadReports, "ReadReports", O::kReadReports, {}},
+    {O::kGetOutcomeReport, "GetOutcomeReport", O::kReadReports, {}},
+    {O::kGetPathwayReport, "GetPathwayReport", O::kReadReports, {}},
 };
 
 // Row i describes the operation whose value is i, so lookups index.
@@ -85,7 +89,7 @@ constexpr bool InDeclarationOrder() {
   return true;
 }
 static_assert(InDeclarationOrder(), "kOperations must follow enum order");
-static_assert(static_cast<size_t>(O::kRecordContact) + 1 ==
+static_assert(static_cast<size_t>(O::kGetPathwayReport) + 1 ==
                   std::size(kOperations),
               "every Operation needs a row in kOperations");
 

@@ -71,6 +71,11 @@ enum class Operation {
   // organisation and period is kListOutcomes above.
   kSetQuitDate,
   kRecordContact,
+  // reports (issue 14): the permission to read the reports (scoped per
+  // referral, access_policy.cc), and the two reports audited under it.
+  kReadReports,
+  kGetOutcomeReport,
+  kGetPathwayReport,
 };
 
 // Every operation, in declaration order.
@@ -87,7 +92,8 @@ std::optional<Operation> OperationNamed(absl::string_view name);
 // permissions, kReadReferral for GetReferral and ListReferrals,
 // kReadPrescription for GetPrescription, ListPrescriptions and GetTimeline,
 // kReadOutcomes for ListOutcomes, kAdminister for operator calls,
-// kRecommend for RecommendAlternative, kReadFormulary for ListProducts.
+// kRecommend for RecommendAlternative, kReadFormulary for ListProducts,
+// kReadReports for GetOutcomeReport and GetPathwayReport.
 // kWatchEvents maps to itself, which no rule grants.
 Operation PermissionFor(Operation op);
 

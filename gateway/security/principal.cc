@@ -61,6 +61,8 @@ absl::string_view RoleName(Role role) {
       return "local_authority";
     case Role::kVoluntarySector:
       return "voluntary_sector";
+    case Role::kIcbCommissioner:
+      return "icb_commissioner";
   }
   return "unknown";
 }
@@ -70,7 +72,9 @@ absl::Span<const Role> CertificateRoles() {
       Role::kGp, Role::kPharmacy, Role::kMentalHealthTrust,
       Role::kTobaccoService, Role::kIntegrator, Role::kAdmin,
       // referrers
-      Role::kTalkingTherapies, Role::kLocalAuthority, Role::kVoluntarySector};
+      Role::kTalkingTherapies, Role::kLocalAuthority, Role::kVoluntarySector,
+      // reports (issue 14)
+      Role::kIcbCommissioner};
   return kRoles;
 }
 

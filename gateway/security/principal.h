@@ -26,6 +26,10 @@ enum class Role {
   kTalkingTherapies,  // an NHS Talking Therapies service
   kLocalAuthority,    // a local authority (e.g. public health, social care)
   kVoluntarySector,   // a voluntary, community or social enterprise service
+  // Reports (issue 14): an integrated care board's commissioners (the
+  // certificate's O is the ICB's ODS code). Reads the reports over every
+  // organisation mapped to its ICB in the registry, and nothing else.
+  kIcbCommissioner,
 };
 
 // The person acting for the organisation, where one is known: today
@@ -53,7 +57,7 @@ struct Principal {
 
 // "gp", "pharmacy", "mental_health_trust", "tobacco_service", "integrator",
 // "admin", "development", "gateway", "talking_therapies", "local_authority",
-// "voluntary_sector".
+// "voluntary_sector", "icb_commissioner".
 absl::string_view RoleName(Role role);
 // Never yields kDevelopment or kGateway: no certificate can claim them.
 absl::StatusOr<Role> ParseRole(absl::string_view name);

@@ -456,7 +456,7 @@ void ValidateOrganisations(const v1::GatewayConfig& c,
         v.Add(path + ".role",
               "must be one of gp, pharmacy, mental_health_trust, "
               "tobacco_service, integrator, admin, talking_therapies, "
-              "local_authority, voluntary_sector");
+              "local_authority, voluntary_sector, icb_commissioner");
       }
     }
     if (!o.icb_ods_code().empty() &&

@@ -15,6 +15,7 @@
 #include "gateway/api/outcome_grpc_service.h"
 #include "gateway/api/prescription_grpc_service.h"
 #include "gateway/api/referral_grpc_service.h"
+#include "gateway/api/report_grpc_service.h"
 #include "gateway/api/safety_alert_grpc_service.h"
 #include "gateway/api/stream_slots.h"
 #include "gateway/common/log.h"
@@ -154,6 +155,10 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
   safety_alerts_ =
       std::make_unique<pathway::SafetyAlertPathway>(*writes_, pathway_options);
   care_ = std::make_unique<pathway::CarePathway>(*writes_, pathway_options);
+  // reports (issue 14): the registry's names and ICB mapping, the
+  // follow-up windows and the deadline calendar.
+  reports_ = std::make_unique<pathway::ReportPathway>(
+      *writes_, pathway::ReportOptions::FromConfig(config, deadlines));
   delivery_ = std::make_unique<pathway::DeliveryPathway>(
       *store_, deadlines, std::move(delivery_options), clock, audit_keys_);
   const std::string checkpoints =
@@ -226,6 +231,8 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
       std::make_unique<api::AdminGrpcService>(*audit_, *delivery_, guard));
   services_.push_back(
       std::make_unique<api::FormularyGrpcService>(*formulary_, guard));
+  services_.push_back(
+      std::make_unique<api::ReportGrpcService>(*reports_, guard));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -337,7 +344,7 @@ absl::StatusOr<http::Mount> GatewayServer::StartJsonApi(
                                c.allowed_origins().end()));
   jsonapi::MethodBindings bindings = jsonapi::BindUseCases(
       {*referrals_, *care_, *prescriptions_, *outcomes_, *safety_alerts_,
-       *formulary_, *audit_, *delivery_});
+       *formulary_, *audit_, *delivery_, *reports_});
   // GET /v1/events: WatchEvents as server-sent events, under the server's
   // one StreamSlots (the caps gRPC Watch streams count against too).
   jsonapi::ServerSentEventsOptions events_options;
@@ -446,6 +453,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   referrals_.reset();
   prescriptions_.reset();
   outcomes_.reset();
+  reports_.reset();
   writes_.reset();
 }
 

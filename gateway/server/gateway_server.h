@@ -21,6 +21,7 @@
 #include "gateway/pathway/outcome_pathway.h"
 #include "gateway/pathway/prescription_pathway.h"
 #include "gateway/pathway/referral_pathway.h"
+#include "gateway/pathway/report_pathway.h"
 #include "gateway/pathway/safety_alert_pathway.h"
 #include "gateway/security/audit_chain.h"
 #include "gateway/store/store.h"
@@ -90,6 +91,7 @@ class GatewayServer {
   pathway::OutcomeUseCases& outcomes() { return *outcomes_; }
   pathway::SafetyAlertUseCases& safety_alerts() { return *safety_alerts_; }
   pathway::CareUseCases& care() { return *care_; }
+  pathway::ReportUseCases& reports() { return *reports_; }
   pathway::AuditedWrites& audited_writes() { return *writes_; }
   pathway::DeadlineScan& deadline_scan() { return *deadline_scan_; }
   store::Store& store() { return *store_; }
@@ -136,6 +138,8 @@ class GatewayServer {
   // safety: the CYP1A2 safety alerts.
   std::unique_ptr<pathway::SafetyAlertPathway> safety_alerts_;
   std::unique_ptr<pathway::CarePathway> care_;
+  // reports (issue 14).
+  std::unique_ptr<pathway::ReportPathway> reports_;
   // The outbox (operators' functions and the dispatcher's work), the audit
   // log's readers and the deadline scan: use cases of their own.
   std::unique_ptr<pathway::DeliveryPathway> delivery_;

@@ -20,6 +20,7 @@
 #include "nhs/tobacco/v1/outcome_service.pb.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
+#include "nhs/tobacco/v1/report_service.pb.h"
 #include "nhs/tobacco/v1/safety_alert_service.pb.h"
 #include "nlohmann/json.hpp"
 
@@ -655,6 +656,7 @@ std::vector<const pb::ServiceDescriptor*> GatewayServices() {
       service(v1::AuditRecord::descriptor(), "AdminService"),
       service(v1::ListProductsRequest::descriptor(), "FormularyService"),
       service(v1::ListSafetyAlertsRequest::descriptor(), "SafetyAlertService"),
+      service(v1::ReportRequest::descriptor(), "ReportService"),
   };
 }
 
