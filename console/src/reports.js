@@ -88,7 +88,7 @@ function showHeader(header) {
       ['Rules applied', header.disclosureRules || (exact ? 'None: exact figures' : '')],
       ['Follow-up windows closed up to', header.asOf],
       ['Produced', dateTime(header.generatedAt)],
-    ], 'report-header'),
+    ], 'report-summary'),
     ...(exact ? [] : [inset('A * is a small count withheld, or a figure withheld so that a small count cannot be worked out from the others; a rate from a withheld count is withheld too.', 'suppression-note')]));
   if (session.role === 'tobacco_service' && !session.practitioner) {
     body.append(el('p', { class: 'nhsuk-body-s', id: 'exact-hint', text: 'Enter who you are above to see your service\u2019s exact figures.' }));

@@ -4,7 +4,8 @@
 // a named practitioner signed in, sees its exact figures with the charts
 // drawn (a Chart.js instance on each canvas, pixels painted), and the GP
 // practice sees the same figures under disclosure control (small counts as
-// *). No Content-Security-Policy violation, no page error, axe-core clean,
+// *), and so does the commissioner of the ICB the practice is mapped to.
+// No Content-Security-Policy violation, no page error, axe-core clean,
 // no patient data in any URL or title. With UPDATE_CONSOLE_SCREENSHOTS=1
 // the service's page is written to docs/console/reports.png.
 import { after, afterEach, before, test } from 'node:test';
@@ -56,7 +57,12 @@ function buildDataSet() {
 
 before(async () => {
   shots = artifactsDir('console_reports');
-  world = await openWorld({ roles: ['service', 'gp'] });
+  // The organisation registry maps the patients' practice to ICB QE1 (no
+  // route: nothing is delivered in these tests).
+  world = await openWorld({
+    roles: ['service', 'gp', 'icb'],
+    extraConfig: 'organisations { ods_code: "Y90001" name: "Example Medical Practice" role: "gp" icb_ods_code: "QE1" }',
+  });
   period = buildDataSet();
 });
 
@@ -107,7 +113,7 @@ async function showPeriod(page, disclosure) {
   await formNode.getByLabel('To (last day)').fill(period.to);
   await formNode.getByRole('button', { name: 'Show the reports' }).click();
   await page.locator(`#report-results[data-loaded="${disclosure}"]`).waitFor({ timeout: 15_000 });
-  await page.locator('#report-header').getByText(`${period.from} to ${period.to}`).waitFor({ timeout: 15_000 });
+  await page.locator('#report-summary').getByText(`${period.from} to ${period.to}`).waitFor({ timeout: 15_000 });
 }
 
 // A table's rows as {heading: cell text}.
@@ -174,7 +180,7 @@ test('the service, a named practitioner signed in, sees its exact figures with d
   await page.locator('#practitioner-name').getByText('Nurse Example').waitFor({ timeout: 10_000 });
   await showPeriod(page, 'DISCLOSURE_EXACT');
 
-  const header = await page.locator('#report-header').innerText();
+  const header = await page.locator('#report-summary').innerText();
   assert.match(header, /Exact/);
   assert.match(header, /TDS01/);
   const outcomes = await rowsOf(page, 'outcomes-table');
@@ -220,11 +226,11 @@ test('the service, a named practitioner signed in, sees its exact figures with d
 test('the GP practice sees the same figures under disclosure control', async () => {
   const page = await openReports('gp');
   await showPeriod(page, 'DISCLOSURE_CONTROLLED');
-  const header = await page.locator('#report-header').innerText();
+  const header = await page.locator('#report-summary').innerText();
   assert.match(header, /Controlled/);
   assert.match(header, /Y90001/);
   // The rules the gateway applied, as it words them.
-  assert.match(await page.locator('#report-header .nhsuk-summary-list__row').filter({ hasText: 'Rules applied' }).innerText(), /\*/);
+  assert.match(await page.locator('#report-summary .nhsuk-summary-list__row').filter({ hasText: 'Rules applied' }).innerText(), /\*/);
   const total = (await rowsOf(page, 'outcomes-table')).at(-1);
   // 3 and 2 are small counts: withheld, and so are the rates from them; 0
   // is published as 0.
@@ -237,6 +243,22 @@ test('the GP practice sees the same figures under disclosure control', async () 
   assert.ok((await drawnChart(page, 'trend-chart')).chart);
   await page.screenshot({ path: path.join(shots, 'gp-reports.png'), fullPage: true });
   assert.deepEqual(await seriousViolations(page, 'gp-reports'), []);
+  assertNoPatientData(page);
+  await assertCleanUnderCsp(page);
+});
+
+test('the ICB commissioner sees its mapped organisations\' figures, controlled, on its only page', async () => {
+  const page = await openReports('icb');
+  assert.match(await page.locator('#organisation').innerText(), /Integrated care board commissioner/);
+  await showPeriod(page, 'DISCLOSURE_CONTROLLED');
+  const header = await page.locator('#report-summary').innerText();
+  assert.match(header, /Controlled/);
+  assert.match(header, /QE1/);
+  const total = (await rowsOf(page, 'outcomes-table')).at(-1);
+  assert.equal(total['Referrals received'], '*');
+  assert.equal(total['Lost to follow-up at 4 weeks'], '0');
+  assert.ok((await drawnChart(page, 'trend-chart')).chart);
+  assert.deepEqual(await seriousViolations(page, 'icb-reports'), []);
   assertNoPatientData(page);
   await assertCleanUnderCsp(page);
 });
