@@ -112,13 +112,23 @@ const OUTCOME_COLUMNS = [
   ['CO-verified share', (r) => rateText(r.coVerifiedShare)],
 ];
 
+// With a breakdown, a row per value and the total last; without one, the
+// total alone, one figure a line (easier to read than one wide row).
+function figuresTable(caption, headings, rows, by, cellsOf, id) {
+  if (by.length === 0) {
+    const total = rows.find((r) => r.total) || {};
+    const cells = cellsOf(total);
+    return table(caption, ['Figure', 'Total'], headings.map((h, i) => [h, cells[i]]), id);
+  }
+  return table(caption, [...dimensionHeadings(by), ...headings],
+    rows.map((r) => [...dimensionCells(r, by), ...cellsOf(r)]), id);
+}
+
 function showOutcomes(report, by) {
-  const rows = report.rows || [];
-  clear(byId('outcomes-body')).append(table(
+  clear(byId('outcomes-body')).append(figuresTable(
     `Outcome return, ${report.header.from} to ${report.header.to}${by.length ? `, by ${by.map(breakdownText).join(' and ').toLowerCase()}` : ''}`,
-    [...dimensionHeadings(by), ...OUTCOME_COLUMNS.map(([h]) => h)],
-    rows.map((r) => [...dimensionCells(r, by), ...OUTCOME_COLUMNS.map(([, f]) => f(r))]),
-    'outcomes-table'));
+    OUTCOME_COLUMNS.map(([h]) => h), report.rows || [], by,
+    (r) => OUTCOME_COLUMNS.map(([, f]) => f(r)), 'outcomes-table'));
 }
 
 // -------------------------------------------------------------------------
@@ -196,15 +206,16 @@ function showPathway(report, by) {
   const rows = report.rows || [];
   const total = rows.find((r) => r.total) || {};
   const body = clear(byId('pathway-body'));
-  const headings = [...dimensionHeadings(by), 'Requests', 'Went overdue',
+  const headings = ['Requests', 'Went overdue',
     ...STEPS.flatMap(([s]) => [`To ${s.toLowerCase()}: median`, `To ${s.toLowerCase()}: 90th percentile`]),
     'GP decline rate', 'Pharmacy not-supplied rate'];
   body.append(
     el('p', { class: 'nhsuk-body-s', text: 'Times are in working days from the recommendation (weekends and bank holidays do not count).' }),
-    table(`Pathway performance, ${report.header.from} to ${report.header.to}`, headings,
-      rows.map((r) => [...dimensionCells(r, by), countText(r.requests), countText(r.wentOverdue),
+    figuresTable(`Pathway performance, ${report.header.from} to ${report.header.to}${by.length ? `, by ${by.map(breakdownText).join(' and ').toLowerCase()}` : ''}`,
+      headings, rows, by,
+      (r) => [countText(r.requests), countText(r.wentOverdue),
         ...STEPS.flatMap(([, f]) => [daysText(f(r), 'medianWorkingDays'), daysText(f(r), 'p90WorkingDays')]),
-        rateText(r.gpDeclineRate), rateText(r.notSuppliedRate)]),
+        rateText(r.gpDeclineRate), rateText(r.notSuppliedRate)],
       'pathway-table'));
 
   const stepsCaption = 'Working days from recommendation to each step, all requests';

@@ -106,11 +106,14 @@ async function openReports(role) {
   return page;
 }
 
-// Asks for the test's period through the form and waits for every figure.
-async function showPeriod(page, disclosure) {
+// Asks for the test's period (and a breakdown) through the form and waits
+// for every figure.
+async function showPeriod(page, disclosure, breakdown = 'No breakdown: totals only') {
   const formNode = page.locator('#report-form');
   await formNode.getByLabel('From (first day)').fill(period.from);
   await formNode.getByLabel('To (last day)').fill(period.to);
+  await formNode.getByLabel('Break the figures down by').selectOption({ label: breakdown });
+  await page.locator('#report-results').evaluate((node) => node.removeAttribute('data-loaded'));
   await formNode.getByRole('button', { name: 'Show the reports' }).click();
   await page.locator(`#report-results[data-loaded="${disclosure}"]`).waitFor({ timeout: 15_000 });
   await page.locator('#report-summary').getByText(`${period.from} to ${period.to}`).waitFor({ timeout: 15_000 });
@@ -123,6 +126,11 @@ async function rowsOf(page, id) {
     return [...tableNode.querySelectorAll('tbody tr')].map((tr) => Object.fromEntries(
       [...tr.children].map((td, i) => [headings[i], td.innerText.trim()])));
   });
+}
+
+// A totals-only table (one figure a line) as {figure: total}.
+async function totalsOf(page, id) {
+  return Object.fromEntries((await rowsOf(page, id)).map((r) => [r.Figure, r.Total]));
 }
 
 // A canvas that Chart.js owns and has painted on.
@@ -183,13 +191,12 @@ test('the service, a named practitioner signed in, sees its exact figures with d
   const header = await page.locator('#report-summary').innerText();
   assert.match(header, /Exact/);
   assert.match(header, /TDS01/);
-  const outcomes = await rowsOf(page, 'outcomes-table');
-  assert.deepEqual(outcomes.at(-1), {
+  assert.deepEqual(await totalsOf(page, 'outcomes-table'), {
     'Referrals received': '3', 'Quit dates set': '2', 'Quit at 4 weeks (self-reported)': '1',
     'Of whom CO-verified': '1', 'Not quit at 4 weeks': '1', 'Lost to follow-up at 4 weeks': '0',
     'Quit at 12 weeks': '0', 'Quit at 52 weeks': '0', '4-week quit rate': '50.0%', 'CO-verified share': '100.0%',
   });
-  const pathway = (await rowsOf(page, 'pathway-table')).at(-1);
+  const pathway = await totalsOf(page, 'pathway-table');
   assert.equal(pathway.Requests, '3');
   assert.equal(pathway['GP decline rate'], '50.0%');
   const steps = await rowsOf(page, 'steps-table');
@@ -213,6 +220,14 @@ test('the service, a named practitioner signed in, sees its exact figures with d
   await page.getByLabel('Show the trend over').selectOption({ label: 'The financial year' });
   await page.locator('#trend-table caption').filter({ hasText: /-04-01 to / }).waitFor({ timeout: 10_000 });
 
+  // Broken down by route: one row per route and the total.
+  await showPeriod(page, 'DISCLOSURE_EXACT', 'Route');
+  const byRoute = await rowsOf(page, 'outcomes-table');
+  assert.deepEqual(byRoute.map((r) => [r.Route, r['Referrals received'], r['Quit dates set']]),
+                   [['GP prescription', '3', '2'], ['Total', '3', '2']]);
+  assert.deepEqual((await rowsOf(page, 'pathway-table')).map((r) => [r.Route, r.Requests]),
+                   [['GP prescription', '3'], ['Total', '3']]);
+
   const file = path.join(shots, 'service-reports.png');
   await page.screenshot({ path: file, fullPage: true });
   if (UPDATE_DOCS) fs.copyFileSync(file, path.join(REPO, 'docs', 'console', 'reports.png'));
@@ -231,14 +246,14 @@ test('the GP practice sees the same figures under disclosure control', async () 
   assert.match(header, /Y90001/);
   // The rules the gateway applied, as it words them.
   assert.match(await page.locator('#report-summary .nhsuk-summary-list__row').filter({ hasText: 'Rules applied' }).innerText(), /\*/);
-  const total = (await rowsOf(page, 'outcomes-table')).at(-1);
+  const total = await totalsOf(page, 'outcomes-table');
   // 3 and 2 are small counts: withheld, and so are the rates from them; 0
   // is published as 0.
   assert.equal(total['Referrals received'], '*');
   assert.equal(total['Quit dates set'], '*');
   assert.equal(total['4-week quit rate'], '*');
   assert.equal(total['Lost to follow-up at 4 weeks'], '0');
-  assert.equal((await rowsOf(page, 'pathway-table')).at(-1).Requests, '*');
+  assert.equal((await totalsOf(page, 'pathway-table')).Requests, '*');
   assert.ok(!page.urls.some((u) => u.includes('DISCLOSURE_EXACT')), 'a GP asked for exact figures');
   assert.ok((await drawnChart(page, 'trend-chart')).chart);
   await page.screenshot({ path: path.join(shots, 'gp-reports.png'), fullPage: true });
@@ -254,7 +269,7 @@ test('the ICB commissioner sees its mapped organisations\' figures, controlled, 
   const header = await page.locator('#report-summary').innerText();
   assert.match(header, /Controlled/);
   assert.match(header, /QE1/);
-  const total = (await rowsOf(page, 'outcomes-table')).at(-1);
+  const total = await totalsOf(page, 'outcomes-table');
   assert.equal(total['Referrals received'], '*');
   assert.equal(total['Lost to follow-up at 4 weeks'], '0');
   assert.ok((await drawnChart(page, 'trend-chart')).chart);
