@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 
 import { artifactsDir, openWorld } from './harness/context.mjs';
 import { ctl, REPO } from './harness/gateway.mjs';
-import { acknowledgedGpRequest, PATIENTS } from './harness/pathway.mjs';
+import { acknowledgedGpRequest, PATIENTS, prescription } from './harness/pathway.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -35,24 +35,37 @@ function londonDay(offsetDays = 0) {
 }
 
 // Three referrals to TDS01 whose patients are registered at Y90001, each
-// with a GP-route request the practice's system has acknowledged; two set
-// a quit date 30 days ago and have their 4-week outcome (one quit,
-// CO-verified; one not quit); the GP prescribes one request and declines
-// another.
-function buildDataSet() {
-  const [a, b] = PATIENTS.map((p) => acknowledgedGpRequest(world.gateway, world.pki, p));
-  const quitDate = londonDay(-30);
-  const today = londonDay();
+// with a GP-route request the practice's system acknowledged, recorded a
+// week ago (the gateway runs in the past under libfaketime, as in the
+// console walk); two set a quit date 37 days ago and have their 4-week
+// outcome (one quit, CO-verified; one not quit); the GP declines one at
+// once. Back at the real time the deadline scan marks the other two
+// overdue on Y90001, and the GP then prescribes one of them: some working
+// days after its recommendation.
+const DAYS_AGO = 7;
+
+async function buildDataSet() {
+  const [a, b, c] = PATIENTS.map((p) => acknowledgedGpRequest(world.gateway, world.pki, p));
+  const quitDate = londonDay(-DAYS_AGO - 30);
+  const then = londonDay(-DAYS_AGO);
   const service = (args) => ctl(world.gateway, world.pki, 'service', args);
   const gp = (args) => ctl(world.gateway, world.pki, 'gp', args);
   for (const [record, status, co] of [[a, 'quit_co_verified', '3'], [b, 'not_quit', '18']]) {
     service(['referrals', 'quit-date', record.referral, quitDate, '--actor-ods', 'TDS01']);
     service(['outcomes', 'record', '--referral', record.referral, '--follow-up', '4', '--status', status,
-      '--co-ppm', co, '--recorded-on', today, '--actor-ods', 'TDS01']);
+      '--co-ppm', co, '--recorded-on', then, '--actor-ods', 'TDS01']);
+  }
+  gp(['prescriptions', 'decline', b.rx, '--reason', 'PATIENT_DECLINED', '--actor-ods', 'Y90001']);
+  await world.gateway.restart({ scanIntervalSeconds: 1 });
+  const deadline = Date.now() + 15_000;
+  for (const record of [a, c]) {
+    while (!prescription(world.gateway, world.pki, record.rx).overdue) {
+      assert.ok(Date.now() < deadline, `${record.rx} never went overdue`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
   gp(['prescriptions', 'prescribe', a.rx, '--eps-id', '4D7E1A-Y90001-0003FX', '--actor-ods', 'Y90001']);
-  gp(['prescriptions', 'decline', b.rx, '--reason', 'PATIENT_DECLINED', '--actor-ods', 'Y90001']);
-  return { from: quitDate, to: today };
+  return { from: quitDate, to: londonDay() };
 }
 
 before(async () => {
@@ -61,9 +74,10 @@ before(async () => {
   // route: nothing is delivered in these tests).
   world = await openWorld({
     roles: ['service', 'gp', 'icb'],
+    clockOffsetSeconds: -DAYS_AGO * 86400,
     extraConfig: 'organisations { ods_code: "Y90001" name: "Example Medical Practice" role: "gp" icb_ods_code: "QE1" }',
   });
-  period = buildDataSet();
+  period = await buildDataSet();
 });
 
 after(async () => {
@@ -199,10 +213,16 @@ test('the service, a named practitioner signed in, sees its exact figures with d
   const pathway = await totalsOf(page, 'pathway-table');
   assert.equal(pathway.Requests, '3');
   assert.equal(pathway['GP decline rate'], '50.0%');
+  assert.equal(pathway['Went overdue'], '2');
   const steps = await rowsOf(page, 'steps-table');
   assert.deepEqual(steps.map((s) => s['Requests that reached it']), ['3', '1', '0']);
-  // Recommended, acknowledged and prescribed on the same day: 0 working days.
-  assert.equal(steps[1]['Median (working days)'], '0');
+  // Acknowledged the day it was recommended; prescribed a week later (the
+  // working days depend on today's weekday and bank holidays).
+  assert.equal(steps[0]['Median (working days)'], '0');
+  assert.ok(Number(steps[1]['Median (working days)']) >= 3, JSON.stringify(steps[1]));
+  // The hot spot: both requests went overdue waiting on the practice.
+  assert.deepEqual(await rowsOf(page, 'overdue-organisations-table'),
+                   [{ Organisation: 'Example Medical Practice (Y90001)', 'Requests that went overdue': '2' }]);
   assert.deepEqual(await rowsOf(page, 'decline-reasons-table'), [{ Reason: 'Patient declined', Declined: '1' }]);
   const statuses = Object.fromEntries((await rowsOf(page, 'status-table')).map((r) => [r.Status, r.Requests]));
   assert.deepEqual(statuses, { Acknowledged: '1', Prescribed: '1', Declined: '1' });
@@ -211,9 +231,9 @@ test('the service, a named practitioner signed in, sees its exact figures with d
   const trend = await rowsOf(page, 'trend-table');
   assert.equal(trend.length, 4);
   assert.equal(trend.reduce((n, r) => n + Number(r['Referrals received']), 0), 3);
-  for (const id of ['trend-chart', 'steps-chart']) {
+  for (const id of ['trend-chart', 'steps-chart', 'overdue-chart']) {
     const drawn = await drawnChart(page, id);
-    assert.ok(drawn.chart && drawn.type === 'bar' && drawn.datasets >= 2, `${id}: ${JSON.stringify(drawn)}`);
+    assert.ok(drawn.chart && drawn.type === 'bar' && drawn.datasets >= 1, `${id}: ${JSON.stringify(drawn)}`);
     assert.ok(drawn.painted > 1000, `${id} painted only ${drawn.painted} pixels`);
   }
   // Switching the trend to the financial year redraws it.
@@ -254,6 +274,7 @@ test('the GP practice sees the same figures under disclosure control', async () 
   assert.equal(total['4-week quit rate'], '*');
   assert.equal(total['Lost to follow-up at 4 weeks'], '0');
   assert.equal((await totalsOf(page, 'pathway-table')).Requests, '*');
+  assert.equal((await rowsOf(page, 'overdue-organisations-table'))[0]['Requests that went overdue'], '*');
   assert.ok(!page.urls.some((u) => u.includes('DISCLOSURE_EXACT')), 'a GP asked for exact figures');
   assert.ok((await drawnChart(page, 'trend-chart')).chart);
   await page.screenshot({ path: path.join(shots, 'gp-reports.png'), fullPage: true });
