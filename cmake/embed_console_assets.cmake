@@ -4,30 +4,35 @@
 #
 #   -DCONSOLE_DIR=<repo>/console  -DOUTPUT=<build>/static_assets.cc
 #
-# Our pages come from console/src/; the NHS design system (nhsuk-frontend) from
-# console/node_modules, which must be what console/package-lock.json pins
-# (`npm ci` in console/; deploy/build.sh runs it). Its stylesheet is adapted:
+# Our pages come from console/src/; the NHS design system (nhsuk-frontend) and
+# the reports page's chart library (Chart.js, its self-contained UMD build)
+# from console/node_modules, which must be what console/package-lock.json pins
+# (`npm ci` in console/; deploy/build.sh runs it). The stylesheet is adapted:
 # image URLs point under /console/, and the Frutiger web fonts, which it loads
 # from an NHS CDN, are dropped (the CSP allows no other origin; the design
 # system falls back to Arial).
 cmake_minimum_required(VERSION 3.25)
 
 set(nhsuk "${CONSOLE_DIR}/node_modules/nhsuk-frontend")
+set(chartjs "${CONSOLE_DIR}/node_modules/chart.js")
 set(lock "${CONSOLE_DIR}/package-lock.json")
-if(NOT EXISTS "${nhsuk}/package.json")
-  message(FATAL_ERROR
-    "console: ${nhsuk} is missing. Run `npm ci` in console/ "
-    "(./deploy/build.sh does it) before building the gateway.")
-endif()
 file(READ "${lock}" lock_json)
-string(JSON pinned GET "${lock_json}" packages node_modules/nhsuk-frontend version)
-file(READ "${nhsuk}/package.json" installed_json)
-string(JSON installed GET "${installed_json}" version)
-if(NOT pinned STREQUAL installed)
-  message(FATAL_ERROR
-    "console: node_modules holds nhsuk-frontend ${installed} but "
-    "package-lock.json pins ${pinned}. Run `npm ci` in console/.")
-endif()
+foreach(package nhsuk-frontend chart.js)
+  set(installed_dir "${CONSOLE_DIR}/node_modules/${package}")
+  if(NOT EXISTS "${installed_dir}/package.json")
+    message(FATAL_ERROR
+      "console: ${installed_dir} is missing. Run `npm ci` in console/ "
+      "(./deploy/build.sh does it) before building the gateway.")
+  endif()
+  string(JSON pinned GET "${lock_json}" packages "node_modules/${package}" version)
+  file(READ "${installed_dir}/package.json" installed_json)
+  string(JSON installed GET "${installed_json}" version)
+  if(NOT pinned STREQUAL installed)
+    message(FATAL_ERROR
+      "console: node_modules holds ${package} ${installed} but "
+      "package-lock.json pins ${pinned}. Run `npm ci` in console/.")
+  endif()
+endforeach()
 
 # (source file, URL path) pairs.
 set(assets)
@@ -40,7 +45,9 @@ set(dist "${nhsuk}/dist/nhsuk")
 list(APPEND assets
   "${dist}/nhsuk-frontend.min.css|/console/nhsuk/nhsuk-frontend.min.css"
   "${dist}/nhsuk-frontend.min.js|/console/nhsuk/nhsuk-frontend.min.js"
-  "${dist}/assets/images/favicon.ico|/console/assets/images/favicon.ico")
+  "${dist}/assets/images/favicon.ico|/console/assets/images/favicon.ico"
+  # One file, no imports, no eval: runs under the console's CSP.
+  "${chartjs}/dist/chart.umd.min.js|/console/chartjs/chart.umd.min.js")
 file(GLOB svgs RELATIVE "${dist}/assets/images" "${dist}/assets/images/*.svg")
 list(SORT svgs)
 foreach(name ${svgs})

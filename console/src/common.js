@@ -13,6 +13,39 @@ export const PAGES = {
   admin: { href: '/console/admin.html', name: 'Gateway operations' },
 };
 
+// The reports page (issue 14): the roles ReportService answers (a service
+// its referrals, a GP practice its patients, an ICB commissioner its mapped
+// organisations); admin and everyone else see none of it.
+export const REPORTS_PAGE = { href: '/console/reports.html', name: 'Reports' };
+export const REPORT_ROLES = ['tobacco_service', 'gp', 'icb_commissioner'];
+const ROLE_NAMES = { icb_commissioner: 'Integrated care board commissioner' };
+
+export function roleName(role) {
+  if (PAGES[role]) return PAGES[role].name;
+  return ROLE_NAMES[role] || role;
+}
+
+// The pages a role sees, its own first.
+export function pagesFor(role) {
+  const pages = [];
+  if (PAGES[role]) pages.push(PAGES[role]);
+  if (REPORT_ROLES.includes(role)) pages.push(REPORTS_PAGE);
+  return pages;
+}
+
+// Links to the role's other pages, above the heading.
+function renderNav(role) {
+  const main = byId('maincontent');
+  const pages = pagesFor(role);
+  if (!main || pages.length < 2 || byId('console-nav')) return;
+  const here = window.location.pathname;
+  main.prepend(el('nav', { id: 'console-nav', class: 'console-nav', 'aria-label': 'Console pages' },
+    el('ul', { class: 'nhsuk-list console-nav__list' }, pages.map((p) => el('li', {},
+      p.href === here
+        ? el('a', { class: 'nhsuk-link', href: p.href, 'aria-current': 'page', text: p.name })
+        : el('a', { class: 'nhsuk-link', href: p.href, text: p.name }))))));
+}
+
 const REGISTERS = [
   { value: 'GMC', text: 'GMC (doctors)' },
   { value: 'NMC', text: 'NMC (nurses)' },
@@ -74,8 +107,10 @@ export function practitionerMessage() {
   return { identifier: p.number, register: `PROFESSIONAL_REGISTER_${p.register}`, displayName: p.displayName };
 }
 
-// Starts a page for `role`; `render(session)` draws its content into
-// #page-content. Another organisation's role is sent to its own page.
+// Starts a page for `role` (one role, a list of roles, or null for any);
+// `render(session)` draws its content into #page-content. Another
+// organisation's role is sent to its own page. `needsPractitioner` may be a
+// function of the session.
 export async function startPage(role, render, { needsPractitioner = true } = {}) {
   document.body.classList.add('js-enabled', 'nhsuk-frontend-supported');
   initAll();
@@ -87,17 +122,21 @@ export async function startPage(role, render, { needsPractitioner = true } = {})
     showLoadError(content, error);
     return;
   }
-  byId('organisation').textContent = `${organisationText(session.organisation)} - ${PAGES[session.role] ? PAGES[session.role].name : session.role}`;
-  if (role && session.role !== role) {
+  byId('organisation').textContent = `${organisationText(session.organisation)} - ${roleName(session.role)}`;
+  const roles = role === null ? null : [role].flat();
+  if (roles && !roles.includes(session.role)) {
     const page = PAGES[session.role];
+    const names = roles.map((r) => roleName(r).toLowerCase()).join(', a ').replace(/, a ([^,]*)$/, ' or a $1');
     clear(content).append(
-      el('p', { id: 'wrong-page', text: `This page is for a ${PAGES[role].name.toLowerCase()}. Your certificate names ${organisationText(session.organisation)}.` }),
+      el('p', { id: 'wrong-page', text: `This page is for a ${names}. Your certificate names ${organisationText(session.organisation)}.` }),
       page ? el('a', { href: page.href, class: 'nhsuk-link', text: `Go to the ${page.name.toLowerCase()} page` }) : null);
     return;
   }
+  renderNav(session.role);
   const redraw = (s) => {
     currentPractitioner = s.practitioner || null;
-    if (needsPractitioner) renderPractitioner(s, redraw);
+    const wanted = typeof needsPractitioner === 'function' ? needsPractitioner(s) : needsPractitioner;
+    if (wanted) renderPractitioner(s, redraw);
     render(s);
   };
   redraw(session);

@@ -8,6 +8,10 @@ import { test } from 'node:test';
 
 import { query } from '../src/api.js';
 import { epsIdProblem } from '../src/eps.js';
+import {
+  countText, countValue, daysText, dimensionText, financialQuarter, financialYear, lastFourQuarters, londonToday,
+  quartersBetween, rateText,
+} from '../src/report_figures.js';
 import { count, enumText, howLong, nhsNumberText } from '../src/ui.js';
 
 test('published EPS prescription ids pass the MOD 37-2 check', () => {
@@ -59,4 +63,39 @@ test('waits read in days and hours, and counts in the singular when one', () => 
   assert.equal(count(1, 'referral'), '1 referral');
   assert.equal(count(2, 'dead letter'), '2 dead letters');
   assert.equal(nhsNumberText('9434765919'), '943 476 5919');
+});
+
+test('NHS financial quarters: April to June is Q1, January to March Q4 of the year before', () => {
+  assert.deepEqual(financialQuarter('2026-04-01'), { label: '2026-27 Q1', from: '2026-04-01', to: '2026-06-30' });
+  assert.deepEqual(financialQuarter('2026-12-01'), { label: '2026-27 Q3', from: '2026-10-01', to: '2026-12-31' });
+  assert.deepEqual(financialQuarter('2027-02-28'), { label: '2026-27 Q4', from: '2027-01-01', to: '2027-03-31' });
+  assert.deepEqual(financialQuarter('2028-02-10'), { label: '2027-28 Q4', from: '2028-01-01', to: '2028-03-31' });
+  assert.deepEqual(financialQuarter('2026-05-15', -1), { label: '2025-26 Q4', from: '2026-01-01', to: '2026-03-31' });
+  assert.deepEqual(financialQuarter('2026-05-15', 3), { label: '2026-27 Q4', from: '2027-01-01', to: '2027-03-31' });
+  assert.deepEqual(lastFourQuarters('2026-12-01'), { from: '2026-01-01', to: '2026-12-31' });
+  assert.deepEqual(financialYear('2027-03-31'), { from: '2026-04-01', to: '2027-03-31', label: '2026-27' });
+  assert.deepEqual(quartersBetween('2026-01-01', '2026-12-31'), ['2025-26 Q4', '2026-27 Q1', '2026-27 Q2', '2026-27 Q3']);
+  // Midnight in London on the first of April is still 31 March in UTC.
+  assert.equal(londonToday(new Date('2026-03-31T23:30:00Z')), '2026-04-01');
+  assert.equal(londonToday(new Date('2026-12-31T23:30:00Z')), '2026-12-31');
+});
+
+test('published figures: a withheld count or rate is *, never a number; an undefined rate is empty', () => {
+  assert.equal(countText({ value: '12' }), '12');
+  assert.equal(countText({ value: '10', rounded: true }), '10');
+  assert.equal(countText({}), '0');  // JSON leaves a zero out
+  assert.equal(countText(undefined), '0');
+  assert.equal(countText({ suppressed: true }), '*');
+  assert.equal(countValue({ suppressed: true }), null);
+  assert.equal(countValue({ value: '5' }), 5);
+  assert.equal(rateText({ value: 0.375 }), '37.5%');
+  assert.equal(rateText({ suppressed: true }), '*');
+  assert.equal(rateText({ undefined: true }), '');
+  assert.equal(rateText({}), '0.0%');
+  assert.equal(daysText({ reached: { suppressed: true } }, 'medianWorkingDays'), '*');
+  assert.equal(daysText({ reached: { value: '9' }, medianWorkingDays: 0, p90WorkingDays: 3 }, 'medianWorkingDays'), '0');
+  assert.equal(daysText({ reached: {} }, 'p90WorkingDays'), '');
+  assert.equal(dimensionText({ value: 'Y90001', display: 'Example Surgery' }), 'Example Surgery (Y90001)');
+  assert.equal(dimensionText({ value: 'TALKING_THERAPIES', display: 'NHS Talking Therapies' }), 'NHS Talking Therapies');
+  assert.equal(dimensionText({ value: '2026-27 Q1' }), '2026-27 Q1');
 });

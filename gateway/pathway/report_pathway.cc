@@ -107,8 +107,7 @@ ReportPathway::Scope ReportPathway::ScopeOf(
   return scope;
 }
 
-bool ReportPathway::InScope(const security::Principal& principal,
-                            Operation op,
+bool ReportPathway::InScope(const security::Principal& principal, Operation op,
                             const domain::ReportSubject& subject) const {
   security::RecordView view = security::ViewOf(subject);
   if (auto it = options_.icb_of.find(subject.gp_ods);

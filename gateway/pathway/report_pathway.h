@@ -69,10 +69,9 @@ class ReportPathway final : public ReportUseCases {
   };
 
   // Refusals (role, exact figures) and validation, then the spec.
-  absl::StatusOr<domain::ReportSpec> Prepare(const Caller& caller,
-                                             security::Operation op,
-                                             const v1::ReportRequest& request)
-      const;
+  absl::StatusOr<domain::ReportSpec> Prepare(
+      const Caller& caller, security::Operation op,
+      const v1::ReportRequest& request) const;
   Scope ScopeOf(const security::Principal& principal) const;
   // Whether the access policy lets `principal` count this referral.
   bool InScope(const security::Principal& principal, security::Operation op,

@@ -125,6 +125,7 @@ constexpr Rule kRules[] = {
     {R::kTalkingTherapies, O::kReadFormulary, 0, kAnyRoute},
     {R::kLocalAuthority, O::kReadFormulary, 0, kAnyRoute},
     {R::kVoluntarySector, O::kReadFormulary, 0, kAnyRoute},
+    {R::kIcbCommissioner, O::kReadFormulary, 0, kAnyRoute},
     // safety: CYP1A2 safety alerts. The prescriber's trust and the treating
     // service read and acknowledge them (a named person's word); a trust
     // that referred sees its patients' alerts; an integrator reads for its

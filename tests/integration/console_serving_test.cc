@@ -4,6 +4,8 @@
 // answer, ETag revalidation, 404 for unknown files, no query strings; and
 // the files themselves: no inline script or style for the CSP to refuse,
 // no browser storage, no identifier put in a URL.
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <regex>
 #include <string>
@@ -162,6 +164,32 @@ TEST_F(ConsoleServingTest, DesignSystemIsBundledFromThePinnedPackage) {
   ASSERT_EQ(js.status, 200);
   EXPECT_EQ(js.Header("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_THAT(js.body, HasSubstr("initAll"));
+}
+
+// The reports page's chart library (issue 14): the self-contained build of
+// the chart.js version console/package-lock.json pins, without its source
+// map line (nothing more is fetched).
+TEST_F(ConsoleServingTest, ChartLibraryIsBundledFromThePinnedPackage) {
+  std::ifstream lock_file(std::string(TOBACCO_SOURCE_DIR) +
+                          "/console/package-lock.json");
+  ASSERT_TRUE(lock_file.good());
+  const std::string lock((std::istreambuf_iterator<char>(lock_file)),
+                         std::istreambuf_iterator<char>());
+  std::smatch pinned;
+  ASSERT_TRUE(std::regex_search(
+      lock, pinned,
+      std::regex(
+          "\"node_modules/chart\\.js\": \\{\\s*\"version\": \"([^\"]+)\"")));
+  const Answer js = Get("/console/chartjs/chart.umd.min.js");
+  ASSERT_EQ(js.status, 200);
+  EXPECT_EQ(js.Header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(js.Header("Cache-Control"), "no-cache");
+  EXPECT_THAT(js.body, HasSubstr(absl::StrCat("Chart.js v", pinned[1].str())));
+  EXPECT_THAT(js.body, Not(HasSubstr("sourceMappingURL")));
+  EXPECT_THAT(js.body, Not(HasSubstr("new Function")));
+  const Answer page = Get("/console/reports.html");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("src=\"/console/reports.js\""));
 }
 
 TEST_F(ConsoleServingTest, MatchingETagIsAnsweredNotModifiedWithoutBody) {

@@ -17,8 +17,8 @@ ReferralColumns ReferralColumnsOf(const v1::Referral& r) {
   c.smi = r.mental_health().smi() ? 1 : 0;
   c.diagnosis = r.mental_health().diagnosis_category();
   c.shares_with_gp = r.consent().share_with_gp() ? 1 : 0;
-  c.received_on = domain::IsoDay(
-      domain::LondonDay(domain::FromTimestamp(r.created_at())));
+  c.received_on =
+      domain::IsoDay(domain::LondonDay(domain::FromTimestamp(r.created_at())));
   if (r.has_quit_date() && !r.quit_date().quit_date().empty()) {
     c.quit_date = r.quit_date().quit_date();
   }
@@ -321,8 +321,7 @@ absl::Status BackfillOutbox(SqliteConnection& conn) {
     }
   }
   for (const auto& [message_id, message] : found) {
-    ASSIGN_OR_RETURN(std::string referral_id,
-                     OutboxReferralId(conn, message));
+    ASSIGN_OR_RETURN(std::string referral_id, OutboxReferralId(conn, message));
     if (referral_id.empty()) continue;
     ASSIGN_OR_RETURN(SqliteStatement update,
                      conn.Prepare("UPDATE outbox SET referral_id = ? WHERE "

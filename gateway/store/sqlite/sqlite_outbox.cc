@@ -13,8 +13,8 @@
 #include "absl/strings/strip.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
-#include "gateway/store/sqlite/sqlite_transaction.h"
 #include "gateway/store/sqlite/report_columns.h"
+#include "gateway/store/sqlite/sqlite_transaction.h"
 #include "gateway/store/sqlite/stored_body.h"
 
 namespace nhs::tobacco::store {

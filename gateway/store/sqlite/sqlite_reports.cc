@@ -62,8 +62,7 @@ std::vector<OdsPart> OdsParts(const ReportScan& scan) {
 }
 
 void BindScan(SqliteStatement& stmt, const ReportScan& scan,
-              const std::string& from, const std::string& to,
-              int repeats) {
+              const std::string& from, const std::string& to, int repeats) {
   stmt.Bind(1, from).Bind(2, to);
   int k = 3;
   for (int r = 0; r < repeats; ++r) {
@@ -123,8 +122,7 @@ absl::Status SqliteTransaction::ScanReferralFacts(
         f.outcome_12wk = static_cast<v1::OutcomeStatus>(stmt.ColumnInt(10));
         f.outcome_52wk = static_cast<v1::OutcomeStatus>(stmt.ColumnInt(11));
         f.first_route = static_cast<v1::Route>(stmt.ColumnInt(12));
-        f.first_product_kind =
-            static_cast<v1::ProductKind>(stmt.ColumnInt(13));
+        f.first_product_kind = static_cast<v1::ProductKind>(stmt.ColumnInt(13));
         f.first_pharmacy_ods = stmt.ColumnText(14);
         RETURN_IF_ERROR(sink(f));
       }
@@ -174,8 +172,7 @@ absl::Status SqliteTransaction::ScanDeadLetterFacts(
     const ReportScan& scan, const FactSink<domain::DeadLetterFacts>& sink) {
   const absl::TimeZone& london = domain::LondonZone();
   const int64_t start = absl::ToUnixMicros(absl::FromCivil(scan.from, london));
-  const int64_t end =
-      absl::ToUnixMicros(absl::FromCivil(scan.to + 1, london));
+  const int64_t end = absl::ToUnixMicros(absl::FromCivil(scan.to + 1, london));
   std::string prefilter;
   if (!scan.ods_codes.empty()) {
     const std::string in =
@@ -193,7 +190,8 @@ absl::Status SqliteTransaction::ScanDeadLetterFacts(
           "FROM outbox o JOIN referrals r ON r.referral_id = o.referral_id "
           "WHERE o.state = ?3 AND o.created_us >= ?1 AND o.created_us < ?2",
           prefilter)));
-  stmt.Bind(1, start).Bind(2, end).Bind(3, int64_t{v1::DELIVERY_STATE_DEAD_LETTER});
+  stmt.Bind(1, start).Bind(2, end).Bind(
+      3, int64_t{v1::DELIVERY_STATE_DEAD_LETTER});
   int k = 4;
   for (int r = 0; r < 2 && !scan.ods_codes.empty(); ++r) {
     for (const std::string& ods : scan.ods_codes) stmt.Bind(k++, ods);

@@ -104,17 +104,34 @@ void BindStepColumns(SqliteStatement& stmt, int first,
 
 // The referral's first request (by created_at) gives its outcome-return
 // route, product kind and pharmacy.
+// (A read, then a one-row write: a write statement with a subquery takes
+// a statement journal, whose cost grows with the transaction.)
 absl::Status RefreshFirstRequest(SqliteConnection& conn,
                                  absl::string_view referral_id) {
+  int64_t route = 0, kind = 0;
+  std::string pharmacy;
+  {
+    ASSIGN_OR_RETURN(
+        SqliteStatement first,
+        conn.Prepare("SELECT route, product_kind, pharmacy_ods FROM "
+                     "prescriptions WHERE referral_id = ? ORDER BY "
+                     "created_us, prescription_id LIMIT 1"));
+    first.Bind(1, referral_id);
+    ASSIGN_OR_RETURN(bool row, first.Step());
+    if (!row) return absl::OkStatus();
+    route = first.ColumnInt(0);
+    kind = first.ColumnInt(1);
+    pharmacy = first.ColumnText(2);
+  }
   ASSIGN_OR_RETURN(
       SqliteStatement stmt,
-      conn.Prepare("UPDATE referrals SET (first_route, first_product_kind, "
-                   "first_pharmacy_ods) = (SELECT p.route, p.product_kind, "
-                   "p.pharmacy_ods FROM prescriptions p WHERE p.referral_id "
-                   "= ?1 ORDER BY p.created_us, p.prescription_id LIMIT 1) "
-                   "WHERE referral_id = ?1 AND EXISTS (SELECT 1 FROM "
-                   "prescriptions p WHERE p.referral_id = ?1)"));
-  return stmt.Bind(1, referral_id).Run();
+      conn.Prepare("UPDATE referrals SET first_route = ?, first_product_kind "
+                   "= ?, first_pharmacy_ods = ? WHERE referral_id = ?"));
+  return stmt.Bind(1, route)
+      .Bind(2, kind)
+      .Bind(3, pharmacy)
+      .Bind(4, referral_id)
+      .Run();
 }
 Param Int(int64_t i) { return Param{true, i, ""}; }
 
@@ -512,13 +529,9 @@ absl::Status SqliteTransaction::InsertPrescription(
                     "created_on, acknowledged_us, prescribed_or_supplied_us, "
                     "dispensed_us, status_reason, first_overdue_waiting_on, "
                     "referrer_ods, gp_ods, source, smi, diagnosis, "
-                    "shares_with_gp) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "COALESCE(r.referrer_ods, ''), COALESCE(r.gp_ods, ?), "
-                    "COALESCE(r.source, 0), COALESCE(r.smi, 0), "
-                    "COALESCE(r.diagnosis, 0), COALESCE(r.shares_with_gp, 0) "
-                    "FROM (SELECT 1) LEFT JOIN referrals r ON r.referral_id = "
-                    "?2"));
+                    "shares_with_gp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?)"));
   stmt.Bind(1, p.prescription_id())
       .Bind(2, p.referral_id())
       .Bind(3, p.patient().nhs_number())
@@ -537,8 +550,22 @@ absl::Status SqliteTransaction::InsertPrescription(
       .BindBlob(12, body)
       .Bind(13, p.eps_prescription_id());
   BindStepColumns(stmt, 14, PrescriptionColumnsOf(p));
-  // A request whose referral is not stored keeps its own practice.
-  stmt.Bind(23, p.gp_practice().ods_code());
+  // The referral's subject; a request whose referral is not stored keeps
+  // its own practice.
+  stmt.Bind(23, "").Bind(24, p.gp_practice().ods_code());
+  for (int k = 25; k <= 28; ++k) stmt.Bind(k, int64_t{0});
+  {
+    ASSIGN_OR_RETURN(
+        SqliteStatement subject,
+        conn_.Prepare("SELECT referrer_ods, gp_ods, source, smi, diagnosis, "
+                      "shares_with_gp FROM referrals WHERE referral_id = ?"));
+    subject.Bind(1, p.referral_id());
+    ASSIGN_OR_RETURN(bool found, subject.Step());
+    if (found) {
+      stmt.Bind(23, subject.ColumnText(0)).Bind(24, subject.ColumnText(1));
+      for (int k = 25; k <= 28; ++k) stmt.Bind(k, subject.ColumnInt(k - 23));
+    }
+  }
   RETURN_IF_ERROR(stmt.Run());
   return RefreshFirstRequest(conn_, p.referral_id());
 }
@@ -565,9 +592,7 @@ absl::Status SqliteTransaction::UpdatePrescription(
   } else {
     stmt.BindNull(5);
   }
-  stmt.Bind(6, p.version())
-      .BindBlob(7, body)
-      .Bind(8, p.eps_prescription_id());
+  stmt.Bind(6, p.version()).BindBlob(7, body).Bind(8, p.eps_prescription_id());
   BindStepColumns(stmt, 9, PrescriptionColumnsOf(p));
   stmt.Bind(18, p.prescription_id()).Bind(19, expected_version);
   RETURN_IF_ERROR(stmt.Run());
@@ -620,16 +645,21 @@ absl::Status SqliteTransaction::InsertOutcome(const v1::Outcome& o) {
   // The referral's latest outcome at this point (by created_at).
   const char* column = OutcomeColumn(o.follow_up());
   if (column == nullptr) return absl::OkStatus();
-  ASSIGN_OR_RETURN(
-      SqliteStatement latest,
-      conn_.Prepare(absl::StrCat(
-          "UPDATE referrals SET ", column,
-          " = (SELECT o.status FROM outcomes o WHERE o.referral_id = ?1 AND "
-          "o.follow_up = ?2 ORDER BY o.created_us DESC, o.outcome_id DESC "
-          "LIMIT 1) WHERE referral_id = ?1")));
-  return latest.Bind(1, o.referral_id())
-      .Bind(2, int64_t{o.follow_up()})
-      .Run();
+  int64_t status = 0;
+  {
+    ASSIGN_OR_RETURN(
+        SqliteStatement latest,
+        conn_.Prepare("SELECT status FROM outcomes WHERE referral_id = ? AND "
+                      "follow_up = ? ORDER BY created_us DESC, outcome_id "
+                      "DESC LIMIT 1"));
+    latest.Bind(1, o.referral_id()).Bind(2, int64_t{o.follow_up()});
+    ASSIGN_OR_RETURN(bool row, latest.Step());
+    if (row) status = latest.ColumnInt(0);
+  }
+  ASSIGN_OR_RETURN(SqliteStatement update,
+                   conn_.Prepare(absl::StrCat("UPDATE referrals SET ", column,
+                                              " = ? WHERE referral_id = ?")));
+  return update.Bind(1, status).Bind(2, o.referral_id()).Run();
 }
 
 absl::Status SqliteTransaction::PutIdempotencyRecord(

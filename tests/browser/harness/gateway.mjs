@@ -30,6 +30,8 @@ export const ROLES = {
   admin: { cert: 'admin-ops', ods: 'ADM01' },
   trust: { cert: 'trust-rx9', ods: 'RX9' },
   otherPharmacy: { cert: 'pharmacy-fzz98', ods: 'FZZ98' },
+  // An ICB commissioner (issue 14's role): every organisation mapped to QE1.
+  icb: { cert: 'icb-qe1', ods: 'QE1' },
 };
 
 // `validFromSeconds` (negative) back-dates the certificates (libfaketime

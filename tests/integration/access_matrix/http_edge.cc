@@ -23,6 +23,7 @@
 #include "nhs/tobacco/v1/outcome_service.pb.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
+#include "nhs/tobacco/v1/report_service.pb.h"
 #include "nhs/tobacco/v1/safety_alert_service.pb.h"
 #include "tests/integration/access_matrix/matrix_edge.h"
 #include "tests/integration/access_matrix/matrix_operations.h"
@@ -281,6 +282,12 @@ struct JsonSafetyAlerts {
            AcknowledgeSafetyAlertRequest, SafetyAlert)
 };
 
+struct JsonReports {
+  const JsonCalls& calls;
+  JSON_RPC(ReportService, GetOutcomeReport, ReportRequest, OutcomeReport)
+  JSON_RPC(ReportService, GetPathwayReport, ReportRequest, PathwayReport)
+};
+
 #undef JSON_RPC
 
 // The JSON API as one certificate sees it, shaped like testing::GrpcAs.
@@ -292,7 +299,8 @@ struct HttpAs {
         outcome_calls{calls},
         admin_calls{calls},
         formulary_calls{calls},
-        safety_alert_calls{calls} {}
+        safety_alert_calls{calls},
+        report_calls{calls} {}
 
   JsonCalls calls;
   JsonReferrals referral_calls;
@@ -301,6 +309,7 @@ struct HttpAs {
   JsonAdmin admin_calls;
   JsonFormulary formulary_calls;
   JsonSafetyAlerts safety_alert_calls;
+  JsonReports report_calls;
   const JsonReferrals* referrals = &referral_calls;
   const JsonPrescriptions* prescriptions = &prescription_calls;
   const JsonOutcomes* outcomes = &outcome_calls;
@@ -311,6 +320,7 @@ struct HttpAs {
 const JsonSafetyAlerts* SafetyAlerts(HttpAs& as) {
   return &as.safety_alert_calls;
 }
+const JsonReports* Reports(HttpAs& as) { return &as.report_calls; }
 
 class HttpColumn final : public Edge {
  public:

@@ -38,6 +38,9 @@ enum class Caller {
   kTalkingTherapiesUnrelated,
   kLocalAuthorityUnrelated,
   kVoluntarySectorUnrelated,
+  // reports (issue 14): the commissioner of ICB QE1, which the sample
+  // registry maps RX9, Y90001, FZZ99 and TDS01 to.
+  kIcbCommissioner,
 };
 
 struct CallerInfo {
@@ -87,6 +90,9 @@ inline constexpr CallerInfo kCallers[] = {
     {Caller::kVoluntarySectorUnrelated, "voluntary sector VS001 (unrelated)",
      "voluntary-sector-vs001", "VS001", "voluntary_sector", World::kMain,
      false},
+    // reports
+    {Caller::kIcbCommissioner, "ICB QE1 commissioner", "icb-qe1", "QE1",
+     "icb_commissioner", World::kMain, true},
 };
 
 // ---------------------------------------------------------------------------
@@ -141,6 +147,12 @@ enum class Op {
   // care (issue 12).
   kSetQuitDate,
   kRecordContact,
+  // reports (issue 14): may the caller ask for the report at all? Which
+  // referrals each report counts (per referral, by the access policy) is
+  // integration_report_test's; here a service or GP practice, related or
+  // not, gets its own report and the ICB commissioner its ICB's.
+  kGetOutcomeReport,
+  kGetPathwayReport,
 };
 
 struct Row {
@@ -242,7 +254,8 @@ inline const std::vector<Row>& Matrix() {
         C::kPharmacyUnrelated, C::kService, C::kServiceUnrelated,
         C::kIntegrator, C::kIntegratorUnrelated, C::kAdmin,
         C::kTalkingTherapies, C::kTalkingTherapiesUnrelated,
-        C::kLocalAuthorityUnrelated, C::kVoluntarySectorUnrelated}},
+        C::kLocalAuthorityUnrelated, C::kVoluntarySectorUnrelated,
+        C::kIcbCommissioner}},
       // safety: a referral's alerts: its referring trust and its service (an
       // integrator as either); acknowledged by the prescriber's trust (none
       // here: no route) or the treating service, never a GP or pharmacy.
@@ -253,6 +266,15 @@ inline const std::vector<Row>& Matrix() {
       // care (issue 12): the treating service only.
       {Op::kSetQuitDate, "SetQuitDate", {C::kService}},
       {Op::kRecordContact, "RecordContact", {C::kService}},
+      // reports: admin and everyone else refused.
+      {Op::kGetOutcomeReport,
+       "GetOutcomeReport",
+       {C::kGp, C::kGpUnrelated, C::kService, C::kServiceUnrelated,
+        C::kIcbCommissioner}},
+      {Op::kGetPathwayReport,
+       "GetPathwayReport",
+       {C::kGp, C::kGpUnrelated, C::kService, C::kServiceUnrelated,
+        C::kIcbCommissioner}},
   };
   return *rows;
 }

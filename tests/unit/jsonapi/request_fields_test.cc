@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "nhs/tobacco/v1/prescription_service.pb.h"
 #include "nhs/tobacco/v1/referral_service.pb.h"
+#include "nhs/tobacco/v1/report_service.pb.h"
 
 namespace nhs::tobacco::jsonapi {
 namespace {
@@ -25,6 +26,22 @@ TEST(ApplyQuery, SetsScalarsEnumsAndBoolsByProtoOrJsonName) {
   EXPECT_TRUE(r.overdue_only());
   EXPECT_EQ(r.page_size(), 5);
   EXPECT_EQ(r.referral_id(), "a+b c");
+}
+
+// reports (issue 14): GET /v1/reports/outcomes?by=SOURCE&by=ROUTE - an enum
+// value may drop its type's prefix (REPORT_BREAKDOWN_), as people type it.
+TEST(ApplyQuery, TakesAnEnumValueWithoutItsTypesPrefix) {
+  v1::ReportRequest r;
+  ASSERT_TRUE(ApplyQuery("from=2026-04-01&by=SOURCE&by=REPORT_BREAKDOWN_ROUTE&"
+                         "by=10&disclosure=EXACT",
+                         {}, r)
+                  .ok());
+  EXPECT_THAT(r.by(), ::testing::ElementsAre(v1::REPORT_BREAKDOWN_SOURCE,
+                                             v1::REPORT_BREAKDOWN_ROUTE,
+                                             v1::REPORT_BREAKDOWN_QUARTER));
+  EXPECT_EQ(r.disclosure(), v1::DISCLOSURE_EXACT);
+  EXPECT_FALSE(ApplyQuery("by=SAUCE", {}, r).ok());
+  EXPECT_FALSE(ApplyQuery("by=BREAKDOWN_SOURCE", {}, r).ok());
 }
 
 TEST(ApplyQuery, SetsNestedFieldsByDottedPath) {

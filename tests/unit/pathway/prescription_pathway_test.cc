@@ -2,7 +2,6 @@
 
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/record_stamps.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"

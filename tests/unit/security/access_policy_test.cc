@@ -25,20 +25,35 @@ const Role kRoles[] = {Role::kGp,
                        Role::kAdmin,
                        Role::kTalkingTherapies,
                        Role::kLocalAuthority,
-                       Role::kVoluntarySector};
+                       Role::kVoluntarySector,
+                       Role::kIcbCommissioner};
 const Operation kOps[] = {
     O::kCreateReferral,     O::kReadReferral,     O::kUpdateReferralStatus,
     O::kRecommend,          O::kReadPrescription, O::kMarkSent,
     O::kAcknowledge,        O::kPrescribe,        O::kDecline,
     O::kRequireAppointment, O::kDispense,         O::kSupply,
     O::kRecordNotSupplied,  O::kCancel,           O::kRecordOutcome,
-    O::kReadOutcomes,       O::kAdminister,       O::kReadFormulary};
+    O::kReadOutcomes,       O::kAdminister,       O::kReadFormulary,
+    O::kReadReports};
 
 // How the caller relates to the record in a scenario.
-enum class Relation { kNone, kReferrer, kService, kGp, kTarget, kEpsHolder };
-const Relation kRelations[] = {Relation::kNone,    Relation::kReferrer,
-                               Relation::kService, Relation::kGp,
-                               Relation::kTarget,  Relation::kEpsHolder};
+// kIcbOfPractice / kIcbOfService: the caller is the ICB the registered
+// practice / the service is mapped to (reports, issue 14).
+enum class Relation {
+  kNone,
+  kReferrer,
+  kService,
+  kGp,
+  kTarget,
+  kEpsHolder,
+  kIcbOfPractice,
+  kIcbOfService
+};
+const Relation kRelations[] = {
+    Relation::kNone,          Relation::kReferrer,
+    Relation::kService,       Relation::kGp,
+    Relation::kTarget,        Relation::kEpsHolder,
+    Relation::kIcbOfPractice, Relation::kIcbOfService};
 const v1::Route kRoutes[] = {v1::ROUTE_GP_PRESCRIPTION,
                              v1::ROUTE_PHARMACY_SUPPLY,
                              v1::ROUTE_SERVICE_SUPPLY};
@@ -64,6 +79,12 @@ RecordView Scenario(Relation relation, v1::Route route) {
       break;
     case Relation::kEpsHolder:
       v.holds_eps_id = true;
+      break;
+    case Relation::kIcbOfPractice:
+      v.gp_icb_ods = kMe;
+      break;
+    case Relation::kIcbOfService:
+      v.service_icb_ods = kMe;
       break;
   }
   return v;
@@ -145,6 +166,13 @@ std::map<Grant, std::set<v1::Route>> Expected() {
   for (R r : kRoles) {
     for (L l : kRelations) g[{r, O::kReadFormulary, l}] = all;
   }
+  // Reports (issue 14): a service its own referrals, a practice its
+  // consenting patients, an ICB those whose practice or service is mapped
+  // to it; nobody else.
+  g[{R::kTobaccoService, O::kReadReports, L::kService}] = all;
+  g[{R::kGp, O::kReadReports, L::kGp}] = all;
+  g[{R::kIcbCommissioner, O::kReadReports, L::kIcbOfPractice}] = all;
+  g[{R::kIcbCommissioner, O::kReadReports, L::kIcbOfService}] = all;
   return g;
 }
 
@@ -169,7 +197,38 @@ TEST(AccessPolicyTest, EveryRoleOperationRelationAndRouteMatchesTheTable) {
       }
     }
   }
-  EXPECT_EQ(checked, 9 * 18 * 6 * 3);
+  EXPECT_EQ(checked, 10 * 19 * 8 * 3);
+}
+
+TEST(AccessPolicyTest, ReportsAreRefusedWholeToRolesThatCanCountNothing) {
+  for (Role role : {Role::kTobaccoService, Role::kGp, Role::kIcbCommissioner,
+                    Role::kDevelopment}) {
+    EXPECT_THAT(
+        AuthorizeAnyRecord(Principal{kMe, role, ""}, O::kGetOutcomeReport),
+        IsOk())
+        << RoleName(role);
+  }
+  for (Role role :
+       {Role::kAdmin, Role::kPharmacy, Role::kMentalHealthTrust,
+        Role::kIntegrator, Role::kTalkingTherapies, Role::kGateway}) {
+    EXPECT_THAT(
+        AuthorizeAnyRecord(Principal{kMe, role, ""}, O::kGetPathwayReport),
+        StatusIs(absl::StatusCode::kPermissionDenied))
+        << RoleName(role);
+  }
+}
+
+TEST(AccessPolicyTest, AReportFactRelatesThePracticeOnlyWithConsent) {
+  domain::ReportSubject subject;
+  subject.referrer_ods = "RX9";
+  subject.service_ods = "TDS01";
+  subject.gp_ods = "Y90001";
+  const Principal gp{"Y90001", Role::kGp, ""};
+  EXPECT_THAT(Authorize(gp, O::kReadReports, ViewOf(subject)),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  subject.shares_with_gp = true;
+  EXPECT_THAT(Authorize(gp, O::kReadReports, ViewOf(subject)), IsOk());
+  EXPECT_EQ(ViewOf(subject).service_ods, "TDS01");
 }
 
 TEST(AccessPolicyTest, PharmacyCannotReadOrConfirmAnotherPharmacysItem) {

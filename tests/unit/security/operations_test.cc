@@ -33,7 +33,7 @@ TEST(OperationsTest, EveryOperationHasADistinctNameThatRoundTrips) {
 
 TEST(OperationsTest, ListsEveryOperationOnceInDeclarationOrder) {
   const absl::Span<const Operation> all = AllOperations();
-  ASSERT_EQ(all.size(), static_cast<size_t>(O::kRecordContact) + 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(O::kGetPathwayReport) + 1);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(static_cast<size_t>(all[i]), i);
   }
@@ -98,6 +98,10 @@ TEST(OperationsTest, KeepsTheNamesTheAuditLogAlreadyHolds) {
       {O::kListSafetyAlerts, "ListSafetyAlerts"},
       {O::kSetQuitDate, "SetQuitDate"},
       {O::kRecordContact, "RecordContact"},
+      // reports (issue 14)
+      {O::kReadReports, "ReadReports"},
+      {O::kGetOutcomeReport, "GetOutcomeReport"},
+      {O::kGetPathwayReport, "GetPathwayReport"},
   };
   EXPECT_EQ(cases.size(), AllOperations().size());
   for (const NameCase& c : cases) {
@@ -138,6 +142,9 @@ TEST(OperationsTest, EntryPointsAreCheckedAsTheirPermission) {
       {O::kListProducts, O::kReadFormulary},
       {O::kSetQuitDate, O::kSetQuitDate},
       {O::kRecordContact, O::kRecordContact},
+      {O::kReadReports, O::kReadReports},
+      {O::kGetOutcomeReport, O::kReadReports},
+      {O::kGetPathwayReport, O::kReadReports},
   };
   for (const PermissionCase& c : cases) {
     SCOPED_TRACE(OperationName(c.op));

@@ -30,7 +30,7 @@ TEST(PrincipalTest, EveryDocumentedRoleParses) {
   for (const char* role :
        {"gp", "pharmacy", "mental_health_trust", "tobacco_service",
         "integrator", "admin", "talking_therapies", "local_authority",
-        "voluntary_sector"}) {
+        "voluntary_sector", "icb_commissioner"}) {
     absl::StatusOr<Role> parsed = ParseRole(role);
     ASSERT_TRUE(parsed.ok()) << role;
     EXPECT_EQ(RoleName(*parsed), role);

@@ -93,8 +93,8 @@ TEST_F(ReportScansTest, InsertsAndUpdatesKeepTheReferralColumnsInStep) {
                                absl::UTCTimeZone()));
   ASSERT_THAT(Write([&](WriteTransaction& tx) { return tx.InsertReferral(r); }),
               IsOk());
-  const ReportScan april = Scan(absl::CivilDay(2026, 4, 1),
-                                absl::CivilDay(2026, 4, 30));
+  const ReportScan april =
+      Scan(absl::CivilDay(2026, 4, 1), absl::CivilDay(2026, 4, 30));
   std::vector<domain::ReferralFacts> facts = Referrals(april);
   ASSERT_EQ(facts.size(), 1u);
   EXPECT_EQ(facts[0].received_on, absl::CivilDay(2026, 4, 2));
@@ -183,8 +183,8 @@ TEST_F(ReportScansTest, UpdatesKeepThePrescriptionColumnsInStep) {
                 return tx.InsertPrescription(p);
               }),
               IsOk());
-  const ReportScan april = Scan(absl::CivilDay(2026, 4, 1),
-                                absl::CivilDay(2026, 4, 30));
+  const ReportScan april =
+      Scan(absl::CivilDay(2026, 4, 1), absl::CivilDay(2026, 4, 30));
   std::vector<domain::PrescriptionFacts> facts = Prescriptions(april);
   ASSERT_EQ(facts.size(), 1u);
   EXPECT_EQ(facts[0].route, v1::ROUTE_PHARMACY_SUPPLY);
@@ -222,28 +222,28 @@ TEST_F(ReportScansTest, UpdatesKeepThePrescriptionColumnsInStep) {
 // Three referrals: received in April; received in March with a quit date
 // in April; received in March with a quit date in March.
 TEST_F(ReportScansTest, ReferralScanCoversReceivedOrQuitDateInThePeriod) {
-  v1::Referral april = MakeReferral("ref-apr", London(2026, 4, 30, 23, 59),
-                                    "TDS01", "GP-APR");
+  v1::Referral april =
+      MakeReferral("ref-apr", London(2026, 4, 30, 23, 59), "TDS01", "GP-APR");
   v1::Referral march_quit_april = MakeReferral(
       "ref-mar-q", London(2026, 3, 31, 23, 59), "TDS02", "GP-MAR-Q");
   SetQuitDate(march_quit_april, "2026-04-01");
-  v1::Referral march = MakeReferral("ref-mar", London(2026, 3, 15), "TDS01",
-                                    "GP-MAR");
+  v1::Referral march =
+      MakeReferral("ref-mar", London(2026, 3, 15), "TDS01", "GP-MAR");
   SetQuitDate(march, "2026-03-31");
-  v1::Referral may = MakeReferral("ref-may", London(2026, 5, 1, 0, 0), "TDS01",
-                                  "GP-MAY");
+  v1::Referral may =
+      MakeReferral("ref-may", London(2026, 5, 1, 0, 0), "TDS01", "GP-MAY");
   // Received and quit date both in April: yielded once.
-  v1::Referral both = MakeReferral("ref-both", London(2026, 4, 2), "TDS03",
-                                   "GP-BOTH");
+  v1::Referral both =
+      MakeReferral("ref-both", London(2026, 4, 2), "TDS03", "GP-BOTH");
   SetQuitDate(both, "2026-04-10");
-  ASSERT_THAT(Write([&](WriteTransaction& tx) -> absl::Status {
-                for (const auto& r :
-                     {april, march_quit_april, march, may, both}) {
-                  if (absl::Status s = tx.InsertReferral(r); !s.ok()) return s;
-                }
-                return absl::OkStatus();
-              }),
-              IsOk());
+  ASSERT_THAT(
+      Write([&](WriteTransaction& tx) -> absl::Status {
+        for (const auto& r : {april, march_quit_april, march, may, both}) {
+          if (absl::Status s = tx.InsertReferral(r); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      }),
+      IsOk());
   const absl::CivilDay from(2026, 4, 1), to(2026, 4, 30);
   EXPECT_THAT(Gps(Referrals(Scan(from, to))),
               UnorderedElementsAre("GP-APR", "GP-MAR-Q", "GP-BOTH"));
@@ -368,8 +368,8 @@ TEST_F(ReportScansTest, ASinkErrorStopsTheScanAndIsReturned) {
         return absl::OkStatus();
       }),
       IsOk());
-  const ReportScan april = Scan(absl::CivilDay(2026, 4, 1),
-                                absl::CivilDay(2026, 4, 30));
+  const ReportScan april =
+      Scan(absl::CivilDay(2026, 4, 1), absl::CivilDay(2026, 4, 30));
   int calls = 0;
   auto stop = [&calls](const auto&) {
     ++calls;

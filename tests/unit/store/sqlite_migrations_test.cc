@@ -172,11 +172,11 @@ TEST_F(SqliteMigrationsTest, VersionSixKeepsAuditRowsFromBeforeAsUnkeyed) {
     auto conn = SqliteConnection::Open((dir_ / "gateway.db").string(),
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
-    ASSERT_THAT(
-        (*conn)->Exec(absl::StrCat(
-            kUndoMigration10, kUndoMigrationsFrom7To9, "ALTER TABLE audit_log DROP COLUMN key_id;",
-            "DELETE FROM schema_migrations WHERE version >= 6")),
-        IsOk());
+    ASSERT_THAT((*conn)->Exec(absl::StrCat(
+                    kUndoMigration10, kUndoMigrationsFrom7To9,
+                    "ALTER TABLE audit_log DROP COLUMN key_id;",
+                    "DELETE FROM schema_migrations WHERE version >= 6")),
+                IsOk());
   }
   auto store = Open();
   ASSERT_TRUE(store.ok()) << store.status();
@@ -327,8 +327,7 @@ TEST_F(SqliteMigrationsTest, VersionTenBackfillsTheReportingColumns) {
   const ReportScan april =
       Scan(absl::CivilDay(2026, 4, 1), absl::CivilDay(2026, 4, 30));
 
-  auto referrals =
-      Collect(**store, &ReadTransaction::ScanReferralFacts, april);
+  auto referrals = Collect(**store, &ReadTransaction::ScanReferralFacts, april);
   ASSERT_THAT(referrals.status(), IsOk());
   ASSERT_EQ(referrals->size(), 1u);
   const domain::ReferralFacts& f = (*referrals)[0];
