@@ -20,6 +20,7 @@
 // breakdowns; (c) the same outcome return written as plain SQL and run by
 // the `sqlite3` command-line shell on the same database file.
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -671,8 +672,11 @@ int Run() {
   const int64_t n = ReferralsWanted();
   std::filesystem::path dir = absl::GetFlag(FLAGS_dir);
   if (dir.empty()) {
+    // A kept database has a fixed name (the next run reuses it); a
+    // throwaway one its own, so that two runs never share a file.
     dir = std::filesystem::temp_directory_path() /
-          absl::StrCat("tobacco_report_bench_", n);
+          (Keep() ? absl::StrCat("tobacco_report_bench_", n)
+                  : absl::StrCat("tobacco_report_bench_", n, "_", ::getpid()));
   }
   std::filesystem::create_directories(dir);
   const bool keep = Keep();
