@@ -20,6 +20,7 @@
 // breakdowns; (c) the same outcome return written as plain SQL and run by
 // the `sqlite3` command-line shell on the same database file.
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -432,7 +433,11 @@ absl::Status TimeScans(store::Store& store, const store::ReportScan& scan,
 }
 
 // (c) The outcome return by source, route and quarter as plain SQL, run by
-// the sqlite3 shell on the same file.
+// the sqlite3 shell on the same file. Written as one would by hand over the
+// reporting columns: the referrals received in the period (their quarter
+// by received_on), the cohort of quit dates in the period among them and
+// among referrals received before (their quarter by quit_date). The unary
+// `+` keeps a range as a filter, so each part reads the index meant for it.
 constexpr char kOutcomeSql[] = R"sql(
 SELECT source, first_route, quarter,
   SUM(received) AS referrals_received,
@@ -453,7 +458,14 @@ FROM (
   SELECT source, first_route,
          (CAST(substr(quit_date, 6, 2) AS INTEGER) + 8) % 12 / 3 + 1,
          0, 1, outcome_4wk, outcome_12wk, outcome_52wk
+    FROM referrals WHERE received_on BETWEEN '2025-04-01' AND '2026-03-31'
+     AND +quit_date BETWEEN '2025-04-01' AND '2026-03-31'
+  UNION ALL
+  SELECT source, first_route,
+         (CAST(substr(quit_date, 6, 2) AS INTEGER) + 8) % 12 / 3 + 1,
+         0, 1, outcome_4wk, outcome_12wk, outcome_52wk
     FROM referrals WHERE quit_date BETWEEN '2025-04-01' AND '2026-03-31'
+     AND +received_on NOT BETWEEN '2025-04-01' AND '2026-03-31'
 )
 GROUP BY source, first_route, quarter
 ORDER BY source, first_route, quarter;
@@ -660,8 +672,11 @@ int Run() {
   const int64_t n = ReferralsWanted();
   std::filesystem::path dir = absl::GetFlag(FLAGS_dir);
   if (dir.empty()) {
+    // A kept database has a fixed name (the next run reuses it); a
+    // throwaway one its own, so that two runs never share a file.
     dir = std::filesystem::temp_directory_path() /
-          absl::StrCat("tobacco_report_bench_", n);
+          (Keep() ? absl::StrCat("tobacco_report_bench_", n)
+                  : absl::StrCat("tobacco_report_bench_", n, "_", ::getpid()));
   }
   std::filesystem::create_directories(dir);
   const bool keep = Keep();

@@ -268,6 +268,10 @@ ALTER TABLE audit_log ADD COLUMN practitioner TEXT NOT NULL DEFAULT '';
     // product kind and pharmacy; a prescription row copies its referral's
     // subject (source, SMI, diagnosis, practice, consent) so the pathway
     // scan needs no join. The outbox row names the referral it is about.
+    // The period indexes carry every column a scan reads (covering): a
+    // report reads index pages only, never the rows with their bodies
+    // (which overflow their pages, so reading a column after the body
+    // means reading the body).
     {10, R"sql(
 ALTER TABLE referrals ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE referrals ADD COLUMN smi INTEGER NOT NULL DEFAULT 0;
@@ -281,11 +285,20 @@ ALTER TABLE referrals ADD COLUMN outcome_52wk INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE referrals ADD COLUMN first_route INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE referrals ADD COLUMN first_product_kind INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE referrals ADD COLUMN first_pharmacy_ods TEXT NOT NULL DEFAULT '';
-CREATE INDEX referrals_by_received ON referrals (received_on);
+CREATE INDEX referrals_by_received ON referrals (received_on,
+  source, smi, diagnosis, referrer_ods, service_ods, gp_ods, shares_with_gp,
+  quit_date, outcome_4wk, outcome_12wk, outcome_52wk, first_route,
+  first_product_kind, first_pharmacy_ods);
 CREATE INDEX referrals_by_quit_date ON referrals (quit_date)
   WHERE quit_date IS NOT NULL;
-CREATE INDEX referrals_by_service_received ON referrals (service_ods, received_on);
-CREATE INDEX referrals_by_gp_received ON referrals (gp_ods, received_on);
+CREATE INDEX referrals_by_service_received ON referrals (service_ods,
+  received_on, source, smi, diagnosis, referrer_ods, gp_ods, shares_with_gp,
+  quit_date, outcome_4wk, outcome_12wk, outcome_52wk, first_route,
+  first_product_kind, first_pharmacy_ods);
+CREATE INDEX referrals_by_gp_received ON referrals (gp_ods, received_on,
+  source, smi, diagnosis, referrer_ods, service_ods, shares_with_gp,
+  quit_date, outcome_4wk, outcome_12wk, outcome_52wk, first_route,
+  first_product_kind, first_pharmacy_ods);
 CREATE INDEX referrals_by_service_quit_date ON referrals (service_ods, quit_date)
   WHERE quit_date IS NOT NULL;
 CREATE INDEX referrals_by_gp_quit_date ON referrals (gp_ods, quit_date)
@@ -313,10 +326,21 @@ ALTER TABLE prescriptions ADD COLUMN dispensed_us BIGINT;
 ALTER TABLE prescriptions ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE prescriptions ADD COLUMN first_overdue_waiting_on TEXT NOT NULL
   DEFAULT '';
-CREATE INDEX prescriptions_by_created_on ON prescriptions (created_on);
+CREATE INDEX prescriptions_by_created_on ON prescriptions (created_on,
+  source, smi, diagnosis, referrer_ods, service_ods, gp_ods, shares_with_gp,
+  route, product_kind, target_ods, pharmacy_ods, created_us, acknowledged_us,
+  prescribed_or_supplied_us, dispensed_us, status, status_reason,
+  first_overdue_waiting_on);
 CREATE INDEX prescriptions_by_service_created_on ON prescriptions
-  (service_ods, created_on);
-CREATE INDEX prescriptions_by_gp_created_on ON prescriptions (gp_ods, created_on);
+  (service_ods, created_on, source, smi, diagnosis, referrer_ods, gp_ods,
+  shares_with_gp, route, product_kind, target_ods, pharmacy_ods, created_us,
+  acknowledged_us, prescribed_or_supplied_us, dispensed_us, status,
+  status_reason, first_overdue_waiting_on);
+CREATE INDEX prescriptions_by_gp_created_on ON prescriptions (gp_ods,
+  created_on, source, smi, diagnosis, referrer_ods, service_ods,
+  shares_with_gp, route, product_kind, target_ods, pharmacy_ods, created_us,
+  acknowledged_us, prescribed_or_supplied_us, dispensed_us, status,
+  status_reason, first_overdue_waiting_on);
 
 ALTER TABLE outbox ADD COLUMN referral_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_by_state_created ON outbox (state, created_us);
