@@ -126,6 +126,20 @@ class ReportTest : public ::testing::Test {
     fhir->set_client_ca_file(Pem("ca.pem"));
     fhir->set_per_principal_rate_limit(0);
     fhir->set_json_api_rate_limit(0);
+    // The pharmacy's endpoint is a port nobody listens on, one attempt
+    // each: what the gateway sends FZZ99 becomes dead letters.
+    fhir->set_client_cert_path(Pem("service-tds01.pem"));
+    fhir->set_client_key_path(Pem("service-tds01.key"));
+    fhir->set_ca_cert_path(Pem("ca.pem"));
+    fhir->set_connect_timeout_ms(500);
+    fhir->set_request_timeout_ms(1000);
+    v1::FhirEndpoint* pharmacy = fhir->add_endpoints();
+    pharmacy->set_ods_code(kPharmacy);
+    pharmacy->set_url(
+        absl::StrCat("https://127.0.0.1:", testing::FreeLoopbackPort(),
+                     "/fhir/$process-message"));
+    config.mutable_delivery()->set_max_attempts(1);
+    config.mutable_delivery()->set_poll_interval_ms(10);
     auto* mllp = config.mutable_mllp();
     mllp->set_allow_plaintext(true);
     mllp->clear_tls();
@@ -596,6 +610,38 @@ TEST_F(ReportTest, PathwayTimesAreWorkingDaysAcrossTheBankHoliday) {
   EXPECT_EQ(report->overdue_by_organisation(0).ods_code(), kGp1);
   EXPECT_EQ(report->overdue_by_organisation(0).display(), "Sample GP practice");
   EXPECT_EQ(report->overdue_by_organisation(0).count().value(), 1);
+
+  // Dead letters by destination: what the operator's outbox lists as dead,
+  // all of it about TDS01's referrals (the pharmacy route's requests at
+  // least).
+  std::map<std::string, int64_t> dead;
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  while (true) {
+    v1::ListDeliveriesRequest pending;
+    pending.set_state(v1::DELIVERY_STATE_PENDING);
+    v1::ListDeliveriesResponse waiting;
+    grpc::ClientContext c;
+    ASSERT_TRUE(
+        As("admin-ops").admin->ListDeliveries(&c, pending, &waiting).ok());
+    if (waiting.deliveries().empty() || absl::Now() > give_up) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  v1::ListDeliveriesRequest list;
+  list.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
+  list.set_page_size(500);
+  v1::ListDeliveriesResponse letters;
+  grpc::ClientContext c;
+  ASSERT_TRUE(As("admin-ops").admin->ListDeliveries(&c, list, &letters).ok());
+  for (const auto& d : letters.deliveries()) ++dead[d.destination_ods()];
+  EXPECT_GE(dead[kPharmacy], 2);
+  report = server_->reports().GetPathwayReport(
+      Console(), Period({}, v1::DISCLOSURE_EXACT));
+  ASSERT_TRUE(report.ok()) << report.status();
+  std::map<std::string, int64_t> reported;
+  for (const auto& d : report->dead_letters_by_destination()) {
+    reported[d.ods_code()] = d.count().value();
+  }
+  EXPECT_EQ(reported, dead);
 }
 
 TEST_F(ReportTest, ProgramsGetControlledFiguresAndAreRefusedExactOnes) {
