@@ -6,8 +6,9 @@
 // out of it), outcomes at 4, 12 and 52 weeks (CO-verified, self-reported,
 // not quit, reduced, lost recorded, lost by the window closing), requests
 // on every route moved through acknowledge, prescribe, decline, supply,
-// not-supplied and dispense - with the clock stepped over the August bank
-// holiday (configured in deadlines.bank_holidays) between the steps. The
+// not-supplied and dispense, dead letters to a pharmacy whose endpoint is
+// down - with the clock stepped over the August bank holiday (configured in
+// deadlines.bank_holidays) between the steps. The
 // expected figures below are worked out by hand from the README's
 // definitions; the test checks them exact (the console's view, a named
 // practitioner), disclosure-controlled over gRPC and JSON, the refusals
@@ -204,6 +205,8 @@ class ReportTest : public ::testing::Test {
     std::string gp = kGp1;
     bool shares_with_gp = true;
     std::string service = kService1;
+    bool smi = true;
+    v1::DiagnosisCategory diagnosis = v1::DIAGNOSIS_CATEGORY_SCHIZOPHRENIA;
   };
 
   // Referred by trust RX9, accepted by the service.
@@ -216,6 +219,8 @@ class ReportTest : public ::testing::Test {
     r->mutable_gp_practice()->set_ods_code(p.gp);
     r->mutable_consent()->set_share_with_gp(p.shares_with_gp);
     r->mutable_service()->set_ods_code(p.service);
+    r->mutable_mental_health()->set_smi(p.smi);
+    r->mutable_mental_health()->set_diagnosis_category(p.diagnosis);
     v1::Referral referral;
     grpc::ClientContext c1;
     grpc::Status s =
@@ -341,7 +346,9 @@ class ReportTest : public ::testing::Test {
     r2_ = Refer(P{});
     r3_ = Refer(P{});
     r4_ = Refer(P{.source = kInpatient});
-    r5_ = Refer(P{.source = kInpatient});
+    r5_ = Refer(P{.source = kInpatient,
+                  .smi = false,
+                  .diagnosis = v1::DIAGNOSIS_CATEGORY_BIPOLAR_DISORDER});
     r6_ = Refer(P{.gp = kGp2, .shares_with_gp = false});  // no consent
     r7_ = Refer(P{});
     r8_ = Refer(P{});
@@ -754,6 +761,12 @@ TEST_F(ReportTest, EachRoleSeesItsOwnReferralsAndAdminAndPharmacyNone) {
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_THAT(RowKeys(*all), ElementsAre("TDS01/Y90001/", "TDS01/Y90002/",
                                          "TDS02/Y90002/", ""));
+  // By ICB, from the registry's mapping of the registered practice.
+  all = server_->reports().GetOutcomeReport(testing::InspectorCaller(),
+                                            Period({v1::REPORT_BREAKDOWN_ICB}));
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_THAT(RowKeys(*all), ElementsAre("QE1/", "QE2/", ""));
+  EXPECT_EQ(all->header().scope(), "every organisation (development)");
   // Everyone else is refused, admin included: small counts are patient
   // data.
   for (const char* cert : {"admin-ops", "pharmacy-fzz99", "trust-rx9",
