@@ -172,8 +172,16 @@ void PublishRate(const DisclosureTable::Cell& numerator,
     out->set_undefined(true);
     return;
   }
-  double rate = static_cast<double>(numerator.value) /
-                static_cast<double>(denominator.value);
+  // A controlled rate is computed from the published counts: one from the
+  // exact counts would pin a rounded pair (10 of 20 at 0.474 is 9 of 19),
+  // and through the totals a withheld cell.
+  const int64_t num = controlled ? numerator.published : numerator.value;
+  const int64_t den = controlled ? denominator.published : denominator.value;
+  if (den == 0) {
+    out->set_undefined(true);
+    return;
+  }
+  double rate = static_cast<double>(num) / static_cast<double>(den);
   out->set_value(controlled ? PublishedRate(rate) : rate);
 }
 

@@ -82,8 +82,9 @@ double PublishedRate(double rate);
 void PublishCount(const DisclosureTable::Cell& cell, v1::ReportCount* out);
 
 // numerator / denominator: suppressed when either cell is, undefined when
-// the denominator is 0, otherwise from the exact counts (published to 3
-// decimals when `controlled`).
+// the denominator is 0, otherwise from the exact counts, or when
+// `controlled` from the published ones (so a rate cannot pin a rounded
+// count) to 3 decimals.
 void PublishRate(const DisclosureTable::Cell& numerator,
                  const DisclosureTable::Cell& denominator, bool controlled,
                  v1::ReportRate* out);

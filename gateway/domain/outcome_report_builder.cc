@@ -1,5 +1,6 @@
 // The outcome return (report_builders.h): referrals received, quit dates
 // set and what the follow-ups found, by the requested breakdowns.
+#include <algorithm>
 #include <array>
 #include <map>
 #include <memory>
@@ -7,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "gateway/domain/disclosure_control.h"
 #include "gateway/domain/report_builders.h"
 #include "gateway/domain/report_grouping.h"
@@ -63,7 +65,8 @@ v1::ReportCount* CountField(v1::OutcomeReportRow& row, int column) {
 
 class OutcomeBuilder : public OutcomeReportBuilder {
  public:
-  explicit OutcomeBuilder(ReportSpec spec) : spec_(std::move(spec)) {
+  explicit OutcomeBuilder(ReportSpec spec)
+      : spec_(std::move(spec)), keys_(&spec_) {
     spec_.reporting = ReportingDefaults(spec_.reporting);
     // The config loader applies the defaults; a spec built by hand may not.
     if (spec_.follow_up.week_4().max_days() <= 0) {
@@ -79,13 +82,13 @@ class OutcomeBuilder : public OutcomeReportBuilder {
     dims.pharmacy_ods = f.first_pharmacy_ods;
     if (InPeriod(spec_, f.received_on)) {
       dims.day = f.received_on;
-      Counts& c = Group(MakeGroupKey(spec_, dims));
+      Counts& c = Group(dims);
       ++c[kReceived];
       ++total_[kReceived];
     }
     if (f.quit_date && InPeriod(spec_, *f.quit_date)) {
       dims.day = *f.quit_date;
-      Counts& c = Group(MakeGroupKey(spec_, dims));
+      Counts& c = Group(dims);
       Counts cohort{};
       cohort[kQuitDatesSet] = 1;
       if (IsQuit(f.outcome_4wk)) cohort[kQuit4wk] = 1;
@@ -131,10 +134,18 @@ class OutcomeBuilder : public OutcomeReportBuilder {
         detail_lines.push_back(std::move(line));
       }
     };
-    // With no breakdown the total is the only row.
-    for (const auto& [key, counts] : groups_) {
-      if (spec_.by.empty()) break;
-      add_row(MakeRowFrame(spec_, key), counts);
+    // Rows sorted by their values; with no breakdown the total is the only
+    // row.
+    std::vector<std::pair<GroupKey, const Counts*>> sorted;
+    if (!spec_.by.empty()) {
+      for (const auto& [key, counts] : groups_) {
+        sorted.emplace_back(keys_.Values(key), &counts);
+      }
+    }
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [key, counts] : sorted) {
+      add_row(MakeRowFrame(spec_, key), *counts);
     }
     add_row(TotalRowFrame(spec_), total_);
 
@@ -157,14 +168,15 @@ class OutcomeBuilder : public OutcomeReportBuilder {
   }
 
  private:
-  Counts& Group(GroupKey key) {
-    auto [it, inserted] = groups_.try_emplace(std::move(key));
+  Counts& Group(const FactDimensions& dims) {
+    auto [it, inserted] = groups_.try_emplace(keys_.KeyOf(dims));
     if (inserted) it->second.fill(0);
     return it->second;
   }
 
   ReportSpec spec_;
-  std::map<GroupKey, Counts> groups_;
+  GroupKeys keys_;
+  absl::flat_hash_map<GroupKeys::Key, Counts> groups_;
   Counts total_{};
 };
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/domain/disclosure_control.h"
 #include "gateway/domain/london_day.h"
@@ -25,6 +26,7 @@ namespace {
 enum Step { kAcknowledgement, kPrescriptionOrSupply, kDispense, kSteps };
 
 constexpr absl::string_view kNoReason = "NONE";
+constexpr int kStatuses = v1::PrescriptionStatus_ARRAYSIZE;
 
 bool GpDecided(v1::PrescriptionStatus s) {
   return s == v1::PRESCRIPTION_STATUS_PRESCRIBED ||
@@ -39,7 +41,8 @@ bool PharmacyDecided(v1::PrescriptionStatus s) {
 
 struct Group {
   int64_t requests = 0;
-  std::map<int, int64_t> by_status;
+  // Indexed by PrescriptionStatus (an unknown one counts as UNSPECIFIED).
+  std::array<int64_t, kStatuses> by_status{};
   std::array<std::vector<int>, kSteps> days;
   int64_t gp_decided = 0;
   int64_t gp_declined = 0;
@@ -52,24 +55,26 @@ struct Group {
   void Add(const PrescriptionFacts& f,
            const std::array<std::optional<int>, kSteps>& steps) {
     ++requests;
-    ++by_status[f.status];
+    int status = f.status;
+    ++by_status[status >= 0 && status < kStatuses ? status : 0];
     for (int s = 0; s < kSteps; ++s) {
       if (steps[s]) days[s].push_back(*steps[s]);
     }
-    std::string reason =
-        f.status_reason.empty() ? std::string(kNoReason) : f.status_reason;
+    absl::string_view reason = f.status_reason.empty()
+                                   ? kNoReason
+                                   : absl::string_view(f.status_reason);
     if (f.route == v1::ROUTE_GP_PRESCRIPTION && GpDecided(f.status)) {
       ++gp_decided;
       if (f.status == v1::PRESCRIPTION_STATUS_DECLINED) {
         ++gp_declined;
-        ++decline_reasons[reason];
+        ++decline_reasons[std::string(reason)];
       }
     }
     if (f.route == v1::ROUTE_PHARMACY_SUPPLY && PharmacyDecided(f.status)) {
       ++pharmacy_decided;
       if (f.status == v1::PRESCRIPTION_STATUS_NOT_SUPPLIED) {
         ++not_supplied;
-        ++not_supplied_reasons[reason];
+        ++not_supplied_reasons[std::string(reason)];
       }
     }
     if (!f.first_overdue_waiting_on.empty()) ++went_overdue;
@@ -93,12 +98,12 @@ struct RowCells {
 class PathwayBuilder : public PathwayReportBuilder {
  public:
   explicit PathwayBuilder(ReportSpec spec)
-      : spec_(std::move(spec)), counter_(spec_.calendar) {
+      : spec_(std::move(spec)), keys_(&spec_), counter_(spec_.calendar) {
     spec_.reporting = ReportingDefaults(spec_.reporting);
   }
 
   void Add(const PrescriptionFacts& f) override {
-    absl::CivilDay day = LondonDay(f.recommended_at);
+    absl::CivilDay day = counter_.DayOf(f.recommended_at);
     if (!InPeriod(spec_, day)) return;
     std::array<std::optional<int>, kSteps> steps;
     const std::optional<absl::Time>* at[kSteps] = {
@@ -113,7 +118,7 @@ class PathwayBuilder : public PathwayReportBuilder {
     dims.pharmacy_ods = f.pharmacy_ods;
     dims.day = day;
     // With no breakdown the total is the only row.
-    if (!spec_.by.empty()) groups_[MakeGroupKey(spec_, dims)].Add(f, steps);
+    if (!spec_.by.empty()) groups_[keys_.KeyOf(dims)].Add(f, steps);
     total_.Add(f, steps);
     if (!f.first_overdue_waiting_on.empty()) {
       ++overdue_by_organisation_[f.first_overdue_waiting_on];
@@ -133,10 +138,16 @@ class PathwayBuilder : public PathwayReportBuilder {
     DisclosureTable table;
     std::vector<RowCells> cells;
     std::vector<const Group*> row_groups;
-    for (auto& [key, group] : groups_) {
+    std::vector<std::pair<GroupKey, const Group*>> sorted;
+    for (const auto& [key, group] : groups_) {
+      sorted.emplace_back(keys_.Values(key), &group);
+    }
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [key, group] : sorted) {
       ApplyRowFrame(MakeRowFrame(spec_, key), report.add_rows());
-      cells.push_back(Register(table, group));
-      row_groups.push_back(&group);
+      cells.push_back(Register(table, *group));
+      row_groups.push_back(group);
     }
     ApplyRowFrame(TotalRowFrame(spec_), report.add_rows());
     cells.push_back(Register(table, total_));
@@ -171,8 +182,11 @@ class PathwayBuilder : public PathwayReportBuilder {
   static RowCells Register(DisclosureTable& table, const Group& g) {
     RowCells c;
     c.requests = table.Add(g.requests);
-    for (const auto& [status, n] : g.by_status)
-      c.by_status[status] = table.Add(n);
+    for (int status = 0; status < kStatuses; ++status) {
+      if (g.by_status[status] > 0) {
+        c.by_status[status] = table.Add(g.by_status[status]);
+      }
+    }
     for (int s = 0; s < kSteps; ++s) {
       c.reached[s] = table.Add(static_cast<int64_t>(g.days[s].size()));
     }
@@ -338,8 +352,9 @@ class PathwayBuilder : public PathwayReportBuilder {
   }
 
   ReportSpec spec_;
+  GroupKeys keys_;
   WorkingDayCounter counter_;
-  std::map<GroupKey, Group> groups_;
+  absl::flat_hash_map<GroupKeys::Key, Group> groups_;
   Group total_;
   std::map<std::string, int64_t> overdue_by_organisation_;
   std::map<std::string, int64_t> dead_letters_;

@@ -131,13 +131,78 @@ std::string BreakdownValue(const ReportSpec& spec, v1::ReportBreakdown by,
   }
 }
 
-GroupKey MakeGroupKey(const ReportSpec& spec, const FactDimensions& facts) {
-  GroupKey key;
-  key.reserve(spec.by.size());
-  for (v1::ReportBreakdown by : spec.by) {
-    key.push_back(BreakdownValue(spec, by, facts));
+int32_t GroupKeys::Intern(absl::string_view value) {
+  auto it = ids_.find(value);
+  if (it != ids_.end()) return it->second;
+  int32_t id = static_cast<int32_t>(values_.size());
+  values_.emplace_back(value);
+  ids_.emplace(std::string(value), id);
+  return id;
+}
+
+int32_t GroupKeys::ValueId(int index, v1::ReportBreakdown by,
+                           const FactDimensions& f) {
+  const ReportSubject& s = *f.subject;
+  int64_t number = -1;
+  switch (by) {
+    case v1::REPORT_BREAKDOWN_SOURCE:
+      number = s.source;
+      break;
+    case v1::REPORT_BREAKDOWN_SMI:
+      number = s.smi ? 1 : 0;
+      break;
+    case v1::REPORT_BREAKDOWN_DIAGNOSIS:
+      number = s.diagnosis;
+      break;
+    case v1::REPORT_BREAKDOWN_ROUTE:
+      number = f.route;
+      break;
+    case v1::REPORT_BREAKDOWN_PRODUCT_KIND:
+      number = f.product_kind;
+      break;
+    case v1::REPORT_BREAKDOWN_QUARTER:
+      // Months map to quarters: cache by month.
+      number = f.day.year() * 12 + f.day.month();
+      break;
+    case v1::REPORT_BREAKDOWN_GP_PRACTICE:
+      return Intern(s.gp_ods.empty() ? kNone : absl::string_view(s.gp_ods));
+    case v1::REPORT_BREAKDOWN_PHARMACY:
+      return Intern(f.pharmacy_ods.empty() ? kNone : f.pharmacy_ods);
+    case v1::REPORT_BREAKDOWN_SERVICE:
+      return Intern(s.service_ods.empty() ? kNone
+                                          : absl::string_view(s.service_ods));
+    case v1::REPORT_BREAKDOWN_ICB: {
+      auto& cache = by_text_[index];
+      auto it = cache.find(s.gp_ods);
+      if (it != cache.end()) return it->second;
+      int32_t id = Intern(BreakdownValue(*spec_, by, f));
+      cache.emplace(s.gp_ods, id);
+      return id;
+    }
+    default:
+      return Intern("");
   }
+  auto& cache = by_number_[index];
+  auto it = cache.find(number);
+  if (it != cache.end()) return it->second;
+  int32_t id = Intern(BreakdownValue(*spec_, by, f));
+  cache.emplace(number, id);
+  return id;
+}
+
+GroupKeys::Key GroupKeys::KeyOf(const FactDimensions& facts) {
+  Key key;
+  key.fill(-1);
+  const int n = std::min<int>(spec_->by.size(), kMaxBreakdowns);
+  for (int i = 0; i < n; ++i) key[i] = ValueId(i, spec_->by[i], facts);
   return key;
+}
+
+GroupKey GroupKeys::Values(const Key& key) const {
+  GroupKey out;
+  const int n = std::min<int>(spec_->by.size(), kMaxBreakdowns);
+  for (int i = 0; i < n; ++i) out.push_back(values_[key[i]]);
+  return out;
 }
 
 std::string BreakdownDisplay(const ReportSpec& spec, v1::ReportBreakdown by,

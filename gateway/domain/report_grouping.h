@@ -1,9 +1,12 @@
 #ifndef GATEWAY_DOMAIN_REPORT_GROUPING_H_
 #define GATEWAY_DOMAIN_REPORT_GROUPING_H_
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "gateway/domain/report_builders.h"
@@ -29,7 +32,33 @@ struct FactDimensions {
 // One value per breakdown of spec.by, in its order. Rows sort by it.
 using GroupKey = std::vector<std::string>;
 
-GroupKey MakeGroupKey(const ReportSpec& spec, const FactDimensions& facts);
+// Builds the keys: a report adds up millions of facts, so each value is
+// interned once and a fact's key is a few integers. Sort by the values
+// (Values) when the rows are written. Not thread-safe.
+class GroupKeys {
+ public:
+  static constexpr int kMaxBreakdowns = 10;
+  using Key = std::array<int32_t, kMaxBreakdowns>;
+
+  // `spec` is not owned.
+  explicit GroupKeys(const ReportSpec* spec) : spec_(spec) {}
+
+  Key KeyOf(const FactDimensions& facts);
+  GroupKey Values(const Key& key) const;
+
+ private:
+  int32_t Intern(absl::string_view value);
+  int32_t ValueId(int index, v1::ReportBreakdown by, const FactDimensions& f);
+
+  const ReportSpec* spec_;
+  absl::flat_hash_map<std::string, int32_t> ids_;
+  std::vector<std::string> values_;
+  // Per breakdown position: enum value, Europe/London month or registered
+  // practice -> interned value.
+  std::array<absl::flat_hash_map<int64_t, int32_t>, kMaxBreakdowns> by_number_;
+  std::array<absl::flat_hash_map<std::string, int32_t>, kMaxBreakdowns>
+      by_text_;
+};
 
 // The breakdown value of one fact ("TALKING_THERAPIES", "Y90001", "NONE",
 // "UNMAPPED", "2026-27 Q1").

@@ -13,6 +13,13 @@ bool WorkingDayCounter::IsWorkingDay(absl::CivilDay day) const {
 }
 
 int WorkingDayCounter::CountTo(absl::CivilDay day) {
+  if (!prefix_.empty()) {
+    // The usual case, without civil-day arithmetic beyond one difference.
+    int64_t index = day - base_;
+    if (index >= 0 && index < static_cast<int64_t>(prefix_.size())) {
+      return prefix_[index];
+    }
+  }
   if (prefix_.empty()) {
     // Start a little before the first day asked for: most durations in one
     // report start within weeks of each other.
@@ -44,8 +51,19 @@ int WorkingDayCounter::BetweenDays(absl::CivilDay start, absl::CivilDay end) {
   return CountTo(end) - from;
 }
 
+absl::CivilDay WorkingDayCounter::DayOf(absl::Time t) {
+  int64_t seconds = absl::ToUnixSeconds(t);
+  // Floor division: instants before 1970 too.
+  int64_t hour = seconds / 3600 - (seconds % 3600 < 0 ? 1 : 0);
+  auto it = day_of_hour_.find(hour);
+  if (it != day_of_hour_.end()) return it->second;
+  absl::CivilDay day = LondonDay(absl::FromUnixSeconds(hour * 3600));
+  day_of_hour_.emplace(hour, day);
+  return day;
+}
+
 int WorkingDayCounter::Between(absl::Time start, absl::Time end) {
-  return BetweenDays(LondonDay(start), LondonDay(end));
+  return BetweenDays(DayOf(start), DayOf(end));
 }
 
 int NearestRank(const std::vector<int>& sorted, int percent) {

@@ -1,8 +1,10 @@
 #ifndef GATEWAY_DOMAIN_WORKING_DAYS_H_
 #define GATEWAY_DOMAIN_WORKING_DAYS_H_
 
+#include <cstdint>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gateway/domain/deadline_policy.h"
@@ -26,6 +28,10 @@ class WorkingDayCounter {
   int Between(absl::Time start, absl::Time end);
   int BetweenDays(absl::CivilDay start, absl::CivilDay end);
 
+  // LondonDay(t), cached by UTC hour (Europe/London changes day and offset
+  // only on the hour).
+  absl::CivilDay DayOf(absl::Time t);
+
  private:
   bool IsWorkingDay(absl::CivilDay day) const;
   // Working days in (base_, day]; extends the cache to cover `day`.
@@ -35,6 +41,7 @@ class WorkingDayCounter {
   absl::CivilDay base_;
   // prefix_[i] = working days in (base_, base_ + i].
   std::vector<int> prefix_;
+  absl::flat_hash_map<int64_t, absl::CivilDay> day_of_hour_;
 };
 
 // The nearest-rank percentile of ascending `sorted` (non-empty): the value

@@ -363,10 +363,11 @@ TEST(OutcomeReportTest, ControlledRoundingToFive) {
   EXPECT_THAT(Lines(r), ElementsAre("GP: *,*,0,0,*,0,0,0",
                                     "TALKING_THERAPIES: ~15,~15,~10,0,*,0,0,0",
                                     "TOTAL: ~15,~15,~10,0,~10,0,0,0"));
-  // Rates from the exact counts, to 3 decimals: 8/13 = 0.615.
-  EXPECT_DOUBLE_EQ(r.rows(1).quit_rate_4wk().value(), 0.615);
+  // Rates from the published counts, to 3 decimals (from the exact ones,
+  // 8/13 = 0.615 would give the exact pair away): 10/15 = 0.667.
+  EXPECT_DOUBLE_EQ(r.rows(1).quit_rate_4wk().value(), 0.667);
   EXPECT_DOUBLE_EQ(r.rows(1).co_verified_share().value(), 0.0);
-  EXPECT_DOUBLE_EQ(r.rows(2).quit_rate_4wk().value(), 0.5);
+  EXPECT_DOUBLE_EQ(r.rows(2).quit_rate_4wk().value(), 0.667);
   EXPECT_TRUE(r.rows(0).quit_rate_4wk().suppressed());
 }
 
@@ -402,6 +403,17 @@ PrescriptionFacts Request(v1::Route route, std::string target,
   return f;
 }
 
+void Subject(PrescriptionFacts& f, v1::ReferralSource source, bool smi,
+             v1::DiagnosisCategory diagnosis, std::string gp,
+             std::string service, v1::ProductKind kind) {
+  f.subject.source = source;
+  f.subject.smi = smi;
+  f.subject.diagnosis = diagnosis;
+  f.subject.gp_ods = std::move(gp);
+  f.subject.service_ods = std::move(service);
+  f.product_kind = kind;
+}
+
 std::vector<PrescriptionFacts> PathwayFacts() {
   std::vector<PrescriptionFacts> v;
   // P1: Friday 28 Aug; acknowledged the same day (0); prescribed Tuesday 1
@@ -412,22 +424,33 @@ std::vector<PrescriptionFacts> PathwayFacts() {
   v.back().prescribed_or_supplied_at = At(2026, 9, 1, 9);
   v.back().dispensed_at = At(2026, 9, 2, 11);
   v.back().first_overdue_waiting_on = "A81001";
-  v.back().product_kind = v1::PRODUCT_KIND_VARENICLINE;
+  Subject(v.back(), v1::REFERRAL_SOURCE_TALKING_THERAPIES, true,
+          v1::DIAGNOSIS_CATEGORY_SCHIZOPHRENIA, "A81001", "TDS01",
+          v1::PRODUCT_KIND_VARENICLINE);
   // P2: Monday 24 Aug, acknowledged Tuesday (1), declined.
   v.push_back(Request(v1::ROUTE_GP_PRESCRIPTION, "A81002", "",
                       At(2026, 8, 24, 9), v1::PRESCRIPTION_STATUS_DECLINED));
   v.back().acknowledged_at = At(2026, 8, 25, 9);
   v.back().status_reason = "NOT_CLINICALLY_APPROPRIATE";
+  Subject(v.back(), v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH, false,
+          v1::DIAGNOSIS_CATEGORY_DEPRESSION, "A81002", "TDS01",
+          v1::PRODUCT_KIND_NRT);
   // P3: Thursday 3 Sep, acknowledged Monday 7 (2); still waiting, overdue.
   v.push_back(Request(v1::ROUTE_GP_PRESCRIPTION, "A81001", "",
                       At(2026, 9, 3, 9), v1::PRESCRIPTION_STATUS_ACKNOWLEDGED));
   v.back().acknowledged_at = At(2026, 9, 7, 9);
   v.back().first_overdue_waiting_on = "A81001";
+  Subject(v.back(), v1::REFERRAL_SOURCE_TALKING_THERAPIES, true,
+          v1::DIAGNOSIS_CATEGORY_UNSPECIFIED, "A81001", "TDS02",
+          v1::PRODUCT_KIND_NRT);
   // P4: Friday 4 Sep 16:00, acknowledged and supplied Monday morning (1).
   v.push_back(Request(v1::ROUTE_PHARMACY_SUPPLY, "FA001", "FA001",
                       At(2026, 9, 4, 16), v1::PRESCRIPTION_STATUS_SUPPLIED));
   v.back().acknowledged_at = At(2026, 9, 7, 9);
   v.back().prescribed_or_supplied_at = At(2026, 9, 7, 9, 30);
+  Subject(v.back(), v1::REFERRAL_SOURCE_GP, false,
+          v1::DIAGNOSIS_CATEGORY_UNSPECIFIED, "", "TDS01",
+          v1::PRODUCT_KIND_VAPE);
   // P5: not supplied, out of stock; acknowledged the same day; overdue.
   v.push_back(Request(v1::ROUTE_PHARMACY_SUPPLY, "FA002", "FA002",
                       At(2026, 9, 10, 9),
@@ -435,10 +458,16 @@ std::vector<PrescriptionFacts> PathwayFacts() {
   v.back().acknowledged_at = At(2026, 9, 10, 12);
   v.back().status_reason = "OUT_OF_STOCK";
   v.back().first_overdue_waiting_on = "FA002";
+  Subject(v.back(), v1::REFERRAL_SOURCE_TALKING_THERAPIES, false,
+          v1::DIAGNOSIS_CATEGORY_SCHIZOPHRENIA, "A81002", "TDS02",
+          v1::PRODUCT_KIND_NRT);
   // P6: the service supplies on the day (0).
   v.push_back(Request(v1::ROUTE_SERVICE_SUPPLY, "TDS01", "", At(2026, 9, 15, 9),
                       v1::PRESCRIPTION_STATUS_SUPPLIED));
   v.back().prescribed_or_supplied_at = At(2026, 9, 15, 10);
+  Subject(v.back(), v1::REFERRAL_SOURCE_COMMUNITY_MENTAL_HEALTH, true,
+          v1::DIAGNOSIS_CATEGORY_DEPRESSION, "A81001", "TDS01",
+          v1::PRODUCT_KIND_CYTISINE);
   // P7: before the period.
   v.push_back(Request(v1::ROUTE_GP_PRESCRIPTION, "A81001", "",
                       At(2026, 8, 20, 9), v1::PRESCRIPTION_STATUS_DECLINED));
@@ -447,6 +476,9 @@ std::vector<PrescriptionFacts> PathwayFacts() {
   v.push_back(Request(v1::ROUTE_GP_PRESCRIPTION, "A81002", "",
                       At(2026, 9, 20, 12), v1::PRESCRIPTION_STATUS_DECLINED));
   v.back().acknowledged_at = At(2026, 9, 21, 10);
+  Subject(v.back(), v1::REFERRAL_SOURCE_TALKING_THERAPIES, false,
+          v1::DIAGNOSIS_CATEGORY_UNSPECIFIED, "A81001", "TDS01",
+          v1::PRODUCT_KIND_NRT);
   return v;
 }
 
@@ -584,6 +616,51 @@ TEST(PathwayReportTest, ByRoute) {
   EXPECT_EQ(Count(service.pharmacy_decided()), "0");
   EXPECT_EQ(Stats(service.to_acknowledgement()), "0 median - p90 -");
   EXPECT_TRUE(r.rows(3).total());
+}
+
+// "KEY: requests/went_overdue/gp_decided/gp_declined/pharmacy_decided/
+// not_supplied/reached acknowledgement" per row.
+std::vector<std::string> PathwayLines(const v1::PathwayReport& r) {
+  std::vector<std::string> out;
+  for (const auto& row : r.rows()) {
+    out.push_back(absl::StrCat(
+        Key(row.dimensions(), row.total()), ": ", Count(row.requests()), "/",
+        Count(row.went_overdue()), "/", Count(row.gp_decided()), "/",
+        Count(row.gp_declined()), "/", Count(row.pharmacy_decided()), "/",
+        Count(row.not_supplied()), "/",
+        Count(row.to_acknowledgement().reached())));
+  }
+  return out;
+}
+
+constexpr char kPathwayTotal[] = "TOTAL: 7/3/3/2/2/1/6";
+
+TEST(PathwayReportTest, EveryOtherBreakdown) {
+  DeadlinePolicy cal = SummerCalendar();
+  EXPECT_THAT(
+      PathwayLines(Pathway(cal, {v1::REPORT_BREAKDOWN_SOURCE})),
+      ElementsAre("COMMUNITY_MENTAL_HEALTH: 2/0/1/1/0/0/1", "GP: 1/0/0/0/1/0/1",
+                  "TALKING_THERAPIES: 4/3/2/1/1/1/4", kPathwayTotal));
+  EXPECT_THAT(PathwayLines(Pathway(cal, {v1::REPORT_BREAKDOWN_SMI})),
+              ElementsAre("NOT_SMI: 4/1/2/2/2/1/4", "SMI: 3/2/1/0/0/0/2",
+                          kPathwayTotal));
+  EXPECT_THAT(
+      PathwayLines(Pathway(cal, {v1::REPORT_BREAKDOWN_DIAGNOSIS})),
+      ElementsAre("DEPRESSION: 2/0/1/1/0/0/1", "SCHIZOPHRENIA: 2/2/1/0/1/1/2",
+                  "UNSPECIFIED: 3/1/1/1/1/0/3", kPathwayTotal));
+  EXPECT_THAT(PathwayLines(Pathway(cal, {v1::REPORT_BREAKDOWN_PRODUCT_KIND})),
+              ElementsAre("CYTISINE: 1/0/0/0/0/0/0", "NRT: 4/2/2/2/1/1/4",
+                          "VAPE: 1/0/0/0/1/0/1", "VARENICLINE: 1/1/1/0/0/0/1",
+                          kPathwayTotal));
+  EXPECT_THAT(PathwayLines(Pathway(cal, {v1::REPORT_BREAKDOWN_GP_PRACTICE})),
+              ElementsAre("A81001: 4/2/2/1/0/0/3", "A81002: 2/1/1/1/1/1/2",
+                          "NONE: 1/0/0/0/1/0/1", kPathwayTotal));
+  EXPECT_THAT(PathwayLines(Pathway(cal, {v1::REPORT_BREAKDOWN_SERVICE})),
+              ElementsAre("TDS01: 5/1/3/2/1/0/4", "TDS02: 2/2/0/0/1/1/2",
+                          kPathwayTotal));
+  EXPECT_THAT(PathwayLines(Pathway(cal, {v1::REPORT_BREAKDOWN_ICB})),
+              ElementsAre("QE1: 4/2/2/1/0/0/3", "UNMAPPED: 3/1/1/1/2/1/3",
+                          kPathwayTotal));
 }
 
 TEST(PathwayReportTest, ByPharmacyAndQuarter) {

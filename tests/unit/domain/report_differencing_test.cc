@@ -457,14 +457,22 @@ std::vector<Line> PathwayLines(const v1::PathwayReport& exact,
 
 // ---------------------------------------------------------------------------
 
-v1::ReportingConfig Config(v1::ReportingConfig::Secondary secondary) {
+struct Mode {
+  std::string name;
+  v1::ReportingConfig::Secondary secondary;
+  int suppress_up_to = 0;  // 0: the default
+  int rounding_base = 0;
+};
+
+v1::ReportingConfig Config(const Mode& mode) {
   v1::ReportingConfig c;
-  c.set_secondary(secondary);
+  c.set_secondary(mode.secondary);
+  c.set_suppress_up_to(mode.suppress_up_to);
+  c.set_rounding_base(mode.rounding_base);
   return ReportingDefaults(c);
 }
 
-class DifferencingTest
-    : public ::testing::TestWithParam<v1::ReportingConfig::Secondary> {};
+class DifferencingTest : public ::testing::TestWithParam<Mode> {};
 
 TEST_P(DifferencingTest, OutcomeReturnRevealsNoSmallCount) {
   const v1::ReportingConfig config = Config(GetParam());
@@ -551,15 +559,19 @@ TEST_P(DifferencingTest, PathwayReportRevealsNoSmallCount) {
   EXPECT_GT(withheld, kSeeds);
 }
 
+// The defaults of both modes, and configured thresholds and bases.
 INSTANTIATE_TEST_SUITE_P(
     BothSecondaryModes, DifferencingTest,
-    ::testing::Values(v1::ReportingConfig::SECONDARY_ROUNDING,
-                      v1::ReportingConfig::SECONDARY_SUPPRESSION),
-    [](const auto& info) {
-      return info.param == v1::ReportingConfig::SECONDARY_ROUNDING
-                 ? std::string("Rounding")
-                 : std::string("Suppression");
-    });
+    ::testing::Values(Mode{"Rounding", v1::ReportingConfig::SECONDARY_ROUNDING},
+                      Mode{"Suppression",
+                           v1::ReportingConfig::SECONDARY_SUPPRESSION},
+                      Mode{"RoundingTensUpTo10",
+                           v1::ReportingConfig::SECONDARY_ROUNDING, 10, 10},
+                      Mode{"RoundingThreesUpTo2",
+                           v1::ReportingConfig::SECONDARY_ROUNDING, 2, 3},
+                      Mode{"SuppressionUpTo3",
+                           v1::ReportingConfig::SECONDARY_SUPPRESSION, 3}),
+    [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace nhs::tobacco::domain
