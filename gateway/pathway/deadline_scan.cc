@@ -100,6 +100,7 @@ absl::StatusOr<int> DeadlineScan::Scan(const security::Principal& caller) {
           event.mutable_actor()->set_adapter("gateway");
           if (verdict == domain::DeadlineVerdict::kOverdue) {
             updated.set_overdue(true);
+            StampFirstOverdue(updated);
             event.set_type(v1::EVENT_TYPE_OVERDUE);
             event.set_to_status(p.status());
             *event.mutable_due_at() = p.due_at();

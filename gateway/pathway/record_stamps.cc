@@ -20,6 +20,41 @@ void SetDueAt(v1::PrescriptionRequest& p,
   }
 }
 
+void StampStep(v1::PrescriptionRequest& p, absl::Time now) {
+  google::protobuf::Timestamp* at = nullptr;
+  switch (p.status()) {
+    case v1::PRESCRIPTION_STATUS_ACKNOWLEDGED:
+      if (!p.has_acknowledged_at()) at = p.mutable_acknowledged_at();
+      break;
+    case v1::PRESCRIPTION_STATUS_PRESCRIBED:
+    case v1::PRESCRIPTION_STATUS_SUPPLIED:
+      if (!p.has_prescribed_or_supplied_at()) {
+        at = p.mutable_prescribed_or_supplied_at();
+      }
+      break;
+    case v1::PRESCRIPTION_STATUS_DISPENSED:
+      if (!p.has_dispensed_at()) at = p.mutable_dispensed_at();
+      break;
+    default:
+      break;
+  }
+  if (at != nullptr) *at = domain::ToTimestamp(now);
+}
+
+std::string WaitingOn(const v1::PrescriptionRequest& p) {
+  if (p.status() == v1::PRESCRIPTION_STATUS_RECOMMENDED ||
+      p.target().ods_code().empty()) {
+    return std::string(kWaitingOnGateway);
+  }
+  return p.target().ods_code();
+}
+
+void StampFirstOverdue(v1::PrescriptionRequest& p) {
+  if (p.first_overdue_waiting_on().empty()) {
+    p.set_first_overdue_waiting_on(WaitingOn(p));
+  }
+}
+
 v1::PrescriptionRequest Advanced(const v1::PrescriptionRequest& current,
                                  v1::PrescriptionStatus next,
                                  const domain::DeadlinePolicy& deadlines,
@@ -30,6 +65,7 @@ v1::PrescriptionRequest Advanced(const v1::PrescriptionRequest& current,
   *updated.mutable_updated_at() = domain::ToTimestamp(now);
   updated.set_overdue(false);
   SetDueAt(updated, deadlines, now);
+  StampStep(updated, now);
   return updated;
 }
 

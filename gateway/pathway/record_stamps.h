@@ -1,6 +1,8 @@
 #ifndef GATEWAY_PATHWAY_RECORD_STAMPS_H_
 #define GATEWAY_PATHWAY_RECORD_STAMPS_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -19,8 +21,27 @@ namespace nhs::tobacco::pathway {
 void SetDueAt(v1::PrescriptionRequest& p,
               const domain::DeadlinePolicy& deadlines, absl::Time entered);
 
+// reports (issue 14): the request has just entered its status at `now`;
+// stamps acknowledged_at (ACKNOWLEDGED), prescribed_or_supplied_at
+// (PRESCRIBED or SUPPLIED) or dispensed_at (DISPENSED) the first time only.
+void StampStep(v1::PrescriptionRequest& p, absl::Time now);
+
+// What first_overdue_waiting_on names while the gateway still holds a
+// request (RECOMMENDED, not yet sent).
+inline constexpr absl::string_view kWaitingOnGateway = "GATEWAY";
+
+// The organisation a request waits on in its current status: the
+// gateway while unsent, its target once sent (SENT, ACKNOWLEDGED,
+// APPOINTMENT_REQUIRED: the statuses with deadlines).
+std::string WaitingOn(const v1::PrescriptionRequest& p);
+
+// The request has just gone overdue: records whom it waited on, the first
+// time only (never cleared).
+void StampFirstOverdue(v1::PrescriptionRequest& p);
+
 // `current` moved to `next` at `now`: version bumped, a new deadline for
-// the new state (overdue belonged to the old one).
+// the new state (overdue belonged to the old one), the step's first time
+// stamped (StampStep).
 v1::PrescriptionRequest Advanced(const v1::PrescriptionRequest& current,
                                  v1::PrescriptionStatus next,
                                  const domain::DeadlinePolicy& deadlines,

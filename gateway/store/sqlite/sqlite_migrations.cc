@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/store/sqlite/report_columns.h"
 #include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 
@@ -260,6 +261,91 @@ CREATE INDEX safety_alerts_due ON safety_alerts (due_us) WHERE due_us IS NOT NUL
     {9, R"sql(
 ALTER TABLE audit_log ADD COLUMN practitioner TEXT NOT NULL DEFAULT '';
 )sql"},
+    // reports (issue 14): the fields reports group and filter on, copied
+    // beside the body so reports and plain SQL can use them. Days are
+    // Europe/London 'YYYY-MM-DD'. A referral row carries its latest outcome
+    // at each follow-up point and its first prescription request's route,
+    // product kind and pharmacy; a prescription row copies its referral's
+    // subject (source, SMI, diagnosis, practice, consent) so the pathway
+    // scan needs no join. The outbox row names the referral it is about.
+    // The period indexes carry every column a scan reads (covering): a
+    // report reads index pages only, never the rows with their bodies
+    // (which overflow their pages, so reading a column after the body
+    // means reading the body).
+    {10, R"sql(
+ALTER TABLE referrals ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN smi INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN diagnosis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN shares_with_gp INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN received_on TEXT NOT NULL DEFAULT '';
+ALTER TABLE referrals ADD COLUMN quit_date TEXT;
+ALTER TABLE referrals ADD COLUMN outcome_4wk INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN outcome_12wk INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN outcome_52wk INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN first_route INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN first_product_kind INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN first_pharmacy_ods TEXT NOT NULL DEFAULT '';
+CREATE INDEX referrals_by_received ON referrals (received_on,
+  source, smi, diagnosis, referrer_ods, service_ods, gp_ods, shares_with_gp,
+  quit_date, outcome_4wk, outcome_12wk, outcome_52wk, first_route,
+  first_product_kind, first_pharmacy_ods);
+CREATE INDEX referrals_by_quit_date ON referrals (quit_date)
+  WHERE quit_date IS NOT NULL;
+CREATE INDEX referrals_by_service_received ON referrals (service_ods,
+  received_on, source, smi, diagnosis, referrer_ods, gp_ods, shares_with_gp,
+  quit_date, outcome_4wk, outcome_12wk, outcome_52wk, first_route,
+  first_product_kind, first_pharmacy_ods);
+CREATE INDEX referrals_by_gp_received ON referrals (gp_ods, received_on,
+  source, smi, diagnosis, referrer_ods, service_ods, shares_with_gp,
+  quit_date, outcome_4wk, outcome_12wk, outcome_52wk, first_route,
+  first_product_kind, first_pharmacy_ods);
+CREATE INDEX referrals_by_service_quit_date ON referrals (service_ods, quit_date)
+  WHERE quit_date IS NOT NULL;
+CREATE INDEX referrals_by_gp_quit_date ON referrals (gp_ods, quit_date)
+  WHERE quit_date IS NOT NULL;
+
+ALTER TABLE outcomes ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outcomes ADD COLUMN status INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outcomes ADD COLUMN co_verified INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outcomes_by_follow_up ON outcomes
+  (referral_id, follow_up, created_us, outcome_id);
+
+ALTER TABLE prescriptions ADD COLUMN route INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE prescriptions ADD COLUMN product_kind INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE prescriptions ADD COLUMN pharmacy_ods TEXT NOT NULL DEFAULT '';
+ALTER TABLE prescriptions ADD COLUMN referrer_ods TEXT NOT NULL DEFAULT '';
+ALTER TABLE prescriptions ADD COLUMN gp_ods TEXT NOT NULL DEFAULT '';
+ALTER TABLE prescriptions ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE prescriptions ADD COLUMN smi INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE prescriptions ADD COLUMN diagnosis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE prescriptions ADD COLUMN shares_with_gp INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE prescriptions ADD COLUMN created_on TEXT NOT NULL DEFAULT '';
+ALTER TABLE prescriptions ADD COLUMN acknowledged_us BIGINT;
+ALTER TABLE prescriptions ADD COLUMN prescribed_or_supplied_us BIGINT;
+ALTER TABLE prescriptions ADD COLUMN dispensed_us BIGINT;
+ALTER TABLE prescriptions ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE prescriptions ADD COLUMN first_overdue_waiting_on TEXT NOT NULL
+  DEFAULT '';
+CREATE INDEX prescriptions_by_created_on ON prescriptions (created_on,
+  source, smi, diagnosis, referrer_ods, service_ods, gp_ods, shares_with_gp,
+  route, product_kind, target_ods, pharmacy_ods, created_us, acknowledged_us,
+  prescribed_or_supplied_us, dispensed_us, status, status_reason,
+  first_overdue_waiting_on);
+CREATE INDEX prescriptions_by_service_created_on ON prescriptions
+  (service_ods, created_on, source, smi, diagnosis, referrer_ods, gp_ods,
+  shares_with_gp, route, product_kind, target_ods, pharmacy_ods, created_us,
+  acknowledged_us, prescribed_or_supplied_us, dispensed_us, status,
+  status_reason, first_overdue_waiting_on);
+CREATE INDEX prescriptions_by_gp_created_on ON prescriptions (gp_ods,
+  created_on, source, smi, diagnosis, referrer_ods, service_ods,
+  shares_with_gp, route, product_kind, target_ods, pharmacy_ods, created_us,
+  acknowledged_us, prescribed_or_supplied_us, dispensed_us, status,
+  status_reason, first_overdue_waiting_on);
+
+ALTER TABLE outbox ADD COLUMN referral_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_by_state_created ON outbox (state, created_us);
+)sql",
+     BackfillReportColumns},
 };
 
 }  // namespace

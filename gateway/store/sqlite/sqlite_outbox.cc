@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/sqlite/report_columns.h"
 #include "gateway/store/sqlite/sqlite_transaction.h"
 #include "gateway/store/sqlite/stored_body.h"
 
@@ -219,8 +220,9 @@ absl::Status SqliteTransaction::InsertOutboxMessage(const OutboxRow& row) {
       SqliteStatement stmt,
       conn_.Prepare("INSERT INTO outbox (message_id, destination_ods, queue, "
                     "order_key, state, attempts, next_attempt_us, created_us, "
-                    "updated_us, message, delivery) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "updated_us, message, delivery, referral_id) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(const std::string about, OutboxReferralId(conn_, m));
   stmt.Bind(1, m.message_id())
       .Bind(2, m.destination_ods())
       .Bind(3, DeliveryQueue(m.destination_ods(), m.channel()))
@@ -231,7 +233,8 @@ absl::Status SqliteTransaction::InsertOutboxMessage(const OutboxRow& row) {
       .Bind(8, Micros(d.created_at()))
       .Bind(9, Micros(d.updated_at()))
       .BindBlob(10, message_body)
-      .BindBlob(11, delivery_body);
+      .BindBlob(11, delivery_body)
+      .Bind(12, about);
   absl::Status s = stmt.Run();
   if (absl::IsAlreadyExists(s) || absl::IsFailedPrecondition(s)) {
     return absl::AlreadyExistsError(

@@ -11,6 +11,7 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/prescription_state_machine.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/sqlite/report_columns.h"
 #include "gateway/store/sqlite/stored_body.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -78,6 +79,60 @@ void BindAll(SqliteStatement& stmt, const std::vector<Param>& params) {
 }
 
 Param Text(std::string s) { return Param{false, 0, std::move(s)}; }
+
+// reports (migration 10): binds route, product_kind, pharmacy_ods,
+// created_on, the three step times, status_reason and
+// first_overdue_waiting_on from `first` on.
+void BindStepColumns(SqliteStatement& stmt, int first,
+                     const PrescriptionColumns& c) {
+  stmt.Bind(first, c.route)
+      .Bind(first + 1, c.product_kind)
+      .Bind(first + 2, c.pharmacy_ods)
+      .Bind(first + 3, c.created_on);
+  int k = first + 4;
+  for (const std::optional<int64_t>* t :
+       {&c.acknowledged_us, &c.prescribed_or_supplied_us, &c.dispensed_us}) {
+    if (t->has_value()) {
+      stmt.Bind(k, **t);
+    } else {
+      stmt.BindNull(k);
+    }
+    ++k;
+  }
+  stmt.Bind(k, c.status_reason).Bind(k + 1, c.first_overdue_waiting_on);
+}
+
+// The referral's first request (by created_at) gives its outcome-return
+// route, product kind and pharmacy.
+// (A read, then a one-row write: a write statement with a subquery takes
+// a statement journal, whose cost grows with the transaction.)
+absl::Status RefreshFirstRequest(SqliteConnection& conn,
+                                 absl::string_view referral_id) {
+  int64_t route = 0, kind = 0;
+  std::string pharmacy;
+  {
+    ASSIGN_OR_RETURN(
+        SqliteStatement first,
+        conn.Prepare("SELECT route, product_kind, pharmacy_ods FROM "
+                     "prescriptions WHERE referral_id = ? ORDER BY "
+                     "created_us, prescription_id LIMIT 1"));
+    first.Bind(1, referral_id);
+    ASSIGN_OR_RETURN(bool row, first.Step());
+    if (!row) return absl::OkStatus();
+    route = first.ColumnInt(0);
+    kind = first.ColumnInt(1);
+    pharmacy = first.ColumnText(2);
+  }
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn.Prepare("UPDATE referrals SET first_route = ?, first_product_kind "
+                   "= ?, first_pharmacy_ods = ? WHERE referral_id = ?"));
+  return stmt.Bind(1, route)
+      .Bind(2, kind)
+      .Bind(3, pharmacy)
+      .Bind(4, referral_id)
+      .Run();
+}
 Param Int(int64_t i) { return Param{true, i, ""}; }
 
 // One keyset page from a statement selecting (body, created_us, id) newest
@@ -391,7 +446,10 @@ absl::Status SqliteTransaction::InsertReferral(const v1::Referral& r) {
       SqliteStatement stmt,
       conn_.Prepare("INSERT INTO referrals (referral_id, nhs_number, "
                     "referrer_ods, service_ods, gp_ods, status, created_us, "
-                    "body, disengaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "body, disengaged, source, smi, diagnosis, "
+                    "shares_with_gp, received_on, quit_date) VALUES (?, ?, "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  const ReferralColumns c = ReferralColumnsOf(r);
   stmt.Bind(1, r.referral_id())
       .Bind(2, r.patient().nhs_number())
       .Bind(3, r.referrer().ods_code())
@@ -400,24 +458,63 @@ absl::Status SqliteTransaction::InsertReferral(const v1::Referral& r) {
       .Bind(6, int64_t{r.status()})
       .Bind(7, Micros(r.created_at()))
       .BindBlob(8, body)
-      .Bind(9, int64_t{r.disengaged() ? 1 : 0});
+      .Bind(9, int64_t{r.disengaged() ? 1 : 0})
+      .Bind(10, c.source)
+      .Bind(11, c.smi)
+      .Bind(12, c.diagnosis)
+      .Bind(13, c.shares_with_gp)
+      .Bind(14, c.received_on);
+  if (c.quit_date.has_value()) {
+    stmt.Bind(15, *c.quit_date);
+  } else {
+    stmt.BindNull(15);
+  }
   return stmt.Run();
 }
 
 absl::Status SqliteTransaction::UpdateReferral(const v1::Referral& r) {
   ASSIGN_OR_RETURN(const std::string body, StoredBody(r, "referral"));
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
-                   conn_.Prepare("UPDATE referrals SET status = ?, body = ?, "
-                                 "disengaged = ? WHERE referral_id = ?"));
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("UPDATE referrals SET status = ?, body = ?, disengaged = "
+                    "?, referrer_ods = ?, service_ods = ?, gp_ods = ?, source "
+                    "= ?, smi = ?, diagnosis = ?, shares_with_gp = ?, "
+                    "quit_date = ? WHERE referral_id = ?"));
+  const ReferralColumns c = ReferralColumnsOf(r);
   stmt.Bind(1, int64_t{r.status()})
       .BindBlob(2, body)
       .Bind(3, int64_t{r.disengaged() ? 1 : 0})
-      .Bind(4, r.referral_id());
+      .Bind(4, r.referrer().ods_code())
+      .Bind(5, r.service().ods_code())
+      .Bind(6, r.gp_practice().ods_code())
+      .Bind(7, c.source)
+      .Bind(8, c.smi)
+      .Bind(9, c.diagnosis)
+      .Bind(10, c.shares_with_gp);
+  if (c.quit_date.has_value()) {
+    stmt.Bind(11, *c.quit_date);
+  } else {
+    stmt.BindNull(11);
+  }
+  stmt.Bind(12, r.referral_id());
   RETURN_IF_ERROR(stmt.Run());
   if (sqlite3_changes(conn_.handle()) == 0) {
     return absl::NotFoundError("referral not found");
   }
-  return absl::OkStatus();
+  // Its requests copy the subject (reports, migration 10).
+  ASSIGN_OR_RETURN(
+      SqliteStatement copy,
+      conn_.Prepare("UPDATE prescriptions SET referrer_ods = ?, gp_ods = ?, "
+                    "source = ?, smi = ?, diagnosis = ?, shares_with_gp = ? "
+                    "WHERE referral_id = ?"));
+  return copy.Bind(1, r.referrer().ods_code())
+      .Bind(2, r.gp_practice().ods_code())
+      .Bind(3, c.source)
+      .Bind(4, c.smi)
+      .Bind(5, c.diagnosis)
+      .Bind(6, c.shares_with_gp)
+      .Bind(7, r.referral_id())
+      .Run();
 }
 
 absl::Status SqliteTransaction::InsertPrescription(
@@ -428,8 +525,13 @@ absl::Status SqliteTransaction::InsertPrescription(
       conn_.Prepare("INSERT INTO prescriptions (prescription_id, "
                     "referral_id, nhs_number, target_ods, service_ods, "
                     "status, overdue, final, due_us, created_us, version, "
-                    "body, eps_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "NULLIF(?, ''))"));
+                    "body, eps_id, route, product_kind, pharmacy_ods, "
+                    "created_on, acknowledged_us, prescribed_or_supplied_us, "
+                    "dispensed_us, status_reason, first_overdue_waiting_on, "
+                    "referrer_ods, gp_ods, source, smi, diagnosis, "
+                    "shares_with_gp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?)"));
   stmt.Bind(1, p.prescription_id())
       .Bind(2, p.referral_id())
       .Bind(3, p.patient().nhs_number())
@@ -447,7 +549,25 @@ absl::Status SqliteTransaction::InsertPrescription(
       .Bind(11, p.version())
       .BindBlob(12, body)
       .Bind(13, p.eps_prescription_id());
-  return stmt.Run();
+  BindStepColumns(stmt, 14, PrescriptionColumnsOf(p));
+  // The referral's subject; a request whose referral is not stored keeps
+  // its own practice.
+  stmt.Bind(23, "").Bind(24, p.gp_practice().ods_code());
+  for (int k = 25; k <= 28; ++k) stmt.Bind(k, int64_t{0});
+  {
+    ASSIGN_OR_RETURN(
+        SqliteStatement subject,
+        conn_.Prepare("SELECT referrer_ods, gp_ods, source, smi, diagnosis, "
+                      "shares_with_gp FROM referrals WHERE referral_id = ?"));
+    subject.Bind(1, p.referral_id());
+    ASSIGN_OR_RETURN(bool found, subject.Step());
+    if (found) {
+      stmt.Bind(23, subject.ColumnText(0)).Bind(24, subject.ColumnText(1));
+      for (int k = 25; k <= 28; ++k) stmt.Bind(k, subject.ColumnInt(k - 23));
+    }
+  }
+  RETURN_IF_ERROR(stmt.Run());
+  return RefreshFirstRequest(conn_, p.referral_id());
 }
 
 absl::Status SqliteTransaction::UpdatePrescription(
@@ -457,8 +577,12 @@ absl::Status SqliteTransaction::UpdatePrescription(
       SqliteStatement stmt,
       conn_.Prepare("UPDATE prescriptions SET target_ods = ?, status = ?, "
                     "overdue = ?, final = ?, due_us = ?, version = ?, "
-                    "body = ?, eps_id = NULLIF(?, '') WHERE prescription_id = "
-                    "? AND version = ?"));
+                    "body = ?, eps_id = NULLIF(?, ''), route = ?, "
+                    "product_kind = ?, pharmacy_ods = ?, created_on = ?, "
+                    "acknowledged_us = ?, prescribed_or_supplied_us = ?, "
+                    "dispensed_us = ?, status_reason = ?, "
+                    "first_overdue_waiting_on = ? WHERE prescription_id = ? "
+                    "AND version = ?"));
   stmt.Bind(1, p.target().ods_code())
       .Bind(2, int64_t{p.status()})
       .Bind(3, int64_t{p.overdue() ? 1 : 0})
@@ -468,11 +592,9 @@ absl::Status SqliteTransaction::UpdatePrescription(
   } else {
     stmt.BindNull(5);
   }
-  stmt.Bind(6, p.version())
-      .BindBlob(7, body)
-      .Bind(8, p.eps_prescription_id())
-      .Bind(9, p.prescription_id())
-      .Bind(10, expected_version);
+  stmt.Bind(6, p.version()).BindBlob(7, body).Bind(8, p.eps_prescription_id());
+  BindStepColumns(stmt, 9, PrescriptionColumnsOf(p));
+  stmt.Bind(18, p.prescription_id()).Bind(19, expected_version);
   RETURN_IF_ERROR(stmt.Run());
   if (sqlite3_changes(conn_.handle()) == 0) {
     ASSIGN_OR_RETURN(auto existing, GetPrescription(p.prescription_id()));
@@ -482,7 +604,8 @@ absl::Status SqliteTransaction::UpdatePrescription(
     return absl::AbortedError(
         "prescription request was changed concurrently; retry");
   }
-  return absl::OkStatus();
+  // The target (so the pharmacy) may have changed.
+  return RefreshFirstRequest(conn_, p.referral_id());
 }
 
 absl::StatusOr<int64_t> SqliteTransaction::AppendEvent(
@@ -507,14 +630,36 @@ absl::Status SqliteTransaction::InsertOutcome(const v1::Outcome& o) {
   ASSIGN_OR_RETURN(const std::string body, StoredBody(o, "outcome"));
   ASSIGN_OR_RETURN(SqliteStatement stmt,
                    conn_.Prepare("INSERT INTO outcomes (outcome_id, "
-                                 "referral_id, created_us, body, recorded_on) "
-                                 "VALUES (?, ?, ?, ?, ?)"));
+                                 "referral_id, created_us, body, recorded_on, "
+                                 "follow_up, status, co_verified) VALUES (?, "
+                                 "?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(1, o.outcome_id())
       .Bind(2, o.referral_id())
       .Bind(3, Micros(o.created_at()))
       .BindBlob(4, body)
-      .Bind(5, o.recorded_on());
-  return stmt.Run();
+      .Bind(5, o.recorded_on())
+      .Bind(6, int64_t{o.follow_up()})
+      .Bind(7, int64_t{o.status()})
+      .Bind(8, CoVerified(o));
+  RETURN_IF_ERROR(stmt.Run());
+  // The referral's latest outcome at this point (by created_at).
+  const char* column = OutcomeColumn(o.follow_up());
+  if (column == nullptr) return absl::OkStatus();
+  int64_t status = 0;
+  {
+    ASSIGN_OR_RETURN(
+        SqliteStatement latest,
+        conn_.Prepare("SELECT status FROM outcomes WHERE referral_id = ? AND "
+                      "follow_up = ? ORDER BY created_us DESC, outcome_id "
+                      "DESC LIMIT 1"));
+    latest.Bind(1, o.referral_id()).Bind(2, int64_t{o.follow_up()});
+    ASSIGN_OR_RETURN(bool row, latest.Step());
+    if (row) status = latest.ColumnInt(0);
+  }
+  ASSIGN_OR_RETURN(SqliteStatement update,
+                   conn_.Prepare(absl::StrCat("UPDATE referrals SET ", column,
+                                              " = ? WHERE referral_id = ?")));
+  return update.Bind(1, status).Bind(2, o.referral_id()).Run();
 }
 
 absl::Status SqliteTransaction::PutIdempotencyRecord(

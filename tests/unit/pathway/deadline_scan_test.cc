@@ -99,6 +99,8 @@ TEST_F(DeadlineScanTest, MissedDeadlineRaisesOverdueOnceAuditedAsTheGateway) {
   clock_.Advance(absl::Hours(2));
   EXPECT_THAT(scan_->Scan(security::GatewayPrincipal()), IsOkAndHolds(1));
   EXPECT_TRUE(Stored().overdue());
+  // Unsent when it went overdue: it waited on the gateway (reports).
+  EXPECT_EQ(Stored().first_overdue_waiting_on(), "GATEWAY");
   EXPECT_THAT(Events(), ::testing::ElementsAre(v1::EVENT_TYPE_OVERDUE));
   EXPECT_EQ(LastAuditRow(), "GATEWAY gateway RaiseOverdue rx-1 OK");
 

@@ -1,5 +1,7 @@
 #include "gateway/pathway/prescription_pathway.h"
 
+#include "gateway/domain/timestamps.h"
+#include "gateway/pathway/record_stamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -134,6 +136,84 @@ TEST_F(PrescriptionPathwayTest, ThePharmacyDispensesOnlyQuotingTheEpsId) {
   auto dispensed = Step(Pharmacy(), PrescriptionAction::kDispense, dispense);
   ASSERT_THAT(dispensed, IsOk());
   EXPECT_EQ(dispensed->status(), v1::PRESCRIPTION_STATUS_DISPENSED);
+}
+
+// reports (issue 14): each step's first time is stamped on the request,
+// and a later step leaves the earlier stamps as they were.
+TEST_F(PrescriptionPathwayTest, StepsStampTheirFirstTimeOnce) {
+  v1::PrescriptionRequest p = Recommended(v1::ROUTE_GP_PRESCRIPTION);
+  EXPECT_FALSE(p.has_acknowledged_at());
+  ASSERT_THAT(Step(Service(), PrescriptionAction::kMarkSent,
+                   StepOn(p, "TDS01", "sent")),
+              IsOk());
+  clock_.Advance(absl::Hours(2));
+  const absl::Time acked_at = clock_.Now();
+  auto acked =
+      Step(Gp(), PrescriptionAction::kAcknowledge, StepOn(p, "Y90001", "ack"));
+  ASSERT_THAT(acked, IsOk());
+  EXPECT_EQ(domain::FromTimestamp(acked->acknowledged_at()), acked_at);
+  EXPECT_FALSE(acked->has_prescribed_or_supplied_at());
+  EXPECT_FALSE(acked->has_dispensed_at());
+
+  clock_.Advance(absl::Hours(24));
+  const absl::Time prescribed_at = clock_.Now();
+  auto prescribed = Prescribe(Gp(), p);
+  ASSERT_THAT(prescribed, IsOk());
+  EXPECT_EQ(domain::FromTimestamp(prescribed->prescribed_or_supplied_at()),
+            prescribed_at);
+  EXPECT_EQ(domain::FromTimestamp(prescribed->acknowledged_at()), acked_at);
+
+  clock_.Advance(absl::Hours(24));
+  const absl::Time dispensed_at = clock_.Now();
+  v1::TransitionRequest dispense = StepOn(p, "FZZ99", "dispense");
+  v1::ExternalId* eps = dispense.add_external_ids();
+  eps->set_system(kEpsSystem);
+  eps->set_value(kEpsId);
+  auto dispensed = Step(Pharmacy(), PrescriptionAction::kDispense, dispense);
+  ASSERT_THAT(dispensed, IsOk());
+  EXPECT_EQ(domain::FromTimestamp(dispensed->dispensed_at()), dispensed_at);
+  EXPECT_EQ(domain::FromTimestamp(dispensed->acknowledged_at()), acked_at);
+  EXPECT_EQ(domain::FromTimestamp(dispensed->prescribed_or_supplied_at()),
+            prescribed_at);
+  // As stored, not just as answered.
+  auto stored = prescriptions_->GetPrescription(Service(), p.prescription_id());
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_EQ(domain::FromTimestamp(stored->dispensed_at()), dispensed_at);
+}
+
+TEST(StampStepTest, StampsOnlyTheFirstTimeAStepIsReached) {
+  v1::PrescriptionRequest p;
+  const absl::Time t1 = absl::FromUnixSeconds(1000);
+  const absl::Time t2 = absl::FromUnixSeconds(2000);
+  p.set_status(v1::PRESCRIPTION_STATUS_SENT);
+  StampStep(p, t1);
+  EXPECT_FALSE(p.has_acknowledged_at());
+  p.set_status(v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+  StampStep(p, t1);
+  p.set_status(v1::PRESCRIPTION_STATUS_APPOINTMENT_REQUIRED);
+  StampStep(p, t2);
+  p.set_status(v1::PRESCRIPTION_STATUS_ACKNOWLEDGED);
+  StampStep(p, t2);
+  EXPECT_EQ(domain::FromTimestamp(p.acknowledged_at()), t1);
+  p.set_status(v1::PRESCRIPTION_STATUS_SUPPLIED);
+  StampStep(p, t2);
+  EXPECT_EQ(domain::FromTimestamp(p.prescribed_or_supplied_at()), t2);
+  EXPECT_FALSE(p.has_dispensed_at());
+}
+
+TEST(StampFirstOverdueTest, NamesTheGatewayWhileUnsentAndKeepsTheFirst) {
+  v1::PrescriptionRequest p;
+  p.mutable_target()->set_ods_code("Y90001");
+  p.set_status(v1::PRESCRIPTION_STATUS_RECOMMENDED);
+  EXPECT_EQ(WaitingOn(p), "GATEWAY");
+  p.set_status(v1::PRESCRIPTION_STATUS_SENT);
+  EXPECT_EQ(WaitingOn(p), "Y90001");
+  p.set_status(v1::PRESCRIPTION_STATUS_APPOINTMENT_REQUIRED);
+  StampFirstOverdue(p);
+  EXPECT_EQ(p.first_overdue_waiting_on(), "Y90001");
+  p.mutable_target()->set_ods_code("Y90002");
+  StampFirstOverdue(p);
+  EXPECT_EQ(p.first_overdue_waiting_on(), "Y90001") << "never replaced";
 }
 
 TEST_F(PrescriptionPathwayTest, AMessageFromAnotherSenderIsForbidden) {
