@@ -6,8 +6,9 @@
 // out of it), outcomes at 4, 12 and 52 weeks (CO-verified, self-reported,
 // not quit, reduced, lost recorded, lost by the window closing), requests
 // on every route moved through acknowledge, prescribe, decline, supply,
-// not-supplied and dispense - with the clock stepped over the August bank
-// holiday (configured in deadlines.bank_holidays) between the steps. The
+// not-supplied and dispense, dead letters to a pharmacy whose endpoint is
+// down - with the clock stepped over the August bank holiday (configured in
+// deadlines.bank_holidays) between the steps. The
 // expected figures below are worked out by hand from the README's
 // definitions; the test checks them exact (the console's view, a named
 // practitioner), disclosure-controlled over gRPC and JSON, the refusals
@@ -126,6 +127,20 @@ class ReportTest : public ::testing::Test {
     fhir->set_client_ca_file(Pem("ca.pem"));
     fhir->set_per_principal_rate_limit(0);
     fhir->set_json_api_rate_limit(0);
+    // The pharmacy's endpoint is a port nobody listens on, one attempt
+    // each: what the gateway sends FZZ99 becomes dead letters.
+    fhir->set_client_cert_path(Pem("service-tds01.pem"));
+    fhir->set_client_key_path(Pem("service-tds01.key"));
+    fhir->set_ca_cert_path(Pem("ca.pem"));
+    fhir->set_connect_timeout_ms(500);
+    fhir->set_request_timeout_ms(1000);
+    v1::FhirEndpoint* pharmacy = fhir->add_endpoints();
+    pharmacy->set_ods_code(kPharmacy);
+    pharmacy->set_url(
+        absl::StrCat("https://127.0.0.1:", testing::FreeLoopbackPort(),
+                     "/fhir/$process-message"));
+    config.mutable_delivery()->set_max_attempts(1);
+    config.mutable_delivery()->set_poll_interval_ms(10);
     auto* mllp = config.mutable_mllp();
     mllp->set_allow_plaintext(true);
     mllp->clear_tls();
@@ -190,6 +205,8 @@ class ReportTest : public ::testing::Test {
     std::string gp = kGp1;
     bool shares_with_gp = true;
     std::string service = kService1;
+    bool smi = true;
+    v1::DiagnosisCategory diagnosis = v1::DIAGNOSIS_CATEGORY_SCHIZOPHRENIA;
   };
 
   // Referred by trust RX9, accepted by the service.
@@ -202,6 +219,8 @@ class ReportTest : public ::testing::Test {
     r->mutable_gp_practice()->set_ods_code(p.gp);
     r->mutable_consent()->set_share_with_gp(p.shares_with_gp);
     r->mutable_service()->set_ods_code(p.service);
+    r->mutable_mental_health()->set_smi(p.smi);
+    r->mutable_mental_health()->set_diagnosis_category(p.diagnosis);
     v1::Referral referral;
     grpc::ClientContext c1;
     grpc::Status s =
@@ -327,7 +346,9 @@ class ReportTest : public ::testing::Test {
     r2_ = Refer(P{});
     r3_ = Refer(P{});
     r4_ = Refer(P{.source = kInpatient});
-    r5_ = Refer(P{.source = kInpatient});
+    r5_ = Refer(P{.source = kInpatient,
+                  .smi = false,
+                  .diagnosis = v1::DIAGNOSIS_CATEGORY_BIPOLAR_DISORDER});
     r6_ = Refer(P{.gp = kGp2, .shares_with_gp = false});  // no consent
     r7_ = Refer(P{});
     r8_ = Refer(P{});
@@ -596,6 +617,38 @@ TEST_F(ReportTest, PathwayTimesAreWorkingDaysAcrossTheBankHoliday) {
   EXPECT_EQ(report->overdue_by_organisation(0).ods_code(), kGp1);
   EXPECT_EQ(report->overdue_by_organisation(0).display(), "Sample GP practice");
   EXPECT_EQ(report->overdue_by_organisation(0).count().value(), 1);
+
+  // Dead letters by destination: what the operator's outbox lists as dead,
+  // all of it about TDS01's referrals (the pharmacy route's requests at
+  // least).
+  std::map<std::string, int64_t> dead;
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  while (true) {
+    v1::ListDeliveriesRequest pending;
+    pending.set_state(v1::DELIVERY_STATE_PENDING);
+    v1::ListDeliveriesResponse waiting;
+    grpc::ClientContext c;
+    ASSERT_TRUE(
+        As("admin-ops").admin->ListDeliveries(&c, pending, &waiting).ok());
+    if (waiting.deliveries().empty() || absl::Now() > give_up) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  v1::ListDeliveriesRequest list;
+  list.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
+  list.set_page_size(500);
+  v1::ListDeliveriesResponse letters;
+  grpc::ClientContext c;
+  ASSERT_TRUE(As("admin-ops").admin->ListDeliveries(&c, list, &letters).ok());
+  for (const auto& d : letters.deliveries()) ++dead[d.destination_ods()];
+  EXPECT_GE(dead[kPharmacy], 2);
+  report = server_->reports().GetPathwayReport(
+      Console(), Period({}, v1::DISCLOSURE_EXACT));
+  ASSERT_TRUE(report.ok()) << report.status();
+  std::map<std::string, int64_t> reported;
+  for (const auto& d : report->dead_letters_by_destination()) {
+    reported[d.ods_code()] = d.count().value();
+  }
+  EXPECT_EQ(reported, dead);
 }
 
 TEST_F(ReportTest, ProgramsGetControlledFiguresAndAreRefusedExactOnes) {
@@ -708,6 +761,12 @@ TEST_F(ReportTest, EachRoleSeesItsOwnReferralsAndAdminAndPharmacyNone) {
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_THAT(RowKeys(*all), ElementsAre("TDS01/Y90001/", "TDS01/Y90002/",
                                          "TDS02/Y90002/", ""));
+  // By ICB, from the registry's mapping of the registered practice.
+  all = server_->reports().GetOutcomeReport(testing::InspectorCaller(),
+                                            Period({v1::REPORT_BREAKDOWN_ICB}));
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_THAT(RowKeys(*all), ElementsAre("QE1/", "QE2/", ""));
+  EXPECT_EQ(all->header().scope(), "every organisation (development)");
   // Everyone else is refused, admin included: small counts are patient
   // data.
   for (const char* cert : {"admin-ops", "pharmacy-fzz99", "trust-rx9",
