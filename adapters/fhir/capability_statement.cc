@@ -12,13 +12,14 @@ Json BuildCapabilityStatement(const CapabilityOptions& options) {
     // none, so the canonical is local and the event code rides beside it.
     supported.push_back(
         {{"extension",
-          Json::array({{{"url", absl::StrCat(kMessageEventSystem, "#event")},
-                        {"valueCoding",
-                         {{"system", kMessageEventSystem}, {"code", event}}}}})},
+          Json::array(
+              {{{"url", absl::StrCat(kMessageEventSystem, "#event")},
+                {"valueCoding",
+                 {{"system", kMessageEventSystem}, {"code", event}}}}})},
          {"mode", "receiver"},
          {"definition",
-          absl::StrCat(
-              "https://example.org/fhir/MessageDefinition/td-", event)}});
+          absl::StrCat("https://example.org/fhir/MessageDefinition/td-",
+                       event)}});
   }
   Json statement = {
       {"resourceType", "CapabilityStatement"},
@@ -26,8 +27,7 @@ Json BuildCapabilityStatement(const CapabilityOptions& options) {
       {"date", absl::FormatTime("%Y-%m-%d", options.date, absl::UTCTimeZone())},
       {"publisher", "tobacco dependency interoperability gateway"},
       {"kind", "instance"},
-      {"software",
-       {{"name", "tobacco-gateway"}}},
+      {"software", {{"name", "tobacco-gateway"}}},
       {"implementation",
        {{"description",
          "FHIR R4 messaging endpoint of the tobacco dependency gateway "
@@ -38,13 +38,12 @@ Json BuildCapabilityStatement(const CapabilityOptions& options) {
       {"messaging",
        Json::array(
            {{{"endpoint",
-              Json::array(
-                  {{{"protocol",
-                     {{"system",
-                       "http://terminology.hl7.org/CodeSystem/"
-                       "message-transport"},
-                      {"code", "http"}}},
-                    {"address", options.endpoint}}})},
+              Json::array({{{"protocol",
+                             {{"system",
+                               "http://terminology.hl7.org/CodeSystem/"
+                               "message-transport"},
+                              {"code", "http"}}},
+                            {"address", options.endpoint}}})},
              {"reliableCache", 0},
              {"documentation",
               "Resend with the same Bundle id after a timeout, 429 or 503: "

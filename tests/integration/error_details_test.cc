@@ -102,7 +102,8 @@ class ErrorDetailsTest : public ::testing::Test {
   std::unique_ptr<server::GatewayServer> server_;
 };
 
-TEST_F(ErrorDetailsTest, IllegalTransitionAndMissingConsentHaveTheirOwnReasons) {
+TEST_F(ErrorDetailsTest,
+       IllegalTransitionAndMissingConsentHaveTheirOwnReasons) {
   As service(port(), "service-tds01");
   // Missing consent: the patient has not agreed to share with their GP.
   v1::CreateReferralRequest no_gp = SampleReferralRequest("ref-no-gp");

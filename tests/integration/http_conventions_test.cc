@@ -4,7 +4,6 @@
 // Retry-After on 429 (FHIR and the JSON API), and the JSON API's
 // google.rpc.Status carrying the same ErrorInfo as gRPC.
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -46,6 +45,7 @@ class HttpConventionsTest : public ::testing::Test {
     fhir->set_client_ca_file((DevCerts() / "ca.pem").string());
     fhir->set_crl_directory((DevCerts() / "crl").string());
     fhir->set_public_endpoint(kEndpoint);
+    fhir->set_max_body_bytes(64 * 1024);
     // One a second: the second request of a burst is over the limit.
     fhir->set_per_principal_rate_limit(1);
     fhir->set_json_api_rate_limit(1);

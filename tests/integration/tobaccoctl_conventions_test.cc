@@ -95,7 +95,7 @@ TEST_F(TobaccoctlConventionsTest, EnvironmentNamesTheGatewayAndCertificate) {
 }
 
 TEST_F(TobaccoctlConventionsTest, FlagsWinOverTheEnvironment) {
-  ExportAs("trust-rx9");  // not entitled to deliveries
+  ExportAs("trust-rx9");                          // not entitled to deliveries
   setenv("TOBACCOCTL_TARGET", "127.0.0.1:1", 1);  // nothing listens there
   Outcome o = Run({"--target", Target(), "--cert", Cert("admin-ops", ".pem"),
                    "--key", Cert("admin-ops", ".key"), "deliveries", "list"});

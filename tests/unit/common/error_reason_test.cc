@@ -6,8 +6,8 @@ namespace nhs::tobacco {
 namespace {
 
 TEST(ErrorReasonTest, AttachedReasonWinsOverTheCodesDefault) {
-  const absl::Status s = WithReason(absl::FailedPreconditionError("no"),
-                                    reason::kConsentRequired);
+  const absl::Status s =
+      WithReason(absl::FailedPreconditionError("no"), reason::kConsentRequired);
   EXPECT_EQ(ReasonOf(s), "CONSENT_REQUIRED");
   EXPECT_EQ(ReasonOf(absl::FailedPreconditionError("no")), "RULE_NOT_MET");
   EXPECT_EQ(s.message(), "no") << "the message is untouched";
