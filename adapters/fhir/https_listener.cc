@@ -2,7 +2,10 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "adapters/fhir/operation_outcome.h"
 #include "adapters/fhir/uuid.h"
 #include "adapters/http/router.h"
@@ -12,6 +15,32 @@ namespace nhs::tobacco::fhir {
 namespace {
 
 constexpr char kPath[] = "/fhir/$process-message";
+constexpr char kMetadataPath[] = "/fhir/metadata";
+
+// Seconds a sender should wait before resending after a 429 (its rate is
+// over the limit: the bucket refills within a second) or a 503 (the
+// gateway is busy, stopping or the store is slow).
+void AddRetryAfter(http::Response& response) {
+  if (response.status == 429) {
+    response.headers.emplace_back("Retry-After", "1");
+  } else if (response.status == 503) {
+    response.headers.emplace_back("Retry-After", "2");
+  }
+}
+
+// FHIR JSON only (application/fhir+json, or application/json as R4's
+// http page allows), parameters such as charset ignored.
+bool IsFhirJson(const http::Request& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (!absl::EqualsIgnoreCase(name, "Content-Type")) continue;
+    absl::string_view type = value;
+    type = type.substr(0, type.find(';'));
+    type = absl::StripAsciiWhitespace(type);
+    return absl::EqualsIgnoreCase(type, "application/fhir+json") ||
+           absl::EqualsIgnoreCase(type, "application/json");
+  }
+  return false;
+}
 
 // Every answer the server or router makes itself is an OperationOutcome,
 // with the status code FHIR senders expect for it.
@@ -35,6 +64,9 @@ http::Response OutcomePage(int status, const std::string& why) {
           "the message was not processed in time; resend it with the same "
           "Bundle id");
       break;
+    case 415:
+      reason = absl::InvalidArgumentError(why);
+      break;
     default:
       reason = absl::InvalidArgumentError(why);
   }
@@ -42,6 +74,7 @@ http::Response OutcomePage(int status, const std::string& why) {
   response.status = status;
   response.content_type = "application/fhir+json";
   response.body = BuildOperationOutcome(reason, RandomUuid()).dump();
+  AddRetryAfter(response);
   return response;
 }
 
@@ -83,9 +116,25 @@ absl::StatusOr<std::unique_ptr<HttpsListener>> HttpsListener::Start(
   };
   // The body and certificate stay alive until the answer is given: the
   // handler may read them until then, as it always could.
+  router->Add("GET", kMetadataPath,
+              [statement = BuildCapabilityStatement(options.capability).dump()](
+                  http::Request, http::Responder responder) {
+                http::Response response;
+                response.status = 200;
+                response.content_type = "application/fhir+json";
+                response.body = statement;
+                responder.Send(std::move(response));
+              });
   router->Add("POST", kPath,
               [handler = std::move(handler)](http::Request request,
                                              http::Responder responder) {
+                if (!IsFhirJson(request)) {
+                  responder.Send(OutcomePage(
+                      415,
+                      "the body must be FHIR JSON: send Content-Type "
+                      "application/fhir+json"));
+                  return;
+                }
                 auto held = std::make_shared<http::Request>(std::move(request));
                 handler(InboundMessage{held->body, held->peer_certificate_pem},
                         [responder, held](HttpResponse answer) {
@@ -94,6 +143,7 @@ absl::StatusOr<std::unique_ptr<HttpsListener>> HttpsListener::Start(
                           response.content_type =
                               std::move(answer.content_type);
                           response.body = std::move(answer.body);
+                          AddRetryAfter(response);
                           responder.Send(std::move(response));
                         });
               });

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "adapters/fhir/capability_statement.h"
 #include "adapters/http/router.h"
 
 namespace nhs::tobacco::http {
@@ -83,14 +84,19 @@ struct HttpsListenerOptions {
   // the console at /console/), each with its own error page; the limits
   // above apply to them too.
   std::vector<http::Mount> mounts;
+  // What GET /fhir/metadata describes (issue 15).
+  CapabilityOptions capability;
 };
 
 // The inbound FHIR transport: `POST /fhir/$process-message` over TLS on the
 // event-driven HTTP server (adapters/http), body handed to the handler, its
 // answer written back when the handler gives it, so the 2xx leaves only
 // after the handler says the change is durable. Other paths get 404, other
-// methods 405, refused requests 400/413/431, as OperationOutcomes, except
-// under a mount, whose handler and error page answer them.
+// methods 405, refused requests 400/413/431, a body that is not FHIR JSON
+// (Content-Type other than application/fhir+json or application/json) 415,
+// as OperationOutcomes, except under a mount, whose handler and error page
+// answer them. `GET /fhir/metadata` answers the CapabilityStatement. Every
+// 429 and 503 carries Retry-After (seconds).
 // Thread-safe; Stop() (or the destructor) stops accepting, lets answers in
 // flight go out and closes every connection.
 class HttpsListener {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gateway/common/error_reason.h"
 
 namespace nhs::tobacco::api {
 
@@ -32,8 +33,10 @@ absl::StatusOr<security::Principal> CallerGuard::Authenticate(
   // Development mode is unrestricted, rate included.
   if (caller->role != security::Role::kDevelopment &&
       !limiter_.Allow(caller->ods_code, absl::Now())) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "rate limit for ", caller->ods_code, " exceeded; retry shortly"));
+    return WithReason(
+        absl::ResourceExhaustedError(absl::StrCat(
+            "rate limit for ", caller->ods_code, " exceeded; retry shortly")),
+        reason::kRateLimited);
   }
   return caller;
 }

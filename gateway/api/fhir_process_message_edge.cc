@@ -13,6 +13,7 @@
 #include "adapters/fhir/uuid.h"
 #include "adapters/gp/gp_decision.h"
 #include "adapters/pharmacy/dispense_report.h"
+#include "gateway/common/error_reason.h"
 #include "gateway/domain/field_violations.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -119,8 +120,10 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
     return;
   }
   if (!limiter_.Allow(caller->ods_code, absl::Now())) {
-    respond(Failure(absl::ResourceExhaustedError(absl::StrCat(
-        "rate limit for ", caller->ods_code, " exceeded; resend shortly"))));
+    respond(Failure(WithReason(
+        absl::ResourceExhaustedError(absl::StrCat(
+            "rate limit for ", caller->ods_code, " exceeded; resend shortly")),
+        reason::kRateLimited)));
     return;
   }
   // simdjson keeps its buffers between parses: one parser per HTTP worker.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <optional>
+#include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/random/random.h"
@@ -120,7 +122,7 @@ int CallUnary(const Context& c, const absl::StatusOr<Request>& request, Rpc rpc,
   grpc::Status status = rpc(&context, *request, &response);
   if (!status.ok()) {
     c.err << RenderRpcError(status);
-    return kExitRpcError;
+    return ExitCodeFor(status);
   }
   c.out << (c.inv.options.json ? ToJson(response, true) : render(response));
   return kExitOk;
@@ -340,11 +342,11 @@ int EventsWatch(const Context& c) {
     if (*no_reconnect) {
       if (status.ok()) return kExitOk;
       c.err << RenderRpcError(status);
-      return kExitRpcError;
+      return ExitCodeFor(status);
     }
     if (!WatchMayResume(status.error_code())) {
       c.err << RenderRpcError(status);
-      return kExitRpcError;
+      return ExitCodeFor(status);
     }
     // Jitter over the upper half of the backoff keeps many clients from
     // reconnecting in lockstep after a gateway restart.
@@ -430,7 +432,7 @@ int AuditVerify(const Context& c) {
   grpc::Status status = stub.VerifyAuditChain(&context, request, &response);
   if (!status.ok()) {
     c.err << RenderRpcError(status);
-    return kExitRpcError;
+    return ExitCodeFor(status);
   }
   c.out << (c.inv.options.json ? ToJson(response, true)
                                : RenderAuditVerification(response));
@@ -507,7 +509,7 @@ int Report(const Context& c, ReportKind kind,
       c.env.progress);
   if (!status.ok()) {
     c.err << RenderRpcError(status);
-    return kExitRpcError;
+    return ExitCodeFor(status);
   }
   c.out << RenderReport(response, *options);
   return kExitOk;
@@ -988,11 +990,36 @@ const std::vector<FlagSpec>& NoFlags() {
 
 }  // namespace
 
+// The environment and exit codes, at the end of every help text.
+constexpr char kEnvironmentAndExitCodes[] =
+    "\nenvironment (a flag given wins):\n"
+    "  TOBACCOCTL_TARGET  --target    TOBACCOCTL_CA   --ca\n"
+    "  TOBACCOCTL_CERT    --cert      TOBACCOCTL_KEY  --key\n"
+    "\nexit codes:\n"
+    "  0  done\n"
+    "  1  the gateway refused or failed the call (fix the request)\n"
+    "  2  usage: bad command, flag or file\n"
+    "  3  retryable: UNAVAILABLE, RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED;\n"
+    "     repeat later with the same --request-id\n";
+
+int ExitCodeFor(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::OK:
+      return kExitOk;
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return kExitRetryable;
+    default:
+      return kExitRpcError;
+  }
+}
+
 std::string UsageText() {
   return absl::StrCat(
       "usage: tobaccoctl [global flags] COMMAND [args] [flags]\n\ncommands:\n",
       CommandList(""), "  help [COMMAND]", std::string(26, ' '), "Show help.\n",
-      "\nglobal flags:\n", FlagLines(GlobalFlags()));
+      "\nglobal flags:\n", FlagLines(GlobalFlags()), kEnvironmentAndExitCodes);
 }
 
 absl::StatusOr<Invocation> ParseInvocation(absl::Span<const std::string> args) {
@@ -1069,6 +1096,18 @@ int RunTobaccoctl(absl::Span<const std::string> args, std::ostream& out,
     }
     err << (group.empty() ? UsageText() : absl::StrCat("commands:\n", group));
     return kExitUsage;
+  }
+  // The environment fills what no flag gave.
+  ConnectionOptions& connection = invocation->options.connection;
+  for (auto [flag, name, field] :
+       {std::tuple<const char*, const char*, std::string*>{
+            "target", "TOBACCOCTL_TARGET", &connection.target},
+        {"ca", "TOBACCOCTL_CA", &connection.ca_file},
+        {"cert", "TOBACCOCTL_CERT", &connection.cert_file},
+        {"key", "TOBACCOCTL_KEY", &connection.key_file}}) {
+    if (invocation->args.Has(flag)) continue;
+    std::optional<std::string> value = env.get_env(name);
+    if (value.has_value() && !value->empty()) *field = *std::move(value);
   }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       make_channel(invocation->options.connection);

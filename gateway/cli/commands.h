@@ -1,8 +1,10 @@
 #ifndef GATEWAY_CLI_COMMANDS_H_
 #define GATEWAY_CLI_COMMANDS_H_
 
+#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,8 +24,19 @@ namespace nhs::tobacco::cli {
 
 // Exit codes: scripts tell "fix the command line" from "the server said no".
 inline constexpr int kExitOk = 0;
+// The gateway refused or failed the call for good (README "tobaccoctl exit
+// codes"): fix the request or ask an operator.
 inline constexpr int kExitRpcError = 1;
 inline constexpr int kExitUsage = 2;
+// The call may work if repeated unchanged later (UNAVAILABLE,
+// RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED): a script retries with the same
+// --request-id, which the gateway deduplicates. ABORTED is not in the set:
+// the gateway means by it that the record changed (VERSION_CONFLICT), so the
+// caller reads it again first.
+inline constexpr int kExitRetryable = 3;
+
+// kExitRetryable for the retryable codes above, else kExitRpcError.
+int ExitCodeFor(const grpc::Status& status);
 
 // Flags every command accepts.
 struct GlobalOptions {
@@ -54,6 +67,14 @@ absl::StatusOr<Invocation> ParseInvocation(absl::Span<const std::string> args);
 // (random UUIDs, files, sleeping) and tests replace them.
 struct Environment {
   std::function<std::string()> new_request_id = NewRequestId;
+  // Reads TOBACCOCTL_TARGET, TOBACCOCTL_CA, TOBACCOCTL_CERT and
+  // TOBACCOCTL_KEY (a flag given on the command line wins).
+  std::function<std::optional<std::string>(const char*)> get_env =
+      [](const char* name) -> std::optional<std::string> {
+    const char* value = std::getenv(name);
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
   FileReader read_file = ReadWholeFile;
   // Waits between watch reconnects.
   std::function<void(absl::Duration)> sleep = [](absl::Duration d) {

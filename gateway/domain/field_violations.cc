@@ -1,8 +1,11 @@
 #include "gateway/domain/field_violations.h"
 
+#include <utility>
+
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gateway/common/error_reason.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace nhs::tobacco::domain {
@@ -33,7 +36,7 @@ absl::Status InvalidArgumentWithViolations(
   absl::Status status = absl::InvalidArgumentError(message);
   status.SetPayload(kBadRequestTypeUrl,
                     absl::Cord(bad_request.SerializeAsString()));
-  return status;
+  return WithReason(std::move(status), reason::kValidationFailed);
 }
 
 std::vector<FieldViolation> GetFieldViolations(const absl::Status& status) {

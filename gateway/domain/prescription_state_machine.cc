@@ -7,8 +7,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "gateway/common/error_reason.h"
 
 namespace nhs::tobacco::domain {
+
+namespace {
+
+// Every refusal of this kind carries reason::kIllegalTransition (README "Error
+// reasons").
+absl::Status IllegalTransition(absl::string_view message) {
+  return WithReason(absl::FailedPreconditionError(message),
+                    reason::kIllegalTransition);
+}
+
+}  // namespace
+
 namespace {
 
 using v1::PrescriptionStatus;
@@ -132,14 +145,14 @@ absl::StatusOr<PrescriptionStatus> NextStatus(PrescriptionStatus from,
                                               Route route,
                                               PrescriptionAction action) {
   if (from == v1::PRESCRIPTION_STATUS_UNSPECIFIED) {
-    return absl::FailedPreconditionError("prescription request has no status");
+    return IllegalTransition("prescription request has no status");
   }
   if (action == PrescriptionAction::kCancel ||
       action == PrescriptionAction::kExpire) {
     const PrescriptionStatus to =
         action == PrescriptionAction::kCancel ? kCancelled : kExpired;
     if (IsFinal(from)) {
-      return absl::FailedPreconditionError(absl::StrCat(
+      return IllegalTransition(absl::StrCat(
           "cannot ", ActionName(action), ": prescription request is ",
           StatusName(from), ", a final state; ", StatusName(to),
           " is reachable only from a non-final state"));
@@ -151,7 +164,7 @@ absl::StatusOr<PrescriptionStatus> NextStatus(PrescriptionStatus from,
     if (rule.routes.size() > 0 &&
         std::find(rule.routes.begin(), rule.routes.end(), route) ==
             rule.routes.end()) {
-      return absl::FailedPreconditionError(
+      return IllegalTransition(
           absl::StrCat("cannot ", ActionName(action), ": ", StatusName(rule.to),
                        " applies to route ", JoinNames(rule.routes, RouteName),
                        ", but this prescription request is on route ",
@@ -159,7 +172,7 @@ absl::StatusOr<PrescriptionStatus> NextStatus(PrescriptionStatus from,
     }
     if (std::find(rule.from.begin(), rule.from.end(), from) ==
         rule.from.end()) {
-      return absl::FailedPreconditionError(absl::StrCat(
+      return IllegalTransition(absl::StrCat(
           "cannot ", ActionName(action), ": prescription request is ",
           StatusName(from), "; ", StatusName(rule.to),
           " is reachable only from ", JoinNames(rule.from, StatusName)));

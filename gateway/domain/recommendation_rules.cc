@@ -7,12 +7,25 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gateway/common/error_reason.h"
 #include "gateway/domain/cyp1a2_medicines.h"
 #include "gateway/domain/field_violations.h"
 #include "gateway/domain/prescription_state_machine.h"
 #include "gateway/domain/referral_state_machine.h"
 
 namespace nhs::tobacco::domain {
+
+namespace {
+
+// Every refusal of this kind carries reason::kConsentRequired (README "Error
+// reasons").
+absl::Status ConsentRequired(absl::string_view message) {
+  return WithReason(absl::FailedPreconditionError(message),
+                    reason::kConsentRequired);
+}
+
+}  // namespace
+
 namespace {
 
 constexpr absl::string_view kInvalidRecommendation =
@@ -72,7 +85,7 @@ absl::StatusOr<Recommendation> CheckRecommendationForReferral(
             "is required: the referral names no GP practice"}});
     }
     if (!referral.consent().share_with_gp()) {
-      return absl::FailedPreconditionError(
+      return ConsentRequired(
           "cannot recommend on route GP_PRESCRIPTION: the patient has not "
           "consented to sharing with their GP "
           "(referral.consent.share_with_gp)");
@@ -80,7 +93,7 @@ absl::StatusOr<Recommendation> CheckRecommendationForReferral(
   }
   if (request.route() == v1::ROUTE_PHARMACY_SUPPLY &&
       !referral.consent().share_with_pharmacy()) {
-    return absl::FailedPreconditionError(
+    return ConsentRequired(
         "cannot recommend on route PHARMACY_SUPPLY: the patient has not "
         "consented to sharing with a pharmacy "
         "(referral.consent.share_with_pharmacy)");

@@ -2,9 +2,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "gateway/common/error_reason.h"
 #include "gateway/common/status_macros.h"
 
 namespace nhs::tobacco::domain {
+
+namespace {
+
+// Every refusal of this kind carries reason::kIllegalTransition (README "Error
+// reasons").
+absl::Status IllegalTransition(absl::string_view message) {
+  return WithReason(absl::FailedPreconditionError(message),
+                    reason::kIllegalTransition);
+}
+
+}  // namespace
+
 namespace {
 
 using v1::ReferralStatus;
@@ -47,13 +60,13 @@ std::string ReferralStatusName(ReferralStatus status) {
 absl::Status CheckReferralTransition(ReferralStatus from, ReferralStatus to) {
   if (Allowed(from, to)) return absl::OkStatus();
   if (IsFinalReferral(from)) {
-    return absl::FailedPreconditionError(absl::StrCat(
+    return IllegalTransition(absl::StrCat(
         "cannot move referral from ", ReferralStatusName(from), " to ",
         ReferralStatusName(to), ": ", ReferralStatusName(from), " is final"));
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat("cannot move referral from ", ReferralStatusName(from),
-                   " to ", ReferralStatusName(to)));
+  return IllegalTransition(absl::StrCat("cannot move referral from ",
+                                        ReferralStatusName(from), " to ",
+                                        ReferralStatusName(to)));
 }
 
 absl::Status CheckReferralStatusChange(const v1::Referral& referral,
@@ -61,7 +74,7 @@ absl::Status CheckReferralStatusChange(const v1::Referral& referral,
   RETURN_IF_ERROR(CheckReferralTransition(referral.status(), to));
   if (referral.status() == v1::REFERRAL_STATUS_ON_HOLD &&
       to != v1::REFERRAL_STATUS_WITHDRAWN && to != referral.held_from()) {
-    return absl::FailedPreconditionError(absl::StrCat(
+    return IllegalTransition(absl::StrCat(
         "cannot reopen the referral to ", ReferralStatusName(to),
         ": it went ON_HOLD from ", ReferralStatusName(referral.held_from()),
         " and reopens only to that status"));

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gateway/common/error_reason.h"
 #include "gateway/security/principal.h"
 
 namespace nhs::tobacco::jsonapi {
@@ -15,8 +16,10 @@ absl::StatusOr<pathway::Caller> CertificatePrincipalSource::Resolve(
       security::PrincipalFromCertificatePem(request.peer_certificate_pem);
   if (!principal.ok()) return principal.status();
   if (!limiter_.Allow(principal->ods_code, absl::Now())) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "rate limit for ", principal->ods_code, " exceeded; retry shortly"));
+    return WithReason(absl::ResourceExhaustedError(
+                          absl::StrCat("rate limit for ", principal->ods_code,
+                                       " exceeded; retry shortly")),
+                      reason::kRateLimited);
   }
   return pathway::Caller(*std::move(principal), pathway::kHttpAdapter);
 }

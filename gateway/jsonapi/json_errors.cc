@@ -2,10 +2,16 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
-#include "gateway/domain/field_violations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gateway/api/grpc_status.h"
+#include "gateway/common/error_reason.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -44,14 +50,9 @@ int HttpStatusOf(absl::StatusCode code) {
 }
 
 std::string StatusJson(const absl::Status& status) {
-  google::rpc::Status wire;
-  wire.set_code(static_cast<int>(status.code()));
-  wire.set_message(std::string(status.message()));
-  if (auto payload = status.GetPayload(domain::kBadRequestTypeUrl)) {
-    google::protobuf::Any* any = wire.add_details();
-    any->set_type_url(std::string(domain::kBadRequestTypeUrl));
-    any->set_value(std::string(*payload));
-  }
+  // The same google.rpc.Status the gRPC edge sends: ErrorInfo, BadRequest,
+  // RetryInfo in details.
+  google::rpc::Status wire = api::RichStatusOf(status);
   std::string json;
   if (!google::protobuf::util::MessageToJsonString(wire, &json).ok()) {
     // A payload that does not parse as BadRequest: the code and message
@@ -75,6 +76,12 @@ http::Response ErrorResponse(const absl::Status& status) {
   response.content_type = "application/json";
   response.body = StatusJson(status);
   AddApiHeaders(response);
+  if (std::optional<absl::Duration> delay = RetryDelayOf(status)) {
+    response.headers.emplace_back(
+        "Retry-After",
+        absl::StrCat(std::max<int64_t>(
+            1, absl::ToInt64Seconds(absl::Ceil(*delay, absl::Seconds(1))))));
+  }
   return response;
 }
 
@@ -104,6 +111,12 @@ http::Response JsonErrorPage(int http_status, const std::string& why) {
   http::Response response =
       ErrorResponse(absl::Status(CodeOfHttpStatus(http_status), why));
   response.status = http_status;
+  if (http_status != 429 && http_status != 503) {
+    // 413 and 431 map to RESOURCE_EXHAUSTED, but resending the same request
+    // cannot help: no Retry-After.
+    std::erase_if(response.headers,
+                  [](const auto& h) { return h.first == "Retry-After"; });
+  }
   return response;
 }
 

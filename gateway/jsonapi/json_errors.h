@@ -15,8 +15,10 @@ namespace nhs::tobacco::jsonapi {
 // UNIMPLEMENTED 501, UNAVAILABLE 503, DEADLINE_EXCEEDED 504, the rest 500).
 int HttpStatusOf(absl::StatusCode code);
 
-// The status as google.rpc.Status JSON: code, message and, when validation
-// attached field violations, a google.rpc.BadRequest in details with its
+// The status as google.rpc.Status JSON: code, message and the details the
+// gRPC edge sends (api::RichStatusOf): a google.rpc.ErrorInfo always, a
+// google.rpc.BadRequest when validation attached field violations, a
+// google.rpc.RetryInfo on UNAVAILABLE and RESOURCE_EXHAUSTED, each with its
 // @type.
 std::string StatusJson(const absl::Status& status);
 
@@ -25,7 +27,7 @@ std::string StatusJson(const absl::Status& status);
 void AddApiHeaders(http::Response& response);
 
 // A refusal as the JSON API sends it: HttpStatusOf(code), StatusJson body,
-// API headers.
+// API headers, and Retry-After (whole seconds) on 429 and 503.
 http::Response ErrorResponse(const absl::Status& status);
 
 // The error page of the /v1/ mount, for answers the server or router makes

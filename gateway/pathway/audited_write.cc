@@ -1,6 +1,7 @@
 #include "gateway/pathway/audited_write.h"
 
 #include "absl/time/clock.h"
+#include "gateway/common/error_reason.h"
 #include "gateway/common/log.h"
 
 namespace nhs::tobacco::pathway {
@@ -61,8 +62,10 @@ absl::Status AuditedWrites::AuditRead(const security::Principal& caller,
                           " could not be audited (",
                           absl::StatusCodeToString(written.code()),
                           "); refused (read_audit_fail_closed)"));
-  return absl::UnavailableError(
-      "the read could not be recorded in the audit log; retry shortly");
+  return WithReason(
+      absl::UnavailableError(
+          "the read could not be recorded in the audit log; retry shortly"),
+      reason::kStoreUnavailable);
 }
 
 void AuditedWrites::WriteReadAudit(const security::Principal& caller,

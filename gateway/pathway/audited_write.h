@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/common/clock.h"
+#include "gateway/common/error_reason.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/text_fields.h"
 #include "gateway/pathway/caller.h"
@@ -155,10 +156,12 @@ void AuditedWrites::Write(
                          tx.GetIdempotencyRecord(scope, request_id));
         if (existing.has_value()) {
           if (existing->request_hash != hash) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                "request_id ", request_id, " was already used for a ",
-                "different ", scope,
-                " request; use a new request_id for a new request"));
+            return WithReason(
+                absl::AlreadyExistsError(absl::StrCat(
+                    "request_id ", request_id, " was already used for a ",
+                    "different ", scope,
+                    " request; use a new request_id for a new request")),
+                reason::kRequestIdReused);
           }
           if (!result->ParseFromString(existing->response)) {
             return absl::DataLossError("stored answer does not parse");

@@ -7,7 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "adapters/fhir/https_listener.h"
+#include "adapters/fhir/systems.h"
 #include "gateway/api/admin_grpc_service.h"
 #include "gateway/api/caller.h"
 #include "gateway/api/fhir_process_message_edge.h"
@@ -18,6 +20,7 @@
 #include "gateway/api/report_grpc_service.h"
 #include "gateway/api/safety_alert_grpc_service.h"
 #include "gateway/api/stream_slots.h"
+#include "gateway/common/error_reason.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/console/console_principal_source.h"
@@ -51,6 +54,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   // cent of the hot path. Lock order is kept by design and by tests.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ASSIGN_OR_RETURN(const v1::GatewayConfig config, WithRegistry(given));
+  // Before any listener serves: every refusal names this domain.
+  SetErrorDomain(config.error_domain());
   auto server = std::unique_ptr<GatewayServer>(new GatewayServer());
   RETURN_IF_ERROR(server->OpenStore(config));
   RETURN_IF_ERROR(server->StartAuditChain(config));
@@ -249,6 +254,13 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
   builder.AddChannelArgument(
       GRPC_ARG_MAX_CONCURRENT_STREAMS,
       config.grpc().max_concurrent_streams_per_connection());
+  // Clients' keepalive pings (tobaccoctl pings every 20 s, so a watch on a
+  // dead connection fails within about 30 s): accepted down to every 10 s,
+  // with or without calls, instead of gRPC's default of one per 5 minutes,
+  // past which the server would answer GOAWAY "too_many_pings".
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   for (auto& service : services_) builder.RegisterService(service.get());
   for (grpc::Service* extra : options.extra_services) {
     builder.RegisterService(extra);
@@ -307,6 +319,11 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   ASSIGN_OR_RETURN(http::Mount json_api, StartJsonApi(config));
   fhir_options.mounts.push_back(std::move(json_api));
   fhir_options.mounts.push_back(StartConsole(config));
+  // GET /fhir/metadata: the events FhirProcessMessageEdge accepts.
+  fhir_options.capability.endpoint = config.fhir().public_endpoint();
+  fhir_options.capability.received_events = {fhir::kEventDecision,
+                                             fhir::kEventDispense};
+  fhir_options.capability.date = absl::Now();
   api::FhirProcessMessageEdge* edge = fhir_edge_.get();
   ASSIGN_OR_RETURN(fhir_listener_,
                    fhir::HttpsListener::Start(

@@ -470,7 +470,8 @@ TEST_F(CommandsTest, WatchStopsOnAnErrorThatRetryingCannotFix) {
 TEST_F(CommandsTest, WatchWithNoReconnectExitsOnStreamError) {
   prescriptions_.scripts_ = {
       {{1}, grpc::Status(grpc::StatusCode::UNAVAILABLE, "gone")}};
-  EXPECT_EQ(Run({"events", "watch", "--no-reconnect"}), kExitRpcError);
+  // UNAVAILABLE is retryable: its own exit code (README "Exit codes").
+  EXPECT_EQ(Run({"events", "watch", "--no-reconnect"}), kExitRetryable);
   EXPECT_THAT(err_.str(), HasSubstr("error: UNAVAILABLE: gone"));
   EXPECT_EQ(prescriptions_.watch_cursors_.size(), 1u);
 }

@@ -48,9 +48,20 @@ TEST(StatusJson, CarriesFieldViolationsAsABadRequestDetail) {
   EXPECT_THAT(json, HasSubstr(R"("fieldViolations":[{"field":"product_id")"));
 }
 
-TEST(StatusJson, HasNoDetailsWithoutViolations) {
+TEST(StatusJson, CarriesOnlyErrorInfoWithoutViolations) {
   EXPECT_EQ(StatusJson(absl::NotFoundError("no such prescription")),
-            R"({"code":5,"message":"no such prescription"})");
+            R"({"code":5,"message":"no such prescription","details":[)"
+            R"({"@type":"type.googleapis.com/google.rpc.ErrorInfo",)"
+            R"("reason":"NOT_FOUND","domain":"tobacco-gateway"}]})");
+}
+
+TEST(ErrorResponse, TooManyRequestsSaysWhenToRetry) {
+  const http::Response r = ErrorResponse(absl::ResourceExhaustedError("slow"));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_THAT(r.headers,
+              ::testing::Contains(
+                  std::pair<std::string, std::string>("Retry-After", "1")));
+  EXPECT_THAT(r.body, HasSubstr(R"("retryDelay":"1s")"));
 }
 
 TEST(ErrorResponse, UsesTheMappedStatusAndTheApiHeaders) {
