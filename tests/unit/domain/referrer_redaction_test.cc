@@ -91,7 +91,9 @@ TEST(ReferrerRedactionTest, EveryStringFieldIsClassified) {
                     "eps_prescription_id", "status_reason",
                     // The display text of a configured reason code, and the
                     // ids of the requests an alternative links.
-                    "status_reason_display", "replaces", "replaced_by"},
+                    "status_reason_display", "replaces", "replaced_by",
+                    // reports: an ODS code (who it waited on), not text.
+                    "first_overdue_waiting_on"},
                    {"reason"});
   ExpectClassified(
       v1::TimelineEvent::descriptor(),
