@@ -72,12 +72,7 @@ class ErrorDetailsTest : public ::testing::Test {
     dir_ = FreshDataDir();
     v1::GatewayConfig config = SampleConfig(dir_);
     config.set_error_domain(kDomain);
-    config.mutable_grpc()->set_allow_insecure(false);
-    auto* tls = config.mutable_grpc()->mutable_tls();
-    tls->set_cert_file((DevCerts() / "server.pem").string());
-    tls->set_key_file((DevCerts() / "server.key").string());
-    tls->set_client_ca_file((DevCerts() / "ca.pem").string());
-    tls->set_crl_directory((DevCerts() / "crl").string());
+    UseDevMutualTls(*config.mutable_grpc());
     config.mutable_grpc()->set_per_principal_rate_limit(kRateLimit);
     auto server = server::GatewayServer::Start(config);
     ASSERT_TRUE(server.ok()) << server.status();

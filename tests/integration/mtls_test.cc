@@ -45,12 +45,7 @@ class MtlsTest : public ::testing::Test {
   void SetUp() override {
     dir_ = FreshDataDir();
     v1::GatewayConfig config = SampleConfig(dir_);
-    config.mutable_grpc()->set_allow_insecure(false);
-    v1::TlsConfig* tls = config.mutable_grpc()->mutable_tls();
-    tls->set_cert_file((DevCerts() / "server.pem").string());
-    tls->set_key_file((DevCerts() / "server.key").string());
-    tls->set_client_ca_file((DevCerts() / "ca.pem").string());
-    tls->set_crl_directory((DevCerts() / "crl").string());
+    UseDevMutualTls(*config.mutable_grpc());
     config.mutable_grpc()->set_max_receive_message_bytes(64 * 1024);
     config.mutable_grpc()->set_per_principal_rate_limit(kRateLimit);
     config.mutable_grpc()->set_handshake_timeout_ms(2000);

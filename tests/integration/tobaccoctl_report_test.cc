@@ -75,12 +75,7 @@ class TobaccoctlReportTest : public ::testing::Test {
     dir_ = FreshDataDir();
     v1::GatewayConfig config = SampleConfig(dir_);
     if (mtls) {
-      config.mutable_grpc()->set_allow_insecure(false);
-      v1::TlsConfig* tls = config.mutable_grpc()->mutable_tls();
-      tls->set_cert_file((DevCerts() / "server.pem").string());
-      tls->set_key_file((DevCerts() / "server.key").string());
-      tls->set_client_ca_file((DevCerts() / "ca.pem").string());
-      tls->set_crl_directory((DevCerts() / "crl").string());
+      UseDevMutualTls(*config.mutable_grpc());
     }
     // The defaults, stated: counts 1-7 withheld, the rest rounded to 5.
     config.mutable_reporting()->set_suppress_up_to(7);
