@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "nhs/tobacco/v1/admin_service.grpc.pb.h"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/dev_mutual_tls.h"
 #include "tests/testing/grpc_as.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"

@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/dev_mutual_tls.h"
 #include "tests/testing/test_gateway.h"
 
 namespace nhs::tobacco {

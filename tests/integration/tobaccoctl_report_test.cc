@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/dev_mutual_tls.h"
 #include "tests/testing/grpc_as.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"

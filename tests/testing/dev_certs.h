@@ -10,7 +10,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "nhs/tobacco/v1/config.pb.h"
 
 namespace nhs::tobacco::testing {
 
@@ -51,17 +50,6 @@ inline const std::filesystem::path& DevCerts() {
     return path;
   }();
   return *dir;
-}
-
-// The gRPC listener on mutual TLS with this PKI (server certificate and key,
-// client CA, CRL folder) and plaintext off: how production runs it.
-inline void UseDevMutualTls(v1::GrpcListenerConfig& grpc) {
-  grpc.set_allow_insecure(false);
-  v1::TlsConfig* tls = grpc.mutable_tls();
-  tls->set_cert_file((DevCerts() / "server.pem").string());
-  tls->set_key_file((DevCerts() / "server.key").string());
-  tls->set_client_ca_file((DevCerts() / "ca.pem").string());
-  tls->set_crl_directory((DevCerts() / "crl").string());
 }
 
 inline std::string ReadFile(const std::filesystem::path& path) {
