@@ -22,6 +22,7 @@ namespace {
 
 using ::nhs::tobacco::testing::Ctx;
 using ::nhs::tobacco::testing::DevCerts;
+using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::nhs::tobacco::testing::SampleRecommendation;

@@ -20,6 +20,7 @@ namespace {
 
 using ::nhs::tobacco::testing::Ctx;
 using ::nhs::tobacco::testing::DevCerts;
+using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::DevPem;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;

@@ -21,6 +21,7 @@ namespace nhs::tobacco {
 namespace {
 
 using ::nhs::tobacco::testing::DevCerts;
+using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::testing::HasSubstr;
