@@ -21,7 +21,6 @@ namespace nhs::tobacco {
 namespace {
 
 using ::nhs::tobacco::testing::Ctx;
-using ::nhs::tobacco::testing::DevCerts;
 using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;

@@ -19,7 +19,6 @@ namespace nhs::tobacco {
 namespace {
 
 using ::nhs::tobacco::testing::Ctx;
-using ::nhs::tobacco::testing::DevCerts;
 using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::DevPem;
 using ::nhs::tobacco::testing::FreshDataDir;
