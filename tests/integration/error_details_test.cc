@@ -21,11 +21,11 @@ namespace nhs::tobacco {
 namespace {
 
 using ::nhs::tobacco::testing::Ctx;
-using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::nhs::tobacco::testing::SampleRecommendation;
 using ::nhs::tobacco::testing::SampleReferralRequest;
+using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::testing::ElementsAre;
 
 using As = testing::GrpcAs;

@@ -19,12 +19,12 @@ namespace nhs::tobacco {
 namespace {
 
 using ::nhs::tobacco::testing::Ctx;
-using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::DevPem;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::nhs::tobacco::testing::SampleRecommendation;
 using ::nhs::tobacco::testing::SampleReferralRequest;
+using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::testing::HasSubstr;
 
 // Stubs that present one organisation's certificate (or none).

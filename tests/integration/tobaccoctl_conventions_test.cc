@@ -21,9 +21,9 @@ namespace nhs::tobacco {
 namespace {
 
 using ::nhs::tobacco::testing::DevCerts;
-using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
+using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::testing::HasSubstr;
 
 struct Outcome {

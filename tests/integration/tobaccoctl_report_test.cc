@@ -30,12 +30,12 @@ namespace {
 using ::nhs::tobacco::testing::Clients;
 using ::nhs::tobacco::testing::Ctx;
 using ::nhs::tobacco::testing::DevCerts;
-using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::GrpcAs;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::nhs::tobacco::testing::SampleRecommendation;
 using ::nhs::tobacco::testing::SampleReferralRequest;
+using ::nhs::tobacco::testing::UseDevMutualTls;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;
