@@ -355,19 +355,29 @@ std::vector<std::string> PathwayCsvColumns(
   return columns;
 }
 
+namespace {
+
+// The eight counts of an outcome row, in column order (CSV and table).
+void AppendOutcomeCounts(const v1::OutcomeReportRow& row,
+                         std::vector<std::string>* cells) {
+  for (const v1::ReportCount* count :
+       {&row.referrals_received(), &row.quit_dates_set(),
+        &row.quit_4wk_self_reported(), &row.quit_4wk_co_verified(),
+        &row.not_quit_4wk(), &row.lost_to_follow_up_4wk(), &row.quit_12wk(),
+        &row.quit_52wk()}) {
+    cells->push_back(CountCell(*count));
+  }
+}
+
+}  // namespace
+
 std::string RenderOutcomeCsv(const v1::OutcomeReport& report) {
   const std::vector<v1::ReportBreakdown> by = By(report.header());
   std::string out = CsvLine(OutcomeCsvColumns(by));
   for (const v1::OutcomeReportRow& row : report.rows()) {
     std::vector<std::string> cells = {row.period_start(), row.period_end()};
     AppendCsvDimensions(row, by, &cells);
-    for (const v1::ReportCount* count :
-         {&row.referrals_received(), &row.quit_dates_set(),
-          &row.quit_4wk_self_reported(), &row.quit_4wk_co_verified(),
-          &row.not_quit_4wk(), &row.lost_to_follow_up_4wk(), &row.quit_12wk(),
-          &row.quit_52wk()}) {
-      cells.push_back(CountCell(*count));
-    }
+    AppendOutcomeCounts(row, &cells);
     cells.push_back(CsvRateCell(row.quit_rate_4wk()));
     cells.push_back(CsvRateCell(row.co_verified_share()));
     out.append(CsvLine(cells));
@@ -443,13 +453,7 @@ std::string RenderOutcomeTable(const v1::OutcomeReport& report) {
       cells.push_back(absl::StrCat(row.period_start(), "..", row.period_end()));
     }
     AppendTableDimensions(row, by, &cells);
-    for (const v1::ReportCount* count :
-         {&row.referrals_received(), &row.quit_dates_set(),
-          &row.quit_4wk_self_reported(), &row.quit_4wk_co_verified(),
-          &row.not_quit_4wk(), &row.lost_to_follow_up_4wk(), &row.quit_12wk(),
-          &row.quit_52wk()}) {
-      cells.push_back(CountCell(*count));
-    }
+    AppendOutcomeCounts(row, &cells);
     cells.push_back(TableRateCell(row.quit_rate_4wk()));
     cells.push_back(TableRateCell(row.co_verified_share()));
     table.AddRow(std::move(cells));
