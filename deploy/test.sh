@@ -131,6 +131,14 @@ print_summary() {
 }
 trap print_summary EXIT
 
+# After a failed ctest: the lines that say why (sanitizer summaries, gtest
+# failures, fuzz reproducers in hex) once more, where a log viewer that shows
+# only the head and tail of a long log still finds them; then fail.
+failed_digest() {
+  python3 tools/ci_failure_digest.py "$1" || true
+  return 1
+}
+
 run_format() { ./tools/check_format.sh; }
 
 run_layering() {
@@ -150,7 +158,7 @@ run_default() {
     (cd tests/browser && npm ci --no-audit --no-fund)
   fi
   start_prebuild
-  ctest --preset default -j2 "$@"
+  ctest --preset default -j2 "$@" || failed_digest build/default
 }
 
 run_asan() {
@@ -161,7 +169,7 @@ run_asan() {
   # compile holds the ABSL_GUARDED_BY annotations (-Werror=thread-safety).
   # Then ctest: labels unit, integration and fuzz (a bounded run per target).
   cmake --build --preset asan -j2
-  ctest --preset asan
+  ctest --preset asan || failed_digest build/asan
 }
 
 run_tsan() {
@@ -170,7 +178,7 @@ run_tsan() {
   absl_prefix="$(./deploy/build_absl_tsan.sh)"
   cmake --preset tsan -DCMAKE_PREFIX_PATH="${absl_prefix}" >/dev/null
   cmake --build --preset tsan -j2
-  ctest --preset tsan
+  ctest --preset tsan || failed_digest build/tsan
 }
 
 stage deps ./deploy/install_deps.sh
