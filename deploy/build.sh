@@ -11,6 +11,12 @@ if [[ ! -f console/node_modules/.package-lock.json ]] ||
   (cd console && npm ci --no-audit --no-fund)
 fi
 if [[ ! -f build/default/build.ninja ]]; then
-  cmake --preset default
+  # CI needs pass or fail, not gdb: no debug information (CMakeLists.txt,
+  # TOBACCO_DEBUG_INFO), a fifth less compile time and a tenth of the disk.
+  if [[ "${CI:-}" == "true" ]]; then
+    cmake --preset default -DTOBACCO_DEBUG_INFO=OFF
+  else
+    cmake --preset default
+  fi
 fi
 cmake --build --preset default "$@"
