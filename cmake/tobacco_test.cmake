@@ -17,13 +17,12 @@ function(tobacco_add_test)
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest
                         GTest::gtest_main)
-  if(CMAKE_BUILD_TYPE STREQUAL "Sanitize")
-    # The test's own file at -O0: clang compiles an ASan+UBSan test file at
-    # -O1 in about twice the time (gtest's and gRPC's templates), and the
-    # sanitizers catch the same at -O0. The code under test, in the
-    # libraries, keeps the preset's -O1.
-    target_compile_options(${T_NAME} PRIVATE -O0)
-  endif()
+  # The test's own files at -O0 in every build: the code under test, in the
+  # libraries, keeps the preset's optimisation (-O2, or -O1 with the
+  # sanitizers). Measured on an integration test file: g++ -O2 15.7 CPU s,
+  # -O0 11.5; clang ASan+UBSan -O1 14.8, -O0 8.0 (gtest's, gRPC's and
+  # protobuf's templates). The sanitizers catch the same at -O0.
+  target_compile_options(${T_NAME} PRIVATE -O0)
   if(TOBACCO_TSAN_ONLY)
     set_property(GLOBAL APPEND PROPERTY TOBACCO_TSAN_TEST_TARGETS ${T_NAME})
     list(APPEND T_LABELS tsan)
