@@ -14,6 +14,7 @@
 #include "adapters/gp/gp_decision.h"
 #include "adapters/pharmacy/dispense_report.h"
 #include "gateway/common/error_reason.h"
+#include "gateway/common/log.h"
 #include "gateway/domain/field_violations.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -111,14 +112,48 @@ FhirProcessMessageEdge::FhirProcessMessageEdge(
       public_endpoint_(std::move(public_endpoint)),
       limiter_(per_principal_rate_limit) {}
 
+namespace {
+
+// One event per message with its correlation fields, whatever the answer:
+// the sender, the Bundle and its event, the request it moved, the status.
+struct MessageLogFields {
+  std::string sender;
+  std::string bundle_id;
+  std::string event_code;
+  std::string prescription_id;
+};
+
+fhir::Respond LoggingResponder(std::shared_ptr<MessageLogFields> fields,
+                               fhir::Respond respond) {
+  return [fields = std::move(fields),
+          respond = std::move(respond)](fhir::HttpResponse r) {
+    const bool ok = r.status < 400;
+    LogEvent event(ok ? LogLevel::kInfo : LogLevel::kWarning, "fhir");
+    event.With("fhir_sender", fields->sender)
+        .With("fhir_bundle_id", fields->bundle_id)
+        .With("fhir_event", fields->event_code)
+        .With("http_status", r.status);
+    if (!fields->prescription_id.empty()) {
+      event.With("prescription_id", fields->prescription_id);
+    }
+    event.Write(ok ? "message processed" : "message refused");
+    respond(std::move(r));
+  };
+}
+
+}  // namespace
+
 void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
                                     fhir::Respond respond) {
+  auto log_fields = std::make_shared<MessageLogFields>();
+  respond = LoggingResponder(log_fields, std::move(respond));
   absl::StatusOr<security::Principal> caller =
       Authenticate(inbound.peer_certificate_pem);
   if (!caller.ok()) {
     respond(Failure(caller.status()));
     return;
   }
+  log_fields->sender = caller->ods_code;
   if (!limiter_.Allow(caller->ods_code, absl::Now())) {
     respond(Failure(WithReason(
         absl::ResourceExhaustedError(absl::StrCat(
@@ -133,6 +168,8 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
     respond(Failure(message.status()));
     return;
   }
+  log_fields->bundle_id = std::string(message->message_key);
+  log_fields->event_code = std::string(message->event_code.substr(0, 64));
   Request request{std::string(message->message_key),
                   std::string(message->header_id),
                   std::string(message->event_code)};
@@ -148,6 +185,7 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
       return action;
     };
     step.prescription_id = decision->prescription_id();
+    log_fields->prescription_id = step.prescription_id;
     step.prescribe = decision->prescribe;
     step.reasoned = decision->decline;
     step.transition = decision->require_appointment;
@@ -175,6 +213,7 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
       return pharmacy::ActionFor(r, route);
     };
     step.prescription_id = report->transition.prescription_id();
+    log_fields->prescription_id = step.prescription_id;
     step.reasoned = pharmacy::NotSuppliedRequest(*report);
     step.transition = report->transition;
     step.eps_prescription_id = report->eps_prescription_id;

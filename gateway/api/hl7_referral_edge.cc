@@ -56,23 +56,23 @@ absl::string_view AckName(hl7v2::AckCode code) {
 // Control ids and ODS codes identify messages and organisations, not
 // patients, so they may be logged.
 void LogOutcome(const Message& request, const AckOutcome& outcome,
-                absl::string_view detail) {
-  // Made UTF-8 first: a refused message may carry any bytes here.
-  const std::string line = absl::StrCat(
-      "hl7: ",
-      ReplaceInvalidUtf8(request.header().GetField(9).GetRepetition(1).raw()),
-      " ", ReplaceInvalidUtf8(request.header().GetField(10).Text()), " from ",
-      ReplaceInvalidUtf8(request.header().GetField(4).Text()), ": ",
-      AckName(outcome.code), detail.empty() ? "" : " (", detail,
-      detail.empty() ? "" : ")",
-      outcome.code == hl7v2::AckCode::kAccept && !outcome.errors.empty()
-          ? absl::StrCat(" with ", outcome.errors.size(), " warning(s)")
-          : "");
-  if (outcome.code == hl7v2::AckCode::kAccept) {
-    LogInfo(line);
-  } else {
-    LogWarning(line);
+                absl::string_view detail, absl::string_view referral_id = "") {
+  const bool accepted = outcome.code == hl7v2::AckCode::kAccept;
+  LogEvent event(accepted ? LogLevel::kInfo : LogLevel::kWarning, "hl7");
+  // Made UTF-8 first (in the log module): a refused message may carry any
+  // bytes here.
+  event
+      .With("hl7_message_type",
+            request.header().GetField(9).GetRepetition(1).raw())
+      .With("hl7_control_id", request.header().GetField(10).Text())
+      .With("hl7_sender", request.header().GetField(4).Text())
+      .With("ack", AckName(outcome.code));
+  if (!detail.empty()) event.With("detail", detail);
+  if (!referral_id.empty()) event.With("referral_id", referral_id);
+  if (accepted && !outcome.errors.empty()) {
+    event.With("warnings", static_cast<int64_t>(outcome.errors.size()));
   }
+  event.Write(accepted ? "message accepted" : "message refused");
 }
 
 // An AA for a message that asks for nothing to be stored.
@@ -226,13 +226,19 @@ void Hl7ReferralEdge::Handle(
         mental_health::AckOutcomeForParseError(parsed.status());
     outcome.control_id = "ACK";
     outcome.timestamp = clock_.Now();
-    LogWarning(absl::StrCat("hl7: unparsable message refused (",
-                            absl::StatusCodeToString(parsed.status().code()),
-                            ")"));
+    LogWarning(
+        "hl7",
+        absl::StrCat("unparsable message refused (",
+                     absl::StatusCodeToString(parsed.status().code()), ")"));
     reply(hl7v2::WriteEr7(hl7v2::BuildAckForUnparsed(payload, outcome)));
     return;
   }
   auto request = std::make_shared<const Message>(*std::move(parsed));
+  // Every event of this message (the pathway's and the store's too) names
+  // its sender and control id.
+  ScopedLogContext log_context{
+      {"hl7_sender", request->header().GetField(4).Text()},
+      {"hl7_control_id", request->header().GetField(10).Text()}};
   absl::StatusOr<security::Principal> caller = Sender(*request, certificate);
   if (!caller.ok()) {
     Refuse(*request, caller.status(), "sender refused", reply);
@@ -272,11 +278,13 @@ void Hl7ReferralEdge::Handle(
   }
   std::vector<domain::FieldViolation> warnings;
   if (!text.replaced.empty()) {
-    LogWarning(absl::StrCat(
-        "hl7: ", request->header().GetField(10).Text(), " from ",
-        request->header().GetField(4).Text(), ": text that does not decode as ",
-        hl7v2::CharsetName(charset), " in ", absl::StrJoin(text.replaced, ", "),
-        " replaced with U+FFFD"));
+    LogWarning("hl7",
+               absl::StrCat("", request->header().GetField(10).Text(), " from ",
+                            request->header().GetField(4).Text(),
+                            ": text that does not decode as ",
+                            hl7v2::CharsetName(charset), " in ",
+                            absl::StrJoin(text.replaced, ", "),
+                            " replaced with U+FFFD"));
     AddTextWarnings(text.replaced, charset, warnings);
   }
   request = std::make_shared<const Message>(std::move(text.repaired));
@@ -333,10 +341,12 @@ void Hl7ReferralEdge::Submit(const security::Principal& caller,
                       google::protobuf::util::TimeUtil::TimestampToMilliseconds(
                           referral->created_at()))
                 : clock->Now();
-        LogOutcome(*request, outcome,
-                   referral.ok()
-                       ? absl::StrCat("referral ", referral->referral_id())
-                       : std::string(absl::StatusCodeToString(status.code())));
+        if (referral.ok()) {
+          LogOutcome(*request, outcome, "", referral->referral_id());
+        } else {
+          LogOutcome(*request, outcome,
+                     absl::StatusCodeToString(status.code()));
+        }
         reply(Render(*request, std::move(outcome)));
       });
 }

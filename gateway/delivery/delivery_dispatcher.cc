@@ -20,10 +20,11 @@ void DeliveryDispatcher::Start() {
   // Nothing is in flight yet: what the last run held is free to go now.
   absl::StatusOr<int> released = outbox_.ReleaseClaims();
   if (!released.ok()) {
-    LogWarning(absl::StrCat("delivery: cannot release earlier claims: ",
-                            released.status().message()));
+    LogWarning("delivery", absl::StrCat("cannot release earlier claims: ",
+                                        released.status().message()));
   } else if (*released > 0) {
-    LogInfo(absl::StrCat("delivery: ", *released,
+    LogInfo("delivery",
+            absl::StrCat(*released,
                          " pending messages are due again after the restart"));
   }
   for (int i = 0; i < options_.workers; ++i) {
@@ -94,8 +95,8 @@ void DeliveryDispatcher::DispatchLoop() {
       ++failed_claims_;
       const absl::Time now = clock_.Now();
       if (now >= next_claim_warning_) {
-        LogWarning(absl::StrCat("delivery: cannot claim due messages (",
-                                failed_claims_,
+        LogWarning("delivery",
+                   absl::StrCat("cannot claim due messages (", failed_claims_,
                                 " times since the last "
                                 "warning): ",
                                 claimed.status().message()));
@@ -148,11 +149,23 @@ void DeliveryDispatcher::WorkerLoop() {
 
 void DeliveryDispatcher::Deliver(const Work& work) {
   const v1::OutboundMessage& m = work.row.message;
+  // The send's own events (transports, store) name the message too.
+  ScopedLogContext log_context{{"message_id", m.message_id()},
+                               {"referral_id", m.referral_id()},
+                               {"prescription_id", m.prescription_id()}};
   const domain::SendResult result = sender_.Send(m);
-  if (result.outcome != domain::SendOutcome::kConfirmed) {
-    LogWarning(absl::StrCat("delivery: ", domain::MessageKindName(m.kind()),
-                            " ", m.message_id(), " to ", work.queue, " try ",
-                            work.row.delivery.attempts(), ": ", result.detail));
+  const bool confirmed = result.outcome == domain::SendOutcome::kConfirmed;
+  LogEvent event(confirmed ? LogLevel::kInfo : LogLevel::kWarning, "delivery");
+  event.With("kind", domain::MessageKindName(m.kind()))
+      .With("destination", work.queue)
+      .With("attempt", work.row.delivery.attempts() + 1);
+  if (confirmed) {
+    event.Write("delivered");
+  } else {
+    event.With("detail", result.detail)
+        .Write(result.outcome == domain::SendOutcome::kPermanent
+                   ? "refused by the receiver"
+                   : "not delivered, will retry");
   }
   const std::string queue = work.queue;
   const std::string id = m.message_id();
@@ -160,8 +173,8 @@ void DeliveryDispatcher::Deliver(const Work& work) {
       work.row, result, [this, queue, id](const absl::Status& s) {
         if (!s.ok()) {
           // The claim's lease brings it back; nothing is lost.
-          LogWarning(absl::StrCat("delivery: cannot record a result for ",
-                                  queue, ": ", s.message()));
+          LogWarning("delivery", absl::StrCat("cannot record a result for ",
+                                              queue, ": ", s.message()));
         }
         Finished(queue, id);
       });
@@ -184,11 +197,11 @@ void DeliveryDispatcher::PruneIfDue() {
   absl::StatusOr<int> pruned =
       outbox_.PruneDeliveredMessages(options_.retention);
   if (!pruned.ok()) {
-    LogWarning(absl::StrCat("delivery: retention prune failed: ",
-                            pruned.status().message()));
+    LogWarning("delivery", absl::StrCat("retention prune failed: ",
+                                        pruned.status().message()));
   } else if (*pruned > 0) {
-    LogInfo(absl::StrCat("delivery: pruned ", *pruned,
-                         " delivered messages past retention"));
+    LogInfo("delivery", absl::StrCat("pruned ", *pruned,
+                                     " delivered messages past retention"));
   }
 }
 

@@ -58,10 +58,10 @@ absl::Status AuditedWrites::AuditRead(const security::Principal& caller,
       backoff *= 2;
     }
   }
-  LogWarning(absl::StrCat("audit: a ", operation, " read by ", caller.ods_code,
-                          " could not be audited (",
-                          absl::StatusCodeToString(written.code()),
-                          "); refused (read_audit_fail_closed)"));
+  LogWarning("audit", absl::StrCat("a ", operation, " read by ",
+                                   caller.ods_code, " could not be audited (",
+                                   absl::StatusCodeToString(written.code()),
+                                   "); refused (read_audit_fail_closed)"));
   return WithReason(
       absl::UnavailableError(
           "the read could not be recorded in the audit log; retry shortly"),
@@ -90,9 +90,9 @@ void AuditedWrites::WriteReadAudit(const security::Principal& caller,
         read_audit_losses_.fetch_add(1);
         // Operation, organisation and status only: never the record's
         // contents or the patient.
-        LogWarning(absl::StrCat("audit: LOST the audit row of a ", operation,
-                                " by ", who.ods_code, " after ", attempt,
-                                " tries (",
+        LogWarning("audit",
+                   absl::StrCat("LOST the audit row of a ", operation, " by ",
+                                who.ods_code, " after ", attempt, " tries (",
                                 absl::StatusCodeToString(status.code()), ")"));
       });
 }

@@ -47,8 +47,8 @@ void OperatorGate::AuditThen(store::Store& store, const Clock& clock,
           return;
         }
         // The operation and the store's error carry no patient data.
-        LogError(absl::StrCat("audit row of ", op,
-                              " could not be written: ", written.ToString()));
+        LogError("audit", absl::StrCat("row of ", op, " could not be written: ",
+                                       written.ToString()));
         done(absl::UnavailableError(
             "the audit log could not record this request; try again"));
       });

@@ -77,8 +77,8 @@ void AuditCheckpointer::Stop() {
       [](store::WriteTransaction&) { return absl::OkStatus(); });
   absl::Status written = flushed.ok() ? CheckpointNow() : flushed;
   if (!written.ok()) {
-    LogError(
-        absl::StrCat("audit: no checkpoint at shutdown: ", written.ToString()));
+    LogError("audit",
+             absl::StrCat("no checkpoint at shutdown: ", written.ToString()));
   }
 }
 
@@ -86,8 +86,8 @@ void AuditCheckpointer::Run() {
   while (!stop_.WaitForNotificationWithTimeout(interval_)) {
     absl::Status written = CheckpointNow();
     if (!written.ok()) {
-      LogError(absl::StrCat("audit: checkpoint failed, will retry: ",
-                            written.ToString()));
+      LogError("audit", absl::StrCat("checkpoint failed, will retry: ",
+                                     written.ToString()));
     }
   }
 }
@@ -125,15 +125,15 @@ void AuditCheckpointer::CheckAgainstFile() {
   absl::StatusOr<std::string> text = ReadCheckpointFile(path_);
   if (!text.ok()) {
     if (!absl::IsNotFound(text.status())) {
-      LogError(absl::StrCat("audit: ", text.status().message()));
+      LogError("audit", absl::StrCat("", text.status().message()));
     }
     return;
   }
   absl::StatusOr<std::vector<security::AuditCheckpoint>> checkpoints =
       security::ParseAuditCheckpoints(*text);
   if (!checkpoints.ok()) {
-    LogError(absl::StrCat("audit: checkpoint file ", path_, ": ",
-                          checkpoints.status().message()));
+    LogError("audit", absl::StrCat("checkpoint file ", path_, ": ",
+                                   checkpoints.status().message()));
     return;
   }
   if (checkpoints->empty()) return;
@@ -154,7 +154,7 @@ void AuditCheckpointer::CheckAgainstFile() {
     return absl::OkStatus();
   });
   if (!read.ok()) {
-    LogError(absl::StrCat("audit: cannot read the head: ", read.ToString()));
+    LogError("audit", absl::StrCat("cannot read the head: ", read.ToString()));
     return;
   }
   std::string problem;
@@ -173,7 +173,8 @@ void AuditCheckpointer::CheckAgainstFile() {
          "%s: the audit log was changed while the gateway was "
          "down; run tobaccoctl audit verify",
          problem.c_str());
-  LogError(absl::StrCat("audit: ", problem,
+  LogError("audit",
+           absl::StrCat("", problem,
                         ": the audit log was changed while the gateway was "
                         "down; run tobaccoctl audit verify"));
 }

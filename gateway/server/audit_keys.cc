@@ -119,7 +119,7 @@ absl::StatusOr<std::string> DevelopmentKeyFile(const std::string& data_dir) {
     return KeyError("audit.development_key",
                     absl::StrCat("cannot write ", path));
   }
-  LogInfo(absl::StrCat("audit: made a development key in ", path));
+  LogInfo("audit", absl::StrCat("made a development key in ", path));
   return path;
 }
 
@@ -148,11 +148,14 @@ absl::StatusOr<security::AuditKeyRing> LoadAuditKeys(
   std::string key_file = audit.key_file();
   if (audit.development_key() && key_file.empty() && audit.key_env().empty()) {
     ASSIGN_OR_RETURN(key_file, DevelopmentKeyFile(data_dir));
-    LogWarning(absl::StrCat(
-        "audit: DEVELOPMENT KEY in ", key_file,
-        ", beside the database it protects: whoever can write the database "
-        "can read it. Configure audit.key_file or audit.key_env outside the "
-        "data folder in production"));
+    LogWarning(
+        "audit",
+        absl::StrCat(
+            "DEVELOPMENT KEY in ", key_file,
+            ", beside the database it protects: whoever can write the database "
+            "can read it. Configure audit.key_file or audit.key_env outside "
+            "the "
+            "data folder in production"));
   }
   ASSIGN_OR_RETURN(
       security::AuditKey current,

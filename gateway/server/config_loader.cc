@@ -363,7 +363,7 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(
     if (warnings != nullptr) {
       warnings->push_back(warning);
     } else {
-      LogWarning(warning);
+      LogWarning("config", warning);
     }
   }
   ApplyDefaults(config);
@@ -371,7 +371,8 @@ absl::StatusOr<v1::GatewayConfig> ParseConfig(
   return config;
 }
 
-absl::StatusOr<v1::GatewayConfig> LoadConfig(const std::string& path) {
+absl::StatusOr<v1::GatewayConfig> LoadConfig(
+    const std::string& path, std::vector<std::string>* warnings) {
   std::ifstream in(path);
   if (!in) {
     return absl::NotFoundError(absl::StrCat("cannot read config file ", path));
@@ -380,7 +381,8 @@ absl::StatusOr<v1::GatewayConfig> LoadConfig(const std::string& path) {
   buffer << in.rdbuf();
   const std::string base_dir =
       std::filesystem::absolute(path).parent_path().string();
-  return ParseConfig(buffer.str(), absl::EndsWith(path, ".json"), base_dir);
+  return ParseConfig(buffer.str(), absl::EndsWith(path, ".json"), base_dir,
+                     warnings);
 }
 
 }  // namespace nhs::tobacco::server

@@ -16,7 +16,9 @@ namespace nhs::tobacco::server {
 // replacements (config_migration.h; each logs one warning), defaults are
 // applied, then every section is checked (config_validation.h); every
 // problem is reported with its field path in one INVALID_ARGUMENT.
-absl::StatusOr<v1::GatewayConfig> LoadConfig(const std::string& path);
+// Deprecation warnings go to `warnings` when given, else to the log.
+absl::StatusOr<v1::GatewayConfig> LoadConfig(
+    const std::string& path, std::vector<std::string>* warnings = nullptr);
 
 // The same, for config text already in memory (`base_dir` resolves relative
 // paths). Deprecation warnings go to `warnings` when given, else to the log.

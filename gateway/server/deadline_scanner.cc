@@ -18,10 +18,11 @@ void DeadlineScanner::Run() {
   while (!stop_.WaitForNotificationWithTimeout(interval_)) {
     absl::StatusOr<int> changed = scan_.Scan(security::GatewayPrincipal());
     if (!changed.ok()) {
-      LogWarning(absl::StrCat("deadline scan failed, will retry: ",
-                              changed.status().ToString()));
+      LogWarning("deadlines", absl::StrCat("scan failed, will retry: ",
+                                           changed.status().ToString()));
     } else if (*changed > 0) {
-      LogInfo(absl::StrCat("deadline scan: ", *changed,
+      LogInfo("deadlines",
+              absl::StrCat("scan: ", *changed,
                            " prescription requests overdue or expired"));
     }
   }

@@ -18,6 +18,7 @@
 #include "gateway/api/prescription_grpc_service.h"
 #include "gateway/api/referral_grpc_service.h"
 #include "gateway/api/report_grpc_service.h"
+#include "gateway/api/request_log_interceptor.h"
 #include "gateway/api/safety_alert_grpc_service.h"
 #include "gateway/api/stream_slots.h"
 #include "gateway/common/error_reason.h"
@@ -68,8 +69,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   server->scanner_ = std::make_unique<DeadlineScanner>(
       *server->deadline_scan_,
       absl::Seconds(config.deadlines().scan_interval_seconds()));
-  LogInfo(absl::StrCat("gRPC listening on ", config.grpc().address(), " (port ",
-                       server->port_, ")"));
+  LogInfo("grpc", absl::StrCat("listening on ", config.grpc().address(),
+                               " (port ", server->port_, ")"));
   RETURN_IF_ERROR(server->StartMllp(config, *options.clock));
   return server;
 }
@@ -198,6 +199,7 @@ void GatewayServer::StartDelivery(const v1::GatewayConfig& config,
   });
   if (config.delivery().paused()) {
     LogWarning(
+        "delivery",
         "delivery.paused is true: outbound messages queue but are not sent");
   } else {
     dispatcher_->Start();
@@ -212,6 +214,7 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
     ASSIGN_OR_RETURN(credentials, MutualTlsCredentials(config.grpc().tls()));
   } else if (config.grpc().allow_insecure()) {
     LogWarning(
+        "grpc",
         "!!! gRPC is listening WITHOUT TLS and WITHOUT client certificates "
         "(grpc.allow_insecure is true): every caller is unrestricted. "
         "Development only: never carry patient data over this listener. !!!");
@@ -261,6 +264,13 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
   builder.AddChannelArgument(
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // One event per call (method, code, duration, the request's ids): what
+  // an operator follows a caller's request by (README "Logs").
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(api::MakeRequestLogInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (auto& service : services_) builder.RegisterService(service.get());
   for (grpc::Service* extra : options.extra_services) {
     builder.RegisterService(extra);
@@ -332,7 +342,8 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
                          edge->Handle(message, std::move(respond));
                        }));
   fhir_port_ = fhir_listener_->port();
-  LogInfo(absl::StrCat("FHIR $process-message listening on https://",
+  LogInfo("fhir",
+          absl::StrCat("$process-message listening on https://",
                        config.fhir().address(), " (port ", fhir_port_, ")"));
   return absl::OkStatus();
 }

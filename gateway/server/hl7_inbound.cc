@@ -120,7 +120,7 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
                                             config.allowed_networks().end()}));
   RETURN_IF_ERROR(ApplyLimits(config.limits(), options));
   options.log_warning = [](const std::string& line) {
-    LogWarning(absl::StrCat("mllp: ", line));
+    LogWarning("mllp", line);
   };
   const bool tls = config.has_tls();
   if (tls) {
@@ -128,7 +128,8 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
                                       TlsOptions(config.tls())));
   } else {
     LogWarning(
-        "mllp: PLAINTEXT MLLP without TLS (mllp.allow_plaintext is true): "
+        "mllp",
+        "PLAINTEXT MLLP without TLS (mllp.allow_plaintext is true): "
         "senders are NOT authenticated and patient data crosses the network "
         "unencrypted. Development only; configure mllp.tls in production.");
   }
@@ -144,13 +145,13 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
                          std::move(reply));
           }));
   if (with_trusts.trusts().empty()) {
-    LogWarning(
-        "mllp: no organisation has an mllp route; accepting HL7 from any "
-        "sender");
+    LogWarning("mllp",
+               "no organisation has an mllp route; accepting HL7 from any "
+               "sender");
   }
-  LogInfo(absl::StrCat("MLLP", tls ? " over mutual TLS" : "", " listening on ",
-                       config.address(), " (port ", inbound->listener_->port(),
-                       ")"));
+  LogInfo("hl7", absl::StrCat("MLLP", tls ? " over mutual TLS" : "",
+                              " listening on ", config.address(), " (port ",
+                              inbound->listener_->port(), ")"));
   return inbound;
 }
 

@@ -1,11 +1,14 @@
 // tobacco-gateway: the interoperability gateway's server binary.
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "gateway/common/log.h"
 #include "gateway/server/config_loader.h"
+#include "gateway/server/logging_config.h"
 #include "gateway/server/run_gateway.h"
 #include "gateway/server/tls_credentials.h"
 
@@ -24,12 +27,19 @@ int main(int argc, char** argv) {
     std::cerr << "tobacco-gateway: --config FILE is required\n";
     return 2;
   }
-  auto config = nhs::tobacco::server::LoadConfig(path);
+  // Deprecation warnings wait until the log's format is known, so a SIEM
+  // reading JSON gets JSON from the first line.
+  std::vector<std::string> warnings;
+  auto config = nhs::tobacco::server::LoadConfig(path, &warnings);
   if (!config.ok()) {
     std::cerr << "tobacco-gateway: " << config.status().message() << "\n";
     return 2;
   }
-  absl::Status done = nhs::tobacco::server::RunGateway(*config);
+  nhs::tobacco::server::ApplyLoggingConfig(config->logging());
+  for (const std::string& warning : warnings) {
+    nhs::tobacco::LogWarning("config", warning);
+  }
+  absl::Status done = nhs::tobacco::server::RunGateway(*config, path);
   if (!done.ok()) {
     std::cerr << "tobacco-gateway: " << done.message() << "\n";
     return 1;

@@ -2,31 +2,63 @@
 
 #include <signal.h>
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/server/config_loader.h"
 #include "gateway/server/gateway_server.h"
+#include "gateway/server/logging_config.h"
 
 namespace nhs::tobacco::server {
+namespace {
 
-absl::Status RunGateway(const v1::GatewayConfig& config) {
-  // Block the stop signals in every thread (threads inherit the mask) and
-  // wait for them synchronously here: no async-signal-safety puzzles.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+// SIGHUP: what may change without a restart. The log format stays as it
+// started (a SIEM parsing JSON should not meet text halfway through).
+void ReloadOnHangup(const std::string& config_path) {
+  absl::StatusOr<v1::GatewayConfig> reread = LoadConfig(config_path);
+  if (!reread.ok()) {
+    LogEvent(LogLevel::kWarning, "gateway")
+        .With("error", reread.status().message())
+        .Write("SIGHUP: the config no longer loads; running settings kept");
+    return;
+  }
+  const LogLevel level = LogLevelFor(reread->logging());
+  SetLogLevel(level);
+  // Written whatever the new level: an operator sees the change happen.
+  LogEvent(LogLevel::kError, "gateway")
+      .With("log_level", LogLevelName(level))
+      .Write("SIGHUP: config re-read");
+}
+
+}  // namespace
+
+absl::Status RunGateway(const v1::GatewayConfig& config,
+                        const std::string& config_path) {
+  // Block the signals we act on in every thread (threads inherit the mask)
+  // and wait for them synchronously here: no async-signal-safety puzzles.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   ASSIGN_OR_RETURN(std::unique_ptr<GatewayServer> server,
                    GatewayServer::Start(config));
-  LogInfo("tobacco-gateway ready");
+  LogInfo("gateway", "ready");
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  LogInfo(absl::StrCat("received ", strsignal(signal_number),
-                       ": draining in-flight calls and queued writes"));
+  while (true) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    ReloadOnHangup(config_path);
+  }
+  LogInfo("gateway", absl::StrCat("received ", strsignal(signal_number),
+                                  ": draining in-flight calls and queued "
+                                  "writes"));
   server->Shutdown(absl::Seconds(10));
-  LogInfo("tobacco-gateway stopped cleanly");
+  LogInfo("gateway", "stopped cleanly");
   return absl::OkStatus();
 }
 

@@ -20,12 +20,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "adapters/fhir/https_client.h"
 #include "adapters/fhir/https_listener.h"
 #include "adapters/fhir/systems.h"
+#include "gateway/common/log.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -39,6 +41,7 @@ namespace {
 using ::nhs::tobacco::testing::FreshDataDir;
 using ::nhs::tobacco::testing::SampleConfig;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Json = nlohmann::json;
 
 template <typename T, typename Call>
@@ -293,6 +296,40 @@ TEST_F(FhirProcessMessageTest, GpRouteMovesFromPrescribedToDispensed) {
   auto timeline = StoredTimeline(id);
   ASSERT_TRUE(timeline.ok());
   EXPECT_EQ(timeline->events().rbegin()->actor().adapter(), "fhir");
+}
+
+// README "Logs": each message's event, in JSON, names the sender, the
+// Bundle, the event, the request it moved and the HTTP status, and never
+// the patient; a refusal is a WARNING with its status.
+TEST_F(FhirProcessMessageTest, EachMessageIsLoggedWithItsIdsAndNoPatientData) {
+  const std::string id = Acknowledged(v1::ROUTE_GP_PRESCRIPTION, "", "gp");
+  SetLogFormat(LogFormat::kJson);
+  ::testing::internal::CaptureStderr();
+  fhir::HttpResponse prescribed =
+      Post(Decision(id, "gp-decision-log").dump(), kGp);
+  fhir::HttpResponse again =
+      Post(Dispense("no-such-request", "dispense-log").dump(), kPharmacy);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  SetLogFormat(LogFormat::kText);
+  ASSERT_EQ(prescribed.status, 200) << prescribed.body;
+  ASSERT_GE(again.status, 400);
+  std::vector<Json> events;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    Json event = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(event.is_discarded()) << line;
+    if (event["component"] == "fhir") events.push_back(event);
+  }
+  ASSERT_EQ(events.size(), 2u) << log;
+  EXPECT_EQ(events[0]["level"], "INFO");
+  EXPECT_EQ(events[0]["message"], "message processed");
+  EXPECT_EQ(events[0]["fhir_bundle_id"], "gp-decision-log");
+  EXPECT_EQ(events[0]["fhir_sender"], "Y90001");
+  EXPECT_EQ(events[0]["prescription_id"], id);
+  EXPECT_EQ(events[0]["http_status"], 200);
+  EXPECT_EQ(events[1]["level"], "WARNING");
+  EXPECT_EQ(events[1]["fhir_bundle_id"], "dispense-log");
+  EXPECT_EQ(events[1]["http_status"], again.status);
+  EXPECT_THAT(log, Not(HasSubstr("9990000018")));
 }
 
 TEST_F(FhirProcessMessageTest, DispenseNamingOnlyTheEpsIdFindsTheRequest) {

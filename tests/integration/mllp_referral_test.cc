@@ -3,12 +3,15 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "adapters/hl7v2/message.h"
 #include "adapters/hl7v2/mllp_client.h"
 #include "adapters/hl7v2/mllp_framer.h"
 #include "adapters/hl7v2/parser.h"
+#include "gateway/common/log.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/mllp_test_client.h"
@@ -21,6 +24,7 @@ namespace {
 using ::nhs::tobacco::testing::IsOk;
 using ::nhs::tobacco::testing::RawMllpConnection;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Example(const std::string& name) {
   std::ifstream in(
@@ -92,6 +96,37 @@ TEST_F(MllpReferralTest, ReferenceReferralIsStoredAndCommitAccepted) {
   EXPECT_EQ(r.external_referral_id(), "CMHT-REF-000123");
   ASSERT_EQ(r.mental_health().medicines_size(), 1);
   EXPECT_TRUE(r.mental_health().medicines(0).cyp1a2_sensitive());
+}
+
+// README "Logs": the accepted message's event, in JSON, names its sender,
+// control id and the referral it made, and never the patient.
+TEST_F(MllpReferralTest, AcceptedMessageIsLoggedWithItsIdsAndNoPatientData) {
+  SetLogFormat(LogFormat::kJson);
+  ::testing::internal::CaptureStderr();
+  hl7v2::MllpClient client = Client();
+  hl7v2::Message ack = SendAndParse(client, Example("ref_i12_basic.hl7"));
+  // The event is written before the ACK is sent.
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  SetLogFormat(LogFormat::kText);
+  EXPECT_EQ(*ack.Get("MSA-1"), "CA");
+  auto list = server_->referrals().ListReferrals(testing::InspectorCaller(),
+                                                 v1::ListReferralsRequest());
+  ASSERT_THAT(list, IsOk());
+  ASSERT_EQ(list->referrals_size(), 1);
+  std::string accepted;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (absl::StrContains(line, "\"message\":\"message accepted\"")) {
+      accepted = std::string(line);
+    }
+  }
+  EXPECT_THAT(accepted, HasSubstr("\"component\":\"hl7\""));
+  EXPECT_THAT(accepted, HasSubstr("\"hl7_control_id\":\"MSG000101\""));
+  EXPECT_THAT(accepted, HasSubstr("\"hl7_sender\":\"RX9\""));
+  EXPECT_THAT(accepted, HasSubstr("\"hl7_message_type\":\"REF^I12^REF_I12\""));
+  EXPECT_THAT(accepted,
+              HasSubstr(absl::StrCat("\"referral_id\":\"",
+                                     list->referrals(0).referral_id(), "\"")));
+  EXPECT_THAT(log, Not(HasSubstr("9990000018")));
 }
 
 TEST_F(MllpReferralTest, ReferralCreatedEventNamesTheHl7v2Adapter) {

@@ -5,12 +5,17 @@
 # systems as under deploy/run.sh. Then: every message the pathway caused was
 # delivered and arrived at the receiver it names, and neither the gateway's
 # log nor the receivers' output holds a patient identifier.
-#   sample_pathway_test.sh GATEWAY_BIN TOBACCOCTL_BIN DEMO_RECEIVERS_BIN SOURCE_DIR
+# With "json" (README "Logs"): the gateway logs JSON, every line parses with
+# the fixed fields, one referral's id is followed from the gRPC call that
+# made it to the outbox messages it caused, and SIGHUP lowers the level to
+# WARNING without a restart.
+#   sample_pathway_test.sh GATEWAY_BIN TOBACCOCTL_BIN DEMO_RECEIVERS_BIN SOURCE_DIR [json]
 set -euo pipefail
 gateway_bin=$1
 ctl=$2
 receivers_bin=$3
 src=$4
+log_format=${5:-text}
 work=$(mktemp -d)
 pid=
 receivers=
@@ -51,6 +56,9 @@ sed -e "s#127.0.0.1:50051#127.0.0.1:$port#" \
     -e "s#127.0.0.1:2576#127.0.0.1:$rx_mllp_port#" \
     -e "s#127.0.0.1:9443#127.0.0.1:$rx_fhir_port#g" \
     "$src/deploy/config/gateway.textproto" > "$work/gateway.textproto"
+if [[ $log_format == json ]]; then
+  printf 'logging { format: FORMAT_JSON level: LEVEL_INFO }\n' >> "$work/gateway.textproto"
+fi
 grep -q "outbound_address: \"127.0.0.1:$rx_mllp_port\"" "$work/gateway.textproto" ||
   fail "the sample config no longer routes RX9 to 127.0.0.1:2576"
 [[ $(grep -c "127.0.0.1:$rx_fhir_port/fhir" "$work/gateway.textproto") == 3 ]] ||
@@ -128,6 +136,40 @@ done < <(jq -r '.deliveries[] | "\(.messageId) \(.channel) \(.destinationOds)"' 
 grep -q "RRI^I12" "$work/receivers.out" || fail "no RRI^I12 reported"
 grep -q "prescription-recommendation" "$work/receivers.out" ||
   fail "no prescription-recommendation reported"
+
+if [[ $log_format == json ]]; then
+  # Every line is one JSON object with the fixed fields.
+  jq -e -s 'length > 0 and all(.[]; (.time | type == "string") and
+      (.level | IN("DEBUG", "INFO", "WARNING", "ERROR")) and
+      (.component | type == "string") and (.message | type == "string"))' \
+    "$work/gateway.log" >/dev/null || fail "a log line is not JSON with time, level, component, message"
+  # One id followed across adapters: a referral made over gRPC (its call's
+  # event names it) and the outbox messages it caused (their events too).
+  referral=$(jq -r -s '[.[] | select(.component == "grpc" and
+      .method == "/nhs.tobacco.v1.ReferralService/CreateReferral" and
+      .grpc_code == "OK") | .referral_id][0] // empty' "$work/gateway.log")
+  [[ -n $referral ]] || fail "no CreateReferral event names its referral_id"
+  jq -e -s --arg r "$referral" 'any(.[]; .component == "delivery" and
+      .message == "delivered" and .referral_id == $r and
+      (.message_id | type == "string") and (.destination | type == "string"))' \
+    "$work/gateway.log" >/dev/null || fail "no delivery event names referral $referral"
+  jq -e -s 'any(.[]; .component == "grpc" and (.request_id | type == "string")
+      and (.duration_ms | type == "number"))' "$work/gateway.log" >/dev/null ||
+    fail "no gRPC event carries the request_id of a write"
+  # SIGHUP re-reads the level: INFO events stop, WARNING ones do not.
+  sed -i 's/level: LEVEL_INFO/level: LEVEL_WARNING/' "$work/gateway.textproto"
+  kill -HUP "$pid"
+  for _ in $(seq 1 50); do
+    grep -q '"log_level":"WARNING"' "$work/gateway.log" && break
+    sleep 0.1
+  done
+  grep -q '"log_level":"WARNING"' "$work/gateway.log" || fail "SIGHUP did not re-read the level"
+  before=$(wc -l < "$work/gateway.log")
+  "$ctl" "${as_service[@]}" prescriptions list >/dev/null || fail "list after SIGHUP failed"
+  kill -0 "$pid" || fail "the gateway exited on SIGHUP"
+  after=$(tail -n +$((before + 1)) "$work/gateway.log" | jq -s '[.[] | select(.level == "INFO")] | length')
+  [[ $after == 0 ]] || fail "INFO events after SIGHUP set WARNING"
+fi
 
 kill -TERM "$pid"
 wait "$pid" || fail "the gateway did not stop cleanly"

@@ -29,9 +29,10 @@ absl::StatusOr<std::vector<T>> ListBodies(SqliteConnection& conn,
     if (!row) break;
     T item;
     if (!item.ParseFromString(stmt.ColumnBlob(0))) {
-      LogWarning(absl::StrCat("store: skipped a ", table,
-                              " row that does not parse (id ",
-                              absl::CHexEscape(stmt.ColumnText(1)), ")"));
+      LogWarning(
+          "store",
+          absl::StrCat("skipped a ", table, " row that does not parse (id ",
+                       absl::CHexEscape(stmt.ColumnText(1)), ")"));
       continue;
     }
     items.push_back(std::move(item));

@@ -44,10 +44,12 @@ absl::Status LimitSize(SqliteConnection& w, const SqliteStoreOptions& options) {
   ASSIGN_OR_RETURN(int64_t set,
                    PragmaInt(w, absl::StrCat("max_page_count=", pages)));
   if (set > pages) {
-    LogWarning(absl::StrCat(
-        "store: the database already uses ", set * page_size / (1 << 20),
-        " MiB, more than store.max_database_mb allows: writes will fail "
-        "until the cap is raised"));
+    LogWarning(
+        "store",
+        absl::StrCat(
+            "the database already uses ", set * page_size / (1 << 20),
+            " MiB, more than store.max_database_mb allows: writes will fail "
+            "until the cap is raised"));
   }
   return absl::OkStatus();
 }
@@ -253,7 +255,7 @@ void SqliteStore::CompletionLoop() {
           "the write-ahead log could not be synced (", std::strerror(errno),
           "); the change may not be durable, retry with the same "
           "request_id"));
-      LogError(synced.message());
+      LogError("store", synced.message());
     }
     int64_t latest = 0;
     for (const Completion& c : ready) {

@@ -56,9 +56,9 @@ absl::StatusOr<T> ParseBody(const std::string& bytes) {
 // reported: a warning naming the row (ids only, never the body) and its id
 // in the page, so that one bad row never fails every page holding it.
 void ReportUnreadable(absl::string_view table, absl::string_view id) {
-  LogWarning(absl::StrCat("store: skipped a ", table, " row that does not ",
-                          "parse (id ", absl::CHexEscape(id),
-                          "); restore it from a backup or remove it"));
+  LogWarning("store", absl::StrCat("skipped a ", table, " row that does not ",
+                                   "parse (id ", absl::CHexEscape(id),
+                                   "); restore it from a backup or remove it"));
 }
 
 // Binds a list of text/int parameters in order.
