@@ -181,7 +181,7 @@ run_tsan() {
   ctest --preset tsan || failed_digest build/tsan
 }
 
-stage deps ./deploy/install_deps.sh
+stage deps ./deploy/install_deps.sh --test
 stage format run_format
 stage layering run_layering
 stage default run_default "$@"
