@@ -6,6 +6,7 @@
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/server/gateway_server.h"
+#include "gateway/server/service_notify.h"
 
 namespace nhs::tobacco::server {
 
@@ -21,8 +22,14 @@ absl::Status RunGateway(const v1::GatewayConfig& config) {
   ASSIGN_OR_RETURN(std::unique_ptr<GatewayServer> server,
                    GatewayServer::Start(config));
   LogInfo("tobacco-gateway ready");
+  if (absl::Status notified = NotifyReady(); !notified.ok()) {
+    LogWarning(notified.message());
+  }
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
+  if (absl::Status notified = NotifyStopping(); !notified.ok()) {
+    LogWarning(notified.message());
+  }
   LogInfo(absl::StrCat("received ", strsignal(signal_number),
                        ": draining in-flight calls and queued writes"));
   server->Shutdown(absl::Seconds(10));
