@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the gateway needs to build, run and test.
-# Safe to run repeatedly: it only calls apt-get when something is missing.
+# Installs the Debian 12 packages the gateway needs, then only what is missing
+# (safe to run repeatedly: apt-get runs only when something is absent).
+#   deploy/install_deps.sh --run    build and run the gateway (deploy/run.sh)
+#   deploy/install_deps.sh [--test] everything above plus the test toolchain:
+#                                   clang, benchmark, Chromium, packaging
+#                                   checks (deploy/test.sh; the default)
 set -euo pipefail
 
+mode=test
+case "${1:---test}" in
+  --run) mode=run ;;
+  --test) mode=test ;;
+  *) echo "usage: install_deps.sh [--run|--test]" >&2; exit 2 ;;
+esac
+
+# Building and running: what deploy/run.sh needs on a clean machine.
 packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config git
@@ -12,21 +24,36 @@ packages=(
   # FHIR: JSON building and fast JSON parsing; Boost.Asio + Beast (headers
   # only) for the event-driven HTTPS server and client, TLS through OpenSSL
   nlohmann-json3-dev libsimdjson-dev libboost-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
-  # fuzzing, sanitizer builds and the thread-safety check (clang + its
-  # runtimes), the format check, and dpkg-source to unpack Debian's Abseil
-  # source for the ThreadSanitizer build (deploy/build_absl_tsan.sh)
-  clang libclang-rt-14-dev clang-format dpkg-dev
-  # the sample pathway script, database inspection, certificates, and the
-  # independent HL7 v2 peer (python3-hl7) of the interop tests
-  jq sqlite3 openssl python3-hl7
-  # the console's browser tests (tests/browser): Debian's Chromium, driven
-  # by playwright-core, and certutil/pk12util to give each organisation an
-  # NSS database holding its development client certificate; libfaketime
-  # moves the gateway's clock forward so a request goes overdue in the walk
-  chromium libnss3-tools libfaketime
+  # sd_notify for systemd's Type=notify (gateway/server/service_notify.h)
+  libsystemd-dev
+  # GoogleTest: CMake looks for it when it configures the tree, even to
+  # build only the gateway (cmake/tobacco_test.cmake)
+  libgtest-dev libgmock-dev
+  # deploy/run.sh: development certificates, the sample pathway script,
+  # database inspection, and its HTTP/JSON example
+  openssl jq sqlite3 curl
 )
+if [[ "${mode}" == test ]]; then
+  packages+=(
+    # benchmarks
+    libbenchmark-dev
+    # fuzzing, sanitizer builds and the thread-safety check (clang + its
+    # runtimes), the format check, and dpkg-source to unpack Debian's Abseil
+    # source for the ThreadSanitizer build (deploy/build_absl_tsan.sh)
+    clang libclang-rt-14-dev clang-format dpkg-dev
+    # the independent HL7 v2 peer (python3-hl7) of the interop tests
+    python3-hl7
+    # the console's browser tests (tests/browser): Debian's Chromium, driven
+    # by playwright-core, and certutil/pk12util to give each organisation an
+    # NSS database holding its development client certificate; libfaketime
+    # moves the gateway's clock forward so a request goes overdue in the walk
+    chromium libnss3-tools libfaketime
+    # the packaging tests (tests/package): systemd-analyze verify on the
+    # unit, cpack's dpkg-shlibdeps (dpkg-dev, above) and its file(1),
+    # lintian on the .deb, and a Debian 12 root to install it in
+    systemd file lintian debootstrap
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -35,7 +62,9 @@ for p in "${packages[@]}"; do
   fi
 done
 
-# Interop peers run on Node.js. A machine may already have Node.js from
+# Node.js and npm, in both modes: the build itself runs `npm ci` in console/
+# for the design system it compiles into the gateway (deploy/build.sh), and
+# the interop peers run on Node.js. A machine may already have Node.js from
 # another source (which bundles npm and conflicts with Debian's npm), so
 # these are checked by command, not by package.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
@@ -49,6 +78,8 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+if [[ "${mode}" == run ]]; then exit 0; fi
 
 # The ThreadSanitizer build compiles Debian's own Abseil source package
 # (deploy/build_absl_tsan.sh: `apt-get source abseil`), which needs deb-src

@@ -6,7 +6,8 @@
 # var/data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./deploy/install_deps.sh
+# Only what building and running needs (no clang, benchmark, Chromium).
+./deploy/install_deps.sh --run
 ./deploy/build.sh --target tobacco-gateway tobaccoctl tobacco-demo-receivers
 
 # Development certificates (CA, server, one per sample organisation).

@@ -181,7 +181,14 @@ run_tsan() {
   ctest --preset tsan || failed_digest build/tsan
 }
 
-stage deps ./deploy/install_deps.sh
+stage deps ./deploy/install_deps.sh --test
+# The package install test's Debian 12 root (tests/package/debian12_root.sh):
+# made in the background while the trees build, when it is not cached yet.
+if [[ "${skip}" != *" default "* && $(id -u) -eq 0 ]] &&
+   command -v debootstrap >/dev/null; then
+  mkdir -p build
+  nice -n 19 tests/package/debian12_root.sh --warm > build/debian12_root.log 2>&1 &
+fi
 stage format run_format
 stage layering run_layering
 stage default run_default "$@"

@@ -6,6 +6,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/str_cat.h"
+#include "gateway/common/build_info.h"
 #include "gateway/common/log.h"
 #include "gateway/server/config_loader.h"
 #include "gateway/server/logging_config.h"
@@ -18,6 +21,12 @@ ABSL_FLAG(std::string, config, "",
 int main(int argc, char** argv) {
   // Before gRPC reads its cipher suites (see tls_credentials.h).
   nhs::tobacco::server::ApplyTlsPolicyToGrpc();
+  // Abseil's flags library answers --version with this line and exits 0.
+  absl::FlagsUsageConfig usage_config;
+  usage_config.version_string = [] {
+    return absl::StrCat(nhs::tobacco::VersionLine("tobacco-gateway"), "\n");
+  };
+  absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(
       "Runs the tobacco dependency interoperability gateway.\n"
       "  tobacco-gateway --config deploy/config/gateway.textproto");

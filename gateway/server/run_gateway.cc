@@ -10,6 +10,7 @@
 #include "gateway/server/config_loader.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/server/logging_config.h"
+#include "gateway/server/service_notify.h"
 
 namespace nhs::tobacco::server {
 namespace {
@@ -48,11 +49,17 @@ absl::Status RunGateway(const v1::GatewayConfig& config,
   ASSIGN_OR_RETURN(std::unique_ptr<GatewayServer> server,
                    GatewayServer::Start(config));
   LogInfo("gateway", "ready");
+  if (absl::Status notified = NotifyReady(); !notified.ok()) {
+    LogWarning("gateway", notified.message());
+  }
   int signal_number = 0;
   while (true) {
     sigwait(&signals, &signal_number);
     if (signal_number != SIGHUP) break;
     ReloadOnHangup(config_path);
+  }
+  if (absl::Status notified = NotifyStopping(); !notified.ok()) {
+    LogWarning("gateway", notified.message());
   }
   LogInfo("gateway", absl::StrCat("received ", strsignal(signal_number),
                                   ": draining in-flight calls and queued "
