@@ -55,7 +55,7 @@ constexpr int kRefreshSeconds = 1;
 // Every wait for something the gateway does by itself is bounded by this.
 constexpr absl::Duration kPatience = absl::Seconds(15);
 
-void Run(const std::string& command) {
+void Shell(const std::string& command) {
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
 
@@ -251,12 +251,13 @@ class CertificateRotationTest : public ::testing::Test {
     ASSERT_NE(old_serial_, new_serial_);
     // The CRL in force at start, issued an hour ago (the victim is not on
     // it): the one issued at rotation is then later by construction.
-    Run(absl::StrCat(
+    Shell(absl::StrCat(
         cd_, "openssl ca -config ca.cnf -gencrl -crl_lastupdate ",
         absl::FormatTime("%Y%m%d%H%M%SZ", absl::Now() - absl::Hours(1),
                          absl::UTCTimeZone()),
         " -out ", (tls_ / "crl-start.pem").string(), " 2>/dev/null"));
-    Run(absl::StrCat("cd ", tls_.string(),
+    Shell(
+        absl::StrCat("cd ", tls_.string(),
                      " && cp crl-start.pem crl/$(openssl crl -hash -noout -in "
                      "crl-start.pem).r0"));
 
@@ -295,12 +296,12 @@ class CertificateRotationTest : public ::testing::Test {
   void MakeCert(const std::string& name, const std::string& subject,
                 const std::string& extensions) {
     if (fs::exists(DevCerts() / (name + ".pem"))) return;
-    Run(absl::StrCat(cd_, "openssl req -new -newkey rsa:2048 -nodes -subj '",
-                     "/C=GB/L=Development", subject, "' -keyout ", name,
-                     ".key -out ", name, ".csr 2>/dev/null && ",
-                     "openssl ca -batch -config ca.cnf -extensions ",
-                     extensions, " -notext -in ", name, ".csr -out ", name,
-                     ".pem 2>/dev/null"));
+    Shell(absl::StrCat(cd_, "openssl req -new -newkey rsa:2048 -nodes -subj '",
+                       "/C=GB/L=Development", subject, "' -keyout ", name,
+                       ".key -out ", name, ".csr 2>/dev/null && ",
+                       "openssl ca -batch -config ca.cnf -extensions ",
+                       extensions, " -notext -in ", name, ".csr -out ", name,
+                       ".pem 2>/dev/null"));
   }
 
   // Writes `from` (a file of the development PKI) over `to` in the TLS
@@ -314,11 +315,11 @@ class CertificateRotationTest : public ::testing::Test {
 
   // The procedure: revoke, issue the CRL, place it as the next .rN.
   void RevokeVictimAndPublish() {
-    Run(absl::StrCat(cd_,
-                     "openssl ca -config ca.cnf -revoke rotation-victim.pem "
-                     "2>/dev/null && openssl ca -config ca.cnf -gencrl -out ",
-                     (tls_ / "crl-rotated.pem").string(), " 2>/dev/null"));
-    Run(absl::StrCat(
+    Shell(absl::StrCat(cd_,
+                       "openssl ca -config ca.cnf -revoke rotation-victim.pem "
+                       "2>/dev/null && openssl ca -config ca.cnf -gencrl -out ",
+                       (tls_ / "crl-rotated.pem").string(), " 2>/dev/null"));
+    Shell(absl::StrCat(
         "cd ", tls_.string(),
         " && cp crl-rotated.pem crl/.incoming && mv crl/.incoming"
         " crl/$(openssl crl -hash -noout -in crl-rotated.pem).r1"));

@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +36,7 @@ struct CtxDeleter {
 };
 using Ctx = std::unique_ptr<SSL_CTX, CtxDeleter>;
 
-void Run(const std::string& command) {
+void Shell(const std::string& command) {
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
 
@@ -54,7 +55,7 @@ class CrlFolderTest : public ::testing::Test {
   static void SetUpTestSuite() {
     const fs::path pki = DevCerts();
     const std::string cd = absl::StrCat("cd ", pki.string(), " && ");
-    Run(absl::StrCat(
+    Shell(absl::StrCat(
         cd,
         "openssl req -new -newkey rsa:2048 -nodes -subj "
         "'/C=GB/L=Development/O=FZZ95/OU=pharmacy/CN=crl-victim' "
@@ -62,14 +63,15 @@ class CrlFolderTest : public ::testing::Test {
         "openssl ca -batch -config ca.cnf -extensions client_ext -notext "
         "-in crl-victim.csr -out crl-victim.pem 2>/dev/null"));
     const auto gencrl = [&](const std::string& out, const std::string& at) {
-      Run(absl::StrCat(cd, "openssl ca -config ca.cnf -gencrl -crl_lastupdate ",
-                       at, " -out ", out, " 2>/dev/null"));
+      Shell(absl::StrCat(cd,
+                         "openssl ca -config ca.cnf -gencrl -crl_lastupdate ",
+                         at, " -out ", out, " 2>/dev/null"));
     };
     gencrl("crl-before-3h.pem", CrlTime(absl::Hours(3)));
     gencrl("crl-before-30m.pem", CrlTime(absl::Minutes(30)));
-    Run(absl::StrCat(cd,
-                     "openssl ca -config ca.cnf -revoke crl-victim.pem "
-                     "2>/dev/null"));
+    Shell(absl::StrCat(cd,
+                       "openssl ca -config ca.cnf -revoke crl-victim.pem "
+                       "2>/dev/null"));
     gencrl("crl-after-1h.pem", CrlTime(absl::Hours(1)));
   }
 
