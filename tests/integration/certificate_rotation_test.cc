@@ -235,10 +235,12 @@ class CertificateRotationTest : public ::testing::Test {
     fs::create_directories(tls_ / "crl");
     const fs::path pki = DevCerts();
     cd_ = absl::StrCat("cd ", pki.string(), " && ");
-    // The client the rotation revokes, and the server certificate that
+    // The client the rotation revokes (one per test: the CA's database
+    // keeps revocations for the process), and the server certificate that
     // replaces server.pem: same CA, its own serial and subject.
-    MakeCert("rotation-victim", "/O=FZZ94/OU=pharmacy/CN=Rotation Victim",
-             "client_ext");
+    static int tests = 0;
+    victim_ = absl::StrCat("rotation-victim-", ++tests);
+    MakeCert(victim_, "/O=FZZ94/OU=pharmacy/CN=Rotation Victim", "client_ext");
     MakeCert("server-rotated", "/O=Tobacco Gateway Dev Rotated/CN=localhost",
              "server_ext");
     for (const char* file : {"server.pem", "server.key", "ca.pem"}) {
@@ -315,9 +317,9 @@ class CertificateRotationTest : public ::testing::Test {
 
   // The procedure: revoke, issue the CRL, place it as the next .rN.
   void RevokeVictimAndPublish() {
-    Shell(absl::StrCat(cd_,
-                       "openssl ca -config ca.cnf -revoke rotation-victim.pem "
-                       "2>/dev/null && openssl ca -config ca.cnf -gencrl -out ",
+    Shell(absl::StrCat(cd_, "openssl ca -config ca.cnf -revoke ", victim_,
+                       ".pem 2>/dev/null && openssl ca -config ca.cnf -gencrl "
+                       "-out ",
                        (tls_ / "crl-rotated.pem").string(), " 2>/dev/null"));
     Shell(absl::StrCat(
         "cd ", tls_.string(),
@@ -361,6 +363,7 @@ class CertificateRotationTest : public ::testing::Test {
   std::string cd_;
   std::string old_serial_;
   std::string new_serial_;
+  std::string victim_;
   std::unique_ptr<server::GatewayServer> server_;
 };
 
@@ -370,7 +373,7 @@ TEST_F(CertificateRotationTest,
   const int https_port = server_->fhir_port();
   const int mllp_port = server_->mllp_port();
   for (int port : {grpc_port, https_port, mllp_port}) {
-    ASSERT_EQ(Handshake(port, "rotation-victim"), old_serial_) << port;
+    ASSERT_EQ(Handshake(port, victim_), old_serial_) << port;
   }
 
   // Opened before the rotation: a gRPC event stream of the service, the
@@ -387,7 +390,7 @@ TEST_F(CertificateRotationTest,
   ASSERT_TRUE(watch->Read(&event));
   ASSERT_EQ(event.referral_id(), first);
   std::string error;
-  auto https = Connection::Open(https_port, "rotation-victim", &error);
+  auto https = Connection::Open(https_port, victim_, &error);
   ASSERT_NE(https, nullptr) << error;
   const std::string metadata = StatusLine(HttpGet(*https, "/fhir/metadata"));
   ASSERT_THAT(metadata, HasSubstr("HTTP/1.1 "));
@@ -404,12 +407,11 @@ TEST_F(CertificateRotationTest,
 
   // gRPC: its file watcher, within the refresh interval.
   EXPECT_EQ(AwaitHandshake(grpc_port, "gp-y90001", new_serial_), new_serial_);
-  EXPECT_THAT(Handshake(grpc_port, "rotation-victim"), HasSubstr("refused"));
+  EXPECT_THAT(Handshake(grpc_port, victim_), HasSubstr("refused"));
   // HTTPS and MLLP: the new CRL file is read by the next handshake already,
   // but the certificate stays the one loaded until a reload.
   for (int port : {https_port, mllp_port}) {
-    EXPECT_THAT(Handshake(port, "rotation-victim"), HasSubstr("refused"))
-        << port;
+    EXPECT_THAT(Handshake(port, victim_), HasSubstr("refused")) << port;
     EXPECT_EQ(Handshake(port, "gp-y90001"), old_serial_) << port;
   }
 
@@ -417,8 +419,7 @@ TEST_F(CertificateRotationTest,
 
   for (int port : {grpc_port, https_port, mllp_port}) {
     EXPECT_EQ(Handshake(port, "gp-y90001"), new_serial_) << port;
-    EXPECT_THAT(Handshake(port, "rotation-victim"), HasSubstr("refused"))
-        << port;
+    EXPECT_THAT(Handshake(port, victim_), HasSubstr("refused")) << port;
   }
 
   // Nothing opened before was cut: the stream carries the next event, the
