@@ -282,13 +282,15 @@ class CertificateRotationTest : public ::testing::Test {
     *fhir->mutable_tls() = tls;
     fhir->set_public_endpoint("https://127.0.0.1/fhir/$process-message");
     config.mutable_tls_reload()->set_interval_seconds(kRefreshSeconds);
-    // Only ReloadTls() (SIGHUP) reloads HTTPS and MLLP here, so the test
-    // shows it is what does it.
-    config.mutable_tls_reload()->set_disable_file_watch(true);
+    // Unless a test is about the file watch, only ReloadTls() (SIGHUP)
+    // reloads HTTPS and MLLP, so the test shows it is what does it.
+    config.mutable_tls_reload()->set_disable_file_watch(!FileWatch());
     auto server = server::GatewayServer::Start(config);
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
   }
+
+  virtual bool FileWatch() const { return false; }
 
   void TearDown() override {
     if (server_ != nullptr) server_->Shutdown();
@@ -466,6 +468,24 @@ TEST_F(CertificateRotationTest, BadFileIsRefusedAndThePreviousCertificateKept) {
   }
   EXPECT_EQ(AwaitHandshake(server_->port(), "gp-y90001", new_serial_),
             new_serial_);
+}
+
+// The same gateway with its file watch on (tls_reload, every second here).
+class CertificateRotationFileWatchTest : public CertificateRotationTest {
+ protected:
+  bool FileWatch() const override { return true; }
+};
+
+TEST_F(CertificateRotationFileWatchTest,
+       ReplacedFilesReachEveryListenerWithoutASignal) {
+  Replace("server-rotated.key", "server.key");
+  Replace("server-rotated.pem", "server.pem");
+
+  for (int port :
+       {server_->port(), server_->fhir_port(), server_->mllp_port()}) {
+    EXPECT_EQ(AwaitHandshake(port, "gp-y90001", new_serial_), new_serial_)
+        << port;
+  }
 }
 
 }  // namespace
