@@ -8,7 +8,7 @@
 # connection caps and the HTTP server. Only tests whose name matches are
 # built (tobacco_add_test) and they get the ctest label "tsan".
 set(TOBACCO_TSAN_TEST_REGEX
-    "mllp_listener|event_hub|delivery_dispatcher|net_connection_caps|http_server")
+    "mllp_listener|event_hub|delivery_dispatcher|net_connection_caps|http_server|net_tls_context_holder")
 
 add_compile_options(-fsanitize=thread)
 add_link_options(-fsanitize=thread)

@@ -158,6 +158,13 @@ absl::StatusOr<std::unique_ptr<HttpsListener>> HttpsListener::Start(
   return listener;
 }
 
+absl::Status HttpsListener::ReloadTls() {
+  if (server_ == nullptr) {
+    return absl::FailedPreconditionError("fhir: the listener has stopped");
+  }
+  return server_->ReloadTls();
+}
+
 void HttpsListener::Stop() {
   if (server_ == nullptr) return;
   server_->Stop();

@@ -107,6 +107,8 @@ class HttpsListener {
 
   int port() const { return port_; }
   void Stop();
+  // Certificate and CRL rotation: http::Server::ReloadTls.
+  absl::Status ReloadTls();
 
  private:
   HttpsListener() = default;

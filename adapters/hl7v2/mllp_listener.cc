@@ -33,6 +33,7 @@
 #include "adapters/net/connection_caps.h"
 #include "adapters/net/proxy_protocol.h"
 #include "adapters/net/socket_address.h"
+#include "adapters/net/tls_context_holder.h"
 
 namespace nhs::tobacco::hl7v2 {
 namespace {
@@ -122,6 +123,9 @@ struct MllpListener::Impl {
 
   const MllpListenerOptions options;
   const MllpPeerHandler handler;
+  // Null in plaintext. Each session takes the current context on accept;
+  // ReloadTls() replaces it for the sessions accepted after.
+  std::unique_ptr<net::TlsContextHolder<MllpTlsContext>> tls;
   net::ConnectionCaps caps;
   std::atomic<bool> stopping{false};
   std::atomic<int> active{0};
@@ -158,6 +162,8 @@ class Session : public std::enable_shared_from_this<Session> {
           net::ConnectionCaps::Slot slot, sockaddr_storage address)
       : listener_(listener),
         options_(listener.options),
+        tls_context_(listener.tls == nullptr ? nullptr
+                                             : listener.tls->Current()),
         socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         slot_(std::move(slot)),
@@ -265,13 +271,13 @@ class Session : public std::enable_shared_from_this<Session> {
   // --- TLS handshake ---
 
   void AfterProxy() {
-    if (options_.tls == nullptr) {
+    if (tls_context_ == nullptr) {
       Serve();
       return;
     }
     phase_ = Phase::kHandshake;
     tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(
-        socket_, options_.tls->asio());
+        socket_, tls_context_->asio());
     ArmTimer();
     tls_->async_handshake(
         asio::ssl::stream_base::server,
@@ -577,6 +583,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   MllpListener::Impl& listener_;
   const MllpListenerOptions& options_;
+  // The context this session was accepted under (null in plaintext), kept
+  // for its life: a reload never touches an open session.
+  const std::shared_ptr<MllpTlsContext> tls_context_;
   tcp::socket socket_;
   // Declared after the socket it wraps, so it goes first.
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
@@ -723,6 +732,12 @@ absl::StatusOr<std::unique_ptr<MllpListener>> MllpListener::Start(
   }
   const int threads = std::max(1, options.io_threads);
   auto impl = std::make_shared<Impl>(std::move(options), std::move(handler));
+  if (impl->options.tls != nullptr) {
+    impl->tls = net::TlsContextHolder<MllpTlsContext>::Adopt(
+        "mllp", impl->options.tls, [files = impl->options.tls->options()] {
+          return MllpTlsContext::ForListener(files);
+        });
+  }
   const tcp::endpoint endpoint(ip, static_cast<uint16_t>(port));
   impl->acceptor.open(endpoint.protocol(), error);
   if (!error) {
@@ -749,6 +764,11 @@ MllpListener::~MllpListener() { Stop(); }
 int MllpListener::port() const { return impl_->port; }
 
 int MllpListener::active_connections() const { return impl_->active.load(); }
+
+absl::Status MllpListener::ReloadTls() {
+  if (impl_->tls == nullptr) return absl::OkStatus();
+  return impl_->tls->Reload();
+}
 
 void MllpListener::Stop() {
   Impl& l = *impl_;

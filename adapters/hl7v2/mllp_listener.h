@@ -42,7 +42,8 @@ struct MllpListenerOptions {
   std::function<void(const std::string&)> log_warning;
   // MLLP over TLS when set: each connection must complete a handshake with
   // a client certificate the context verifies (mutual TLS) before any byte
-  // of HL7 is read. Null means plaintext.
+  // of HL7 is read. Null means plaintext. The first context: ReloadTls()
+  // rebuilds it from the files named in its options().
   std::shared_ptr<MllpTlsContext> tls;
   // How long a new connection may take to finish the TLS handshake (and
   // the PROXY header before it), from accept.
@@ -109,6 +110,13 @@ class MllpListener {
 
   int port() const;
   int active_connections() const;
+
+  // MLLP over TLS: builds a new listener context from the same files
+  // (MllpTlsContext::ForListener) and gives it to connections accepted from
+  // now on; open connections keep theirs. When a file cannot be used,
+  // FailedPrecondition naming it, and the previous context stays in use.
+  // OK and nothing to do in plaintext.
+  absl::Status ReloadTls();
 
   // Stops accepting, lets each connection send the answers it owes (up to
   // drain_timeout), closes everything and joins the threads. Idempotent.

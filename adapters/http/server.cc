@@ -30,6 +30,7 @@
 #include "adapters/net/ip_allow_list.h"
 #include "adapters/net/proxy_protocol.h"
 #include "adapters/net/socket_address.h"
+#include "adapters/net/tls_context_holder.h"
 
 namespace nhs::tobacco::http {
 
@@ -103,14 +104,15 @@ class Server::Impl {
       : options(options),
         handler(std::move(handler)),
         caps(std::max(1, options.max_connections),
-             std::max(1, options.max_connections_per_peer)),
-        tls(ssl::context::tls_server) {}
+             std::max(1, options.max_connections_per_peer)) {}
 
   const ServerOptions options;
   const Handler handler;
   net::ConnectionCaps caps;
   net::IpAllowList trusted_proxies;
-  ssl::context tls;
+  // Each new connection takes the current context; ReloadTls() replaces
+  // it for the connections accepted after (server_tls.h).
+  std::unique_ptr<net::TlsContextHolder<ssl::context>> tls;
   int port = 0;
 
   // Set (under mu) when Stop begins; responders then drop late answers.
@@ -147,7 +149,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
              net::ConnectionCaps::Slot slot)
       : server_(server),
         limits_(server.options.request_limits),
-        stream_(beast::tcp_stream(std::move(socket)), server.tls),
+        tls_(server.tls->Current()),
+        stream_(beast::tcp_stream(std::move(socket)), *tls_),
         buffer_(limits_.max_header_bytes + kReadChunk),
         reply_timer_(stream_.get_executor()),
         host_(std::move(host)),
@@ -658,6 +661,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   Server::Impl& server_;
   const RequestLimits limits_;
+  // The context this connection was accepted under: kept for its life (a
+  // reload swaps the listener's, never this one), and declared before the
+  // stream made from it.
+  const std::shared_ptr<ssl::context> tls_;
   ssl::stream<beast::tcp_stream> stream_;
   beast::flat_buffer buffer_;
   asio::steady_timer reply_timer_;
@@ -740,6 +747,8 @@ Server::~Server() { Stop(); }
 
 int Server::port() const { return impl_->port; }
 
+absl::Status Server::ReloadTls() { return impl_->tls->Reload(); }
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     const ServerOptions& options, Handler handler) {
   const size_t colon = options.address.rfind(':');
@@ -770,10 +779,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     }
     impl->trusted_proxies = *std::move(trusted);
   }
-  if (absl::Status tls = SetUpServerContext(impl->tls.native_handle(), options);
-      !tls.ok()) {
-    return tls;
-  }
+  auto tls = net::TlsContextHolder<ssl::context>::Create(
+      options.name,
+      [options]() -> absl::StatusOr<std::shared_ptr<ssl::context>> {
+        auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+        if (absl::Status set_up =
+                SetUpServerContext(context->native_handle(), options);
+            !set_up.ok()) {
+          return set_up;
+        }
+        return context;
+      });
+  if (!tls.ok()) return tls.status();
+  impl->tls = *std::move(tls);
   impl->io.emplace(std::max(1, options.threads));
   impl->work.emplace(impl->io->get_executor());
   error_code ec;

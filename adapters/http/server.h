@@ -83,6 +83,13 @@ class Server {
   int port() const;
   void Stop();
 
+  // Loads the certificate, key, client CA and CRL folder again from their
+  // files into a new context, under the same TLS policy, and gives it to
+  // connections accepted from now on; open connections keep theirs. When
+  // a file cannot be used, FailedPrecondition naming it, and the previous
+  // context stays in use.
+  absl::Status ReloadTls();
+
   class Impl;
 
  private:

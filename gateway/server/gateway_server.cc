@@ -45,6 +45,7 @@
 #include "gateway/server/deadline_scanner.h"
 #include "gateway/server/hl7_inbound.h"
 #include "gateway/server/tls_credentials.h"
+#include "gateway/server/tls_file_watch.h"
 
 namespace nhs::tobacco::server {
 
@@ -72,6 +73,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   LogInfo("grpc", absl::StrCat("listening on ", config.grpc().address(),
                                " (port ", server->port_, ")"));
   RETURN_IF_ERROR(server->StartMllp(config, *options.clock));
+  server->StartTlsFileWatch(config);
   return server;
 }
 
@@ -211,7 +213,9 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
   const bool insecure = !config.grpc().has_tls();
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!insecure) {
-    ASSIGN_OR_RETURN(credentials, MutualTlsCredentials(config.grpc().tls()));
+    ASSIGN_OR_RETURN(
+        credentials,
+        MutualTlsCredentials(config.grpc().tls(), TlsReloadInterval(config)));
   } else if (config.grpc().allow_insecure()) {
     LogWarning(
         "grpc",
@@ -440,6 +444,8 @@ absl::Status GatewayServer::StartMllp(const v1::GatewayConfig& config,
 void GatewayServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  // Before the listeners it reloads.
+  tls_watch_.reset();
   if (hl7_ != nullptr) hl7_->StopListening();
   scanner_.reset();
   // Sends in flight finish and their results are recorded before the store

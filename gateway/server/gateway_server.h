@@ -97,6 +97,16 @@ class GatewayServer {
   store::Store& store() { return *store_; }
   void Shutdown(absl::Duration grace = absl::Seconds(10));
 
+  // Certificate and CRL rotation (gateway_tls_reload.cc): every TLS
+  // listener other than gRPC (HTTPS: FHIR, JSON API, console; MLLP) loads
+  // its certificate, key, CA bundle and CRL folder again; connections
+  // accepted from now on use them, open ones keep theirs. A listener whose
+  // files cannot be used keeps its previous context, and the error names
+  // the listener and the file (the others still reload). gRPC follows its
+  // files by itself, within tls_reload.interval_seconds. OK with no TLS
+  // listener. For SIGHUP; also called by the file watch.
+  absl::Status ReloadTls();
+
  private:
   GatewayServer() = default;
 
@@ -120,6 +130,11 @@ class GatewayServer {
   // (after StartJsonApi, which makes the sessions and principal source).
   http::Mount StartConsole(const v1::GatewayConfig& config);
   absl::Status StartMllp(const v1::GatewayConfig& config, const Clock& clock);
+  // The file watch of the HTTPS and MLLP listeners (tls_reload), after they
+  // started.
+  void StartTlsFileWatch(const v1::GatewayConfig& config);
+  // tls_reload.interval_seconds, or its default.
+  static absl::Duration TlsReloadInterval(const v1::GatewayConfig& config);
 
   // Declared before the store: writes still queued at close seal with it.
   security::AuditKeyRing audit_keys_;
@@ -174,6 +189,8 @@ class GatewayServer {
   // HL7 v2 over MLLP (config.mllp): the edge outlives the store because
   // replies for queued writes arrive while the store closes.
   std::unique_ptr<class Hl7Inbound> hl7_;
+  // Reloads the listeners above when their files change; stopped first.
+  std::unique_ptr<class TlsFileWatch> tls_watch_;
 };
 
 }  // namespace nhs::tobacco::server

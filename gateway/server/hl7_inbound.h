@@ -34,6 +34,10 @@ class Hl7Inbound {
 
   int port() const { return listener_ == nullptr ? 0 : listener_->port(); }
   void StopListening() { listener_.reset(); }
+  // hl7v2::MllpListener::ReloadTls; OK once stopped or in plaintext.
+  absl::Status ReloadTls() {
+    return listener_ == nullptr ? absl::OkStatus() : listener_->ReloadTls();
+  }
 
  private:
   Hl7Inbound() = default;

@@ -15,9 +15,14 @@
 namespace nhs::tobacco::server {
 namespace {
 
-// SIGHUP: what may change without a restart. The log format stays as it
-// started (a SIEM parsing JSON should not meet text halfway through).
-void ReloadOnHangup(const std::string& config_path) {
+// SIGHUP (`systemctl reload`): what may change without a restart. The log
+// level from the re-read config, and every listener's certificate, key, CA
+// and CRLs from their files (README "Certificate and CRL rotation"). The
+// log format stays as it started (a SIEM parsing JSON should not meet text
+// halfway through). Runs on the signal thread, never during Shutdown.
+void ReloadOnHangup(const std::string& config_path, GatewayServer& server) {
+  // ReloadTls logs its own result, naming each listener.
+  server.ReloadTls().IgnoreError();
   absl::StatusOr<v1::GatewayConfig> reread = LoadConfig(config_path);
   if (!reread.ok()) {
     LogEvent(LogLevel::kWarning, "gateway")
@@ -56,7 +61,7 @@ absl::Status RunGateway(const v1::GatewayConfig& config,
   while (true) {
     sigwait(&signals, &signal_number);
     if (signal_number != SIGHUP) break;
-    ReloadOnHangup(config_path);
+    ReloadOnHangup(config_path, *server);
   }
   if (absl::Status notified = NotifyStopping(); !notified.ok()) {
     LogWarning("gateway", notified.message());

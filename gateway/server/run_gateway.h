@@ -9,9 +9,10 @@
 namespace nhs::tobacco::server {
 
 // Starts the gateway and serves until SIGTERM or SIGINT, then drains
-// in-flight calls and queued writes before returning. On SIGHUP it re-reads
-// `config_path` and applies what may change at run time (the log level);
-// a file that no longer loads is reported and the running settings kept.
+// in-flight calls and queued writes before returning. On SIGHUP it reloads
+// every TLS listener's files, re-reads `config_path` and applies what may
+// change at run time (the log level); a file that no longer loads is
+// reported and the running settings kept.
 // Call from main() before any other thread starts (it blocks those signals
 // process-wide).
 absl::Status RunGateway(const v1::GatewayConfig& config,

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
 namespace nhs::tobacco::server {
@@ -23,8 +24,15 @@ void ApplyTlsPolicyToGrpc();
 // the configured CA, refuse expired ones in the handshake, and refuse
 // revoked ones when a CRL folder is configured. Fails with the file that
 // could not be read.
+//
+// gRPC's file-watching certificate provider re-reads the certificate, key
+// and CA every `refresh_interval` (whole seconds, at least 1); when their
+// contents changed, new handshakes use them and open connections keep
+// theirs. gRPC 1.51 rebuilds its OpenSSL context only then: a new CRL file
+// in the folder (the next <hash>.rN) is found by every handshake, but a
+// rewritten one is not (README "Certificate and CRL rotation").
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
-    const v1::TlsConfig& tls);
+    const v1::TlsConfig& tls, absl::Duration refresh_interval);
 
 }  // namespace nhs::tobacco::server
 

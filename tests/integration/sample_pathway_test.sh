@@ -164,6 +164,10 @@ if [[ $log_format == json ]]; then
     sleep 0.1
   done
   grep -q '"log_level":"WARNING"' "$work/gateway.log" || fail "SIGHUP did not re-read the level"
+  # The same SIGHUP reloaded the HTTPS listener's certificate, key, CA and
+  # CRLs (README "Certificate and CRL rotation").
+  jq -e -s 'any(.[]; .component == "tls" and (.message | startswith("TLS reloaded")))' \
+    "$work/gateway.log" >/dev/null || fail "SIGHUP did not reload TLS"
   before=$(wc -l < "$work/gateway.log")
   "$ctl" "${as_service[@]}" prescriptions list >/dev/null || fail "list after SIGHUP failed"
   kill -0 "$pid" || fail "the gateway exited on SIGHUP"
