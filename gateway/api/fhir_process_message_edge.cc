@@ -113,6 +113,17 @@ FhirProcessMessageEdge::FhirProcessMessageEdge(
 
 void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
                                     fhir::Respond respond) {
+  // The event is known only once the Bundle is parsed; the answer may come
+  // later on a store thread, after the label was set here.
+  std::shared_ptr<std::string_view> event;
+  if (observer_) {
+    event = std::make_shared<std::string_view>("none");
+    respond = [observer = observer_, event,
+               respond = std::move(respond)](fhir::HttpResponse response) {
+      observer(*event, response.status);
+      respond(std::move(response));
+    };
+  }
   absl::StatusOr<security::Principal> caller =
       Authenticate(inbound.peer_certificate_pem);
   if (!caller.ok()) {
@@ -132,6 +143,13 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
   if (!message.ok()) {
     respond(Failure(message.status()));
     return;
+  }
+  if (event != nullptr) {
+    // Only our constants as labels: the sender's text never becomes one.
+    *event = message->event_code == fhir::kEventDecision ? fhir::kEventDecision
+             : message->event_code == fhir::kEventDispense
+                 ? fhir::kEventDispense
+                 : "other";
   }
   Request request{std::string(message->message_key),
                   std::string(message->header_id),

@@ -2,14 +2,20 @@
 #define GATEWAY_SERVER_RUN_GATEWAY_H_
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "nhs/tobacco/v1/config.pb.h"
 
 namespace nhs::tobacco::server {
 
-// Starts the gateway and serves until SIGTERM or SIGINT, then drains
-// in-flight calls and queued writes before returning. Call from main()
-// before any other thread starts (it blocks those signals process-wide).
-absl::Status RunGateway(const v1::GatewayConfig& config);
+// Starts the gateway and serves until SIGTERM or SIGINT. Then it drains:
+// /readyz turns 503 and gRPC health NOT_SERVING at once while every
+// listener still serves, for `drain_delay` (long enough for a load
+// balancer's probe to notice: a few seconds; 0 in tests), and only then
+// closes the listeners, letting in-flight calls and queued writes finish
+// before returning. Call from main() before any other thread starts (it
+// blocks those signals process-wide).
+absl::Status RunGateway(const v1::GatewayConfig& config,
+                        absl::Duration drain_delay = absl::Seconds(5));
 
 }  // namespace nhs::tobacco::server
 
