@@ -12,6 +12,9 @@ packages=(
   # FHIR: JSON building and fast JSON parsing; Boost.Asio + Beast (headers
   # only) for the event-driven HTTPS server and client, TLS through OpenSSL
   nlohmann-json3-dev libsimdjson-dev libboost-dev
+  # Prometheus metrics: prometheus-cpp's core library (registry and text
+  # format; the admin endpoint serves it on our own HTTP stack)
+  prometheus-cpp-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing, sanitizer builds and the thread-safety check (clang + its
@@ -26,6 +29,9 @@ packages=(
   # NSS database holding its development client certificate; libfaketime
   # moves the gateway's clock forward so a request goes overdue in the walk
   chromium libnss3-tools libfaketime
+  # the real Prometheus server and promtool: the scrape integration test,
+  # the alert rule tests and `promtool check metrics` (test dependency only)
+  prometheus
 )
 
 missing=()
