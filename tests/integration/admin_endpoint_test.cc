@@ -11,8 +11,10 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/dev_certs.h"
 #include "tests/testing/grpc_health.h"
 #include "tests/testing/plain_http_client.h"
+#include "tests/testing/raw_https_client.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/test_gateway.h"
 
@@ -198,6 +200,42 @@ TEST_F(AdminEndpointTest, MetricsCountEachCallAndReadTheStoreAtScrapeTime) {
   EXPECT_THAT(text, HasSubstr("tobacco_gateway_store_commit_seconds_count"));
   // No patient identifier ever reaches a label.
   EXPECT_THAT(text, Not(HasSubstr("9990000018")));
+}
+
+// With a tls block the admin listener speaks mutual TLS and answers only a
+// certificate with the admin role.
+TEST(AdminEndpointTlsTest, OnlyAnAdminCertificateIsAnswered) {
+  const std::filesystem::path dir = FreshDataDir();
+  v1::GatewayConfig config = SampleConfig(dir);
+  const std::filesystem::path pki = testing::DevCerts();
+  v1::TlsConfig* tls = config.mutable_admin()->mutable_tls();
+  tls->set_cert_file((pki / "server.pem").string());
+  tls->set_key_file((pki / "server.key").string());
+  tls->set_client_ca_file((pki / "ca.pem").string());
+  auto server = server::GatewayServer::Start(config);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int port = (*server)->admin_port();
+  auto get = [port](const std::string& cert, const std::string& path,
+                    std::string* body) {
+    testing::TlsTestClient client(port, cert);
+    client.Write(absl::StrCat("GET ", path,
+                              " HTTP/1.1\r\nHost: a\r\nConnection: close"
+                              "\r\n\r\n"));
+    return client.ReadStatus(absl::Seconds(10), body);
+  };
+  std::string body;
+  EXPECT_EQ(get("admin-ops", "/readyz", &body), 200) << body;
+  EXPECT_EQ(get("admin-ops", "/metrics", &body), 200);
+  EXPECT_THAT(body, HasSubstr("tobacco_gateway_certificate_expiry_seconds{"
+                              "listener=\"admin\""));
+  EXPECT_EQ(get("gp-y90001", "/metrics", &body), 403);
+  EXPECT_THAT(body, HasSubstr("admin role"));
+  // No certificate: no TLS session, so no HTTP answer at all.
+  EXPECT_EQ(get("", "/healthz", &body), -1);
+  // And no plaintext either.
+  EXPECT_EQ(PlainHttpGet(port, "/healthz").status, 0);
+  (*server)->Shutdown();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
