@@ -32,6 +32,9 @@ packages=(
   # deploy/run.sh: development certificates, the sample pathway script,
   # database inspection, and its HTTP/JSON example
   openssl jq sqlite3 curl
+  # Prometheus metrics: prometheus-cpp's core library (registry and text
+  # format; the admin endpoint serves it on our own HTTP stack)
+  prometheus-cpp-dev
 )
 if [[ "${mode}" == test ]]; then
   packages+=(
@@ -52,6 +55,9 @@ if [[ "${mode}" == test ]]; then
     # unit, cpack's dpkg-shlibdeps (dpkg-dev, above) and its file(1),
     # lintian on the .deb, and a Debian 12 root to install it in
     systemd file lintian debootstrap
+    # the real Prometheus server and promtool: the scrape integration test,
+    # the alert rule tests and `promtool check metrics`
+    prometheus
   )
 fi
 

@@ -35,6 +35,9 @@ ALLOWED = {
     "gateway/pathway": ["gateway/common", "gateway/domain",
                         "gateway/security", "gateway/store", PROTOS],
     # Delivery calls the pathway and renders with the adapters.
+    # Prometheus metrics (issue 15): the operations snapshot use case and
+    # the protos' enum names; recorded into by the edges through server/.
+    "gateway/metrics": ["gateway/common", "gateway/pathway", PROTOS],
     "gateway/delivery": ["gateway/common", "gateway/domain",
                          "gateway/security", "gateway/store",
                          "gateway/pathway", PROTOS] + ADAPTERS,
@@ -52,7 +55,7 @@ ALLOWED = {
                         "gateway/jsonapi", PROTOS] + ADAPTERS,
     # Wiring may include every layer except the CLI.
     "gateway/server": ["gateway/common", "gateway/domain",
-                       "gateway/security", "gateway/store",
+                       "gateway/security", "gateway/store", "gateway/metrics",
                        "gateway/pathway", "gateway/delivery", "gateway/api",
                        "gateway/jsonapi", "gateway/console",
                        PROTOS] + ADAPTERS,

@@ -92,6 +92,55 @@ std::string SerializeStreamHead(const Response& head) {
 // The last chunk of a streamed answer.
 constexpr char kLastChunk[] = "0\r\n\r\n";
 
+// Whether `host` (an IP address or "localhost") can only be reached from
+// this machine.
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(host, ec);
+  return !ec && ip.is_loopback();
+}
+
+// The connection's byte stream: TLS, or (ServerOptions::plaintext) the TCP
+// stream under it. Chosen per server at run time, so Connection is written
+// once for both; the TLS stream object exists either way (it is cheap and
+// never handshakes in plaintext mode).
+class MaybeTlsStream {
+ public:
+  using executor_type = beast::tcp_stream::executor_type;
+
+  MaybeTlsStream(beast::tcp_stream stream, ssl::context& context, bool tls)
+      : tls_stream_(std::move(stream), context), tls_(tls) {}
+
+  executor_type get_executor() { return tls_stream_.get_executor(); }
+  beast::tcp_stream& next_layer() { return tls_stream_.next_layer(); }
+  ssl::stream<beast::tcp_stream>& tls() { return tls_stream_; }
+  bool is_tls() const { return tls_; }
+
+  template <typename Buffers, typename Handler>
+  void async_read_some(const Buffers& buffers, Handler&& handler) {
+    if (tls_) {
+      tls_stream_.async_read_some(buffers, std::forward<Handler>(handler));
+    } else {
+      tls_stream_.next_layer().async_read_some(buffers,
+                                               std::forward<Handler>(handler));
+    }
+  }
+  template <typename Buffers, typename Handler>
+  void async_write_some(const Buffers& buffers, Handler&& handler) {
+    if (tls_) {
+      tls_stream_.async_write_some(buffers, std::forward<Handler>(handler));
+    } else {
+      tls_stream_.next_layer().async_write_some(buffers,
+                                                std::forward<Handler>(handler));
+    }
+  }
+
+ private:
+  ssl::stream<beast::tcp_stream> tls_stream_;
+  const bool tls_;
+};
+
 }  // namespace
 
 class Connection;
@@ -150,7 +199,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       : server_(server),
         limits_(server.options.request_limits),
         tls_(server.tls->Current()),
-        stream_(beast::tcp_stream(std::move(socket)), *tls_),
+        stream_(beast::tcp_stream(std::move(socket)), *tls_,
+                !server.options.plaintext),
         buffer_(limits_.max_header_bytes + kReadChunk),
         reply_timer_(stream_.get_executor()),
         host_(std::move(host)),
@@ -276,11 +326,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Handshake() {
-    stream_.async_handshake(
+    if (!stream_.is_tls()) {
+      stream_.next_layer().expires_never();
+      return NextRequest();
+    }
+    stream_.tls().async_handshake(
         ssl::stream_base::server, [self = shared_from_this()](error_code ec) {
           if (ec) return self->Abort();
           self->stream_.next_layer().expires_never();
-          SSL* ssl = self->stream_.native_handle();
+          SSL* ssl = self->stream_.tls().native_handle();
           self->certificate_pem_ = PeerCertificatePem(ssl);
           // After the handshake the peer is its certificate: one trust
           // behind a shared address does not count against another's cap.
@@ -663,9 +717,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const RequestLimits limits_;
   // The context this connection was accepted under: kept for its life (a
   // reload swaps the listener's, never this one), and declared before the
-  // stream made from it.
+  // stream made from it. Plaintext listeners hold a bare context, unused.
   const std::shared_ptr<ssl::context> tls_;
-  ssl::stream<beast::tcp_stream> stream_;
+  MaybeTlsStream stream_;
   beast::flat_buffer buffer_;
   asio::steady_timer reply_timer_;
   std::string host_;
@@ -779,10 +833,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     }
     impl->trusted_proxies = *std::move(trusted);
   }
+  if (options.plaintext && !IsLoopbackHost(host)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.name, ".address: '", options.address,
+        "' is not a loopback address; plaintext HTTP is only served on "
+        "127.0.0.1, ::1 or localhost (configure TLS for any other)"));
+  }
+  // A plaintext listener's holder keeps a bare context that no connection
+  // uses, so a reload of it is a no-op.
   auto tls = net::TlsContextHolder<ssl::context>::Create(
       options.name,
       [options]() -> absl::StatusOr<std::shared_ptr<ssl::context>> {
         auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+        if (options.plaintext) return context;
         if (absl::Status set_up =
                 SetUpServerContext(context->native_handle(), options);
             !set_up.ok()) {

@@ -19,7 +19,7 @@ struct ServerOptions {
   std::string name = "http";
   // host:port; port 0 picks a free one.
   std::string address = "127.0.0.1:8443";
-  // The server's PEM certificate chain and key (TLS is not optional).
+  // The server's PEM certificate chain and key (required unless plaintext).
   std::string tls_cert_path;
   std::string tls_key_path;
   // Mutual TLS: when set, a client must present a certificate that chains
@@ -28,6 +28,11 @@ struct ServerOptions {
   // CRLs by issuer hash (<hash>.r0); a revoked client certificate fails
   // the handshake. Only with client_ca_path.
   std::string crl_directory;
+  // HTTP without TLS: refused unless `address` is a loopback address
+  // (127.0.0.0/8, ::1, localhost), so only processes on this machine can
+  // reach it (the admin endpoint's /metrics and probes). Every other
+  // listener speaks TLS.
+  bool plaintext = false;
 
   RequestLimits request_limits;
   // From the first byte of a request to its last (a deadline, not a
@@ -66,12 +71,13 @@ struct ServerOptions {
       path_error_page;
 };
 
-// HTTP/1.1 over TLS on Boost.Asio and Beast: a few I/O threads serve every
-// connection; each request is read under the limits above and handed to
-// the handler with its peer; keep-alive between requests; streamed answers
-// (chunked, bounded per stream). Thread-safe; Stop() (or the destructor)
-// stops accepting, lets answers in flight go out (up to reply_timeout),
-// ends every stream, closes every connection and joins the threads.
+// HTTP/1.1 over TLS (or plaintext on loopback) on Boost.Asio and Beast: a few
+// I/O threads serve every connection; each request is read under the limits
+// above and handed to the handler with its peer; keep-alive between requests;
+// streamed answers (chunked, bounded per stream). Thread-safe; Stop() (or the
+// destructor) stops accepting, lets answers in flight go out (up to
+// reply_timeout), ends every stream, closes every connection and joins the
+// threads.
 class Server {
  public:
   static absl::StatusOr<std::unique_ptr<Server>> Start(

@@ -147,6 +147,17 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
                                     fhir::Respond respond) {
   auto log_fields = std::make_shared<MessageLogFields>();
   respond = LoggingResponder(log_fields, std::move(respond));
+  // The event is known only once the Bundle is parsed; the answer may come
+  // later on a store thread, after the label was set here.
+  std::shared_ptr<std::string_view> event;
+  if (observer_) {
+    event = std::make_shared<std::string_view>("none");
+    respond = [observer = observer_, event,
+               respond = std::move(respond)](fhir::HttpResponse response) {
+      observer(*event, response.status);
+      respond(std::move(response));
+    };
+  }
   absl::StatusOr<security::Principal> caller =
       Authenticate(inbound.peer_certificate_pem);
   if (!caller.ok()) {
@@ -170,6 +181,13 @@ void FhirProcessMessageEdge::Handle(const fhir::InboundMessage& inbound,
   }
   log_fields->bundle_id = std::string(message->message_key);
   log_fields->event_code = std::string(message->event_code.substr(0, 64));
+  if (event != nullptr) {
+    // Only our constants as labels: the sender's text never becomes one.
+    *event = message->event_code == fhir::kEventDecision ? fhir::kEventDecision
+             : message->event_code == fhir::kEventDispense
+                 ? fhir::kEventDispense
+                 : "other";
+  }
   Request request{std::string(message->message_key),
                   std::string(message->header_id),
                   std::string(message->event_code)};

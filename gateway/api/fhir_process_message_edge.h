@@ -1,8 +1,11 @@
 #ifndef GATEWAY_API_FHIR_PROCESS_MESSAGE_EDGE_H_
 #define GATEWAY_API_FHIR_PROCESS_MESSAGE_EDGE_H_
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "adapters/fhir/https_listener.h"
@@ -41,7 +44,15 @@ class FhirProcessMessageEdge {
   // A fhir::MessageHandler: calls `respond` exactly once.
   void Handle(const fhir::InboundMessage& message, fhir::Respond respond);
 
+  // Told of every answer: the message's event ("prescription-decision",
+  // "dispense-notification"; "other" for an event we do not take, "none"
+  // when the Bundle was not read that far) and the HTTP status. For the
+  // metrics (issue 15); set before the listener starts.
+  using Observer = std::function<void(std::string_view event, int status)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
+
  private:
+  Observer observer_;
   pathway::PrescriptionUseCases& prescriptions_;
   const std::string public_endpoint_;
   security::RateLimiter limiter_;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gateway/common/log.h"
 #include "gateway/domain/delivery_plan.h"
 
@@ -30,6 +31,9 @@ void DeliveryDispatcher::Start() {
   for (int i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this] { WorkerLoop(); });
   }
+  // Started counts as a cycle: its first round comes a poll later.
+  last_cycle_us_.store(absl::ToUnixMicros(absl::Now()),
+                       std::memory_order_relaxed);
   dispatcher_ = std::thread([this] { DispatchLoop(); });
 }
 
@@ -84,6 +88,8 @@ void DeliveryDispatcher::DispatchLoop() {
       in_flight = in_flight_by_queue_;
       held = in_flight_ids_;
     }
+    last_cycle_us_.store(absl::ToUnixMicros(absl::Now()),
+                         std::memory_order_relaxed);
     PruneIfDue();
     if (free_slots <= 0) continue;
     absl::StatusOr<std::vector<store::OutboxRow>> claimed =

@@ -1,6 +1,7 @@
 #ifndef GATEWAY_DELIVERY_DELIVERY_DISPATCHER_H_
 #define GATEWAY_DELIVERY_DELIVERY_DISPATCHER_H_
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
@@ -47,6 +48,15 @@ class DeliveryDispatcher {
   // Returns once nothing is in flight and every result is durable.
   void Stop();
 
+  // When the dispatch loop last went round (real time; InfinitePast before
+  // Start). It goes round at least every poll_interval plus one claim, so a
+  // loop silent for much longer is stalled (readiness, issue 15).
+  absl::Time last_cycle() const {
+    return absl::FromUnixMicros(last_cycle_us_.load(std::memory_order_relaxed));
+  }
+  bool running() const { return dispatcher_.joinable(); }
+  absl::Duration poll_interval() const { return options_.poll_interval; }
+
  private:
   struct Work {
     store::OutboxRow row;
@@ -79,6 +89,7 @@ class DeliveryDispatcher {
   absl::Time next_claim_warning_ = absl::InfinitePast();
   int failed_claims_ = 0;
 
+  std::atomic<int64_t> last_cycle_us_{absl::ToUnixMicros(absl::InfinitePast())};
   std::thread dispatcher_;
   std::vector<std::thread> workers_;
 };

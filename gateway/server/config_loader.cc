@@ -186,6 +186,10 @@ void ApplyDefaults(v1::GatewayConfig& c) {
   if (delivery->delivered_retention_days() == 0) {
     delivery->set_delivered_retention_days(30);
   }
+  // The admin listener (issue 15): on by default, loopback only.
+  if (!c.admin().disabled() && c.admin().address().empty()) {
+    c.mutable_admin()->set_address("127.0.0.1:9464");
+  }
   auto* grpc = c.mutable_grpc();
   if (grpc->address().empty()) grpc->set_address("127.0.0.1:50051");
   if (grpc->max_receive_message_bytes() == 0) {
@@ -296,6 +300,9 @@ void ResolvePaths(v1::GatewayConfig& config, const std::string& base_dir) {
     if (o.mllp().has_outbound_tls()) {
       ResolvePaths(*o.mutable_mllp()->mutable_outbound_tls(), base_dir);
     }
+  }
+  if (config.admin().has_tls()) {
+    ResolvePaths(*config.mutable_admin()->mutable_tls(), base_dir);
   }
   if (config.has_fhir()) {
     auto* fhir = config.mutable_fhir();

@@ -15,6 +15,7 @@
 #include "gateway/domain/identifiers.h"
 #include "gateway/security/audit_chain.h"
 #include "gateway/security/principal.h"
+#include "gateway/server/admin_endpoint.h"
 
 namespace nhs::tobacco::server {
 namespace {
@@ -64,6 +65,19 @@ void ValidateGrpc(const v1::GrpcListenerConfig& g, Violations& v) {
     v.Add("grpc.max_watch_streams_per_organisation", "must be at least 1");
   }
   if (g.has_tls()) CheckListenerTls("grpc.tls", g.tls(), v);
+}
+
+// The admin listener (issue 15): plaintext only on loopback.
+void ValidateAdmin(const v1::AdminListenerConfig& a, Violations& v) {
+  if (a.disabled() || a.address().empty()) return;
+  CheckAddress("admin.address", a.address(), PortZero::kAllowed, v);
+  if (a.has_tls()) {
+    CheckListenerTls("admin.tls", a.tls(), v);
+  } else if (!IsLoopbackAddress(a.address())) {
+    v.Add("admin.tls",
+          "is required when admin.address is not a loopback address "
+          "(mutual TLS; clients need the admin role)");
+  }
 }
 
 void ValidateStore(const v1::StoreConfig& s, Violations& v) {
@@ -547,6 +561,7 @@ absl::Status ValidateConfig(const v1::GatewayConfig& c,
                             const std::vector<OrganisationOrigin>& origins) {
   Violations v;
   ValidateGrpc(c.grpc(), v);
+  ValidateAdmin(c.admin(), v);
   ValidateStore(c.store(), v);
   ValidateAudit(c.audit(), v);
   ValidateDeadlines(c.deadlines(), v);

@@ -5,6 +5,9 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -39,13 +42,28 @@
 #include "gateway/jsonapi/openapi_document.h"
 #include "gateway/jsonapi/server_sent_events.h"
 #include "gateway/jsonapi/use_case_bindings.h"
+#include "gateway/metrics/certificate_expiry.h"
+#include "gateway/metrics/gateway_metrics.h"
+#include "gateway/metrics/grpc_metrics_interceptor.h"
+#include "gateway/metrics/hl7_labels.h"
+#include "gateway/pathway/operations_snapshot.h"
+#include "gateway/server/admin_endpoint.h"
 #include "gateway/server/audit_checkpointer.h"
 #include "gateway/server/audit_keys.h"
 #include "gateway/server/config_migration.h"
 #include "gateway/server/deadline_scanner.h"
 #include "gateway/server/hl7_inbound.h"
+#include "gateway/server/readiness.h"
 #include "gateway/server/tls_credentials.h"
 #include "gateway/server/tls_file_watch.h"
+#include "gateway/store/store_metrics.h"
+#include "nhs/tobacco/v1/admin_service.grpc.pb.h"
+#include "nhs/tobacco/v1/formulary_service.grpc.pb.h"
+#include "nhs/tobacco/v1/outcome_service.grpc.pb.h"
+#include "nhs/tobacco/v1/prescription_service.grpc.pb.h"
+#include "nhs/tobacco/v1/referral_service.grpc.pb.h"
+#include "nhs/tobacco/v1/report_service.grpc.pb.h"
+#include "nhs/tobacco/v1/safety_alert_service.grpc.pb.h"
 
 namespace nhs::tobacco::server {
 
@@ -59,6 +77,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   // Before any listener serves: every refusal names this domain.
   SetErrorDomain(config.error_domain());
   auto server = std::unique_ptr<GatewayServer>(new GatewayServer());
+  server->metrics_ = std::make_unique<metrics::GatewayMetrics>();
   RETURN_IF_ERROR(server->OpenStore(config));
   RETURN_IF_ERROR(server->StartAuditChain(config));
   ASSIGN_OR_RETURN(server->transports_,
@@ -73,6 +92,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   LogInfo("grpc", absl::StrCat("listening on ", config.grpc().address(),
                                " (port ", server->port_, ")"));
   RETURN_IF_ERROR(server->StartMllp(config, *options.clock));
+  RETURN_IF_ERROR(server->StartAdmin(config));
   server->StartTlsFileWatch(config);
   return server;
 }
@@ -89,6 +109,17 @@ absl::StatusOr<v1::GatewayConfig> GatewayServer::WithRegistry(
 
 absl::Status GatewayServer::OpenStore(const v1::GatewayConfig& config) {
   ASSIGN_OR_RETURN(store_, store::OpenStore(config.store()));
+  // Opening migrated the schema (or failed above).
+  store::StoreMetricsSource* counts =
+      dynamic_cast<store::StoreMetricsSource*>(store_.get());
+  if (counts != nullptr) {
+    metrics::GatewayMetrics* m = metrics_.get();
+    counts->SetCommitObserver([m](absl::Duration took, int batch_size) {
+      m->RecordCommit(took, batch_size);
+    });
+  }
+  snapshot_reader_ = std::make_unique<pathway::OperationsSnapshotReader>(
+      *store_, counts, Clock::Real());
   hub_ = std::make_unique<pathway::EventHub>();
   // Before any listener starts: every streaming edge takes its slots here.
   stream_slots_ = std::make_unique<api::StreamSlots>(
@@ -199,6 +230,7 @@ void GatewayServer::StartDelivery(const v1::GatewayConfig& config,
     hub->Publish(sequence);
     dispatcher->Wake();
   });
+  delivery_paused_ = config.delivery().paused();
   if (config.delivery().paused()) {
     LogWarning(
         "delivery",
@@ -269,11 +301,15 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   // One event per call (method, code, duration, the request's ids): what
-  // an operator follows a caller's request by (README "Logs").
+  // an operator follows a caller's request by (README "Logs"); and every
+  // call counted and timed for /metrics. SetInterceptorCreators takes the
+  // one list.
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(api::MakeRequestLogInterceptorFactory());
+  interceptors.push_back(
+      std::make_unique<metrics::GrpcMetricsInterceptorFactory>(*metrics_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (auto& service : services_) builder.RegisterService(service.get());
   for (grpc::Service* extra : options.extra_services) {
@@ -284,6 +320,21 @@ absl::Status GatewayServer::StartGrpc(const v1::GatewayConfig& config,
     return absl::UnavailableError(
         absl::StrCat("cannot listen for gRPC on ", config.grpc().address(),
                      " (address in use or not local?)"));
+  }
+  // Health by service name as well as overall (""), so a client or a
+  // balancer can ask about the one service it uses; all go NOT_SERVING
+  // together in BeginDrain().
+  for (const char* name : {v1::ReferralService::service_full_name(),
+                           v1::PrescriptionService::service_full_name(),
+                           v1::OutcomeService::service_full_name(),
+                           v1::SafetyAlertService::service_full_name(),
+                           v1::AdminService::service_full_name(),
+                           v1::FormularyService::service_full_name(),
+                           v1::ReportService::service_full_name()}) {
+    server_->GetHealthCheckService()->SetServingStatus(name, true);
+  }
+  if (config.grpc().has_tls()) {
+    certificates_.emplace_back("grpc", config.grpc().tls().cert_file());
   }
   return absl::OkStatus();
 }
@@ -338,6 +389,15 @@ absl::Status GatewayServer::StartFhir(const v1::GatewayConfig& config) {
   fhir_options.capability.received_events = {fhir::kEventDecision,
                                              fhir::kEventDispense};
   fhir_options.capability.date = absl::Now();
+  metrics::GatewayMetrics* m = metrics_.get();
+  fhir_edge_->SetObserver([m](std::string_view event, int status) {
+    // Debian's Abseil has its own string_view.
+    m->RecordFhirInbound(absl::string_view(event.data(), event.size()), status);
+  });
+  has_fhir_ = true;
+  if (!tls.cert_file().empty()) {
+    certificates_.emplace_back("fhir", tls.cert_file());
+  }
   api::FhirProcessMessageEdge* edge = fhir_edge_.get();
   ASSIGN_OR_RETURN(fhir_listener_,
                    fhir::HttpsListener::Start(
@@ -435,10 +495,101 @@ http::Mount GatewayServer::StartConsole(const v1::GatewayConfig& config) {
 absl::Status GatewayServer::StartMllp(const v1::GatewayConfig& config,
                                       const Clock& clock) {
   if (!config.has_mllp()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(hl7_,
-                   Hl7Inbound::Start(config.mllp(), config.organisations(),
-                                     *referrals_, clock));
+  metrics::GatewayMetrics* m = metrics_.get();
+  ASSIGN_OR_RETURN(
+      hl7_, Hl7Inbound::Start(
+                config.mllp(), config.organisations(), *referrals_, clock,
+                [m](const std::string& message)
+                    -> std::function<void(const std::string&)> {
+                  return [m, trigger = metrics::Hl7TriggerLabel(message)](
+                             const std::string& ack) {
+                    m->RecordHl7Inbound(trigger, metrics::Hl7AckCodeLabel(ack));
+                  };
+                }));
+  has_mllp_ = true;
+  if (config.mllp().has_tls()) {
+    certificates_.emplace_back("mllp", config.mllp().tls().cert_file());
+  }
   return absl::OkStatus();
+}
+
+absl::Status GatewayServer::StartAdmin(const v1::GatewayConfig& config) {
+  // The store probe: an empty write transaction through the port, every
+  // second, failing after 2 s without an answer.
+  store::Store* db = store_.get();
+  store_probe_ = std::make_unique<StoreWriteProbe>(
+      [db](std::function<void(absl::Status)> done) {
+        db->Write([](store::WriteTransaction&) { return absl::OkStatus(); },
+                  std::move(done));
+      },
+      absl::Seconds(1), absl::Seconds(2));
+  Readiness::Ports ports;
+  StoreWriteProbe* probe = store_probe_.get();
+  ports.store = [probe] { return probe->Latest(); };
+  ports.listeners = [this] {
+    std::vector<std::pair<std::string, bool>> up;
+    up.emplace_back("grpc", server_ != nullptr);
+    if (has_fhir_) up.emplace_back("fhir", fhir_listener_ != nullptr);
+    if (has_mllp_) {
+      up.emplace_back("mllp", hl7_ != nullptr && hl7_->port() > 0);
+    }
+    return up;
+  };
+  ports.delivery = [this] {
+    const delivery::DeliveryDispatcher* d = dispatcher_.get();
+    if (d == nullptr) return absl::UnavailableError("no outbox dispatcher");
+    // A claim may wait out the store's busy timeout; a loop silent for
+    // much longer than that and its poll interval is stuck.
+    return DeliveryLiveness(
+        d->running(), delivery_paused_, d->last_cycle(), absl::Now(),
+        std::max(absl::Seconds(30), 20 * d->poll_interval()));
+  };
+  readiness_ = std::make_unique<Readiness>(std::move(ports));
+  readiness_->SetMigrationsDone();
+  // /readyz is accurate from the first request.
+  store_probe_->AwaitFirst(absl::Seconds(3));
+  if (config.admin().disabled() || config.admin().address().empty()) {
+    return absl::OkStatus();
+  }
+  if (config.admin().has_tls()) {
+    certificates_.emplace_back("admin", config.admin().tls().cert_file());
+  }
+  ASSIGN_OR_RETURN(admin_,
+                   AdminEndpoint::Start(config.admin(), *readiness_,
+                                        [this] { return MetricsText(); }));
+  admin_tls_ = config.admin().has_tls();
+  LogInfo(
+      "admin",
+      absl::StrCat("admin endpoint (/healthz, /readyz, /metrics) on ",
+                   config.admin().has_tls() ? "https://" : "http://",
+                   config.admin().address(), " (port ", admin_->port(), ")"));
+  return absl::OkStatus();
+}
+
+std::string GatewayServer::MetricsText() const {
+  metrics::ScrapeInputs inputs;
+  inputs.now = absl::Now();
+  inputs.snapshot = snapshot_reader_->Read();
+  for (const ReadinessCheck& check : readiness_->Check().checks) {
+    inputs.readiness.emplace_back(check.name, check.ok);
+  }
+  for (const auto& [listener, path] : certificates_) {
+    inputs.certificates.emplace_back(metrics::CertificateFile{listener, path},
+                                     metrics::CertificateNotAfter(path));
+  }
+  return metrics_->Exposition(inputs);
+}
+
+int GatewayServer::admin_port() const {
+  return admin_ == nullptr ? 0 : admin_->port();
+}
+
+void GatewayServer::BeginDrain() {
+  if (readiness_ != nullptr) readiness_->SetDraining();
+  // Every service by name and the server as a whole.
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+  }
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {
@@ -446,6 +597,12 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   // Before the listeners it reloads.
   tls_watch_.reset();
+  BeginDrain();
+  // The admin listener reads the members below: it goes first, with the
+  // probe that writes through the store.
+  admin_.reset();
+  readiness_.reset();
+  store_probe_.reset();
   if (hl7_ != nullptr) hl7_->StopListening();
   scanner_.reset();
   // Sends in flight finish and their results are recorded before the store
@@ -480,6 +637,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   deadline_scan_.reset();
   // The last checkpoint, after every audit row queued so far.
   checkpointer_.reset();
+  snapshot_reader_.reset();
   store_.reset();
   hub_.reset();
   hl7_.reset();

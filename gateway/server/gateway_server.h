@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -58,7 +59,18 @@ class MessageSender;
 class OutboundTransports;
 }  // namespace nhs::tobacco::delivery
 
+namespace nhs::tobacco::metrics {
+class GatewayMetrics;
+}  // namespace nhs::tobacco::metrics
+namespace nhs::tobacco::pathway {
+class OperationsSnapshotReader;
+}  // namespace nhs::tobacco::pathway
+
 namespace nhs::tobacco::server {
+
+class AdminEndpoint;
+class Readiness;
+class StoreWriteProbe;
 
 struct GatewayServerOptions {
   const Clock* clock = &Clock::Real();
@@ -86,6 +98,15 @@ class GatewayServer {
   int mllp_port() const;
   // The FHIR HTTPS port actually bound; 0 when config.fhir is absent.
   int fhir_port() const { return fhir_port_; }
+  // The admin listener's port (/healthz, /readyz, /metrics); 0 when
+  // admin.disabled or no admin.address (a config built in code).
+  int admin_port() const;
+  // The first step of a graceful stop (SIGTERM): /readyz answers 503 and
+  // gRPC health says NOT_SERVING for every service, while every listener
+  // still serves, so load balancers move new work away before Shutdown()
+  // closes them. Irreversible.
+  void BeginDrain();
+  metrics::GatewayMetrics& metrics() { return *metrics_; }
   pathway::ReferralUseCases& referrals() { return *referrals_; }
   pathway::PrescriptionUseCases& prescriptions() { return *prescriptions_; }
   pathway::OutcomeUseCases& outcomes() { return *outcomes_; }
@@ -135,7 +156,15 @@ class GatewayServer {
   void StartTlsFileWatch(const v1::GatewayConfig& config);
   // tls_reload.interval_seconds, or its default.
   static absl::Duration TlsReloadInterval(const v1::GatewayConfig& config);
+  // Last: readiness (its store probe) and the admin listener (issue 15).
+  absl::Status StartAdmin(const v1::GatewayConfig& config);
+  // The exposition /metrics serves: the counters plus what the store says
+  // now and each configured certificate's expiry.
+  std::string MetricsText() const;
 
+  // Recorded into by the interceptor, the HL7 and FHIR edges and the
+  // store's writer: made first, destroyed last.
+  std::unique_ptr<metrics::GatewayMetrics> metrics_;
   // Declared before the store: writes still queued at close seal with it.
   security::AuditKeyRing audit_keys_;
   std::unique_ptr<store::Store> store_;
@@ -191,6 +220,18 @@ class GatewayServer {
   std::unique_ptr<class Hl7Inbound> hl7_;
   // Reloads the listeners above when their files change; stopped first.
   std::unique_ptr<class TlsFileWatch> tls_watch_;
+  // Issue 15: what /metrics and /readyz read, and the listener serving them.
+  bool delivery_paused_ = false;
+  bool has_fhir_ = false;
+  bool has_mllp_ = false;
+  // Certificate files a scrape reports the expiry of: (listener, path).
+  std::vector<std::pair<std::string, std::string>> certificates_;
+  std::unique_ptr<pathway::OperationsSnapshotReader> snapshot_reader_;
+  std::unique_ptr<StoreWriteProbe> store_probe_;
+  std::unique_ptr<Readiness> readiness_;
+  std::unique_ptr<AdminEndpoint> admin_;
+  // admin.tls is set: ReloadTls() reloads the admin listener too.
+  bool admin_tls_ = false;
 };
 
 }  // namespace nhs::tobacco::server

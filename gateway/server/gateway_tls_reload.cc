@@ -50,6 +50,9 @@ absl::Status GatewayServer::ReloadTls() {
   // Each listener on its own: one bad file does not hold the others back.
   if (fhir_listener_ != nullptr) reload("https", fhir_listener_->ReloadTls());
   if (hl7_ != nullptr) reload("mllp", hl7_->ReloadTls());
+  if (admin_ != nullptr && admin_tls_) {
+    reload("admin", admin_->ReloadTls());
+  }
   if (!reloaded.empty()) {
     LogInfo("tls", absl::StrCat("TLS reloaded (certificate, key, CA, CRLs): ",
                                 absl::StrJoin(reloaded, ", ")));
@@ -66,6 +69,9 @@ void GatewayServer::StartTlsFileWatch(const v1::GatewayConfig& config) {
   if (fhir_listener_ != nullptr) AddFiles(config.fhir().tls(), paths);
   if (hl7_ != nullptr && config.mllp().has_tls()) {
     AddFiles(config.mllp().tls(), paths);
+  }
+  if (admin_ != nullptr && config.admin().has_tls()) {
+    AddFiles(config.admin().tls(), paths);
   }
   if (paths.empty()) return;
   std::set<std::string> unique;

@@ -100,7 +100,10 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
     const v1::MllpListenerConfig& config,
     const google::protobuf::RepeatedPtrField<v1::OrganisationConfig>&
         organisations,
-    pathway::ReferralUseCases& referrals, const Clock& clock) {
+    pathway::ReferralUseCases& referrals, const Clock& clock,
+    std::function<
+        std::function<void(const std::string& ack)>(const std::string& message)>
+        observe) {
   auto inbound = std::unique_ptr<Hl7Inbound>(new Hl7Inbound());
   const v1::MllpListenerConfig with_trusts =
       WithTrustsFromRegistry(config, organisations);
@@ -138,8 +141,17 @@ absl::StatusOr<std::unique_ptr<Hl7Inbound>> Hl7Inbound::Start(
       inbound->listener_,
       hl7v2::MllpListener::Start(
           std::move(options),
-          [edge, tls](const std::string& payload, const hl7v2::MllpPeer& peer,
-                      std::function<void(std::string)> reply) {
+          [edge, tls, observe = std::move(observe)](
+              const std::string& payload, const hl7v2::MllpPeer& peer,
+              std::function<void(std::string)> reply) {
+            if (observe) {
+              // The ACK is seen on its way out.
+              reply = [on_ack = observe(payload),
+                       reply = std::move(reply)](std::string ack) {
+                if (on_ack) on_ack(ack);
+                reply(std::move(ack));
+              };
+            }
             edge->Handle(payload,
                          tls ? &PrincipalOf(peer.certificate_pem) : nullptr,
                          std::move(reply));

@@ -1,7 +1,9 @@
 #ifndef GATEWAY_SERVER_HL7_INBOUND_H_
 #define GATEWAY_SERVER_HL7_INBOUND_H_
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "adapters/hl7v2/mllp_listener.h"
@@ -24,7 +26,12 @@ class Hl7Inbound {
       const v1::MllpListenerConfig& config,
       const google::protobuf::RepeatedPtrField<v1::OrganisationConfig>&
           organisations,
-      pathway::ReferralUseCases& referrals, const Clock& clock);
+      pathway::ReferralUseCases& referrals, const Clock& clock,
+      // Told of each message (ER7) as it arrives; what it returns is told
+      // of the ACK sent for it. Must not block (the metrics, issue 15).
+      std::function<std::function<void(const std::string& ack)>(
+          const std::string& message)>
+          observe = nullptr);
 
   // TLS settings for the MLLP client: the gateway presents tls.cert_file
   // and verifies receivers against tls.client_ca_file (the same development

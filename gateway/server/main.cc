@@ -8,6 +8,7 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gateway/common/build_info.h"
 #include "gateway/common/log.h"
 #include "gateway/server/config_loader.h"
@@ -17,6 +18,10 @@
 
 ABSL_FLAG(std::string, config, "",
           "Path of the gateway config (textproto or .json)");
+ABSL_FLAG(absl::Duration, drain_delay, absl::Seconds(5),
+          "On SIGTERM, how long the gateway reports not ready (readyz 503, "
+          "gRPC health NOT_SERVING) while still serving, before it closes "
+          "its listeners (0s in tests)");
 
 int main(int argc, char** argv) {
   // Before gRPC reads its cipher suites (see tls_credentials.h).
@@ -48,7 +53,8 @@ int main(int argc, char** argv) {
   for (const std::string& warning : warnings) {
     nhs::tobacco::LogWarning("config", warning);
   }
-  absl::Status done = nhs::tobacco::server::RunGateway(*config, path);
+  absl::Status done = nhs::tobacco::server::RunGateway(
+      *config, path, absl::GetFlag(FLAGS_drain_delay));
   if (!done.ok()) {
     std::cerr << "tobacco-gateway: " << done.message() << "\n";
     return 1;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/server/config_loader.h"
@@ -41,7 +42,8 @@ void ReloadOnHangup(const std::string& config_path, GatewayServer& server) {
 }  // namespace
 
 absl::Status RunGateway(const v1::GatewayConfig& config,
-                        const std::string& config_path) {
+                        const std::string& config_path,
+                        absl::Duration drain_delay) {
   // Block the signals we act on in every thread (threads inherit the mask)
   // and wait for them synchronously here: no async-signal-safety puzzles.
   sigset_t signals;
@@ -63,12 +65,19 @@ absl::Status RunGateway(const v1::GatewayConfig& config,
     if (signal_number != SIGHUP) break;
     ReloadOnHangup(config_path, *server);
   }
+  // Not ready first, still serving: balancers and Kubernetes stop sending
+  // new work before any listener closes under it; systemd hears STOPPING=1.
+  server->BeginDrain();
   if (absl::Status notified = NotifyStopping(); !notified.ok()) {
     LogWarning("gateway", notified.message());
   }
-  LogInfo("gateway", absl::StrCat("received ", strsignal(signal_number),
-                                  ": draining in-flight calls and queued "
-                                  "writes"));
+  LogInfo("gateway",
+          absl::StrCat("received ", strsignal(signal_number),
+                       ": not ready (readyz 503, gRPC health NOT_SERVING); "
+                       "closing listeners in ",
+                       absl::FormatDuration(drain_delay)));
+  absl::SleepFor(drain_delay);
+  LogInfo("gateway", "draining in-flight calls and queued writes");
   server->Shutdown(absl::Seconds(10));
   LogInfo("gateway", "stopped cleanly");
   return absl::OkStatus();

@@ -53,8 +53,10 @@ inline pid_t SpawnGateway(const std::string& binary,
   if (pid == 0) {
     FILE* log = fopen(log_path.c_str(), "a");
     if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
+    // No drain delay: a test's SIGTERM stops at once (readiness_test.cc
+    // passes its own).
     execl(binary.c_str(), binary.c_str(), "--config", config_path.c_str(),
-          static_cast<char*>(nullptr));
+          "--drain_delay=0s", static_cast<char*>(nullptr));
     _exit(127);
   }
   return pid;

@@ -35,6 +35,8 @@ inline v1::GatewayConfig SampleConfig(const std::filesystem::path& data_dir) {
                                    "/deploy/config/gateway.textproto");
   EXPECT_TRUE(config.ok()) << config.status();
   config->mutable_grpc()->set_address("127.0.0.1:0");
+  // Tests run in parallel: never the admin listener's well-known port.
+  config->mutable_admin()->set_address("127.0.0.1:0");
   // Tests that are not about security run in the explicit development mode;
   // mtls_test.cc covers the certificates.
   config->mutable_grpc()->clear_tls();

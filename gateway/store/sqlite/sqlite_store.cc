@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/store/sqlite/sqlite_migrations.h"
@@ -172,6 +173,7 @@ void SqliteStore::WriterLoop() {
 void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   SqliteConnection& w = *writer_;
   std::vector<absl::Status> results(batch.size());
+  const absl::Time began = absl::Now();
   absl::Status begin = w.Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     const absl::Status failed(
@@ -215,6 +217,12 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
                      commit.message(), ")"));
     for (Job& job : batch) job.done(failed);
     return;
+  }
+  {
+    absl::MutexLock lock(&observer_mu_);
+    if (commit_observer_) {
+      commit_observer_(absl::Now() - began, static_cast<int>(batch.size()));
+    }
   }
   commits_.fetch_add(1, std::memory_order_relaxed);
   writes_.fetch_add(static_cast<int64_t>(batch.size()),
@@ -274,6 +282,20 @@ void SqliteStore::CompletionLoop() {
 }
 
 absl::Status SqliteStore::Read(const ReadWork& work) {
+  return WithReader([&work](SqliteConnection& conn) {
+    // One snapshot for every statement of the read.
+    absl::Status status = conn.Exec("BEGIN");
+    if (status.ok()) {
+      SqliteTransaction tx(conn);
+      status = work(tx);
+      conn.Exec("COMMIT").IgnoreError();
+    }
+    return status;
+  });
+}
+
+absl::Status SqliteStore::WithReader(
+    const std::function<absl::Status(SqliteConnection&)>& work) {
   std::unique_ptr<SqliteConnection> conn;
   {
     absl::MutexLock lock(&readers_mu_);
@@ -285,13 +307,7 @@ absl::Status SqliteStore::Read(const ReadWork& work) {
     conn = std::move(idle_readers_.back());
     idle_readers_.pop_back();
   }
-  // One snapshot for every statement of the read.
-  absl::Status status = conn->Exec("BEGIN");
-  if (status.ok()) {
-    SqliteTransaction tx(*conn);
-    status = work(tx);
-    conn->Exec("COMMIT").IgnoreError();
-  }
+  absl::Status status = work(*conn);
   absl::MutexLock lock(&readers_mu_);
   idle_readers_.push_back(std::move(conn));
   return status;

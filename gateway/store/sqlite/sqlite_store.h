@@ -16,6 +16,7 @@
 #include "gateway/store/sqlite/instance_lock.h"
 #include "gateway/store/sqlite/sqlite_connection.h"
 #include "gateway/store/store.h"
+#include "gateway/store/store_metrics.h"
 
 namespace nhs::tobacco::store {
 
@@ -42,7 +43,7 @@ struct SqliteStoreOptions {
 // requests share one fsync (group commit) and the fsync overlaps the next
 // batch's SQL. Reads use a pool of separate connections and never wait for
 // the writer. Thread-safe.
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public StoreMetricsSource {
  public:
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
       const SqliteStoreOptions& options);
@@ -53,6 +54,10 @@ class SqliteStore final : public Store {
   absl::Status Read(const ReadWork& work) override;
   void SetCommitListener(std::function<void(int64_t)> listener) override;
   StoreStats stats() override;
+
+  // StoreMetricsSource (sqlite_counts.cc).
+  absl::StatusOr<PrescriptionCounts> CountPrescriptions() override;
+  void SetCommitObserver(CommitObserver observer) override;
 
  private:
   struct Job {
@@ -71,6 +76,9 @@ class SqliteStore final : public Store {
   void WriterLoop();
   void CompletionLoop();
   void CommitBatch(std::vector<Job>& batch);
+  // Runs `work` on an idle reader connection (waiting for one).
+  absl::Status WithReader(
+      const std::function<absl::Status(SqliteConnection&)>& work);
 
   const SqliteStoreOptions options_;
   // First member, so it is released last, after every connection closed.
@@ -87,6 +95,9 @@ class SqliteStore final : public Store {
 
   absl::Mutex listener_mu_;
   std::function<void(int64_t)> listener_ ABSL_GUARDED_BY(listener_mu_);
+  // Its own lock: the writer thread takes it on every commit.
+  absl::Mutex observer_mu_;
+  CommitObserver commit_observer_ ABSL_GUARDED_BY(observer_mu_);
 
   absl::Mutex completions_mu_;
   std::deque<Completion> completions_ ABSL_GUARDED_BY(completions_mu_);

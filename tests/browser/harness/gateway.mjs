@@ -53,7 +53,7 @@ export function makePki(dir, { validFromSeconds = 0 } = {}) {
 // steps an organisation's system would confirm are recorded by hand.
 export function writeConfig(dir, pki, { grpcPort, httpsPort, extra = '', scanIntervalSeconds = 1 }) {
   let text = fs.readFileSync(SAMPLE_CONFIG, 'utf8');
-  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery', 'console']) {
+  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery', 'console', 'admin']) {
     text = removeTopLevelBlock(text, block, { required: false });
   }
   while (/^organisations\s*\{/m.test(text)) {
@@ -68,6 +68,7 @@ export function writeConfig(dir, pki, { grpcPort, httpsPort, extra = '', scanInt
     `  tls { cert_file: ${p('server.pem')} key_file: ${p('server.key')}`,
     `        client_ca_file: ${p('ca.pem')} crl_directory: ${p('crl')} }`,
     '}',
+    'admin { address: "127.0.0.1:0" }',
     'store {',
     `  data_dir: ${JSON.stringify(path.join(dir, 'data'))}`,
     '  sqlite { path: "gateway.db" }',

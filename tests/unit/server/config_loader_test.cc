@@ -82,6 +82,39 @@ TEST(ConfigLoaderTest, DeliveryDefaultsAreFilledIn) {
   EXPECT_FALSE(config->has_mllp());
 }
 
+// Issue 15: the admin listener is on by default, on loopback.
+TEST(ConfigLoaderTest, AdminListenerDefaultsToLoopback9464) {
+  auto config = Parse("");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->admin().address(), "127.0.0.1:9464");
+  auto disabled = Parse(R"pb(admin { disabled: true })pb");
+  ASSERT_TRUE(disabled.ok()) << disabled.status();
+  EXPECT_EQ(disabled->admin().address(), "");
+  auto ipv6 = Parse(R"pb(admin { address: "[::1]:0" })pb");
+  EXPECT_TRUE(ipv6.ok()) << ipv6.status();
+}
+
+TEST(ConfigLoaderTest, AdminListenerOffLoopbackNeedsMutualTls) {
+  EXPECT_THAT(Violations(R"pb(admin { address: "0.0.0.0:9464" })pb"),
+              HasViolation("admin.tls", "not a loopback address"));
+  EXPECT_THAT(Violations(R"pb(admin {
+                                address: "10.1.2.3:9464"
+                                tls { cert_file: "s.pem" }
+                              })pb"),
+              HasViolation("admin.tls.client_ca_file", "mutual TLS"));
+  auto tls = Parse(R"pb(admin {
+                          address: "0.0.0.0:9464"
+                          tls {
+                            cert_file: "s.pem"
+                            key_file: "s.key"
+                            client_ca_file: "ca.pem"
+                          }
+                        })pb");
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  // Relative to the config file's folder, like every other TLS block.
+  EXPECT_EQ(tls->admin().tls().cert_file(), "/etc/tg/s.pem");
+}
+
 TEST(ConfigLoaderTest, BadDeliverySettingsAreNamed) {
   const auto v = Violations(R"pb(
     delivery {

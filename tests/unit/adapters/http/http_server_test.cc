@@ -18,8 +18,10 @@
 #include "absl/time/clock.h"
 #include "adapters/http/router.h"
 #include "adapters/http/server.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/dev_certs.h"
+#include "tests/testing/plain_http_client.h"
 #include "tests/testing/raw_https_client.h"
 
 namespace nhs::tobacco::http {
@@ -325,6 +327,32 @@ TEST(HttpServerTest, StopLetsAnAnswerInFlightGoOut) {
   }
   EXPECT_EQ(client.ReadStatus(absl::Seconds(5)), 201);
   stopper.join();
+}
+
+// Issue 15: plaintext HTTP is for the admin listener on loopback only.
+TEST(HttpServerTest, PlaintextIsRefusedOffLoopback) {
+  ServerOptions options;
+  options.name = "admin";
+  options.plaintext = true;
+  options.address = "0.0.0.0:0";
+  auto server = Server::Start(options, Echo());
+  ASSERT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::HasSubstr("not a loopback address"));
+}
+
+TEST(HttpServerTest, PlaintextOnLoopbackServesWithoutTls) {
+  ServerOptions options;
+  options.name = "admin";
+  options.plaintext = true;
+  options.address = "127.0.0.1:0";
+  auto server = Server::Start(options, Echo());
+  ASSERT_TRUE(server.ok()) << server.status();
+  const testing::PlainHttpResponse r =
+      testing::PlainHttpGet((*server)->port(), "/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "GET /metrics  from 127.0.0.1 cert no");
 }
 
 }  // namespace
