@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "gateway/common/build_info.h"
 #include "gateway/common/log.h"
+#include "gateway/server/backup_command.h"
 #include "gateway/server/config_loader.h"
 #include "gateway/server/logging_config.h"
 #include "gateway/server/run_gateway.h"
@@ -22,6 +23,12 @@ ABSL_FLAG(absl::Duration, drain_delay, absl::Seconds(5),
           "On SIGTERM, how long the gateway reports not ready (readyz 503, "
           "gRPC health NOT_SERVING) while still serving, before it closes "
           "its listeners (0s in tests)");
+ABSL_FLAG(std::string, to, "",
+          "backup: file to write, or an existing folder to write "
+          "gateway-<UTC time>.db in");
+ABSL_FLAG(std::string, from, "", "restore: the backup file to restore");
+ABSL_FLAG(bool, overwrite, false,
+          "backup/restore: replace an existing file at the target");
 
 int main(int argc, char** argv) {
   // Before gRPC reads its cipher suites (see tls_credentials.h).
@@ -34,8 +41,19 @@ int main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(
       "Runs the tobacco dependency interoperability gateway.\n"
-      "  tobacco-gateway --config deploy/config/gateway.textproto");
-  absl::ParseCommandLine(argc, argv);
+      "  tobacco-gateway --config deploy/config/gateway.textproto\n"
+      "Online backup (while the gateway runs) and restore (while it is "
+      "stopped):\n"
+      "  tobacco-gateway backup --config FILE --to FILE|FOLDER [--overwrite]\n"
+      "  tobacco-gateway restore --config FILE --from BACKUP [--overwrite]");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::string command = args.size() > 1 ? args[1] : "";
+  if (args.size() > 2 ||
+      (!command.empty() && command != "backup" && command != "restore")) {
+    std::cerr << "tobacco-gateway: unknown command " << args.back()
+              << " (commands: backup, restore; none runs the gateway)\n";
+    return 2;
+  }
   const std::string path = absl::GetFlag(FLAGS_config);
   if (path.empty()) {
     std::cerr << "tobacco-gateway: --config FILE is required\n";
@@ -53,11 +71,25 @@ int main(int argc, char** argv) {
   for (const std::string& warning : warnings) {
     nhs::tobacco::LogWarning("config", warning);
   }
-  absl::Status done = nhs::tobacco::server::RunGateway(
-      *config, path, absl::GetFlag(FLAGS_drain_delay));
+  absl::Status done;
+  if (command == "backup") {
+    done = nhs::tobacco::server::RunBackup(*config, absl::GetFlag(FLAGS_to),
+                                           absl::GetFlag(FLAGS_overwrite),
+                                           std::cout);
+  } else if (command == "restore") {
+    done = nhs::tobacco::server::RunRestore(*config, absl::GetFlag(FLAGS_from),
+                                            absl::GetFlag(FLAGS_overwrite),
+                                            std::cout);
+  } else {
+    done = nhs::tobacco::server::RunGateway(*config, path,
+                                            absl::GetFlag(FLAGS_drain_delay));
+  }
   if (!done.ok()) {
-    std::cerr << "tobacco-gateway: " << done.message() << "\n";
-    return 1;
+    std::cerr << "tobacco-gateway: " << command << (command.empty() ? "" : ": ")
+              << done.message() << "\n";
+    // backup/restore: a wrong flag (INVALID_ARGUMENT) is a usage error, as a
+    // bad config is; everything else is the work failing.
+    return !command.empty() && absl::IsInvalidArgument(done) ? 2 : 1;
   }
   return 0;
 }

@@ -7,6 +7,15 @@
 
 namespace nhs::tobacco::store {
 
+std::string SqliteDatabasePath(const v1::StoreConfig& config) {
+  namespace fs = std::filesystem;
+  fs::path path = config.sqlite().path().empty()
+                      ? fs::path("gateway.db")
+                      : fs::path(config.sqlite().path());
+  if (path.is_relative()) path = fs::path(config.data_dir()) / path;
+  return path.string();
+}
+
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     const v1::StoreConfig& config) {
   namespace fs = std::filesystem;
@@ -18,11 +27,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
                                                ec.message()));
   }
   SqliteStoreOptions options;
-  fs::path path = config.sqlite().path().empty()
-                      ? fs::path("gateway.db")
-                      : fs::path(config.sqlite().path());
-  if (path.is_relative()) path = fs::path(config.data_dir()) / path;
-  options.path = path.string();
+  options.path = SqliteDatabasePath(config);
   if (config.sqlite().reader_connections() > 0) {
     options.reader_connections = config.sqlite().reader_connections();
   }

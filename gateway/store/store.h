@@ -330,6 +330,11 @@ class Store {
 // Opens (creating and migrating as needed) the store the config names.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const v1::StoreConfig& config);
 
+// The SQLite database file the config names (sqlite.path, default
+// gateway.db, relative to data_dir): what OpenStore opens, and what backup
+// and restore copy.
+std::string SqliteDatabasePath(const v1::StoreConfig& config);
+
 }  // namespace nhs::tobacco::store
 
 #endif  // GATEWAY_STORE_STORE_H_
