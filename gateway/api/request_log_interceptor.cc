@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
@@ -51,35 +52,21 @@ LogLevel LevelFor(grpc::StatusCode code) {
   }
 }
 
-// grpc::StatusCode names as gRPC spells them (the Prometheus and the
-// JSON log use the same).
-absl::string_view CodeName(grpc::StatusCode code) {
-  static constexpr absl::string_view kNames[] = {"OK",
-                                                 "CANCELLED",
-                                                 "UNKNOWN",
-                                                 "INVALID_ARGUMENT",
-                                                 "DEADLINE_EXCEEDED",
-                                                 "NOT_FOUND",
-                                                 "ALREADY_EXISTS",
-                                                 "PERMISSION_DENIED",
-                                                 "RESOURCE_EXHAUSTED",
-                                                 "FAILED_PRECONDITION",
-                                                 "ABORTED",
-                                                 "OUT_OF_RANGE",
-                                                 "UNIMPLEMENTED",
-                                                 "INTERNAL",
-                                                 "UNAVAILABLE",
-                                                 "DATA_LOSS",
-                                                 "UNAUTHENTICATED"};
-  const int i = static_cast<int>(code);
-  if (i >= 0 && i < static_cast<int>(std::size(kNames))) return kNames[i];
-  return "UNKNOWN";
+// grpc::StatusCode names as gRPC spells them: the same numbers and names
+// as absl::StatusCode (the metrics use the same).
+std::string CodeName(grpc::StatusCode code) {
+  std::string name =
+      absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+  return name.empty() ? "UNKNOWN" : name;
 }
 
 class RequestLogInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit RequestLogInterceptor(ServerRpcInfo* info)
       : method_(info->method()),
+        // Only our services' messages are protobuf objects here: gRPC's own
+        // health service, for one, passes raw byte buffers.
+        ours_(absl::StartsWith(method_, "/nhs.tobacco.")),
         unary_(info->type() == ServerRpcInfo::Type::UNARY),
         start_(absl::Now()) {}
 
@@ -114,7 +101,7 @@ class RequestLogInterceptor : public grpc::experimental::Interceptor {
 
  private:
   void Collect(const void* raw) {
-    if (raw == nullptr) return;
+    if (raw == nullptr || !ours_) return;
     const auto& message = *static_cast<const google::protobuf::Message*>(raw);
     const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
     const google::protobuf::Reflection* reflection = message.GetReflection();
@@ -148,6 +135,7 @@ class RequestLogInterceptor : public grpc::experimental::Interceptor {
   }
 
   const std::string method_;
+  const bool ours_;
   const bool unary_;
   const absl::Time start_;
   std::string header_request_id_;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/pathway/audit_chain_walk.h"
 #include "gateway/security/audit_chain.h"
 #include "gateway/security/audit_checkpoint.h"
 
@@ -90,25 +91,8 @@ absl::StatusOr<v1::VerifyAuditChainResponse> AuditPathway::Verify(
 
   security::AuditChainVerifier verifier(keys_);
   verifier.ExpectCheckpoints(checkpoints);
-  int64_t after = 0;
   absl::Status verdict;
-  while (verdict.ok()) {
-    std::vector<v1::AuditRecord> rows;
-    RETURN_IF_ERROR(
-        store_.Read([&](store::ReadTransaction& tx) -> absl::Status {
-          ASSIGN_OR_RETURN(rows, tx.ListAuditRecords(after, 1000));
-          return absl::OkStatus();
-        }));
-    if (rows.empty()) {
-      verdict = verifier.Finish();
-      break;
-    }
-    for (const v1::AuditRecord& row : rows) {
-      verdict = verifier.Next(row);
-      if (!verdict.ok()) break;
-      after = row.sequence();
-    }
-  }
+  RETURN_IF_ERROR(WalkAuditChain(store_, verifier, verdict));
   Report(verifier, verdict, response);
   return response;
 }

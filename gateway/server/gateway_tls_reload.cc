@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "adapters/fhir/https_listener.h"
 #include "gateway/common/log.h"
+#include "gateway/server/admin_endpoint.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/server/hl7_inbound.h"
 #include "gateway/server/tls_file_watch.h"

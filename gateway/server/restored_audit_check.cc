@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/pathway/audit_chain_walk.h"
 #include "gateway/security/audit_chain.h"
 #include "gateway/security/audit_checkpoint.h"
 #include "gateway/server/audit_keys.h"
@@ -24,25 +25,8 @@ absl::StatusOr<RestoredAuditChain> CheckRestoredAuditChain(
                    store::OpenStore(config.store()));
   security::AuditChainVerifier verifier(std::move(keys));
   RestoredAuditChain chain;
-  int64_t after = 0;
   absl::Status verdict;
-  while (verdict.ok()) {
-    std::vector<v1::AuditRecord> rows;
-    RETURN_IF_ERROR(
-        store->Read([&](store::ReadTransaction& tx) -> absl::Status {
-          ASSIGN_OR_RETURN(rows, tx.ListAuditRecords(after, 1000));
-          return absl::OkStatus();
-        }));
-    if (rows.empty()) {
-      verdict = verifier.Finish();
-      break;
-    }
-    for (const v1::AuditRecord& row : rows) {
-      verdict = verifier.Next(row);
-      if (!verdict.ok()) break;
-      after = row.sequence();
-    }
-  }
+  RETURN_IF_ERROR(pathway::WalkAuditChain(*store, verifier, verdict));
   if (!verdict.ok()) {
     return absl::DataLossError(absl::StrCat(
         "the backup's audit chain is broken at row ",
