@@ -90,5 +90,12 @@ The same pathway over HTTP/JSON (the OpenAPI document is /v1/openapi.json):
 The web console: import an organisation's certificate into your browser
 (README "Opening the console"), then open https://127.0.0.1:8443/console/
 What the receiving systems get, live: tail -f $receivers_log
+Operations (README "Operations"): health, readiness and Prometheus metrics
+on the loopback-only admin listener, and an online backup:
+  curl -s http://127.0.0.1:9464/readyz
+  curl -s http://127.0.0.1:9464/metrics | grep '^tobacco_gateway_outbox'
+  ./build/default/gateway/server/tobacco-gateway backup --config $config --to var/
+Change logging.level in $config, then: kill -HUP $gateway (re-reads the
+level and reloads every listener's certificates and CRLs).
 MSG
 wait $gateway
