@@ -525,7 +525,18 @@ absl::Status GatewayServer::StartAdmin(const v1::GatewayConfig& config) {
       absl::Seconds(1), absl::Seconds(2));
   Readiness::Ports ports;
   StoreWriteProbe* probe = store_probe_.get();
-  ports.store = [probe] { return probe->Latest(); };
+  // A full database passes the empty probe (it needs no page) while every
+  // real write fails: asked of the store itself.
+  const store::StoreMetricsSource* space =
+      dynamic_cast<const store::StoreMetricsSource*>(store_.get());
+  ports.store = [probe, space]() -> absl::Status {
+    if (space != nullptr && space->full()) {
+      return absl::ResourceExhaustedError(
+          "the database is full (store.max_database_mb reached or the disk "
+          "is full): writes fail until space is freed or the cap raised");
+    }
+    return probe->Latest();
+  };
   ports.listeners = [this] {
     std::vector<std::pair<std::string, bool>> up;
     up.emplace_back("grpc", server_ != nullptr);

@@ -37,6 +37,12 @@ class StoreMetricsSource {
   // batch; it must not block. One observer; setting another replaces it.
   using CommitObserver = std::function<void(absl::Duration, int batch_size)>;
   virtual void SetCommitObserver(CommitObserver observer) = 0;
+
+  // True for a minute after a write failed because the database is full
+  // (SQLite's SQLITE_FULL: store.max_database_mb reached, or the disk). An
+  // empty transaction (the readiness probe) needs no page, so it cannot
+  // tell; /readyz asks this.
+  virtual bool full() const { return false; }
 };
 
 }  // namespace nhs::tobacco::store

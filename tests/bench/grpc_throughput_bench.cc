@@ -115,6 +115,8 @@ int Main() {
     return 1;
   }
   config->mutable_grpc()->set_address("127.0.0.1:0");
+  // Never the admin listener's well-known port (another run may hold it).
+  config->mutable_admin()->set_address("127.0.0.1:0");
   // The bare cost of the server stack: plaintext development mode, so the
   // ratio compares like with like (TLS would weigh on both sides equally).
   config->mutable_grpc()->clear_tls();

@@ -92,6 +92,8 @@ void MllpEndToEnd(const std::string& message, int connections,
       absl::StrCat("/tmp/hl7_bench_", ::getpid(), "_", connections);
   std::system(absl::StrCat("rm -rf ", dir).c_str());
   config->mutable_grpc()->set_address("127.0.0.1:0");
+  // Never the admin listener's well-known port (another run may hold it).
+  config->mutable_admin()->set_address("127.0.0.1:0");
   // gRPC is not measured here: development mode needs no certificates.
   config->mutable_grpc()->clear_tls();
   config->mutable_grpc()->set_allow_insecure(true);

@@ -118,6 +118,38 @@ TEST_F(AdminEndpointTest, NotReadyWhileAnotherConnectionHoldsTheDatabaseLock) {
   EXPECT_EQ(again.status, 200) << again.body;
 }
 
+// A full database passes an empty write transaction (it needs no page)
+// while every real write fails: /readyz says so from the first refusal.
+TEST_F(AdminEndpointTest, NotReadyWhileTheDatabaseIsFull) {
+  clients_.reset();
+  server_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  v1::GatewayConfig config = SampleConfig(dir_);
+  config.mutable_deadlines()->set_scan_interval_seconds(3600);
+  config.mutable_store()->set_max_database_mb(1);
+  auto server = server::GatewayServer::Start(config);
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = *std::move(server);
+  clients_ = std::make_unique<Clients>(server_->port());
+  ASSERT_EQ(ReadyzUntil(200).status, 200);
+
+  grpc::Status refused;
+  for (int i = 0; i < 5000 && refused.ok(); ++i) {
+    v1::Referral referral;
+    refused = clients_->referrals->CreateReferral(
+        Ctx().get(), SampleReferralRequest(absl::StrCat("fill-", i)),
+        &referral);
+  }
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << "the 1 MiB cap never filled: " << refused.error_message();
+  const PlainHttpResponse full = ReadyzUntil(503);
+  EXPECT_EQ(full.status, 503)
+      << full.body << "\nrefused: " << refused.error_message();
+  EXPECT_THAT(full.body, HasSubstr(R"("failing":["store"])"));
+  EXPECT_THAT(full.body, HasSubstr("the database is full"));
+}
+
 TEST_F(AdminEndpointTest,
        DrainingIsNotReadyAndHealthNotServingWhileGrpcServes) {
   for (const char* service :

@@ -716,6 +716,11 @@ TEST_F(DeliveryTest, AMissedDeadlineEscalatesToTheServiceExactlyOnce) {
   EXPECT_THAT(late, ElementsAre("EVENT_TYPE_OVERDUE Y90001",
                                 "EVENT_TYPE_MESSAGE_SENT TDS01",
                                 "EVENT_TYPE_MESSAGE_ACKNOWLEDGED TDS01"));
+  // The gateway's threads read `clock` until they stop: stop them before it
+  // goes (TearDown would, after it; the dispatcher crashed on it once in
+  // about forty runs).
+  clients_.reset();
+  server_.reset();
 }
 
 TEST_F(DeliveryTest, ARecommendationCancelledBeforeDeliveryIsNeverSent) {

@@ -97,7 +97,9 @@ export function writeMutualTlsConfig(dir, pki, sampleConfig, {
   writtenBy, grpcPort, httpsPort, fhirExtra = [], trailer = [],
 }) {
   let text = fs.readFileSync(sampleConfig, 'utf8');
-  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery']) {
+  // admin: the sample's fixed 127.0.0.1:9464 would clash between tests
+  // running at once; each gets a port the OS picks.
+  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery', 'admin']) {
     text = removeTopLevelBlock(text, block, { required: false });
   }
   while (/^organisations\s*\{/m.test(text)) {
@@ -115,6 +117,7 @@ export function writeMutualTlsConfig(dir, pki, sampleConfig, {
     `  data_dir: ${JSON.stringify(path.join(dir, 'data'))}`,
     '  sqlite { path: "gateway.db" }',
     '}',
+    'admin { address: "127.0.0.1:0" }',
     'fhir {',
     `  address: "127.0.0.1:${httpsPort}"`,
     `  tls_cert_path: ${p('server.pem')}`,

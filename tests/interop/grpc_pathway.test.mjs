@@ -61,6 +61,8 @@ function writeConfig(dir, port) {
   if (/^mllp\s*\{/m.test(text)) text = removeTopLevelBlock(text, 'mllp');
   // Nor FHIR: its fixed port and certs/out paths are for deploy/run.sh.
   text = removeTopLevelBlock(text, 'fhir', { required: false });
+  // Nor the admin listener's fixed 127.0.0.1:9464: the OS picks a port.
+  text = removeTopLevelBlock(text, 'admin', { required: false });
   assert.doesNotMatch(text, /^\s*(grpc|store)\s*\{/m);
   assert.match(text, /product_id: "varenicline-1mg"/);
   const header = [
@@ -73,6 +75,7 @@ function writeConfig(dir, port) {
     `  data_dir: ${JSON.stringify(path.join(dir, 'data'))}`,
     '  sqlite { path: "gateway.db" }',
     '}',
+    'admin { address: "127.0.0.1:0" }',
     '',
   ].join('\n');
   const file = path.join(dir, 'gateway.textproto');

@@ -85,7 +85,9 @@ def strip_block(text, name):
 
 def write_config(repo, tmp, grpc_port, mllp_port, trust_port):
     text = open(os.path.join(repo, "deploy/config/gateway.textproto")).read()
-    for block in ("grpc", "store", "mllp", "fhir", "delivery"):
+    # admin: the sample's fixed 127.0.0.1:9464 would clash between tests
+    # running at once; the OS picks a port instead.
+    for block in ("grpc", "store", "mllp", "fhir", "delivery", "admin"):
         text = strip_block(text, block)
     # The sample's organisation registry too (one block per organisation):
     # this test's trust is the only one.
@@ -95,6 +97,7 @@ def write_config(repo, tmp, grpc_port, mllp_port, trust_port):
     header = f"""
 grpc {{ address: "127.0.0.1:{grpc_port}" allow_insecure: true }}
 store {{ data_dir: "{tmp}/data" }}
+admin {{ address: "127.0.0.1:0" }}
 mllp {{
   address: "127.0.0.1:{mllp_port}"
   allow_plaintext: true

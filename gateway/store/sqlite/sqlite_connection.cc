@@ -1,8 +1,15 @@
 #include "gateway/store/sqlite/sqlite_connection.h"
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 
 namespace nhs::tobacco::store {
+namespace {
+std::atomic<int64_t> g_full_errors{0};
+}  // namespace
+
+int64_t SqliteFullErrorCount() { return g_full_errors.load(); }
 
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view what) {
   const std::string message = absl::StrCat(
@@ -16,6 +23,7 @@ absl::Status SqliteError(sqlite3* db, int code, absl::string_view what) {
           "store.busy_timeout_ms (",
           message, ")"));
     case SQLITE_FULL:
+      g_full_errors.fetch_add(1);
       return absl::UnavailableError(absl::StrCat(
           "the database is full: store.max_database_mb reached or the disk "
           "is full (",

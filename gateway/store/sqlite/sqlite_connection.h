@@ -81,6 +81,11 @@ class SqliteConnection {
 // reaches the client as the gRPC status message.
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view what);
 
+// How many SQLITE_FULL errors SqliteError has reported in this process: a
+// writer compares it around a batch to learn that the database is full
+// (StoreMetricsSource::full) whatever the statuses became on their way up.
+int64_t SqliteFullErrorCount();
+
 }  // namespace nhs::tobacco::store
 
 #endif  // GATEWAY_STORE_SQLITE_SQLITE_CONNECTION_H_

@@ -170,16 +170,34 @@ void SqliteStore::WriterLoop() {
   }
 }
 
+bool SqliteStore::full() const {
+  // Small writes may still fit after a big one was refused, so "full" is a
+  // refusal within the last minute rather than the latest write's outcome.
+  const int64_t last = last_full_us_.load();
+  return last != 0 &&
+         absl::Now() - absl::FromUnixMicros(last) < absl::Minutes(1);
+}
+
 void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   SqliteConnection& w = *writer_;
   std::vector<absl::Status> results(batch.size());
   const absl::Time began = absl::Now();
+  const int64_t full_before = SqliteFullErrorCount();
+  // Refused for space anywhere in the batch (BEGIN, a request, COMMIT):
+  // remembered (StoreMetricsSource::full) before any reply goes out, so a
+  // client told "full" finds /readyz saying so.
+  const auto mark_full = [&] {
+    if (SqliteFullErrorCount() > full_before) {
+      last_full_us_.store(absl::ToUnixMicros(absl::Now()));
+    }
+  };
   absl::Status begin = w.Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     const absl::Status failed(
         begin.code(),
         absl::StrCat(begin.message(),
                      "; nothing was stored, retry with the same request_id"));
+    mark_full();
     for (Job& job : batch) job.done(failed);
     return;
   }
@@ -199,6 +217,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
       const absl::Status undone = absl::UnavailableError(
           absl::StrCat(status.message(),
                        "; nothing was stored, retry with the same request_id"));
+      mark_full();
       for (Job& job : batch) job.done(undone);
       return;
     } else {
@@ -215,6 +234,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     const absl::Status failed = absl::UnavailableError(
         absl::StrCat("the database could not commit; nothing was stored (",
                      commit.message(), ")"));
+    mark_full();
     for (Job& job : batch) job.done(failed);
     return;
   }
@@ -224,6 +244,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
       commit_observer_(absl::Now() - began, static_cast<int>(batch.size()));
     }
   }
+  mark_full();
   commits_.fetch_add(1, std::memory_order_relaxed);
   writes_.fetch_add(static_cast<int64_t>(batch.size()),
                     std::memory_order_relaxed);

@@ -58,6 +58,7 @@ class SqliteStore final : public Store, public StoreMetricsSource {
   // StoreMetricsSource (sqlite_counts.cc).
   absl::StatusOr<PrescriptionCounts> CountPrescriptions() override;
   void SetCommitObserver(CommitObserver observer) override;
+  bool full() const override;
 
  private:
   struct Job {
@@ -106,6 +107,9 @@ class SqliteStore final : public Store, public StoreMetricsSource {
   int wal_fd_ = -1;
   std::atomic<int64_t> commits_{0};
   std::atomic<int64_t> writes_{0};
+  // StoreMetricsSource::full(): when SQLite last refused a write for space
+  // (Unix microseconds; 0 = never).
+  std::atomic<int64_t> last_full_us_{0};
 
   std::thread writer_thread_;
   std::thread completion_thread_;
