@@ -32,11 +32,16 @@ void ReloadOnHangup(const std::string& config_path, GatewayServer& server) {
     return;
   }
   const LogLevel level = LogLevelFor(reread->logging());
-  SetLogLevel(level);
-  // Written whatever the new level: an operator sees the change happen.
-  LogEvent(LogLevel::kError, "gateway")
+  // An INFO event under whichever of the old and new levels says more, so
+  // an operator sees the change (a level going up is logged before it,
+  // down after), and a SIEM does not see an error for a routine reload.
+  const bool quieter =
+      static_cast<int>(level) > static_cast<int>(CurrentLogLevel());
+  if (!quieter) SetLogLevel(level);
+  LogEvent(LogLevel::kInfo, "gateway")
       .With("log_level", LogLevelName(level))
       .Write("SIGHUP: config re-read");
+  if (quieter) SetLogLevel(level);
 }
 
 }  // namespace
