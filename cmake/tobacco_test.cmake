@@ -5,10 +5,18 @@ include(${CMAKE_CURRENT_LIST_DIR}/tobacco_test_costs.cmake)
 
 function(tobacco_add_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  set(_skip OFF)
   if(TOBACCO_TSAN_ONLY AND NOT T_NAME MATCHES "${TOBACCO_TSAN_TEST_REGEX}")
-    # Not one of the ThreadSanitizer tests: the target exists (so the
-    # folder's CMakeLists can still set its properties) but is never built
-    # or run.
+    set(_skip ON)
+  endif()
+  if(NOT TOBACCO_BUILD_INTEGRATION_TESTS AND "integration" IN_LIST T_LABELS)
+    set(_skip ON)
+  endif()
+  if(_skip)
+    # Not a test of this tree (a ThreadSanitizer tree, or CI's default tree
+    # whose C++ integration tests run in the asan tree only): the target
+    # exists (so the folder's CMakeLists can still set its properties) but
+    # is never built or run.
     add_executable(${T_NAME} EXCLUDE_FROM_ALL ${T_SOURCES})
     target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gmock
                           GTest::gtest GTest::gtest_main)
@@ -23,6 +31,12 @@ function(tobacco_add_test)
   # -O0 11.5; clang ASan+UBSan -O1 14.8, -O0 8.0 (gtest's, gRPC's and
   # protobuf's templates). The sanitizers catch the same at -O0.
   target_compile_options(${T_NAME} PRIVATE -O0)
+  # The integration tests' precompiled header (tests/integration/
+  # CMakeLists.txt), for those with the same usage requirements as its owner.
+  if("integration" IN_LIST T_LABELS AND "tobacco_server" IN_LIST T_DEPS AND
+     TARGET tobacco_integration_pch)
+    target_precompile_headers(${T_NAME} REUSE_FROM tobacco_integration_pch)
+  endif()
   if(TOBACCO_TSAN_ONLY)
     set_property(GLOBAL APPEND PROPERTY TOBACCO_TSAN_TEST_TARGETS ${T_NAME})
     list(APPEND T_LABELS tsan)

@@ -18,6 +18,8 @@ esac
 packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config git
+  # lld: links several times faster than GNU ld (CMakeLists.txt)
+  lld
   # libraries (README "Dependencies" says why each is here)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev libssl-dev tzdata
