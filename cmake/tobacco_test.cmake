@@ -9,12 +9,15 @@ function(tobacco_add_test)
   if(TOBACCO_TSAN_ONLY AND NOT T_NAME MATCHES "${TOBACCO_TSAN_TEST_REGEX}")
     set(_skip ON)
   endif()
-  if(NOT TOBACCO_BUILD_INTEGRATION_TESTS AND "integration" IN_LIST T_LABELS)
-    set(_skip ON)
-  endif()
+  foreach(_label ${T_LABELS})
+    if(_label IN_LIST TOBACCO_LABELS_NOT_BUILT)
+      set(_skip ON)
+    endif()
+  endforeach()
   if(_skip)
     # Not a test of this tree (a ThreadSanitizer tree, or CI's default tree
-    # whose C++ integration tests run in the asan tree only): the target
+    # whose unit and integration tests run in the asan tree only,
+    # TOBACCO_LABELS_NOT_BUILT): the target
     # exists (so the folder's CMakeLists can still set its properties) but
     # is never built or run.
     add_executable(${T_NAME} EXCLUDE_FROM_ALL ${T_SOURCES})

@@ -5,15 +5,20 @@
 # Stages, in order (cheap checks first, so a style slip fails in seconds):
 #   format        clang-format --dry-run -Werror over our .cc/.h (tools/check_format.sh)
 #   layering      no include from a layer above (tools/check_layering.py + its own test)
-#   default       g++ -Wall -Wextra -Werror build of everything, then ctest over every
-#                 label: unit, integration (real sockets, kill -9), interop (Node
+#   default       g++ -Wall -Wextra -Werror build of the product, then ctest
+#                 over every label: unit, integration (real sockets, kill -9),
+#                 postgres (a throwaway PostgreSQL 15), interop (Node
 #                 @grpc/grpc-js, python3-hl7, @medplum/core), browser (Debian's
 #                 Chromium + playwright-core walk the web console, axe-core; one
 #                 browser test at a time, RESOURCE_LOCK), bench (CI size, prints
-#                 numbers; never fails on speed), lint. The sanitizer builds start
-#                 in the background (nice 19) when these tests start.
-#   asan          clang ASan+UBSan, -O1: unit + integration tests and a bounded
-#                 run of each libFuzzer target (built in the same tree), ctest -j2;
+#                 numbers; never fails on speed), lint, package. In CI
+#                 (CI=true, deploy/build.sh) this tree does not build the C++
+#                 unit, integration and postgres tests: the asan stage builds
+#                 and runs them (TOBACCO_LABELS_NOT_BUILT). The sanitizer builds
+#                 start in the background (nice 19) when these tests start.
+#   asan          clang ASan+UBSan, -O1: unit, integration and postgres tests
+#                 and a bounded run of each libFuzzer target (built in the same
+#                 tree), ctest -j2;
 #                 the same compile has -Wthread-safety -Werror=thread-safety and
 #                 builds every library of ours (tobacco_libraries), so it also
 #                 checks the ABSL_GUARDED_BY annotations (a separate thread-safety
