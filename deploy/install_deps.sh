@@ -37,6 +37,8 @@ packages=(
   # Prometheus metrics: prometheus-cpp's core library (registry and text
   # format; the admin endpoint serves it on our own HTTP stack)
   prometheus-cpp-dev
+  # PostgreSQL's client library, for the PostgreSQL store (issue 16)
+  libpq-dev
 )
 if [[ "${mode}" == test ]]; then
   packages+=(
@@ -57,6 +59,9 @@ if [[ "${mode}" == test ]]; then
     # unit, cpack's dpkg-shlibdeps (dpkg-dev, above) and its file(1),
     # lintian on the .deb, and a Debian 12 root to install it in
     systemd file lintian debootstrap
+    # a throwaway PostgreSQL 15 server for the postgres label's tests
+    # (tests/testing/postgres/pg_test_server.sh)
+    postgresql-15
     # the real Prometheus server and promtool: the scrape integration test,
     # the alert rule tests and `promtool check metrics`
     prometheus
