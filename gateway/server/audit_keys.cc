@@ -2,55 +2,30 @@
 
 #include <fcntl.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "gateway/common/log.h"
+#include "gateway/common/secret.h"
 #include "gateway/common/status_macros.h"
 
 namespace nhs::tobacco::server {
 namespace {
 
 constexpr char kDevelopmentKeyFile[] = "audit-dev.key";
+constexpr char kWhatTheKeyIs[] =
+    " (the audit chain's HMAC key; README \"Audit chain\")";
 
 absl::Status KeyError(absl::string_view field, absl::string_view what) {
   return absl::FailedPreconditionError(
-      absl::StrCat(field, ": ", what,
-                   " (the audit chain's HMAC key; README \"Audit chain\")"));
-}
-
-absl::StatusOr<std::string> ReadKeyFile(const std::string& field,
-                                        const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
-    return KeyError(
-        field, absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
-  }
-  // A key other users can read is no secret: refuse rather than warn.
-  if ((st.st_mode & (S_IROTH | S_IWOTH)) != 0) {
-    return KeyError(field, absl::StrCat(path,
-                                        " is readable or writable by other "
-                                        "users; chmod 600 it"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) {
-    return KeyError(field, absl::StrCat("cannot read ", path));
-  }
-  return text.str();
+      absl::StrCat(field, ": ", what, kWhatTheKeyIs));
 }
 
 // One key from its file or variable.
@@ -62,31 +37,27 @@ absl::StatusOr<security::AuditKey> LoadKey(const std::string& field,
     return KeyError(absl::StrCat(field, ".key_id"),
                     "must be 1-32 of A-Z a-z 0-9 . _ -");
   }
-  std::string secret;
-  if (!key_file.empty()) {
-    ASSIGN_OR_RETURN(secret,
-                     ReadKeyFile(absl::StrCat(field, ".key_file"), key_file));
-  } else if (!key_env.empty()) {
-    const char* value = std::getenv(key_env.c_str());
-    if (value == nullptr || *value == '\0') {
-      return KeyError(
-          absl::StrCat(field, ".key_env"),
-          absl::StrCat("environment variable ", key_env, " is not set"));
-    }
-    secret = value;
-  } else {
+  if (key_file.empty() && key_env.empty()) {
     return KeyError(field,
                     "key_file or key_env is required; for development only, "
                     "set audit.development_key: true");
   }
-  absl::StripTrailingAsciiWhitespace(&secret);
-  if (secret.size() < security::kMinAuditKeyBytes) {
+  absl::StatusOr<std::string> secret =
+      ReadSecret({.file_field = absl::StrCat(field, ".key_file"),
+                  .env_field = absl::StrCat(field, ".key_env"),
+                  .file = key_file,
+                  .env = key_env});
+  if (!secret.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(secret.status().message(), kWhatTheKeyIs));
+  }
+  if (secret->size() < security::kMinAuditKeyBytes) {
     return KeyError(
-        field, absl::StrCat("the key of ", key_id, " has ", secret.size(),
+        field, absl::StrCat("the key of ", key_id, " has ", secret->size(),
                             " bytes; at least ", security::kMinAuditKeyBytes,
                             " are needed (openssl rand -hex 32)"));
   }
-  return security::AuditKey{key_id, std::move(secret)};
+  return security::AuditKey{key_id, *std::move(secret)};
 }
 
 // Makes data_dir/audit-dev.key once (hex of 32 random bytes, mode 0600).
