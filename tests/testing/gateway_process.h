@@ -12,6 +12,8 @@
 #include <fstream>
 #include <string>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "nhs/tobacco/v1/config.pb.h"
@@ -34,6 +36,27 @@ inline int FreeLoopbackPort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+// Waits until something accepts TCP connections on 127.0.0.1:`port`; false
+// after `timeout`. The binary opens its listeners one after another (gRPC,
+// FHIR, MLLP, admin), so a harness that waited for gRPC alone raced the
+// MLLP listener on a loaded machine ("Connection refused").
+inline bool WaitForLoopbackPort(int port, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool up =
+        connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    if (up) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return false;
 }
 
 // Writes `config` as the textproto the binary reads with --config.

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -102,6 +103,13 @@ class SecureGatewayBinary {
     }
     config.mutable_delivery()->set_max_attempts(1);
     if (adjust) adjust(config);
+    // Start() also waits for the MLLP and FHIR listeners the config still has.
+    if (config.mllp().address() == absl::StrCat("127.0.0.1:", mllp_port_)) {
+      wait_ports_.push_back(mllp_port_);
+    }
+    if (config.fhir().address() == absl::StrCat("127.0.0.1:", fhir_port_)) {
+      wait_ports_.push_back(fhir_port_);
+    }
 
     config_path_ = (dir_ / "gateway.textproto").string();
     WriteConfigFile(config, config_path_);
@@ -125,6 +133,9 @@ class SecureGatewayBinary {
     GrpcAs admin(grpc_port_, "admin-ops");
     started_ = admin.channel->WaitForConnected(
         absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+    for (int port : wait_ports_) {
+      started_ = started_ && WaitForLoopbackPort(port, absl::Seconds(20));
+    }
     EXPECT_TRUE(started_) << "gateway did not start; see " << log_path_ << ":\n"
                           << ReadFile(log_path_);
   }
@@ -175,6 +186,7 @@ class SecureGatewayBinary {
   int grpc_port_ = 0;
   int mllp_port_ = 0;
   int fhir_port_ = 0;
+  std::vector<int> wait_ports_;
   std::map<std::string, std::unique_ptr<GrpcAs>> channels_;
 };
 
