@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -27,15 +28,21 @@ inline std::string PgTestDir() {
 }
 
 inline std::string ReadPgTestFile(const std::string& name) {
-  std::ifstream in(absl::StrCat(PgTestDir(), "/", name));
+  std::ifstream in(std::filesystem::path(PgTestDir()) / name);
   std::stringstream text;
   text << in.rdbuf();
   return std::string(absl::StripTrailingAsciiWhitespace(text.str()));
 }
 
-inline std::string PgTestPasswordFile() {
-  return absl::StrCat(PgTestDir(), "/password");
-}
+// Tests against the fixture's server: they fail, never skip, when run
+// outside ctest (no fixture, no server).
+class PgServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(PgTestDir().empty())
+        << "TOBACCO_PG_DIR is not set: run through ctest (fixture postgres)";
+  }
+};
 
 // Options for the fixture's database "tobacco", plain or over TLS
 // (verify-full against the fixture's CA), the password read as the
@@ -44,7 +51,8 @@ inline store::PgConnectOptions PgTestOptions(bool tls = false) {
   store::PgConnectOptions options;
   options.conninfo = ReadPgTestFile(tls ? "conninfo_tls" : "conninfo");
   absl::StatusOr<std::string> password =
-      ReadSecret({.file_field = "password_file", .file = PgTestPasswordFile()});
+      ReadSecret({.file_field = "password_file",
+                  .file = absl::StrCat(PgTestDir(), "/password")});
   if (password.ok()) options.password = *password;
   return options;
 }

@@ -18,20 +18,13 @@ namespace {
 using ::nhs::tobacco::testing::IsOk;
 using ::nhs::tobacco::testing::IsOkAndHolds;
 using ::nhs::tobacco::testing::PgFreshDatabase;
-using ::nhs::tobacco::testing::PgTestDir;
 using ::nhs::tobacco::testing::PgTestOptions;
 using ::nhs::tobacco::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Pair;
 
-class PgConnectionTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_FALSE(PgTestDir().empty())
-        << "TOBACCO_PG_DIR is not set: run through ctest (fixture postgres)";
-  }
-};
+using PgConnectionTest = ::nhs::tobacco::testing::PgServerTest;
 
 TEST_F(PgConnectionTest, ConnectsWithThePasswordFromItsFileAndQueries) {
   auto conn = PgConnection::Connect(PgTestOptions());

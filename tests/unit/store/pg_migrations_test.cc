@@ -20,15 +20,14 @@ namespace {
 using ::nhs::tobacco::testing::IsOk;
 using ::nhs::tobacco::testing::IsOkAndHolds;
 using ::nhs::tobacco::testing::PgFreshDatabase;
-using ::nhs::tobacco::testing::PgTestDir;
 using ::nhs::tobacco::testing::StatusIs;
 using ::testing::HasSubstr;
 
-class PgMigrationsTest : public ::testing::Test {
+class PgMigrationsTest : public ::nhs::tobacco::testing::PgServerTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(PgTestDir().empty())
-        << "TOBACCO_PG_DIR is not set: run through ctest (fixture postgres)";
+    PgServerTest::SetUp();
+    if (HasFatalFailure()) return;
     options_ = PgFreshDatabase();
     auto conn = PgConnection::Connect(options_);
     ASSERT_THAT(conn, IsOk());
