@@ -244,6 +244,32 @@ class PathwayTest : public ::testing::Test {
     return v1::AuditRecord();
   }
 
+  // The `count` newest audit rows for `operation` with `result`, oldest
+  // first, waiting for that many: refusals are audited asynchronously, so
+  // the newest row may not yet be the last refusal made.
+  std::vector<v1::AuditRecord> AuditRowsFor(const std::string& operation,
+                                            const std::string& result,
+                                            size_t count) {
+    std::vector<v1::AuditRecord> matching;
+    const absl::Time give_up = absl::Now() + absl::Seconds(5);
+    do {
+      matching.clear();
+      for (v1::AuditRecord& row : AuditRows()) {
+        if (row.operation() == operation && row.result() == result) {
+          matching.push_back(std::move(row));
+        }
+      }
+      if (matching.size() >= count) {
+        return {matching.end() - static_cast<std::ptrdiff_t>(count),
+                matching.end()};
+      }
+      absl::SleepFor(absl::Milliseconds(5));
+    } while (absl::Now() < give_up);
+    ADD_FAILURE() << matching.size() << " audit rows for " << operation << " "
+                  << result << ", expected " << count;
+    return matching;
+  }
+
   // The timeline events of a referral or prescription, as the gateway
   // sees them.
   std::vector<v1::TimelineEvent> Events(const std::string& referral_id) {
