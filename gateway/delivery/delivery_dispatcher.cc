@@ -19,7 +19,8 @@ DeliveryDispatcher::~DeliveryDispatcher() { Stop(); }
 
 void DeliveryDispatcher::Start() {
   // Nothing is in flight yet: what the last run held is free to go now.
-  absl::StatusOr<int> released = outbox_.ReleaseClaims();
+  absl::StatusOr<int> released =
+      options_.release_claims_at_start ? outbox_.ReleaseClaims() : 0;
   if (!released.ok()) {
     LogWarning("delivery", absl::StrCat("cannot release earlier claims: ",
                                         released.status().message()));
@@ -164,7 +165,8 @@ void DeliveryDispatcher::Deliver(const Work& work) {
   LogEvent event(confirmed ? LogLevel::kInfo : LogLevel::kWarning, "delivery");
   event.With("kind", domain::MessageKindName(m.kind()))
       .With("destination", work.queue)
-      .With("attempt", work.row.delivery.attempts() + 1);
+      // The claim counted this try already.
+      .With("attempt", work.row.delivery.attempts());
   if (confirmed) {
     event.Write("delivered");
   } else {

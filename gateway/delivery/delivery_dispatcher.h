@@ -24,6 +24,12 @@ struct DispatcherOptions {
   int max_in_flight_per_destination = 4;
   absl::Duration poll_interval = absl::Milliseconds(250);
   absl::Duration retention = absl::Hours(24 * 30);
+  // At start, make every claim due again (the claims of this gateway's
+  // previous run need not wait out their lease). Only when this gateway is
+  // the only one on its database: with several instances (PostgreSQL)
+  // another instance's claims are live, and a dead one's expire with their
+  // lease.
+  bool release_claims_at_start = true;
 };
 
 // The outbox's delivery workers. One dispatcher thread claims due messages

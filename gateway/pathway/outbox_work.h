@@ -31,8 +31,9 @@ class OutboxWork {
       const absl::flat_hash_map<std::string, int>& in_flight, int max_per_queue,
       int limit, absl::Duration lease) = 0;
   // Makes every pending message due now: at start-up, the claims of a
-  // gateway that died mid-send need not wait out their lease. Only one
-  // gateway may run per database. Returns how many.
+  // gateway that died mid-send need not wait out their lease. Only for a
+  // gateway alone on its database (SQLite): with several instances the
+  // others' claims are live. Returns how many.
   virtual absl::StatusOr<int> ReleaseClaims() = 0;
   // Records how a try of a claimed message went, in one transaction.
   // `done` runs on a store thread once durable; it must not block.

@@ -220,6 +220,8 @@ void GatewayServer::StartDelivery(const v1::GatewayConfig& config,
       absl::Milliseconds(config.delivery().poll_interval_ms());
   dispatch.retention =
       absl::Hours(24) * config.delivery().delivered_retention_days();
+  dispatch.release_claims_at_start =
+      config.store().postgres().conninfo().empty();
   sender_ = std::make_unique<delivery::TransportSender>(*transports_);
   dispatcher_ = std::make_unique<delivery::DeliveryDispatcher>(
       *delivery_, *sender_, clock, dispatch);

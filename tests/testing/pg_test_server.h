@@ -27,11 +27,16 @@ inline std::string PgTestDir() {
   return dir == nullptr ? "" : dir;
 }
 
-inline std::string ReadPgTestFile(const std::string& name) {
-  std::ifstream in(std::filesystem::path(PgTestDir()) / name);
+// A file a server script wrote, its trailing newline stripped.
+inline std::string ReadPgServerFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   return std::string(absl::StripTrailingAsciiWhitespace(text.str()));
+}
+
+inline std::string ReadPgTestFile(const std::string& name) {
+  return ReadPgServerFile(std::filesystem::path(PgTestDir()) / name);
 }
 
 // Tests against the fixture's server: they fail, never skip, when run

@@ -1,6 +1,7 @@
 #include "gateway/store/postgres/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 
@@ -151,6 +152,58 @@ absl::StatusOr<int64_t> PgResult::Int(int row, int column) const {
   return value;
 }
 
+absl::StatusOr<std::string> PgResult::Bytes(int row, int column) const {
+  absl::string_view text(PQgetvalue(result_, row, column),
+                         PQgetlength(result_, row, column));
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string bytes;
+  bool valid = absl::ConsumePrefix(&text, "\\x") && text.size() % 2 == 0;
+  bytes.reserve(text.size() / 2);
+  for (size_t i = 0; valid && i < text.size(); i += 2) {
+    const int high = nibble(text[i]);
+    const int low = nibble(text[i + 1]);
+    valid = high >= 0 && low >= 0;
+    bytes.push_back(static_cast<char>((high << 4) | low));
+  }
+  if (!valid) {
+    return absl::InternalError(absl::StrCat(
+        "postgres: column ", PQfname(result_, column), " is not bytea"));
+  }
+  return bytes;
+}
+
+std::string PgArgs::Add(std::optional<std::string> value, bool binary,
+                        absl::string_view type) {
+  values_.push_back(std::move(value));
+  formats_.push_back(binary ? 1 : 0);
+  return absl::StrCat("$", values_.size(), "::", type);
+}
+
+std::string PgArgs::Text(absl::string_view value) {
+  return Add(std::string(value), false, "text");
+}
+
+std::string PgArgs::Int(int64_t value) {
+  return Add(absl::StrCat(value), false, "bigint");
+}
+
+std::string PgArgs::Bytes(absl::string_view value) {
+  return Add(std::string(value), true, "bytea");
+}
+
+std::string PgArgs::OptionalInt(const std::optional<int64_t>& value) {
+  return value.has_value() ? Int(*value) : Add(std::nullopt, false, "bigint");
+}
+
+std::string PgArgs::OptionalText(const std::optional<std::string>& value) {
+  return value.has_value() ? Text(*value) : Add(std::nullopt, false, "text");
+}
+
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(
     const PgConnectOptions& options) {
   auto params = PgConnectParams(options);
@@ -206,6 +259,53 @@ absl::StatusOr<PgResult> PgConnection::Query(
   PgResult result(raw);
   if (!status.ok()) return status;
   return result;
+}
+
+absl::StatusOr<PgResult> PgConnection::Query(absl::string_view sql,
+                                             const PgArgs& args) {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  values.reserve(args.values_.size());
+  lengths.reserve(args.values_.size());
+  for (const std::optional<std::string>& v : args.values_) {
+    values.push_back(v.has_value() ? v->data() : nullptr);
+    lengths.push_back(v.has_value() ? static_cast<int>(v->size()) : 0);
+  }
+  const std::string text(sql);
+  PGresult* raw =
+      PQexecParams(conn_, text.c_str(), args.size(), nullptr, values.data(),
+                   lengths.data(), args.formats_.data(), 0);
+  absl::Status status = ResultStatus(conn_, raw, "query");
+  PgResult result(raw);
+  if (!status.ok()) return status;
+  return result;
+}
+
+int PgConnection::socket() const { return PQsocket(conn_); }
+
+absl::StatusOr<std::vector<std::string>> PgConnection::TakeNotifications() {
+  if (PQconsumeInput(conn_) == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "postgres: connection lost: ",
+        absl::StripTrailingAsciiWhitespace(PQerrorMessage(conn_))));
+  }
+  std::vector<std::string> payloads;
+  while (PGnotify* notify = PQnotifies(conn_)) {
+    payloads.emplace_back(notify->extra == nullptr ? "" : notify->extra);
+    PQfreemem(notify);
+  }
+  return payloads;
+}
+
+bool PgConnection::CheckAlive() {
+  // A server going down sends a notice before it closes: one read takes
+  // the notice, the next the end-of-file.
+  for (int reads = 0; reads < 4 && healthy(); ++reads) {
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    if (::poll(&fd, 1, 0) <= 0) break;
+    if (PQconsumeInput(conn_) == 0) return false;
+  }
+  return healthy();
 }
 
 bool PgConnection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }

@@ -45,6 +45,33 @@ struct PgConnectOptions {
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 PgConnectParams(const PgConnectOptions& options);
 
+// The parameters of one statement, each added where its placeholder goes:
+//   PgArgs args;
+//   const std::string sql =
+//       absl::StrCat("SELECT body FROM referrals WHERE referral_id = ",
+//                    args.Text(id));
+// Each placeholder carries its type ("$1::text"), so PostgreSQL never has
+// to guess one. Bytes go in binary, so a body needs no escaping.
+class PgArgs {
+ public:
+  std::string Text(absl::string_view value);
+  std::string Int(int64_t value);
+  std::string Bytes(absl::string_view value);
+  // NULL when absent.
+  std::string OptionalInt(const std::optional<int64_t>& value);
+  std::string OptionalText(const std::optional<std::string>& value);
+
+  int size() const { return static_cast<int>(values_.size()); }
+
+ private:
+  friend class PgConnection;
+  std::string Add(std::optional<std::string> value, bool binary,
+                  absl::string_view type);
+
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;
+};
+
 // One result, owned. Values are read in text format.
 class PgResult {
  public:
@@ -62,6 +89,9 @@ class PgResult {
   std::string Text(int row, int column) const;
   // INTERNAL when the value is not an integer.
   absl::StatusOr<int64_t> Int(int row, int column) const;
+  // A bytea value (text format "\\x" and hex digits) as its bytes;
+  // INTERNAL when it is not one.
+  absl::StatusOr<std::string> Bytes(int row, int column) const;
 
  private:
   pg_result* result_;
@@ -82,6 +112,21 @@ class PgConnection {
   absl::StatusOr<PgResult> Query(
       absl::string_view sql,
       const std::vector<std::optional<std::string>>& params = {});
+
+  // The same with typed parameters, bytes in binary.
+  absl::StatusOr<PgResult> Query(absl::string_view sql, const PgArgs& args);
+
+  // LISTEN support: the socket to poll for readability, and the payloads
+  // of the notifications that arrived (reads what is waiting without
+  // blocking). UNAVAILABLE when the connection broke.
+  int socket() const;
+  absl::StatusOr<std::vector<std::string>> TakeNotifications();
+
+  // Whether the server is still there, without a round trip: a
+  // connection the server closed (a restart, a failover) reads as
+  // end-of-file, which marks it broken. Checked before a connection is
+  // reused, so the first request after a failover does not fail on it.
+  bool CheckAlive();
 
   // False once the server has gone (a restart, a failover): the pool
   // replaces the connection.

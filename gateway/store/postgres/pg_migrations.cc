@@ -217,19 +217,22 @@ CREATE INDEX outbox_by_destination_seq ON outbox (destination_ods, seq);
 CREATE INDEX outbox_by_state_created ON outbox (state, created_us);
 
 CREATE TABLE quit_dates (
+  -- Insertion order, for a stable order among equal set_us (SQLite's rowid).
+  seq          BIGINT GENERATED ALWAYS AS IDENTITY,
   quit_date_id TEXT PRIMARY KEY,
   referral_id  TEXT NOT NULL,
   set_us       BIGINT NOT NULL,
   body         BYTEA NOT NULL
 );
-CREATE INDEX quit_dates_by_referral ON quit_dates (referral_id, set_us);
+CREATE INDEX quit_dates_by_referral ON quit_dates (referral_id, set_us, seq);
 CREATE TABLE contacts (
+  seq         BIGINT GENERATED ALWAYS AS IDENTITY,
   contact_id  TEXT PRIMARY KEY,
   referral_id TEXT NOT NULL,
   created_us  BIGINT NOT NULL,
   body        BYTEA NOT NULL
 );
-CREATE INDEX contacts_by_referral ON contacts (referral_id, created_us);
+CREATE INDEX contacts_by_referral ON contacts (referral_id, created_us, seq);
 
 CREATE TABLE safety_alerts (
   alert_id       TEXT PRIMARY KEY,

@@ -9,7 +9,7 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/store/sqlite/sqlite_transaction.h"
-#include "gateway/store/sqlite/stored_body.h"
+#include "gateway/store/stored_body.h"
 
 namespace nhs::tobacco::store {
 namespace {

@@ -13,9 +13,10 @@
 #include "absl/strings/strip.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/page_cursor.h"
 #include "gateway/store/sqlite/report_columns.h"
 #include "gateway/store/sqlite/sqlite_transaction.h"
-#include "gateway/store/sqlite/stored_body.h"
+#include "gateway/store/stored_body.h"
 
 namespace nhs::tobacco::store {
 namespace {
@@ -36,21 +37,6 @@ absl::StatusOr<OutboxRow> RowFrom(const SqliteStatement& stmt, int column) {
     return absl::DataLossError("a stored outbox message does not parse");
   }
   return row;
-}
-
-std::string EncodeSeqCursor(int64_t seq) {
-  return absl::WebSafeBase64Escape(absl::StrCat("o:", seq));
-}
-
-absl::StatusOr<int64_t> DecodeSeqCursor(absl::string_view cursor) {
-  std::string plain;
-  int64_t seq = 0;
-  absl::string_view rest;
-  if (absl::WebSafeBase64Unescape(cursor, &plain)) rest = plain;
-  if (!absl::ConsumePrefix(&rest, "o:") || !absl::SimpleAtoi(rest, &seq)) {
-    return absl::InvalidArgumentError("page_token is not a valid token");
-  }
-  return seq;
 }
 
 }  // namespace
@@ -76,7 +62,7 @@ absl::StatusOr<Page<v1::Delivery>> SqliteTransaction::ListDeliveries(
   if (!query.destination_ods.empty()) where.push_back("destination_ods = ?");
   int64_t before = 0;
   if (!query.cursor.empty()) {
-    ASSIGN_OR_RETURN(before, DecodeSeqCursor(query.cursor));
+    ASSIGN_OR_RETURN(before, DecodeOutboxCursor(query.cursor));
     where.push_back("seq < ?");
   }
   ASSIGN_OR_RETURN(
@@ -97,7 +83,7 @@ absl::StatusOr<Page<v1::Delivery>> SqliteTransaction::ListDeliveries(
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     if (static_cast<int>(page.items.size()) == query.limit) {
-      page.next_cursor = EncodeSeqCursor(last_seq);
+      page.next_cursor = EncodeOutboxCursor(last_seq);
       break;
     }
     last_seq = stmt.ColumnInt(0);

@@ -11,8 +11,9 @@
 #include "absl/strings/str_split.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/page_cursor.h"
 #include "gateway/store/sqlite/sqlite_transaction.h"
-#include "gateway/store/sqlite/stored_body.h"
+#include "gateway/store/stored_body.h"
 
 namespace nhs::tobacco::store {
 namespace {
@@ -24,26 +25,6 @@ using domain::Micros;
 bool Waiting(const v1::SafetyAlert& a) {
   return a.state() == v1::SAFETY_ALERT_STATE_RAISED ||
          a.state() == v1::SAFETY_ALERT_STATE_SENT;
-}
-
-// Keyset cursor "a:created_us:alert_id", opaque to callers.
-std::string EncodeAlertCursor(int64_t created_us, absl::string_view id) {
-  return absl::WebSafeBase64Escape(absl::StrCat("a:", created_us, ":", id));
-}
-
-absl::Status DecodeAlertCursor(absl::string_view cursor, int64_t* created_us,
-                               std::string* id) {
-  std::string plain;
-  std::vector<std::string> parts;
-  if (absl::WebSafeBase64Unescape(cursor, &plain)) {
-    parts = absl::StrSplit(plain, absl::MaxSplits(':', 2));
-  }
-  if (parts.size() != 3 || parts[0] != "a" ||
-      !absl::SimpleAtoi(parts[1], created_us) || parts[2].empty()) {
-    return absl::InvalidArgumentError("page_token is not a valid token");
-  }
-  *id = parts[2];
-  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::SafetyAlert> AlertFrom(const SqliteStatement& stmt,
@@ -90,7 +71,10 @@ absl::StatusOr<Page<v1::SafetyAlert>> SqliteTransaction::ListSafetyAlerts(
   int64_t before_us = 0;
   std::string before_id;
   if (!query.cursor.empty()) {
-    RETURN_IF_ERROR(DecodeAlertCursor(query.cursor, &before_us, &before_id));
+    ASSIGN_OR_RETURN(const KeysetCursor key,
+                     DecodeKeysetCursor("a", query.cursor));
+    before_us = key.created_us;
+    before_id = key.id;
     where.push_back("(created_us < ? OR (created_us = ? AND alert_id < ?))");
   }
   ASSIGN_OR_RETURN(
@@ -121,7 +105,7 @@ absl::StatusOr<Page<v1::SafetyAlert>> SqliteTransaction::ListSafetyAlerts(
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     if (static_cast<int>(page.items.size()) == query.limit) {
-      page.next_cursor = EncodeAlertCursor(last_us, last_id);
+      page.next_cursor = EncodeKeysetCursor("a", last_us, last_id);
       break;
     }
     last_us = stmt.ColumnInt(1);

@@ -11,8 +11,9 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/prescription_state_machine.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/page_cursor.h"
 #include "gateway/store/sqlite/report_columns.h"
-#include "gateway/store/sqlite/stored_body.h"
+#include "gateway/store/stored_body.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace nhs::tobacco::store {
@@ -21,26 +22,6 @@ namespace {
 using domain::Micros;
 
 using google::protobuf::util::TimeUtil;
-
-// Keyset cursor "created_us:id", base64 so callers treat it as opaque.
-std::string EncodeCursor(int64_t created_us, absl::string_view id) {
-  return absl::WebSafeBase64Escape(absl::StrCat(created_us, ":", id));
-}
-
-absl::Status DecodeCursor(absl::string_view cursor, int64_t* created_us,
-                          std::string* id) {
-  std::string plain;
-  if (!absl::WebSafeBase64Unescape(cursor, &plain)) {
-    return absl::InvalidArgumentError("page_token is not a valid token");
-  }
-  std::pair<std::string, std::string> parts =
-      absl::StrSplit(plain, absl::MaxSplits(':', 1));
-  if (!absl::SimpleAtoi(parts.first, created_us) || parts.second.empty()) {
-    return absl::InvalidArgumentError("page_token is not a valid token");
-  }
-  *id = parts.second;
-  return absl::OkStatus();
-}
 
 template <typename T>
 absl::StatusOr<T> ParseBody(const std::string& bytes) {
@@ -149,7 +130,7 @@ absl::StatusOr<Page<T>> ReadPage(SqliteStatement& stmt, int limit,
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     if (static_cast<int>(page.items.size()) == limit) {
-      page.next_cursor = EncodeCursor(last_created_us, last_id);
+      page.next_cursor = EncodeKeysetCursor("", last_created_us, last_id);
       return page;
     }
     ++rows;
@@ -166,7 +147,7 @@ absl::StatusOr<Page<T>> ReadPage(SqliteStatement& stmt, int limit,
   // The LIMIT ran out before the page filled (rows were skipped): more may
   // follow the last row read.
   if (rows == limit + 1)
-    page.next_cursor = EncodeCursor(last_created_us, last_id);
+    page.next_cursor = EncodeKeysetCursor("", last_created_us, last_id);
   return page;
 }
 
@@ -199,9 +180,10 @@ absl::StatusOr<Page<v1::Referral>> SqliteTransaction::ListReferrals(
   }
   if (query.disengaged_only) where.push_back("disengaged = 1");
   if (!query.cursor.empty()) {
-    int64_t created_us;
-    std::string id;
-    RETURN_IF_ERROR(DecodeCursor(query.cursor, &created_us, &id));
+    ASSIGN_OR_RETURN(const KeysetCursor key,
+                     DecodeKeysetCursor("", query.cursor));
+    const int64_t created_us = key.created_us;
+    const std::string& id = key.id;
     where.push_back("(created_us < ? OR (created_us = ? AND referral_id < ?))");
     params.push_back(Int(created_us));
     params.push_back(Int(created_us));
@@ -276,9 +258,10 @@ SqliteTransaction::ListPrescriptions(const PrescriptionQuery& query) {
     params.push_back(Text(query.referral_id));
   }
   if (!query.cursor.empty()) {
-    int64_t created_us;
-    std::string id;
-    RETURN_IF_ERROR(DecodeCursor(query.cursor, &created_us, &id));
+    ASSIGN_OR_RETURN(const KeysetCursor key,
+                     DecodeKeysetCursor("", query.cursor));
+    const int64_t created_us = key.created_us;
+    const std::string& id = key.id;
     where.push_back(
         "(created_us < ? OR (created_us = ? AND prescription_id < ?))");
     params.push_back(Int(created_us));
@@ -370,9 +353,10 @@ absl::StatusOr<Page<v1::Outcome>> SqliteTransaction::ListOutcomesPage(
     params.push_back(Text(query.recorded_to));
   }
   if (!query.cursor.empty()) {
-    int64_t created_us;
-    std::string id;
-    RETURN_IF_ERROR(DecodeCursor(query.cursor, &created_us, &id));
+    ASSIGN_OR_RETURN(const KeysetCursor key,
+                     DecodeKeysetCursor("", query.cursor));
+    const int64_t created_us = key.created_us;
+    const std::string& id = key.id;
     where.push_back(
         "(o.created_us < ? OR (o.created_us = ? AND o.outcome_id < ?))");
     params.push_back(Int(created_us));

@@ -17,6 +17,12 @@
 namespace nhs::tobacco::store {
 namespace {
 
+// Advisory locks held in this test's database (pg_locks spans the server,
+// where other tests migrate their own databases at the same time).
+constexpr char kAdvisoryLocksHere[] =
+    "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND database "
+    "= (SELECT oid FROM pg_database WHERE datname = current_database())";
+
 using ::nhs::tobacco::testing::IsOk;
 using ::nhs::tobacco::testing::IsOkAndHolds;
 using ::nhs::tobacco::testing::PgFreshDatabase;
@@ -83,9 +89,7 @@ TEST_F(PgMigrationsTest, InstancesStartingTogetherApplyEachMigrationOnce) {
   for (const absl::Status& s : results) EXPECT_THAT(s, IsOk());
   EXPECT_THAT(Count("SELECT COUNT(*) FROM schema_migrations"),
               IsOkAndHolds(LatestPostgresSchemaVersion()));
-  EXPECT_THAT(Count("SELECT COUNT(*) FROM pg_locks WHERE locktype = "
-                    "'advisory'"),
-              IsOkAndHolds(0))
+  EXPECT_THAT(Count(kAdvisoryLocksHere), IsOkAndHolds(0))
       << "every instance released the migration lock";
 }
 
@@ -98,9 +102,7 @@ TEST_F(PgMigrationsTest, ADatabaseNewerThanTheBuildIsRefused) {
   EXPECT_THAT(MigratePostgres(*conn_),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("newer than this gateway")));
-  EXPECT_THAT(Count("SELECT COUNT(*) FROM pg_locks WHERE locktype = "
-                    "'advisory'"),
-              IsOkAndHolds(0))
+  EXPECT_THAT(Count(kAdvisoryLocksHere), IsOkAndHolds(0))
       << "the lock is released on the way out";
 }
 

@@ -1,6 +1,8 @@
 // One conformance suite for every Store back end: each case states a
-// behaviour callers rely on. The PostgreSQL store will join the
-// INSTANTIATE_TEST_SUITE_P list below.
+// behaviour callers rely on. Instantiated per back end in
+// store_conformance_sqlite_test.cc and store_conformance_postgres_test.cc.
+#include "tests/unit/store/store_conformance.h"
+
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -68,38 +70,6 @@ v1::TimelineEvent MakeEvent(const std::string& prescription_id,
   return e;
 }
 
-struct Backend {
-  std::string name;
-};
-
-class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("store_conformance_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    v1::StoreConfig config;
-    config.set_data_dir(dir_.string());
-    config.set_max_batch_size(64);
-    auto store = OpenStore(config);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-  }
-  absl::Status Write(WriteWork work) { return store_->WriteAndWait(work); }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
-};
-
 TEST_P(StoreConformanceTest, InsertedReferralReadsBackWholeAfterReopen) {
   ASSERT_THAT(Write([](WriteTransaction& tx) {
                 return tx.InsertReferral(MakeReferral("ref-1", 100));
@@ -119,14 +89,35 @@ TEST_P(StoreConformanceTest, InsertedReferralReadsBackWholeAfterReopen) {
             MakeReferral("ref-1", 100).SerializeAsString());
 }
 
-TEST_P(StoreConformanceTest, ASecondGatewayOnTheSameDatabaseIsRefused) {
-  v1::StoreConfig config;
-  config.set_data_dir(dir_.string());
-  EXPECT_THAT(OpenStore(config),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       ::testing::HasSubstr("run one gateway per database")));
-  store_.reset();
-  EXPECT_THAT(OpenStore(config), IsOk());
+TEST_P(StoreConformanceTest, ASecondInstanceIsRefusedOrSharesTheDatabase) {
+  if (GetParam().one_instance) {
+    EXPECT_THAT(OpenStore(config_),
+                StatusIs(absl::StatusCode::kFailedPrecondition,
+                         ::testing::HasSubstr("run one gateway per database")));
+    store_.reset();
+    EXPECT_THAT(OpenStore(config_), IsOk());
+    return;
+  }
+  auto second = OpenStore(config_);
+  ASSERT_THAT(second, IsOk());
+  ASSERT_THAT(Write([](WriteTransaction& tx) {
+                return tx.InsertReferral(MakeReferral("ref-1", 100));
+              }),
+              IsOk());
+  bool seen = false;
+  ASSERT_THAT((*second)->Read([&](ReadTransaction& tx) -> absl::Status {
+    auto r = tx.GetReferral("ref-1");
+    if (!r.ok()) return r.status();
+    seen = r->has_value();
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_TRUE(seen) << "the second instance reads the first's commit";
+  EXPECT_THAT((*second)->WriteAndWait([](WriteTransaction& tx) {
+    return tx.InsertReferral(MakeReferral("ref-1", 100));
+  }),
+              StatusIs(absl::StatusCode::kAlreadyExists))
+      << "ids are unique across instances";
 }
 
 TEST_P(StoreConformanceTest, DuplicateReferralIdIsAlreadyExists) {
@@ -717,10 +708,6 @@ TEST_P(StoreConformanceTest, CareRecordsListPerReferralAndOutcomesByPeriod) {
   EXPECT_EQ(seen, (std::vector<std::string>{"out-3", "out-2", "out-1"}));
   EXPECT_EQ(pages, 2);
 }
-
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
-                         ::testing::Values(Backend{"sqlite"}),
-                         [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace nhs::tobacco::store

@@ -1,5 +1,5 @@
-#ifndef GATEWAY_STORE_SQLITE_STORED_BODY_H_
-#define GATEWAY_STORE_SQLITE_STORED_BODY_H_
+#ifndef GATEWAY_STORE_STORED_BODY_H_
+#define GATEWAY_STORE_STORED_BODY_H_
 
 #include <string>
 
@@ -25,4 +25,4 @@ inline absl::StatusOr<std::string> StoredBody(
 
 }  // namespace nhs::tobacco::store
 
-#endif  // GATEWAY_STORE_SQLITE_STORED_BODY_H_
+#endif  // GATEWAY_STORE_STORED_BODY_H_
