@@ -6,8 +6,12 @@
 namespace nhs::tobacco::server {
 
 DeadlineScanner::DeadlineScanner(pathway::DeadlineScan& scan,
-                                 absl::Duration interval)
-    : scan_(scan), interval_(interval), thread_([this] { Run(); }) {}
+                                 absl::Duration interval,
+                                 pathway::JobLease* lease)
+    : scan_(scan),
+      interval_(interval),
+      lease_(lease),
+      thread_([this] { Run(); }) {}
 
 DeadlineScanner::~DeadlineScanner() {
   stop_.Notify();
@@ -16,6 +20,16 @@ DeadlineScanner::~DeadlineScanner() {
 
 void DeadlineScanner::Run() {
   while (!stop_.WaitForNotificationWithTimeout(interval_)) {
+    if (lease_ != nullptr) {
+      absl::StatusOr<bool> held = lease_->Hold();
+      if (!held.ok()) {
+        LogWarning("deadlines", absl::StrCat("cannot take the scan's lease, "
+                                             "will retry: ",
+                                             held.status().ToString()));
+        continue;
+      }
+      if (!*held) continue;  // another instance scans
+    }
     absl::StatusOr<int> changed = scan_.Scan(security::GatewayPrincipal());
     if (!changed.ok()) {
       LogWarning("deadlines", absl::StrCat("scan failed, will retry: ",

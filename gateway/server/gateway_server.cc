@@ -86,9 +86,15 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   server->StartDelivery(config, *options.clock);
   RETURN_IF_ERROR(server->StartGrpc(config, options));
   RETURN_IF_ERROR(server->StartFhir(config));
+  const absl::Duration scan_interval =
+      absl::Seconds(config.deadlines().scan_interval_seconds());
+  // One instance scans at a time; a dead one's lease runs out after three
+  // missed passes (at least 30 s).
+  server->scan_lease_ = std::make_unique<pathway::JobLease>(
+      *server->store_, *options.clock, "deadline_scan", pathway::InstanceName(),
+      std::max(3 * scan_interval, absl::Seconds(30)));
   server->scanner_ = std::make_unique<DeadlineScanner>(
-      *server->deadline_scan_,
-      absl::Seconds(config.deadlines().scan_interval_seconds()));
+      *server->deadline_scan_, scan_interval, server->scan_lease_.get());
   LogInfo("grpc", absl::StrCat("listening on ", config.grpc().address(),
                                " (port ", server->port_, ")"));
   RETURN_IF_ERROR(server->StartMllp(config, *options.clock));

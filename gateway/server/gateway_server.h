@@ -19,6 +19,7 @@
 #include "gateway/pathway/delivery_pathway.h"
 #include "gateway/pathway/event_hub.h"
 #include "gateway/pathway/formulary_pathway.h"
+#include "gateway/pathway/job_lease.h"
 #include "gateway/pathway/outcome_pathway.h"
 #include "gateway/pathway/prescription_pathway.h"
 #include "gateway/pathway/referral_pathway.h"
@@ -189,6 +190,8 @@ class GatewayServer {
   std::unique_ptr<pathway::DeliveryPathway> delivery_;
   std::unique_ptr<pathway::AuditPathway> audit_;
   std::unique_ptr<pathway::DeadlineScan> deadline_scan_;
+  // Which instance runs the deadline scan (several on one database).
+  std::unique_ptr<pathway::JobLease> scan_lease_;
   // The outbox's workers (config.delivery) and the clients they send with.
   std::unique_ptr<delivery::OutboundTransports> transports_;
   std::unique_ptr<delivery::MessageSender> sender_;

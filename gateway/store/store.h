@@ -280,6 +280,17 @@ class WriteTransaction : public ReadTransaction {
   // care (issue 12). ALREADY_EXISTS when the id is taken.
   virtual absl::Status InsertQuitDate(const v1::QuitDate& quit_date) = 0;
   virtual absl::Status InsertContact(const v1::Contact& contact) = 0;
+
+  // Jobs that must run on one instance at a time (issue 16: the deadline
+  // scan; inbox pollers next). True when `holder` holds `job`'s lease
+  // until `until` once this transaction commits: the lease was free, had
+  // expired at `now`, or was `holder`'s already (renewed). False while
+  // another holder's lease is live. A holder that dies stops renewing, so
+  // another takes the job over once its lease runs out.
+  virtual absl::StatusOr<bool> TakeJobLease(absl::string_view job,
+                                            absl::string_view holder,
+                                            absl::Time now,
+                                            absl::Time until) = 0;
 };
 
 // Counters for operators and benchmarks.

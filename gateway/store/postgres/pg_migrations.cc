@@ -20,19 +20,20 @@ struct Migration {
 };
 
 // Append only: never edit a migration that has shipped. The same tables and
-// columns as the SQLite schema at its version 10 (gateway/store/sqlite/
+// columns as the SQLite schema at its version 11 (gateway/store/sqlite/
 // sqlite_migrations.cc says why each is there), in PostgreSQL's types, with
 // indexes for the same queries (the report indexes cover with INCLUDE
 // where SQLite needed every column in the key), plus what several
 // instances on one database need:
-//   - write_order: one row every write transaction that appends timeline
-//     events or audit rows locks (SELECT ... FOR UPDATE) to take the next
-//     sequence numbers, so they commit in sequence order. A Watch cursor
-//     ("events after N") then never skips an event that committed late,
-//     and the audit chain has one head however many instances write.
-//   - job_leases: jobs that must run on one instance at a time (deadline
-//     scan, retention, inbox pollers) hold a lease row until it expires;
+//   - write_order: one row every write transaction locks first (PgStore,
+//     SELECT ... FOR UPDATE) and takes its event sequences from, so write
+//     transactions commit one at a time and in sequence order. A Watch
+//     cursor ("events after N") then never skips an event that committed
+//     late, and the audit chain has one head however many instances write.
+//   - job_leases (SQLite has it too): jobs that must run on one instance
+//     at a time (the deadline scan) hold a lease row until it expires;
 //     another instance takes it over when its holder dies.
+//   - seq on quit_dates and contacts: the order inserted, SQLite's rowid.
 constexpr Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE referrals (

@@ -96,6 +96,10 @@ class PgTransaction final : public WriteTransaction {
       absl::string_view referral_id) override;
   absl::Status InsertQuitDate(const v1::QuitDate& quit_date) override;
   absl::Status InsertContact(const v1::Contact& contact) override;
+  // Run-once jobs (pg_job_lease.cc).
+  absl::StatusOr<bool> TakeJobLease(absl::string_view job,
+                                    absl::string_view holder, absl::Time now,
+                                    absl::Time until) override;
 
   // Reports (pg_reports.cc).
   absl::Status ScanReferralFacts(

@@ -346,6 +346,16 @@ ALTER TABLE outbox ADD COLUMN referral_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_by_state_created ON outbox (state, created_us);
 )sql",
      BackfillReportColumns},
+    // Run-once jobs (issue 16): one lease row per job. With one instance
+    // per SQLite database it is always this instance's, but the deadline
+    // scan takes it the same way on either back end.
+    {11, R"sql(
+CREATE TABLE job_leases (
+  job        TEXT PRIMARY KEY,
+  holder     TEXT NOT NULL,
+  expires_us INTEGER NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -88,6 +88,10 @@ class SqliteTransaction final : public WriteTransaction {
       const OutcomeQuery& query) override;
   absl::Status InsertQuitDate(const v1::QuitDate& quit_date) override;
   absl::Status InsertContact(const v1::Contact& contact) override;
+  // Run-once jobs (sqlite_job_lease.cc).
+  absl::StatusOr<bool> TakeJobLease(absl::string_view job,
+                                    absl::string_view holder, absl::Time now,
+                                    absl::Time until) override;
   // reports (sqlite_reports.cc).
   absl::Status ScanReferralFacts(
       const ReportScan& scan,

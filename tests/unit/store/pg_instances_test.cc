@@ -260,5 +260,29 @@ TEST_F(PgInstancesTest, ARetryOnAnotherInstanceGetsTheFirstAnswer) {
               StatusIs(absl::StatusCode::kAlreadyExists));
 }
 
+// A run-once job's lease: holders racing on two instances at the same
+// moment, exactly one gets it.
+TEST_F(PgInstancesTest, OneOfManyInstancesTakesAJobLease) {
+  constexpr int kTakers = 8;
+  std::atomic<int> held{0};
+  std::vector<std::thread> takers;
+  for (int i = 0; i < kTakers; ++i) {
+    Store& store = i % 2 == 0 ? *a_ : *b_;
+    takers.emplace_back([&store, &held, i] {
+      ASSERT_THAT(store.WriteAndWait([&](WriteTransaction& tx) -> absl::Status {
+        auto taken = tx.TakeJobLease("deadline_scan", absl::StrCat("i", i),
+                                     absl::FromUnixMicros(1000),
+                                     absl::FromUnixMicros(2000));
+        if (!taken.ok()) return taken.status();
+        if (*taken) ++held;
+        return absl::OkStatus();
+      }),
+                  IsOk());
+    });
+  }
+  for (std::thread& t : takers) t.join();
+  EXPECT_EQ(held.load(), 1);
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::store

@@ -22,6 +22,9 @@
 namespace nhs::tobacco::store {
 namespace {
 
+// Undoes migration 11 (run-once jobs' leases).
+constexpr char kUndoMigration11[] = "DROP TABLE job_leases;";
+
 // Undoes migration 10 (reports: the reporting columns and their indexes).
 constexpr char kUndoMigration10[] =
     "DROP INDEX referrals_by_received;"
@@ -130,7 +133,7 @@ TEST_F(SqliteMigrationsTest, VersionThreeIndexesEpsIdsStoredBeforeIt) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT((*conn)->Exec(absl::StrCat(
-                    kUndoMigration10, kUndoMigrationsFrom7To9,
+                    kUndoMigration11, kUndoMigration10, kUndoMigrationsFrom7To9,
                     "DROP TABLE outbox;"
                     "DROP INDEX prescriptions_by_eps;"
                     "ALTER TABLE prescriptions DROP COLUMN eps_id;"
@@ -173,7 +176,7 @@ TEST_F(SqliteMigrationsTest, VersionSixKeepsAuditRowsFromBeforeAsUnkeyed) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT((*conn)->Exec(absl::StrCat(
-                    kUndoMigration10, kUndoMigrationsFrom7To9,
+                    kUndoMigration11, kUndoMigration10, kUndoMigrationsFrom7To9,
                     "ALTER TABLE audit_log DROP COLUMN key_id;",
                     "DELETE FROM schema_migrations WHERE version >= 6")),
                 IsOk());
@@ -218,7 +221,7 @@ TEST_F(SqliteMigrationsTest, VersionSevenBackfillsOutcomeDates) {
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
     ASSERT_THAT((*conn)->Exec(absl::StrCat(
-                    kUndoMigration10, kUndoMigrationsFrom7To9,
+                    kUndoMigration11, kUndoMigration10, kUndoMigrationsFrom7To9,
                     "DELETE FROM schema_migrations WHERE version >= 7")),
                 IsOk());
   }
@@ -320,7 +323,8 @@ TEST_F(SqliteMigrationsTest, VersionTenBackfillsTheReportingColumns) {
     auto conn = SqliteConnection::Open((dir_ / "gateway.db").string(),
                                        /*read_only=*/false);
     ASSERT_TRUE(conn.ok()) << conn.status();
-    ASSERT_THAT((*conn)->Exec(kUndoMigration10), IsOk());
+    ASSERT_THAT((*conn)->Exec(absl::StrCat(kUndoMigration11, kUndoMigration10)),
+                IsOk());
   }
   auto store = Open();
   ASSERT_TRUE(store.ok()) << store.status();

@@ -709,5 +709,33 @@ TEST_P(StoreConformanceTest, CareRecordsListPerReferralAndOutcomesByPeriod) {
   EXPECT_EQ(pages, 2);
 }
 
+// Run-once jobs: one holder at a time, renewed by its holder, taken over
+// once it lapses.
+TEST_P(StoreConformanceTest, AJobLeaseHasOneHolderUntilItLapses) {
+  const auto take = [&](const std::string& job, const std::string& holder,
+                        int64_t now_us, int64_t until_us) {
+    bool held = false;
+    EXPECT_THAT(Write([&](WriteTransaction& tx) -> absl::Status {
+                  auto taken =
+                      tx.TakeJobLease(job, holder, absl::FromUnixMicros(now_us),
+                                      absl::FromUnixMicros(until_us));
+                  if (!taken.ok()) return taken.status();
+                  held = *taken;
+                  return absl::OkStatus();
+                }),
+                IsOk());
+    return held;
+  };
+  EXPECT_TRUE(take("scan", "a", 0, 100)) << "free";
+  EXPECT_FALSE(take("scan", "b", 50, 150)) << "a's, live";
+  EXPECT_TRUE(take("scan", "a", 60, 160)) << "renewed by its holder";
+  EXPECT_FALSE(take("scan", "b", 120, 220)) << "renewed, still live";
+  EXPECT_TRUE(take("other", "b", 120, 220)) << "another job";
+  EXPECT_TRUE(take("scan", "b", 160, 260)) << "lapsed: taken over";
+  EXPECT_FALSE(take("scan", "a", 170, 270)) << "b's now";
+  Reopen();
+  EXPECT_FALSE(take("scan", "a", 200, 300)) << "durable";
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::store
