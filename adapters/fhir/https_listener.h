@@ -77,7 +77,7 @@ struct HttpsListenerOptions {
   // Bytes a streamed answer (server-sent events) may queue for a client
   // that has not read them; beyond it the client is cut off.
   size_t stream_buffer_bytes = 256 * 1024;
-  // PROXY protocol v2 from these balancers only.
+  // PROXY protocol (v1 or v2) from these balancers only.
   bool proxy_protocol = false;
   std::vector<std::string> trusted_proxy_networks;
   // Other protocols on the same listener (issue 13: the JSON API at /v1/,

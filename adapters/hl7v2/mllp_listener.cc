@@ -214,14 +214,24 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { kProxy, kHandshake, kServing, kClosing, kClosed };
 
-  // --- PROXY protocol v2 header (before TLS) ---
+  // --- PROXY protocol header, v1 or v2 (before TLS) ---
 
+  // Read in pieces no longer than what is certainly still header
+  // (net::ProxyHeaderBytesWanted: v2 says its length, a v1 line does not),
+  // so no byte of the TLS or MLLP stream behind it is consumed here.
   void ReadProxyHeader() {
     phase_ = Phase::kProxy;
-    proxy_bytes_.assign(16, '\0');
+    proxy_bytes_.clear();
     ArmTimer();
+    ReadMoreProxyBytes();
+  }
+
+  void ReadMoreProxyBytes() {
+    const size_t have = proxy_bytes_.size();
+    const size_t wanted = net::ProxyHeaderBytesWanted(proxy_bytes_);
+    proxy_bytes_.resize(have + wanted);
     asio::async_read(
-        socket_, asio::buffer(proxy_bytes_),
+        socket_, asio::buffer(proxy_bytes_.data() + have, wanted),
         [self = shared_from_this()](const boost::system::error_code& error,
                                     size_t) { self->OnProxyBytes(error); });
   }
@@ -233,22 +243,13 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     absl::StatusOr<std::optional<net::ProxyHeader>> header =
-        net::ParseProxyV2(proxy_bytes_);
+        net::ParseProxyHeader(proxy_bytes_);
     if (!header.ok()) {
       Refuse(header.status().message());
       return;
     }
     if (!header->has_value()) {
-      // The fixed part says how long the rest is: read exactly that, so no
-      // byte of the TLS or MLLP stream behind it is consumed here.
-      const size_t length =
-          (static_cast<unsigned char>(proxy_bytes_[14]) << 8) |
-          static_cast<unsigned char>(proxy_bytes_[15]);
-      proxy_bytes_.resize(16 + length);
-      asio::async_read(
-          socket_, asio::buffer(proxy_bytes_.data() + 16, length),
-          [self = shared_from_this()](const boost::system::error_code& e,
-                                      size_t) { self->OnProxyBytes(e); });
+      ReadMoreProxyBytes();
       return;
     }
     const std::string via = peer_.address;

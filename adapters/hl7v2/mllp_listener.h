@@ -52,10 +52,10 @@ struct MllpListenerOptions {
   // balancer: once the header names them), with a log line naming their
   // address. Empty accepts any peer.
   net::IpAllowList allowed_peers;
-  // A load balancer in front sends a PROXY protocol v2 header first on
-  // each connection; its source address is then the peer for the allow
-  // list, the caps and the logs. Connections from outside trusted_proxies
-  // are refused. Requires trusted_proxies to be non-empty.
+  // A load balancer in front sends a PROXY protocol header (v1 or v2)
+  // first on each connection; its source address is then the peer for the
+  // allow list, the caps and the logs. Connections from outside
+  // trusted_proxies are refused. Requires trusted_proxies to be non-empty.
   bool proxy_protocol = false;
   net::IpAllowList trusted_proxies;
   // Event-loop threads serving every connection (never one per

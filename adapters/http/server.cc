@@ -292,37 +292,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
-  // PROXY v2: the 16 fixed bytes, then exactly the length they announce,
-  // so no TLS byte is read here.
+  // The PROXY header (v1 line or v2 binary), read in pieces no longer than
+  // what is certainly still header (net::ProxyHeaderBytesWanted), so no
+  // TLS byte is read here.
   void ReadProxyHeader() {
-    proxy_.resize(16);
-    asio::async_read(
-        stream_.next_layer(), asio::buffer(proxy_),
-        [self = shared_from_this()](error_code ec, size_t) {
-          if (ec) return self->Abort();
-          auto header = net::ParseProxyV2(self->proxy_);
-          if (!header.ok()) return self->Abort();
-          const size_t length =
-              (static_cast<unsigned char>(self->proxy_[14]) << 8) |
-              static_cast<unsigned char>(self->proxy_[15]);
-          if (16 + length > net::kMaxProxyHeaderBytes) return self->Abort();
-          self->proxy_.resize(16 + length);
-          asio::async_read(
-              self->stream_.next_layer(),
-              asio::buffer(self->proxy_.data() + 16, length),
-              [self](error_code ec, size_t) {
-                if (ec) return self->Abort();
-                auto header = net::ParseProxyV2(self->proxy_);
-                if (!header.ok() || !header->has_value()) return self->Abort();
-                if ((*header)->source.has_value()) {
-                  self->host_ = net::HostText(*(*header)->source);
-                  if (!self->slot_.Rekey(AddressKey(self->host_)).ok()) {
-                    return self->Abort();
-                  }
-                }
-                self->Handshake();
-              });
-        });
+    const size_t have = proxy_.size();
+    const size_t wanted = net::ProxyHeaderBytesWanted(proxy_);
+    if (wanted == 0) return Abort();  // invalid: ParseProxyHeader says why
+    proxy_.resize(have + wanted);
+    asio::async_read(stream_.next_layer(),
+                     asio::buffer(proxy_.data() + have, wanted),
+                     [self = shared_from_this()](error_code ec, size_t) {
+                       self->OnProxyBytes(ec);
+                     });
+  }
+
+  void OnProxyBytes(error_code ec) {
+    if (ec) return Abort();
+    auto header = net::ParseProxyHeader(proxy_);
+    if (!header.ok()) return Abort();
+    if (!header->has_value()) return ReadProxyHeader();
+    if ((*header)->source.has_value()) {
+      host_ = net::HostText(*(*header)->source);
+      if (!slot_.Rekey(AddressKey(host_)).ok()) return Abort();
+    }
+    Handshake();
   }
 
   void Handshake() {

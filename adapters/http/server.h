@@ -57,8 +57,9 @@ struct ServerOptions {
   // stream is produced is cut off there. A stream whose write stalls for
   // request_deadline is cut off too.
   size_t stream_buffer_bytes = 256 * 1024;
-  // A load balancer in front sends a PROXY protocol v2 header first; only
-  // connections from these CIDR blocks may (and must) send one.
+  // A load balancer in front sends a PROXY protocol header (v1 or v2)
+  // first; only connections from these CIDR blocks may (and must) send
+  // one.
   bool proxy_protocol = false;
   std::vector<std::string> trusted_proxy_networks;
 

@@ -203,7 +203,42 @@ TEST(MllpListenerLimitsTest, AProxyListenerRefusesAStreamWithoutAHeader) {
   RawConnection c(listener->port());
   c.Write(MllpFrame("MSH|^~\\&|no header") + std::string(16, 'x'));
   EXPECT_TRUE(c.ClosedByPeer());
-  EXPECT_TRUE(log.Has("not a PROXY protocol v2 header")) << log.All();
+  EXPECT_TRUE(log.Has("not a PROXY protocol header")) << log.All();
+}
+
+// nginx's stream module (`proxy_protocol on`) sends the v1 text line.
+TEST(MllpListenerLimitsTest, AV1ProxyLineNamesTheRealPeer) {
+  Log log;
+  MllpListenerOptions options = LocalOptions(log);
+  options.proxy_protocol = true;
+  options.trusted_proxies = *net::IpAllowList::Parse({"127.0.0.1/32"});
+  auto listener = StartEcho(options);
+  RawConnection whole(listener->port());
+  whole.Write("PROXY TCP4 203.0.113.9 10.0.0.1 40123 2575\r\n" +
+              MllpFrame("one"));
+  EXPECT_THAT(whole.ReadFrames(1), ElementsAre("ACK:203.0.113.9:40123:one"));
+  // A line that arrives in pieces, the frame right behind its CRLF: no
+  // byte of the frame is taken for the header.
+  RawConnection pieces(listener->port());
+  pieces.Write("PROXY TCP6 2001:db8::7 2001:d");
+  absl::SleepFor(absl::Milliseconds(50));
+  pieces.Write("b8::1 40124 2575\r");
+  absl::SleepFor(absl::Milliseconds(50));
+  pieces.Write("\n" + MllpFrame("two"));
+  EXPECT_THAT(pieces.ReadFrames(1), ElementsAre("ACK:2001:db8::7:40124:two"));
+  // UNKNOWN (nginx's health check, or a peer it cannot name): the
+  // balancer's own address stands.
+  RawConnection unknown(listener->port());
+  unknown.Write("PROXY UNKNOWN\r\n" + MllpFrame("three"));
+  EXPECT_THAT(unknown.ReadFrames(1),
+              ElementsAre(::testing::StartsWith("ACK:127.0.0.1:")));
+  // A bad line is refused with its reason, not its address.
+  RawConnection bad(listener->port());
+  bad.Write("PROXY TCP4 203.0.113.999 10.0.0.1 1 2\r\n" + MllpFrame("four"));
+  EXPECT_TRUE(bad.ClosedByPeer());
+  EXPECT_TRUE(log.Has("source address is not a valid IPv4 address"))
+      << log.All();
+  EXPECT_FALSE(log.Has("203.0.113.999")) << log.All();
 }
 
 TEST(MllpListenerLimitsTest, TheAllowListAppliesToTheAddressTheHeaderNames) {

@@ -276,6 +276,27 @@ TEST(HttpServerTest, ProxyHeaderNamesThePeer) {
   EXPECT_FALSE(untrusted.ok());
 }
 
+// nginx's stream module sends the v1 text line; TLS starts right behind
+// its CRLF.
+TEST(HttpServerTest, ProxyV1LineNamesThePeer) {
+  ServerOptions options = Options();
+  options.proxy_protocol = true;
+  options.trusted_proxy_networks = {"127.0.0.1/32"};
+  auto server = Server::Start(options, Echo());
+  ASSERT_TRUE(server.ok()) << server.status();
+  TlsTestClient client((*server)->port(), kGp, "127.0.0.1",
+                       "PROXY TCP4 192.0.2.7 10.0.0.1 40000 443\r\n");
+  ASSERT_TRUE(client.ok()) << client.error();
+  ASSERT_TRUE(client.Write(Post("/", "x")));
+  std::string body;
+  EXPECT_EQ(client.ReadStatus(absl::Seconds(5), &body), 200);
+  EXPECT_EQ(body, "POST / x from 192.0.2.7 cert yes");
+  // A line that is not a header: closed before any TLS.
+  TlsTestClient bad((*server)->port(), kGp, "127.0.0.1",
+                    "PROXY TCP4 192.0.2.7 10.0.0.1 70000 443\r\n");
+  EXPECT_FALSE(bad.ok());
+}
+
 TEST(HttpServerTest, HandlerThatNeverAnswersGets503AndALateAnswerIsDropped) {
   ServerOptions options = Options();
   options.reply_timeout = absl::Milliseconds(300);
