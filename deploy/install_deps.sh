@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the gateway needs, then only what is missing
 # (safe to run repeatedly: apt-get runs only when something is absent).
-#   deploy/install_deps.sh --run    build and run the gateway (deploy/run.sh)
-#   deploy/install_deps.sh [--test] everything above plus the test toolchain:
-#                                   clang, benchmark, Chromium, packaging
-#                                   checks (deploy/test.sh; the default)
+#   deploy/install_deps.sh --run     build and run the gateway (deploy/run.sh)
+#   deploy/install_deps.sh --cluster --run's plus PostgreSQL 15 and nginx's
+#                                    stream module (deploy/cluster.sh)
+#   deploy/install_deps.sh [--test]  everything above plus the test toolchain:
+#                                    clang, benchmark, Chromium, packaging
+#                                    checks (deploy/test.sh; the default)
 set -euo pipefail
 
 mode=test
 case "${1:---test}" in
   --run) mode=run ;;
+  --cluster) mode=cluster ;;
   --test) mode=test ;;
-  *) echo "usage: install_deps.sh [--run|--test]" >&2; exit 2 ;;
+  *) echo "usage: install_deps.sh [--run|--cluster|--test]" >&2; exit 2 ;;
 esac
 
 # Building and running: what deploy/run.sh needs on a clean machine.
@@ -40,6 +43,20 @@ packages=(
   # PostgreSQL's client library, for the PostgreSQL store (issue 16)
   libpq-dev
 )
+# Several instances on PostgreSQL behind a load balancer (deploy/cluster.sh),
+# and the tests that start the same (issue 16).
+if [[ "${mode}" == cluster || "${mode}" == test ]]; then
+  packages+=(
+    # the primary and its streaming standby (initdb, pg_ctl, pg_basebackup,
+    # psql from /usr/lib/postgresql/15/bin); the postgres label's tests start
+    # a throwaway one too (tests/testing/postgres/pg_test_server.sh)
+    postgresql-15
+    # the TCP load balancer: nginx's stream module passes TLS through
+    # untouched (client certificates reach the gateways) and sends each
+    # gateway a PROXY protocol v1 line naming the real peer
+    nginx libnginx-mod-stream
+  )
+fi
 if [[ "${mode}" == test ]]; then
   packages+=(
     # benchmarks
@@ -59,9 +76,6 @@ if [[ "${mode}" == test ]]; then
     # unit, cpack's dpkg-shlibdeps (dpkg-dev, above) and its file(1),
     # lintian on the .deb, and a Debian 12 root to install it in
     systemd file lintian debootstrap
-    # a throwaway PostgreSQL 15 server for the postgres label's tests
-    # (tests/testing/postgres/pg_test_server.sh)
-    postgresql-15
     # the real Prometheus server and promtool: the scrape integration test,
     # the alert rule tests and `promtool check metrics`
     prometheus
@@ -92,7 +106,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [[ "${mode}" == run ]]; then exit 0; fi
+if [[ "${mode}" != test ]]; then exit 0; fi
 
 # The ThreadSanitizer build compiles Debian's own Abseil source package
 # (deploy/build_absl_tsan.sh: `apt-get source abseil`), which needs deb-src
