@@ -6,6 +6,7 @@
 // the primary is killed.
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -108,6 +109,7 @@ TEST_F(PgFailoverTest, TheGatewayFollowsAPromotedStandbyAndLosesNothing) {
               StatusIs(absl::StatusCode::kUnavailable));
 
   ASSERT_EQ(Run("promote", "standby"), 0);
+  const absl::Time promoted = absl::Now();
   absl::Status after = absl::UnavailableError("not tried");
   const absl::Time give_up = absl::Now() + absl::Seconds(30);
   while (!after.ok() && absl::Now() < give_up) {
@@ -120,6 +122,8 @@ TEST_F(PgFailoverTest, TheGatewayFollowsAPromotedStandbyAndLosesNothing) {
     }
   }
   ASSERT_THAT(after, IsOk()) << "writes did not resume on the new primary";
+  std::cout << "writes resumed " << absl::Now() - promoted
+            << " after pg_ctl promote returned\n";
   for (int i = 0; i < kBefore; ++i) {
     EXPECT_THAT(Stored(absl::StrCat("before-", i)),
                 nhs::tobacco::testing::IsOkAndHolds(true))
