@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/sample_requests.h"
 #include "tests/testing/stored_audit.h"
+#include "tests/testing/test_store_config.h"
 
 namespace nhs::tobacco::pathway {
 
@@ -96,8 +97,9 @@ inline Caller Inspector() {
   return Caller(security::DevelopmentPrincipal(), kGrpcAdapter);
 }
 
-// The referral, prescription and outcome use cases over a real SQLite
-// store in a fresh temporary folder, with a hand-moved clock.
+// The referral, prescription and outcome use cases over a real store (a
+// fresh SQLite folder, or a fresh PostgreSQL database: TestStoreConfig),
+// with a hand-moved clock.
 class PathwayTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -106,9 +108,7 @@ class PathwayTest : public ::testing::Test {
            (std::string("pathway_") + info->test_suite_name() + "_" +
             info->name() + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
-    v1::StoreConfig config;
-    config.set_data_dir(dir_.string());
-    auto real = store::OpenStore(config);
+    auto real = store::OpenStore(testing::TestStoreConfig(dir_));
     ASSERT_TRUE(real.ok()) << real.status();
     store_ = std::make_unique<FlakyStore>(*std::move(real));
     google::protobuf::RepeatedPtrField<v1::FormularyEntry> entries;

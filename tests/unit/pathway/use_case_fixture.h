@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/stored_audit.h"
+#include "tests/testing/test_store_config.h"
 
 namespace nhs::tobacco::pathway {
 
@@ -58,9 +59,7 @@ class UseCaseTest : public ::testing::Test {
                "pathway_unit_", ::getpid(), "_",
                ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
-    v1::StoreConfig config;
-    config.set_data_dir(dir_.string());
-    auto store = store::OpenStore(config);
+    auto store = store::OpenStore(testing::TestStoreConfig(dir_));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
