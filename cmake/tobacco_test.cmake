@@ -57,3 +57,24 @@ function(tobacco_add_test)
   set_property(TEST ${T_NAME} APPEND PROPERTY ENVIRONMENT_MODIFICATION
     "TOBACCO_DEV_CERTS_TEMPLATE=set:${PROJECT_BINARY_DIR}/tests/dev_certs_template")
 endfunction()
+
+# tobacco_rerun_on_postgres(<test>): runs <test>'s executable a second time
+# on PostgreSQL (issue 16) as <test>_on_postgres, label postgres: its store
+# comes from tests/testing/test_store_config.h, which reads
+# TOBACCO_TEST_STORE, on the fixture's server (tests/unit/store). Only in a
+# tree that builds both the unit and the postgres tests.
+function(tobacco_rerun_on_postgres test)
+  if(TOBACCO_TSAN_ONLY OR "unit" IN_LIST TOBACCO_LABELS_NOT_BUILT OR
+     "postgres" IN_LIST TOBACCO_LABELS_NOT_BUILT)
+    return()
+  endif()
+  set(_name ${test}_on_postgres)
+  add_test(NAME ${_name} COMMAND ${test})
+  set_tests_properties(${_name} PROPERTIES LABELS postgres TIMEOUT 300
+                       FIXTURES_REQUIRED "postgres;dev_certs")
+  set_property(TEST ${_name} APPEND PROPERTY ENVIRONMENT
+    "TOBACCO_TEST_STORE=postgres"
+    "TOBACCO_PG_DIR=${PROJECT_BINARY_DIR}/tests/unit/store/pg")
+  set_property(TEST ${_name} APPEND PROPERTY ENVIRONMENT_MODIFICATION
+    "TOBACCO_DEV_CERTS_TEMPLATE=set:${PROJECT_BINARY_DIR}/tests/dev_certs_template")
+endfunction()

@@ -10,9 +10,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gateway/common/log.h"
 
 namespace nhs::tobacco::store {
 namespace {
+
+// The server's notices and warnings ("terminating connection due to
+// administrator command") go to the gateway's log, not libpq's stderr.
+void LogNotice(void* /*arg*/, const char* message) {
+  LogWarning(
+      "store",
+      absl::StrCat("postgres: ", absl::StripTrailingAsciiWhitespace(message)));
+}
 
 constexpr char kApplicationName[] = "tobacco-gateway";
 
@@ -230,6 +239,7 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(
     PQfinish(conn);
     return status;
   }
+  PQsetNoticeProcessor(conn, &LogNotice, nullptr);
   return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 

@@ -312,6 +312,9 @@ absl::Status MigratePostgres(PgConnection& conn) {
           .status());
   AdvisoryLockRelease release(conn);
   RETURN_IF_ERROR(conn.Exec("RESET lock_timeout"));
+  // "relation already exists, skipping" on every start but the first is
+  // not news.
+  RETURN_IF_ERROR(conn.Exec("SET client_min_messages = warning"));
   RETURN_IF_ERROR(
       conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version INTEGER PRIMARY KEY,"

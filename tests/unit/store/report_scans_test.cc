@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_store_config.h"
 #include "tests/unit/store/report_records.h"
 
 namespace nhs::tobacco::store {
@@ -31,9 +32,8 @@ class ReportScansTest : public ::testing::Test {
            ("report_scans_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
-    v1::StoreConfig config;
-    config.set_data_dir(dir_.string());
-    auto store = OpenStore(config);
+    config_ = testing::TestStoreConfig(dir_);
+    auto store = OpenStore(config_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
@@ -62,8 +62,20 @@ class ReportScansTest : public ::testing::Test {
     return got.value_or(std::vector<domain::DeadLetterFacts>());
   }
 
-  // One value of one row, by plain SQL on the database file.
+  // One value of one row, by plain SQL on the database.
   std::string Sql(const std::string& query) {
+    if (testing::TestStoreIsPostgres()) {
+      PgConnectOptions options = testing::PgTestOptions();
+      options.conninfo = config_.postgres().conninfo();
+      auto conn = PgConnection::Connect(options);
+      EXPECT_TRUE(conn.ok()) << conn.status();
+      if (!conn.ok()) return "";
+      auto result = (*conn)->Query(query);
+      EXPECT_TRUE(result.ok()) << result.status();
+      if (!result.ok()) return "";
+      if (result->rows() == 0) return "<none>";
+      return result->IsNull(0, 0) ? "NULL" : result->Text(0, 0);
+    }
     auto conn = SqliteConnection::Open((dir_ / "gateway.db").string(),
                                        /*read_only=*/true);
     EXPECT_TRUE(conn.ok()) << conn.status();
@@ -77,6 +89,7 @@ class ReportScansTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  v1::StoreConfig config_;
   std::unique_ptr<Store> store_;
 };
 

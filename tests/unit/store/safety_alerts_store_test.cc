@@ -12,6 +12,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_store_config.h"
 
 namespace nhs::tobacco::store {
 namespace {
@@ -44,9 +45,7 @@ class SafetyAlertsStoreTest : public ::testing::Test {
                "safety_alerts_store_", ::getpid(), "_",
                ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
-    v1::StoreConfig config;
-    config.set_data_dir(dir_.string());
-    auto store = OpenStore(config);
+    auto store = OpenStore(testing::TestStoreConfig(dir_));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     ASSERT_THAT(store_->WriteAndWait([](WriteTransaction& tx) {
