@@ -112,17 +112,13 @@ absl::Status PgStore::BeginWrite() {
       LogInfo("store", absl::StrCat("postgres: writer connected to ",
                                     writer_->server()));
     }
-    status = writer_->Exec("BEGIN");
-    if (status.ok()) {
-      // Every write transaction, on every instance, queues here first.
-      status = writer_
-                   ->Query(
-                       "SELECT event_sequence FROM write_order WHERE id = "
-                       "1 FOR UPDATE")
-                   .status();
-      if (status.ok()) return status;
-      writer_->Exec("ROLLBACK").IgnoreError();
-    }
+    // Every write transaction, on every instance, queues on the lock
+    // first; the first request's savepoint comes in the same round trip.
+    status = writer_->Exec(
+        "BEGIN; SELECT event_sequence FROM write_order WHERE id = 1 FOR "
+        "UPDATE; SAVEPOINT request");
+    if (status.ok()) return status;
+    writer_->Exec("ROLLBACK").IgnoreError();
     // A healthy connection that refused is not helped by a second try
     // (a read-only standby after a failover shows up as unhealthy once the
     // server closes it; until then the error is UNAVAILABLE too).
@@ -141,24 +137,37 @@ void PgStore::CommitBatch(std::vector<Job>& batch) {
   }
   PgConnection& w = *writer_;
   PgTransaction tx(w);
+  // Each request runs in the savepoint "request": released and taken
+  // afresh for the next in one round trip, kept as it is after a rollback
+  // to it (PostgreSQL keeps a savepoint it rolled back to), and left to
+  // COMMIT after the last.
+  const auto fail_batch = [&batch](const absl::Status& cause) {
+    const absl::Status undone = NothingStored(cause);
+    for (Job& job : batch) job.done(undone);
+  };
   for (size_t i = 0; i < batch.size(); ++i) {
-    absl::Status status = w.Exec("SAVEPOINT request");
-    if (status.ok()) status = batch[i].work(tx);
+    const bool last = i + 1 == batch.size();
+    absl::Status status = batch[i].work(tx);
     if (status.ok()) {
-      status = w.Exec("RELEASE request");
+      if (!last) {
+        if (absl::Status next = w.Exec("RELEASE request; SAVEPOINT request");
+            !next.ok()) {
+          w.Exec("ROLLBACK").IgnoreError();
+          fail_batch(next);
+          return;
+        }
+      }
     } else if (!w.healthy()) {
       // The connection is gone and the transaction with it: every earlier
       // request of the batch is undone too.
-      const absl::Status undone = NothingStored(status);
-      for (Job& job : batch) job.done(undone);
+      fail_batch(status);
       return;
     } else {
       // Undo this request's changes only; the rest of the batch commits.
       absl::Status rolled_back = w.Exec("ROLLBACK TO request");
       if (!rolled_back.ok()) {
         w.Exec("ROLLBACK").IgnoreError();
-        const absl::Status undone = NothingStored(rolled_back);
-        for (Job& job : batch) job.done(undone);
+        fail_batch(rolled_back);
         return;
       }
     }
