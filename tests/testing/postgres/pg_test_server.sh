@@ -13,6 +13,7 @@
 #                                 acknowledged survives a failover
 #   pg_test_server.sh kill DIR    stop at once, as a power cut would (kept)
 #   pg_test_server.sh promote DIR make a standby the primary
+#   pg_test_server.sh restart DIR pg_ctl restart -m fast (clients cut off)
 #
 # After start, DIR holds:
 #   conninfo       libpq connection string for the role "gateway" (no password)
@@ -52,6 +53,11 @@ fi
 if [[ "${cmd}" == kill ]]; then
   "${as_owner[@]}" "${bin}/pg_ctl" -D "${dir}/data" -m immediate -w stop \
     >/dev/null
+  exit 0
+fi
+if [[ "${cmd}" == restart ]]; then
+  "${as_owner[@]}" "${bin}/pg_ctl" -D "${dir}/data" -m fast -w -t 60 \
+    -l "${dir}/server.log" restart >/dev/null
   exit 0
 fi
 if [[ "${cmd}" == promote ]]; then

@@ -4,13 +4,17 @@
 // before the primary died is there (the standby is synchronous). Its own
 // primary and standby (tests/testing/postgres/pg_test_server.sh), since
 // the primary is killed.
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gateway/store/store.h"
 #include "gmock/gmock.h"
@@ -66,6 +70,20 @@ class PgFailoverTest : public ::testing::Test {
     return std::system(absl::StrCat(line, " >/dev/null").c_str());
   }
 
+  // The store on both servers, primary first, following whichever
+  // accepts writes (target_session_attrs=read-write).
+  void OpenOnBoth() {
+    v1::StoreConfig config;
+    config.set_data_dir((dir_ / "gateway").string());
+    config.mutable_postgres()->set_conninfo(
+        testing::ReadPgServerFile(dir_ / "standby/conninfo_pair"));
+    config.mutable_postgres()->set_password_file(
+        (dir_ / "primary/password").string());
+    auto opened = OpenStore(config);
+    ASSERT_THAT(opened, IsOk());
+    store_ = *std::move(opened);
+  }
+
   absl::StatusOr<bool> Stored(const std::string& id) {
     bool found = false;
     absl::Status read = store_->Read([&](ReadTransaction& tx) -> absl::Status {
@@ -84,15 +102,7 @@ class PgFailoverTest : public ::testing::Test {
 };
 
 TEST_F(PgFailoverTest, TheGatewayFollowsAPromotedStandbyAndLosesNothing) {
-  v1::StoreConfig config;
-  config.set_data_dir((dir_ / "gateway").string());
-  config.mutable_postgres()->set_conninfo(
-      testing::ReadPgServerFile(dir_ / "standby/conninfo_pair"));
-  config.mutable_postgres()->set_password_file(
-      (dir_ / "primary/password").string());
-  auto opened = OpenStore(config);
-  ASSERT_THAT(opened, IsOk());
-  store_ = *std::move(opened);
+  ASSERT_NO_FATAL_FAILURE(OpenOnBoth());
   constexpr int kBefore = 30;
   for (int i = 0; i < kBefore; ++i) {
     ASSERT_THAT(store_->WriteAndWait([i](WriteTransaction& tx) {
@@ -131,6 +141,63 @@ TEST_F(PgFailoverTest, TheGatewayFollowsAPromotedStandbyAndLosesNothing) {
   }
   EXPECT_THAT(Stored("after"), nhs::tobacco::testing::IsOkAndHolds(true));
   EXPECT_THAT(Stored("while-down"), nhs::tobacco::testing::IsOkAndHolds(false));
+}
+
+// pg_ctl restart -m fast under load: the writes caught by it fail
+// UNAVAILABLE saying to retry, and the same store writes again once the
+// server is back, with nothing acknowledged lost.
+TEST_F(PgFailoverTest, WritesFailUnavailableWhileThePrimaryRestartsThenWork) {
+  ASSERT_NO_FATAL_FAILURE(OpenOnBoth());
+  std::atomic<bool> stop{false};
+  std::atomic<int> refused{0};
+  absl::Mutex mu;
+  std::vector<std::string> acknowledged;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; !stop.load(); ++i) {
+        const std::string id = absl::StrCat("w", w, "-", i);
+        absl::Status written =
+            store_->WriteAndWait([&id](WriteTransaction& tx) {
+              return tx.InsertReferral(Referral(id));
+            });
+        if (written.ok()) {
+          absl::MutexLock lock(&mu);
+          acknowledged.push_back(id);
+          continue;
+        }
+        ++refused;
+        EXPECT_THAT(written, StatusIs(absl::StatusCode::kUnavailable,
+                                      ::testing::HasSubstr("retry")));
+        absl::SleepFor(absl::Milliseconds(20));
+      }
+    });
+  }
+  const auto acknowledged_count = [&] {
+    absl::MutexLock lock(&mu);
+    return acknowledged.size();
+  };
+  absl::SleepFor(absl::Milliseconds(300));
+  const absl::Time restarting = absl::Now();
+  ASSERT_EQ(Run("restart", "primary"), 0);
+  const size_t before = acknowledged_count();
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (acknowledged_count() < before + 50 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  const absl::Duration back = absl::Now() - restarting;
+  stop = true;
+  for (std::thread& t : writers) t.join();
+  EXPECT_GE(acknowledged_count(), before + 50)
+      << "writes did not resume after the restart";
+  EXPECT_GT(refused.load(), 0) << "the restart refused no write";
+  std::cout << refused.load() << " writes refused during the restart; "
+            << acknowledged_count() << " acknowledged; 50 more within " << back
+            << " of the restart's start\n";
+  for (const std::string& id : acknowledged) {
+    EXPECT_THAT(Stored(id), nhs::tobacco::testing::IsOkAndHolds(true))
+        << "acknowledged write " << id << " was lost";
+  }
 }
 
 }  // namespace
