@@ -202,6 +202,7 @@ void DeliveryDispatcher::PruneIfDue() {
   const absl::Time now = clock_.Now();
   if (now < next_prune_) return;
   next_prune_ = now + absl::Hours(1);
+  if (options_.may_prune && !options_.may_prune()) return;
   absl::StatusOr<int> pruned =
       outbox_.PruneDeliveredMessages(options_.retention);
   if (!pruned.ok()) {

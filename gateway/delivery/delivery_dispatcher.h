@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -30,6 +31,10 @@ struct DispatcherOptions {
   // another instance's claims are live, and a dead one's expire with their
   // lease.
   bool release_claims_at_start = true;
+  // Asked before each hourly retention prune; false skips it. With several
+  // instances on one database one of them prunes (the gateway passes its
+  // job lease here); unset, every prune runs.
+  std::function<bool()> may_prune;
 };
 
 // The outbox's delivery workers. One dispatcher thread claims due messages

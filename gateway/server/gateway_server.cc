@@ -228,6 +228,20 @@ void GatewayServer::StartDelivery(const v1::GatewayConfig& config,
       absl::Hours(24) * config.delivery().delivered_retention_days();
   dispatch.release_claims_at_start =
       config.store().postgres().conninfo().empty();
+  // Retention: one instance prunes each hour (a lease of two hours, renewed
+  // by each prune of its holder).
+  retention_lease_ = std::make_unique<pathway::JobLease>(
+      *store_, clock, "outbox_retention", pathway::InstanceName(),
+      absl::Hours(2));
+  dispatch.may_prune = [lease = retention_lease_.get()] {
+    absl::StatusOr<bool> held = lease->Hold();
+    if (!held.ok()) {
+      LogWarning("delivery", absl::StrCat("cannot take the retention lease: ",
+                                          held.status().message()));
+      return false;
+    }
+    return *held;
+  };
   sender_ = std::make_unique<delivery::TransportSender>(*transports_);
   dispatcher_ = std::make_unique<delivery::DeliveryDispatcher>(
       *delivery_, *sender_, clock, dispatch);

@@ -192,6 +192,7 @@ class GatewayServer {
   std::unique_ptr<pathway::DeadlineScan> deadline_scan_;
   // Which instance runs the deadline scan (several on one database).
   std::unique_ptr<pathway::JobLease> scan_lease_;
+  std::unique_ptr<pathway::JobLease> retention_lease_;
   // The outbox's workers (config.delivery) and the clients they send with.
   std::unique_ptr<delivery::OutboundTransports> transports_;
   std::unique_ptr<delivery::MessageSender> sender_;
