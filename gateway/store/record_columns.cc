@@ -1,7 +1,9 @@
 #include "gateway/store/record_columns.h"
 
+#include "absl/strings/str_cat.h"
 #include "gateway/domain/london_day.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/store.h"
 
 namespace nhs::tobacco::store {
 
@@ -77,6 +79,17 @@ const char* OutcomeColumn(v1::FollowUpPoint point) {
     default:
       return nullptr;
   }
+}
+
+std::string OutboxOrderKey(const v1::OutboundMessage& m) {
+  return absl::StrCat(
+      DeliveryQueue(m.destination_ods(), m.channel()), "/",
+      m.prescription_id().empty() ? m.referral_id() : m.prescription_id());
+}
+
+bool AlertWaiting(const v1::SafetyAlert& a) {
+  return a.state() == v1::SAFETY_ALERT_STATE_RAISED ||
+         a.state() == v1::SAFETY_ALERT_STATE_SENT;
 }
 
 std::string ReferralIdNamedIn(const v1::OutboundMessage& m) {

@@ -9,6 +9,7 @@
 #include "nhs/tobacco/v1/outcome.pb.h"
 #include "nhs/tobacco/v1/prescription.pb.h"
 #include "nhs/tobacco/v1/referral.pb.h"
+#include "nhs/tobacco/v1/safety_alert.pb.h"
 
 // The columns a row carries beside its protobuf body (for the listings'
 // filters and the reports, issue 14), computed from the body in one place
@@ -64,6 +65,14 @@ const char* OutcomeColumn(v1::FollowUpPoint point);
 inline int64_t CoVerified(const v1::Outcome& o) {
   return o.status() == v1::OUTCOME_STATUS_QUIT_CO_VERIFIED ? 1 : 0;
 }
+
+// Messages about one record to one queue keep their order: the key they
+// share (queue, then the request's or else the referral's id).
+std::string OutboxOrderKey(const v1::OutboundMessage& m);
+
+// An alert waits for a person while RAISED or SENT: only then does its
+// due time (the due_us column) concern the deadline scan.
+bool AlertWaiting(const v1::SafetyAlert& a);
 
 // The referral an outbox message names: its referral_id, or that of the
 // record it carries; empty when it names only a request (the back end then

@@ -20,13 +20,6 @@ namespace {
 
 using domain::Micros;
 
-// Messages about one record to one queue keep their order.
-std::string OrderKey(const v1::OutboundMessage& m) {
-  return absl::StrCat(
-      DeliveryQueue(m.destination_ods(), m.channel()), "/",
-      m.prescription_id().empty() ? m.referral_id() : m.prescription_id());
-}
-
 // The message and delivery in columns `column` and `column + 1`.
 absl::StatusOr<OutboxRow> RowFrom(const PgResult& result, int row, int column) {
   ASSIGN_OR_RETURN(const std::string message, result.Bytes(row, column));
@@ -224,8 +217,8 @@ absl::Status PgTransaction::InsertOutboxMessage(const OutboxRow& row) {
       absl::StrJoin(
           {args.Text(m.message_id()), args.Text(m.destination_ods()),
            args.Text(DeliveryQueue(m.destination_ods(), m.channel())),
-           args.Text(OrderKey(m)), args.Int(d.state()), args.Int(d.attempts()),
-           args.Int(Micros(d.next_attempt_at())),
+           args.Text(OutboxOrderKey(m)), args.Int(d.state()),
+           args.Int(d.attempts()), args.Int(Micros(d.next_attempt_at())),
            args.Int(Micros(d.created_at())), args.Int(Micros(d.updated_at())),
            args.Bytes(message_body), args.Bytes(delivery_body),
            ReferralIdValue(m, args)},

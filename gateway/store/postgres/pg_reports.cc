@@ -52,22 +52,6 @@ absl::Status ScanCursor(
   return status.ok() ? closed : status;
 }
 
-// 'YYYY-MM-DD' as written by domain::IsoDay; nullopt for anything else.
-std::optional<absl::CivilDay> ParseDay(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  int v[3] = {0, 0, 0};
-  const int starts[3] = {0, 5, 8};
-  const int lengths[3] = {4, 2, 2};
-  for (int k = 0; k < 3; ++k) {
-    for (int i = 0; i < lengths[k]; ++i) {
-      const char c = s[starts[k] + i];
-      if (c < '0' || c > '9') return std::nullopt;
-      v[k] = v[k] * 10 + (c - '0');
-    }
-  }
-  return absl::CivilDay(v[0], v[1], v[2]);
-}
-
 absl::StatusOr<std::optional<absl::Time>> TimeOrNull(const PgResult& result,
                                                      int row, int column) {
   if (result.IsNull(row, column)) return std::optional<absl::Time>();
@@ -147,10 +131,12 @@ absl::Status PgTransaction::ScanReferralFacts(
       [&sink](const PgResult& result, int row) -> absl::Status {
         domain::ReferralFacts f;
         ASSIGN_OR_RETURN(f.subject, SubjectOf(result, row));
-        std::optional<absl::CivilDay> received = ParseDay(result.Text(row, 7));
+        std::optional<absl::CivilDay> received =
+            domain::ParseIsoDay(result.Text(row, 7));
         if (!received.has_value()) return absl::OkStatus();  // unreadable
         f.received_on = *received;
-        if (!result.IsNull(row, 8)) f.quit_date = ParseDay(result.Text(row, 8));
+        if (!result.IsNull(row, 8))
+          f.quit_date = domain::ParseIsoDay(result.Text(row, 8));
         ASSIGN_OR_RETURN(const int64_t outcome_4wk, result.Int(row, 9));
         ASSIGN_OR_RETURN(const int64_t outcome_12wk, result.Int(row, 10));
         ASSIGN_OR_RETURN(const int64_t outcome_52wk, result.Int(row, 11));

@@ -11,19 +11,13 @@
 #include "gateway/store/page_cursor.h"
 #include "gateway/store/postgres/pg_rows.h"
 #include "gateway/store/postgres/pg_transaction.h"
+#include "gateway/store/record_columns.h"
 #include "gateway/store/stored_body.h"
 
 namespace nhs::tobacco::store {
 namespace {
 
 using domain::Micros;
-
-// An alert waits for a person while RAISED or SENT: only then has it a due
-// time the deadline scan looks at.
-bool Waiting(const v1::SafetyAlert& a) {
-  return a.state() == v1::SAFETY_ALERT_STATE_RAISED ||
-         a.state() == v1::SAFETY_ALERT_STATE_SENT;
-}
 
 absl::StatusOr<v1::SafetyAlert> AlertFrom(const PgResult& result, int row,
                                           int column) {
@@ -37,7 +31,7 @@ absl::StatusOr<v1::SafetyAlert> AlertFrom(const PgResult& result, int row,
 
 // The due_us value: NULL unless the alert waits for a person.
 std::string DueValue(const v1::SafetyAlert& a, PgArgs& args) {
-  return args.OptionalInt(Waiting(a) && a.has_due_at()
+  return args.OptionalInt(AlertWaiting(a) && a.has_due_at()
                               ? std::optional<int64_t>(Micros(a.due_at()))
                               : std::nullopt);
 }

@@ -52,50 +52,19 @@ absl::StatusOr<std::unique_ptr<PgStore>> PgStore::Open(
 }
 
 PgStore::~PgStore() {
-  {
-    absl::MutexLock lock(&queue_mu_);
-    stopping_ = true;
-  }
+  queue_.Stop();
   if (writer_thread_.joinable()) writer_thread_.join();
   listen_stopping_.store(true);
   if (listen_thread_.joinable()) listen_thread_.join();
 }
 
 void PgStore::Write(WriteWork work, WriteDone done) {
-  absl::Status refused;
-  {
-    absl::MutexLock lock(&queue_mu_);
-    if (stopping_) {
-      refused = absl::UnavailableError("store is shutting down");
-    } else if (static_cast<int>(queue_.size()) >= options_.max_queued_writes) {
-      refused = absl::ResourceExhaustedError(
-          "too many writes waiting for the database; retry shortly");
-    } else {
-      queue_.push_back(Job{std::move(work), std::move(done)});
-      return;
-    }
-  }
-  done(refused);
+  queue_.Push(std::move(work), std::move(done));
 }
 
 void PgStore::WriterLoop() {
-  std::vector<Job> batch;
-  while (true) {
-    {
-      absl::MutexLock lock(&queue_mu_);
-      queue_mu_.Await(absl::Condition(
-          +[](PgStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->queue_mu_) {
-            return s->stopping_ || !s->queue_.empty();
-          },
-          this));
-      if (queue_.empty() && stopping_) return;
-      const size_t take = std::min<size_t>(
-          queue_.size(), static_cast<size_t>(options_.max_batch_size));
-      for (size_t i = 0; i < take; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
+  std::vector<WriteJob> batch;
+  while (queue_.NextBatch(batch)) {
     CommitBatch(batch);
     batch.clear();
   }
@@ -127,12 +96,12 @@ absl::Status PgStore::BeginWrite() {
   return status;
 }
 
-void PgStore::CommitBatch(std::vector<Job>& batch) {
+void PgStore::CommitBatch(std::vector<WriteJob>& batch) {
   std::vector<absl::Status> results(batch.size());
   const absl::Time began = absl::Now();
   if (absl::Status begin = BeginWrite(); !begin.ok()) {
     const absl::Status failed = NothingStored(begin);
-    for (Job& job : batch) job.done(failed);
+    for (WriteJob& job : batch) job.done(failed);
     return;
   }
   PgConnection& w = *writer_;
@@ -143,7 +112,7 @@ void PgStore::CommitBatch(std::vector<Job>& batch) {
   // COMMIT after the last.
   const auto fail_batch = [&batch](const absl::Status& cause) {
     const absl::Status undone = NothingStored(cause);
-    for (Job& job : batch) job.done(undone);
+    for (WriteJob& job : batch) job.done(undone);
   };
   for (size_t i = 0; i < batch.size(); ++i) {
     const bool last = i + 1 == batch.size();
@@ -198,7 +167,7 @@ void PgStore::CommitBatch(std::vector<Job>& batch) {
         "the database could not commit; the change may not be stored, "
         "retry with the same request_id (",
         commit.message(), ")"));
-    for (Job& job : batch) job.done(failed);
+    for (WriteJob& job : batch) job.done(failed);
     return;
   }
   {
@@ -323,8 +292,7 @@ StoreStats PgStore::stats() {
   StoreStats s;
   s.commits = commits_.load(std::memory_order_relaxed);
   s.writes = writes_.load(std::memory_order_relaxed);
-  absl::MutexLock lock(&queue_mu_);
-  s.queued_writes = static_cast<int64_t>(queue_.size());
+  s.queued_writes = queue_.size();
   return s;
 }
 

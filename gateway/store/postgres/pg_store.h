@@ -2,7 +2,6 @@
 #define GATEWAY_STORE_POSTGRES_PG_STORE_H_
 
 #include <atomic>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +13,7 @@
 #include "gateway/store/postgres/pg_connection.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_metrics.h"
+#include "gateway/store/write_queue.h"
 
 namespace nhs::tobacco::store {
 
@@ -75,14 +75,11 @@ class PgStore final : public Store, public StoreMetricsSource {
   void SetCommitObserver(CommitObserver observer) override;
 
  private:
-  struct Job {
-    WriteWork work;
-    WriteDone done;
-  };
-
-  explicit PgStore(const PgStoreOptions& options) : options_(options) {}
+  explicit PgStore(const PgStoreOptions& options)
+      : options_(options),
+        queue_(options.max_queued_writes, options.max_batch_size) {}
   void WriterLoop();
-  void CommitBatch(std::vector<Job>& batch);
+  void CommitBatch(std::vector<WriteJob>& batch);
   // BEGIN and the write-order lock, reconnecting once if the connection
   // broke since the last batch (no write has run yet, so this is safe to
   // retry).
@@ -96,9 +93,7 @@ class PgStore final : public Store, public StoreMetricsSource {
 
   std::unique_ptr<PgConnection> writer_;  // writer thread only
 
-  absl::Mutex queue_mu_;
-  std::deque<Job> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  WriteQueue queue_;
 
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<PgConnection>> idle_readers_

@@ -14,6 +14,7 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/store/page_cursor.h"
+#include "gateway/store/record_columns.h"
 #include "gateway/store/sqlite/report_columns.h"
 #include "gateway/store/sqlite/sqlite_transaction.h"
 #include "gateway/store/stored_body.h"
@@ -22,13 +23,6 @@ namespace nhs::tobacco::store {
 namespace {
 
 using domain::Micros;
-
-// Messages about one record to one queue keep their order.
-std::string OrderKey(const v1::OutboundMessage& m) {
-  return absl::StrCat(
-      DeliveryQueue(m.destination_ods(), m.channel()), "/",
-      m.prescription_id().empty() ? m.referral_id() : m.prescription_id());
-}
 
 absl::StatusOr<OutboxRow> RowFrom(const SqliteStatement& stmt, int column) {
   OutboxRow row;
@@ -212,7 +206,7 @@ absl::Status SqliteTransaction::InsertOutboxMessage(const OutboxRow& row) {
   stmt.Bind(1, m.message_id())
       .Bind(2, m.destination_ods())
       .Bind(3, DeliveryQueue(m.destination_ods(), m.channel()))
-      .Bind(4, OrderKey(m))
+      .Bind(4, OutboxOrderKey(m))
       .Bind(5, int64_t{d.state()})
       .Bind(6, int64_t{d.attempts()})
       .Bind(7, Micros(d.next_attempt_at()))

@@ -16,22 +16,6 @@
 namespace nhs::tobacco::store {
 namespace {
 
-// 'YYYY-MM-DD' as written by domain::IsoDay; nullopt for anything else.
-std::optional<absl::CivilDay> ParseDay(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  int v[3] = {0, 0, 0};
-  const int starts[3] = {0, 5, 8};
-  const int lengths[3] = {4, 2, 2};
-  for (int k = 0; k < 3; ++k) {
-    for (int i = 0; i < lengths[k]; ++i) {
-      const char c = s[starts[k] + i];
-      if (c < '0' || c > '9') return std::nullopt;
-      v[k] = v[k] * 10 + (c - '0');
-    }
-  }
-  return absl::CivilDay(v[0], v[1], v[2]);
-}
-
 std::optional<absl::Time> TimeOrNull(const SqliteStatement& stmt, int col) {
   if (stmt.ColumnIsNull(col)) return std::nullopt;
   return absl::FromUnixMicros(stmt.ColumnInt(col));
@@ -114,10 +98,12 @@ absl::Status SqliteTransaction::ScanReferralFacts(
         if (!row) break;
         domain::ReferralFacts f;
         f.subject = SubjectOf(stmt);
-        std::optional<absl::CivilDay> received = ParseDay(stmt.ColumnText(7));
+        std::optional<absl::CivilDay> received =
+            domain::ParseIsoDay(stmt.ColumnText(7));
         if (!received.has_value()) continue;  // an unreadable row
         f.received_on = *received;
-        if (!stmt.ColumnIsNull(8)) f.quit_date = ParseDay(stmt.ColumnText(8));
+        if (!stmt.ColumnIsNull(8))
+          f.quit_date = domain::ParseIsoDay(stmt.ColumnText(8));
         f.outcome_4wk = static_cast<v1::OutcomeStatus>(stmt.ColumnInt(9));
         f.outcome_12wk = static_cast<v1::OutcomeStatus>(stmt.ColumnInt(10));
         f.outcome_52wk = static_cast<v1::OutcomeStatus>(stmt.ColumnInt(11));

@@ -12,6 +12,7 @@
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/store/page_cursor.h"
+#include "gateway/store/record_columns.h"
 #include "gateway/store/sqlite/sqlite_transaction.h"
 #include "gateway/store/stored_body.h"
 
@@ -19,13 +20,6 @@ namespace nhs::tobacco::store {
 namespace {
 
 using domain::Micros;
-
-// An alert waits for a person while RAISED or SENT: only then has it a due
-// time the deadline scan looks at.
-bool Waiting(const v1::SafetyAlert& a) {
-  return a.state() == v1::SAFETY_ALERT_STATE_RAISED ||
-         a.state() == v1::SAFETY_ALERT_STATE_SENT;
-}
 
 absl::StatusOr<v1::SafetyAlert> AlertFrom(const SqliteStatement& stmt,
                                           int column) {
@@ -37,7 +31,7 @@ absl::StatusOr<v1::SafetyAlert> AlertFrom(const SqliteStatement& stmt,
 }
 
 void BindDue(SqliteStatement& stmt, int index, const v1::SafetyAlert& a) {
-  if (Waiting(a) && a.has_due_at()) {
+  if (AlertWaiting(a) && a.has_due_at()) {
     stmt.Bind(index, Micros(a.due_at()));
   } else {
     stmt.BindNull(index);

@@ -58,7 +58,8 @@ absl::Status LimitSize(SqliteConnection& w, const SqliteStoreOptions& options) {
 }  // namespace
 
 SqliteStore::SqliteStore(const SqliteStoreOptions& options)
-    : options_(options) {}
+    : options_(options),
+      queue_(options.max_queued_writes, options.max_batch_size) {}
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const SqliteStoreOptions& options) {
@@ -117,10 +118,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
 }
 
 SqliteStore::~SqliteStore() {
-  {
-    absl::MutexLock lock(&queue_mu_);
-    stopping_ = true;
-  }
+  queue_.Stop();
   if (writer_thread_.joinable()) writer_thread_.join();
   {
     absl::MutexLock lock(&completions_mu_);
@@ -131,40 +129,12 @@ SqliteStore::~SqliteStore() {
 }
 
 void SqliteStore::Write(WriteWork work, WriteDone done) {
-  absl::Status refused;
-  {
-    absl::MutexLock lock(&queue_mu_);
-    if (stopping_) {
-      refused = absl::UnavailableError("store is shutting down");
-    } else if (static_cast<int>(queue_.size()) >= options_.max_queued_writes) {
-      refused = absl::ResourceExhaustedError(
-          "too many writes waiting for the database; retry shortly");
-    } else {
-      queue_.push_back(Job{std::move(work), std::move(done)});
-      return;
-    }
-  }
-  done(refused);
+  queue_.Push(std::move(work), std::move(done));
 }
 
 void SqliteStore::WriterLoop() {
-  std::vector<Job> batch;
-  while (true) {
-    {
-      absl::MutexLock lock(&queue_mu_);
-      queue_mu_.Await(absl::Condition(
-          +[](SqliteStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->queue_mu_) {
-            return s->stopping_ || !s->queue_.empty();
-          },
-          this));
-      if (queue_.empty() && stopping_) return;
-      const size_t take = std::min<size_t>(
-          queue_.size(), static_cast<size_t>(options_.max_batch_size));
-      for (size_t i = 0; i < take; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
+  std::vector<WriteJob> batch;
+  while (queue_.NextBatch(batch)) {
     CommitBatch(batch);
     batch.clear();
   }
@@ -178,7 +148,7 @@ bool SqliteStore::full() const {
          absl::Now() - absl::FromUnixMicros(last) < absl::Minutes(1);
 }
 
-void SqliteStore::CommitBatch(std::vector<Job>& batch) {
+void SqliteStore::CommitBatch(std::vector<WriteJob>& batch) {
   SqliteConnection& w = *writer_;
   std::vector<absl::Status> results(batch.size());
   const absl::Time began = absl::Now();
@@ -198,7 +168,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
         absl::StrCat(begin.message(),
                      "; nothing was stored, retry with the same request_id"));
     mark_full();
-    for (Job& job : batch) job.done(failed);
+    for (WriteJob& job : batch) job.done(failed);
     return;
   }
   SqliteTransaction tx(w);
@@ -218,7 +188,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
           absl::StrCat(status.message(),
                        "; nothing was stored, retry with the same request_id"));
       mark_full();
-      for (Job& job : batch) job.done(undone);
+      for (WriteJob& job : batch) job.done(undone);
       return;
     } else {
       // Undo this request's changes only; the rest of the batch commits.
@@ -235,7 +205,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
         absl::StrCat("the database could not commit; nothing was stored (",
                      commit.message(), ")"));
     mark_full();
-    for (Job& job : batch) job.done(failed);
+    for (WriteJob& job : batch) job.done(failed);
     return;
   }
   {
@@ -254,7 +224,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     if (latest.ok()) completion.latest_sequence = *latest;
   }
   completion.dones.reserve(batch.size());
-  for (Job& job : batch) completion.dones.push_back(std::move(job.done));
+  for (WriteJob& job : batch) completion.dones.push_back(std::move(job.done));
   completion.results = std::move(results);
   // Replies go out on the completion thread so the writer can start the
   // next batch at once.
@@ -347,8 +317,7 @@ StoreStats SqliteStore::stats() {
   StoreStats s;
   s.commits = commits_.load(std::memory_order_relaxed);
   s.writes = writes_.load(std::memory_order_relaxed);
-  absl::MutexLock lock(&queue_mu_);
-  s.queued_writes = static_cast<int64_t>(queue_.size());
+  s.queued_writes = queue_.size();
   return s;
 }
 

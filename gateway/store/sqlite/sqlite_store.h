@@ -17,6 +17,7 @@
 #include "gateway/store/sqlite/sqlite_connection.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_metrics.h"
+#include "gateway/store/write_queue.h"
 
 namespace nhs::tobacco::store {
 
@@ -61,11 +62,6 @@ class SqliteStore final : public Store, public StoreMetricsSource {
   bool full() const override;
 
  private:
-  struct Job {
-    WriteWork work;
-    WriteDone done;
-  };
-
   // One committed batch's replies, delivered in commit order.
   struct Completion {
     std::vector<WriteDone> dones;
@@ -76,7 +72,7 @@ class SqliteStore final : public Store, public StoreMetricsSource {
   explicit SqliteStore(const SqliteStoreOptions& options);
   void WriterLoop();
   void CompletionLoop();
-  void CommitBatch(std::vector<Job>& batch);
+  void CommitBatch(std::vector<WriteJob>& batch);
   // Runs `work` on an idle reader connection (waiting for one).
   absl::Status WithReader(
       const std::function<absl::Status(SqliteConnection&)>& work);
@@ -86,9 +82,7 @@ class SqliteStore final : public Store, public StoreMetricsSource {
   std::unique_ptr<InstanceLock> instance_lock_;
   std::unique_ptr<SqliteConnection> writer_;
 
-  absl::Mutex queue_mu_;
-  std::deque<Job> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  WriteQueue queue_;
 
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<SqliteConnection>> idle_readers_

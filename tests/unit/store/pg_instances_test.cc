@@ -127,13 +127,14 @@ TEST_F(PgInstancesTest, EventsFromEveryInstanceAreSeenInSequenceOrder) {
 }
 
 TEST_F(PgInstancesTest, AWatcherOnOneInstanceHearsCommitsOnAnother) {
-  std::atomic<int64_t> heard_on_a{0};
-  a_->SetCommitListener([&](int64_t sequence) {
-    int64_t seen = heard_on_a.load();
-    while (sequence > seen &&
-           !heard_on_a.compare_exchange_weak(seen, sequence)) {
+  // Shared: the LISTEN thread may call it after the test body returns.
+  auto heard = std::make_shared<std::atomic<int64_t>>(0);
+  a_->SetCommitListener([heard](int64_t sequence) {
+    int64_t seen = heard->load();
+    while (sequence > seen && !heard->compare_exchange_weak(seen, sequence)) {
     }
   });
+  std::atomic<int64_t>& heard_on_a = *heard;
   int64_t appended = 0;
   ASSERT_THAT(b_->WriteAndWait([&](WriteTransaction& tx) -> absl::Status {
     auto sequence = tx.AppendEvent(Event("rx-1"));
