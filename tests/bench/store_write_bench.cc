@@ -22,20 +22,18 @@
 // PostgreSQL: the bench starts its own throw-away server
 // (tests/testing/postgres/pg_test_server.sh start, in a temporary folder;
 // stopped at exit, also when the bench fails or is killed: a watchdog
-// process stops it when this process's end of a pipe closes) and gives
+// process stops it when this process's end of a pipe closes;
+// tests/bench/bench_postgres.h) and gives
 // every scenario a fresh database. Those scenarios are skipped, saying so,
 // when PostgreSQL 15 is not installed. The server runs with PostgreSQL's
 // defaults (fsync and synchronous_commit on): a write is acknowledged only
 // once durable, as with SQLite.
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -55,10 +53,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "gateway/common/secret.h"
-#include "gateway/store/postgres/pg_connection.h"
 #include "gateway/store/store.h"
 #include "google/protobuf/util/time_util.h"
+#include "tests/bench/bench_postgres.h"
 
 ABSL_FLAG(double, seconds, 3.0, "measured seconds per scenario");
 ABSL_FLAG(std::string, callers, "1,32",
@@ -75,8 +72,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::google::protobuf::util::TimeUtil;
-
-constexpr char kInitdb[] = "/usr/lib/postgresql/15/bin/initdb";
 
 enum class Backend { kSqlite, kPostgresOne, kPostgresTwo };
 enum class Work { kReferral, kReferralAndAudit };
@@ -262,89 +257,6 @@ std::string CheckChain(store::Store& store, int64_t expected_rows) {
   return "";
 }
 
-// The bench's PostgreSQL server (pg_test_server.sh in `dir`). A watchdog
-// child holds the read end of a pipe whose write end only this process
-// has: when this process ends, however it ends (kill -9 too), the watchdog
-// reads EOF, runs `stop` (which stops the server and removes `dir`) and
-// removes `scratch`, the bench's whole temporary folder. The destructor
-// closes the pipe and waits for that.
-class PgServer {
- public:
-  PgServer(std::string script, std::string dir, std::string scratch)
-      : script_(std::move(script)),
-        dir_(std::move(dir)),
-        scratch_(std::move(scratch)) {}
-  PgServer(const PgServer&) = delete;
-  PgServer& operator=(const PgServer&) = delete;
-
-  ~PgServer() {
-    if (watchdog_ <= 0) return;
-    ::close(pipe_write_);
-    int status = 0;
-    ::waitpid(watchdog_, &status, 0);
-  }
-
-  absl::Status Start() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-      return absl::InternalError("pipe2 failed");
-    }
-    const pid_t pid = ::fork();
-    if (pid < 0) return absl::InternalError("fork failed");
-    if (pid == 0) {
-      // Its own session: a Ctrl-C to the bench's process group does not
-      // kill the watchdog before it has stopped the server.
-      ::setsid();
-      ::dup2(fds[0], STDIN_FILENO);
-      ::execl("/bin/bash", "bash", "-c",
-              "cat >/dev/null; bash \"$0\" stop \"$1\"; rm -rf \"$2\"",
-              script_.c_str(), dir_.c_str(), scratch_.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(fds[0]);
-    pipe_write_ = fds[1];
-    watchdog_ = pid;
-    const std::string command =
-        absl::StrCat("bash '", script_, "' start '", dir_, "'");
-    std::fflush(stdout);
-    const int status = std::system(command.c_str());
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      return absl::UnavailableError(
-          absl::StrCat("`", command, "` failed (", status, ")"));
-    }
-    return absl::OkStatus();
-  }
-
-  const std::string& dir() const { return dir_; }
-
- private:
-  const std::string script_;
-  const std::string dir_;
-  const std::string scratch_;
-  pid_t watchdog_ = 0;
-  int pipe_write_ = -1;
-};
-
-std::string ReadFirstLine(const fs::path& path) {
-  std::string text;
-  if (FILE* f = std::fopen(path.c_str(), "r")) {
-    char buf[4096];
-    if (std::fgets(buf, sizeof buf, f) != nullptr) text = buf;
-    std::fclose(f);
-  }
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-    text.pop_back();
-  }
-  return text;
-}
-
-std::string LoadAverage() {
-  double load[3] = {0, 0, 0};
-  if (::getloadavg(load, 3) != 3) return "unknown";
-  return absl::StrFormat("%.2f %.2f %.2f", load[0], load[1], load[2]);
-}
-
 int Run() {
   const absl::Duration duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
   const absl::Duration warmup = std::min(absl::Milliseconds(500), duration / 5);
@@ -372,43 +284,24 @@ int Run() {
   } cleanup{dir};  // after the server below has stopped
 
   std::vector<Backend> backends = {Backend::kSqlite};
-  std::unique_ptr<PgServer> pg;  // destroyed (stopped) before `cleanup`
-  std::unique_ptr<store::PgConnection> pg_admin;
-  std::string pg_conninfo;
-  std::string pg_password_file;
+  // Destroyed (stopped) before `cleanup`.
+  std::unique_ptr<BenchPostgres> pg;
   if (!absl::GetFlag(FLAGS_postgres)) {
     std::printf("PostgreSQL scenarios skipped: --nopostgres\n");
-  } else if (::access(kInitdb, X_OK) != 0) {
+  } else if (!PostgresInstalled()) {
     std::printf(
         "PostgreSQL scenarios skipped: %s not found (install postgresql-15: "
         "deploy/install_deps.sh --test)\n",
         kInitdb);
   } else {
-    pg = std::make_unique<PgServer>(absl::GetFlag(FLAGS_pg_script),
-                                    (dir / "pg").string(), dir.string());
-    if (absl::Status s = pg->Start(); !s.ok()) {
-      std::fprintf(stderr, "starting PostgreSQL: %s\n", s.ToString().c_str());
+    absl::StatusOr<std::unique_ptr<BenchPostgres>> started =
+        BenchPostgres::Start(absl::GetFlag(FLAGS_pg_script), dir);
+    if (!started.ok()) {
+      std::fprintf(stderr, "starting PostgreSQL: %s\n",
+                   started.status().ToString().c_str());
       return 1;
     }
-    pg_conninfo = ReadFirstLine(fs::path(pg->dir()) / "conninfo");
-    pg_password_file = (fs::path(pg->dir()) / "password").string();
-    store::PgConnectOptions options;
-    options.conninfo = pg_conninfo;
-    absl::StatusOr<std::string> password =
-        ReadSecret({.file_field = "password_file", .file = pg_password_file});
-    if (!password.ok()) {
-      std::fprintf(stderr, "%s\n", password.status().ToString().c_str());
-      return 1;
-    }
-    options.password = *password;
-    absl::StatusOr<std::unique_ptr<store::PgConnection>> admin =
-        store::PgConnection::Connect(options);
-    if (!admin.ok()) {
-      std::fprintf(stderr, "connecting to PostgreSQL: %s\n",
-                   admin.status().ToString().c_str());
-      return 1;
-    }
-    pg_admin = *std::move(admin);
+    pg = *std::move(started);
     backends.push_back(Backend::kPostgresOne);
     backends.push_back(Backend::kPostgresTwo);
   }
@@ -433,16 +326,13 @@ int Run() {
         v1::StoreConfig config;
         if (backend != Backend::kSqlite) {
           const std::string db = absl::StrCat("bench_", scenario);
-          if (absl::Status s =
-                  pg_admin->Exec(absl::StrCat("CREATE DATABASE ", db));
-              !s.ok()) {
+          if (absl::Status s = pg->CreateDatabase(db); !s.ok()) {
             std::fprintf(stderr, "CREATE DATABASE %s: %s\n", db.c_str(),
                          s.ToString().c_str());
             return 1;
           }
-          config.mutable_postgres()->set_conninfo(
-              absl::StrCat(pg_conninfo, " dbname=", db));
-          config.mutable_postgres()->set_password_file(pg_password_file);
+          config.mutable_postgres()->set_conninfo(pg->conninfo(db));
+          config.mutable_postgres()->set_password_file(pg->password_file());
         }
         const int instances = backend == Backend::kPostgresTwo ? 2 : 1;
         for (int i = 0; i < instances; ++i) {
