@@ -22,18 +22,40 @@
 #                                        gateways yourself (e.g. under gdb)
 #                                        with var/cluster/gwN/gateway.textproto
 #   ./deploy/cluster.sh --stop           stop all it started (pid files)
+#   ./deploy/cluster.sh --kill-instance I   kill -9 gateway I (a crash drill)
+#   ./deploy/cluster.sh --start-instance I  start gateway I again (only it),
+#                                        waiting for its /readyz
 #   GATEWAY_BIN=build/asan/gateway/server/tobacco-gateway ./deploy/cluster.sh
 #                                        the gateways from another tree
 #
 # Safe to run again: what is running is kept and the data persists in
 # var/cluster; after --stop, rm -rf var/cluster starts from nothing.
 # PG_PORT (default 5441) moves the primary; the standby takes PG_PORT + 1.
+#
+# For a second cluster beside the first (a test running beside others),
+# the environment moves everything; unset, the defaults above hold:
+#   CLUSTER_DIR=DIR        its folder instead of var/cluster
+#   CLUSTER_PORT_BASE=B    every port from B: the balancer's gRPC B, MLLP
+#                          B+1, HTTPS B+2; PostgreSQL B+3 and B+4; the demo
+#                          receivers' MLLP B+5 and FHIR B+6 (the config's
+#                          routes to 127.0.0.1:2576 and :9443 follow them);
+#                          gateway i gRPC B+10i, MLLP B+10i+1, HTTPS
+#                          B+10i+2, admin B+10i+3
+#   CLUSTER_CONFIG=FILE    the config the instances' are derived from
+#                          (default deploy/config/gateway.textproto; laid
+#                          out the same way: top-level blocks at column 0)
+#   CLUSTER_CERTS=DIR      the development PKI (default certs/out, made by
+#                          certs/make_dev_certs.sh when missing); the
+#                          config's ../../certs/out/ paths point there
+#   CLUSTER_RECEIVERS=0    no tobacco-demo-receivers (run your own on the
+#                          receiver ports)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 mode=start
 instances=2
+instance=
 while (($#)); do
   case "$1" in
     --stop) mode=stop ;;
@@ -42,8 +64,14 @@ while (($#)); do
       instances=${2:?--instances needs a number}
       shift
       ;;
+    --kill-instance | --start-instance)
+      mode=${1#--}
+      instance=${2:?$1 needs an instance number}
+      shift
+      ;;
     *)
-      echo "usage: cluster.sh [--instances N] [--infra-only] | --stop" >&2
+      echo "usage: cluster.sh [--instances N] [--infra-only] | --stop |" \
+        "--kill-instance I | --start-instance I" >&2
       exit 2
       ;;
   esac
@@ -53,14 +81,38 @@ if ! [[ "$instances" =~ ^[1-9]$ ]]; then
   echo "cluster.sh: --instances takes 1 to 9" >&2
   exit 2
 fi
+if [[ -n "$instance" && ! "$instance" =~ ^[1-9]$ ]]; then
+  echo "cluster.sh: an instance is 1 to 9" >&2
+  exit 2
+fi
 
-dir=$root/var/cluster
+dir=${CLUSTER_DIR:-$root/var/cluster}
+[[ "$dir" == /* ]] || dir=$root/$dir
 pg=$dir/pg            # owned by the postgres user when run as root
 secrets=$dir/secrets  # mode 700: passwords, the audit key, the CA's key
 pgbin=/usr/lib/postgresql/15/bin
-primary_port=${PG_PORT:-5441}
+port_base=${CLUSTER_PORT_BASE:-}
+if [[ -n "$port_base" ]] && ! [[ "$port_base" =~ ^[1-9][0-9]*$ && "$port_base" -le 65435 ]]; then
+  echo "cluster.sh: CLUSTER_PORT_BASE must be a port number up to 65435" >&2
+  exit 2
+fi
+if [[ -n "$port_base" ]]; then
+  primary_port=${PG_PORT:-$((port_base + 3))}
+else
+  primary_port=${PG_PORT:-5441}
+fi
 standby_port=$((primary_port + 1))
-base_config=deploy/config/gateway.textproto
+base_config=${CLUSTER_CONFIG:-deploy/config/gateway.textproto}
+certs=${CLUSTER_CERTS:-$root/certs/out}
+[[ "$certs" == /* ]] || certs=$root/$certs
+# The demo receivers (RX9's MLLP engine, the FHIR endpoints), where the
+# sample config's routes point.
+receivers_mllp=127.0.0.1:2576
+receivers_fhir=127.0.0.1:9443
+if [[ -n "$port_base" ]]; then
+  receivers_mllp=127.0.0.1:$((port_base + 5))
+  receivers_fhir=127.0.0.1:$((port_base + 6))
+fi
 # GATEWAY_BIN runs a gateway from another tree (e.g. build/asan) instead.
 gateway_bin=${GATEWAY_BIN:-build/default/gateway/server/tobacco-gateway}
 ctl=build/default/gateway/cli/tobaccoctl
@@ -101,13 +153,26 @@ pg_admin() {
     -h "$pg/run" -p "${1}" -U postgres -d postgres "${@:2}"
 }
 # The address of the sample config's top-level BLOCK (grpc, mllp, fhir,
-# admin): the balancer listens there, the instances next to it.
+# admin): the balancer listens there, the instances next to it (with
+# CLUSTER_PORT_BASE, at B, B+1 and B+2; admin's B+3 is only what the
+# instances' admin ports derive from).
 config_address() {
+  if [[ -n "$port_base" ]]; then
+    case "$1" in
+      grpc) echo "127.0.0.1:$port_base" ;;
+      mllp) echo "127.0.0.1:$((port_base + 1))" ;;
+      fhir) echo "127.0.0.1:$((port_base + 2))" ;;
+      admin) echo "127.0.0.1:$((port_base + 3))" ;;  # the instances' derive from it
+    esac
+    return 0
+  fi
   awk -v want="$1" '/^[a-z_]+ \{/ { block = $1 } /^\}/ { block = "" }
     block == want && /^  address:/ { gsub(/"/, "", $2); print $2; exit }' "$base_config"
 }
 port_of() { echo "${1##*:}"; }
-# Instance i listens on the public port + 10 i (gRPC 50061, 50071, ...).
+# Instance i listens on the public port + 10 i (gRPC 50061, 50071, ...);
+# with CLUSTER_PORT_BASE B, gRPC B+10i, MLLP B+10i+1, HTTPS B+10i+2,
+# admin B+10i+3 (the public ports are B, B+1, B+2, and admin's "B+3").
 instance_port() { echo $(($1 + 10 * $2)); }
 
 # --- stop ---------------------------------------------------------------
@@ -180,17 +245,35 @@ if [[ "$mode" == stop ]]; then
   exit 0
 fi
 
+# --kill-instance I: SIGKILL, as a crash would (no drain, connections cut,
+# claims and the deadline scan's lease left to lapse); returns once it is
+# gone. The pid file stays until --start-instance.
+if [[ "$mode" == kill-instance ]]; then
+  file=$dir/gw$instance/gateway.pid
+  alive "$file" || die "gateway $instance is not running ($file)"
+  pid=$(cat "$file")
+  kill -KILL "$pid"
+  for _ in $(seq 1 100); do
+    running "$pid" || break
+    sleep 0.05
+  done
+  running "$pid" && die "gateway $instance (pid $pid) survived SIGKILL"
+  say "killed gateway $instance (pid $pid)"
+  exit 0
+fi
+
 # --- dependencies, binaries, certificates -------------------------------
 
-# PostgreSQL 15 and nginx's stream module on top of what running needs.
-./deploy/install_deps.sh --cluster
+# PostgreSQL 15 and nginx's stream module on top of what running needs
+# (not for --start-instance: the cluster is there already).
+if [[ "$mode" != start-instance ]]; then ./deploy/install_deps.sh --cluster; fi
 if [[ "$mode" == start && -z "${GATEWAY_BIN:-}" && ! -x "$gateway_bin" ]]; then
   ./deploy/build.sh --target tobacco-gateway tobaccoctl tobacco-demo-receivers
 fi
 [[ -x "$pgbin/initdb" ]] || die "$pgbin/initdb not found (postgresql-15)"
-if [[ "$mode" == start && ! -x "$gateway_bin" ]]; then die "no gateway at $gateway_bin"; fi
+if [[ "$mode" == start* && ! -x "$gateway_bin" ]]; then die "no gateway at $gateway_bin"; fi
 # The development PKI the gateways and clients use (as deploy/run.sh).
-certs/make_dev_certs.sh certs/out >/dev/null
+if [[ "$mode" != start-instance ]]; then certs/make_dev_certs.sh "$certs" >/dev/null; fi
 
 grpc_public=$(config_address grpc)
 mllp_public=$(config_address mllp)
@@ -199,6 +282,50 @@ admin_public=$(config_address admin)
 for a in grpc_public mllp_public fhir_public admin_public; do
   [[ -n "${!a}" ]] || die "no ${a%_public} { address } in $base_config"
 done
+
+grpc_port=$(port_of "$grpc_public")
+mllp_port=$(port_of "$mllp_public")
+fhir_port=$(port_of "$fhir_public")
+admin_port=$(port_of "$admin_public")
+
+# start_gateway I: gateway I on its config, once it answers /readyz.
+start_gateway() {
+  local i=$1 gw=$dir/gw$1 admin
+  admin=$(instance_port "$admin_port" "$i")
+  if alive "$gw/gateway.pid"; then
+    say "gateway $i already running (pid $(cat "$gw/gateway.pid"))"
+    return 0
+  fi
+  for p in "$(instance_port "$grpc_port" "$i")" "$(instance_port "$mllp_port" "$i")" \
+    "$(instance_port "$fhir_port" "$i")" "$admin"; do
+    if port_busy "$p"; then die "port $p (gateway $i) is in use"; fi
+  done
+  # Its own session, so it outlives this script and a closed terminal.
+  setsid "$gateway_bin" --config "$gw/gateway.textproto" >>"$gw/gateway.log" 2>&1 </dev/null &
+  echo $! >"$gw/gateway.pid"
+  for _ in $(seq 1 300); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$admin/readyz"; then
+      say "started gateway $i (pid $(cat "$gw/gateway.pid")), ready"
+      return 0
+    fi
+    if ! alive "$gw/gateway.pid"; then
+      tail -n 20 "$gw/gateway.log" >&2
+      rm -f "$gw/gateway.pid"
+      die "gateway $i exited (log: $gw/gateway.log)"
+    fi
+    sleep 0.2
+  done
+  die "gateway $i not ready after 60 s (curl http://127.0.0.1:$admin/readyz; log: $gw/gateway.log)"
+}
+
+# --start-instance I: gateway I alone, on the config the last start wrote
+# (after --kill-instance, or a crash); the rest is left as it is.
+if [[ "$mode" == start-instance ]]; then
+  [[ -f "$dir/gw$instance/gateway.textproto" ]] ||
+    die "no gateway $instance in $dir: start the cluster first"
+  start_gateway "$instance"
+  exit 0
+fi
 
 mkdir -p "$dir" "$secrets" "$pg/run" "$pg/tls" "$dir/nginx"
 chmod 700 "$secrets"
@@ -384,10 +511,6 @@ start_pg standby "$standby_port"
 # writes wins, so after `pg_ctl promote` on the standby the gateways
 # reconnect to it (README "Failover").
 conninfo="host=127.0.0.1,127.0.0.1 port=${primary_port},${standby_port} dbname=tobacco user=gateway target_session_attrs=read-write sslmode=verify-full sslrootcert=${pg}/tls/ca.pem"
-grpc_port=$(port_of "$grpc_public")
-mllp_port=$(port_of "$mllp_public")
-fhir_port=$(port_of "$fhir_public")
-admin_port=$(port_of "$admin_public")
 
 # write_config I: var/cluster/gwI/gateway.textproto from the sample config,
 # block by block: its own listeners (PROXY protocol from the balancer on
@@ -399,7 +522,8 @@ write_config() {
   {
     echo "# Written by deploy/cluster.sh for gateway instance $i from"
     echo "# $base_config at each start: edit that (or the script), not this."
-    awk -v root="$root" \
+    awk -v root="$root" -v certs="$certs" \
+      -v receivers_mllp="$receivers_mllp" -v receivers_fhir="$receivers_fhir" \
       -v grpc="127.0.0.1:$(instance_port "$grpc_port" "$i")" \
       -v mllp="127.0.0.1:$(instance_port "$mllp_port" "$i")" \
       -v fhir="127.0.0.1:$(instance_port "$fhir_port" "$i")" \
@@ -413,9 +537,17 @@ write_config() {
       }
       /^[a-z_]+ \{/ { block = $1 }
       /^\}/ { block = "" }
+      # The rest of a multi-line sqlite block (TextFormat prints it so):
+      # the postgres block replaced it.
+      skip && /^  \}/ { skip = 0; next }
+      skip { next }
       {
         line = $0
+        gsub(/"\.\.\/\.\.\/certs\/out\//, "\"" certs "/", line)
         gsub(/"\.\.\/\.\.\//, "\"" root "/", line)
+        # The demo receivers, where CLUSTER_PORT_BASE put them.
+        gsub(/127\.0\.0\.1:2576/, receivers_mllp, line)
+        gsub(/127\.0\.0\.1:9443\//, receivers_fhir "/", line)
         if (block == "grpc" && line ~ /^  address:/) {
           line = "  address: \"" grpc "\""
         } else if (block == "admin" && line ~ /^  address:/) {
@@ -429,6 +561,7 @@ write_config() {
         } else if (block == "store" && line ~ /^  data_dir:/) {
           line = "  data_dir: \"" data_dir "\""
         } else if (block == "store" && line ~ /^  sqlite /) {
+          skip = line !~ /\}/
           line = "  postgres {\n    conninfo: \"" conninfo "\"\n" \
                  "    password_file: \"" password_file "\"\n" \
                  "    reader_connections: 4\n  }"
@@ -447,43 +580,20 @@ write_config() {
   done
 }
 
-start_gateway() {
-  local i=$1 gw=$dir/gw$1 admin
-  admin=$(instance_port "$admin_port" "$i")
-  if alive "$gw/gateway.pid"; then
-    say "gateway $i already running (pid $(cat "$gw/gateway.pid"))"
-    return 0
-  fi
-  for p in "$(instance_port "$grpc_port" "$i")" "$(instance_port "$mllp_port" "$i")" \
-    "$(instance_port "$fhir_port" "$i")" "$admin"; do
-    if port_busy "$p"; then die "port $p (gateway $i) is in use"; fi
-  done
-  # Its own session, so it outlives this script and a closed terminal.
-  setsid "$gateway_bin" --config "$gw/gateway.textproto" >>"$gw/gateway.log" 2>&1 </dev/null &
-  echo $! >"$gw/gateway.pid"
-  for _ in $(seq 1 300); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$admin/readyz"; then
-      say "started gateway $i (pid $(cat "$gw/gateway.pid")), ready"
-      return 0
-    fi
-    if ! alive "$gw/gateway.pid"; then
-      tail -n 20 "$gw/gateway.log" >&2
-      rm -f "$gw/gateway.pid"
-      die "gateway $i exited (log: $gw/gateway.log)"
-    fi
-    sleep 0.2
-  done
-  die "gateway $i not ready after 60 s (curl http://127.0.0.1:$admin/readyz; log: $gw/gateway.log)"
-}
 
 for i in $(seq 1 "$instances"); do write_config "$i"; done
 if [[ "$mode" == start ]]; then
   # The systems the outbox delivers to, as deploy/run.sh starts them.
-  if [[ -x "$receivers_bin" ]] && ! alive "$dir/receivers.pid"; then
-    if port_busy 2576 || port_busy 9443; then
-      say "tobacco-demo-receivers not started: 2576 or 9443 in use"
+  # CLUSTER_RECEIVERS=0: the caller runs its own there.
+  if [[ "${CLUSTER_RECEIVERS:-1}" != 0 && -x "$receivers_bin" ]] &&
+    ! alive "$dir/receivers.pid"; then
+    if port_busy "$(port_of "$receivers_mllp")" || port_busy "$(port_of "$receivers_fhir")"; then
+      say "tobacco-demo-receivers not started: $receivers_mllp or $receivers_fhir in use"
     else
-      setsid "$receivers_bin" >>"$dir/receivers.log" 2>&1 </dev/null &
+      setsid "$receivers_bin" --mllp_address "$receivers_mllp" \
+        --fhir_address "$receivers_fhir" --tls_cert "$certs/server.pem" \
+        --tls_key "$certs/server.key" --client_ca "$certs/ca.pem" \
+        >>"$dir/receivers.log" 2>&1 </dev/null &
       echo $! >"$dir/receivers.pid"
       say "started tobacco-demo-receivers (pid $!)"
     fi
@@ -590,7 +700,7 @@ fi
 
 row() { printf '  %-26s %s\n' "$1" "$2"; }
 echo
-echo "The cluster (var/cluster; ./deploy/cluster.sh --stop stops it):"
+echo "The cluster ($dir; ./deploy/cluster.sh --stop stops it):"
 row "PostgreSQL primary" "127.0.0.1:${primary_port}  data $pg/primary, log $pg/primary.log"
 row "PostgreSQL standby" "127.0.0.1:${standby_port}  data $pg/standby, log $pg/standby.log"
 row "load balancer (nginx)" "gRPC ${grpc_public}, MLLP ${mllp_public}, HTTPS ${fhir_public}; log $dir/nginx/access.log"
@@ -599,7 +709,7 @@ for i in $(seq 1 "$instances"); do
   row "" "config $dir/gw$i/gateway.textproto, log $dir/gw$i/gateway.log"
 done
 if [[ -f "$dir/receivers.pid" ]]; then
-  row "demo receivers" "RX9 MLLP 127.0.0.1:2576, FHIR 127.0.0.1:9443; log $dir/receivers.log"
+  row "demo receivers" "RX9 MLLP $receivers_mllp, FHIR $receivers_fhir; log $dir/receivers.log"
 fi
 cat <<MSG
 
@@ -608,7 +718,7 @@ The database as the gateways reach it (password in $secrets/gateway.password):
 Replication, on the primary:
   PGPASSFILE=$secrets/superuser.pgpass psql -h $pg/run -p ${primary_port} -U postgres -c 'SELECT application_name, state, sync_state FROM pg_stat_replication'
 Through the balancer, as the tobacco dependency service TDS01 (README):
-  tds="--target localhost:${grpc_port} --ca certs/out/ca.pem --cert certs/out/service-tds01.pem --key certs/out/service-tds01.key"
+  tds="--target localhost:${grpc_port} --ca $certs/ca.pem --cert $certs/service-tds01.pem --key $certs/service-tds01.key"
   $ctl \$tds prescriptions list
   ./deploy/sample_pathway.sh      # the whole sample pathway, through the balancer
 MSG

@@ -7,7 +7,10 @@
 #   layering      no include from a layer above (tools/check_layering.py + its own test)
 #   default       g++ -Wall -Wextra -Werror build of the product, then ctest
 #                 over every label: unit, integration (real sockets, kill -9),
-#                 postgres (a throwaway PostgreSQL 15), interop (Node
+#                 postgres (a throwaway PostgreSQL 15), cluster (deploy/
+#                 cluster.sh's PostgreSQL pair, three gateways and nginx, with
+#                 kill -9 under load; alone, RUN_SERIAL, and in this tree
+#                 only: the asan preset builds and runs none), interop (Node
 #                 @grpc/grpc-js, python3-hl7, @medplum/core), browser (Debian's
 #                 Chromium + playwright-core walk the web console, axe-core; one
 #                 browser test at a time, RESOURCE_LOCK), bench (CI size, prints
