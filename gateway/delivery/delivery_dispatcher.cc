@@ -69,10 +69,6 @@ void DeliveryDispatcher::Stop() {
 void DeliveryDispatcher::DispatchLoop() {
   while (true) {
     absl::flat_hash_map<std::string, int> in_flight;
-    // Messages in flight when this claim begins. The claim may return one
-    // whose lease ran out while its send is still under way, and that send
-    // may finish before the claim returns: either way it is ours already.
-    absl::flat_hash_set<std::string> held;
     int free_slots = 0;
     {
       absl::MutexLock lock(&mu_);
@@ -87,7 +83,6 @@ void DeliveryDispatcher::DispatchLoop() {
       woken_ = false;
       free_slots = options_.workers - in_flight_;
       in_flight = in_flight_by_queue_;
-      held = in_flight_ids_;
     }
     last_cycle_us_.store(absl::ToUnixMicros(absl::Now()),
                          std::memory_order_relaxed);
@@ -115,14 +110,15 @@ void DeliveryDispatcher::DispatchLoop() {
     if (claimed->empty()) continue;
     absl::MutexLock lock(&mu_);
     for (store::OutboxRow& row : *claimed) {
-      // A send that outlived its lease is still ours: never two at once
-      // (the new lease covers it; its result is recorded as usual). If it
-      // finished meanwhile, its result is recorded and the new lease only
-      // delays the next try, if one is needed.
-      if (held.contains(row.message.message_id()) ||
-          !in_flight_ids_.insert(row.message.message_id()).second) {
-        continue;
-      }
+      // A send that outlived its lease and is still under way is ours:
+      // never two at once (the new lease covers it; its result is recorded
+      // as usual). One that finished while this claim ran was recorded
+      // first (a failure's backoff came due, so this is its next try), or,
+      // if it outlived its lease, may be sent again under the same id (the
+      // result of a message no longer pending is not recorded). Skipping
+      // it instead would count a try never made and hold the message for
+      // a whole lease (a dead letter one real try early: seen under load).
+      if (!in_flight_ids_.insert(row.message.message_id()).second) continue;
       std::string queue = store::DeliveryQueue(row.message.destination_ods(),
                                                row.message.channel());
       ++in_flight_;
