@@ -529,23 +529,22 @@ absl::StatusOr<int64_t> PgTransaction::AppendEvent(
   // The next sequence from the write-order row, which this transaction
   // holds locked until it commits (PgStore takes it first): events commit
   // in sequence order on every instance, so "events after N" never skips
-  // one that committed late. Rolled back with a failed request.
-  ASSIGN_OR_RETURN(PgResult next,
-                   conn_.Query("UPDATE write_order SET event_sequence = "
-                               "event_sequence + 1 WHERE id = 1 RETURNING "
-                               "event_sequence"));
-  if (next.rows() != 1) {
-    return absl::InternalError("postgres: the write_order row is missing");
-  }
-  ASSIGN_OR_RETURN(const int64_t sequence, next.Int(0, 0));
+  // one that committed late. Rolled back with a failed request. Taken and
+  // used in one statement (one round trip).
   PgArgs args;
   const std::string sql = absl::StrCat(
-      "INSERT INTO events (sequence, prescription_id, referral_id, "
-      "occurred_us, body) VALUES (",
-      args.Int(sequence), ", ", args.Text(event.prescription_id()), ", ",
-      args.Text(event.referral_id()), ", ",
-      args.Int(Micros(event.occurred_at())), ", ", args.Bytes(body), ")");
-  RETURN_IF_ERROR(conn_.Query(sql, args).status());
+      "WITH next AS (UPDATE write_order SET event_sequence = event_sequence "
+      "+ 1 WHERE id = 1 RETURNING event_sequence) INSERT INTO events "
+      "(sequence, prescription_id, referral_id, occurred_us, body) SELECT "
+      "event_sequence, ",
+      args.Text(event.prescription_id()), ", ", args.Text(event.referral_id()),
+      ", ", args.Int(Micros(event.occurred_at())), ", ", args.Bytes(body),
+      " FROM next RETURNING sequence");
+  ASSIGN_OR_RETURN(PgResult inserted, conn_.Query(sql, args));
+  if (inserted.rows() != 1) {
+    return absl::InternalError("postgres: the write_order row is missing");
+  }
+  ASSIGN_OR_RETURN(const int64_t sequence, inserted.Int(0, 0));
   appended_sequence_ = std::max(appended_sequence_, sequence);
   return sequence;
 }
