@@ -5,11 +5,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/delivery_stats.h"
 #include "gateway/store/page_cursor.h"
 #include "gateway/store/postgres/pg_transaction.h"
 #include "gateway/store/record_columns.h"
@@ -164,42 +164,18 @@ absl::StatusOr<std::vector<v1::DestinationStats>> PgTransaction::DeliveryStats(
                   "MIN(created_us), SUM(attempts) FROM outbox GROUP BY "
                   "queue, destination_ods, state ORDER BY queue COLLATE \"C\", "
                   "destination_ods COLLATE \"C\", state"));
-  std::vector<v1::DestinationStats> stats;
-  std::string current;
+  DeliveryStatsBuilder stats(now);
   for (int row = 0; row < result.rows(); ++row) {
-    const std::string queue = result.Text(row, 0);
-    if (stats.empty() || queue != current) {
-      current = queue;
-      v1::DestinationStats& s = stats.emplace_back();
-      s.set_destination_ods(result.Text(row, 1));
-      s.set_channel(absl::EndsWith(queue, "/hl7v2")
-                        ? v1::DELIVERY_CHANNEL_HL7V2_MLLP
-                        : v1::DELIVERY_CHANNEL_FHIR_HTTPS);
+    int64_t numbers[4] = {};  // state, count, oldest created_us, attempts
+    for (int k = 0; k < 4; ++k) {
+      // MIN and SUM are numbers for every group (never NULL: no empty
+      // groups).
+      ASSIGN_OR_RETURN(numbers[k], result.Int(row, 2 + k));
     }
-    v1::DestinationStats& s = stats.back();
-    ASSIGN_OR_RETURN(const int64_t state, result.Int(row, 2));
-    ASSIGN_OR_RETURN(const int64_t count, result.Int(row, 3));
-    switch (state) {
-      case v1::DELIVERY_STATE_PENDING: {
-        ASSIGN_OR_RETURN(const int64_t oldest_us, result.Int(row, 4));
-        ASSIGN_OR_RETURN(const int64_t attempts, result.Int(row, 5));
-        s.set_pending(count);
-        s.set_pending_attempts(attempts);
-        s.set_oldest_pending_age_seconds(
-            absl::ToDoubleSeconds(now - absl::FromUnixMicros(oldest_us)));
-        break;
-      }
-      case v1::DELIVERY_STATE_DEAD_LETTER:
-        s.set_dead_letters(count);
-        break;
-      case v1::DELIVERY_STATE_DELIVERED:
-        s.set_delivered(count);
-        break;
-      default:
-        break;
-    }
+    stats.Add(result.Text(row, 0), result.Text(row, 1), numbers[0], numbers[1],
+              numbers[2], numbers[3]);
   }
-  return stats;
+  return stats.Take();
 }
 
 absl::Status PgTransaction::InsertOutboxMessage(const OutboxRow& row) {

@@ -6,13 +6,13 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "gateway/common/status_macros.h"
 #include "gateway/domain/timestamps.h"
+#include "gateway/store/delivery_stats.h"
 #include "gateway/store/page_cursor.h"
 #include "gateway/store/record_columns.h"
 #include "gateway/store/sqlite/report_columns.h"
@@ -155,40 +155,14 @@ SqliteTransaction::DeliveryStats(absl::Time now) {
                     "MIN(created_us), SUM(attempts) FROM outbox GROUP BY "
                     "queue, destination_ods, state ORDER BY queue, "
                     "destination_ods, state"));
-  std::vector<v1::DestinationStats> stats;
-  std::string current;
+  DeliveryStatsBuilder stats(now);
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    const std::string queue = stmt.ColumnText(0);
-    if (stats.empty() || queue != current) {
-      current = queue;
-      v1::DestinationStats& s = stats.emplace_back();
-      s.set_destination_ods(stmt.ColumnText(1));
-      s.set_channel(absl::EndsWith(queue, "/hl7v2")
-                        ? v1::DELIVERY_CHANNEL_HL7V2_MLLP
-                        : v1::DELIVERY_CHANNEL_FHIR_HTTPS);
-    }
-    v1::DestinationStats& s = stats.back();
-    const int64_t count = stmt.ColumnInt(3);
-    switch (stmt.ColumnInt(2)) {
-      case v1::DELIVERY_STATE_PENDING:
-        s.set_pending(count);
-        s.set_pending_attempts(stmt.ColumnInt(5));
-        s.set_oldest_pending_age_seconds(absl::ToDoubleSeconds(
-            now - absl::FromUnixMicros(stmt.ColumnInt(4))));
-        break;
-      case v1::DELIVERY_STATE_DEAD_LETTER:
-        s.set_dead_letters(count);
-        break;
-      case v1::DELIVERY_STATE_DELIVERED:
-        s.set_delivered(count);
-        break;
-      default:
-        break;
-    }
+    stats.Add(stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnInt(2),
+              stmt.ColumnInt(3), stmt.ColumnInt(4), stmt.ColumnInt(5));
   }
-  return stats;
+  return stats.Take();
 }
 
 absl::Status SqliteTransaction::InsertOutboxMessage(const OutboxRow& row) {
