@@ -56,6 +56,7 @@
 #include "gateway/store/store.h"
 #include "google/protobuf/util/time_util.h"
 #include "tests/bench/bench_postgres.h"
+#include "tests/testing/sample_referral.h"
 
 ABSL_FLAG(double, seconds, 3.0, "measured seconds per scenario");
 ABSL_FLAG(std::string, callers, "1,32",
@@ -92,17 +93,8 @@ const char* WorkName(Work work) {
   return work == Work::kReferral ? "referral" : "referral + audit";
 }
 
-// As tests/unit/store/store_conformance_test.cc's MakeReferral.
 v1::Referral MakeReferral(const std::string& id, int64_t created_us) {
-  v1::Referral r;
-  r.set_referral_id(id);
-  r.mutable_patient()->set_nhs_number("9990000018");
-  r.mutable_referrer()->set_ods_code("RX9");
-  r.mutable_service()->set_ods_code("TDS01");
-  r.mutable_gp_practice()->set_ods_code("Y90001");
-  r.set_status(v1::REFERRAL_STATUS_RECEIVED);
-  *r.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(created_us);
-  return r;
+  return testing::SampleStoredReferral(id, created_us);
 }
 
 absl::Status DoWrite(store::WriteTransaction& tx, Work work,

@@ -21,6 +21,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "tests/testing/pg_test_server.h"
+#include "tests/testing/sample_referral.h"
 #include "tests/testing/status_matchers.h"
 
 namespace nhs::tobacco::store {
@@ -30,16 +31,7 @@ using ::nhs::tobacco::testing::IsOk;
 using ::nhs::tobacco::testing::StatusIs;
 
 v1::Referral Referral(const std::string& id) {
-  v1::Referral r;
-  r.set_referral_id(id);
-  r.mutable_patient()->set_nhs_number("9990000018");
-  r.mutable_referrer()->set_ods_code("RX9");
-  r.mutable_service()->set_ods_code("TDS01");
-  r.mutable_gp_practice()->set_ods_code("Y90001");
-  r.set_status(v1::REFERRAL_STATUS_RECEIVED);
-  *r.mutable_created_at() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(1);
-  return r;
+  return testing::SampleStoredReferral(id);
 }
 
 class PgFailoverTest : public ::testing::Test {

@@ -21,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/sample_referral.h"
 #include "tests/testing/status_matchers.h"
 
 namespace nhs::tobacco::store {
@@ -32,16 +33,7 @@ using ::nhs::tobacco::testing::StatusIs;
 using ::testing::HasSubstr;
 
 v1::Referral MakeReferral(const std::string& id) {
-  v1::Referral r;
-  r.set_referral_id(id);
-  r.mutable_patient()->set_nhs_number("9990000018");
-  r.mutable_referrer()->set_ods_code("RX9");
-  r.mutable_service()->set_ods_code("TDS01");
-  r.mutable_gp_practice()->set_ods_code("Y90001");
-  r.set_status(v1::REFERRAL_STATUS_RECEIVED);
-  *r.mutable_created_at() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(1000);
-  return r;
+  return testing::SampleStoredReferral(id, 1000);
 }
 
 // Every file in `folder` (names only).

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/sample_referral.h"
 #include "tests/testing/status_matchers.h"
 
 namespace nhs::tobacco::store {
@@ -33,15 +34,7 @@ google::protobuf::Timestamp Ts(int64_t micros) {
 
 v1::Referral MakeReferral(const std::string& id, int64_t created_us,
                           const std::string& referrer = "RX9") {
-  v1::Referral r;
-  r.set_referral_id(id);
-  r.mutable_patient()->set_nhs_number("9990000018");
-  r.mutable_referrer()->set_ods_code(referrer);
-  r.mutable_service()->set_ods_code("TDS01");
-  r.mutable_gp_practice()->set_ods_code("Y90001");
-  r.set_status(v1::REFERRAL_STATUS_RECEIVED);
-  *r.mutable_created_at() = Ts(created_us);
-  return r;
+  return testing::SampleStoredReferral(id, created_us, referrer);
 }
 
 v1::PrescriptionRequest MakePrescription(const std::string& id,
