@@ -42,6 +42,13 @@ packages=(
   prometheus-cpp-dev
   # PostgreSQL's client library, for the PostgreSQL store (issue 16)
   libpq-dev
+  # The GP letter as a PDF (GP Connect Send Document over MESH, issue 17):
+  # Cairo draws the PDF, Pango lays out and wraps the text
+  libcairo2-dev libpango1.0-dev
+  # NHS Digital's MESH sandbox (third_party/mesh-sandbox, MIT): the local
+  # MESH the sample pathway's practice mailbox lives in, and the far end of
+  # the MESH tests
+  python3-fastapi python3-uvicorn python3-cryptography python3-dateutil
 )
 # Several instances on PostgreSQL behind a load balancer (deploy/cluster.sh),
 # and the tests that start the same (issue 16).
@@ -79,6 +86,8 @@ if [[ "${mode}" == test ]]; then
     # the real Prometheus server and promtool: the scrape integration test,
     # the alert rule tests and `promtool check metrics`
     prometheus
+    # pdftotext: the MESH tests read the PDF letter the practice received
+    poppler-utils
   )
 fi
 

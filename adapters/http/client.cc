@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +19,8 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -33,6 +36,15 @@ using tcp = boost::asio::ip::tcp;
 using beast::error_code;
 
 namespace {
+
+// The payload RequestNeverSent looks for: set only when no byte of the
+// request was written (no TCP connection, or the TLS handshake failed).
+constexpr absl::string_view kNotSentPayload =
+    "nhs.tobacco.http/request-not-sent";
+
+void MarkNotSent(absl::Status& status) {
+  status.SetPayload(kNotSentPayload, absl::Cord("1"));
+}
 
 struct Url {
   std::string host;
@@ -114,18 +126,20 @@ class Exchange {
   Exchange(const Url& url, ssl::context& tls, const ClientOptions& options)
       : url_(url), options_(options), resolver_(io_), stream_(io_, tls) {}
 
-  absl::StatusOr<Response> Run(absl::string_view content_type,
-                               absl::string_view body) {
+  absl::StatusOr<Response> Run(const ClientRequest& request) {
     absl::Status prepared = PrepareTls();
     if (!prepared.ok()) return prepared;
-    request_.method(bhttp::verb::post);
+    method_ = request.method;
+    request_.method_string(method_);
     request_.target(url_.target);
     request_.version(11);
     request_.set(bhttp::field::host, url_.host);
-    request_.set(bhttp::field::content_type,
-                 beast::string_view(content_type.data(), content_type.size()));
+    for (const auto& [name, value] : request.headers) {
+      request_.insert(name, value);
+    }
+    // One exchange per connection: the caller's headers cannot keep it.
     request_.set(bhttp::field::connection, "close");
-    request_.body().assign(body.data(), body.size());
+    request_.body() = request.body;
     request_.prepare_payload();
     parser_.emplace();
     parser_->body_limit(options_.max_response_bytes);
@@ -178,9 +192,11 @@ class Exchange {
       if (ec) {
         const long verify = SSL_get_verify_result(stream_.native_handle());
         if (verify != X509_V_OK) {
-          return Done(absl::UnavailableError(
-              absl::StrCat("POST ", url_.host, ": SSLServerVerification: ",
-                           X509_verify_cert_error_string(verify))));
+          absl::Status refused = absl::UnavailableError(
+              absl::StrCat(method_, " ", url_.host, ": SSLServerVerification: ",
+                           X509_verify_cert_error_string(verify)));
+          MarkNotSent(refused);
+          return Done(std::move(refused));
         }
         return Fail("SSLConnection", ec);
       }
@@ -205,6 +221,12 @@ class Exchange {
     response.status = static_cast<int>(message.result_int());
     const auto type = message[bhttp::field::content_type];
     response.content_type.assign(type.data(), type.size());
+    for (const auto& field : message) {
+      response.headers.emplace_back(
+          absl::AsciiStrToLower(absl::string_view(field.name_string().data(),
+                                                  field.name_string().size())),
+          std::string(field.value().data(), field.value().size()));
+    }
     response.body = std::move(message.body());
     // The connection goes with the exchange (Connection: close); no TLS
     // goodbye is awaited from a receiver that may not send one.
@@ -216,12 +238,14 @@ class Exchange {
 
   void Fail(absl::string_view step, error_code ec) {
     const std::string what =
-        absl::StrCat("POST https://", url_.host, ":", url_.port, url_.target,
-                     ": ", step, ": ", ec.message());
-    if (ec == beast::error::timeout) {
-      return Done(absl::DeadlineExceededError(what));
-    }
-    Done(absl::UnavailableError(what));
+        absl::StrCat(method_, " https://", url_.host, ":", url_.port,
+                     url_.target, ": ", step, ": ", ec.message());
+    absl::Status failed = ec == beast::error::timeout
+                              ? absl::DeadlineExceededError(what)
+                              : absl::UnavailableError(what);
+    // Before the TLS handshake ended no byte of the request was written.
+    if (step == "Connection" || step == "SSLConnection") MarkNotSent(failed);
+    Done(std::move(failed));
   }
 
   void Done(absl::StatusOr<Response> result) {
@@ -231,6 +255,7 @@ class Exchange {
 
   const Url& url_;
   const ClientOptions& options_;
+  std::string method_;
   asio::io_context io_;
   tcp::resolver resolver_;
   ssl::stream<beast::tcp_stream> stream_;
@@ -242,11 +267,41 @@ class Exchange {
 
 }  // namespace
 
+bool RequestNeverSent(const absl::Status& status) {
+  return status.GetPayload(kNotSentPayload).has_value();
+}
+
 absl::StatusOr<Response> PostOverTls(absl::string_view url,
                                      absl::string_view content_type,
                                      absl::string_view body,
                                      const ClientOptions& options) {
-  absl::StatusOr<Url> parsed = ParseUrl(url);
+  ClientRequest request;
+  request.method = "POST";
+  request.url = std::string(url);
+  request.headers.emplace_back("Content-Type", std::string(content_type));
+  request.body = std::string(body);
+  return SendOverTls(request, options);
+}
+
+absl::StatusOr<Response> SendOverTls(const ClientRequest& request,
+                                     const ClientOptions& options) {
+  if (request.method.empty() ||
+      !std::all_of(request.method.begin(), request.method.end(),
+                   [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad HTTP method: ", request.method));
+  }
+  for (const auto& [name, value] : request.headers) {
+    // A CR or LF would split the request (header injection); a name must
+    // be a token.
+    if (name.empty() || name.find_first_of(" \t\r\n:") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos ||
+        value.find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("header ", name, " has a control character"));
+    }
+  }
+  absl::StatusOr<Url> parsed = ParseUrl(request.url);
   if (!parsed.ok()) return parsed.status();
   if (options.client_cert_path.empty() != options.client_key_path.empty()) {
     return absl::InvalidArgumentError(
@@ -257,7 +312,7 @@ absl::StatusOr<Response> PostOverTls(absl::string_view url,
     return status;
   }
   Exchange exchange(*parsed, tls, options);
-  return exchange.Run(content_type, body);
+  return exchange.Run(request);
 }
 
 }  // namespace nhs::tobacco::http
