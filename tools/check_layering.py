@@ -19,7 +19,7 @@ import sys
 PROTOS = "nhs/tobacco"
 ADAPTERS = ["adapters/" + a for a in
             ("net", "http", "hl7v2", "fhir", "mental_health", "gp", "pharmacy",
-             "service")]
+             "service", "mesh", "gp_connect")]
 
 # Folder -> the folders of ours it may include (besides itself).
 ALLOWED = {
@@ -78,6 +78,11 @@ ALLOWED = {
                           "adapters/fhir", PROTOS],
     "adapters/service": ["gateway/common", "gateway/domain", "adapters/fhir",
                          PROTOS],
+    # MESH (issue 17): the client over the HTTP client; knows no payload.
+    "adapters/mesh": ["gateway/common", "adapters/http"],
+    # GP Connect Send Document: the ITK3 payload and the PDF letter.
+    "adapters/gp_connect": ["gateway/common", "gateway/domain",
+                            "adapters/fhir", "adapters/gp", PROTOS],
 }
 
 # Prefixes that make an include "ours" and so subject to the rules.
