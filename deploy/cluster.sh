@@ -535,6 +535,12 @@ write_config() {
       function limits() {
         return "  limits { proxy_protocol: true trusted_proxy_networks: \"127.0.0.1/32\" }"
       }
+      # MESH (issue 17) is not part of the cluster demo: the mesh block and
+      # the organisations mesh routes go (the letters take the fhir routes).
+      /^mesh \{/ { in_mesh = 1; next }
+      in_mesh && /^\}/ { in_mesh = 0; next }
+      in_mesh { next }
+      /^  mesh \{.*\}/ { next }
       /^[a-z_]+ \{/ { block = $1 }
       /^\}/ { block = "" }
       # The rest of a multi-line sqlite block (TextFormat prints it so):

@@ -5,8 +5,10 @@
 # a pharmacy dispenses; the service records a 4-week CO-verified quit. A
 # second request supplies a vape kit through a pharmacy. The gateway's outbox
 # delivers what each step owes the other organisations' systems (played by
-# tobacco-demo-receivers under deploy/run.sh); the operator's view of it ends
-# the script. All data is fictional (NHS number from the 999 test range).
+# tobacco-demo-receivers under deploy/run.sh): the GP's letters go over MESH
+# (organisations[].mesh) as a PDF in a GP Connect Send Document, the rest
+# over FHIR or HL7 v2; the operator's view of it ends the script. All data is
+# fictional (NHS number from the 999 test range).
 set -euo pipefail
 ctl=${TOBACCOCTL:-build/default/gateway/cli/tobaccoctl}
 target=${TARGET:-localhost:50051}
@@ -21,16 +23,24 @@ as() {
 }
 say() { printf '\n== %s\n' "$*"; }
 # delivered RX ORG ODS: the outbox sends the request to the organisation's
-# system, and its confirmation moves the request to SENT, then ACKNOWLEDGED,
-# within moments (recording them by hand as well would be refused as an
-# illegal step). Without a route to it (organisations[].fhir.url) or with its system
+# system, and its confirmation moves the request to SENT, then ACKNOWLEDGED:
+# within moments over FHIR; over MESH (the GP letter) once the practice's
+# system has taken the letter from its mailbox and its ITK3 business
+# acknowledgement has come back to the gateway's, a few polls of each mailbox
+# (recording them by hand as well would be refused as an illegal step).
+# Without a route to it (organisations[].fhir.url or .mesh) or with its system
 # down, nothing is confirmed: the service and the organisation then record
 # those steps themselves, as they would after a phone call.
 delivered() {
-  local rx=$1 org=$2 ods=$3 status=
-  for _ in $(seq 1 25); do
+  local rx=$1 org=$2 ods=$3 status='' said=''
+  local start=$SECONDS
+  while ((SECONDS - start < 20)); do
     status=$(as service-tds01 --json prescriptions show "$rx" | jq -r .status)
     [[ $status == PRESCRIPTION_STATUS_ACKNOWLEDGED ]] && return 0
+    if [[ -z $said ]] && ((SECONDS - start >= 4)); then
+      echo "(waiting for $ods's acknowledgement: ${status#PRESCRIPTION_STATUS_} so far; over MESH it takes a few seconds)"
+      said=1
+    fi
     sleep 0.2
   done
   echo "(not confirmed by $ods's system: recording SENT and ACKNOWLEDGED by hand)"
@@ -45,10 +55,18 @@ this_run() {
   as admin-ops --json deliveries list ${1:+--state "$1"} --page-size 500 |
     jq --arg r "$referral" '[.deliveries[]? | select(.referralId == $r)] | length'
 }
+# awaiting: how many of them MESH took whose ITK3 acknowledgements are still
+# to come back.
+awaiting() {
+  as admin-ops --json deliveries list --page-size 500 |
+    jq --arg r "$referral" '[.deliveries[]? | select(.referralId == $r and
+      .state == "DELIVERY_STATE_AWAITING_ACKNOWLEDGEMENT")] | length'
+}
 
 say "Community mental health team RX9 refers a patient on clozapine"
 referral=$(as trust-rx9 --json referrals create \
   --nhs-number "999 000 0018" --dob 1980-04-01 \
+  --given-name Sam --family-name Testpatient \
   --referrer-ods RX9 --source community_mental_health \
   --practitioner C1234567 --practitioner-register gmc \
   --service-ods TDS01 --gp-ods Y90001 \
@@ -100,15 +118,21 @@ say "An illegal step is refused with the reason"
 as service-tds01 prescriptions cancel "$vape" --actor-ods TDS01 --reason PATIENT_DECLINED || true
 
 say "What the gateway sent in this run, and to whom (the outbox, as the operator sees it)"
-# Delivery runs beside the pathway: give the last messages a moment.
-for _ in $(seq 1 50); do
-  [[ $(this_run pending) == 0 ]] && break
+# Delivery runs beside the pathway: give the last messages a moment, and the
+# letters over MESH their acknowledgements.
+for _ in $(seq 1 100); do
+  [[ $(this_run pending) == 0 && $(awaiting) == 0 ]] && break
   sleep 0.2
 done
 sent=$(this_run "")
 if [[ $sent == 0 ]]; then
-  echo "nothing: the gateway's config has no delivery routes (organisations[].mllp.outbound_address, organisations[].fhir.url)"
+  echo "nothing: the gateway's config has no delivery routes (organisations[].mllp.outbound_address, organisations[].fhir.url, organisations[].mesh)"
 else
   # Newest first, so this run's messages are the first $sent.
   as admin-ops deliveries list --page-size "$sent"
+  if as admin-ops --json deliveries list --page-size "$sent" |
+    jq -e '[.deliveries[]? | select(.channel == "DELIVERY_CHANNEL_MESH")] | length > 0' >/dev/null; then
+    echo "(channel MESH: the GP's letters, each a PDF in an ITK3 message to the practice's"
+    echo " MESH mailbox; AWAITING_ACKNOWLEDGEMENT until its ITK3 acknowledgements are back)"
+  fi
 fi

@@ -8,12 +8,19 @@
 //     pharmacy FZZ99 and service TDS01. One URL serves all three: the
 //     MessageHeader's destination says whom each Bundle is for. Answers 200
 //     with an OperationOutcome, or 422 for an organisation it does not
-//     stand in for.
+//     stand in for;
+//   - GP practice Y90001's system on MESH (mesh_practice.h): every 2 s it
+//     takes the GP Connect Send Document letters from the practice's mailbox
+//     on the MESH sandbox, writes each letter's PDF to --mesh_letters_dir,
+//     and answers the sender with positive ITK3 infrastructure and business
+//     acknowledgements. Off with an empty --mesh_url.
 //
-// One line per message on stdout: time, channel, message type or event, the
-// message id (MSH-10 / MessageHeader.id) and the receiver. Only header
-// fields are ever read, so no patient identifier (NHS number, name, date of
-// birth) can reach the output. Development only: it keeps nothing.
+// One line per message on stdout: time, channel, message type, event or MESH
+// workflow, the message id (MSH-10 / MessageHeader.id / the ITK3 message id)
+// and the receiver, then a note (for MESH, where the PDF went). Only header
+// fields are ever printed, so no patient identifier (NHS number, name, date
+// of birth) can reach the output. Development only: it keeps nothing but the
+// letters' PDFs (fictional patients), which are the letters themselves.
 #include <signal.h>
 
 #include <atomic>
@@ -41,6 +48,7 @@
 #include "adapters/hl7v2/mllp_listener.h"
 #include "adapters/hl7v2/parser.h"
 #include "adapters/hl7v2/writer.h"
+#include "deploy/demo_receivers/mesh_practice.h"
 #include "nlohmann/json.hpp"
 
 ABSL_FLAG(std::string, mllp_address, "127.0.0.1:2576",
@@ -57,6 +65,25 @@ ABSL_FLAG(std::string, tls_cert, "certs/out/server.pem",
 ABSL_FLAG(std::string, tls_key, "certs/out/server.key", "its private key");
 ABSL_FLAG(std::string, client_ca, "certs/out/ca.pem",
           "CA that signed the gateway's client certificate");
+ABSL_FLAG(std::string, mesh_url, "https://127.0.0.1:8700",
+          "MESH server (the sandbox deploy/run.sh starts) where the practice's "
+          "mailbox is; empty = no MESH practice");
+ABSL_FLAG(std::string, mesh_mailbox, "Y90001OT001",
+          "the practice's MESH mailbox id");
+ABSL_FLAG(std::string, mesh_password, "",
+          "its password (development: deploy/mesh/mailboxes.jsonl); without "
+          "it the MESH practice is off");
+ABSL_FLAG(std::string, mesh_shared_key, "",
+          "the MESH environment's shared key (the sandbox's SHARED_KEY); "
+          "without it the MESH practice is off");
+ABSL_FLAG(std::string, mesh_letters_dir, "var/mesh/letters",
+          "where the PDF of each letter taken from MESH is written, as "
+          "<ITK3 message id>.pdf");
+ABSL_FLAG(std::string, mesh_ca, "certs/out/ca.pem",
+          "CA that signed the MESH server's certificate");
+ABSL_FLAG(std::string, mesh_cert, "certs/out/gp-y90001.pem",
+          "the practice's client certificate for MESH (mutual TLS)");
+ABSL_FLAG(std::string, mesh_key, "certs/out/gp-y90001.key", "its private key");
 
 namespace nhs::tobacco::demo {
 namespace {
@@ -65,6 +92,10 @@ using Json = nlohmann::json;
 
 constexpr char kMllp[] = "HL7V2_MLLP";
 constexpr char kFhir[] = "FHIR_HTTPS";
+// GP Connect Send Document's ITK3 responses (the gateway's
+// mesh.ack_workflow_id default).
+constexpr char kMeshAckWorkflow[] = "GPFED_CONSULT_REPORT_ACK";
+constexpr char kMeshPractice[] = "Y90001";
 
 // Writes the one-line-per-message report. Lines come from the MLLP and HTTPS
 // threads at once, hence the lock; each is flushed so `tail -f` and scripts
@@ -295,17 +326,55 @@ int Run() {
     return 1;
   }
 
+  // The practice's MESH mailbox: letters come by polling, not to a port.
+  std::unique_ptr<MeshPractice> practice;
+  std::string mesh_note;
+  if (const std::string url = absl::GetFlag(FLAGS_mesh_url); url.empty()) {
+    mesh_note = "; no MESH practice (--mesh_url is empty)";
+  } else if (absl::GetFlag(FLAGS_mesh_password).empty() ||
+             absl::GetFlag(FLAGS_mesh_shared_key).empty()) {
+    mesh_note =
+        "; no MESH practice (--mesh_password and --mesh_shared_key needed)";
+  } else {
+    MeshPracticeOptions options;
+    options.client.base_url = url;
+    options.client.mailbox_id = absl::GetFlag(FLAGS_mesh_mailbox);
+    options.client.password = absl::GetFlag(FLAGS_mesh_password);
+    options.client.shared_key = absl::GetFlag(FLAGS_mesh_shared_key);
+    options.client.tls.ca_cert_path = absl::GetFlag(FLAGS_mesh_ca);
+    options.client.tls.client_cert_path = absl::GetFlag(FLAGS_mesh_cert);
+    options.client.tls.client_key_path = absl::GetFlag(FLAGS_mesh_key);
+    // One try per call: the next pass, 2 s on, is the retry.
+    options.client.max_attempts = 1;
+    options.ods_code = kMeshPractice;
+    options.letters_dir = absl::GetFlag(FLAGS_mesh_letters_dir);
+    options.ack_workflow = kMeshAckWorkflow;
+    practice = std::make_unique<MeshPractice>(
+        std::move(options),
+        [&report](absl::string_view channel, absl::string_view what,
+                  absl::string_view id, absl::string_view receiver,
+                  absl::string_view note) {
+          report.Line(channel, what, id, receiver, note);
+        });
+    practice->Start();
+    mesh_note = absl::StrCat("; ", kMeshPractice, "'s MESH mailbox ",
+                             absl::GetFlag(FLAGS_mesh_mailbox), " at ", url,
+                             " (letters to ",
+                             absl::GetFlag(FLAGS_mesh_letters_dir), ")");
+  }
+
   // On stderr, so stdout carries only the one line per message.
   std::cerr << "tobacco-demo-receivers: " << absl::GetFlag(FLAGS_trust)
             << "'s MLLP engine on " << mllp.address
             << " (plaintext); FHIR $process-message for "
             << absl::StrJoin(receivers, ", ") << " on https://" << https.address
-            << "/fhir/$process-message (mutual TLS)" << std::endl;
+            << "/fhir/$process-message (mutual TLS)" << mesh_note << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   std::cerr << "tobacco-demo-receivers: " << strsignal(signal_number)
             << ", stopping" << std::endl;
+  if (practice != nullptr) practice->Stop();
   (*fhir_listener)->Stop();
   (*engine)->Stop();
   return 0;
@@ -317,10 +386,12 @@ int Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Stands in for the receiving systems of the sample pathway (trust "
-      "RX9's MLLP engine; the FHIR endpoint of Y90001, FZZ99 and TDS01) and "
-      "prints one line per message received. Development only.\n"
+      "RX9's MLLP engine; the FHIR endpoint of Y90001, FZZ99 and TDS01; "
+      "Y90001's MESH mailbox) and prints one line per message received. "
+      "Development only.\n"
       "  tobacco-demo-receivers [--mllp_address 127.0.0.1:2576] "
-      "[--fhir_address 127.0.0.1:9443]");
+      "[--fhir_address 127.0.0.1:9443] [--mesh_url https://127.0.0.1:8700 "
+      "--mesh_password P --mesh_shared_key K]");
   absl::ParseCommandLine(argc, argv);
   return nhs::tobacco::demo::Run();
 }

@@ -158,13 +158,17 @@ void DeliveryDispatcher::Deliver(const Work& work) {
                                {"prescription_id", m.prescription_id()}};
   const domain::SendResult result = sender_.Send(m);
   const bool confirmed = result.outcome == domain::SendOutcome::kConfirmed;
-  LogEvent event(confirmed ? LogLevel::kInfo : LogLevel::kWarning, "delivery");
+  const bool accepted = result.outcome == domain::SendOutcome::kAccepted;
+  LogEvent event(confirmed || accepted ? LogLevel::kInfo : LogLevel::kWarning,
+                 "delivery");
   event.With("kind", domain::MessageKindName(m.kind()))
       .With("destination", work.queue)
       // The claim counted this try already.
       .With("attempt", work.row.delivery.attempts());
   if (confirmed) {
     event.Write("delivered");
+  } else if (accepted) {
+    event.Write("handed to MESH; waiting for the receiver's acknowledgements");
   } else {
     event.With("detail", result.detail)
         .Write(result.outcome == domain::SendOutcome::kPermanent

@@ -1,10 +1,14 @@
 #include "gateway/delivery/outbound_renderer.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "adapters/fhir/message_bundle_builder.h"
 #include "adapters/gp/outcome_message.h"
 #include "adapters/gp/recommendation_message.h"
+#include "adapters/gp_connect/gp_letters.h"
+#include "adapters/gp_connect/letter_pdf.h"
+#include "adapters/gp_connect/send_document.h"
 #include "adapters/hl7v2/writer.h"
 #include "adapters/mental_health/oru_r01_builder.h"
 #include "adapters/mental_health/rri_i12_builder.h"
@@ -123,7 +127,66 @@ absl::StatusOr<std::string> RenderFhir(const v1::OutboundMessage& m,
   return built->dump(-1, ' ', false, fhir::Json::error_handler_t::replace);
 }
 
+// MESH (issue 17): a GP Connect Send Document, the letter as a PDF in an
+// ITK3 message.
+absl::StatusOr<std::string> RenderMesh(const v1::OutboundMessage& m,
+                                       const RenderTarget& target) {
+  gp_connect::Letter letter;
+  switch (m.kind()) {
+    case v1::MESSAGE_KIND_GP_RECOMMENDATION:
+      letter = gp_connect::RecommendationLetter(m.prescription(), m.referral(),
+                                                /*reminder=*/false);
+      break;
+    case v1::MESSAGE_KIND_GP_REMINDER:
+      letter = gp_connect::RecommendationLetter(m.prescription(), m.referral(),
+                                                /*reminder=*/true);
+      break;
+    case v1::MESSAGE_KIND_GP_OUTCOME:
+      letter = gp_connect::OutcomeLetter(m.outcome(), m.referral());
+      break;
+    case v1::MESSAGE_KIND_CANCELLATION_NOTICE:
+      letter = gp_connect::CancellationLetter(m.prescription(), m.referral());
+      break;
+    default:
+      return absl::InvalidArgumentError("not a letter MESH can carry");
+  }
+  ASSIGN_OR_RETURN(std::string pdf, gp_connect::RenderLetterPdf(letter));
+  const v1::Organisation& service = ServiceOf(m);
+  gp_connect::SendDocumentContext context;
+  context.message_id = m.message_id();
+  context.timestamp = CausedAt(m);
+  context.sender_ods = service.ods_code();
+  context.sender_name =
+      !service.name().empty() ? service.name()
+      : !target.sender_name.empty()
+          ? target.sender_name
+          : absl::StrCat("Tobacco dependence service ", service.ods_code());
+  context.recipient_ods = m.destination_ods();
+  context.document_title = letter.title;
+  context.sender_mesh_mailbox = target.source_mesh_mailbox;
+  // Who wrote it: the practitioner who recommended (or cancelled) the
+  // request, or who recorded the outcome.
+  context.author = m.kind() == v1::MESSAGE_KIND_GP_OUTCOME
+                       ? m.outcome().recorded_by().practitioner()
+                       : m.prescription().recommended_by();
+  if (context.author.identifier().empty() &&
+      context.author.display_name().empty()) {
+    // No named person (a GP-referred patient's outcome from an HL7 feed):
+    // the service signs, as its letters do.
+    context.author.set_display_name(context.sender_name);
+  }
+  if (!m.prescription_id().empty()) {
+    context.sender_reference = m.prescription_id();
+  }
+  return gp_connect::BuildSendDocument(context, m.referral(), pdf);
+}
+
 }  // namespace
+
+const v1::Organisation& ServiceOf(const v1::OutboundMessage& message) {
+  return message.prescription().has_service() ? message.prescription().service()
+                                              : message.referral().service();
+}
 
 std::string Hl7ControlId(absl::string_view message_id) {
   std::string hex = absl::StrReplaceAll(message_id, {{"-", ""}});
@@ -134,6 +197,9 @@ absl::StatusOr<std::string> RenderMessage(const v1::OutboundMessage& message,
                                           const RenderTarget& target) {
   if (message.channel() == v1::DELIVERY_CHANNEL_HL7V2_MLLP) {
     return RenderHl7(message, target);
+  }
+  if (message.channel() == v1::DELIVERY_CHANNEL_MESH) {
+    return RenderMesh(message, target);
   }
   return RenderFhir(message, target);
 }

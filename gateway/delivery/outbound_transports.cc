@@ -58,6 +58,15 @@ OutboundTransports::FromConfig(const v1::GatewayConfig& config) {
     t->https_options_.client_cert_path = f.client_cert_path();
     t->https_options_.client_key_path = f.client_key_path();
   }
+  for (const v1::OrganisationConfig& o : config.organisations()) {
+    if (!o.name().empty()) t->names_[o.ods_code()] = o.name();
+  }
+  if (config.has_mesh()) {
+    ASSIGN_OR_RETURN(t->mesh_, MeshTransport::FromConfig(config));
+    for (const v1::OrganisationConfig& o : config.organisations()) {
+      if (o.has_mesh()) t->routes_.Add(o.ods_code(), v1::DELIVERY_CHANNEL_MESH);
+    }
+  }
   return t;
 }
 
@@ -73,18 +82,35 @@ std::string OutboundTransports::ReceivingApplicationOf(
   return it == receiving_applications_.end() ? "" : it->second;
 }
 
+std::string OutboundTransports::OrganisationNameOf(
+    absl::string_view ods_code) const {
+  auto it = names_.find(ods_code);
+  return it == names_.end() ? "" : it->second;
+}
+
 absl::Duration OutboundTransports::send_timeout() const {
   // connect + the exchange, whichever channel is slower; the MLLP client
   // may try twice (a pooled connection gone stale).
   return std::max(
-      https_options_.connect_timeout + https_options_.io_timeout,
-      2 * (std::min(absl::Seconds(5), mllp_timeout_) + mllp_timeout_));
+      {https_options_.connect_timeout + https_options_.io_timeout,
+       2 * (std::min(absl::Seconds(5), mllp_timeout_) + mllp_timeout_),
+       mesh_ != nullptr ? mesh_->send_timeout() : absl::ZeroDuration()});
 }
 
 domain::SendResult OutboundTransports::Send(const v1::OutboundMessage& message,
                                             absl::string_view payload) {
   if (message.channel() == v1::DELIVERY_CHANNEL_HL7V2_MLLP) {
     return SendMllp(message, payload);
+  }
+  if (message.channel() == v1::DELIVERY_CHANNEL_MESH) {
+    if (mesh_ == nullptr) {
+      // The mesh block was removed from the config after the message
+      // queued.
+      return domain::SendResult{
+          domain::SendOutcome::kTransient, false,
+          "MESH is not configured (no mesh block in the config)"};
+    }
+    return mesh_->Send(message, payload);
   }
   return SendFhir(message, payload);
 }

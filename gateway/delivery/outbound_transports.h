@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "adapters/fhir/https_client.h"
 #include "adapters/hl7v2/mllp_client.h"
+#include "gateway/delivery/mesh_transport.h"
 #include "gateway/domain/delivery_attempt.h"
 #include "gateway/domain/delivery_plan.h"
 #include "nhs/tobacco/v1/config.pb.h"
@@ -21,13 +22,15 @@ namespace nhs::tobacco::delivery {
 
 // Where each organisation takes messages, and the clients that reach it:
 // MLLP (with TLS when configured) to a trust's outbound_address, HTTPS
-// (mutual TLS) to a GP practice's or pharmacy's FHIR endpoint. Thread-safe.
+// (mutual TLS) to a GP practice's or pharmacy's FHIR endpoint, MESH to a
+// practice's mailbox. Thread-safe.
 class OutboundTransports {
  public:
   // From the organisation registry (organisations[].mllp.outbound_address
-  // with mllp present, organisations[].fhir.url with fhir present), which
-  // GatewayServer has migrated the deprecated keys into. FAILED_PRECONDITION
-  // when a TLS file cannot be loaded.
+  // with mllp present, organisations[].fhir.url with fhir present,
+  // organisations[].mesh with mesh present), which GatewayServer has
+  // migrated the deprecated keys into. FAILED_PRECONDITION when a TLS file
+  // or a MESH secret cannot be loaded.
   static absl::StatusOr<std::unique_ptr<OutboundTransports>> FromConfig(
       const v1::GatewayConfig& config);
 
@@ -37,9 +40,14 @@ class OutboundTransports {
   std::string FhirEndpointOf(absl::string_view ods_code) const;
   // MSH-5 for a trust (organisations[].mllp.receiving_application).
   std::string ReceivingApplicationOf(absl::string_view ods_code) const;
+  // organisations[].name, or empty.
+  std::string OrganisationNameOf(absl::string_view ods_code) const;
   const std::string& fhir_source_endpoint() const { return fhir_source_; }
   // The longest one send may take (the outbox's claim lease).
   absl::Duration send_timeout() const;
+  // The MESH channel, or null when the config has no mesh block.
+  MeshTransport* mesh() { return mesh_.get(); }
+  const MeshTransport* mesh() const { return mesh_.get(); }
 
   // Sends `payload` (already rendered) to the message's destination and
   // says how it went. Blocks for at most send_timeout().
@@ -61,7 +69,9 @@ class OutboundTransports {
   domain::DeliveryRoutes routes_;
   absl::flat_hash_map<std::string, std::string> fhir_urls_;
   absl::flat_hash_map<std::string, std::string> receiving_applications_;
+  absl::flat_hash_map<std::string, std::string> names_;
   std::string fhir_source_;
+  std::unique_ptr<MeshTransport> mesh_;
   fhir::HttpsClientOptions https_options_;
   absl::Duration mllp_timeout_ = absl::Seconds(30);
   absl::Mutex mu_;

@@ -151,4 +151,28 @@ SendResult FromHttpExchange(
   return SendResult{SendOutcome::kPermanent, true, detail};
 }
 
+domain::SendResult FromMeshSend(const absl::StatusOr<std::string>& message_id,
+                                absl::Duration acknowledgement_due_in) {
+  domain::SendResult result;
+  if (message_id.ok()) {
+    result.outcome = domain::SendOutcome::kAccepted;
+    result.handed_over = true;
+    result.transport_message_id = *message_id;
+    result.acknowledgement_due_in = acknowledgement_due_in;
+    return result;
+  }
+  const absl::Status& status = message_id.status();
+  result.detail = absl::StrCat("MESH: ", status.message());
+  switch (status.code()) {
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kInvalidArgument:
+      result.outcome = domain::SendOutcome::kPermanent;
+      break;
+    default:
+      result.outcome = domain::SendOutcome::kTransient;
+      break;
+  }
+  return result;
+}
+
 }  // namespace nhs::tobacco::delivery

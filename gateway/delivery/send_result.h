@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "adapters/fhir/https_listener.h"
 #include "gateway/domain/delivery_attempt.h"
 
@@ -26,6 +27,16 @@ domain::SendResult FromMllpExchange(const absl::StatusOr<std::string>& ack,
 // other 4xx permanent. No answer: transient, not handed over. Pure.
 domain::SendResult FromHttpExchange(
     const absl::StatusOr<fhir::HttpResponse>& response);
+
+// What MESH's answer to a send means (issue 17): its message id = accepted
+// (AWAITING_ACKNOWLEDGEMENT, the infrastructure acknowledgement due
+// `acknowledgement_due_in` from now); UNAVAILABLE, DEADLINE_EXCEEDED and
+// PERMISSION_DENIED (MESH refused the gateway's own mailbox credentials:
+// an operator fixes the config, the message is not at fault) are transient;
+// FAILED_PRECONDITION (no such recipient mailbox, or it does not take the
+// workflow) and INVALID_ARGUMENT are permanent. Pure.
+domain::SendResult FromMeshSend(const absl::StatusOr<std::string>& message_id,
+                                absl::Duration acknowledgement_due_in);
 
 }  // namespace nhs::tobacco::delivery
 

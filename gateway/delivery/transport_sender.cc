@@ -15,6 +15,11 @@ domain::SendResult TransportSender::Send(const v1::OutboundMessage& message) {
   target.source_endpoint = transports_.fhir_source_endpoint();
   target.receiving_application =
       transports_.ReceivingApplicationOf(message.destination_ods());
+  if (const MeshTransport* mesh = transports_.mesh(); mesh != nullptr) {
+    target.source_mesh_mailbox = mesh->mailbox_id();
+    target.sender_name =
+        transports_.OrganisationNameOf(ServiceOf(message).ods_code());
+  }
   absl::StatusOr<std::string> payload = RenderMessage(message, target);
   if (!payload.ok()) {
     // The snapshot lacks what the builder needs: the same bytes would be

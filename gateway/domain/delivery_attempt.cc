@@ -37,6 +37,14 @@ v1::Delivery AfterAttempt(v1::Delivery delivery, const SendResult& result,
           absl::StrCat("refused by the receiver: ", detail));
       delivery.clear_next_attempt_at();
       return delivery;
+    case SendOutcome::kAccepted:
+      delivery.set_state(v1::DELIVERY_STATE_AWAITING_ACKNOWLEDGEMENT);
+      delivery.set_transport_message_id(result.transport_message_id);
+      delivery.clear_last_error();
+      delivery.set_acknowledgement_overdue(false);
+      *delivery.mutable_next_attempt_at() =
+          ToTimestamp(now + result.acknowledgement_due_in);
+      return delivery;
     case SendOutcome::kTransient:
       break;
   }

@@ -24,6 +24,10 @@ enum class SendOutcome {
   // Refused for good: HL7 AR/CR, HTTP 4xx. Retrying the same bytes cannot
   // help; an operator must look.
   kPermanent,
+  // A store-and-forward service (MESH) took it for the receiver, who
+  // acknowledges later: AWAITING_ACKNOWLEDGEMENT until then
+  // (acknowledgement_rules.h).
+  kAccepted,
 };
 
 struct SendResult {
@@ -34,6 +38,10 @@ struct SendResult {
   // What went wrong, for the dead letter and the log. No patient data: the
   // transports report codes, and receivers' texts are masked.
   std::string detail;
+  // kAccepted: the service's id for the message (MESH's message id), and
+  // how long the receiver's first acknowledgement may take.
+  std::string transport_message_id;
+  absl::Duration acknowledgement_due_in = absl::ZeroDuration();
 };
 
 // The wait before try number `attempts + 1`, after `attempts` tries:
@@ -45,8 +53,9 @@ absl::Duration BackoffDelay(const RetryPolicy& policy, int attempts,
                             double random01);
 
 // The delivery after a try whose claim already counted it in `attempts`.
-// Confirmed -> DELIVERED; permanent, or transient with no tries left ->
-// DEAD_LETTER; otherwise PENDING again after the backoff. Pure.
+// Confirmed -> DELIVERED; accepted -> AWAITING_ACKNOWLEDGEMENT, due
+// acknowledgement_due_in from now; permanent, or transient with no tries
+// left -> DEAD_LETTER; otherwise PENDING again after the backoff. Pure.
 v1::Delivery AfterAttempt(v1::Delivery delivery, const SendResult& result,
                           const RetryPolicy& policy, absl::Time now,
                           double random01);

@@ -14,11 +14,11 @@ std::string Key(absl::string_view ods_code, v1::DeliveryChannel channel) {
   return absl::StrCat(ods_code, "/", static_cast<int>(channel));
 }
 
-// Adds `kind` for `ods_code` when it has a route on the kind's channel.
+// Adds `kind` for `ods_code` when it has a route for it.
 void AddIfRouted(std::vector<PlannedMessage>& plan, v1::MessageKind kind,
                  absl::string_view ods_code, const DeliveryRoutes& routes) {
-  if (ods_code.empty() || !routes.Has(ods_code, ChannelOf(kind))) return;
-  plan.push_back(PlannedMessage{kind, std::string(ods_code)});
+  std::optional<PlannedMessage> planned = RoutedMessage(kind, ods_code, routes);
+  if (planned.has_value()) plan.push_back(*std::move(planned));
 }
 
 // Every plan about a referral ends here: a message goes only to a party the
@@ -41,6 +41,39 @@ void DeliveryRoutes::Add(absl::string_view ods_code,
 bool DeliveryRoutes::Has(absl::string_view ods_code,
                          v1::DeliveryChannel channel) const {
   return routes_.contains(Key(ods_code, channel));
+}
+
+v1::DeliveryChannel DeliveryRoutes::ChannelFor(absl::string_view ods_code,
+                                               v1::MessageKind kind) const {
+  if (IsLetter(kind) && Has(ods_code, v1::DELIVERY_CHANNEL_MESH)) {
+    return v1::DELIVERY_CHANNEL_MESH;
+  }
+  const v1::DeliveryChannel own = ChannelOf(kind);
+  return Has(ods_code, own) ? own : v1::DELIVERY_CHANNEL_UNSPECIFIED;
+}
+
+std::optional<PlannedMessage> RoutedMessage(v1::MessageKind kind,
+                                            absl::string_view ods_code,
+                                            const DeliveryRoutes& routes) {
+  if (ods_code.empty()) return std::nullopt;
+  const v1::DeliveryChannel channel = routes.ChannelFor(ods_code, kind);
+  if (channel == v1::DELIVERY_CHANNEL_UNSPECIFIED) return std::nullopt;
+  PlannedMessage planned{kind, std::string(ods_code)};
+  if (channel != ChannelOf(kind)) planned.channel = channel;
+  return planned;
+}
+
+bool IsLetter(v1::MessageKind kind) {
+  return kind == v1::MESSAGE_KIND_GP_RECOMMENDATION ||
+         kind == v1::MESSAGE_KIND_GP_REMINDER ||
+         kind == v1::MESSAGE_KIND_GP_OUTCOME ||
+         kind == v1::MESSAGE_KIND_CANCELLATION_NOTICE;
+}
+
+v1::DeliveryChannel ChannelOf(const PlannedMessage& planned) {
+  return planned.channel != v1::DELIVERY_CHANNEL_UNSPECIFIED
+             ? planned.channel
+             : ChannelOf(planned.kind);
 }
 
 v1::DeliveryChannel ChannelOf(v1::MessageKind kind) {

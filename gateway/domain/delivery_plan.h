@@ -1,6 +1,7 @@
 #ifndef GATEWAY_DOMAIN_DELIVERY_PLAN_H_
 #define GATEWAY_DOMAIN_DELIVERY_PLAN_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,14 +16,20 @@
 namespace nhs::tobacco::domain {
 
 // Which organisations take messages on which channel: a trust with an
-// outbound MLLP address, a GP practice or pharmacy with a FHIR endpoint.
-// An organisation without a route reads the gRPC API instead; nothing is
-// queued for it.
+// outbound MLLP address, a GP practice or pharmacy with a FHIR endpoint, a
+// practice with a MESH mailbox. An organisation without a route reads the
+// gRPC API instead; nothing is queued for it.
 class DeliveryRoutes {
  public:
   void Add(absl::string_view ods_code, v1::DeliveryChannel channel);
   bool Has(absl::string_view ods_code, v1::DeliveryChannel channel) const;
   bool empty() const { return routes_.empty(); }
+  // The channel `kind` goes to `ods_code` on, UNSPECIFIED when there is no
+  // route: the kind's own channel (ChannelOf), except that a letter
+  // (IsLetter) goes over MESH to an organisation with a MESH route, which
+  // is how GP practices receive documents.
+  v1::DeliveryChannel ChannelFor(absl::string_view ods_code,
+                                 v1::MessageKind kind) const;
 
  private:
   absl::flat_hash_set<std::string> routes_;
@@ -31,12 +38,30 @@ class DeliveryRoutes {
 struct PlannedMessage {
   v1::MessageKind kind;
   std::string destination_ods;
+  // UNSPECIFIED = the kind's own channel (ChannelOf); MESH when the
+  // destination takes letters over MESH (DeliveryRoutes::ChannelFor).
+  v1::DeliveryChannel channel = v1::DELIVERY_CHANNEL_UNSPECIFIED;
 
   bool operator==(const PlannedMessage&) const = default;
 };
 
-// Each kind travels on exactly one channel (delivery.proto).
+// Each kind's own channel (delivery.proto); letters may go over MESH
+// instead (DeliveryRoutes::ChannelFor).
 v1::DeliveryChannel ChannelOf(v1::MessageKind kind);
+
+// The kinds a person reads as a letter (the GP's recommendation, reminder,
+// outcome and a cancellation): over MESH they travel as a GP Connect Send
+// Document with the letter as a PDF.
+bool IsLetter(v1::MessageKind kind);
+
+// The channel a planned message is queued on.
+v1::DeliveryChannel ChannelOf(const PlannedMessage& planned);
+
+// `kind` for `ods_code` on the channel its routes give (ChannelFor);
+// nullopt when the code is empty or it has no route for the kind.
+std::optional<PlannedMessage> RoutedMessage(v1::MessageKind kind,
+                                            absl::string_view ods_code,
+                                            const DeliveryRoutes& routes);
 
 // What each change owes whom. Pure: the pathway queues the result in the
 // change's own transaction. Every rule checks entitlement (the patient's

@@ -1,5 +1,7 @@
 #include "gateway/domain/gp_chaser.h"
 
+#include <optional>
+
 namespace nhs::tobacco::domain {
 
 bool ChasesGp(const v1::PrescriptionRequest& request,
@@ -21,10 +23,10 @@ std::vector<PlannedMessage> PlanGpReminder(
     bool enabled, const DeliveryRoutes& routes) {
   std::vector<PlannedMessage> plan;
   const std::string& practice = request.target().ods_code();
-  if (ChasesGp(request, referral, enabled) && !practice.empty() &&
-      routes.Has(practice, ChannelOf(v1::MESSAGE_KIND_GP_REMINDER))) {
-    plan.push_back(PlannedMessage{v1::MESSAGE_KIND_GP_REMINDER, practice});
-  }
+  if (!ChasesGp(request, referral, enabled)) return plan;
+  std::optional<PlannedMessage> reminder =
+      RoutedMessage(v1::MESSAGE_KIND_GP_REMINDER, practice, routes);
+  if (reminder.has_value()) plan.push_back(*std::move(reminder));
   return plan;
 }
 

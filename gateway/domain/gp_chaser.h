@@ -22,7 +22,8 @@ bool ChasesGp(const v1::PrescriptionRequest& request,
               const v1::Referral& referral, bool enabled);
 
 // The reminder to queue: GP_REMINDER to the request's practice when
-// ChasesGp and the practice has a FHIR route; nothing otherwise.
+// ChasesGp and the practice has a route for it (FHIR, or MESH); nothing
+// otherwise.
 std::vector<PlannedMessage> PlanGpReminder(
     const v1::PrescriptionRequest& request, const v1::Referral& referral,
     bool enabled, const DeliveryRoutes& routes);

@@ -142,6 +142,14 @@ std::string GatewayMetrics::Exposition(const ScrapeInputs& inputs) const {
                          "Outbox messages in dead letters (gave up after "
                          "the last try), by destination and channel")
                      .Register(now);
+    // MESH (issue 17): handed over, the receiver's acknowledgements due.
+    auto& awaiting = BuildGauge()
+                         .Name(Name("outbox_awaiting_acknowledgement"))
+                         .Help(
+                             "Outbox messages MESH took whose receiver has "
+                             "not yet acknowledged them (ITK3), by "
+                             "destination and channel")
+                         .Register(now);
     for (const v1::DestinationStats& d : s.destinations) {
       const prometheus::Labels labels{
           {"destination", d.destination_ods()},
@@ -150,6 +158,8 @@ std::string GatewayMetrics::Exposition(const ScrapeInputs& inputs) const {
       pending.Add(labels).Set(static_cast<double>(d.pending()));
       oldest.Add(labels).Set(d.oldest_pending_age_seconds());
       dead.Add(labels).Set(static_cast<double>(d.dead_letters()));
+      awaiting.Add(labels).Set(
+          static_cast<double>(d.awaiting_acknowledgement()));
     }
     if (s.prescriptions.has_value()) {
       auto& by_status = BuildGauge()

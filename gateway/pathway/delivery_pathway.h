@@ -8,8 +8,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "gateway/common/clock.h"
+#include "gateway/domain/acknowledgement_rules.h"
 #include "gateway/domain/deadline_policy.h"
 #include "gateway/domain/delivery_attempt.h"
+#include "gateway/domain/delivery_plan.h"
+#include "gateway/pathway/acknowledgement_work.h"
 #include "gateway/pathway/delivery_use_cases.h"
 #include "gateway/pathway/operator_gate.h"
 #include "gateway/pathway/outbox_work.h"
@@ -22,13 +25,19 @@ struct DeliveryPathwayOptions {
   int default_page_size = 50;
   int max_text_length = 2000;
   domain::RetryPolicy retry;
+  // MESH (issue 17): how long each ITK3 acknowledgement may take, and the
+  // routes an overdue one is escalated on.
+  domain::AcknowledgementDeadlines acknowledgements;
+  domain::DeliveryRoutes routes;
 };
 
 // The outbox: the dispatcher's system work (OutboxWork, done as the gateway
 // principal and audited as "gateway") and the operators' functions
 // (DeliveryUseCases, admin only). Transport-free: the dispatcher
 // (gateway/delivery) sends. Thread-safe.
-class DeliveryPathway final : public DeliveryUseCases, public OutboxWork {
+class DeliveryPathway final : public DeliveryUseCases,
+                              public OutboxWork,
+                              public AcknowledgementWork {
  public:
   // `keys` seals the audit rows and outlives this.
   DeliveryPathway(store::Store& store, domain::DeadlinePolicy deadlines,
@@ -50,6 +59,12 @@ class DeliveryPathway final : public DeliveryUseCases, public OutboxWork {
   // Retention; one audit row naming the gateway per batch that deleted
   // something.
   absl::StatusOr<int> PruneDeliveredMessages(absl::Duration keep) override;
+
+  // --- AcknowledgementWork (acknowledgement_work.h; in
+  // delivery_acknowledgements.cc) ---
+  absl::StatusOr<bool> RecordAcknowledgement(
+      const domain::Acknowledgement& ack) override;
+  absl::StatusOr<int> FlagOverdueAcknowledgements() override;
 
   // --- DeliveryUseCases ---
   void ListDeliveries(const security::Principal& caller,

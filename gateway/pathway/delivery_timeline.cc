@@ -4,38 +4,30 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_macros.h"
+#include "gateway/domain/adapter_names.h"
 #include "gateway/domain/delivery_plan.h"
+#include "gateway/domain/identifier_systems.h"
 #include "gateway/domain/timestamps.h"
 #include "gateway/pathway/record_stamps.h"
 
 namespace nhs::tobacco::pathway {
-namespace {
 
 using domain::PrescriptionAction;
 
-constexpr absl::string_view kMessageIdSystem =
-    "https://example.org/fhir/Id/td-message";
-
-std::string AdapterOf(v1::DeliveryChannel channel) {
-  return channel == v1::DELIVERY_CHANNEL_HL7V2_MLLP ? "hl7v2" : "fhir";
-}
-
-// The fields every delivery event shares.
 v1::TimelineEvent DeliveryEvent(const v1::OutboundMessage& m, absl::Time now) {
   v1::TimelineEvent e;
   e.set_referral_id(m.referral_id());
   e.set_prescription_id(m.prescription_id());
   *e.mutable_occurred_at() = domain::ToTimestamp(now);
   e.mutable_actor()->mutable_organisation()->set_ods_code(m.destination_ods());
-  e.mutable_actor()->set_adapter(AdapterOf(m.channel()));
+  e.mutable_actor()->set_adapter(
+      std::string(domain::AdapterForChannel(m.channel())));
   v1::ExternalId* id = e.add_external_ids();
-  id->set_system(std::string(kMessageIdSystem));
+  id->set_system(domain::kMessageIdSystem);
   id->set_value(m.message_id());
   e.set_reason_code(domain::MessageKindName(m.kind()));
   return e;
 }
-
-}  // namespace
 
 absl::StatusOr<bool> AdvanceProtocol(store::WriteTransaction& tx,
                                      const v1::OutboundMessage& m,

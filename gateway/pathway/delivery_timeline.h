@@ -23,6 +23,11 @@ absl::StatusOr<bool> AdvanceProtocol(store::WriteTransaction& tx,
                                      const domain::DeadlinePolicy& deadlines,
                                      absl::Time now);
 
+// The fields every event about a message shares: its record, the time,
+// the receiver and the channel's adapter as actor, the message id, and its
+// kind as reason code.
+v1::TimelineEvent DeliveryEvent(const v1::OutboundMessage& m, absl::Time now);
+
 // A MESSAGE_* or DELIVERY_FAILED event on the message's timeline.
 absl::Status AppendDeliveryEvent(store::WriteTransaction& tx,
                                  const v1::OutboundMessage& m,

@@ -16,7 +16,7 @@ absl::Status QueueMessages(store::WriteTransaction& tx,
     // A UUID, as FHIR needs; HL7 MSH-10 takes its first 20 hex digits.
     m.set_message_id(RandomUuid());
     m.set_kind(planned.kind);
-    m.set_channel(domain::ChannelOf(planned.kind));
+    m.set_channel(domain::ChannelOf(planned));
     m.set_destination_ods(planned.destination_ods);
     *m.mutable_caused_at() = domain::ToTimestamp(now);
     if (subject.referral != nullptr) *m.mutable_referral() = *subject.referral;

@@ -304,6 +304,15 @@ void ResolvePaths(v1::GatewayConfig& config, const std::string& base_dir) {
   if (config.admin().has_tls()) {
     ResolvePaths(*config.mutable_admin()->mutable_tls(), base_dir);
   }
+  if (config.has_mesh()) {
+    v1::MeshConfig* mesh = config.mutable_mesh();
+    ResolvePaths(*mesh->mutable_tls(), base_dir);
+    for (std::string* path :
+         {mesh->mutable_mailbox_id_file(), mesh->mutable_password_file(),
+          mesh->mutable_shared_key_file()}) {
+      ResolvePath(*path, base_dir);
+    }
+  }
   if (config.has_fhir()) {
     auto* fhir = config.mutable_fhir();
     if (fhir->has_tls()) ResolvePaths(*fhir->mutable_tls(), base_dir);

@@ -1,6 +1,7 @@
 #include "gateway/server/config_validation.h"
 
 #include <string>
+#include <tuple>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
@@ -96,6 +97,40 @@ void ValidateStore(const v1::StoreConfig& s, Violations& v) {
   }
   if (s.max_database_mb() < 0) {
     v.Add("store.max_database_mb", "must not be negative (0 = no cap)");
+  }
+}
+
+// MESH (issue 17): where it is, and one place for each secret.
+void ValidateMesh(const v1::MeshConfig& m, Violations& v) {
+  if (!absl::StartsWith(m.base_url(), "https://")) {
+    v.Add("mesh.base_url", "must be an https:// URL (MESH needs mutual TLS)");
+  }
+  for (const auto& [name, file, env] :
+       {std::tuple{"mailbox_id", &m.mailbox_id_file(), &m.mailbox_id_env()},
+        std::tuple{"password", &m.password_file(), &m.password_env()},
+        std::tuple{"shared_key", &m.shared_key_file(), &m.shared_key_env()}}) {
+    if (file->empty() == env->empty()) {
+      v.Add(absl::StrCat("mesh.", name, "_file"),
+            absl::StrCat("exactly one of mesh.", name, "_file and mesh.", name,
+                         "_env is required"));
+    }
+  }
+  if (m.tls().cert_file().empty() || m.tls().key_file().empty()) {
+    v.Add("mesh.tls",
+          "cert_file and key_file are required (MESH needs the "
+          "mailbox's client certificate)");
+  }
+  if (m.chunk_size_bytes() < 0 || m.chunk_size_bytes() > 100'000'000) {
+    v.Add("mesh.chunk_size_bytes", "must be between 1 and 100000000");
+  }
+  if (m.poll_interval_seconds() < 0 || m.poll_interval_seconds() > 3600) {
+    v.Add("mesh.poll_interval_seconds", "must be between 1 and 3600");
+  }
+  if (m.infrastructure_ack_minutes() < 0) {
+    v.Add("mesh.infrastructure_ack_minutes", "must not be negative");
+  }
+  if (m.business_ack_hours() < 0) {
+    v.Add("mesh.business_ack_hours", "must not be negative");
   }
 }
 
@@ -483,6 +518,15 @@ void ValidateOrganisations(const v1::GatewayConfig& c,
                         !c.has_mllp() || c.mllp().allow_plaintext(), v);
     }
     if (o.has_fhir()) ValidateFhirUrl(origin.fhir_url, o.fhir().url(), v);
+    if (o.has_mesh()) {
+      if (!c.has_mesh()) {
+        v.Add(path + ".mesh",
+              "needs the top-level mesh block (the gateway's own mailbox)");
+      }
+      if (o.mesh().mailbox_id().size() > 32) {
+        v.Add(path + ".mesh.mailbox_id", "must be a MESH mailbox id");
+      }
+    }
     ValidateReferralSources(path, o, v);
     ValidateHl7Inbound(path, o, v);
   }
@@ -570,6 +614,7 @@ absl::Status ValidateConfig(const v1::GatewayConfig& c,
   ValidateConsole(c.console(), v);
   if (c.has_mllp()) ValidateMllp(c.mllp(), v);
   if (c.has_fhir()) ValidateFhir(c.fhir(), v);
+  if (c.has_mesh()) ValidateMesh(c.mesh(), v);
   ValidateDelivery(c.delivery(), v);
   ValidateFormulary(c, v);
   ValidateFollowUp(c.follow_up(), v);

@@ -32,6 +32,7 @@
 #include "gateway/console/console_site.h"
 #include "gateway/console/session_routes.h"
 #include "gateway/delivery/delivery_dispatcher.h"
+#include "gateway/delivery/mesh_inbox_poller.h"
 #include "gateway/delivery/outbound_transports.h"
 #include "gateway/delivery/transport_sender.h"
 #include "gateway/domain/referrer_registry.h"
@@ -186,6 +187,10 @@ absl::Status GatewayServer::BuildPathway(const v1::GatewayConfig& config,
       absl::Milliseconds(config.delivery().initial_backoff_ms());
   delivery_options.retry.max_backoff =
       absl::Milliseconds(config.delivery().max_backoff_ms());
+  delivery_options.routes = pathway_options.routes;
+  if (transports_->mesh() != nullptr) {
+    delivery_options.acknowledgements = transports_->mesh()->deadlines();
+  }
   pathway_options.read_audit_fail_closed =
       config.store().read_audit_fail_closed();
   writes_ = std::make_unique<pathway::AuditedWrites>(
@@ -259,6 +264,16 @@ void GatewayServer::StartDelivery(const v1::GatewayConfig& config,
         "delivery.paused is true: outbound messages queue but are not sent");
   } else {
     dispatcher_->Start();
+  }
+  // MESH (issue 17): one instance reads the acknowledgements; a dead one's
+  // lease runs out after three missed polls (at least 30 s).
+  if (delivery::MeshTransport* mesh = transports_->mesh(); mesh != nullptr) {
+    mesh_lease_ = std::make_unique<pathway::JobLease>(
+        *store_, clock, "mesh_inbox", pathway::InstanceName(),
+        std::max(3 * mesh->poll_interval(), absl::Seconds(30)));
+    mesh_poller_ = std::make_unique<delivery::MeshInboxPoller>(
+        *mesh, *delivery_, mesh_lease_.get());
+    mesh_poller_->Start();
   }
 }
 
@@ -638,6 +653,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   store_probe_.reset();
   if (hl7_ != nullptr) hl7_->StopListening();
   scanner_.reset();
+  mesh_poller_.reset();
   // Sends in flight finish and their results are recorded before the store
   // closes; what was not claimed waits durably for the next start.
   if (dispatcher_ != nullptr) dispatcher_->Stop();

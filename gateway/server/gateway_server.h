@@ -56,6 +56,7 @@ class StreamSlots;
 }  // namespace nhs::tobacco::api
 namespace nhs::tobacco::delivery {
 class DeliveryDispatcher;
+class MeshInboxPoller;
 class MessageSender;
 class OutboundTransports;
 }  // namespace nhs::tobacco::delivery
@@ -197,6 +198,9 @@ class GatewayServer {
   std::unique_ptr<delivery::OutboundTransports> transports_;
   std::unique_ptr<delivery::MessageSender> sender_;
   std::unique_ptr<delivery::DeliveryDispatcher> dispatcher_;
+  // MESH (issue 17): the acknowledgements' poller and its lease.
+  std::unique_ptr<pathway::JobLease> mesh_lease_;
+  std::unique_ptr<delivery::MeshInboxPoller> mesh_poller_;
   std::unique_ptr<api::CallerGuard> guard_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;

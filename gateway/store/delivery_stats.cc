@@ -1,6 +1,6 @@
 #include "gateway/store/delivery_stats.h"
 
-#include "absl/strings/match.h"
+#include "gateway/domain/adapter_names.h"
 
 namespace nhs::tobacco::store {
 
@@ -12,9 +12,9 @@ void DeliveryStatsBuilder::Add(absl::string_view queue,
     queue_ = std::string(queue);
     v1::DestinationStats& s = stats_.emplace_back();
     s.set_destination_ods(std::string(destination_ods));
-    s.set_channel(absl::EndsWith(queue, "/hl7v2")
-                      ? v1::DELIVERY_CHANNEL_HL7V2_MLLP
-                      : v1::DELIVERY_CHANNEL_FHIR_HTTPS);
+    const size_t slash = queue.rfind('/');
+    s.set_channel(domain::ChannelForAdapter(
+        slash == absl::string_view::npos ? "" : queue.substr(slash + 1)));
   }
   v1::DestinationStats& s = stats_.back();
   switch (state) {
@@ -29,6 +29,9 @@ void DeliveryStatsBuilder::Add(absl::string_view queue,
       break;
     case v1::DELIVERY_STATE_DELIVERED:
       s.set_delivered(count);
+      break;
+    case v1::DELIVERY_STATE_AWAITING_ACKNOWLEDGEMENT:
+      s.set_awaiting_acknowledgement(count);
       break;
     default:
       break;

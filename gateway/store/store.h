@@ -189,6 +189,12 @@ class ReadTransaction {
   // sender), soonest first, at most `limit`.
   virtual absl::StatusOr<std::vector<v1::Delivery>> ListPendingNotDue(
       absl::Time now, int limit) = 0;
+  // MESH (issue 17): messages AWAITING_ACKNOWLEDGEMENT whose awaited
+  // acknowledgement was due at or before `now` and not yet flagged (an
+  // unset next_attempt_at is never due), soonest due first, at most
+  // `limit`.
+  virtual absl::StatusOr<std::vector<OutboxRow>> ListAcknowledgementsDue(
+      absl::Time now, int limit) = 0;
   // Per-destination counts for metrics.
   virtual absl::StatusOr<std::vector<v1::DestinationStats>> DeliveryStats(
       absl::Time now) = 0;

@@ -185,6 +185,11 @@ class Cluster {
     const std::string sample = ReadFile(std::string(TOBACCO_SOURCE_DIR) +
                                         "/deploy/config/gateway.textproto");
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(sample, &config));
+    // MESH needs a sandbox and secrets; cluster.sh drops it too.
+    config.clear_mesh();
+    for (v1::OrganisationConfig& o : *config.mutable_organisations()) {
+      o.clear_mesh();
+    }
     // No rate limits: four clients through one balancer address are one
     // caller per certificate.
     config.mutable_grpc()->set_per_principal_rate_limit(0);

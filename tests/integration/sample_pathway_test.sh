@@ -2,9 +2,11 @@
 # The newcomer's sample pathway (deploy/sample_pathway.sh), run by every
 # organisation with its own certificate against the real gateway binary on
 # mutual TLS, with tobacco-demo-receivers standing in for the receiving
-# systems as under deploy/run.sh. Then: every message the pathway caused was
-# delivered and arrived at the receiver it names, and neither the gateway's
-# log nor the receivers' output holds a patient identifier.
+# systems and NHS Digital's MESH sandbox holding practice Y90001's mailbox,
+# as under deploy/run.sh. Then: every message the pathway caused was
+# delivered and arrived at the receiver it names (the GP letters over MESH,
+# their PDFs readable), and neither the gateway's log nor the receivers'
+# output holds a patient identifier.
 # With "json" (README "Logs"): the gateway logs JSON, every line parses with
 # the fixed fields, one referral's id is followed from the gRPC call that
 # made it to the outbox messages it caused, and SIGHUP lowers the level to
@@ -19,9 +21,11 @@ log_format=${5:-text}
 work=$(mktemp -d)
 pid=
 receivers=
+mesh=
 cleanup() {
   if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
   if [[ -n "$receivers" ]]; then kill "$receivers" 2>/dev/null || true; fi
+  if [[ -n "$mesh" ]]; then kill "$mesh" 2>/dev/null && wait "$mesh" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,11 +45,11 @@ else
   bash "$src/certs/make_dev_certs.sh" "$work/certs" >/dev/null
 fi
 touch "$work/gateway.log" "$work/receivers.out" "$work/receivers.err"
-# Four distinct free ports (all bound at once): gRPC, the gateway's FHIR
-# listener, and the demo receivers' MLLP and FHIR listeners.
-read -r port fhir_port rx_mllp_port rx_fhir_port < <(/usr/bin/python3 -c '
+# Five distinct free ports (all bound at once): gRPC, the gateway's FHIR
+# listener, the demo receivers' MLLP and FHIR listeners, and MESH.
+read -r port fhir_port rx_mllp_port rx_fhir_port mesh_port < <(/usr/bin/python3 -c '
 import socket
-socks = [socket.socket() for _ in range(4)]
+socks = [socket.socket() for _ in range(5)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))')
 sed -e "s#127.0.0.1:50051#127.0.0.1:$port#" \
@@ -56,6 +60,8 @@ sed -e "s#127.0.0.1:50051#127.0.0.1:$port#" \
     -e "s#127.0.0.1:8443#127.0.0.1:$fhir_port#" \
     -e "s#127.0.0.1:2576#127.0.0.1:$rx_mllp_port#" \
     -e "s#127.0.0.1:9443#127.0.0.1:$rx_fhir_port#g" \
+    -e "s#127.0.0.1:8700#127.0.0.1:$mesh_port#" \
+    -e "s#../../var/mesh#$work/mesh#g" \
     "$src/deploy/config/gateway.textproto" > "$work/gateway.textproto"
 if [[ $log_format == json ]]; then
   printf 'logging { format: FORMAT_JSON level: LEVEL_INFO }\n' >> "$work/gateway.textproto"
@@ -65,11 +71,46 @@ grep -q "outbound_address: \"127.0.0.1:$rx_mllp_port\"" "$work/gateway.textproto
 [[ $(grep -c "127.0.0.1:$rx_fhir_port/fhir" "$work/gateway.textproto") == 3 ]] ||
   fail "the sample config no longer routes Y90001, FZZ99 and TDS01 to 127.0.0.1:9443"
 
+grep -q "mailbox_id_file: \"$work/mesh/" "$work/gateway.textproto" ||
+  fail "the sample config no longer reads its MESH secrets from ../../var/mesh"
+
+# MESH as run.sh starts it: the sandbox with deploy/mesh's mailboxes, mutual
+# TLS, the NHSMESH header checked; the gateway's secrets in files.
+mesh_key=sample-pathway-test-shared-key
+mesh_password() {
+  jq -r --arg id "$1" 'select(.mailbox_id == $id) | .password' \
+    "$src/deploy/mesh/mailboxes.jsonl"
+}
+mkdir -p "$work/mesh" "$work/letters"
+(umask 077
+ printf 'TDS01OT001\n' > "$work/mesh/gateway-mailbox-id"
+ mesh_password TDS01OT001 > "$work/mesh/gateway-password"
+ printf '%s\n' "$mesh_key" > "$work/mesh/shared-key")
+SHARED_KEY=$mesh_key AUTH_MODE=full bash "$src/third_party/mesh-sandbox/start.sh" \
+  --port "$mesh_port" --data "$work/mesh/sandbox" \
+  --mailboxes "$src/deploy/mesh/mailboxes.jsonl" \
+  --workflows "$src/deploy/mesh/workflows.jsonl" \
+  --tls "$work/certs/server.pem" "$work/certs/server.key" "$work/certs/ca.pem" \
+  > "$work/mesh.log" 2>&1 &
+mesh=$!
+for _ in $(seq 1 300); do
+  curl -fsS --max-time 2 --cacert "$work/certs/ca.pem" \
+    --cert "$work/certs/gp-y90001.pem" --key "$work/certs/gp-y90001.key" \
+    "https://127.0.0.1:$mesh_port/health" >/dev/null 2>&1 && break
+  kill -0 "$mesh" 2>/dev/null || { cat "$work/mesh.log" >&2; fail "the MESH sandbox exited at start-up"; }
+  sleep 0.1
+done
+
 # The receivers first, as run.sh starts them: the first tries succeed.
 "$receivers_bin" --mllp_address "127.0.0.1:$rx_mllp_port" \
   --fhir_address "127.0.0.1:$rx_fhir_port" \
   --tls_cert "$work/certs/server.pem" --tls_key "$work/certs/server.key" \
-  --client_ca "$work/certs/ca.pem" > "$work/receivers.out" 2> "$work/receivers.err" &
+  --client_ca "$work/certs/ca.pem" \
+  --mesh_url "https://127.0.0.1:$mesh_port" --mesh_mailbox Y90001OT001 \
+  --mesh_password "$(mesh_password Y90001OT001)" --mesh_shared_key "$mesh_key" \
+  --mesh_letters_dir "$work/letters" --mesh_ca "$work/certs/ca.pem" \
+  --mesh_cert "$work/certs/gp-y90001.pem" --mesh_key "$work/certs/gp-y90001.key" \
+  > "$work/receivers.out" 2> "$work/receivers.err" &
 receivers=$!
 for _ in $(seq 1 100); do
   grep -q "mutual TLS" "$work/receivers.err" && break
@@ -126,6 +167,13 @@ while read -r id channel destination; do
   if [[ $channel == DELIVERY_CHANNEL_HL7V2_MLLP ]]; then
     seen=$(tr -d - <<<"$id" | cut -c1-20)
     line="HL7V2_MLLP .* $seen +$destination\$"
+  elif [[ $channel == DELIVERY_CHANNEL_MESH ]]; then
+    # The practice's system names the ITK3 message id (= the outbox's) and
+    # the PDF it saved.
+    seen=$id
+    line="MESH +[A-Z_]+ +$seen +$destination +"
+    pdftotext "$work/letters/$id.pdf" - | grep -q "Dear colleague" ||
+      fail "the letter $id.pdf does not read as a letter"
   else
     seen=$id
     line="FHIR_HTTPS .* $seen +$destination\$"
@@ -134,9 +182,11 @@ while read -r id channel destination; do
     fail "the demo receivers did not report $channel $seen for $destination"
 done < <(jq -r '.deliveries[] | "\(.messageId) \(.channel) \(.destinationOds)"' \
   "$work/deliveries.json")
+jq -e '[.deliveries[] | select(.kind == "MESSAGE_KIND_GP_RECOMMENDATION")] |
+    length > 0 and all(.channel == "DELIVERY_CHANNEL_MESH")' \
+  "$work/deliveries.json" >/dev/null ||
+  fail "the GP recommendation did not go over MESH"
 grep -q "RRI^I12" "$work/receivers.out" || fail "no RRI^I12 reported"
-grep -q "prescription-recommendation" "$work/receivers.out" ||
-  fail "no prescription-recommendation reported"
 
 if [[ $log_format == json ]]; then
   # Every line is one JSON object with the fixed fields.

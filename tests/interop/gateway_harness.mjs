@@ -99,7 +99,7 @@ export function writeMutualTlsConfig(dir, pki, sampleConfig, {
   let text = fs.readFileSync(sampleConfig, 'utf8');
   // admin: the sample's fixed 127.0.0.1:9464 would clash between tests
   // running at once; each gets a port the OS picks.
-  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery', 'admin']) {
+  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery', 'admin', 'mesh']) {
     text = removeTopLevelBlock(text, block, { required: false });
   }
   while (/^organisations\s*\{/m.test(text)) {

@@ -87,7 +87,7 @@ def write_config(repo, tmp, grpc_port, mllp_port, trust_port):
     text = open(os.path.join(repo, "deploy/config/gateway.textproto")).read()
     # admin: the sample's fixed 127.0.0.1:9464 would clash between tests
     # running at once; the OS picks a port instead.
-    for block in ("grpc", "store", "mllp", "fhir", "delivery", "admin"):
+    for block in ("grpc", "store", "mllp", "fhir", "delivery", "admin", "mesh"):
         text = strip_block(text, block)
     # The sample's organisation registry too (one block per organisation):
     # this test's trust is the only one.

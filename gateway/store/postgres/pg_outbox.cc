@@ -154,6 +154,25 @@ absl::StatusOr<std::vector<v1::Delivery>> PgTransaction::ListPendingNotDue(
   return found;
 }
 
+absl::StatusOr<std::vector<OutboxRow>> PgTransaction::ListAcknowledgementsDue(
+    absl::Time now, int limit) {
+  PgArgs args;
+  const std::string sql =
+      absl::StrCat("SELECT message, delivery FROM outbox WHERE state = ",
+                   args.Int(v1::DELIVERY_STATE_AWAITING_ACKNOWLEDGEMENT),
+                   " AND next_attempt_us > 0 AND next_attempt_us <= ",
+                   args.Int(absl::ToUnixMicros(now)),
+                   " ORDER BY next_attempt_us, seq LIMIT ", args.Int(limit));
+  ASSIGN_OR_RETURN(const PgResult result, conn_.Query(sql, args));
+  std::vector<OutboxRow> due;
+  due.reserve(result.rows());
+  for (int row = 0; row < result.rows(); ++row) {
+    ASSIGN_OR_RETURN(OutboxRow r, RowFrom(result, row, 0));
+    due.push_back(std::move(r));
+  }
+  return due;
+}
+
 absl::StatusOr<std::vector<v1::DestinationStats>> PgTransaction::DeliveryStats(
     absl::Time now) {
   // COLLATE "C": byte order, as SQLite sorts, whatever the database's

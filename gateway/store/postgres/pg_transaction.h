@@ -69,6 +69,8 @@ class PgTransaction final : public WriteTransaction {
       int limit) override;
   absl::StatusOr<std::vector<v1::Delivery>> ListPendingNotDue(
       absl::Time now, int limit) override;
+  absl::StatusOr<std::vector<OutboxRow>> ListAcknowledgementsDue(
+      absl::Time now, int limit) override;
   absl::StatusOr<std::vector<v1::DestinationStats>> DeliveryStats(
       absl::Time now) override;
   absl::Status InsertOutboxMessage(const OutboxRow& row) override;

@@ -147,6 +147,27 @@ absl::StatusOr<std::vector<v1::Delivery>> SqliteTransaction::ListPendingNotDue(
   return found;
 }
 
+absl::StatusOr<std::vector<OutboxRow>>
+SqliteTransaction::ListAcknowledgementsDue(absl::Time now, int limit) {
+  // outbox_due (state, next_attempt_us) serves it.
+  ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      conn_.Prepare("SELECT message, delivery FROM outbox WHERE state = ? AND "
+                    "next_attempt_us > 0 AND next_attempt_us <= ? ORDER BY "
+                    "next_attempt_us, seq LIMIT ?"));
+  stmt.Bind(1, int64_t{v1::DELIVERY_STATE_AWAITING_ACKNOWLEDGEMENT})
+      .Bind(2, absl::ToUnixMicros(now))
+      .Bind(3, int64_t{limit});
+  std::vector<OutboxRow> due;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(OutboxRow r, RowFrom(stmt, 0));
+    due.push_back(std::move(r));
+  }
+  return due;
+}
+
 absl::StatusOr<std::vector<v1::DestinationStats>>
 SqliteTransaction::DeliveryStats(absl::Time now) {
   ASSIGN_OR_RETURN(

@@ -53,7 +53,7 @@ export function makePki(dir, { validFromSeconds = 0 } = {}) {
 // steps an organisation's system would confirm are recorded by hand.
 export function writeConfig(dir, pki, { grpcPort, httpsPort, extra = '', scanIntervalSeconds = 1 }) {
   let text = fs.readFileSync(SAMPLE_CONFIG, 'utf8');
-  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery', 'console', 'admin']) {
+  for (const block of ['grpc', 'store', 'mllp', 'fhir', 'delivery', 'console', 'admin', 'mesh']) {
     text = removeTopLevelBlock(text, block, { required: false });
   }
   while (/^organisations\s*\{/m.test(text)) {

@@ -119,5 +119,30 @@ TEST(FromHttpExchangeTest, NoAnswerIsTransientAndNotHandedOver) {
   EXPECT_FALSE(r.handed_over);
 }
 
+// MESH (issue 17).
+TEST(FromMeshSendTest, AcceptedAwaitsTheAcknowledgementsWithMeshsId) {
+  const domain::SendResult r =
+      FromMeshSend(std::string("20261202-MESH-ID"), absl::Minutes(60));
+  EXPECT_EQ(r.outcome, SendOutcome::kAccepted);
+  EXPECT_TRUE(r.handed_over);
+  EXPECT_EQ(r.transport_message_id, "20261202-MESH-ID");
+  EXPECT_EQ(r.acknowledgement_due_in, absl::Minutes(60));
+}
+
+TEST(FromMeshSendTest, OurCredentialsAndOutagesAreRetriedRecipientsAreNot) {
+  for (const absl::Status& s :
+       {absl::UnavailableError("down"), absl::DeadlineExceededError("slow"),
+        absl::PermissionDeniedError("403 bad password")}) {
+    const domain::SendResult r = FromMeshSend(s, absl::Minutes(60));
+    EXPECT_EQ(r.outcome, SendOutcome::kTransient) << s;
+    EXPECT_FALSE(r.handed_over) << s;
+  }
+  const domain::SendResult r = FromMeshSend(
+      absl::FailedPreconditionError("417 EPL-151 unknown recipient"),
+      absl::Minutes(60));
+  EXPECT_EQ(r.outcome, SendOutcome::kPermanent);
+  EXPECT_EQ(r.detail, "MESH: 417 EPL-151 unknown recipient");
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::delivery

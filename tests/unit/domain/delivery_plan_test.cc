@@ -181,5 +181,36 @@ TEST(DeliveryPlanTest, EveryKindHasOneChannelAndOnlyProtocolKindsAdvance) {
   EXPECT_EQ(MessageKindName(v1::MESSAGE_KIND_SAFETY_ALERT), "SAFETY_ALERT");
 }
 
+// MESH (issue 17): a practice with a MESH route takes its letters there;
+// everything else keeps its channel.
+TEST(DeliveryPlanTest, LettersGoOverMeshToAPracticeWithAMeshRoute) {
+  DeliveryRoutes routes = AllRoutes();
+  routes.Add(kGp, v1::DELIVERY_CHANNEL_MESH);
+  EXPECT_THAT(PlanRecommendation(Request(v1::ROUTE_GP_PRESCRIPTION, kGp),
+                                 Referral(), true, routes),
+              ElementsAre(PlannedMessage{v1::MESSAGE_KIND_GP_RECOMMENDATION,
+                                         kGp, v1::DELIVERY_CHANNEL_MESH}));
+  const std::vector<PlannedMessage> outcome = PlanOutcome(Referral(), routes);
+  ASSERT_EQ(outcome.size(), 2u);
+  EXPECT_EQ(ChannelOf(outcome[0]), v1::DELIVERY_CHANNEL_HL7V2_MLLP);
+  EXPECT_EQ(ChannelOf(outcome[1]), v1::DELIVERY_CHANNEL_MESH);
+  EXPECT_EQ(routes.ChannelFor(kGp, v1::MESSAGE_KIND_CANCELLATION_NOTICE),
+            v1::DELIVERY_CHANNEL_MESH);
+  EXPECT_EQ(routes.ChannelFor(kPharmacy, v1::MESSAGE_KIND_CANCELLATION_NOTICE),
+            v1::DELIVERY_CHANNEL_FHIR_HTTPS);
+  EXPECT_EQ(routes.ChannelFor(kGp, v1::MESSAGE_KIND_SAFETY_ALERT),
+            v1::DELIVERY_CHANNEL_UNSPECIFIED)
+      << "not a letter, and the practice has no MLLP route";
+}
+
+TEST(DeliveryPlanTest, AMeshRouteAloneIsEnoughForLetters) {
+  DeliveryRoutes routes;
+  routes.Add(kGp, v1::DELIVERY_CHANNEL_MESH);
+  EXPECT_EQ(routes.ChannelFor(kGp, v1::MESSAGE_KIND_GP_REMINDER),
+            v1::DELIVERY_CHANNEL_MESH);
+  EXPECT_EQ(routes.ChannelFor(kGp, v1::MESSAGE_KIND_PRESCRIPTION_NOTICE),
+            v1::DELIVERY_CHANNEL_UNSPECIFIED);
+}
+
 }  // namespace
 }  // namespace nhs::tobacco::domain
