@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "adapters/fhir/common_resources.h"
+#include "adapters/gp/letter_text.h"
 #include "adapters/gp/recommendation_letter.h"
 #include "gateway/domain/outcome_codes.h"
 #include "gateway/domain/safety_alert_rules.h"
@@ -15,6 +16,11 @@
 
 namespace nhs::tobacco::gp_connect {
 namespace {
+
+using gp::Cyp1a2Medicines;
+using gp::GoalText;
+using gp::PatientName;
+using gp::QuantityText;
 
 // The wording follows gp::RecommendationLetterXhtml sentence for sentence
 // where the two letters say the same thing; change both together.
@@ -26,12 +32,6 @@ std::string OrgName(const v1::Organisation& org) {
 std::string OrgLine(absl::string_view label, const v1::Organisation& org) {
   if (org.ods_code().empty()) return absl::StrCat(label, OrgName(org));
   return absl::StrCat(label, OrgName(org), " (ODS ", org.ods_code(), ")");
-}
-
-std::string PatientName(const v1::Patient& p) {
-  std::string name = absl::StrCat(
-      p.given_name(), p.given_name().empty() ? "" : " ", p.family_name());
-  return name.empty() ? "Your patient" : name;
 }
 
 std::string PatientLine(const v1::Patient& p) {
@@ -48,31 +48,6 @@ std::string DateOf(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
   return absl::FormatTime("%Y-%m-%d", domain::FromTimestamp(ts),
                           absl::UTCTimeZone());
-}
-
-std::string QuantityText(const v1::Quantity& q) {
-  return absl::StrCat(absl::StrFormat("%g", q.value()), " ", q.unit());
-}
-
-std::string GoalText(v1::QuitGoal goal) {
-  switch (goal) {
-    case v1::QUIT_GOAL_QUIT_NOW:
-      return "stop smoking now";
-    case v1::QUIT_GOAL_CUT_DOWN_TO_QUIT:
-      return "cut down to quit";
-    case v1::QUIT_GOAL_TEMPORARY_ABSTINENCE:
-      return "temporary abstinence";
-    default:
-      return "";
-  }
-}
-
-std::vector<std::string> Cyp1a2Medicines(const v1::Referral& referral) {
-  std::vector<std::string> names;
-  for (const auto& m : referral.mental_health().medicines()) {
-    if (m.cyp1a2_sensitive()) names.push_back(m.name());
-  }
-  return names;
 }
 
 std::string WhichMedicines(const v1::Referral& referral) {

@@ -48,6 +48,7 @@
 #include "adapters/hl7v2/mllp_listener.h"
 #include "adapters/hl7v2/parser.h"
 #include "adapters/hl7v2/writer.h"
+#include "deploy/demo_receivers/bundle_fields.h"
 #include "deploy/demo_receivers/mesh_practice.h"
 #include "nlohmann/json.hpp"
 
@@ -87,8 +88,6 @@ ABSL_FLAG(std::string, mesh_key, "certs/out/gp-y90001.key", "its private key");
 
 namespace nhs::tobacco::demo {
 namespace {
-
-using Json = nlohmann::json;
 
 constexpr char kMllp[] = "HL7V2_MLLP";
 constexpr char kFhir[] = "FHIR_HTTPS";
@@ -186,39 +185,6 @@ class TrustEngine {
   Report& report_;
   std::atomic<int> next_ack_{0};
 };
-
-// `j[key]`, `j[i]` and a string's text, or null / "" when `j` is not an
-// object or array that has it: a receiver never throws on a sender's JSON.
-const Json& Field(const Json& j, const char* key) {
-  static const Json* const kNull = new Json();
-  if (!j.is_object()) return *kNull;
-  const auto it = j.find(key);
-  return it == j.end() ? *kNull : *it;
-}
-const Json& Item(const Json& j, size_t i) {
-  static const Json* const kNull = new Json();
-  return j.is_array() && i < j.size() ? j[i] : *kNull;
-}
-std::string Text(const Json& j) {
-  return j.is_string() ? j.get<std::string>() : "";
-}
-
-// The ODS code of the Organization entry whose fullUrl is `reference`.
-std::string OdsCodeOf(const Json& bundle, const std::string& reference) {
-  const Json& entries = Field(bundle, "entry");
-  if (reference.empty() || !entries.is_array()) return "";
-  for (const Json& entry : entries) {
-    if (Text(Field(entry, "fullUrl")) != reference) continue;
-    const Json& ids = Field(Field(entry, "resource"), "identifier");
-    if (!ids.is_array()) return "";
-    for (const Json& id : ids) {
-      if (Text(Field(id, "system")) == fhir::kOdsOrganizationSystem) {
-        return Text(Field(id, "value"));
-      }
-    }
-  }
-  return "";
-}
 
 fhir::HttpResponse Outcome(int status, absl::string_view severity,
                            absl::string_view code,

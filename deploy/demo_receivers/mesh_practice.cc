@@ -19,30 +19,17 @@
 #include "adapters/fhir/uuid.h"
 #include "adapters/gp_connect/itk3_acknowledgement.h"
 #include "adapters/gp_connect/itk3_constants.h"
+#include "deploy/demo_receivers/bundle_fields.h"
 #include "nlohmann/json.hpp"
 
 namespace nhs::tobacco::demo {
 namespace {
-
-using Json = nlohmann::json;
 
 constexpr char kChannel[] = "MESH";
 // ITK3 response codes (itk3_response_codes.cc): unreadable message, payload
 // validation failure.
 constexpr char kUnreadable[] = "10009";
 constexpr char kNoDocument[] = "20009";
-
-// `j[key]` and a string's text, or null / "" when `j` has none: the sender's
-// JSON never makes the practice throw.
-const Json& Field(const Json& j, const char* key) {
-  static const Json* const kNull = new Json();
-  if (!j.is_object()) return *kNull;
-  const auto it = j.find(key);
-  return it == j.end() ? *kNull : *it;
-}
-std::string Text(const Json& j) {
-  return j.is_string() ? j.get<std::string>() : "";
-}
 
 // The first entry's resource of type `type` in a Bundle, or null.
 const Json& ResourceOf(const Json& bundle, absl::string_view type) {
@@ -54,23 +41,6 @@ const Json& ResourceOf(const Json& bundle, absl::string_view type) {
     if (Text(Field(resource, "resourceType")) == type) return resource;
   }
   return *kNull;
-}
-
-// The ODS code of the Organization entry whose fullUrl is `reference`.
-std::string OdsCodeOf(const Json& bundle, const std::string& reference) {
-  const Json& entries = Field(bundle, "entry");
-  if (reference.empty() || !entries.is_array()) return "";
-  for (const Json& entry : entries) {
-    if (Text(Field(entry, "fullUrl")) != reference) continue;
-    const Json& ids = Field(Field(entry, "resource"), "identifier");
-    if (!ids.is_array()) return "";
-    for (const Json& id : ids) {
-      if (Text(Field(id, "system")) == fhir::kOdsOrganizationSystem) {
-        return Text(Field(id, "value"));
-      }
-    }
-  }
-  return "";
 }
 
 // The ITK3 SenderReference of a MessageHeader, which responses return.

@@ -516,10 +516,13 @@ absl::StatusOr<v1::GatewayConfig> BenchConfig(
   if (config->has_mllp()) config->mutable_mllp()->set_address("127.0.0.1:0");
   // gRPC alone: no FHIR listener on its fixed port, nothing sent out.
   config->clear_fhir();
+  // Nor MESH (it needs a MESH server and secrets).
+  config->clear_mesh();
   for (auto& organisation : *config->mutable_organisations()) {
     if (organisation.has_mllp()) {
       organisation.mutable_mllp()->clear_outbound_address();
     }
+    organisation.clear_mesh();
   }
   // One key for every instance: several instances on one database seal
   // one chain.

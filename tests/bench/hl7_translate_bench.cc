@@ -102,10 +102,13 @@ void MllpEndToEnd(const std::string& message, int connections,
   config->mutable_mllp()->set_max_connections(connections + 8);
   // Inbound only: no FHIR listener on its fixed port, nothing sent out.
   config->clear_fhir();
+  // Nor MESH (it needs a MESH server and secrets).
+  config->clear_mesh();
   for (auto& organisation : *config->mutable_organisations()) {
     if (organisation.has_mllp()) {
       organisation.mutable_mllp()->clear_outbound_address();
     }
+    organisation.clear_mesh();
   }
   auto server = server::GatewayServer::Start(*config);
   if (!server.ok()) {

@@ -63,6 +63,9 @@ function writeConfig(dir, port) {
   text = removeTopLevelBlock(text, 'fhir', { required: false });
   // Nor the admin listener's fixed 127.0.0.1:9464: the OS picks a port.
   text = removeTopLevelBlock(text, 'admin', { required: false });
+  // Nor MESH (a sandbox and secrets): its block and the practices' routes.
+  text = removeTopLevelBlock(text, 'mesh', { required: false });
+  text = text.replace(/^\s*mesh\s*\{[^}]*\}\s*$/gm, '');
   assert.doesNotMatch(text, /^\s*(grpc|store)\s*\{/m);
   assert.match(text, /product_id: "varenicline-1mg"/);
   const header = [

@@ -218,6 +218,10 @@ class FakeOutboxWork final : public pathway::OutboxWork {
       case domain::SendOutcome::kPermanent:
         e->row.delivery.set_state(v1::DELIVERY_STATE_DEAD_LETTER);
         break;
+      case domain::SendOutcome::kAccepted:
+        // MESH took it: no longer the dispatcher's to send.
+        e->row.delivery.set_state(v1::DELIVERY_STATE_AWAITING_ACKNOWLEDGEMENT);
+        break;
       case domain::SendOutcome::kTransient:
         // Due again after a backoff the test moves the clock past.
         e->due = clock_.Now() + absl::Minutes(1);

@@ -291,6 +291,13 @@ TEST(ConfigLoaderTest, RegistryEntriesAreReadWithAllTheirRoutes) {
   auto config =
       Parse(R"pb(
               mllp { allow_plaintext: true }
+              mesh {
+                base_url: "https://mesh.example"
+                mailbox_id_env: "MESH_MAILBOX"
+                password_env: "MESH_PASSWORD"
+                shared_key_file: "mesh/key"
+                tls { cert_file: "mesh.pem" key_file: "mesh.key" }
+              }
               organisations {
                 ods_code: "RX9"
                 name: "Sample trust"
@@ -323,6 +330,32 @@ TEST(ConfigLoaderTest, RegistryEntriesAreReadWithAllTheirRoutes) {
   EXPECT_EQ(trust.mllp().outbound_tls().client_ca_file(), "/etc/tg/ca.pem");
   EXPECT_EQ(config->organisations(1).fhir().url(),
             "https://gp.example:9443/fhir/$process-message");
+  EXPECT_EQ(config->organisations(1).mesh().mailbox_id(), "X26OT001");
+  EXPECT_EQ(config->mesh().shared_key_file(), "/etc/tg/mesh/key");
+}
+
+// MESH (issue 17): a mailbox route needs the gateway's own mailbox, and the
+// gateway's secrets come from one place each.
+TEST(ConfigLoaderTest, MeshRoutesNeedTheMeshBlockAndItsSecrets) {
+  auto route_alone = Parse(R"pb(
+    organisations {
+      ods_code: "Y90001"
+      mesh { mailbox_id: "X26OT001" }
+    }
+  )pb");
+  EXPECT_THAT(route_alone.status().message(),
+              HasSubstr("organisations[0].mesh"));
+  auto bad_block = Parse(R"pb(
+    mesh {
+      base_url: "http://mesh.example"
+      password_file: "p"
+      password_env: "P"
+    }
+  )pb");
+  EXPECT_THAT(bad_block.status().message(), HasSubstr("mesh.base_url"));
+  EXPECT_THAT(bad_block.status().message(), HasSubstr("mesh.password_file"));
+  EXPECT_THAT(bad_block.status().message(), HasSubstr("mesh.mailbox_id_file"));
+  EXPECT_THAT(bad_block.status().message(), HasSubstr("mesh.tls"));
 }
 
 TEST(ConfigLoaderTest, WatchStreamCapsDefaultAndMustBePositive) {
