@@ -43,7 +43,8 @@ class MeshInboxPoller {
  private:
   void Run();
   // One message: recorded and acknowledged, a repeat, or left.
-  absl::Status Take(const std::string& id, InboxPass& pass);
+  absl::Status Take(const std::string& id, InboxPass& pass)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   MeshTransport& mesh_;
   pathway::AcknowledgementWork& work_;
