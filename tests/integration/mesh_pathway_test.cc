@@ -581,6 +581,9 @@ TEST_F(MeshPathwayTest, MissingAcknowledgementGoesOverdueOnceAndTellsService) {
   EXPECT_EQ(overdue, 1);
   // The service is told on its route (the sample's TDS01 has none here, so
   // the escalation is not queued; the timeline event is what it watches).
+  // The gateway stops before its fake clock goes.
+  clients_.reset();
+  server_.reset();
 }
 
 // kill -9 after MESH took the letter and before the gateway heard so: the

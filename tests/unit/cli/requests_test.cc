@@ -600,7 +600,7 @@ TEST(BuildListDeliveriesRequestTest, UnknownStateNamesTheFlagAndTheChoices) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(),
             "--state: unknown value \"stuck\"; expected one of: pending, "
-            "delivered, dead_letter, discarded");
+            "delivered, dead_letter, discarded, awaiting_acknowledgement");
 }
 
 TEST(BuildListDeliveriesRequestTest, BadPageSizeIsRefused) {
